@@ -1,0 +1,234 @@
+//! The one message catalogue: every user-facing string, Chinese first with English beside it.
+//! Pages and error messages both read from here, so a wording is changed in one place.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn from_code(s: &str) -> Lang {
+        if s.eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+}
+
+macro_rules! catalogue {
+    ($( $key:literal => $zh:literal, $en:literal; )*) => {
+        /// Looks a key up; an unknown key returns itself so a missing entry is visible.
+        pub fn t(lang: Lang, key: &str) -> &str {
+            match (key, lang) {
+                $( ($key, Lang::Zh) => $zh, ($key, Lang::En) => $en, )*
+                _ => key_fallback(key),
+            }
+        }
+
+        /// Every key, for the test that checks both languages are filled in.
+        pub const KEYS: &[&str] = &[ $( $key, )* ];
+    };
+}
+
+fn key_fallback(key: &str) -> &str {
+    key
+}
+
+catalogue! {
+    // Errors (codes are part of the API and stable).
+    "internal_error" => "系统内部错误，请稍后重试或联系管理员", "internal error, try again later or contact the administrator";
+    "not_found" => "未找到记录（{0} {1}），或不在您的数据权限范围内", "record not found ({0} {1}) or outside your data scope";
+    "conflict" => "数据冲突，请刷新后重试", "conflict, reload and try again";
+    "invalid_request" => "请求无效：{0}", "invalid request: {0}";
+    "invalid_json" => "请求体不是有效的 JSON：{0}", "request body is not valid JSON: {0}";
+    "invalid_form" => "表单内容无效：{0}", "invalid form: {0}";
+    "invalid_query" => "查询参数无效：{0}", "invalid query parameter: {0}";
+    "invalid_field" => "字段“{0}”无效：{1}", "field {0} is invalid: {1}";
+    "reference_invalid" => "引用的记录不存在：{0}", "referenced record does not exist: {0}";
+    "store_unavailable" => "数据库暂时不可用，请稍后重试", "the database is temporarily unavailable, try again later";
+    "unauthenticated" => "请先登录", "please sign in";
+    "session_expired" => "会话已超时，请重新登录", "your session expired, please sign in again";
+    "invalid_credentials" => "用户名或密码错误", "wrong username or password";
+    "invalid_credentials_remaining" => "用户名或密码错误，再错 {0} 次账号将被锁定", "wrong username or password; {0} more failures lock the account";
+    "account_locked" => "登录失败次数过多，账号已锁定至 {0}，请稍后再试或联系安全管理员解锁", "too many failed logins: the account is locked until {0}; try later or ask the security administrator to unlock it";
+    "account_disabled" => "账号已停用，请联系管理员", "the account is disabled, contact the administrator";
+    "totp_required" => "请输入动态口令（6 位数字）", "enter your one-time code (6 digits)";
+    "totp_invalid" => "动态口令错误或已过期", "the one-time code is wrong or expired";
+    "totp_not_started" => "请先生成动态口令密钥", "generate a one-time code secret first";
+    "password_change_required" => "首次登录或密码已重置，请先修改密码", "you must change your password first";
+    "totp_enrolment_required" => "管理员账号必须先绑定动态口令（双因素认证）", "administrator accounts must enrol a one-time code (second factor) first";
+    "password_wrong" => "原密码错误", "the current password is wrong";
+    "password_weak" => "密码不符合复杂度要求：{0}", "the password does not meet the policy: {0}";
+    "password_same" => "新密码不能与原密码相同", "the new password must differ from the current one";
+    "password_mismatch" => "两次输入的新密码不一致", "the two new passwords differ";
+    "csrf_invalid" => "页面已过期（安全校验失败），请刷新后重试", "the page expired (security check failed), reload and try again";
+    "permission_denied" => "您没有“{0}”权限", "you lack the permission {0}";
+    "staff_only" => "该功能仅限工作人员使用", "this is for staff only";
+    "no_post_in_department" => "您在该部门没有任职，不能以该部门身份办理", "you hold no post in that department";
+    "username_taken" => "用户名已被使用", "the username is taken";
+    "username_invalid" => "用户名须为 3–32 位字母、数字、下划线或点", "a username is 3–32 letters, digits, underscores or dots";
+    "department_code_taken" => "部门编码已存在", "the department code is taken";
+    "department_not_empty" => "部门下还有下级部门或人员，不能删除", "the department still has sub-departments or staff";
+    "department_parent_invalid" => "上级部门无效：不能移动到自身或其下级之下", "invalid parent: a department cannot move under itself or its subtree";
+    "resident_id_registered" => "该身份证号已注册", "this resident ID is already registered";
+    "uscc_registered" => "该统一社会信用代码已注册", "this unified social credit code is already registered";
+    "resident_id_invalid" => "身份证号码无效：{0}", "invalid resident ID: {0}";
+    "uscc_invalid" => "统一社会信用代码无效：{0}", "invalid unified social credit code: {0}";
+    "phone_invalid" => "手机号码无效：{0}", "invalid mobile number: {0}";
+    "post_exists" => "该用户在此部门已有岗位", "the user already holds a post in that department";
+    "post_last" => "不能删除用户唯一的岗位", "cannot remove the user's only post";
+    "role_unknown" => "未知角色：{0}", "unknown role: {0}";
+    "admin_duty_conflict" => "三员分立：同一账号不能同时担任{0}和{1}", "separation of duties: one account cannot be both {0} and {1}";
+    "admin_duty_self" => "不能给自己分配管理员角色", "you cannot grant yourself an administrator role";
+    "calendar_invalid" => "日历数据无效：{0}", "invalid calendar data: {0}";
+    "date_invalid" => "日期无效：{0}（应为 YYYY-MM-DD）", "invalid date {0} (expected YYYY-MM-DD)";
+    "number_invalid" => "数字无效：{0}", "invalid number: {0}";
+    "dictionary_invalid" => "字典数据无效：{0}", "invalid dictionary: {0}";
+    "file_too_large" => "文件过大（上限 {0} MB）", "the file is too large (limit {0} MB)";
+    "file_empty" => "文件为空", "the file is empty";
+    "idempotency_mismatch" => "幂等键已用于另一个请求", "the idempotency key was used for a different request";
+    "route_not_found" => "页面不存在", "page not found";
+    "method_not_allowed" => "不支持的请求方法", "method not allowed";
+    "payload_too_large" => "请求内容过大", "request body too large";
+
+    // Navigation and layout.
+    "app.name" => "放管服改革综合平台", "Fangguanfu Reform Platform";
+    "app.district" => "示范区", "Demo District";
+    "portal.name" => "政务服务网", "Government Services Portal";
+    "nav.workbench" => "工作台", "Workbench";
+    "nav.departments" => "部门管理", "Departments";
+    "nav.users" => "用户管理", "Users";
+    "nav.audit" => "审计日志", "Audit log";
+    "nav.login_log" => "登录日志", "Login log";
+    "nav.calendar" => "工作日历", "Calendar";
+    "nav.dictionaries" => "数据字典", "Dictionaries";
+    "nav.notifications" => "消息", "Messages";
+    "nav.password" => "修改密码", "Change password";
+    "nav.totp" => "动态口令", "One-time codes";
+    "nav.logout" => "退出", "Sign out";
+    "nav.login" => "登录", "Sign in";
+    "nav.register" => "注册", "Register";
+    "nav.portal" => "门户首页", "Portal";
+    "nav.me" => "我的", "My account";
+    "nav.api_docs" => "接口文档", "API docs";
+    "nav.skip" => "跳到正文", "Skip to content";
+    "nav.large_type" => "大字版", "Large type";
+    "nav.standard_type" => "标准版", "Standard type";
+    "nav.acting_for" => "当前办理部门", "Acting for";
+    "nav.switch" => "切换", "Switch";
+
+    // Forms and common words.
+    "form.username" => "用户名", "Username";
+    "form.password" => "密码", "Password";
+    "form.totp" => "动态口令（已绑定时填写）", "One-time code (if enrolled)";
+    "form.submit" => "提交", "Submit";
+    "form.save" => "保存", "Save";
+    "form.search" => "查询", "Search";
+    "form.create" => "新建", "Create";
+    "form.delete" => "删除", "Delete";
+    "form.old_password" => "原密码", "Current password";
+    "form.new_password" => "新密码", "New password";
+    "form.new_password2" => "确认新密码", "Repeat new password";
+    "form.name" => "名称", "Name";
+    "form.code" => "编码", "Code";
+    "form.kind" => "类型", "Kind";
+    "form.parent" => "上级部门", "Parent";
+    "form.sort" => "排序", "Order";
+    "form.display_name" => "姓名", "Name";
+    "form.phone" => "手机号码", "Mobile";
+    "form.resident_id" => "居民身份证号码", "Resident ID";
+    "form.uscc" => "统一社会信用代码", "Unified social credit code";
+    "form.enterprise_name" => "单位名称", "Organisation name";
+    "form.department" => "部门", "Department";
+    "form.title" => "职务", "Title";
+    "form.roles" => "角色", "Roles";
+    "form.status" => "状态", "Status";
+    "form.actions" => "操作", "Actions";
+    "form.from" => "起", "From";
+    "form.to" => "止", "To";
+    "form.actor" => "操作人", "Actor";
+    "form.object" => "对象", "Object";
+    "form.action" => "动作", "Action";
+    "form.time" => "时间", "Time";
+    "form.source" => "来源地址", "Source";
+    "form.before" => "修改前", "Before";
+    "form.after" => "修改后", "After";
+    "form.field" => "字段", "Field";
+    "form.outcome" => "结果", "Outcome";
+    "form.year" => "年份", "Year";
+    "form.document_no" => "文件号", "Document No.";
+    "form.holidays" => "放假日期", "Holidays";
+    "form.workdays" => "调休上班日", "Make-up working days";
+    "form.total" => "共 {0} 条", "{0} in total";
+    "form.prev" => "上一页", "Previous";
+    "form.next" => "下一页", "Next";
+    "form.none" => "暂无数据", "Nothing here yet";
+    "form.unmask" => "查看完整信息（将记入审计）", "Show in full (audited)";
+    "form.unlock" => "解锁", "Unlock";
+    "form.reset_password" => "重置密码", "Reset password";
+    "form.add_post" => "增加兼职岗位", "Add a post";
+    "form.primary" => "主岗", "Primary";
+    "form.applicant_kind" => "申请人类型", "Applicant type";
+    "form.citizen" => "个人（自然人）", "Individual";
+    "form.enterprise" => "法人（企业）", "Legal person";
+    "form.mark_read" => "标为已读", "Mark read";
+
+    // Page titles and texts.
+    "page.login" => "工作人员与申请人登录", "Sign in";
+    "page.login_hint" => "登录失败 5 次将锁定账号 15 分钟。管理员账号须输入动态口令。", "Five failures lock the account for 15 minutes. Administrators need a one-time code.";
+    "page.workbench" => "工作台", "Workbench";
+    "page.workbench_welcome" => "欢迎，{0}", "Welcome, {0}";
+    "page.password" => "修改密码", "Change password";
+    "page.password_rule" => "密码至少 8 位，包含大写字母、小写字母、数字、符号中的至少三类，且不得包含用户名。", "At least 8 characters from three of: upper case, lower case, digits, symbols; not containing the username.";
+    "page.totp" => "绑定动态口令", "Enrol one-time codes";
+    "page.totp_intro" => "在手机验证器（如“宁盾令牌”“Google Authenticator”）中添加以下密钥，然后输入显示的 6 位数字完成绑定。", "Add this secret to an authenticator app, then enter the 6-digit code it shows.";
+    "page.totp_enabled" => "已绑定动态口令。", "One-time codes are enrolled.";
+    "page.totp_start" => "生成密钥", "Generate a secret";
+    "page.departments" => "部门管理", "Departments";
+    "page.users" => "用户管理", "Users";
+    "page.user_new" => "新建工作人员", "New staff member";
+    "page.audit" => "审计日志", "Audit log";
+    "page.audit_entry" => "审计记录 #{0}", "Audit entry #{0}";
+    "page.login_log" => "登录日志", "Login log";
+    "page.calendar" => "工作日历", "Working-day calendar";
+    "page.calendar_note" => "法定节假日与调休安排依据国务院办公厅通知；年度数据由系统管理员录入。无数据的年份按周一至周五计算，并在期限计算处注明。", "Holidays and make-up days follow the State Council notices; administrators enter each new year. Years without data count Monday–Friday, and deadlines say so.";
+    "page.dictionaries" => "数据字典", "Dictionaries";
+    "page.notifications" => "消息中心", "Messages";
+    "page.register" => "申请人注册", "Applicant registration";
+    "page.me" => "我的办事", "My services";
+    "page.portal_title" => "一网通办 · 只进一扇门 · 最多跑一次", "One-stop online services";
+    "page.portal_intro" => "在这里查询办事指南、在线申请、查看办理进度。", "Find service guides, apply online and follow your applications.";
+    "page.forbidden" => "无权访问", "Access denied";
+    "page.not_found" => "页面不存在", "Page not found";
+    "page.error" => "出错了", "Something went wrong";
+    "page.api_docs" => "接口文档（OpenAPI）", "API documentation (OpenAPI)";
+    "msg.saved" => "已保存", "Saved";
+    "msg.logged_out" => "您已安全退出", "You are signed out";
+    "msg.password_changed" => "密码已修改", "Password changed";
+    "msg.registered" => "注册成功，请登录", "Registered; please sign in";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_both_languages_and_no_duplicates() {
+        let mut seen = std::collections::BTreeSet::new();
+        for key in KEYS {
+            assert!(seen.insert(*key), "duplicate catalogue key {key}");
+            assert_ne!(t(Lang::Zh, key), *key, "missing Chinese text for {key}");
+            assert_ne!(t(Lang::En, key), *key, "missing English text for {key}");
+        }
+    }
+}

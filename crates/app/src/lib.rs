@@ -1,0 +1,188 @@
+//! Use cases of Fangguanfu, shared by the web server and the CLI.
+//!
+//! Handlers parse and authorise, then call one function here; each function that changes
+//! state opens one [`fgf_store::WriteTx`], applies the domain rules, writes the change with
+//! its audit entry (and outbox message, if any) and commits. Nothing here knows HTTP.
+
+pub mod audit;
+pub mod auth;
+pub mod calendar;
+pub mod clock;
+pub mod config;
+pub mod dict;
+pub mod error;
+pub mod files;
+pub mod i18n;
+pub mod jobs;
+pub mod notify;
+pub mod org;
+pub mod seed;
+pub mod users;
+
+pub use auth::Actor;
+pub use clock::{Clock, SystemClock, TestClock};
+pub use config::Config;
+pub use error::{ErrorKind, ServiceError, ServiceResult};
+pub use i18n::Lang;
+
+use fgf_domain::{Calendar, CalendarConfig, PiiKey, YearSchedule};
+use fgf_store::{AuditCtx, Store};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+/// Everything a use case needs. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    config: Config,
+    clock: Arc<dyn Clock>,
+    pii: PiiKey,
+    // Rebuilt from the shipped years plus the stored ones whenever an administrator edits a
+    // year, so a new State Council notice applies without a restart.
+    calendar: RwLock<Arc<Calendar>>,
+    files_root: PathBuf,
+    senders: Vec<Arc<dyn notify::NotificationSender>>,
+    jobs: jobs::JobRegistry,
+    node_id: String,
+}
+
+impl App {
+    /// Opens the configured store, applies migrations and loads the calendar.
+    pub async fn open(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
+        config.validate()?;
+        let store = if config.db.is_empty() {
+            Store::open_sqlite_dir(&config.data_dir).await?
+        } else {
+            Store::open(&config.db).await?
+        };
+        store.migrate().await?;
+        let pii = load_pii_key(&config)?;
+        App::with_store(store, config, clock, pii).await
+    }
+
+    /// Builds the application over an opened, migrated store (tests use this directly).
+    pub async fn with_store(
+        store: Store,
+        config: Config,
+        clock: Arc<dyn Clock>,
+        pii: PiiKey,
+    ) -> anyhow::Result<App> {
+        let files_root = config.data_dir.join("files");
+        let node_id = format!("node-{}-{}", std::process::id(), rand::random::<u32>());
+        let app = App {
+            inner: Arc::new(Inner {
+                store,
+                calendar: RwLock::new(Arc::new(Calendar::builtin())),
+                config,
+                clock,
+                pii,
+                files_root,
+                senders: vec![Arc::new(notify::LogSender::default())],
+                jobs: jobs::JobRegistry::standard(),
+                node_id,
+            }),
+        };
+        app.reload_calendar().await?;
+        Ok(app)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        self.inner.clock.now_ms()
+    }
+
+    pub fn pii(&self) -> &PiiKey {
+        &self.inner.pii
+    }
+
+    pub fn node_id(&self) -> &str {
+        &self.inner.node_id
+    }
+
+    pub fn calendar(&self) -> Arc<Calendar> {
+        match self.inner.calendar.read() {
+            Ok(c) => Arc::clone(&c),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    pub fn senders(&self) -> &[Arc<dyn notify::NotificationSender>] {
+        &self.inner.senders
+    }
+
+    pub fn job_registry(&self) -> &jobs::JobRegistry {
+        &self.inner.jobs
+    }
+
+    pub fn files_root(&self) -> &std::path::Path {
+        &self.inner.files_root
+    }
+
+    /// An audit context for the operator at the console or a background job.
+    pub fn system_ctx(&self, actor_name: &str) -> AuditCtx {
+        AuditCtx::system(actor_name, self.now_ms())
+    }
+
+    /// Rebuilds the calendar from the shipped years and the stored ones.
+    pub async fn reload_calendar(&self) -> ServiceResult<()> {
+        let mut cal = Calendar::builtin_with(CalendarConfig {
+            makeup_days_count: self.inner.config.makeup_days_count,
+        });
+        for y in self.store().list_calendar_years().await? {
+            let schedule: YearSchedule = serde_json::from_str(&y.data).map_err(|e| {
+                ServiceError::internal(format!("stored calendar year {}: {e}", y.year))
+            })?;
+            cal.set_year(schedule);
+        }
+        match self.inner.calendar.write() {
+            Ok(mut c) => *c = Arc::new(cal),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(cal),
+        }
+        Ok(())
+    }
+}
+
+/// The personal-data key: from configuration, or generated once into the data folder (kept
+/// beside, never inside, the database).
+fn load_pii_key(config: &Config) -> anyhow::Result<PiiKey> {
+    if !config.pii_key.is_empty() {
+        return Ok(key_from_config(&config.pii_key));
+    }
+    let path = config.data_dir.join("pii.key");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        return Ok(key_from_config(text.trim()));
+    }
+    std::fs::create_dir_all(&config.data_dir)?;
+    let key: [u8; 48] = std::array::from_fn(|_| rand::random::<u8>());
+    let text = hex::encode(key);
+    std::fs::write(&path, &text)?;
+    restrict_permissions(&path);
+    tracing::warn!(path = %path.display(), "generated a personal-data key; back it up with the database, or set FGF_PII_KEY");
+    Ok(key_from_config(&text))
+}
+
+fn key_from_config(s: &str) -> PiiKey {
+    PiiKey::from_hex(s).unwrap_or_else(|_| PiiKey::derive_from_secret(s.as_bytes()))
+}
+
+#[cfg(unix)]
+fn restrict_permissions(path: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+        tracing::warn!(%e, "cannot restrict key file permissions");
+    }
+}
+
+#[cfg(not(unix))]
+fn restrict_permissions(_path: &std::path::Path) {}

@@ -1,0 +1,617 @@
+//! Accounts: staff administration (用户管理), posts and roles, and applicant registration.
+//! Personal data is encrypted on the way in and masked on the way out; an unmasked view is
+//! an audited act (RULES.md §7.4).
+
+use crate::auth::{hash_password, SessionKind};
+use crate::error::{ServiceError, ServiceResult};
+use crate::{Actor, App};
+use fgf_domain::audit::{diff_json, FieldChange};
+use fgf_domain::permission::{AdminDuty, Permission};
+use fgf_domain::{mask_phone, mask_resident_id, validate_mobile, ResidentId, Uscc};
+use fgf_store::account::{Account, AccountQuery, NewAccount, Post, Role};
+use fgf_store::{Page, Paged};
+use serde_json::json;
+
+/// An account as pages and the API show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub kind: String,
+    pub status: String,
+    pub phone: Option<String>,
+    pub resident_id: Option<String>,
+    pub uscc: Option<String>,
+    pub locked: bool,
+    pub must_change_password: bool,
+    pub totp_enabled: bool,
+    /// True when `phone` and `resident_id` are shown in full.
+    pub unmasked: bool,
+    pub posts: Vec<Post>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct NewStaffInput {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    pub department_id: i64,
+    #[serde(default)]
+    pub title: String,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct UpdateUserInput {
+    pub display_name: String,
+    #[serde(default)]
+    pub phone: Option<String>,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct RegisterInput {
+    /// "citizen" or "enterprise".
+    pub kind: String,
+    pub username: String,
+    pub password: String,
+    pub display_name: String,
+    #[serde(default)]
+    pub resident_id: Option<String>,
+    #[serde(default)]
+    pub uscc: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+}
+
+pub fn validate_username(u: &str) -> ServiceResult<()> {
+    let ok = (3..=32).contains(&u.len())
+        && u.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    if ok {
+        Ok(())
+    } else {
+        Err(ServiceError::invalid("username_invalid").details(json!({ "field": "username" })))
+    }
+}
+
+fn validate_display_name(n: &str) -> ServiceResult<()> {
+    if n.trim().is_empty() || n.chars().count() > 64 {
+        return Err(ServiceError::field(
+            "invalid_field",
+            "display_name",
+            "姓名不能为空，且不超过 64 个字",
+        ));
+    }
+    Ok(())
+}
+
+fn normalise_phone(p: Option<&str>) -> ServiceResult<Option<String>> {
+    match p.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(p) => {
+            validate_mobile(p).map_err(|e| {
+                ServiceError::invalid("phone_invalid")
+                    .arg(e.message_zh())
+                    .details(json!({ "field": "phone" }))
+            })?;
+            Ok(Some(p.to_owned()))
+        }
+    }
+}
+
+fn nonce() -> [u8; 16] {
+    std::array::from_fn(|_| rand::random::<u8>())
+}
+
+impl App {
+    fn encrypt_opt(&self, v: Option<&str>) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+        match v {
+            Some(v) => (
+                Some(self.pii().encrypt(v, nonce())),
+                Some(self.pii().lookup_hash(v)),
+            ),
+            None => (None, None),
+        }
+    }
+
+    fn decrypt_opt(&self, v: Option<&Vec<u8>>) -> ServiceResult<Option<String>> {
+        v.map(|b| self.pii().decrypt(b).map_err(ServiceError::internal))
+            .transpose()
+    }
+
+    /// Builds the view of an account; personal data in full only when asked for and allowed,
+    /// and then the view is audited.
+    async fn user_view(
+        &self,
+        actor: &Actor,
+        account: Account,
+        unmask: bool,
+    ) -> ServiceResult<UserView> {
+        let phone = self.decrypt_opt(account.phone_enc.as_ref())?;
+        let resident_id = self.decrypt_opt(account.resident_id_enc.as_ref())?;
+        let full = unmask && (actor.has(Permission::PiiUnmask) || actor.account.id == account.id);
+        if full && actor.account.id != account.id && (phone.is_some() || resident_id.is_some()) {
+            let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+            tx.audit(
+                "pii.view",
+                "account",
+                &account.id.to_string(),
+                &[FieldChange {
+                    field: "viewed".to_owned(),
+                    before: None,
+                    after: Some(json!(["phone", "resident_id"])),
+                }],
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        let posts = self.store().posts_of(account.id).await?;
+        Ok(UserView {
+            id: account.id,
+            locked: account.locked_until_ms.is_some_and(|u| u > self.now_ms()),
+            phone: phone.map(|p| if full { p } else { mask_phone(&p) }),
+            resident_id: resident_id.map(|r| if full { r } else { mask_resident_id(&r) }),
+            unmasked: full,
+            username: account.username,
+            display_name: account.display_name,
+            kind: account.kind,
+            status: account.status,
+            uscc: account.uscc,
+            must_change_password: account.must_change_password,
+            totp_enabled: account.totp_enabled,
+            posts,
+        })
+    }
+
+    pub async fn list_users(
+        &self,
+        actor: &Actor,
+        q: &AccountQuery,
+        page: Page,
+    ) -> ServiceResult<Paged<UserView>> {
+        let scope = actor.scope(Permission::UserRead)?;
+        let res = self.store().list_accounts(&scope, q, page).await?;
+        let mut items = Vec::with_capacity(res.items.len());
+        for a in res.items {
+            items.push(self.user_view(actor, a, false).await?);
+        }
+        Ok(Paged {
+            items,
+            total: res.total,
+        })
+    }
+
+    pub async fn get_user(&self, actor: &Actor, id: i64, unmask: bool) -> ServiceResult<UserView> {
+        let scope = actor.scope(Permission::UserRead)?;
+        let a = self.store().get_account(&scope, id).await?;
+        self.user_view(actor, a, unmask).await
+    }
+
+    /// The caller's own record (every signed-in account may read itself in full).
+    pub async fn me(&self, actor: &Actor) -> ServiceResult<UserView> {
+        let (a, _) = self.store().get_own_account(actor.account.id).await?;
+        self.user_view(actor, a, true).await
+    }
+
+    pub async fn list_roles(&self, actor: &Actor) -> ServiceResult<Vec<Role>> {
+        actor.scope(Permission::RoleRead)?;
+        Ok(self.store().list_roles().await?)
+    }
+
+    pub async fn create_staff(
+        &self,
+        actor: &Actor,
+        input: &NewStaffInput,
+    ) -> ServiceResult<UserView> {
+        let scope = actor.scope(Permission::UserWrite)?;
+        let username = input.username.trim();
+        validate_username(username)?;
+        validate_display_name(&input.display_name)?;
+        self.check_password_policy(&input.password, username)?;
+        let phone = normalise_phone(input.phone.as_deref())?;
+        let hash = hash_password(&input.password).await?;
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        let dept = tx
+            .get_department(&scope, input.department_id)
+            .await
+            .map_err(|_| {
+                ServiceError::field(
+                    "invalid_field",
+                    "department_id",
+                    "部门不存在或不在您的数据权限范围内",
+                )
+            })?;
+        let (phone_enc, phone_hmac) = self.encrypt_opt(phone.as_deref());
+        let id = tx
+            .insert_account(&NewAccount {
+                username: username.to_owned(),
+                display_name: input.display_name.trim().to_owned(),
+                kind: "staff".to_owned(),
+                password_hash: hash,
+                // The administrator chose this password; the person must choose their own.
+                must_change_password: true,
+                phone_enc,
+                phone_hmac,
+                resident_id_enc: None,
+                resident_id_hmac: None,
+                uscc: None,
+            })
+            .await?;
+        tx.insert_post(id, dept.id, true, input.title.trim())
+            .await?;
+        let after = json!({
+            "username": username, "display_name": input.display_name.trim(), "kind": "staff",
+            "phone": phone.as_deref().map(mask_phone), "department_id": dept.id, "title": input.title.trim(),
+        });
+        tx.audit(
+            "account.create",
+            "account",
+            &id.to_string(),
+            &diff_json(&json!({}), &after, &[]),
+        )
+        .await?;
+        tx.commit().await?;
+        self.get_user(actor, id, false).await
+    }
+
+    pub async fn update_user(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &UpdateUserInput,
+    ) -> ServiceResult<UserView> {
+        let scope = actor.scope(Permission::UserWrite)?;
+        validate_display_name(&input.display_name)?;
+        if !matches!(input.status.as_str(), "active" | "disabled") {
+            return Err(ServiceError::field(
+                "invalid_field",
+                "status",
+                "状态须为 active 或 disabled",
+            ));
+        }
+        let phone = normalise_phone(input.phone.as_deref())?;
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        let current = tx.get_account(&scope, id).await?;
+        let old_phone = self.decrypt_opt(current.phone_enc.as_ref())?;
+        let (phone_enc, phone_hmac) = self.encrypt_opt(phone.as_deref());
+        tx.update_account_profile(
+            id,
+            input.display_name.trim(),
+            &input.status,
+            phone_enc,
+            phone_hmac,
+        )
+        .await?;
+        let before = json!({ "display_name": current.display_name, "status": current.status, "phone": old_phone.as_deref().map(mask_phone) });
+        let after = json!({ "display_name": input.display_name.trim(), "status": input.status, "phone": phone.as_deref().map(mask_phone) });
+        tx.audit(
+            "account.update",
+            "account",
+            &id.to_string(),
+            &diff_json(&before, &after, &[]),
+        )
+        .await?;
+        tx.commit().await?;
+        if input.status == "disabled" {
+            self.store()
+                .revoke_account_sessions(id, self.now_ms(), None)
+                .await?;
+        }
+        self.get_user(actor, id, false).await
+    }
+
+    /// Adds a post in another department (兼职).
+    pub async fn add_post(
+        &self,
+        actor: &Actor,
+        id: i64,
+        department_id: i64,
+        title: &str,
+    ) -> ServiceResult<UserView> {
+        let scope = actor.scope(Permission::UserWrite)?;
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        let account = tx.get_account(&scope, id).await?;
+        if account.kind != "staff" {
+            return Err(ServiceError::forbidden("staff_only"));
+        }
+        let dept = tx
+            .get_department(&scope, department_id)
+            .await
+            .map_err(|_| {
+                ServiceError::field(
+                    "invalid_field",
+                    "department_id",
+                    "部门不存在或不在您的数据权限范围内",
+                )
+            })?;
+        let post_id = tx.insert_post(id, dept.id, false, title.trim()).await?;
+        tx.audit(
+            "post.create",
+            "account",
+            &id.to_string(),
+            &[FieldChange {
+                field: "post".to_owned(),
+                before: None,
+                after: Some(
+                    json!({ "post_id": post_id, "department_id": dept.id, "title": title.trim() }),
+                ),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        self.get_user(actor, id, false).await
+    }
+
+    pub async fn remove_post(
+        &self,
+        actor: &Actor,
+        id: i64,
+        post_id: i64,
+    ) -> ServiceResult<UserView> {
+        let scope = actor.scope(Permission::UserWrite)?;
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        tx.get_account(&scope, id).await?;
+        let posts = tx.post_ids_of(id).await?;
+        let Some((_, dept)) = posts.iter().find(|(p, _)| *p == post_id) else {
+            return Err(ServiceError::not_found("not_found")
+                .arg("post")
+                .arg(post_id));
+        };
+        if posts.len() == 1 {
+            return Err(ServiceError::conflict("post_last"));
+        }
+        tx.delete_post(post_id).await?;
+        tx.audit(
+            "post.delete",
+            "account",
+            &id.to_string(),
+            &[FieldChange {
+                field: "post".to_owned(),
+                before: Some(json!({ "post_id": post_id, "department_id": dept })),
+                after: None,
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        self.get_user(actor, id, false).await
+    }
+
+    /// Sets the roles of one post. Enforces 三员分立: an account holds at most one of the
+    /// system, security and audit administrator duties, and nobody grants one to themselves.
+    pub async fn set_post_roles(
+        &self,
+        actor: &Actor,
+        id: i64,
+        post_id: i64,
+        role_codes: &[String],
+    ) -> ServiceResult<UserView> {
+        let scope = actor.scope(Permission::RoleAssign)?;
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        let account = tx.get_account(&scope, id).await?;
+        if account.kind != "staff" {
+            return Err(ServiceError::forbidden("staff_only"));
+        }
+        let posts = self.store().posts_of(id).await?;
+        let Some(post) = posts.iter().find(|p| p.id == post_id) else {
+            return Err(ServiceError::not_found("not_found")
+                .arg("post")
+                .arg(post_id));
+        };
+        let roles = tx.list_roles().await?;
+        let mut chosen: Vec<&Role> = Vec::new();
+        for code in role_codes {
+            match roles.iter().find(|r| &r.code == code) {
+                Some(r) => chosen.push(r),
+                None => return Err(ServiceError::invalid("role_unknown").arg(code)),
+            }
+        }
+        // Duties held through this post after the change, plus those of the other posts.
+        let mut duties: Vec<AdminDuty> = chosen.iter().filter_map(|r| r.admin_duty).collect();
+        for other in posts.iter().filter(|p| p.id != post_id) {
+            for code in &other.role_codes {
+                if let Some(d) = roles
+                    .iter()
+                    .find(|r| &r.code == code)
+                    .and_then(|r| r.admin_duty)
+                {
+                    duties.push(d);
+                }
+            }
+        }
+        duties.sort();
+        duties.dedup();
+        if duties.len() > 1 {
+            return Err(ServiceError::conflict("admin_duty_conflict")
+                .arg(duties[0].label_zh())
+                .arg(duties[1].label_zh()));
+        }
+        if id == actor.account.id && chosen.iter().any(|r| r.admin_duty.is_some()) {
+            return Err(ServiceError::forbidden("admin_duty_self"));
+        }
+        let ids: Vec<i64> = chosen.iter().map(|r| r.id).collect();
+        tx.set_post_roles(post_id, &ids).await?;
+        let after: Vec<&str> = chosen.iter().map(|r| r.code.as_str()).collect();
+        tx.audit(
+            "post.roles",
+            "account",
+            &id.to_string(),
+            &[FieldChange {
+                field: format!("post[{post_id}].roles"),
+                before: Some(json!(post.role_codes)),
+                after: Some(json!(after)),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        self.get_user(actor, id, false).await
+    }
+
+    pub async fn unlock_user(&self, actor: &Actor, id: i64) -> ServiceResult<UserView> {
+        let scope = actor.scope(Permission::UserUnlock)?;
+        let now = self.now_ms();
+        let mut tx = self.store().write(actor.audit_ctx(now)).await?;
+        let account = tx.get_account(&scope, id).await?;
+        tx.set_locked_until(id, None).await?;
+        tx.audit(
+            "account.unlock",
+            "account",
+            &id.to_string(),
+            &[FieldChange {
+                field: "locked_until".to_owned(),
+                before: account
+                    .locked_until_ms
+                    .map(|v| json!(crate::clock::rfc3339(v))),
+                after: None,
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        self.store()
+            .insert_login_log(
+                now,
+                &account.username,
+                Some(id),
+                &actor.source_addr,
+                "unlocked",
+                &actor.account.username,
+            )
+            .await?;
+        self.get_user(actor, id, false).await
+    }
+
+    /// Sets a new initial password the person must change at next login.
+    pub async fn reset_password(
+        &self,
+        actor: &Actor,
+        id: i64,
+        password: &str,
+    ) -> ServiceResult<UserView> {
+        let scope = actor.scope(Permission::UserWrite)?;
+        let current = self.store().get_account(&scope, id).await?;
+        self.check_password_policy(password, &current.username)?;
+        let hash = hash_password(password).await?;
+        let now = self.now_ms();
+        let mut tx = self.store().write(actor.audit_ctx(now)).await?;
+        tx.get_account(&scope, id).await?;
+        tx.set_password(id, &hash, true).await?;
+        tx.audit(
+            "account.password_reset",
+            "account",
+            &id.to_string(),
+            &[FieldChange {
+                field: "password".to_owned(),
+                before: Some(json!("***")),
+                after: Some(json!("***")),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        self.store().revoke_account_sessions(id, now, None).await?;
+        self.get_user(actor, id, false).await
+    }
+
+    /// Public registration of an applicant account: a citizen by resident ID or an
+    /// enterprise by USCC, both checked with their check digits.
+    pub async fn register_applicant(
+        &self,
+        input: &RegisterInput,
+        source_addr: &str,
+    ) -> ServiceResult<i64> {
+        let username = input.username.trim();
+        validate_username(username)?;
+        validate_display_name(&input.display_name)?;
+        let (resident, uscc) = match input.kind.as_str() {
+            "citizen" => {
+                let raw = input.resident_id.as_deref().unwrap_or("");
+                let id = ResidentId::parse(raw).map_err(|e| {
+                    ServiceError::invalid("resident_id_invalid")
+                        .arg(e.message_zh())
+                        .details(json!({ "field": "resident_id" }))
+                })?;
+                (Some(id), None)
+            }
+            "enterprise" => {
+                let raw = input.uscc.as_deref().unwrap_or("");
+                let code = Uscc::parse(raw).map_err(|e| {
+                    ServiceError::invalid("uscc_invalid")
+                        .arg(e.message_zh())
+                        .details(json!({ "field": "uscc" }))
+                })?;
+                (None, Some(code))
+            }
+            _ => {
+                return Err(ServiceError::field(
+                    "invalid_field",
+                    "kind",
+                    "申请人类型须为 citizen 或 enterprise",
+                ))
+            }
+        };
+        self.check_password_policy(&input.password, username)?;
+        let phone = normalise_phone(input.phone.as_deref())?;
+        let hash = hash_password(&input.password).await?;
+        let mut ctx = self.system_ctx(username);
+        ctx.source_addr = source_addr.to_owned();
+        let mut tx = self.store().write(ctx).await?;
+        let (phone_enc, phone_hmac) = self.encrypt_opt(phone.as_deref());
+        let (rid_enc, rid_hmac) = self.encrypt_opt(resident.as_ref().map(ResidentId::as_str));
+        let id = tx
+            .insert_account(&NewAccount {
+                username: username.to_owned(),
+                display_name: input.display_name.trim().to_owned(),
+                kind: input.kind.clone(),
+                password_hash: hash,
+                must_change_password: false,
+                phone_enc,
+                phone_hmac,
+                resident_id_enc: rid_enc,
+                resident_id_hmac: rid_hmac,
+                uscc: uscc.as_ref().map(|u| u.as_str().to_owned()),
+            })
+            .await?;
+        let after = json!({
+            "username": username, "kind": input.kind, "display_name": input.display_name.trim(),
+            "resident_id": resident.as_ref().map(|r| mask_resident_id(r.as_str())),
+            "uscc": uscc.as_ref().map(|u| u.as_str().to_owned()),
+            "phone": phone.as_deref().map(mask_phone),
+        });
+        tx.audit(
+            "account.register",
+            "account",
+            &id.to_string(),
+            &diff_json(&json!({}), &after, &[]),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Finds an applicant by resident ID through the keyed hash (exact match, never a scan
+    /// of decrypted values).
+    pub async fn find_applicant_by_resident_id(
+        &self,
+        actor: &Actor,
+        raw: &str,
+    ) -> ServiceResult<Option<UserView>> {
+        let scope = actor.scope(Permission::UserRead)?;
+        let id = ResidentId::parse(raw)
+            .map_err(|e| ServiceError::invalid("resident_id_invalid").arg(e.message_zh()))?;
+        let hmac = self.pii().lookup_hash(id.as_str());
+        match self
+            .store()
+            .find_account_by_resident_hmac(&scope, &hmac)
+            .await?
+        {
+            Some(a) => Ok(Some(self.user_view(actor, a, false).await?)),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Used by the API to tell which kind of session to open.
+pub fn session_kind_for_api() -> SessionKind {
+    SessionKind::Bearer
+}

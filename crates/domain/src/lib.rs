@@ -1,0 +1,30 @@
+//! Pure domain rules of Fangguanfu, the district government platform.
+//!
+//! This crate holds the rules that must give the same answer wherever they run: identifier checks,
+//! the working-day calendar (工作日) behind every statutory deadline, data scopes (数据权限), the
+//! protection of personal data, the audit hash chain and the password policy.
+//! Permissions (权限) sit beside data scopes so that a role is described in one place.
+//! It does no I/O, reads no clock and draws no random numbers: time, nonces and keys come in as
+//! parameters, so the web, store and CLI crates can rely on it and tests can replay it exactly.
+//! The legal sources are cited in `shared/RULES.md`; each test names the rule it checks.
+
+pub mod audit;
+pub mod calendar;
+pub mod ids;
+pub mod password;
+pub mod permission;
+pub mod pii;
+pub mod scope;
+
+pub use audit::{chain_hash, diff_json, sm3_hex, FieldChange, GENESIS};
+pub use calendar::{
+    Calendar, CalendarConfig, CalendarError, Counted, DayInfo, DayKind, Deadline, YearSchedule,
+};
+pub use ids::{
+    check_code, mask_name, mask_phone, mask_resident_id, validate_mobile, IdCheck, IdError, IdKind,
+    MobileError, ResidentId, Uscc,
+};
+pub use password::{PasswordError, PasswordPolicy};
+pub use permission::{AdminDuty, Permission, UnknownPermission};
+pub use pii::{PiiError, PiiKey};
+pub use scope::{dept_path_contains, DataScope, ScopeError};

@@ -1,0 +1,405 @@
+//! Command-line parsing and the commands themselves. This is the only place that picks a
+//! concrete store (SQLite in the data folder, or the PostgreSQL URL given).
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use fgf_app::{App, Config, SystemClock};
+use fgf_store::audit::Verify;
+use fgf_store::Store;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(
+    name = "fgf",
+    version,
+    about = "Fangguanfu (放管服): the district reform and government-services platform"
+)]
+struct Cli {
+    /// Data folder: SQLite database, uploads, generated key.
+    #[arg(long, global = true, env = "FGF_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Database URL (postgres://…); SQLite in the data folder when absent.
+    #[arg(long, global = true, env = "FGF_DB")]
+    db: Option<String>,
+    /// Configuration file (TOML); defaults to DATA_DIR/fgf.toml when that exists.
+    #[arg(long, global = true, env = "FGF_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the district.
+    Serve {
+        #[arg(long)]
+        addr: Option<String>,
+    },
+    /// Create the demo district if the store is empty, then serve it.
+    Demo {
+        #[arg(long)]
+        addr: Option<String>,
+    },
+    /// Database maintenance.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Identifiers (USCC, resident ID).
+    Id {
+        #[command(subcommand)]
+        command: IdCommand,
+    },
+    /// The working-day calendar.
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Apply pending migrations.
+    Migrate,
+    /// Write an online backup to FILE.
+    Backup { file: PathBuf },
+    /// Restore FILE into an empty store.
+    Restore { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the SM3 chain: exit 0 intact, exit 1 naming the first bad entry.
+    Verify,
+}
+
+#[derive(Subcommand)]
+enum IdCommand {
+    /// Check a USCC or resident ID: JSON {code, kind, valid, reason}; exit 0 valid, 1 invalid.
+    Check { code: String },
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// Print true or false.
+    IsWorkday { date: String },
+    /// The date N working days after DATE (DATE itself not counted).
+    AddWorkdays { date: String, n: u32 },
+    /// Working days in (FROM, TO].
+    WorkdaysBetween { from: String, to: String },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("FGF_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> anyhow::Result<Config> {
+    let data_dir = cli
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("./fgf-data"));
+    let file = cli
+        .config
+        .clone()
+        .or_else(|| Some(data_dir.join("fgf.toml")).filter(|p| p.exists()));
+    let mut config = match file {
+        Some(f) => Config::from_file(&f)?,
+        None => Config::default(),
+    };
+    config.apply_env(|k| std::env::var(k).ok())?;
+    // The command line wins over file and environment.
+    config.data_dir = data_dir;
+    if let Some(db) = &cli.db {
+        config.db.clone_from(db);
+    }
+    config.validate()?;
+    Ok(config)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Id {
+            command: IdCommand::Check { code },
+        } => {
+            let res = fgf_domain::check_code(code);
+            println!("{}", serde_json::to_string(&res)?);
+            Ok(if res.valid {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Calendar { command } => calendar(&cli, command).await,
+        Command::Db { command } => db(&cli, command).await,
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let config = load_config(&cli)?;
+            let store = open_store(&config).await?;
+            store.migrate().await?;
+            match store.verify_audit().await? {
+                Verify::Intact { entries } => {
+                    println!("audit chain intact: {entries} entries");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Verify::Broken { seq, problem } => {
+                    println!("audit chain broken at entry {seq}: {problem}");
+                    Ok(ExitCode::from(1))
+                }
+            }
+        }
+        Command::Serve { addr } => serve(&cli, addr.clone(), false).await,
+        Command::Demo { addr } => serve(&cli, addr.clone(), true).await,
+    }
+}
+
+async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    let store = if config.db.is_empty() {
+        Store::open_sqlite_dir(&config.data_dir).await?
+    } else {
+        Store::open(&config.db).await?
+    };
+    Ok(store)
+}
+
+/// The calendar: the shipped years plus any an administrator entered, when a store exists.
+/// A missing SQLite store is not created just to answer a calendar question.
+async fn calendar(cli: &Cli, command: &CalendarCommand) -> anyhow::Result<ExitCode> {
+    let config = load_config(cli)?;
+    let has_store = !config.db.is_empty() || config.data_dir.join("fgf.db").exists();
+    let cal = if has_store {
+        let app = App::open(config, Arc::new(SystemClock)).await?;
+        app.calendar()
+    } else {
+        Arc::new(fgf_domain::Calendar::builtin_with(
+            fgf_domain::CalendarConfig {
+                makeup_days_count: config.makeup_days_count,
+            },
+        ))
+    };
+    let date = |s: &str| {
+        chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .with_context(|| format!("invalid date {s:?} (expected YYYY-MM-DD)"))
+    };
+    let warn = |years: &[i32]| {
+        if !years.is_empty() {
+            eprintln!("warning: no holiday data for {years:?}; Monday–Friday assumed");
+        }
+    };
+    match command {
+        CalendarCommand::IsWorkday { date: d } => {
+            let info = cal.is_workday(date(d)?);
+            if !info.year_known {
+                warn(&[chrono::Datelike::year(&info.date)]);
+            }
+            println!("{}", info.workday);
+        }
+        CalendarCommand::AddWorkdays { date: d, n } => {
+            let dl = cal.add_workdays(date(d)?, *n);
+            warn(&dl.assumed_years);
+            println!("{}", dl.date);
+        }
+        CalendarCommand::WorkdaysBetween { from, to } => {
+            let c = cal.workdays_between(date(from)?, date(to)?);
+            warn(&c.assumed_years);
+            println!("{}", c.days);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+async fn db(cli: &Cli, command: &DbCommand) -> anyhow::Result<ExitCode> {
+    let config = load_config(cli)?;
+    let store = open_store(&config).await?;
+    match command {
+        DbCommand::Migrate => {
+            let n = store.migrate().await?;
+            println!(
+                "migrations applied: {n} ({} known)",
+                Store::migration_names(store.backend()).len()
+            );
+        }
+        DbCommand::Backup { file } => {
+            store.migrate().await?;
+            let tmp = tmp_path(file);
+            let summary = {
+                let f = std::fs::File::create(&tmp)
+                    .with_context(|| format!("cannot create {}", tmp.display()))?;
+                let mut w = std::io::BufWriter::new(f);
+                let s = store.backup(&mut w, now_ms()).await?;
+                let f = w
+                    .into_inner()
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", tmp.display()))?;
+                f.sync_all()?;
+                s
+            };
+            std::fs::rename(&tmp, file)
+                .with_context(|| format!("cannot write {}", file.display()))?;
+            println!(
+                "backup written to {}: {} tables, {} rows",
+                file.display(),
+                summary.tables,
+                summary.rows
+            );
+        }
+        DbCommand::Restore { file } => {
+            store.migrate().await?;
+            let f = std::fs::File::open(file)
+                .with_context(|| format!("cannot open {}", file.display()))?;
+            let mut r = std::io::BufReader::new(f);
+            let summary = store.restore(&mut r).await?;
+            println!(
+                "restored {}: {} tables, {} rows",
+                file.display(),
+                summary.tables,
+                summary.rows
+            );
+        }
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn tmp_path(file: &Path) -> PathBuf {
+    let mut name = file
+        .file_name()
+        .map(std::ffi::OsStr::to_os_string)
+        .unwrap_or_default();
+    name.push(".partial");
+    file.with_file_name(name)
+}
+
+async fn serve(cli: &Cli, addr: Option<String>, demo: bool) -> anyhow::Result<ExitCode> {
+    let mut config = load_config(cli)?;
+    if let Some(a) = addr {
+        config.addr = a;
+    }
+    tracing::info!(config = %config.summary(), "starting");
+    let app = App::open(config.clone(), Arc::new(SystemClock)).await?;
+    if demo {
+        let created = app.seed_demo().await?;
+        if !created {
+            println!("the store already holds data; serving it as it is (demo accounts exist only if `fgf demo` created this store)");
+        }
+    } else if let Some(password) = app.bootstrap().await? {
+        println!("first start: created administrator `admin` with one-time password {password}");
+        println!("it must be changed at first sign-in, and a one-time code (TOTP) enrolled");
+    }
+    let listener = tokio::net::TcpListener::bind(&config.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.addr))?;
+    let local = listener.local_addr()?;
+    println!(
+        "Fangguanfu serving the district at http://{local}/  (store: {})",
+        app.store().backend().name()
+    );
+    if demo {
+        let logins = app.demo_logins().await?;
+        if !logins.is_empty() {
+            println!();
+            println!("demo accounts (password {}):", fgf_app::seed::DEMO_PASSWORD);
+            for l in &logins {
+                match &l.totp_secret {
+                    Some(s) => println!(
+                        "  {:<11} {:<10} {:<16} TOTP secret {s}",
+                        l.username, l.role, l.department
+                    ),
+                    None => println!("  {:<11} {:<10} {}", l.username, l.role, l.department),
+                }
+            }
+            println!();
+        }
+    }
+    let workers = tokio::spawn(background(app.clone()));
+    let router = fgf_web::router(app.clone());
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await?;
+    workers.abort();
+    app.store().close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The background loop: outbox delivery and due jobs. Errors are logged and retried on the
+/// next round; nothing here may take the server down.
+async fn background(app: App) {
+    if let Err(e) = app
+        .enqueue_job(
+            "audit.verify",
+            &serde_json::json!({}),
+            app.now_ms() + 60_000,
+        )
+        .await
+    {
+        tracing::warn!(%e, "cannot schedule the audit chain check");
+    }
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    let mut n: u64 = 0;
+    loop {
+        tick.tick().await;
+        n += 1;
+        if let Err(e) = app.dispatch_outbox().await {
+            tracing::warn!(%e, "outbox dispatch failed");
+        }
+        if n % 5 == 0 {
+            if let Err(e) = app.run_due_jobs().await {
+                tracing::warn!(%e, "job run failed");
+            }
+        }
+    }
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,58 @@
+//! Idempotency keys: a retried creating POST with the same `Idempotency-Key` gets the first
+//! answer back instead of creating a second record.
+
+use crate::sql::Sql;
+use crate::{get_i64, get_str, Result, Store};
+
+#[derive(Debug, Clone)]
+pub struct IdemRecord {
+    pub request_path: String,
+    pub status: i64,
+    pub body: String,
+}
+
+impl Store {
+    pub async fn find_idempotent(&self, account_id: i64, key: &str) -> Result<Option<IdemRecord>> {
+        let mut sql =
+            Sql::new("select request_path, status, body from idempotency where account_id = ");
+        sql.bind(account_id).push(" and idem_key = ").bind(key);
+        sql.query()
+            .fetch_optional(self.pool())
+            .await?
+            .map(|r| {
+                Ok(IdemRecord {
+                    request_path: get_str(&r, "request_path")?,
+                    status: get_i64(&r, "status")?,
+                    body: get_str(&r, "body")?,
+                })
+            })
+            .transpose()
+    }
+
+    /// Stores the first answer; a concurrent duplicate loses quietly (the first one stands).
+    pub async fn save_idempotent(
+        &self,
+        account_id: i64,
+        key: &str,
+        rec: &IdemRecord,
+        now_ms: i64,
+    ) -> Result<()> {
+        let mut sql = Sql::new(
+            "insert into idempotency (account_id, idem_key, request_path, status, body, created_at) values (",
+        );
+        sql.bind(account_id)
+            .push(",")
+            .bind(key)
+            .push(",")
+            .bind(rec.request_path.as_str())
+            .push(",")
+            .bind(rec.status)
+            .push(",")
+            .bind(rec.body.as_str())
+            .push(",")
+            .bind(now_ms)
+            .push(") on conflict (account_id, idem_key) do nothing");
+        sql.query().execute(self.pool()).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,294 @@
+//! Storage for Fangguanfu: one schema, one set of queries, on SQLite (the default, embedded)
+//! or PostgreSQL (several nodes sharing one database).
+//!
+//! Both backends go through sqlx's `Any` driver with runtime queries written in the common
+//! subset of the two dialects (`$n` placeholders, `returning`, `on conflict`). Where the
+//! dialects differ the code branches on [`Backend`] in this crate only. Two parallel migration
+//! trees with identical names hold the DDL (a tidy test checks the names match).
+//!
+//! Invariants kept here:
+//! * every list or lookup of scoped records takes a [`Scope`]; there is no way to call one
+//!   without it, and a `Scope` can only come from the caller's loaded [`Grants`] (or the
+//!   explicitly named system scope for jobs and the CLI);
+//! * every state change goes through a [`WriteTx`], which appends to the SM3-chained audit
+//!   trail in the same transaction and refuses to commit without an audit entry;
+//! * driver errors never leave this crate: they become [`StoreError`].
+
+mod error;
+mod sql;
+
+pub mod account;
+pub mod audit;
+pub mod backup;
+pub mod calendar;
+pub mod dict;
+pub mod file;
+pub mod idem;
+pub mod job;
+pub mod notify;
+pub mod org;
+pub mod outbox;
+pub mod scope;
+pub mod session;
+pub mod tx;
+
+pub use error::StoreError;
+pub use scope::{Grants, Scope};
+pub use tx::{AuditCtx, WriteTx};
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Executor, Row};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Which database a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A handle on the database. Cheap to clone; all clones share one pool.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Opens `url`: `sqlite://…` or `postgres://…`. Any other scheme is an error rather than a
+    /// silently created SQLite file.
+    pub async fn open(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Invalid(format!(
+                "unsupported database url scheme in {:?}: use sqlite:// or postgres://",
+                redact_url(url)
+            )));
+        };
+        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
+        let pool = match backend {
+            Backend::Sqlite => {
+                // SQLite allows one writer; a small pool keeps readers concurrent under WAL
+                // while the busy timeout queues writers instead of failing them.
+                options
+                    .max_connections(4)
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            conn.execute(
+                                "pragma foreign_keys = on; pragma busy_timeout = 10000; \
+                                 pragma synchronous = normal;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await
+            }
+            Backend::Postgres => {
+                options
+                    .max_connections(16)
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            conn.execute("set time zone 'UTC'").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await
+            }
+        }
+        .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", redact_url(url))))?;
+        if backend == Backend::Sqlite {
+            sqlx::query("pragma journal_mode = wal")
+                .execute(&pool)
+                .await
+                .map_err(StoreError::from)?;
+        }
+        Ok(Store { pool, backend })
+    }
+
+    /// Opens (creating if needed) the SQLite store inside `data_dir`.
+    pub async fn open_sqlite_dir(data_dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            StoreError::Unavailable(format!(
+                "cannot create data dir {}: {e}",
+                data_dir.display()
+            ))
+        })?;
+        let file = data_dir.join("fgf.db");
+        Store::open(&sqlite_url(&file)).await
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Applies pending migrations; idempotent.
+    pub async fn migrate(&self) -> Result<usize> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATOR,
+            Backend::Postgres => &POSTGRES_MIGRATOR,
+        };
+        let before = self.applied_migrations().await.unwrap_or(0);
+        migrator
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Internal(format!("migration failed: {e}")))?;
+        let after = self.applied_migrations().await?;
+        Ok(after.saturating_sub(before))
+    }
+
+    async fn applied_migrations(&self) -> Result<usize> {
+        let row = sqlx::query("select count(*) as n from _sqlx_migrations where success")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(usize::try_from(row.try_get::<i64, _>("n")?).unwrap_or(0))
+    }
+
+    /// The names of the migrations in this build, for the tidy check and `fgf db migrate`.
+    pub fn migration_names(backend: Backend) -> Vec<String> {
+        let m = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATOR,
+            Backend::Postgres => &POSTGRES_MIGRATOR,
+        };
+        m.iter()
+            .map(|m| format!("{}_{}", m.version, m.description))
+            .collect()
+    }
+
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("select 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// True when no account exists yet: the store was just created.
+    pub async fn is_empty(&self) -> Result<bool> {
+        let row = sqlx::query("select count(*) as n from account")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>("n")? == 0)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+pub fn sqlite_url(file: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", file.display())
+}
+
+/// Hides the password of a database URL before it is printed or logged.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &creds[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+pub(crate) fn get_i64(row: &AnyRow, col: &str) -> Result<i64> {
+    Ok(row.try_get::<i64, _>(col)?)
+}
+
+pub(crate) fn get_opt_i64(row: &AnyRow, col: &str) -> Result<Option<i64>> {
+    Ok(row.try_get::<Option<i64>, _>(col)?)
+}
+
+pub(crate) fn get_str(row: &AnyRow, col: &str) -> Result<String> {
+    Ok(row.try_get::<String, _>(col)?)
+}
+
+pub(crate) fn get_opt_str(row: &AnyRow, col: &str) -> Result<Option<String>> {
+    Ok(row.try_get::<Option<String>, _>(col)?)
+}
+
+pub(crate) fn get_bool(row: &AnyRow, col: &str) -> Result<bool> {
+    Ok(row.try_get::<i64, _>(col)? != 0)
+}
+
+pub(crate) fn get_opt_bytes(row: &AnyRow, col: &str) -> Result<Option<Vec<u8>>> {
+    Ok(row.try_get::<Option<Vec<u8>>, _>(col)?)
+}
+
+/// Parses a stored enum code, turning an unknown one into an internal error that names it
+/// (stored data the code does not understand is a bug or a bad migration, never user input).
+pub(crate) fn parse_code<T: FromStr>(col: &str, value: &str) -> Result<T> {
+    value
+        .parse()
+        .map_err(|_| StoreError::Internal(format!("unknown {col} code {value:?} in store")))
+}
+
+/// A page request. `per_page` is clamped so a caller cannot ask for the whole table.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl Page {
+    pub const MAX_PER_PAGE: u32 = 200;
+
+    pub fn new(page: Option<u32>, per_page: Option<u32>) -> Page {
+        Page {
+            page: page.unwrap_or(1).max(1),
+            per_page: per_page.unwrap_or(20).clamp(1, Page::MAX_PER_PAGE),
+        }
+    }
+
+    pub fn offset(self) -> i64 {
+        i64::from(self.page - 1) * i64::from(self.per_page)
+    }
+
+    pub fn limit(self) -> i64 {
+        i64::from(self.per_page)
+    }
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page::new(None, None)
+    }
+}
+
+/// One page of results and the total count, the shape every list answers with.
+#[derive(Debug, Clone)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+}

@@ -1,0 +1,41 @@
+//! The outbox: messages written with the change that caused them, delivered afterwards by a
+//! worker. Delivery is at least once; consumers are idempotent by `outbox_id`.
+
+use crate::sql::Sql;
+use crate::{get_i64, get_str, Result, Store};
+
+#[derive(Debug, Clone)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub topic: String,
+    pub payload: serde_json::Value,
+    pub created_at_ms: i64,
+}
+
+impl Store {
+    pub async fn pending_outbox(&self, limit: i64) -> Result<Vec<OutboxMessage>> {
+        let mut sql = Sql::new(
+            "select outbox_id, topic, payload, created_at from outbox where dispatched_at is null order by outbox_id limit ",
+        );
+        sql.bind(limit);
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OutboxMessage {
+                    id: get_i64(r, "outbox_id")?,
+                    topic: get_str(r, "topic")?,
+                    payload: serde_json::from_str(&get_str(r, "payload")?)
+                        .unwrap_or(serde_json::Value::Null),
+                    created_at_ms: get_i64(r, "created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn mark_outbox_dispatched(&self, id: i64, now_ms: i64) -> Result<()> {
+        let mut sql = Sql::new("update outbox set dispatched_at = ");
+        sql.bind(now_ms).push(" where outbox_id = ").bind(id);
+        sql.query().execute(self.pool()).await?;
+        Ok(())
+    }
+}

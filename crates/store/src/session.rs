@@ -1,0 +1,257 @@
+//! Sessions (cookie and bearer) and the login log. These are security logs rather than
+//! business state: they are written directly, and what matters (every attempt, every session)
+//! is kept in `login_log`, which the application never edits.
+
+use crate::sql::{like_escape, Sql};
+use crate::{get_bool, get_i64, get_opt_i64, get_str, Page, Paged, Result, Scope, Store};
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// SM3 hash (hex) of the token; the token itself is never stored.
+    pub id: String,
+    pub account_id: i64,
+    pub department_id: Option<i64>,
+    /// "cookie" or "bearer".
+    pub kind: String,
+    pub csrf_token: String,
+    pub source_addr: String,
+    pub totp_verified: bool,
+    pub created_at_ms: i64,
+    pub last_seen_at_ms: i64,
+    pub expires_at_ms: i64,
+    pub revoked_at_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LoginLog {
+    pub id: i64,
+    pub at_ms: i64,
+    pub username: String,
+    pub account_id: Option<i64>,
+    pub source_addr: String,
+    pub outcome: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LoginLogQuery {
+    pub username: Option<String>,
+    pub outcome: Option<String>,
+}
+
+const SESSION_COLS: &str = "session_id, account_id, department_id, kind, csrf_token, source_addr, \
+    totp_verified, created_at, last_seen_at, expires_at, revoked_at";
+
+fn session(row: &AnyRow) -> Result<Session> {
+    Ok(Session {
+        id: get_str(row, "session_id")?,
+        account_id: get_i64(row, "account_id")?,
+        department_id: get_opt_i64(row, "department_id")?,
+        kind: get_str(row, "kind")?,
+        csrf_token: get_str(row, "csrf_token")?,
+        source_addr: get_str(row, "source_addr")?,
+        totp_verified: get_bool(row, "totp_verified")?,
+        created_at_ms: get_i64(row, "created_at")?,
+        last_seen_at_ms: get_i64(row, "last_seen_at")?,
+        expires_at_ms: get_i64(row, "expires_at")?,
+        revoked_at_ms: get_opt_i64(row, "revoked_at")?,
+    })
+}
+
+impl Store {
+    pub async fn insert_session(&self, s: &Session) -> Result<()> {
+        let mut sql = Sql::new(&format!("insert into session ({SESSION_COLS}) values ("));
+        sql.bind(s.id.as_str())
+            .push(",")
+            .bind(s.account_id)
+            .push(",")
+            .bind(s.department_id)
+            .push(",")
+            .bind(s.kind.as_str())
+            .push(",")
+            .bind(s.csrf_token.as_str())
+            .push(",")
+            .bind(s.source_addr.as_str())
+            .push(",")
+            .bind(s.totp_verified)
+            .push(",")
+            .bind(s.created_at_ms)
+            .push(",")
+            .bind(s.last_seen_at_ms)
+            .push(",")
+            .bind(s.expires_at_ms)
+            .push(",")
+            .bind(s.revoked_at_ms)
+            .push(")");
+        sql.query().execute(self.pool()).await?;
+        Ok(())
+    }
+
+    pub async fn find_session(&self, id: &str) -> Result<Option<Session>> {
+        let mut sql = Sql::new(&format!(
+            "select {SESSION_COLS} from session where session_id = "
+        ));
+        sql.bind(id);
+        sql.query()
+            .fetch_optional(self.pool())
+            .await?
+            .map(|r| session(&r))
+            .transpose()
+    }
+
+    /// Slides the idle expiry forward on activity.
+    pub async fn touch_session(&self, id: &str, now_ms: i64, expires_at_ms: i64) -> Result<()> {
+        let mut sql = Sql::new("update session set last_seen_at = ");
+        sql.bind(now_ms)
+            .push(", expires_at = ")
+            .bind(expires_at_ms)
+            .push(" where session_id = ")
+            .bind(id);
+        sql.query().execute(self.pool()).await?;
+        Ok(())
+    }
+
+    pub async fn update_session_state(
+        &self,
+        id: &str,
+        department_id: Option<i64>,
+        totp_verified: bool,
+    ) -> Result<()> {
+        let mut sql = Sql::new("update session set department_id = ");
+        sql.bind(department_id)
+            .push(", totp_verified = ")
+            .bind(totp_verified)
+            .push(" where session_id = ")
+            .bind(id);
+        sql.query().execute(self.pool()).await?;
+        Ok(())
+    }
+
+    pub async fn revoke_session(&self, id: &str, now_ms: i64) -> Result<()> {
+        let mut sql = Sql::new("update session set revoked_at = ");
+        sql.bind(now_ms)
+            .push(" where revoked_at is null and session_id = ")
+            .bind(id);
+        sql.query().execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// Ends every session of an account (after a password change or a lock).
+    pub async fn revoke_account_sessions(
+        &self,
+        account_id: i64,
+        now_ms: i64,
+        except: Option<&str>,
+    ) -> Result<()> {
+        let mut sql = Sql::new("update session set revoked_at = ");
+        sql.bind(now_ms)
+            .push(" where revoked_at is null and account_id = ")
+            .bind(account_id);
+        if let Some(keep) = except {
+            sql.push(" and session_id <> ").bind(keep);
+        }
+        sql.query().execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// Sessions that are still live (在线用户).
+    pub async fn count_live_sessions(&self, now_ms: i64) -> Result<i64> {
+        let mut sql = Sql::new(
+            "select count(*) as n from session where revoked_at is null and expires_at > ",
+        );
+        sql.bind(now_ms);
+        get_i64(&sql.query().fetch_one(self.pool()).await?, "n")
+    }
+
+    pub async fn insert_login_log(
+        &self,
+        at_ms: i64,
+        username: &str,
+        account_id: Option<i64>,
+        source_addr: &str,
+        outcome: &str,
+        detail: &str,
+    ) -> Result<()> {
+        let mut sql = Sql::new(
+            "insert into login_log (at, username, account_id, source_addr, outcome, detail) values (",
+        );
+        sql.bind(at_ms)
+            .push(",")
+            .bind(username)
+            .push(",")
+            .bind(account_id)
+            .push(",")
+            .bind(source_addr)
+            .push(",")
+            .bind(outcome)
+            .push(",")
+            .bind(detail)
+            .push(")");
+        sql.query().execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// Failed attempts (wrong password or second factor) for an account since `since_ms`,
+    /// counted after its last successful login so an unlock or a success resets the count.
+    pub async fn count_login_failures(&self, account_id: i64, since_ms: i64) -> Result<i64> {
+        let mut sql = Sql::new("select count(*) as n from login_log where account_id = ");
+        sql.bind(account_id)
+            .push(" and outcome in ('bad_password', 'bad_totp') and at >= ")
+            .bind(since_ms)
+            .push(" and at > coalesce((select max(at) from login_log where outcome in ('success', 'unlocked') and account_id = ")
+            .bind(account_id)
+            .push("), 0)");
+        get_i64(&sql.query().fetch_one(self.pool()).await?, "n")
+    }
+
+    pub async fn list_login_log(
+        &self,
+        scope: &Scope,
+        q: &LoginLogQuery,
+        page: Page,
+    ) -> Result<Paged<LoginLog>> {
+        let mut filter = Sql::new(" from login_log where 1 = 1");
+        scope.filter_account(&mut filter, "login_log.account_id");
+        if let Some(u) = q.username.as_deref().filter(|s| !s.is_empty()) {
+            filter
+                .push(" and username like ")
+                .bind(format!("%{}%", like_escape(u)))
+                .push(" escape '\\'");
+        }
+        if let Some(o) = q.outcome.as_deref().filter(|s| !s.is_empty()) {
+            filter.push(" and outcome = ").bind(o);
+        }
+        let total = get_i64(
+            &filter
+                .prefixed("select count(*) as n")
+                .query()
+                .fetch_one(self.pool())
+                .await?,
+            "n",
+        )?;
+        let mut list = filter.prefixed(
+            "select login_log_id, at, username, account_id, source_addr, outcome, detail",
+        );
+        list.push(" order by login_log_id desc limit ")
+            .bind(page.limit())
+            .push(" offset ")
+            .bind(page.offset());
+        let rows = list.query().fetch_all(self.pool()).await?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                Ok(LoginLog {
+                    id: get_i64(r, "login_log_id")?,
+                    at_ms: get_i64(r, "at")?,
+                    username: get_str(r, "username")?,
+                    account_id: get_opt_i64(r, "account_id")?,
+                    source_addr: get_str(r, "source_addr")?,
+                    outcome: get_str(r, "outcome")?,
+                    detail: get_str(r, "detail")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Paged { items, total })
+    }
+}

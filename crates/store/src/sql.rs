@@ -1,0 +1,136 @@
+//! A small builder for runtime SQL with positional `$n` arguments. Both backends accept `$n`
+//! (SQLite reads `$NNN` as parameter number NNN), so one text serves both. Values are always
+//! bound, never spliced: the only strings ever appended are the code's own literals.
+
+use sqlx::any::AnyArguments;
+use sqlx::Arguments;
+
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    I64(i64),
+    OptI64(Option<i64>),
+    Text(String),
+    OptText(Option<String>),
+    Bytes(Option<Vec<u8>>),
+}
+
+impl From<i64> for Arg {
+    fn from(v: i64) -> Self {
+        Arg::I64(v)
+    }
+}
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Self {
+        Arg::OptI64(v)
+    }
+}
+impl From<bool> for Arg {
+    fn from(v: bool) -> Self {
+        Arg::I64(i64::from(v))
+    }
+}
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::Text(v.to_owned())
+    }
+}
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Arg::Text(v)
+    }
+}
+impl From<&String> for Arg {
+    fn from(v: &String) -> Self {
+        Arg::Text(v.clone())
+    }
+}
+impl From<Option<String>> for Arg {
+    fn from(v: Option<String>) -> Self {
+        Arg::OptText(v)
+    }
+}
+impl From<Option<&str>> for Arg {
+    fn from(v: Option<&str>) -> Self {
+        Arg::OptText(v.map(str::to_owned))
+    }
+}
+impl From<Option<Vec<u8>>> for Arg {
+    fn from(v: Option<Vec<u8>>) -> Self {
+        Arg::Bytes(v)
+    }
+}
+impl From<Vec<u8>> for Arg {
+    fn from(v: Vec<u8>) -> Self {
+        Arg::Bytes(Some(v))
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Sql {
+    pub text: String,
+    args: Vec<Arg>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Sql {
+        Sql {
+            text: text.to_owned(),
+            args: Vec::new(),
+        }
+    }
+
+    /// Appends literal SQL text (the code's own, never user input).
+    pub fn push(&mut self, text: &str) -> &mut Sql {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Appends a placeholder and binds `value` to it.
+    pub fn bind(&mut self, value: impl Into<Arg>) -> &mut Sql {
+        self.args.push(value.into());
+        self.text.push('$');
+        self.text.push_str(&self.args.len().to_string());
+        self
+    }
+
+    /// A copy with `prefix` before the text: one filter, used for both the count and the page.
+    pub fn prefixed(&self, prefix: &str) -> Sql {
+        Sql {
+            text: format!("{prefix}{}", self.text),
+            args: self.args.clone(),
+        }
+    }
+
+    pub fn arguments<'q>(&self) -> AnyArguments<'q> {
+        let mut out = AnyArguments::default();
+        for a in &self.args {
+            // Adding a supported type to AnyArguments cannot fail; a failure here would be a
+            // programming error caught by every test that runs the query.
+            let res = match a.clone() {
+                Arg::I64(v) => out.add(v),
+                Arg::OptI64(v) => out.add(v),
+                Arg::Text(v) => out.add(v),
+                Arg::OptText(v) => out.add(v),
+                Arg::Bytes(v) => out.add(v),
+            };
+            debug_assert!(res.is_ok(), "binding a supported type failed");
+        }
+        out
+    }
+
+    pub fn query(&self) -> sqlx::query::Query<'_, sqlx::Any, AnyArguments<'_>> {
+        sqlx::query_with(&self.text, self.arguments())
+    }
+}
+
+/// Escapes `%`, `_` and `\` for a `like … escape '\'` pattern built from user text.
+pub(crate) fn like_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

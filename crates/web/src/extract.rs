@@ -1,0 +1,140 @@
+//! Extractors that turn malformed input into the API's error envelope (never axum's plain
+//! text rejections), and the page form extractor that checks the CSRF token.
+
+use crate::error::WebError;
+use crate::routes::Surface;
+use crate::Prefs;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use fgf_app::{Actor, Lang, ServiceError};
+use serde::de::DeserializeOwned;
+
+/// Reads one cookie.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// JSON body for the API; a syntax or shape error is a 400 `invalid_json` naming the problem.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| WebError::api(ServiceError::invalid("invalid_json").arg(e.body_text())))?;
+        serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| {
+            WebError::api(
+                ServiceError::invalid("invalid_json")
+                    .arg(e.to_string())
+                    .details(serde_json::json!({ "line": e.line(), "column": e.column() })),
+            )
+        })
+    }
+}
+
+/// Query string for the API; a bad value is a 400 `invalid_query`.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let q = parts.uri.query().unwrap_or("");
+        serde_urlencoded::from_str(q)
+            .map(ApiQuery)
+            .map_err(|e| WebError::api(ServiceError::invalid("invalid_query").arg(e.to_string())))
+    }
+}
+
+/// Query string for pages; a bad value renders the error page.
+pub struct PageQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let lang = parts.extensions.get::<Prefs>().map_or(Lang::Zh, |p| p.lang);
+        let q = parts.uri.query().unwrap_or("");
+        serde_urlencoded::from_str(q).map(PageQuery).map_err(|e| {
+            WebError::new(
+                ServiceError::invalid("invalid_query").arg(e.to_string()),
+                Surface::Page,
+                lang,
+            )
+        })
+    }
+}
+
+/// A submitted page form, CSRF-checked: the `_csrf` field must equal the session's token
+/// (signed-in forms) or the `fgf_pre` cookie (the login and registration forms).
+pub struct PageForm {
+    pub pairs: Vec<(String, String)>,
+}
+
+impl PageForm {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self, name: &str) -> String {
+        self.get(name).unwrap_or("").trim().to_owned()
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// An optional whole number; an unparsable one is a validation error naming the field.
+    pub fn opt_i64(&self, name: &str) -> Result<Option<i64>, ServiceError> {
+        match self.get(name).map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| ServiceError::field("invalid_field", name, "须为整数")),
+        }
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for PageForm {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = req.extensions().get::<Prefs>().map_or(Lang::Zh, |p| p.lang);
+        let page_err = |e: ServiceError| WebError::new(e, Surface::Page, lang);
+        let expected = match req.extensions().get::<Actor>() {
+            Some(a) => Some(a.csrf_token.clone()),
+            None => cookie(req.headers(), "fgf_pre"),
+        };
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| page_err(ServiceError::invalid("invalid_form").arg(e.body_text())))?;
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
+        let sent = pairs
+            .iter()
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v.as_str());
+        match (expected.as_deref(), sent) {
+            (Some(e), Some(s)) if !e.is_empty() && e == s => Ok(PageForm { pairs }),
+            _ => Err(page_err(ServiceError::forbidden("csrf_invalid"))),
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! `/healthz` and `/metrics` (Prometheus text format), written by hand: a handful of counters
+//! do not need a metrics framework.
+
+use crate::AppState;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+pub struct Metrics {
+    started: Instant,
+    // Invariant: index = status class (1xx..5xx) - 1.
+    by_class: [AtomicU64; 5],
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            started: Instant::now(),
+            by_class: Default::default(),
+        }
+    }
+}
+
+impl Metrics {
+    pub fn record(&self, status: StatusCode) {
+        let class = usize::from(status.as_u16() / 100).clamp(1, 5) - 1;
+        self.by_class[class].fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.app.store().ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            axum::Json(
+                serde_json::json!({ "status": "ok", "store": state.app.store().backend().name() }),
+            ),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::warn!(%e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "5")],
+                axum::Json(serde_json::json!({ "status": "unavailable" })),
+            )
+                .into_response()
+        }
+    }
+}
+
+pub async fn metrics(State(state): State<AppState>) -> Response {
+    let mut out = String::new();
+    let m = &state.metrics;
+    let _ = writeln!(
+        out,
+        "# HELP fgf_http_requests_total HTTP responses by status class."
+    );
+    let _ = writeln!(out, "# TYPE fgf_http_requests_total counter");
+    for (i, c) in m.by_class.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "fgf_http_requests_total{{class=\"{}xx\"}} {}",
+            i + 1,
+            c.load(Ordering::Relaxed)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "# HELP fgf_uptime_seconds Seconds since the process started."
+    );
+    let _ = writeln!(out, "# TYPE fgf_uptime_seconds gauge");
+    let _ = writeln!(out, "fgf_uptime_seconds {}", m.started.elapsed().as_secs());
+    let store = state.app.store();
+    if let Ok(n) = store.count_audit().await {
+        let _ = writeln!(out, "# HELP fgf_audit_entries Entries in the audit trail.");
+        let _ = writeln!(out, "# TYPE fgf_audit_entries gauge");
+        let _ = writeln!(out, "fgf_audit_entries {n}");
+    }
+    if let Ok(n) = store.count_live_sessions(state.app.now_ms()).await {
+        let _ = writeln!(
+            out,
+            "# HELP fgf_live_sessions Sessions not expired or revoked (在线用户)."
+        );
+        let _ = writeln!(out, "# TYPE fgf_live_sessions gauge");
+        let _ = writeln!(out, "fgf_live_sessions {n}");
+    }
+    let _ = writeln!(out, "# HELP fgf_build_info Build information.");
+    let _ = writeln!(out, "# TYPE fgf_build_info gauge");
+    let _ = writeln!(
+        out,
+        "fgf_build_info{{version=\"{}\",store=\"{}\"}} 1",
+        env!("CARGO_PKG_VERSION"),
+        store.backend().name()
+    );
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        out,
+    )
+        .into_response()
+}
