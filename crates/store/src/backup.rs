@@ -76,7 +76,6 @@ fn cell(row: &AnyRow, i: usize) -> Result<Value> {
 
 fn arg(v: &Value) -> Result<Arg> {
     match v {
-        Value::Null => Ok(Arg::OptText(None)),
         Value::Number(n) => n
             .as_i64()
             .map(Arg::I64)
@@ -227,7 +226,13 @@ impl Store {
                         if i > 0 {
                             sql.push(",");
                         }
-                        sql.bind(arg(c)?);
+                        // A literal null takes the column's type on both backends; a bound
+                        // one would carry a type of its own.
+                        if c.is_null() {
+                            sql.push("null");
+                        } else {
+                            sql.bind(arg(c)?);
+                        }
                     }
                     sql.push(")");
                     sql.query().execute(&mut *tx).await?;

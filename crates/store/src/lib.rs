@@ -30,6 +30,7 @@ pub mod org;
 pub mod outbox;
 pub mod scope;
 pub mod session;
+pub mod testing;
 pub mod tx;
 
 pub use error::StoreError;

@@ -242,9 +242,9 @@ impl WriteTx {
             let old_len = i64::try_from(current.path.chars().count()).unwrap_or(0);
             let mut mv = Sql::new("update department set path = ");
             mv.bind(new_path)
-                .push(" || substr(path, ")
+                .push(" || substr(path, cast(")
                 .bind(old_len + 1)
-                .push(") where path like ")
+                .push(" as integer)) where path like ")
                 .bind(format!("{}%", current.path));
             mv.query().execute(&mut *self.tx).await?;
             let mut par = Sql::new("update department set parent_id = ");

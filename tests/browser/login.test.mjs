@@ -1,0 +1,94 @@
+// Sign-in, sign-out, lockout and the citizen's own page, driven in a real browser.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  DEMO_PASSWORD,
+  launchBrowser,
+  login,
+  newContext,
+  pathOf,
+  startServer,
+  submitLogin,
+} from './harness.mjs';
+
+describe('login', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  /** Runs fn(page) in a fresh context, closed afterwards. */
+  async function withPage(fn) {
+    const context = await newContext(browser, server.baseURL);
+    try {
+      return await fn(await context.newPage());
+    } finally {
+      await context.close();
+    }
+  }
+
+  test('clerk signs in to the workbench and signs out', () =>
+    withPage(async (page) => {
+      await login(page, 'clerk');
+      assert.equal(pathOf(page), '/workbench');
+      await page.getByRole('heading', { level: 1, name: '工作台' }).waitFor();
+      await page.getByText('王晓燕').first().waitFor();
+
+      const logout = page.locator('form[action="/logout"]').getByRole('button', { name: '退出' });
+      await Promise.all([page.waitForURL((u) => u.pathname === '/login'), logout.click()]);
+      assert.equal(new URL(page.url()).searchParams.get('bye'), '1');
+      await page.getByText('您已安全退出').waitFor();
+
+      // The session is gone: the workbench sends us back to the login page.
+      await page.goto('/workbench');
+      assert.equal(pathOf(page), '/login');
+      await page.locator('#username').waitFor();
+    }));
+
+  test('five wrong passwords lock the account, then even the right one is refused', () =>
+    withPage(async (page) => {
+      await page.goto('/login');
+      for (let attempt = 1; attempt <= 5; attempt++) {
+        const response = await submitLogin(page, 'keeper', `wrong-password-${attempt}`);
+        assert.equal(pathOf(page), '/login', `attempt ${attempt} must stay on /login`);
+        const alert = page.getByRole('alert');
+        if (attempt === 1) {
+          await alert.filter({ hasText: '用户名或密码错误，再错 4 次账号将被锁定' }).waitFor();
+        }
+        if (attempt === 5) {
+          assert.equal(response.status(), 423, 'the locking attempt answers 423 Locked');
+          await page.getByText(/登录失败次数过多，账号已锁定至 \S+/).waitFor();
+        }
+      }
+
+      const response = await submitLogin(page, 'keeper', DEMO_PASSWORD);
+      assert.equal(response.status(), 423);
+      assert.equal(pathOf(page), '/login');
+      await page.getByText(/登录失败次数过多，账号已锁定至/).waitFor();
+      assert.equal(await page.locator('form[action="/logout"]').count(), 0, 'not signed in');
+    }));
+
+  test('citizen lands on 我的办事 with the resident ID masked', () =>
+    withPage(async (page) => {
+      const landed = await login(page, 'citizen');
+      assert.equal(landed, '/me');
+      await page.getByRole('heading', { level: 1, name: '我的办事' }).waitFor();
+
+      const idCell = page.locator('dt', { hasText: '居民身份证号码' }).locator('xpath=following-sibling::dd[1]');
+      const shown = (await idCell.innerText()).trim();
+      assert.match(shown, /\*/, `resident ID should be masked, got ${shown}`);
+      assert.notEqual(shown, '34052419800101001X');
+
+      const html = await page.content();
+      assert.ok(!html.includes('34052419800101001X'), 'the full resident ID must not be in the page');
+      assert.ok(!(await page.locator('body').innerText()).includes('34052419800101001X'));
+    }));
+});

@@ -1,0 +1,95 @@
+// Visit the pages each staff role can reach and keep a full-page screenshot of each
+// (tests/browser/out/<role>-<page>.png), plus the public portal and login page.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import {
+  ensureOutDir,
+  launchBrowser,
+  login,
+  newContext,
+  pathOf,
+  startServer,
+} from './harness.mjs';
+
+const STAFF_PAGES = [
+  ['workbench', '/workbench'],
+  ['departments', '/admin/departments'],
+  ['users', '/admin/users'],
+  ['calendar', '/admin/calendar'],
+  ['notifications', '/notifications'],
+  ['password', '/password'],
+];
+
+describe('pages', () => {
+  let server;
+  let browser;
+  let out;
+
+  before(async () => {
+    out = await ensureOutDir();
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function withPage(fn) {
+    const context = await newContext(browser, server.baseURL);
+    try {
+      return await fn(await context.newPage());
+    } finally {
+      await context.close();
+    }
+  }
+
+  const shot = (page, name) => page.screenshot({ path: path.join(out, `${name}.png`), fullPage: true });
+
+  for (const role of ['clerk', 'reform']) {
+    test(`${role} can open the staff pages`, () =>
+      withPage(async (page) => {
+        await login(page, role);
+        for (const [name, url] of STAFF_PAGES) {
+          const response = await page.goto(url);
+          assert.equal(response.status(), 200, `${role} ${url}`);
+          assert.equal(pathOf(page), url, `${role} ${url} must not redirect`);
+          const h1 = page.locator('h1').first();
+          await h1.waitFor();
+          assert.ok((await h1.innerText()).trim().length > 0, `${role} ${url} has a heading`);
+          await shot(page, `${role}-${name}`);
+        }
+      }));
+  }
+
+  test('portal home and login page, signed out', () =>
+    withPage(async (page) => {
+      let response = await page.goto('/');
+      assert.equal(response.status(), 200);
+      await page.locator('h1').first().waitFor();
+      await shot(page, 'anon-portal');
+
+      response = await page.goto('/login');
+      assert.equal(response.status(), 200);
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      await shot(page, 'anon-login');
+    }));
+
+  test('portal deadline calculator: 5 working days from 2025-09-26 is 2025-10-10', () =>
+    withPage(async (page) => {
+      await page.goto('/');
+      const form = page.locator('form').filter({ has: page.locator('input[name="n"]') });
+      await form.locator('input[name="date"]').fill('2025-09-26');
+      await form.locator('input[name="n"]').fill('5');
+      await Promise.all([
+        page.waitForURL((u) => u.searchParams.get('n') === '5'),
+        form.getByRole('button', { name: '计算' }).click(),
+      ]);
+      const result = page.locator('p.result');
+      await result.waitFor();
+      assert.match(await result.innerText(), /2025-10-10/);
+      await shot(page, 'anon-portal-deadline');
+    }));
+});
