@@ -665,3 +665,11 @@ mod tests {
         assert!(!totp_verify(seed, "12345", 1_000_000_000));
     }
 }
+
+/// The current code for a base32 secret as `fgf demo` prints it (for tests and tooling).
+pub fn totp_code_base32(secret: &str, unix_secs: i64) -> Option<String> {
+    data_encoding::BASE32_NOPAD
+        .decode(secret.as_bytes())
+        .ok()
+        .map(|s| totp_code(&s, unix_secs))
+}

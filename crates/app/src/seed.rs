@@ -533,6 +533,7 @@ impl App {
                 .map(|(_, id)| *id)
                 .ok_or_else(|| ServiceError::internal(format!("demo department {code} missing")))
         };
+        let mut reviewer_id = None;
         for a in DEMO_STAFF {
             let is_admin = a
                 .roles
@@ -552,6 +553,9 @@ impl App {
                     uscc: None,
                 })
                 .await?;
+            if a.username == "reviewer" {
+                reviewer_id = Some(id);
+            }
             let post = tx.insert_post(id, dept(a.dept)?, true, a.title).await?;
             let ids = role_ids(&mut tx, a.roles).await?;
             tx.set_post_roles(post, &ids).await?;
@@ -614,14 +618,10 @@ impl App {
             .await?;
         tx.audit("account.register", "account", &enterprise.to_string(), &[])
             .await?;
-        let reviewer = tx
-            .get_account(&fgf_store::Scope::system("demo welcome message"), 5)
-            .await
-            .ok();
-        if let Some(r) = reviewer {
+        if let Some(reviewer) = reviewer_id {
             crate::notify::notify(
                 &mut tx,
-                r.id,
+                reviewer,
                 "欢迎使用放管服改革综合平台",
                 "您在区市场监管局和区行政审批局均有岗位，可在页面顶部切换当前办理部门。",
                 "/workbench",
