@@ -1,0 +1,214 @@
+//! The CLI contract of DESIGN.md, exercised on the built binary: outputs and exit codes.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn fgf() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_fgf"))
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = fgf().args(args).output().expect("run fgf");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn tmpdir(tag: &str) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("fgf-cli-{tag}-{}-{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+#[test]
+fn id_check_prints_json_and_exits_by_validity() {
+    for (code, valid, kind) in [
+        ("91350100M000100Y43", true, "uscc"),
+        ("91350100M000100Y44", false, "uscc"),
+        ("9144030071526726XG", true, "uscc"),
+        ("91310115MA1H8R7C6D", false, "uscc"),
+        ("11010519491231002X", true, "resident_id"),
+        ("440524188001010014", true, "resident_id"),
+        ("110105194912310021", false, "resident_id"),
+        ("110105194902300025", false, "resident_id"),
+        ("511602200002290017", true, "resident_id"),
+    ] {
+        let (status, out, _) = run(&["id", "check", code]);
+        let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{code}: {e}: {out}"));
+        assert_eq!(v["code"], code);
+        assert_eq!(v["valid"], valid, "{code}: {out}");
+        assert_eq!(v["kind"], kind, "{code}: {out}");
+        assert_eq!(status, if valid { 0 } else { 1 }, "{code}");
+        if !valid {
+            assert!(v["reason"].as_str().is_some_and(|r| !r.is_empty()), "{code}: a reason is given");
+        } else {
+            assert!(v["reason"].is_null());
+        }
+    }
+}
+
+#[test]
+fn calendar_commands_follow_rules_1_6_vectors() {
+    let dir = tmpdir("cal");
+    let d = dir.to_str().unwrap();
+    for (start, n, want) in [
+        ("2025-09-26", "5", "2025-10-10"),
+        ("2025-09-26", "20", "2025-10-30"),
+        ("2026-02-12", "5", "2026-02-26"),
+        ("2026-02-12", "20", "2026-03-18"),
+        ("2024-12-31", "20", "2025-02-05"),
+        ("2026-09-18", "10", "2026-10-09"),
+        ("2026-04-30", "20", "2026-06-01"),
+    ] {
+        let (status, out, _) = run(&["calendar", "add-workdays", start, n, "--data-dir", d]);
+        assert_eq!(status, 0);
+        assert_eq!(out.trim(), want, "{start} + {n}");
+    }
+    assert_eq!(run(&["calendar", "is-workday", "2025-09-28", "--data-dir", d]).1.trim(), "true", "调休上班日");
+    assert_eq!(run(&["calendar", "is-workday", "2025-10-01", "--data-dir", d]).1.trim(), "false");
+    assert_eq!(run(&["calendar", "is-workday", "2026-11-28", "--data-dir", d]).1.trim(), "false", "a Saturday");
+    assert_eq!(run(&["calendar", "workdays-between", "2025-09-26", "2025-10-10", "--data-dir", d]).1.trim(), "5");
+    let (status, _, err) = run(&["calendar", "is-workday", "2025-13-01", "--data-dir", d]);
+    assert_ne!(status, 0);
+    assert!(err.contains("invalid date"), "{err}");
+    let (_, out, err) = run(&["calendar", "is-workday", "2031-03-03", "--data-dir", d]);
+    assert_eq!(out.trim(), "true");
+    assert!(err.contains("2031"), "a year without data is named: {err}");
+    assert!(!dir.join("fgf.db").exists(), "a calendar question does not create a store");
+    std::fs::remove_dir_all(dir).ok();
+}
+
+/// Starts `fgf demo` or `fgf serve` on a free port and waits for it to serve.
+fn start(cmd: &str, dir: &Path) -> (std::process::Child, String, Vec<String>) {
+    let mut child = fgf()
+        .args([cmd, "--data-dir", dir.to_str().unwrap(), "--addr", "127.0.0.1:0"])
+        .env("FGF_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = Vec::new();
+    let mut reader = BufReader::new(stdout);
+    let mut addr = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        if let Some(rest) = line.split("http://").nth(1) {
+            addr = rest.split('/').next().unwrap().to_owned();
+        }
+        lines.push(line.trim_end().to_owned());
+        if !addr.is_empty() && (cmd == "serve" || line.trim().is_empty() && lines.len() > 3) {
+            break;
+        }
+    }
+    std::thread::spawn(move || for _ in reader.lines() {});
+    (child, addr, lines)
+}
+
+#[test]
+fn serve_creates_a_first_administrator_and_no_demo_accounts() {
+    let dir = tmpdir("serve");
+    let (mut child, addr, lines) = start("serve", &dir);
+    assert!(!addr.is_empty(), "{lines:?}");
+    let all = lines.join("\n");
+    assert!(all.contains("one-time password"), "{all}");
+    child.kill().ok();
+    child.wait().ok();
+    let (status, out, _) = run(&["audit", "verify", "--data-dir", dir.to_str().unwrap()]);
+    assert_eq!(status, 0, "{out}");
+    // Second start: nothing new is created or printed.
+    let (mut child, _, lines) = start("serve", &dir);
+    assert!(!lines.join("\n").contains("one-time password"));
+    child.kill().ok();
+    child.wait().ok();
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn demo_prints_every_role_and_admin_totp_secrets_then_backup_restore_round_trip_and_tamper_detection() {
+    let dir = tmpdir("demo");
+    let (mut child, addr, lines) = start("demo", &dir);
+    let all = lines.join("\n");
+    for u in ["admin", "security", "auditor", "clerk", "reviewer", "keeper", "inspector", "reform", "leader", "citizen", "enterprise"] {
+        assert!(lines.iter().any(|l| l.trim_start().starts_with(u)), "{u} missing from:\n{all}");
+    }
+    assert!(all.contains("Fgf@demo2026"));
+    assert_eq!(lines.iter().filter(|l| l.contains("TOTP secret")).count(), 3, "{all}");
+    assert!(!addr.is_empty());
+
+    // Online backup while the server runs.
+    let backup = dir.join("backup.fgf");
+    let (status, out, err) = run(&["db", "backup", backup.to_str().unwrap(), "--data-dir", dir.to_str().unwrap()]);
+    assert_eq!(status, 0, "{out}{err}");
+    assert!(out.contains("backup written"), "{out}");
+    child.kill().ok();
+    child.wait().ok();
+
+    let (status, verified, _) = run(&["audit", "verify", "--data-dir", dir.to_str().unwrap()]);
+    assert_eq!(status, 0);
+    let n: u64 = verified.trim().strip_prefix("audit chain intact: ").and_then(|s| s.strip_suffix(" entries")).unwrap().parse().unwrap();
+    assert!(n > 50, "{verified}");
+
+    // Restore into an empty store: nothing lost, the chain verifies with the same count.
+    let target = tmpdir("restore");
+    std::fs::copy(dir.join("pii.key"), target.join("pii.key")).unwrap();
+    let (status, out, err) = run(&["db", "restore", backup.to_str().unwrap(), "--data-dir", target.to_str().unwrap()]);
+    assert_eq!(status, 0, "{out}{err}");
+    let (status, out2, _) = run(&["audit", "verify", "--data-dir", target.to_str().unwrap()]);
+    assert_eq!(status, 0);
+    assert_eq!(out2, verified);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let a = fgf_store::Store::open_sqlite_dir(&dir).await.unwrap();
+        let b = fgf_store::Store::open_sqlite_dir(&target).await.unwrap();
+        assert_eq!(a.table_counts().await.unwrap(), b.table_counts().await.unwrap());
+        a.close().await;
+        b.close().await;
+    });
+    // A second restore into the now non-empty store is refused.
+    let (status, _, err) = run(&["db", "restore", backup.to_str().unwrap(), "--data-dir", target.to_str().unwrap()]);
+    assert_ne!(status, 0);
+    assert!(err.contains("empty store"), "{err}");
+
+    // Tampering directly in the database is named by `fgf audit verify`.
+    let url = fgf_store::sqlite_url(&target.join("fgf.db"));
+    let tamper = |sql: &'static str| {
+        let url = url.clone();
+        rt.block_on(async move {
+            use sqlx::Connection;
+            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
+            c.close().await.unwrap();
+        });
+    };
+    tamper("drop trigger audit_entry_no_update; drop trigger audit_entry_no_delete;");
+    tamper("update audit_entry set object_id = 'forged' where audit_entry_id = 12");
+    let (status, out, _) = run(&["audit", "verify", "--data-dir", target.to_str().unwrap()]);
+    assert_eq!(status, 1);
+    assert!(out.contains("entry 12"), "{out}");
+    // Deleting one is named too (on the original store).
+    let url2 = fgf_store::sqlite_url(&dir.join("fgf.db"));
+    rt.block_on(async move {
+        use sqlx::Connection;
+        let mut c = sqlx::SqliteConnection::connect(&url2).await.unwrap();
+        sqlx::raw_sql("drop trigger audit_entry_no_delete; delete from audit_entry where audit_entry_id = 30;").execute(&mut c).await.unwrap();
+        c.close().await.unwrap();
+    });
+    let (status, out, _) = run(&["audit", "verify", "--data-dir", dir.to_str().unwrap()]);
+    assert_eq!(status, 1);
+    assert!(out.contains("entry 30"), "{out}");
+    std::fs::remove_dir_all(dir).ok();
+    std::fs::remove_dir_all(target).ok();
+}
+
+#[test]
+fn a_bad_database_url_is_refused_not_turned_into_sqlite() {
+    let dir = tmpdir("badurl");
+    let (status, _, err) = run(&["db", "migrate", "--db", "mysql://x@localhost/db", "--data-dir", dir.to_str().unwrap()]);
+    assert_eq!(status, 2);
+    assert!(err.contains("postgres"), "{err}");
+    assert!(!dir.join("fgf.db").exists());
+    std::fs::remove_dir_all(dir).ok();
+}
