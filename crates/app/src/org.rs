@@ -97,9 +97,11 @@ impl App {
         Ok(self.store().list_departments(&scope, q, page).await?)
     }
 
+    /// The departments in scope in tree order: each parent before its children, siblings by
+    /// their sort order and code.
     pub async fn department_tree(&self, actor: &Actor) -> ServiceResult<Vec<Department>> {
         let scope = actor.scope(Permission::DeptRead)?;
-        Ok(self.store().department_tree(&scope).await?)
+        Ok(tree_order(self.store().department_tree(&scope).await?))
     }
 
     pub async fn get_department(&self, actor: &Actor, id: i64) -> ServiceResult<Department> {
@@ -217,5 +219,38 @@ impl App {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// Orders departments depth-first. Nodes whose parent is not in the list (outside the
+/// caller's scope) are roots of their own subtree.
+pub fn tree_order(mut all: Vec<Department>) -> Vec<Department> {
+    all.sort_by(|a, b| (a.sort, &a.code).cmp(&(b.sort, &b.code)));
+    let ids: std::collections::BTreeSet<i64> = all.iter().map(|d| d.id).collect();
+    let mut out = Vec::with_capacity(all.len());
+    let roots: Vec<usize> = (0..all.len()).filter(|i| all[*i].parent_id.is_none_or(|p| !ids.contains(&p))).collect();
+    let mut stack: Vec<usize> = roots.into_iter().rev().collect();
+    while let Some(i) = stack.pop() {
+        out.push(all[i].clone());
+        let id = all[i].id;
+        let children: Vec<usize> = (0..all.len()).filter(|j| all[*j].parent_id == Some(id)).collect();
+        stack.extend(children.into_iter().rev());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dept(id: i64, parent: Option<i64>, code: &str, sort: i64) -> Department {
+        Department { id, parent_id: parent, code: code.to_owned(), name: code.to_owned(), kind: "bureau".to_owned(), path: String::new(), sort, leader_account_id: None, created_at_ms: 0, updated_at_ms: 0 }
+    }
+
+    #[test]
+    fn tree_order_puts_parents_first_and_siblings_by_sort_then_code() {
+        let v = vec![dept(10, Some(1), "B", 2), dept(1, None, "ROOT", 0), dept(2, Some(1), "A", 2), dept(3, Some(2), "A1", 0), dept(4, Some(1), "Z", 1)];
+        let order: Vec<String> = tree_order(v).into_iter().map(|d| d.code).collect();
+        assert_eq!(order, vec!["ROOT", "Z", "A", "A1", "B"]);
     }
 }

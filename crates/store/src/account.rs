@@ -82,6 +82,7 @@ pub struct Post {
     pub is_primary: bool,
     pub title: String,
     pub role_codes: Vec<String>,
+    pub role_names: Vec<String>,
 }
 
 const COLS: &str = "a.account_id, a.username, a.display_name, a.kind, a.must_change_password, \
@@ -285,7 +286,7 @@ impl Store {
     /// The posts of an account with their roles, primary first.
     pub async fn posts_of(&self, account_id: i64) -> Result<Vec<Post>> {
         let mut sql = Sql::new(
-            "select p.post_id, p.account_id, p.department_id, d.name as department_name, p.is_primary, p.title, r.code as role_code \
+            "select p.post_id, p.account_id, p.department_id, d.name as department_name, p.is_primary, p.title, r.code as role_code, r.name as role_name \
              from post p join department d on d.department_id = p.department_id \
              left join post_role pr on pr.post_id = p.post_id left join role r on r.role_id = pr.role_id \
              where p.account_id = ",
@@ -305,11 +306,13 @@ impl Store {
                     is_primary: get_bool(row, "is_primary")?,
                     title: get_str(row, "title")?,
                     role_codes: Vec::new(),
+                    role_names: Vec::new(),
                 });
             }
             if let Some(code) = get_opt_str(row, "role_code")? {
                 if let Some(p) = posts.last_mut() {
                     p.role_codes.push(code);
+                    p.role_names.push(get_opt_str(row, "role_name")?.unwrap_or_default());
                 }
             }
         }

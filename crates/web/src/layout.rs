@@ -22,12 +22,13 @@ pub struct Chrome<'a> {
 
 fn head(lang: Lang, title: &str, large: bool) -> Markup {
     html! {
-        (DOCTYPE)
-        meta charset="utf-8";
-        meta name="viewport" content="width=device-width, initial-scale=1";
-        title { (title) " · " (t(lang, "app.name")) }
-        link rel="stylesheet" href=(css_url());
-        @if large { style { (PreEscaped(":root{--base:20px}")) } }
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) " · " (t(lang, "app.name")) }
+            link rel="stylesheet" href=(css_url());
+            @if large { style { (PreEscaped(":root{--base:20px}")) } }
+        }
     }
 }
 
@@ -111,8 +112,9 @@ pub fn staff(c: &Chrome<'_>, title: &str, body: Markup) -> Markup {
         ("totp", "/totp", t(lang, "nav.totp"), true),
     ];
     html! {
-        (head(lang, title, c.prefs.large))
+        (DOCTYPE)
         html lang=(lang.code()) {
+            (head(lang, title, c.prefs.large))
             body.staff {
                 a.skip href="#main" { (t(lang, "nav.skip")) }
                 header.topbar {
@@ -163,8 +165,9 @@ pub fn staff(c: &Chrome<'_>, title: &str, body: Markup) -> Markup {
 pub fn portal(prefs: Prefs, actor: Option<&Actor>, title: &str, body: Markup) -> Markup {
     let lang = prefs.lang;
     html! {
-        (head(lang, title, prefs.large))
+        (DOCTYPE)
         html lang=(lang.code()) {
+            (head(lang, title, prefs.large))
             body.portal {
                 a.skip href="#main" { (t(lang, "nav.skip")) }
                 header.portalbar {
@@ -194,8 +197,9 @@ pub fn portal(prefs: Prefs, actor: Option<&Actor>, title: &str, body: Markup) ->
 /// A minimal page for errors and documentation.
 pub fn bare(lang: Lang, title: &str, body: Markup) -> Markup {
     html! {
-        (head(lang, title, false))
+        (DOCTYPE)
         html lang=(lang.code()) {
+            (head(lang, title, false))
             body.bare {
                 header.portalbar { a.brand href="/" { span.emblem aria-hidden="true" { "政" } (t(lang, "app.name")) } }
                 main id="main" .portal-main { (body) }
@@ -228,6 +232,9 @@ pub fn pager(
             serde_urlencoded::to_string(&q).unwrap_or_default()
         )
     };
+    if total == 0 {
+        return html! {};
+    }
     html! {
         nav.pager aria-label="分页" {
             span { (t(lang, "form.total").replace("{0}", &total.to_string())) }

@@ -464,7 +464,7 @@ fn password_form(lang: Lang, actor: &Actor, message: Option<(&str, bool)>) -> Ma
     html! {
         @if actor.account.must_change_password { (flash(Some(t(lang, "password_change_required")), false)) }
         @if let Some((m, ok)) = message { (flash(Some(m), ok)) }
-        form.narrow method="post" action="/password" {
+        section.card.narrow-card { form.narrow method="post" action="/password" {
             (csrf(actor))
             label for="old" { (t(lang, "form.old_password")) }
             input id="old" name="old_password" type="password" autocomplete="current-password" required;
@@ -474,7 +474,7 @@ fn password_form(lang: Lang, actor: &Actor, message: Option<(&str, bool)>) -> Ma
             input id="new2" name="new_password2" type="password" autocomplete="new-password" required;
             p.muted { (t(lang, "page.password_rule")) }
             button type="submit" { (t(lang, "form.save")) }
-        }
+        } }
     }
 }
 
@@ -695,7 +695,7 @@ pub async fn workbench(
                 dl.kv {
                     dt { (t(lang, "nav.acting_for")) } dd { (acting.map_or("", |p| p.department_name.as_str())) }
                     dt { (t(lang, "form.title")) } dd { (acting.map_or("", |p| p.title.as_str())) }
-                    dt { (t(lang, "form.roles")) } dd { (acting.map(|p| p.role_codes.join("、")).unwrap_or_default()) }
+                    dt { (t(lang, "form.roles")) } dd { (acting.map(|p| p.role_names.join("、")).unwrap_or_default()) }
                     dt { "兼职岗位" } dd { (c.posts.len().saturating_sub(1)) " 个" }
                 }
             }
@@ -777,8 +777,8 @@ pub async fn notifications(
         .await
         .map_err(page_err(prefs))?;
     let body = html! {
-        @if res.items.is_empty() { p.muted { (t(lang, "form.none")) } }
-        table.data {
+        @if res.items.is_empty() { p.muted { (t(lang, "form.none")) } } @else {
+        div.table-wrap { table.data {
             thead { tr { th { (t(lang, "form.time")) } th { "标题" } th { "内容" } th { (t(lang, "form.actions")) } } }
             tbody {
                 @for n in &res.items {
@@ -794,6 +794,7 @@ pub async fn notifications(
                     }
                 }
             }
+        } }
         }
         (layout::pager(lang, "/notifications", &[], page.page, page.per_page, res.total))
     };
@@ -878,6 +879,7 @@ async fn departments_view(
         .await
         .map_err(page_err(prefs))?;
     let can_write = actor.has(Permission::DeptWrite);
+    let min_depth = tree.iter().map(fgf_store::org::Department::depth).min().unwrap_or(0);
     let c = chrome(state, actor, prefs, "departments").await?;
     let _ = form;
     let body = html! {
@@ -887,7 +889,7 @@ async fn departments_view(
                 h2 { "部门树（" (tree.len()) "）" }
                 ul.tree {
                     @for d in &tree {
-                        li style=(format!("padding-left:{}em", d.depth() * 2)) {
+                        li style=(format!("padding-left:calc(.8rem + {}em)", (d.depth() - min_depth) * 2)) {
                             a href=(format!("/admin/departments/{}", d.id)) { (d.name) }
                             " " span.tag { (department_kind_label(&d.kind)) } " " code.muted { (d.code) }
                         }
@@ -1087,20 +1089,20 @@ pub async fn users(
             button type="submit" { (t(lang, "form.search")) }
             @if actor.has(Permission::UserWrite) { " " a.button href="/admin/users/new" { (t(lang, "page.user_new")) } }
         }
-        table.data {
+        div.table-wrap { table.data {
             thead { tr { th { (t(lang, "form.username")) } th { (t(lang, "form.display_name")) } th { (t(lang, "form.department")) } th { (t(lang, "form.phone")) } th { (t(lang, "form.status")) } } }
             tbody {
                 @for u in &res.items {
                     tr {
                         td { a href=(format!("/admin/users/{}", u.id)) { (u.username) } }
                         td { (u.display_name) }
-                        td { (u.posts.iter().map(|p| p.department_name.as_str()).collect::<Vec<_>>().join("、")) }
+                        td { @if u.posts.is_empty() { "—" } @else { (u.posts.iter().map(|p| p.department_name.as_str()).collect::<Vec<_>>().join("、")) } }
                         td { (u.phone.clone().unwrap_or_default()) }
                         td { (if u.locked { "已锁定" } else if u.status == "active" { "正常" } else { "停用" }) }
                     }
                 }
             }
-        }
+        } }
         (layout::pager(lang, "/admin/users", &[("q", q.q.clone().unwrap_or_default()), ("kind", q.kind.clone().unwrap_or_default())], page.page, page.per_page, res.total))
     };
     Ok(html_page(layout::staff(&c, t(lang, "page.users"), body)))
@@ -1238,7 +1240,7 @@ async fn user_view(
                         td { (p.title) }
                         td {
                             @if roles.is_empty() {
-                                (p.role_codes.join("、"))
+                                (p.role_names.join("、"))
                             } @else {
                                 form method="post" action=(format!("/admin/users/{}/roles", u.id)) {
                                     (csrf(actor))
@@ -1562,6 +1564,34 @@ pub struct CalendarParams {
     year: Option<i32>,
 }
 
+fn weekday_zh(d: chrono::NaiveDate) -> &'static str {
+    ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][chrono::Datelike::weekday(&d).num_days_from_monday() as usize]
+}
+
+struct HolidayRange {
+    name: String,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    days: i64,
+}
+
+/// Groups a year's holidays into the notice's ranges ("春节 02-15 至 02-23, 9 天"). Make-up
+/// days are listed apart: the data does not say which holiday each one belongs to, and the
+/// nearest holiday is not always the right one (2026-09-20 belongs to 国庆, not 中秋).
+fn holiday_ranges(s: &fgf_domain::YearSchedule) -> Vec<HolidayRange> {
+    let mut out: Vec<HolidayRange> = Vec::new();
+    for (d, name) in &s.holidays {
+        match out.last_mut() {
+            Some(r) if r.name == *name && r.to.succ_opt() == Some(*d) => {
+                r.to = *d;
+                r.days += 1;
+            }
+            _ => out.push(HolidayRange { name: name.clone(), from: *d, to: *d, days: 1 }),
+        }
+    }
+    out
+}
+
 async fn calendar_view(
     state: &AppState,
     actor: &Actor,
@@ -1585,11 +1615,15 @@ async fn calendar_view(
                 div.cards {
                     section.card {
                         h3 { (t(lang, "form.holidays")) "（" (s.holidays.len()) " 天）" }
-                        ul.plain.columns { @for (d, n) in &s.holidays { li { (d) " " (n) } } }
-                    }
-                    section.card {
-                        h3 { (t(lang, "form.workdays")) "（" (s.workdays.len()) " 天）" }
-                        ul.plain { @for d in &s.workdays { li { (d) } } }
+                        table.data.compact {
+                            thead { tr { th { "节日" } th { "放假时间" } th { "天数" } } }
+                            tbody {
+                                @for r in holiday_ranges(s) {
+                                    tr { td { (r.name) } td.nowrap { (r.from.format("%m-%d")) @if r.to != r.from { " 至 " (r.to.format("%m-%d")) } } td { (r.days) } }
+                                }
+                            }
+                        }
+                        p { strong { (t(lang, "form.workdays")) "（" (s.workdays.len()) " 天）：" } (s.workdays.iter().map(|d| format!("{}（{}）", d.format("%m-%d"), weekday_zh(*d))).collect::<Vec<_>>().join("、")) }
                     }
                 }
             }
