@@ -642,6 +642,14 @@ fn locked_error(until_ms: i64) -> ServiceError {
 /// A valid argon2id hash of a random string, verified against when the user is unknown.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3J1VqhqLrLwU9zvAjv4Y0xXr3TqXbSxBgl1ne7G8yS8";
 
+/// The current code for a base32 secret as `fgf demo` prints it (for tests and tooling).
+pub fn totp_code_base32(secret: &str, unix_secs: i64) -> Option<String> {
+    data_encoding::BASE32_NOPAD
+        .decode(secret.as_bytes())
+        .ok()
+        .map(|s| totp_code(&s, unix_secs))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -664,12 +672,4 @@ mod tests {
         assert!(!totp_verify(seed, &code, 1_000_000_000 + 90));
         assert!(!totp_verify(seed, "12345", 1_000_000_000));
     }
-}
-
-/// The current code for a base32 secret as `fgf demo` prints it (for tests and tooling).
-pub fn totp_code_base32(secret: &str, unix_secs: i64) -> Option<String> {
-    data_encoding::BASE32_NOPAD
-        .decode(secret.as_bytes())
-        .ok()
-        .map(|s| totp_code(&s, unix_secs))
 }

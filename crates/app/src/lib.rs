@@ -46,6 +46,7 @@ struct Inner {
     calendar: RwLock<Arc<Calendar>>,
     files_root: PathBuf,
     senders: Vec<Arc<dyn notify::NotificationSender>>,
+    log_sender: Arc<notify::LogSender>,
     jobs: jobs::JobRegistry,
     node_id: String,
 }
@@ -73,6 +74,9 @@ impl App {
     ) -> anyhow::Result<App> {
         let files_root = config.data_dir.join("files");
         let node_id = format!("node-{}-{}", std::process::id(), rand::random::<u32>());
+        let log_sender = Arc::new(notify::LogSender::default());
+        let senders: Vec<Arc<dyn notify::NotificationSender>> =
+            vec![Arc::clone(&log_sender) as Arc<dyn notify::NotificationSender>];
         let app = App {
             inner: Arc::new(Inner {
                 store,
@@ -81,7 +85,8 @@ impl App {
                 clock,
                 pii,
                 files_root,
-                senders: vec![Arc::new(notify::LogSender::default())],
+                senders,
+                log_sender,
                 jobs: jobs::JobRegistry::standard(),
                 node_id,
             }),
@@ -119,6 +124,11 @@ impl App {
 
     pub fn senders(&self) -> &[Arc<dyn notify::NotificationSender>] {
         &self.inner.senders
+    }
+
+    /// The log sender every notification also goes to (what tests assert against).
+    pub fn log_sender(&self) -> &notify::LogSender {
+        &self.inner.log_sender
     }
 
     pub fn job_registry(&self) -> &jobs::JobRegistry {

@@ -4,7 +4,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::{Actor, App};
 use fgf_domain::audit::diff_json;
 use fgf_domain::permission::Permission;
-use fgf_store::org::{Department, DepartmentQuery, NewDepartment};
+use fgf_store::org::{Department, DepartmentQuery, DepartmentUpdate, NewDepartment};
 use fgf_store::{Page, Paged};
 use serde_json::json;
 
@@ -192,12 +192,14 @@ impl App {
         let updated = tx
             .update_department(
                 &current,
-                input.code.trim(),
-                input.name.trim(),
-                &input.kind,
-                input.sort,
-                input.parent_id,
-                input.leader_account_id,
+                &DepartmentUpdate {
+                    parent_id: input.parent_id,
+                    code: input.code.trim().to_owned(),
+                    name: input.name.trim().to_owned(),
+                    kind: input.kind.clone(),
+                    sort: input.sort,
+                    leader_account_id: input.leader_account_id,
+                },
             )
             .await?;
         let changes = diff_json(&snapshot(&current), &snapshot(&updated), &[]);
@@ -228,12 +230,16 @@ pub fn tree_order(mut all: Vec<Department>) -> Vec<Department> {
     all.sort_by(|a, b| (a.sort, &a.code).cmp(&(b.sort, &b.code)));
     let ids: std::collections::BTreeSet<i64> = all.iter().map(|d| d.id).collect();
     let mut out = Vec::with_capacity(all.len());
-    let roots: Vec<usize> = (0..all.len()).filter(|i| all[*i].parent_id.is_none_or(|p| !ids.contains(&p))).collect();
+    let roots: Vec<usize> = (0..all.len())
+        .filter(|i| all[*i].parent_id.is_none_or(|p| !ids.contains(&p)))
+        .collect();
     let mut stack: Vec<usize> = roots.into_iter().rev().collect();
     while let Some(i) = stack.pop() {
         out.push(all[i].clone());
         let id = all[i].id;
-        let children: Vec<usize> = (0..all.len()).filter(|j| all[*j].parent_id == Some(id)).collect();
+        let children: Vec<usize> = (0..all.len())
+            .filter(|j| all[*j].parent_id == Some(id))
+            .collect();
         stack.extend(children.into_iter().rev());
     }
     out
@@ -244,12 +250,29 @@ mod tests {
     use super::*;
 
     fn dept(id: i64, parent: Option<i64>, code: &str, sort: i64) -> Department {
-        Department { id, parent_id: parent, code: code.to_owned(), name: code.to_owned(), kind: "bureau".to_owned(), path: String::new(), sort, leader_account_id: None, created_at_ms: 0, updated_at_ms: 0 }
+        Department {
+            id,
+            parent_id: parent,
+            code: code.to_owned(),
+            name: code.to_owned(),
+            kind: "bureau".to_owned(),
+            path: String::new(),
+            sort,
+            leader_account_id: None,
+            created_at_ms: 0,
+            updated_at_ms: 0,
+        }
     }
 
     #[test]
     fn tree_order_puts_parents_first_and_siblings_by_sort_then_code() {
-        let v = vec![dept(10, Some(1), "B", 2), dept(1, None, "ROOT", 0), dept(2, Some(1), "A", 2), dept(3, Some(2), "A1", 0), dept(4, Some(1), "Z", 1)];
+        let v = vec![
+            dept(10, Some(1), "B", 2),
+            dept(1, None, "ROOT", 0),
+            dept(2, Some(1), "A", 2),
+            dept(3, Some(2), "A1", 0),
+            dept(4, Some(1), "Z", 1),
+        ];
         let order: Vec<String> = tree_order(v).into_iter().map(|d| d.code).collect();
         assert_eq!(order, vec!["ROOT", "Z", "A", "A1", "B"]);
     }

@@ -120,7 +120,10 @@ pub const ROLES: &[RoleSeed] = &[
 ];
 
 /// GB/T 39046-2020 appendix A code tables (RULES.md §2.2).
-const DICTIONARIES: &[(&str, &str, &[(&str, &str, &str)])] = &[
+/// (code, label, English label).
+type DictSeed = (&'static str, &'static str, &'static str);
+
+const DICTIONARIES: &[(&str, &str, &[DictSeed])] = &[
     (
         "matter_kind",
         "事项类型 (GB/T 39046 A.1)",

@@ -379,7 +379,7 @@ async fn background(app: App) {
         if let Err(e) = app.dispatch_outbox().await {
             tracing::warn!(%e, "outbox dispatch failed");
         }
-        if n % 5 == 0 {
+        if n.is_multiple_of(5) {
             if let Err(e) = app.run_due_jobs().await {
                 tracing::warn!(%e, "job run failed");
             }

@@ -10,11 +10,22 @@ fn fgf() -> Command {
 
 fn run(args: &[&str]) -> (i32, String, String) {
     let out = fgf().args(args).output().expect("run fgf");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn tmpdir(tag: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("fgf-cli-{tag}-{}-{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
+    let d = std::env::temp_dir().join(format!(
+        "fgf-cli-{tag}-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    ));
     std::fs::create_dir_all(&d).unwrap();
     d
 }
@@ -33,13 +44,17 @@ fn id_check_prints_json_and_exits_by_validity() {
         ("511602200002290017", true, "resident_id"),
     ] {
         let (status, out, _) = run(&["id", "check", code]);
-        let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{code}: {e}: {out}"));
+        let v: serde_json::Value =
+            serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("{code}: {e}: {out}"));
         assert_eq!(v["code"], code);
         assert_eq!(v["valid"], valid, "{code}: {out}");
         assert_eq!(v["kind"], kind, "{code}: {out}");
         assert_eq!(status, if valid { 0 } else { 1 }, "{code}");
         if !valid {
-            assert!(v["reason"].as_str().is_some_and(|r| !r.is_empty()), "{code}: a reason is given");
+            assert!(
+                v["reason"].as_str().is_some_and(|r| !r.is_empty()),
+                "{code}: a reason is given"
+            );
         } else {
             assert!(v["reason"].is_null());
         }
@@ -63,24 +78,62 @@ fn calendar_commands_follow_rules_1_6_vectors() {
         assert_eq!(status, 0);
         assert_eq!(out.trim(), want, "{start} + {n}");
     }
-    assert_eq!(run(&["calendar", "is-workday", "2025-09-28", "--data-dir", d]).1.trim(), "true", "调休上班日");
-    assert_eq!(run(&["calendar", "is-workday", "2025-10-01", "--data-dir", d]).1.trim(), "false");
-    assert_eq!(run(&["calendar", "is-workday", "2026-11-28", "--data-dir", d]).1.trim(), "false", "a Saturday");
-    assert_eq!(run(&["calendar", "workdays-between", "2025-09-26", "2025-10-10", "--data-dir", d]).1.trim(), "5");
+    assert_eq!(
+        run(&["calendar", "is-workday", "2025-09-28", "--data-dir", d])
+            .1
+            .trim(),
+        "true",
+        "调休上班日"
+    );
+    assert_eq!(
+        run(&["calendar", "is-workday", "2025-10-01", "--data-dir", d])
+            .1
+            .trim(),
+        "false"
+    );
+    assert_eq!(
+        run(&["calendar", "is-workday", "2026-11-28", "--data-dir", d])
+            .1
+            .trim(),
+        "false",
+        "a Saturday"
+    );
+    assert_eq!(
+        run(&[
+            "calendar",
+            "workdays-between",
+            "2025-09-26",
+            "2025-10-10",
+            "--data-dir",
+            d
+        ])
+        .1
+        .trim(),
+        "5"
+    );
     let (status, _, err) = run(&["calendar", "is-workday", "2025-13-01", "--data-dir", d]);
     assert_ne!(status, 0);
     assert!(err.contains("invalid date"), "{err}");
     let (_, out, err) = run(&["calendar", "is-workday", "2031-03-03", "--data-dir", d]);
     assert_eq!(out.trim(), "true");
     assert!(err.contains("2031"), "a year without data is named: {err}");
-    assert!(!dir.join("fgf.db").exists(), "a calendar question does not create a store");
+    assert!(
+        !dir.join("fgf.db").exists(),
+        "a calendar question does not create a store"
+    );
     std::fs::remove_dir_all(dir).ok();
 }
 
 /// Starts `fgf demo` or `fgf serve` on a free port and waits for it to serve.
 fn start(cmd: &str, dir: &Path) -> (std::process::Child, String, Vec<String>) {
     let mut child = fgf()
-        .args([cmd, "--data-dir", dir.to_str().unwrap(), "--addr", "127.0.0.1:0"])
+        .args([
+            cmd,
+            "--data-dir",
+            dir.to_str().unwrap(),
+            "--addr",
+            "127.0.0.1:0",
+        ])
         .env("FGF_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -127,20 +180,46 @@ fn serve_creates_a_first_administrator_and_no_demo_accounts() {
 }
 
 #[test]
-fn demo_prints_every_role_and_admin_totp_secrets_then_backup_restore_round_trip_and_tamper_detection() {
+fn demo_prints_every_role_and_admin_totp_secrets_then_backup_restore_round_trip_and_tamper_detection(
+) {
     let dir = tmpdir("demo");
     let (mut child, addr, lines) = start("demo", &dir);
     let all = lines.join("\n");
-    for u in ["admin", "security", "auditor", "clerk", "reviewer", "keeper", "inspector", "reform", "leader", "citizen", "enterprise"] {
-        assert!(lines.iter().any(|l| l.trim_start().starts_with(u)), "{u} missing from:\n{all}");
+    for u in [
+        "admin",
+        "security",
+        "auditor",
+        "clerk",
+        "reviewer",
+        "keeper",
+        "inspector",
+        "reform",
+        "leader",
+        "citizen",
+        "enterprise",
+    ] {
+        assert!(
+            lines.iter().any(|l| l.trim_start().starts_with(u)),
+            "{u} missing from:\n{all}"
+        );
     }
     assert!(all.contains("Fgf@demo2026"));
-    assert_eq!(lines.iter().filter(|l| l.contains("TOTP secret")).count(), 3, "{all}");
+    assert_eq!(
+        lines.iter().filter(|l| l.contains("TOTP secret")).count(),
+        3,
+        "{all}"
+    );
     assert!(!addr.is_empty());
 
     // Online backup while the server runs.
     let backup = dir.join("backup.fgf");
-    let (status, out, err) = run(&["db", "backup", backup.to_str().unwrap(), "--data-dir", dir.to_str().unwrap()]);
+    let (status, out, err) = run(&[
+        "db",
+        "backup",
+        backup.to_str().unwrap(),
+        "--data-dir",
+        dir.to_str().unwrap(),
+    ]);
     assert_eq!(status, 0, "{out}{err}");
     assert!(out.contains("backup written"), "{out}");
     child.kill().ok();
@@ -148,13 +227,25 @@ fn demo_prints_every_role_and_admin_totp_secrets_then_backup_restore_round_trip_
 
     let (status, verified, _) = run(&["audit", "verify", "--data-dir", dir.to_str().unwrap()]);
     assert_eq!(status, 0);
-    let n: u64 = verified.trim().strip_prefix("audit chain intact: ").and_then(|s| s.strip_suffix(" entries")).unwrap().parse().unwrap();
+    let n: u64 = verified
+        .trim()
+        .strip_prefix("audit chain intact: ")
+        .and_then(|s| s.strip_suffix(" entries"))
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(n > 50, "{verified}");
 
     // Restore into an empty store: nothing lost, the chain verifies with the same count.
     let target = tmpdir("restore");
     std::fs::copy(dir.join("pii.key"), target.join("pii.key")).unwrap();
-    let (status, out, err) = run(&["db", "restore", backup.to_str().unwrap(), "--data-dir", target.to_str().unwrap()]);
+    let (status, out, err) = run(&[
+        "db",
+        "restore",
+        backup.to_str().unwrap(),
+        "--data-dir",
+        target.to_str().unwrap(),
+    ]);
     assert_eq!(status, 0, "{out}{err}");
     let (status, out2, _) = run(&["audit", "verify", "--data-dir", target.to_str().unwrap()]);
     assert_eq!(status, 0);
@@ -163,12 +254,21 @@ fn demo_prints_every_role_and_admin_totp_secrets_then_backup_restore_round_trip_
     rt.block_on(async {
         let a = fgf_store::Store::open_sqlite_dir(&dir).await.unwrap();
         let b = fgf_store::Store::open_sqlite_dir(&target).await.unwrap();
-        assert_eq!(a.table_counts().await.unwrap(), b.table_counts().await.unwrap());
+        assert_eq!(
+            a.table_counts().await.unwrap(),
+            b.table_counts().await.unwrap()
+        );
         a.close().await;
         b.close().await;
     });
     // A second restore into the now non-empty store is refused.
-    let (status, _, err) = run(&["db", "restore", backup.to_str().unwrap(), "--data-dir", target.to_str().unwrap()]);
+    let (status, _, err) = run(&[
+        "db",
+        "restore",
+        backup.to_str().unwrap(),
+        "--data-dir",
+        target.to_str().unwrap(),
+    ]);
     assert_ne!(status, 0);
     assert!(err.contains("empty store"), "{err}");
 
@@ -206,7 +306,14 @@ fn demo_prints_every_role_and_admin_totp_secrets_then_backup_restore_round_trip_
 #[test]
 fn a_bad_database_url_is_refused_not_turned_into_sqlite() {
     let dir = tmpdir("badurl");
-    let (status, _, err) = run(&["db", "migrate", "--db", "mysql://x@localhost/db", "--data-dir", dir.to_str().unwrap()]);
+    let (status, _, err) = run(&[
+        "db",
+        "migrate",
+        "--db",
+        "mysql://x@localhost/db",
+        "--data-dir",
+        dir.to_str().unwrap(),
+    ]);
     assert_eq!(status, 2);
     assert!(err.contains("postgres"), "{err}");
     assert!(!dir.join("fgf.db").exists());

@@ -312,7 +312,8 @@ impl Store {
             if let Some(code) = get_opt_str(row, "role_code")? {
                 if let Some(p) = posts.last_mut() {
                     p.role_codes.push(code);
-                    p.role_names.push(get_opt_str(row, "role_name")?.unwrap_or_default());
+                    p.role_names
+                        .push(get_opt_str(row, "role_name")?.unwrap_or_default());
                 }
             }
         }

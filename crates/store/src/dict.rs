@@ -108,7 +108,7 @@ impl Store {
 
 impl WriteTx {
     pub async fn get_dictionary(&mut self, code: &str) -> Result<Option<Dictionary>> {
-        match fetch_dictionary(&mut *self.tx, code).await {
+        match fetch_dictionary(&mut self.tx, code).await {
             Ok(d) => Ok(Some(d)),
             Err(StoreError::NotFound { .. }) => Ok(None),
             Err(e) => Err(e),
@@ -124,7 +124,7 @@ impl WriteTx {
         items: &[DictItem],
     ) -> Result<i64> {
         let now = self.now_ms();
-        let existing = match fetch_dictionary(&mut *self.tx, code).await {
+        let existing = match fetch_dictionary(&mut self.tx, code).await {
             Ok(d) => Some(d),
             Err(StoreError::NotFound { .. }) => None,
             Err(e) => return Err(e),

@@ -37,6 +37,17 @@ pub struct NewDepartment {
     pub sort: i64,
 }
 
+/// The editable fields of a department.
+#[derive(Debug, Clone)]
+pub struct DepartmentUpdate {
+    pub parent_id: Option<i64>,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub sort: i64,
+    pub leader_account_id: Option<i64>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct DepartmentQuery {
     pub name: Option<String>,
@@ -200,13 +211,16 @@ impl WriteTx {
     pub async fn update_department(
         &mut self,
         current: &Department,
-        code: &str,
-        name: &str,
-        kind: &str,
-        sort: i64,
-        parent_id: Option<i64>,
-        leader_account_id: Option<i64>,
+        change: &DepartmentUpdate,
     ) -> Result<Department> {
+        let DepartmentUpdate {
+            parent_id,
+            code,
+            name,
+            kind,
+            sort,
+            leader_account_id,
+        } = change.clone();
         let now = self.now_ms();
         let mut sql = Sql::new("update department set code = ");
         sql.bind(code)

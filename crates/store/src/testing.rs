@@ -26,7 +26,12 @@ impl TestDb {
         let dir = std::env::temp_dir().join(unique("fgf_test"));
         let store = Store::open_sqlite_dir(&dir).await?;
         store.migrate().await?;
-        Ok(TestDb { store, label: "sqlite", dir: Some(dir), pg: None })
+        Ok(TestDb {
+            store,
+            label: "sqlite",
+            dir: Some(dir),
+            pg: None,
+        })
     }
 
     /// A fresh PostgreSQL database, or `None` when `FGF_TEST_PG` is unset.
@@ -42,15 +47,24 @@ impl TestDb {
         let mut admin = sqlx::AnyConnection::connect(&base)
             .await
             .map_err(|e| StoreError::Unavailable(format!("FGF_TEST_PG: {e}")))?;
-        sqlx::query(&format!("create database {name}")).execute(&mut admin).await?;
+        sqlx::query(&format!("create database {name}"))
+            .execute(&mut admin)
+            .await?;
         admin.close().await.ok();
         let url = match base.rfind('/') {
-            Some(i) if i > base.find("://").map_or(0, |j| j + 2) => format!("{}/{name}", &base[..i]),
+            Some(i) if i > base.find("://").map_or(0, |j| j + 2) => {
+                format!("{}/{name}", &base[..i])
+            }
             _ => format!("{base}/{name}"),
         };
         let store = Store::open(&url).await?;
         store.migrate().await?;
-        Ok(Some(TestDb { store, label: "postgres", dir: None, pg: Some((base, name)) }))
+        Ok(Some(TestDb {
+            store,
+            label: "postgres",
+            dir: None,
+            pg: Some((base, name)),
+        }))
     }
 
     /// Every backend available here: SQLite always, PostgreSQL when configured.
@@ -70,13 +84,18 @@ impl TestDb {
         }
         if let Some((base, name)) = self.pg {
             if let Ok(mut admin) = sqlx::AnyConnection::connect(&base).await {
-                let _ = sqlx::query(&format!("drop database if exists {name} with (force)")).execute(&mut admin).await;
+                let _ = sqlx::query(&format!("drop database if exists {name} with (force)"))
+                    .execute(&mut admin)
+                    .await;
             }
         }
     }
 
     /// Runs raw SQL against the store, for tests that play a DBA tampering with data.
     pub async fn raw(&self, sql: &str) -> Result<u64> {
-        Ok(sqlx::raw_sql(sql).execute(self.store.pool()).await?.rows_affected())
+        Ok(sqlx::raw_sql(sql)
+            .execute(self.store.pool())
+            .await?
+            .rows_affected())
     }
 }

@@ -12,17 +12,29 @@ use fgf_store::{AuditCtx, Page, Scope, Store, StoreError};
 use serde_json::json;
 
 fn ctx(at: i64) -> AuditCtx {
-    AuditCtx { actor_account_id: Some(1), actor_name: "tester".to_owned(), department_id: Some(1), source_addr: "10.0.0.1".to_owned(), at_ms: at }
+    AuditCtx {
+        actor_account_id: Some(1),
+        actor_name: "tester".to_owned(),
+        department_id: Some(1),
+        source_addr: "10.0.0.1".to_owned(),
+        at_ms: at,
+    }
 }
 
 fn change(v: i64) -> Vec<FieldChange> {
-    vec![FieldChange { field: "n".to_owned(), before: Some(json!(v - 1)), after: Some(json!(v)) }]
+    vec![FieldChange {
+        field: "n".to_owned(),
+        before: Some(json!(v - 1)),
+        after: Some(json!(v)),
+    }]
 }
 
 async fn append(store: &Store, n: i64) {
     for i in 1..=n {
         let mut tx = store.write(ctx(1_000 + i)).await.unwrap();
-        tx.audit("test.append", "thing", &i.to_string(), &change(i)).await.unwrap();
+        tx.audit("test.append", "thing", &i.to_string(), &change(i))
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
     }
 }
@@ -30,7 +42,9 @@ async fn append(store: &Store, n: i64) {
 /// Removes the append-only guard, as a DBA with direct access could.
 async fn drop_guards(db: &TestDb) {
     if db.label == "sqlite" {
-        db.raw("drop trigger audit_entry_no_update; drop trigger audit_entry_no_delete;").await.unwrap();
+        db.raw("drop trigger audit_entry_no_update; drop trigger audit_entry_no_delete;")
+            .await
+            .unwrap();
     } else {
         db.raw("drop trigger audit_entry_no_update on audit_entry; drop trigger audit_entry_no_delete on audit_entry;").await.unwrap();
     }
@@ -50,30 +64,51 @@ macro_rules! on_every_backend {
 }
 
 on_every_backend!(migrations_are_idempotent, |db| {
-    assert_eq!(db.store.migrate().await.unwrap(), 0, "second migrate applies nothing");
+    assert_eq!(
+        db.store.migrate().await.unwrap(),
+        0,
+        "second migrate applies nothing"
+    );
 });
 
 #[test]
 fn migration_trees_have_identical_names() {
-    assert_eq!(Store::migration_names(fgf_store::Backend::Sqlite), Store::migration_names(fgf_store::Backend::Postgres));
+    assert_eq!(
+        Store::migration_names(fgf_store::Backend::Sqlite),
+        Store::migration_names(fgf_store::Backend::Postgres)
+    );
 }
 
 on_every_backend!(audit_chain_intact_after_appends, |db| {
     append(&db.store, 25).await;
-    assert_eq!(db.store.verify_audit().await.unwrap(), Verify::Intact { entries: 25 });
+    assert_eq!(
+        db.store.verify_audit().await.unwrap(),
+        Verify::Intact { entries: 25 }
+    );
 });
 
 on_every_backend!(audit_entries_cannot_be_updated_through_the_guard, |db| {
     append(&db.store, 2).await;
-    assert!(db.raw("update audit_entry set actor_name = 'x' where audit_entry_id = 1").await.is_err());
-    assert!(db.raw("delete from audit_entry where audit_entry_id = 1").await.is_err());
-    assert_eq!(db.store.verify_audit().await.unwrap(), Verify::Intact { entries: 2 });
+    assert!(db
+        .raw("update audit_entry set actor_name = 'x' where audit_entry_id = 1")
+        .await
+        .is_err());
+    assert!(db
+        .raw("delete from audit_entry where audit_entry_id = 1")
+        .await
+        .is_err());
+    assert_eq!(
+        db.store.verify_audit().await.unwrap(),
+        Verify::Intact { entries: 2 }
+    );
 });
 
 on_every_backend!(audit_verify_names_an_altered_entry, |db| {
     append(&db.store, 10).await;
     drop_guards(&db).await;
-    db.raw("update audit_entry set changes = '[]' where audit_entry_id = 4").await.unwrap();
+    db.raw("update audit_entry set changes = '[]' where audit_entry_id = 4")
+        .await
+        .unwrap();
     match db.store.verify_audit().await.unwrap() {
         Verify::Broken { seq, problem } => {
             assert_eq!(seq, 4);
@@ -86,14 +121,21 @@ on_every_backend!(audit_verify_names_an_altered_entry, |db| {
 on_every_backend!(audit_verify_names_an_altered_actor, |db| {
     append(&db.store, 10).await;
     drop_guards(&db).await;
-    db.raw("update audit_entry set actor_name = 'someone-else' where audit_entry_id = 7").await.unwrap();
-    assert!(matches!(db.store.verify_audit().await.unwrap(), Verify::Broken { seq: 7, .. }));
+    db.raw("update audit_entry set actor_name = 'someone-else' where audit_entry_id = 7")
+        .await
+        .unwrap();
+    assert!(matches!(
+        db.store.verify_audit().await.unwrap(),
+        Verify::Broken { seq: 7, .. }
+    ));
 });
 
 on_every_backend!(audit_verify_names_a_removed_entry, |db| {
     append(&db.store, 10).await;
     drop_guards(&db).await;
-    db.raw("delete from audit_entry where audit_entry_id = 6").await.unwrap();
+    db.raw("delete from audit_entry where audit_entry_id = 6")
+        .await
+        .unwrap();
     match db.store.verify_audit().await.unwrap() {
         Verify::Broken { seq, problem } => {
             assert_eq!(seq, 6);
@@ -114,21 +156,41 @@ on_every_backend!(audit_verify_names_swapped_entries, |db| {
     )
     .await
     .unwrap();
-    assert!(matches!(db.store.verify_audit().await.unwrap(), Verify::Broken { seq: 3, .. }));
+    assert!(matches!(
+        db.store.verify_audit().await.unwrap(),
+        Verify::Broken { seq: 3, .. }
+    ));
 });
 
 on_every_backend!(audit_verify_detects_a_removed_tail, |db| {
     append(&db.store, 5).await;
     drop_guards(&db).await;
-    db.raw("delete from audit_entry where audit_entry_id = 5").await.unwrap();
-    assert!(matches!(db.store.verify_audit().await.unwrap(), Verify::Broken { seq: 5, .. }));
+    db.raw("delete from audit_entry where audit_entry_id = 5")
+        .await
+        .unwrap();
+    assert!(matches!(
+        db.store.verify_audit().await.unwrap(),
+        Verify::Broken { seq: 5, .. }
+    ));
 });
 
 on_every_backend!(write_without_audit_is_refused_and_rolled_back, |db| {
     let mut tx = db.store.write(ctx(1)).await.unwrap();
-    tx.insert_department(&NewDepartment { parent_id: None, code: "X".to_owned(), name: "X".to_owned(), kind: "district".to_owned(), sort: 0 }).await.unwrap();
+    tx.insert_department(&NewDepartment {
+        parent_id: None,
+        code: "X".to_owned(),
+        name: "X".to_owned(),
+        kind: "district".to_owned(),
+        sort: 0,
+    })
+    .await
+    .unwrap();
     assert!(tx.commit().await.is_err());
-    let all = db.store.department_tree(&Scope::system("test")).await.unwrap();
+    let all = db
+        .store
+        .department_tree(&Scope::system("test"))
+        .await
+        .unwrap();
     assert!(all.is_empty(), "nothing half-written");
 });
 
@@ -139,7 +201,9 @@ on_every_backend!(concurrent_writers_never_fork_the_chain, |db| {
         handles.push(tokio::spawn(async move {
             for i in 0..10_i64 {
                 let mut tx = store.write(ctx(w * 100 + i)).await.unwrap();
-                tx.audit("test.concurrent", "thing", &format!("{w}-{i}"), &[]).await.unwrap();
+                tx.audit("test.concurrent", "thing", &format!("{w}-{i}"), &[])
+                    .await
+                    .unwrap();
                 tx.commit().await.unwrap();
             }
         }));
@@ -147,25 +211,60 @@ on_every_backend!(concurrent_writers_never_fork_the_chain, |db| {
     for h in handles {
         h.await.unwrap();
     }
-    assert_eq!(db.store.verify_audit().await.unwrap(), Verify::Intact { entries: 80 });
+    assert_eq!(
+        db.store.verify_audit().await.unwrap(),
+        Verify::Intact { entries: 80 }
+    );
 });
 
 /// A small tree: root(1) → a(2) → a1(3); root → b(4). Accounts: one per department, each
 /// with a role granting UserRead/DeptRead at the given scope.
 async fn seed_tree(store: &Store) -> Vec<i64> {
     let mut tx = store.write(ctx(10)).await.unwrap();
-    let mk = |parent: Option<i64>, code: &str| NewDepartment { parent_id: parent, code: code.to_owned(), name: code.to_owned(), kind: "bureau".to_owned(), sort: 0 };
+    let mk = |parent: Option<i64>, code: &str| NewDepartment {
+        parent_id: parent,
+        code: code.to_owned(),
+        name: code.to_owned(),
+        kind: "bureau".to_owned(),
+        sort: 0,
+    };
     let root = tx.insert_department(&mk(None, "root")).await.unwrap();
     let a = tx.insert_department(&mk(Some(root.id), "a")).await.unwrap();
     let a1 = tx.insert_department(&mk(Some(a.id), "a1")).await.unwrap();
     let b = tx.insert_department(&mk(Some(root.id), "b")).await.unwrap();
     let mut roles = Vec::new();
-    for (code, scope) in [("own", DataScope::Own), ("dept", DataScope::Dept), ("below", DataScope::DeptAndBelow), ("all", DataScope::All)] {
-        roles.push(tx.insert_role(code, code, scope, None, &[Permission::UserRead, Permission::DeptRead]).await.unwrap());
+    for (code, scope) in [
+        ("own", DataScope::Own),
+        ("dept", DataScope::Dept),
+        ("below", DataScope::DeptAndBelow),
+        ("all", DataScope::All),
+    ] {
+        roles.push(
+            tx.insert_role(
+                code,
+                code,
+                scope,
+                None,
+                &[Permission::UserRead, Permission::DeptRead],
+            )
+            .await
+            .unwrap(),
+        );
     }
     for (i, d) in [root.id, a.id, a1.id, b.id].iter().enumerate() {
         let id = tx
-            .insert_account(&NewAccount { username: format!("u{i}"), display_name: format!("u{i}"), kind: "staff".to_owned(), password_hash: "x".to_owned(), must_change_password: false, phone_enc: None, phone_hmac: None, resident_id_enc: None, resident_id_hmac: None, uscc: None })
+            .insert_account(&NewAccount {
+                username: format!("u{i}"),
+                display_name: format!("u{i}"),
+                kind: "staff".to_owned(),
+                password_hash: "x".to_owned(),
+                must_change_password: false,
+                phone_enc: None,
+                phone_hmac: None,
+                resident_id_enc: None,
+                resident_id_hmac: None,
+                uscc: None,
+            })
             .await
             .unwrap();
         let post = tx.insert_post(id, *d, true, "").await.unwrap();
@@ -185,43 +284,87 @@ async fn scope_with(store: &Store, account: i64, dept: i64, role_code: &str) -> 
     tx.set_post_roles(posts[0].id, &[role]).await.unwrap();
     tx.audit("test.role", "post", "x", &[]).await.unwrap();
     tx.commit().await.unwrap();
-    store.load_grants(account, dept).await.unwrap().unwrap().scope(Permission::UserRead).unwrap()
+    store
+        .load_grants(account, dept)
+        .await
+        .unwrap()
+        .unwrap()
+        .scope(Permission::UserRead)
+        .unwrap()
 }
 
 on_every_backend!(data_scope_limits_accounts_along_the_tree, |db| {
     let d = seed_tree(&db.store).await;
     let s = &db.store;
     // Account 2 works in department a (d[1]).
-    let names = |v: Vec<fgf_store::account::Account>| v.into_iter().map(|a| a.username).collect::<Vec<_>>();
+    let names =
+        |v: Vec<fgf_store::account::Account>| v.into_iter().map(|a| a.username).collect::<Vec<_>>();
     let q = AccountQuery::default();
     let p = Page::default();
     let own = scope_with(s, 2, d[1], "own").await;
-    assert_eq!(names(s.list_accounts(&own, &q, p).await.unwrap().items), vec!["u1"]);
+    assert_eq!(
+        names(s.list_accounts(&own, &q, p).await.unwrap().items),
+        vec!["u1"]
+    );
     let dept = scope_with(s, 2, d[1], "dept").await;
-    assert_eq!(names(s.list_accounts(&dept, &q, p).await.unwrap().items), vec!["u1"]);
+    assert_eq!(
+        names(s.list_accounts(&dept, &q, p).await.unwrap().items),
+        vec!["u1"]
+    );
     let below = scope_with(s, 2, d[1], "below").await;
-    assert_eq!(names(s.list_accounts(&below, &q, p).await.unwrap().items), vec!["u1", "u2"]);
+    assert_eq!(
+        names(s.list_accounts(&below, &q, p).await.unwrap().items),
+        vec!["u1", "u2"]
+    );
     let all = scope_with(s, 2, d[1], "all").await;
-    assert_eq!(names(s.list_accounts(&all, &q, p).await.unwrap().items), vec!["u0", "u1", "u2", "u3"]);
+    assert_eq!(
+        names(s.list_accounts(&all, &q, p).await.unwrap().items),
+        vec!["u0", "u1", "u2", "u3"]
+    );
     // A lookup outside the scope is "not found", not "forbidden": it does not exist for them.
-    assert!(matches!(s.get_account(&below, 4).await, Err(StoreError::NotFound { .. })));
+    assert!(matches!(
+        s.get_account(&below, 4).await,
+        Err(StoreError::NotFound { .. })
+    ));
     assert!(s.get_account(&below, 3).await.is_ok());
     // Departments follow the same rule.
-    let depts = s.list_departments(&below, &DepartmentQuery::default(), p).await.unwrap();
-    assert_eq!(depts.items.iter().map(|x| x.code.as_str()).collect::<Vec<_>>(), vec!["a", "a1"]);
-    assert!(matches!(s.get_department(&below, d[3]).await, Err(StoreError::NotFound { .. })));
+    let depts = s
+        .list_departments(&below, &DepartmentQuery::default(), p)
+        .await
+        .unwrap();
+    assert_eq!(
+        depts
+            .items
+            .iter()
+            .map(|x| x.code.as_str())
+            .collect::<Vec<_>>(),
+        vec!["a", "a1"]
+    );
+    assert!(matches!(
+        s.get_department(&below, d[3]).await,
+        Err(StoreError::NotFound { .. })
+    ));
 });
 
 on_every_backend!(grants_need_a_post_in_the_department, |db| {
     let d = seed_tree(&db.store).await;
-    assert!(db.store.load_grants(2, d[3]).await.unwrap().is_none(), "no post in b, no grants there");
+    assert!(
+        db.store.load_grants(2, d[3]).await.unwrap().is_none(),
+        "no post in b, no grants there"
+    );
 });
 
 on_every_backend!(unique_violations_name_their_constraint, |db| {
     seed_tree(&db.store).await;
     let mut tx = db.store.write(ctx(30)).await.unwrap();
     let err = tx
-        .insert_department(&NewDepartment { parent_id: None, code: "root".to_owned(), name: "dup".to_owned(), kind: "district".to_owned(), sort: 0 })
+        .insert_department(&NewDepartment {
+            parent_id: None,
+            code: "root".to_owned(),
+            name: "dup".to_owned(),
+            kind: "district".to_owned(),
+            sort: 0,
+        })
         .await
         .unwrap_err();
     match err {
@@ -230,52 +373,132 @@ on_every_backend!(unique_violations_name_their_constraint, |db| {
     }
 });
 
+fn upd(parent: Option<i64>, code: &str) -> fgf_store::org::DepartmentUpdate {
+    fgf_store::org::DepartmentUpdate {
+        parent_id: parent,
+        code: code.to_owned(),
+        name: code.to_owned(),
+        kind: "bureau".to_owned(),
+        sort: 0,
+        leader_account_id: None,
+    }
+}
+
 on_every_backend!(moving_a_department_rewrites_the_subtree_paths, |db| {
     let d = seed_tree(&db.store).await;
     let sys = Scope::system("test");
     let mut tx = db.store.write(ctx(40)).await.unwrap();
     let a = tx.get_department(&sys, d[1]).await.unwrap();
-    tx.update_department(&a, "a", "a", "bureau", 0, Some(d[3]), None).await.unwrap();
+    tx.update_department(&a, &upd(Some(d[3]), "a"))
+        .await
+        .unwrap();
     tx.audit("test.move", "department", "a", &[]).await.unwrap();
     tx.commit().await.unwrap();
     let a1 = db.store.get_department(&sys, d[2]).await.unwrap();
     assert_eq!(a1.path, format!("/{}/{}/{}/{}/", d[0], d[3], d[1], d[2]));
     let mut tx = db.store.write(ctx(41)).await.unwrap();
     let b = tx.get_department(&sys, d[3]).await.unwrap();
-    assert!(tx.update_department(&b, "b", "b", "bureau", 0, Some(d[2]), None).await.is_err(), "cannot move under own subtree");
+    assert!(
+        tx.update_department(&b, &upd(Some(d[2]), "b"))
+            .await
+            .is_err(),
+        "cannot move under own subtree"
+    );
 });
 
 on_every_backend!(backup_and_restore_round_trip_loses_nothing, |db| {
     seed_tree(&db.store).await;
     append(&db.store, 5).await;
     let mut tx = db.store.write(ctx(50)).await.unwrap();
-    tx.insert_notification(1, "标题", "正文", "/x").await.unwrap();
+    tx.insert_notification(1, "标题", "正文", "/x")
+        .await
+        .unwrap();
     tx.enqueue_job("audit.verify", &json!({}), 0).await.unwrap();
-    tx.insert_account(&NewAccount { username: "pii".to_owned(), display_name: "p".to_owned(), kind: "citizen".to_owned(), password_hash: "h".to_owned(), must_change_password: false, phone_enc: Some(vec![1, 2, 3, 255]), phone_hmac: Some(vec![9; 32]), resident_id_enc: None, resident_id_hmac: None, uscc: None }).await.unwrap();
+    tx.insert_account(&NewAccount {
+        username: "pii".to_owned(),
+        display_name: "p".to_owned(),
+        kind: "citizen".to_owned(),
+        password_hash: "h".to_owned(),
+        must_change_password: false,
+        phone_enc: Some(vec![1, 2, 3, 255]),
+        phone_hmac: Some(vec![9; 32]),
+        resident_id_enc: None,
+        resident_id_hmac: None,
+        uscc: None,
+    })
+    .await
+    .unwrap();
     tx.audit("test.misc", "x", "1", &[]).await.unwrap();
     tx.commit().await.unwrap();
     let mut buf = Vec::new();
     let taken = db.store.backup(&mut buf, 99).await.unwrap();
-    let target = if db.label == "sqlite" { TestDb::sqlite().await.unwrap() } else { TestDb::postgres().await.unwrap().unwrap() };
-    let restored = target.store.restore(&mut std::io::Cursor::new(&buf)).await.unwrap();
+    let target = if db.label == "sqlite" {
+        TestDb::sqlite().await.unwrap()
+    } else {
+        TestDb::postgres().await.unwrap().unwrap()
+    };
+    let restored = target
+        .store
+        .restore(&mut std::io::Cursor::new(&buf))
+        .await
+        .unwrap();
     assert_eq!(taken, restored);
-    assert_eq!(db.store.table_counts().await.unwrap(), target.store.table_counts().await.unwrap());
-    assert_eq!(target.store.verify_audit().await.unwrap(), db.store.verify_audit().await.unwrap());
-    let (acc, _) = target.store.find_account_for_login("pii").await.unwrap().unwrap();
+    assert_eq!(
+        db.store.table_counts().await.unwrap(),
+        target.store.table_counts().await.unwrap()
+    );
+    assert_eq!(
+        target.store.verify_audit().await.unwrap(),
+        db.store.verify_audit().await.unwrap()
+    );
+    let (acc, _) = target
+        .store
+        .find_account_for_login("pii")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(acc.phone_enc, Some(vec![1, 2, 3, 255]), "bytes survive");
     // New rows after a restore get fresh ids (sequences were resynchronised).
     let mut tx = target.store.write(ctx(60)).await.unwrap();
-    tx.insert_department(&NewDepartment { parent_id: None, code: "after".to_owned(), name: "after".to_owned(), kind: "district".to_owned(), sort: 0 }).await.unwrap();
-    tx.audit("test.after", "department", "after", &[]).await.unwrap();
+    tx.insert_department(&NewDepartment {
+        parent_id: None,
+        code: "after".to_owned(),
+        name: "after".to_owned(),
+        kind: "district".to_owned(),
+        sort: 0,
+    })
+    .await
+    .unwrap();
+    tx.audit("test.after", "department", "after", &[])
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
-    assert!(matches!(target.store.verify_audit().await.unwrap(), Verify::Intact { .. }));
+    assert!(matches!(
+        target.store.verify_audit().await.unwrap(),
+        Verify::Intact { .. }
+    ));
     // Restoring into a store that has data is refused, and so is a truncated file.
-    assert!(target.store.restore(&mut std::io::Cursor::new(&buf)).await.is_err());
-    let empty = if db.label == "sqlite" { TestDb::sqlite().await.unwrap() } else { TestDb::postgres().await.unwrap().unwrap() };
+    assert!(target
+        .store
+        .restore(&mut std::io::Cursor::new(&buf))
+        .await
+        .is_err());
+    let empty = if db.label == "sqlite" {
+        TestDb::sqlite().await.unwrap()
+    } else {
+        TestDb::postgres().await.unwrap().unwrap()
+    };
     let cut = &buf[..buf.len() / 2];
     let cut = &cut[..cut.iter().rposition(|b| *b == b'\n').unwrap() + 1];
-    assert!(empty.store.restore(&mut std::io::Cursor::new(cut)).await.is_err());
-    assert!(empty.store.is_empty().await.unwrap(), "a refused restore writes nothing");
+    assert!(empty
+        .store
+        .restore(&mut std::io::Cursor::new(cut))
+        .await
+        .is_err());
+    assert!(
+        empty.store.is_empty().await.unwrap(),
+        "a refused restore writes nothing"
+    );
     target.cleanup().await;
     empty.cleanup().await;
 });
@@ -283,48 +506,130 @@ on_every_backend!(backup_and_restore_round_trip_loses_nothing, |db| {
 on_every_backend!(jobs_are_leased_to_one_owner, |db| {
     let mut tx = db.store.write(ctx(70)).await.unwrap();
     for _ in 0..4 {
-        tx.enqueue_job("audit.verify", &json!({}), 100).await.unwrap();
+        tx.enqueue_job("audit.verify", &json!({}), 100)
+            .await
+            .unwrap();
     }
-    tx.enqueue_job("audit.verify", &json!({}), 10_000).await.unwrap();
+    tx.enqueue_job("audit.verify", &json!({}), 10_000)
+        .await
+        .unwrap();
     tx.audit("test.jobs", "job", "x", &[]).await.unwrap();
     tx.commit().await.unwrap();
     let a = db.store.lease_jobs("a", 200, 1_000, 3).await.unwrap();
     let b = db.store.lease_jobs("b", 200, 1_000, 3).await.unwrap();
     assert_eq!(a.len(), 3);
-    assert_eq!(b.len(), 1, "only one due job left; the future one is not due");
+    assert_eq!(
+        b.len(),
+        1,
+        "only one due job left; the future one is not due"
+    );
     assert!(a.iter().all(|j| !b.iter().any(|k| k.id == j.id)));
-    assert!(!db.store.finish_job(a[0].id, "b", 300, None, None).await.unwrap(), "only the owner finishes");
-    assert!(db.store.finish_job(a[0].id, "a", 300, None, None).await.unwrap());
+    assert!(
+        !db.store
+            .finish_job(a[0].id, "b", 300, None, None)
+            .await
+            .unwrap(),
+        "only the owner finishes"
+    );
+    assert!(db
+        .store
+        .finish_job(a[0].id, "a", 300, None, None)
+        .await
+        .unwrap());
     // An expired lease is taken over.
     let c = db.store.lease_jobs("c", 2_000, 3_000, 10).await.unwrap();
     assert_eq!(c.len(), 3, "a's two unfinished and b's one");
-    assert!(!db.store.finish_job(a[1].id, "a", 2_100, None, None).await.unwrap(), "the old owner lost it");
+    assert!(
+        !db.store
+            .finish_job(a[1].id, "a", 2_100, None, None)
+            .await
+            .unwrap(),
+        "the old owner lost it"
+    );
 });
 
 on_every_backend!(dictionaries_are_versioned, |db| {
     use fgf_store::dict::DictItem;
-    let item = |c: &str, l: &str| DictItem { code: c.to_owned(), label: l.to_owned(), label_en: String::new(), sort: 0, enabled: true };
-    for (i, items) in [vec![item("01", "甲")], vec![item("01", "甲"), item("02", "乙")]].iter().enumerate() {
+    let item = |c: &str, l: &str| DictItem {
+        code: c.to_owned(),
+        label: l.to_owned(),
+        label_en: String::new(),
+        sort: 0,
+        enabled: true,
+    };
+    for (i, items) in [
+        vec![item("01", "甲")],
+        vec![item("01", "甲"), item("02", "乙")],
+    ]
+    .iter()
+    .enumerate()
+    {
         let mut tx = db.store.write(ctx(80 + i as i64)).await.unwrap();
         tx.save_dictionary("t", "测试", items).await.unwrap();
-        tx.audit("dictionary.save", "dictionary", "t", &[]).await.unwrap();
+        tx.audit("dictionary.save", "dictionary", "t", &[])
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
     }
     let d = db.store.get_dictionary("t").await.unwrap();
     assert_eq!(d.version, 2);
     assert_eq!(d.items.len(), 2);
     let h = db.store.dictionary_history("t").await.unwrap();
-    assert_eq!(h.iter().map(|v| v.items.len()).collect::<Vec<_>>(), vec![2, 1]);
+    assert_eq!(
+        h.iter().map(|v| v.items.len()).collect::<Vec<_>>(),
+        vec![2, 1]
+    );
 });
 
 on_every_backend!(audit_search_filters_by_actor_object_and_time, |db| {
     append(&db.store, 6).await;
     let sys = Scope::system("test");
-    let by_obj = db.store.list_audit(&sys, &AuditQuery { object_id: Some("3".to_owned()), ..AuditQuery::default() }, Page::default()).await.unwrap();
+    let by_obj = db
+        .store
+        .list_audit(
+            &sys,
+            &AuditQuery {
+                object_id: Some("3".to_owned()),
+                ..AuditQuery::default()
+            },
+            Page::default(),
+        )
+        .await
+        .unwrap();
     assert_eq!(by_obj.total, 1);
-    let by_time = db.store.list_audit(&sys, &AuditQuery { from_ms: Some(1_002), to_ms: Some(1_005), ..AuditQuery::default() }, Page::default()).await.unwrap();
-    assert_eq!(by_time.items.iter().map(|e| e.object_id.as_str()).collect::<Vec<_>>(), vec!["4", "3", "2"]);
-    let by_actor = db.store.list_audit(&sys, &AuditQuery { actor: Some("test%".to_owned()), ..AuditQuery::default() }, Page::default()).await.unwrap();
+    let by_time = db
+        .store
+        .list_audit(
+            &sys,
+            &AuditQuery {
+                from_ms: Some(1_002),
+                to_ms: Some(1_005),
+                ..AuditQuery::default()
+            },
+            Page::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        by_time
+            .items
+            .iter()
+            .map(|e| e.object_id.as_str())
+            .collect::<Vec<_>>(),
+        vec!["4", "3", "2"]
+    );
+    let by_actor = db
+        .store
+        .list_audit(
+            &sys,
+            &AuditQuery {
+                actor: Some("test%".to_owned()),
+                ..AuditQuery::default()
+            },
+            Page::default(),
+        )
+        .await
+        .unwrap();
     assert_eq!(by_actor.total, 0, "like wildcards in user text are literal");
     assert_eq!(by_obj.items[0].changes, change(3));
 });

@@ -46,7 +46,9 @@ pub fn document() -> Value {
         if matches!(s.method, "POST" | "PUT" | "PATCH") {
             op["requestBody"] =
                 json!({ "content": { "application/json": { "schema": { "type": "object" } } } });
-            op["parameters"].as_array_mut().map(|p| p.push(json!({ "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string" } })));
+            if let Some(p) = op["parameters"].as_array_mut() {
+                p.push(json!({ "name": "Idempotency-Key", "in": "header", "required": false, "schema": { "type": "string" } }));
+            }
         }
         let entry = paths.entry(s.path.to_owned()).or_insert_with(|| json!({}));
         entry[s.method.to_lowercase()] = op;

@@ -879,7 +879,11 @@ async fn departments_view(
         .await
         .map_err(page_err(prefs))?;
     let can_write = actor.has(Permission::DeptWrite);
-    let min_depth = tree.iter().map(fgf_store::org::Department::depth).min().unwrap_or(0);
+    let min_depth = tree
+        .iter()
+        .map(fgf_store::org::Department::depth)
+        .min()
+        .unwrap_or(0);
     let c = chrome(state, actor, prefs, "departments").await?;
     let _ = form;
     let body = html! {
@@ -1565,7 +1569,8 @@ pub struct CalendarParams {
 }
 
 fn weekday_zh(d: chrono::NaiveDate) -> &'static str {
-    ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][chrono::Datelike::weekday(&d).num_days_from_monday() as usize]
+    ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
+        [chrono::Datelike::weekday(&d).num_days_from_monday() as usize]
 }
 
 struct HolidayRange {
@@ -1586,7 +1591,12 @@ fn holiday_ranges(s: &fgf_domain::YearSchedule) -> Vec<HolidayRange> {
                 r.to = *d;
                 r.days += 1;
             }
-            _ => out.push(HolidayRange { name: name.clone(), from: *d, to: *d, days: 1 }),
+            _ => out.push(HolidayRange {
+                name: name.clone(),
+                from: *d,
+                to: *d,
+                days: 1,
+            }),
         }
     }
     out

@@ -17,7 +17,13 @@ fn has_chinese(s: &str) -> bool {
 }
 
 async fn login(d: &District, user: &str, pw: &str) -> common::Resp {
-    d.api(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": user, "password": pw}))).await
+    d.api(
+        Method::POST,
+        "/api/v1/auth/login",
+        None,
+        Some(json!({"username": user, "password": pw})),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -33,19 +39,53 @@ async fn gb_t_22239_8_1_4_1_lockout_after_five_failures_in_fifteen_minutes() {
     let r = login(&d, "keeper", "Wrong-pass1!").await;
     assert_eq!(r.status, StatusCode::LOCKED);
     assert_eq!(code(&r.json()), "account_locked");
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("锁定"));
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("锁定"));
     // Even the right password is refused while locked …
-    assert_eq!(login(&d, "keeper", fgf_app::seed::DEMO_PASSWORD).await.status, StatusCode::LOCKED);
+    assert_eq!(
+        login(&d, "keeper", fgf_app::seed::DEMO_PASSWORD)
+            .await
+            .status,
+        StatusCode::LOCKED
+    );
     // … and accepted again after the lock period (15 minutes).
     d.clock.advance_ms(15 * 60_000 + 1);
-    assert_eq!(login(&d, "keeper", fgf_app::seed::DEMO_PASSWORD).await.status, StatusCode::OK);
+    assert_eq!(
+        login(&d, "keeper", fgf_app::seed::DEMO_PASSWORD)
+            .await
+            .status,
+        StatusCode::OK
+    );
     // The attempts are in the login log, and the lock is in the audit trail.
     let auditor = d.token("auditor").await;
-    let log = d.api(Method::GET, "/api/v1/login-log?username=keeper&per_page=50", Some(&auditor), None).await.json();
-    let outcomes: Vec<&str> = log["items"].as_array().unwrap().iter().map(|l| l["outcome"].as_str().unwrap()).collect();
+    let log = d
+        .api(
+            Method::GET,
+            "/api/v1/login-log?username=keeper&per_page=50",
+            Some(&auditor),
+            None,
+        )
+        .await
+        .json();
+    let outcomes: Vec<&str> = log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["outcome"].as_str().unwrap())
+        .collect();
     assert_eq!(outcomes.iter().filter(|o| **o == "bad_password").count(), 5);
     assert!(outcomes.contains(&"locked") && outcomes.contains(&"success"));
-    let audit = d.api(Method::GET, "/api/v1/audit?action=account.lock", Some(&auditor), None).await.json();
+    let audit = d
+        .api(
+            Method::GET,
+            "/api/v1/audit?action=account.lock",
+            Some(&auditor),
+            None,
+        )
+        .await
+        .json();
     assert_eq!(audit["total"], 1);
     d.cleanup().await;
 }
@@ -58,7 +98,11 @@ async fn failures_outside_the_window_do_not_lock() {
     }
     d.clock.advance_ms(16 * 60_000);
     let r = login(&d, "inspector", "Wrong-pass1!").await;
-    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "old failures fell out of the 15-minute window");
+    assert_eq!(
+        r.status,
+        StatusCode::UNAUTHORIZED,
+        "old failures fell out of the 15-minute window"
+    );
     d.cleanup().await;
 }
 
@@ -68,12 +112,29 @@ async fn security_admin_unlocks_a_locked_account() {
     for _ in 0..5 {
         login(&d, "reform", "Wrong-pass1!").await;
     }
-    assert_eq!(login(&d, "reform", fgf_app::seed::DEMO_PASSWORD).await.status, StatusCode::LOCKED);
+    assert_eq!(
+        login(&d, "reform", fgf_app::seed::DEMO_PASSWORD)
+            .await
+            .status,
+        StatusCode::LOCKED
+    );
     let sec = d.token("security").await;
     let id = d.account_id("reform").await;
-    let r = d.api(Method::POST, &format!("/api/v1/users/{id}/unlock"), Some(&sec), None).await;
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/users/{id}/unlock"),
+            Some(&sec),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    assert_eq!(login(&d, "reform", fgf_app::seed::DEMO_PASSWORD).await.status, StatusCode::OK);
+    assert_eq!(
+        login(&d, "reform", fgf_app::seed::DEMO_PASSWORD)
+            .await
+            .status,
+        StatusCode::OK
+    );
     d.cleanup().await;
 }
 
@@ -91,17 +152,29 @@ async fn gb_t_22239_8_1_4_1_idle_session_expires_after_thirty_minutes() {
     let d = District::new().await;
     let t = d.token("clerk").await;
     d.clock.advance_ms(29 * 60_000);
-    assert_eq!(d.api(Method::GET, "/api/v1/auth/me", Some(&t), None).await.status, StatusCode::OK);
+    assert_eq!(
+        d.api(Method::GET, "/api/v1/auth/me", Some(&t), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
     let (cookie, _) = d.page_session("clerk").await;
     d.clock.advance_ms(29 * 60_000);
     // Activity slid the cookie session forward; it is still alive 58 minutes in.
-    assert_eq!(d.page(Method::GET, "/workbench", &cookie).await.status, StatusCode::OK);
+    assert_eq!(
+        d.page(Method::GET, "/workbench", &cookie).await.status,
+        StatusCode::OK
+    );
     d.clock.advance_ms(31 * 60_000);
     let p = d.page(Method::GET, "/workbench", &cookie).await;
     assert_eq!(p.status, StatusCode::SEE_OTHER);
     assert!(p.location().contains("expired=1"), "{}", p.location());
     let r = d.api(Method::GET, "/api/v1/auth/me", Some(&t), None).await;
-    assert_eq!(r.status, StatusCode::OK, "bearer tokens have their own fixed lifetime (8 h)");
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "bearer tokens have their own fixed lifetime (8 h)"
+    );
     d.clock.advance_ms(8 * 3_600_000);
     let r = d.api(Method::GET, "/api/v1/auth/me", Some(&t), None).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
@@ -134,7 +207,14 @@ async fn a_new_administrator_must_change_the_password_and_enrol_totp_before_anyt
     let id = r.json()["id"].as_i64().unwrap();
     let post = r.json()["posts"][0]["id"].as_i64().unwrap();
     let sec = d.token("security").await;
-    let r = d.api(Method::PUT, &format!("/api/v1/users/{id}/posts/{post}/roles"), Some(&sec), Some(json!({"roles": ["secadmin"]}))).await;
+    let r = d
+        .api(
+            Method::PUT,
+            &format!("/api/v1/users/{id}/posts/{post}/roles"),
+            Some(&sec),
+            Some(json!({"roles": ["secadmin"]})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     let r = login(&d, "newsec", "Init-Password1!").await;
     assert_eq!(r.status, StatusCode::OK);
@@ -143,10 +223,24 @@ async fn a_new_administrator_must_change_the_password_and_enrol_totp_before_anyt
     let r = d.api(Method::GET, "/api/v1/users", Some(&t), None).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(code(&r.json()), "password_change_required");
-    let r = d.api(Method::POST, "/api/v1/auth/password", Some(&t), Some(json!({"old_password": "Init-Password1!", "new_password": "weak"}))).await;
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/auth/password",
+            Some(&t),
+            Some(json!({"old_password": "Init-Password1!", "new_password": "weak"})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(code(&r.json()), "password_weak");
-    let r = d.api(Method::POST, "/api/v1/auth/password", Some(&t), Some(json!({"old_password": "Init-Password1!", "new_password": "Strong-Pass9!"}))).await;
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/auth/password",
+            Some(&t),
+            Some(json!({"old_password": "Init-Password1!", "new_password": "Strong-Pass9!"})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
     let r = d.api(Method::GET, "/api/v1/users", Some(&t), None).await;
     assert_eq!(code(&r.json()), "totp_enrolment_required");
@@ -159,22 +253,64 @@ async fn gb_t_22239_8_1_5_three_administrator_duties_cannot_be_combined() {
     let sec = d.token("security").await;
     let teacher = d.account_id("teacher").await;
     let post = d.app.store().posts_of(teacher).await.unwrap()[0].id;
-    let r = d.api(Method::PUT, &format!("/api/v1/users/{teacher}/posts/{post}/roles"), Some(&sec), Some(json!({"roles": ["sysadmin", "auditadmin"]}))).await;
+    let r = d
+        .api(
+            Method::PUT,
+            &format!("/api/v1/users/{teacher}/posts/{post}/roles"),
+            Some(&sec),
+            Some(json!({"roles": ["sysadmin", "auditadmin"]})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(code(&r.json()), "admin_duty_conflict");
     // Nor across two posts of one account (兼职).
-    let r = d.api(Method::PUT, &format!("/api/v1/users/{teacher}/posts/{post}/roles"), Some(&sec), Some(json!({"roles": ["sysadmin"]}))).await;
+    let r = d
+        .api(
+            Method::PUT,
+            &format!("/api/v1/users/{teacher}/posts/{post}/roles"),
+            Some(&sec),
+            Some(json!({"roles": ["sysadmin"]})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     let admin = d.token("admin").await;
     let finance = d.department_id("D06").await;
-    let r = d.api(Method::POST, &format!("/api/v1/users/{teacher}/posts"), Some(&admin), Some(json!({"department_id": finance}))).await;
-    let post2 = r.json()["posts"].as_array().unwrap().iter().find(|p| p["department_id"] == finance).unwrap()["id"].as_i64().unwrap();
-    let r = d.api(Method::PUT, &format!("/api/v1/users/{teacher}/posts/{post2}/roles"), Some(&sec), Some(json!({"roles": ["auditadmin"]}))).await;
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/users/{teacher}/posts"),
+            Some(&admin),
+            Some(json!({"department_id": finance})),
+        )
+        .await;
+    let post2 = r.json()["posts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["department_id"] == finance)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let r = d
+        .api(
+            Method::PUT,
+            &format!("/api/v1/users/{teacher}/posts/{post2}/roles"),
+            Some(&sec),
+            Some(json!({"roles": ["auditadmin"]})),
+        )
+        .await;
     assert_eq!(code(&r.json()), "admin_duty_conflict");
     // And nobody grants an administrator duty to themselves.
     let me = d.account_id("security").await;
     let mypost = d.app.store().posts_of(me).await.unwrap()[0].id;
-    let r = d.api(Method::PUT, &format!("/api/v1/users/{me}/posts/{mypost}/roles"), Some(&sec), Some(json!({"roles": ["secadmin", "clerk"]}))).await;
+    let r = d
+        .api(
+            Method::PUT,
+            &format!("/api/v1/users/{me}/posts/{mypost}/roles"),
+            Some(&sec),
+            Some(json!({"roles": ["secadmin", "clerk"]})),
+        )
+        .await;
     assert_eq!(code(&r.json()), "admin_duty_self");
     d.cleanup().await;
 }
@@ -182,19 +318,60 @@ async fn gb_t_22239_8_1_5_three_administrator_duties_cannot_be_combined() {
 #[tokio::test]
 async fn bad_login_input_gets_clear_errors() {
     let d = District::new().await;
-    let r = d.raw(Method::POST, "/api/v1/auth/login", None, "application/json", b"{not json".to_vec()).await;
+    let r = d
+        .raw(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            "application/json",
+            b"{not json".to_vec(),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(code(&r.json()), "invalid_json");
     assert!(has_chinese(r.json()["error"]["message"].as_str().unwrap()));
-    let r = d.api(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "clerk"}))).await;
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({"username": "clerk"})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "missing password");
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("password"));
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("password"));
     // The login form without its CSRF token is refused.
-    let r = d.form(Method::POST, "/login", None, "", &[("username", "clerk".to_owned()), ("password", "x".to_owned())]).await;
+    let r = d
+        .form(
+            Method::POST,
+            "/login",
+            None,
+            "",
+            &[
+                ("username", "clerk".to_owned()),
+                ("password", "x".to_owned()),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert!(r.text().contains("csrf_invalid"));
     // A wrong password on the form re-renders it with the message and a 401.
-    let r = d.form(Method::POST, "/login", None, "fgf_pre=p", &[("_csrf", "p".to_owned()), ("username", "clerk".to_owned()), ("password", "nope".to_owned())]).await;
+    let r = d
+        .form(
+            Method::POST,
+            "/login",
+            None,
+            "fgf_pre=p",
+            &[
+                ("_csrf", "p".to_owned()),
+                ("username", "clerk".to_owned()),
+                ("password", "nope".to_owned()),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.text().contains("用户名或密码错误"));
     d.cleanup().await;
@@ -205,22 +382,59 @@ async fn cookie_sessions_need_the_csrf_token_for_changes() {
     let d = District::new().await;
     let (cookie, csrf) = d.page_session("admin").await;
     let dept = d.department_id("D00").await;
-    let fields = vec![("parent_id", dept.to_string()), ("code", "C1".to_owned()), ("name", "甲".to_owned()), ("kind", "section".to_owned())];
-    let r = d.form(Method::POST, "/admin/departments", None, &format!("fgf_session={cookie}"), &fields).await;
+    let fields = vec![
+        ("parent_id", dept.to_string()),
+        ("code", "C1".to_owned()),
+        ("name", "甲".to_owned()),
+        ("kind", "section".to_owned()),
+    ];
+    let r = d
+        .form(
+            Method::POST,
+            "/admin/departments",
+            None,
+            &format!("fgf_session={cookie}"),
+            &fields,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "no token");
     let mut with_wrong = fields.clone();
     with_wrong.push(("_csrf", "forged".to_owned()));
-    assert_eq!(d.form(Method::POST, "/admin/departments", None, &format!("fgf_session={cookie}"), &with_wrong).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        d.form(
+            Method::POST,
+            "/admin/departments",
+            None,
+            &format!("fgf_session={cookie}"),
+            &with_wrong
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
     let mut good = fields.clone();
     good.push(("_csrf", csrf));
-    assert_eq!(d.form(Method::POST, "/admin/departments", None, &format!("fgf_session={cookie}"), &good).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        d.form(
+            Method::POST,
+            "/admin/departments",
+            None,
+            &format!("fgf_session={cookie}"),
+            &good
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
     // The JSON API with a cookie (not a bearer token) needs the header.
     let req = axum::http::Request::builder()
         .method(Method::POST)
         .uri("/api/v1/departments")
         .header("cookie", format!("fgf_session={cookie}"))
         .header("content-type", "application/json")
-        .body(axum::body::Body::from(json!({"parent_id": dept, "code": "C2", "name": "乙", "kind": "section"}).to_string()))
+        .body(axum::body::Body::from(
+            json!({"parent_id": dept, "code": "C2", "name": "乙", "kind": "section"}).to_string(),
+        ))
         .unwrap();
     let r = d.send(req).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -233,30 +447,99 @@ async fn bad_department_input_gets_clear_errors_and_writes_nothing() {
     let d = District::new().await;
     let admin = d.token("admin").await;
     let root = d.department_id("D00").await;
-    let before = d.api(Method::GET, "/api/v1/departments?per_page=200", Some(&admin), None).await.json()["total"].as_i64().unwrap();
+    let before = d
+        .api(
+            Method::GET,
+            "/api/v1/departments?per_page=200",
+            Some(&admin),
+            None,
+        )
+        .await
+        .json()["total"]
+        .as_i64()
+        .unwrap();
     let audit_before = d.app.store().count_audit().await.unwrap();
     let cases: Vec<(Value, u16, &str)> = vec![
-        (json!({"parent_id": root, "code": "", "name": "x", "kind": "section"}), 422, "invalid_field"),
-        (json!({"parent_id": root, "code": "has space", "name": "x", "kind": "section"}), 422, "invalid_field"),
-        (json!({"parent_id": root, "code": "OK1", "name": "", "kind": "section"}), 422, "invalid_field"),
-        (json!({"parent_id": root, "code": "OK1", "name": "x", "kind": "planet"}), 422, "invalid_field"),
-        (json!({"parent_id": 999_999, "code": "OK1", "name": "x", "kind": "section"}), 422, "invalid_field"),
-        (json!({"parent_id": root, "code": "D01", "name": "重复", "kind": "section"}), 409, "department_code_taken"),
-        (json!({"parent_id": "one", "code": "OK1", "name": "x", "kind": "section"}), 400, "invalid_json"),
+        (
+            json!({"parent_id": root, "code": "", "name": "x", "kind": "section"}),
+            422,
+            "invalid_field",
+        ),
+        (
+            json!({"parent_id": root, "code": "has space", "name": "x", "kind": "section"}),
+            422,
+            "invalid_field",
+        ),
+        (
+            json!({"parent_id": root, "code": "OK1", "name": "", "kind": "section"}),
+            422,
+            "invalid_field",
+        ),
+        (
+            json!({"parent_id": root, "code": "OK1", "name": "x", "kind": "planet"}),
+            422,
+            "invalid_field",
+        ),
+        (
+            json!({"parent_id": 999_999, "code": "OK1", "name": "x", "kind": "section"}),
+            422,
+            "invalid_field",
+        ),
+        (
+            json!({"parent_id": root, "code": "D01", "name": "重复", "kind": "section"}),
+            409,
+            "department_code_taken",
+        ),
+        (
+            json!({"parent_id": "one", "code": "OK1", "name": "x", "kind": "section"}),
+            400,
+            "invalid_json",
+        ),
         (json!({"code": "OK1"}), 400, "invalid_json"),
     ];
     for (body, status, want) in cases {
-        let r = d.api(Method::POST, "/api/v1/departments", Some(&admin), Some(body.clone())).await;
+        let r = d
+            .api(
+                Method::POST,
+                "/api/v1/departments",
+                Some(&admin),
+                Some(body.clone()),
+            )
+            .await;
         assert_eq!(r.status.as_u16(), status, "{body}: {}", r.text());
         assert_eq!(code(&r.json()), want, "{body}");
-        assert!(has_chinese(r.json()["error"]["message"].as_str().unwrap()), "{body}");
+        assert!(
+            has_chinese(r.json()["error"]["message"].as_str().unwrap()),
+            "{body}"
+        );
     }
-    let after = d.api(Method::GET, "/api/v1/departments?per_page=200", Some(&admin), None).await.json()["total"].as_i64().unwrap();
+    let after = d
+        .api(
+            Method::GET,
+            "/api/v1/departments?per_page=200",
+            Some(&admin),
+            None,
+        )
+        .await
+        .json()["total"]
+        .as_i64()
+        .unwrap();
     assert_eq!(before, after);
-    assert_eq!(audit_before, d.app.store().count_audit().await.unwrap(), "no audit entry for refused changes");
+    assert_eq!(
+        audit_before,
+        d.app.store().count_audit().await.unwrap(),
+        "no audit entry for refused changes"
+    );
     // Deleting a department with staff is refused.
     let bureau = d.department_id("D04").await;
-    let r = d.api(Method::DELETE, &format!("/api/v1/departments/{bureau}"), Some(&admin), None).await;
+    let r = d
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/departments/{bureau}"),
+            Some(&admin),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert_eq!(code(&r.json()), "department_not_empty");
     // Moving a department under its own child is refused.
@@ -264,13 +547,36 @@ async fn bad_department_input_gets_clear_errors_and_writes_nothing() {
     let r = d.api(Method::PATCH, &format!("/api/v1/departments/{bureau}"), Some(&admin), Some(json!({"parent_id": section, "code": "D04", "name": "区市场监管局", "kind": "bureau"}))).await;
     assert_eq!(code(&r.json()), "department_parent_invalid");
     // Bad ids in paths and queries.
-    let r = d.api(Method::GET, "/api/v1/departments/abc", Some(&admin), None).await;
+    let r = d
+        .api(Method::GET, "/api/v1/departments/abc", Some(&admin), None)
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    let r = d.api(Method::GET, "/api/v1/departments?page=x", Some(&admin), None).await;
+    let r = d
+        .api(
+            Method::GET,
+            "/api/v1/departments?page=x",
+            Some(&admin),
+            None,
+        )
+        .await;
     assert_eq!(code(&r.json()), "invalid_query");
     // The form shows the reason on the page.
     let (cookie, csrf) = d.page_session("admin").await;
-    let r = d.form(Method::POST, "/admin/departments", None, &format!("fgf_session={cookie}"), &[("_csrf", csrf), ("parent_id", root.to_string()), ("code", "D01".to_owned()), ("name", "重复".to_owned()), ("kind", "section".to_owned())]).await;
+    let r = d
+        .form(
+            Method::POST,
+            "/admin/departments",
+            None,
+            &format!("fgf_session={cookie}"),
+            &[
+                ("_csrf", csrf),
+                ("parent_id", root.to_string()),
+                ("code", "D01".to_owned()),
+                ("name", "重复".to_owned()),
+                ("kind", "section".to_owned()),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.text().contains("部门编码已存在"));
     d.cleanup().await;
@@ -293,46 +599,140 @@ async fn bad_user_input_gets_clear_errors_and_writes_nothing() {
         (with("username", json!("clerk")), 409, "username_taken"),
         (with("display_name", json!("  ")), 422, "invalid_field"),
         (with("password", json!("short")), 422, "password_weak"),
-        (with("password", json!("alllowercaseletters")), 422, "password_weak"),
-        (with("password", json!("Valid_User-123")), 422, "password_weak"),
+        (
+            with("password", json!("alllowercaseletters")),
+            422,
+            "password_weak",
+        ),
+        (
+            with("password", json!("Valid_User-123")),
+            422,
+            "password_weak",
+        ),
         (with("phone", json!("12345")), 422, "phone_invalid"),
         (with("department_id", json!(987_654)), 422, "invalid_field"),
         (with("department_id", json!("x")), 400, "invalid_json"),
     ];
-    let total_before = d.api(Method::GET, "/api/v1/users", Some(&admin), None).await.json()["total"].as_i64().unwrap();
+    let total_before = d
+        .api(Method::GET, "/api/v1/users", Some(&admin), None)
+        .await
+        .json()["total"]
+        .as_i64()
+        .unwrap();
     for (body, status, want) in cases {
-        let r = d.api(Method::POST, "/api/v1/users", Some(&admin), Some(body.clone())).await;
+        let r = d
+            .api(
+                Method::POST,
+                "/api/v1/users",
+                Some(&admin),
+                Some(body.clone()),
+            )
+            .await;
         assert_eq!(r.status.as_u16(), status, "{body}: {}", r.text());
         assert_eq!(code(&r.json()), want, "{body}");
     }
-    assert_eq!(total_before, d.api(Method::GET, "/api/v1/users", Some(&admin), None).await.json()["total"].as_i64().unwrap());
+    assert_eq!(
+        total_before,
+        d.api(Method::GET, "/api/v1/users", Some(&admin), None)
+            .await
+            .json()["total"]
+            .as_i64()
+            .unwrap()
+    );
     // Updates.
     let id = d.account_id("teacher").await;
-    let r = d.api(Method::PATCH, &format!("/api/v1/users/{id}"), Some(&admin), Some(json!({"display_name": "孙丽", "status": "frozen"}))).await;
+    let r = d
+        .api(
+            Method::PATCH,
+            &format!("/api/v1/users/{id}"),
+            Some(&admin),
+            Some(json!({"display_name": "孙丽", "status": "frozen"})),
+        )
+        .await;
     assert_eq!(code(&r.json()), "invalid_field");
-    let r = d.api(Method::PATCH, "/api/v1/users/424242", Some(&admin), Some(json!({"display_name": "x", "status": "active"}))).await;
+    let r = d
+        .api(
+            Method::PATCH,
+            "/api/v1/users/424242",
+            Some(&admin),
+            Some(json!({"display_name": "x", "status": "active"})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let post = d.app.store().posts_of(id).await.unwrap()[0].id;
-    let r = d.api(Method::DELETE, &format!("/api/v1/users/{id}/posts/{post}"), Some(&admin), None).await;
+    let r = d
+        .api(
+            Method::DELETE,
+            &format!("/api/v1/users/{id}/posts/{post}"),
+            Some(&admin),
+            None,
+        )
+        .await;
     assert_eq!(code(&r.json()), "post_last");
     let sec = d.token("security").await;
-    let r = d.api(Method::PUT, &format!("/api/v1/users/{id}/posts/{post}/roles"), Some(&sec), Some(json!({"roles": ["superuser"]}))).await;
+    let r = d
+        .api(
+            Method::PUT,
+            &format!("/api/v1/users/{id}/posts/{post}/roles"),
+            Some(&sec),
+            Some(json!({"roles": ["superuser"]})),
+        )
+        .await;
     assert_eq!(code(&r.json()), "role_unknown");
     // Registration validates identifiers with their check digits.
     let reg = |rid: &str| json!({"kind": "citizen", "username": "someone", "password": "Reg-Password1!", "display_name": "某", "resident_id": rid});
-    let r = d.api(Method::POST, "/api/v1/auth/register", None, Some(reg("110105194912310021"))).await;
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/auth/register",
+            None,
+            Some(reg("110105194912310021")),
+        )
+        .await;
     assert_eq!(code(&r.json()), "resident_id_invalid");
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("校验"), "{}", r.text());
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("校验"),
+        "{}",
+        r.text()
+    );
     let r = d.api(Method::POST, "/api/v1/auth/register", None, Some(json!({"kind": "enterprise", "username": "firm1", "password": "Reg-Password1!", "display_name": "某公司", "uscc": "91350100M000100Y44"}))).await;
     assert_eq!(code(&r.json()), "uscc_invalid");
-    let r = d.api(Method::POST, "/api/v1/auth/register", None, Some(reg("34052419800101001X"))).await;
-    assert_eq!(r.status, StatusCode::CONFLICT, "the demo citizen already holds this resident ID");
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/auth/register",
+            None,
+            Some(reg("34052419800101001X")),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "the demo citizen already holds this resident ID"
+    );
     assert_eq!(code(&r.json()), "resident_id_registered");
     let r = d.api(Method::POST, "/api/v1/auth/register", None, Some(json!({"kind": "robot", "username": "r2d2", "password": "Reg-Password1!", "display_name": "x"}))).await;
     assert_eq!(code(&r.json()), "invalid_field");
     // The user form re-renders with the reason.
     let (cookie, csrf) = d.page_session("admin").await;
-    let r = d.form(Method::POST, "/admin/users", None, &format!("fgf_session={cookie}"), &[("_csrf", csrf), ("username", "clerk".to_owned()), ("display_name", "x".to_owned()), ("password", "Init-Password1!".to_owned()), ("department_id", dept.to_string())]).await;
+    let r = d
+        .form(
+            Method::POST,
+            "/admin/users",
+            None,
+            &format!("fgf_session={cookie}"),
+            &[
+                ("_csrf", csrf),
+                ("username", "clerk".to_owned()),
+                ("display_name", "x".to_owned()),
+                ("password", "Init-Password1!".to_owned()),
+                ("department_id", dept.to_string()),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.text().contains("用户名已被使用"));
     d.cleanup().await;
@@ -348,34 +748,121 @@ async fn rules_7_3_personal_data_is_encrypted_masked_and_unmasked_views_are_audi
     assert!(!String::from_utf8_lossy(&blob).contains("34052419800101001X"));
     // Masked for a role that does not need it in full (leader has 全部 scope but no pii.unmask).
     let leader = d.token("leader").await;
-    let r = d.api(Method::GET, &format!("/api/v1/users/{citizen}?unmask=true"), Some(&leader), None).await.json();
+    let r = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/users/{citizen}?unmask=true"),
+            Some(&leader),
+            None,
+        )
+        .await
+        .json();
     assert_eq!(r["resident_id"], "3405**********001X");
     assert_eq!(r["phone"], "137****5678");
     assert_eq!(r["unmasked"], false);
     // The window clerk may see it in full, and that view is audited. The clerk's scope is
     // their own window, so the applicant must be reached through the lookup by hash.
-    let found = d.app.find_applicant_by_resident_id(&d.app.authenticate(&d.token("leader").await, "t").await.unwrap(), "34052419800101001X").await.unwrap();
+    let found = d
+        .app
+        .find_applicant_by_resident_id(
+            &d.app
+                .authenticate(&d.token("leader").await, "t")
+                .await
+                .unwrap(),
+            "34052419800101001X",
+        )
+        .await
+        .unwrap();
     assert_eq!(found.map(|u| u.id), Some(citizen));
-    let admin_view = d.api(Method::GET, &format!("/api/v1/users/{}?unmask=true", d.account_id("teacher").await), Some(&d.token("clerk").await), None).await;
-    assert_eq!(admin_view.status, StatusCode::NOT_FOUND, "unmask does not widen the scope");
+    let admin_view = d
+        .api(
+            Method::GET,
+            &format!(
+                "/api/v1/users/{}?unmask=true",
+                d.account_id("teacher").await
+            ),
+            Some(&d.token("clerk").await),
+            None,
+        )
+        .await;
+    assert_eq!(
+        admin_view.status,
+        StatusCode::NOT_FOUND,
+        "unmask does not widen the scope"
+    );
     let clerk = d.token("clerk").await;
     let me = d.account_id("clerk").await;
     let auditor = d.token("auditor").await;
-    let before = d.api(Method::GET, "/api/v1/audit?action=pii.view", Some(&auditor), None).await.json()["total"].as_i64().unwrap();
-    let r = d.api(Method::GET, &format!("/api/v1/users/{me}?unmask=true"), Some(&clerk), None).await.json();
+    let before = d
+        .api(
+            Method::GET,
+            "/api/v1/audit?action=pii.view",
+            Some(&auditor),
+            None,
+        )
+        .await
+        .json()["total"]
+        .as_i64()
+        .unwrap();
+    let r = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/users/{me}?unmask=true"),
+            Some(&clerk),
+            None,
+        )
+        .await
+        .json();
     assert_eq!(r["phone"], "13812340001", "own record in full");
-    let after = d.api(Method::GET, "/api/v1/audit?action=pii.view", Some(&auditor), None).await.json()["total"].as_i64().unwrap();
-    assert_eq!(after, before, "reading one's own record is not an unmasked view of someone else");
+    let after = d
+        .api(
+            Method::GET,
+            "/api/v1/audit?action=pii.view",
+            Some(&auditor),
+            None,
+        )
+        .await
+        .json()["total"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        after, before,
+        "reading one's own record is not an unmasked view of someone else"
+    );
     // A clerk (pii.unmask) viewing a colleague in full is audited.
     let admin = d.token("admin").await;
     let window = d.department_id("D02-01").await;
     let r = d.api(Method::POST, "/api/v1/users", Some(&admin), Some(json!({"username": "colleague", "display_name": "同事", "password": "Init-Password1!", "department_id": window, "phone": "13911112222"}))).await;
     let colleague = r.json()["id"].as_i64().unwrap();
-    let r = d.api(Method::GET, &format!("/api/v1/users/{colleague}?unmask=true"), Some(&clerk), None).await.json();
+    let r = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/users/{colleague}?unmask=true"),
+            Some(&clerk),
+            None,
+        )
+        .await
+        .json();
     assert_eq!(r["phone"], "13911112222");
-    let r2 = d.api(Method::GET, &format!("/api/v1/users/{colleague}"), Some(&clerk), None).await.json();
+    let r2 = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/users/{colleague}"),
+            Some(&clerk),
+            None,
+        )
+        .await
+        .json();
     assert_eq!(r2["phone"], "139****2222", "masked unless asked");
-    let log = d.api(Method::GET, "/api/v1/audit?action=pii.view", Some(&auditor), None).await.json();
+    let log = d
+        .api(
+            Method::GET,
+            "/api/v1/audit?action=pii.view",
+            Some(&auditor),
+            None,
+        )
+        .await
+        .json();
     assert_eq!(log["total"].as_i64().unwrap(), after + 1);
     assert_eq!(log["items"][0]["object_id"], colleague.to_string());
     d.cleanup().await;
@@ -384,11 +871,22 @@ async fn rules_7_3_personal_data_is_encrypted_masked_and_unmasked_views_are_audi
 #[tokio::test]
 async fn every_api_route_is_in_the_openapi_document_with_its_permission() {
     let d = District::new().await;
-    let doc = d.api(Method::GET, "/api/v1/openapi.json", None, None).await.json();
+    let doc = d
+        .api(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .json();
     assert_eq!(doc["openapi"], "3.0.3");
-    for s in fgf_web::routes::specs().iter().filter(|s| s.surface == fgf_web::Surface::Api) {
+    for s in fgf_web::routes::specs()
+        .iter()
+        .filter(|s| s.surface == fgf_web::Surface::Api)
+    {
         let op = &doc["paths"][s.path][s.method.to_lowercase()];
-        assert!(op.is_object(), "{} {} missing from OpenAPI", s.method, s.path);
+        assert!(
+            op.is_object(),
+            "{} {} missing from OpenAPI",
+            s.method,
+            s.path
+        );
         if let fgf_web::Need::Perm(p) = s.need {
             assert_eq!(op["x-permission"], p.code());
         }
@@ -397,8 +895,14 @@ async fn every_api_route_is_in_the_openapi_document_with_its_permission() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("/api/v1/departments") && !page.text().contains("<script"));
     let metrics = d.api(Method::GET, "/metrics", None, None).await.text();
-    assert!(metrics.contains("fgf_http_requests_total{class=\"2xx\"}") && metrics.contains("fgf_audit_entries"));
-    assert_eq!(d.api(Method::GET, "/healthz", None, None).await.json()["status"], "ok");
+    assert!(
+        metrics.contains("fgf_http_requests_total{class=\"2xx\"}")
+            && metrics.contains("fgf_audit_entries")
+    );
+    assert_eq!(
+        d.api(Method::GET, "/healthz", None, None).await.json()["status"],
+        "ok"
+    );
     d.cleanup().await;
 }
 
@@ -433,19 +937,61 @@ async fn dictionary_edits_apply_at_once_and_are_versioned() {
     let d = District::new().await;
     let admin = d.token("admin").await;
     let clerk = d.token("clerk").await;
-    let mut dict = d.api(Method::GET, "/api/v1/dictionaries/matter_kind", Some(&clerk), None).await.json();
+    let mut dict = d
+        .api(
+            Method::GET,
+            "/api/v1/dictionaries/matter_kind",
+            Some(&clerk),
+            None,
+        )
+        .await
+        .json();
     assert_eq!(dict["version"], 1);
     assert_eq!(dict["items"].as_array().unwrap().len(), 11);
     dict["items"].as_array_mut().unwrap().push(json!({"code": "30", "label": "政府内部审批", "label_en": "internal approval", "sort": 99, "enabled": true}));
-    let r = d.api(Method::PUT, "/api/v1/dictionaries/matter_kind", Some(&admin), Some(json!({"name": dict["name"], "items": dict["items"]}))).await;
+    let r = d
+        .api(
+            Method::PUT,
+            "/api/v1/dictionaries/matter_kind",
+            Some(&admin),
+            Some(json!({"name": dict["name"], "items": dict["items"]})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let now = d.api(Method::GET, "/api/v1/dictionaries/matter_kind", Some(&clerk), None).await.json();
+    let now = d
+        .api(
+            Method::GET,
+            "/api/v1/dictionaries/matter_kind",
+            Some(&clerk),
+            None,
+        )
+        .await
+        .json();
     assert_eq!(now["version"], 2);
-    assert!(now["items"].as_array().unwrap().iter().any(|i| i["code"] == "30"));
+    assert!(now["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["code"] == "30"));
     let dup = json!({"name": "x", "items": [{"code": "1", "label": "a", "label_en": "", "sort": 0, "enabled": true}, {"code": "1", "label": "b", "label_en": "", "sort": 1, "enabled": true}]});
-    let r = d.api(Method::PUT, "/api/v1/dictionaries/matter_kind", Some(&admin), Some(dup)).await;
+    let r = d
+        .api(
+            Method::PUT,
+            "/api/v1/dictionaries/matter_kind",
+            Some(&admin),
+            Some(dup),
+        )
+        .await;
     assert_eq!(code(&r.json()), "dictionary_invalid");
-    assert_eq!(d.app.store().dictionary_history("matter_kind").await.unwrap().len(), 2);
+    assert_eq!(
+        d.app
+            .store()
+            .dictionary_history("matter_kind")
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
     d.cleanup().await;
 }
 
@@ -453,22 +999,69 @@ async fn dictionary_edits_apply_at_once_and_are_versioned() {
 async fn a_new_state_council_notice_is_entered_as_data() {
     let d = District::new().await;
     let admin = d.token("admin").await;
-    let r = d.api(Method::GET, "/api/v1/calendar/is-workday?date=2027-01-01", None, None).await.json();
-    assert_eq!(r["year_known"], false, "2027 has no notice yet: Monday–Friday assumed and said so");
+    let r = d
+        .api(
+            Method::GET,
+            "/api/v1/calendar/is-workday?date=2027-01-01",
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        r["year_known"], false,
+        "2027 has no notice yet: Monday–Friday assumed and said so"
+    );
     assert_eq!(r["workday"], true);
     let body = json!({"document_no": "国办发明电〔2026〕9号", "holidays": {"2027-01-01": "元旦"}, "workdays": []});
-    let r = d.api(Method::PUT, "/api/v1/calendar/years/2027", Some(&admin), Some(body)).await;
+    let r = d
+        .api(
+            Method::PUT,
+            "/api/v1/calendar/years/2027",
+            Some(&admin),
+            Some(body),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    let r = d.api(Method::GET, "/api/v1/calendar/is-workday?date=2027-01-01", None, None).await.json();
+    let r = d
+        .api(
+            Method::GET,
+            "/api/v1/calendar/is-workday?date=2027-01-01",
+            None,
+            None,
+        )
+        .await
+        .json();
     assert_eq!(r["workday"], false);
     assert_eq!(r["year_known"], true);
     let bad = json!({"document_no": "x", "holidays": {"2027-13-01": "元旦"}, "workdays": []});
-    let r = d.api(Method::PUT, "/api/v1/calendar/years/2027", Some(&admin), Some(bad)).await;
+    let r = d
+        .api(
+            Method::PUT,
+            "/api/v1/calendar/years/2027",
+            Some(&admin),
+            Some(bad),
+        )
+        .await;
     assert_eq!(code(&r.json()), "date_invalid");
     let weekday_as_makeup = json!({"document_no": "x", "holidays": {}, "workdays": ["2027-01-05"]});
-    let r = d.api(Method::PUT, "/api/v1/calendar/years/2027", Some(&admin), Some(weekday_as_makeup)).await;
+    let r = d
+        .api(
+            Method::PUT,
+            "/api/v1/calendar/years/2027",
+            Some(&admin),
+            Some(weekday_as_makeup),
+        )
+        .await;
     assert_eq!(code(&r.json()), "calendar_invalid");
-    let r = d.api(Method::GET, "/api/v1/calendar/add-workdays?date=2025-09-26&n=five", None, None).await;
+    let r = d
+        .api(
+            Method::GET,
+            "/api/v1/calendar/add-workdays?date=2025-09-26&n=five",
+            None,
+            None,
+        )
+        .await;
     assert_eq!(code(&r.json()), "number_invalid");
     d.cleanup().await;
 }
@@ -477,16 +1070,41 @@ async fn a_new_state_council_notice_is_entered_as_data() {
 async fn notifications_reach_the_inbox_with_a_link_and_the_log_sender() {
     let d = District::new().await;
     let reviewer = d.token("reviewer").await;
-    let r = d.api(Method::GET, "/api/v1/notifications", Some(&reviewer), None).await.json();
+    let r = d
+        .api(Method::GET, "/api/v1/notifications", Some(&reviewer), None)
+        .await
+        .json();
     assert_eq!(r["total"], 1);
     assert_eq!(r["items"][0]["link"], "/workbench");
-    assert_eq!(d.app.dispatch_outbox().await.unwrap() > 0, true);
-    assert_eq!(d.app.dispatch_outbox().await.unwrap(), 0, "each message is delivered once");
+    assert!(d.app.dispatch_outbox().await.unwrap() > 0);
+    let sent = d.app.log_sender().sent();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].link, "/workbench");
+    assert_eq!(sent[0].account_id, d.account_id("reviewer").await);
+    assert_eq!(
+        d.app.dispatch_outbox().await.unwrap(),
+        0,
+        "each message is delivered once"
+    );
     let id = r["items"][0]["id"].as_i64().unwrap();
     let other = d.token("clerk").await;
-    let r = d.api(Method::POST, &format!("/api/v1/notifications/{id}/read"), Some(&other), None).await;
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/notifications/{id}/read"),
+            Some(&other),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "someone else's message");
-    let r = d.api(Method::POST, &format!("/api/v1/notifications/{id}/read"), Some(&reviewer), None).await;
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/notifications/{id}/read"),
+            Some(&reviewer),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     d.cleanup().await;
 }
@@ -495,15 +1113,58 @@ async fn notifications_reach_the_inbox_with_a_link_and_the_log_sender() {
 async fn files_are_stored_by_content_hash() {
     let d = District::new().await;
     let clerk = d.token("clerk").await;
-    let a = d.raw(Method::POST, "/api/v1/files?name=申请书.pdf", Some(&clerk), "application/pdf", b"%PDF-1.4 demo".to_vec()).await.json();
-    let b = d.raw(Method::POST, "/api/v1/files?name=again.pdf", Some(&clerk), "application/pdf", b"%PDF-1.4 demo".to_vec()).await.json();
+    let a = d
+        .raw(
+            Method::POST,
+            "/api/v1/files?name=申请书.pdf",
+            Some(&clerk),
+            "application/pdf",
+            b"%PDF-1.4 demo".to_vec(),
+        )
+        .await
+        .json();
+    let b = d
+        .raw(
+            Method::POST,
+            "/api/v1/files?name=again.pdf",
+            Some(&clerk),
+            "application/pdf",
+            b"%PDF-1.4 demo".to_vec(),
+        )
+        .await
+        .json();
     assert_eq!(a["content_hash"], b["content_hash"]);
-    assert_eq!(a["content_hash"].as_str().unwrap(), fgf_domain::sm3_hex(b"%PDF-1.4 demo"));
-    let r = d.api(Method::GET, &format!("/api/v1/files/{}", a["content_hash"].as_str().unwrap()), Some(&clerk), None).await;
+    assert_eq!(
+        a["content_hash"].as_str().unwrap(),
+        fgf_domain::sm3_hex(b"%PDF-1.4 demo")
+    );
+    let r = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/files/{}", a["content_hash"].as_str().unwrap()),
+            Some(&clerk),
+            None,
+        )
+        .await;
     assert_eq!(r.body, b"%PDF-1.4 demo");
-    let r = d.raw(Method::POST, "/api/v1/files", Some(&clerk), "text/plain", Vec::new()).await;
+    let r = d
+        .raw(
+            Method::POST,
+            "/api/v1/files",
+            Some(&clerk),
+            "text/plain",
+            Vec::new(),
+        )
+        .await;
     assert_eq!(code(&r.json()), "file_empty");
-    let r = d.api(Method::GET, "/api/v1/files/../../etc/passwd", Some(&clerk), None).await;
+    let r = d
+        .api(
+            Method::GET,
+            "/api/v1/files/../../etc/passwd",
+            Some(&clerk),
+            None,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     d.cleanup().await;
 }

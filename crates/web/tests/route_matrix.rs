@@ -15,15 +15,87 @@ use std::collections::BTreeMap;
 
 /// Who holds what: (username, permissions). Data scope is checked separately below.
 const HOLDS: &[(&str, &[&str])] = &[
-    ("admin", &["workbench.view", "department.read", "department.write", "user.read", "user.write", "role.read", "dictionary.write", "calendar.write", "job.read", "file.upload"]),
-    ("security", &["workbench.view", "department.read", "user.read", "role.read", "role.assign", "user.unlock", "login_log.read"]),
-    ("auditor", &["workbench.view", "department.read", "audit.read", "login_log.read"]),
-    ("clerk", &["workbench.view", "department.read", "user.read", "pii.unmask", "file.upload"]),
-    ("reviewer", &["workbench.view", "department.read", "user.read", "file.upload"]),
-    ("keeper", &["workbench.view", "department.read", "user.read", "file.upload"]),
-    ("inspector", &["workbench.view", "department.read", "file.upload"]),
-    ("reform", &["workbench.view", "department.read", "user.read", "file.upload"]),
-    ("leader", &["workbench.view", "department.read", "user.read"]),
+    (
+        "admin",
+        &[
+            "workbench.view",
+            "department.read",
+            "department.write",
+            "user.read",
+            "user.write",
+            "role.read",
+            "dictionary.write",
+            "calendar.write",
+            "job.read",
+            "file.upload",
+        ],
+    ),
+    (
+        "security",
+        &[
+            "workbench.view",
+            "department.read",
+            "user.read",
+            "role.read",
+            "role.assign",
+            "user.unlock",
+            "login_log.read",
+        ],
+    ),
+    (
+        "auditor",
+        &[
+            "workbench.view",
+            "department.read",
+            "audit.read",
+            "login_log.read",
+        ],
+    ),
+    (
+        "clerk",
+        &[
+            "workbench.view",
+            "department.read",
+            "user.read",
+            "pii.unmask",
+            "file.upload",
+        ],
+    ),
+    (
+        "reviewer",
+        &[
+            "workbench.view",
+            "department.read",
+            "user.read",
+            "file.upload",
+        ],
+    ),
+    (
+        "keeper",
+        &[
+            "workbench.view",
+            "department.read",
+            "user.read",
+            "file.upload",
+        ],
+    ),
+    (
+        "inspector",
+        &["workbench.view", "department.read", "file.upload"],
+    ),
+    (
+        "reform",
+        &[
+            "workbench.view",
+            "department.read",
+            "user.read",
+            "file.upload",
+        ],
+    ),
+    (
+        "leader",
+        &["workbench.view", "department.read", "user.read"],
+    ),
     ("citizen", &["applicant.self"]),
     ("enterprise", &["applicant.self"]),
 ];
@@ -54,17 +126,44 @@ async fn every_route_answers_every_role_as_declared() {
     let finance = d.department_id("D06").await;
     // A file everyone signed in may download.
     let clerk_token = d.token("clerk").await;
-    let up = d.raw(Method::POST, "/api/v1/files?name=a.txt", Some(&clerk_token), "text/plain", b"hello".to_vec()).await;
+    let up = d
+        .raw(
+            Method::POST,
+            "/api/v1/files?name=a.txt",
+            Some(&clerk_token),
+            "text/plain",
+            b"hello".to_vec(),
+        )
+        .await;
     assert_eq!(up.status, StatusCode::CREATED, "{}", up.text());
     let file_hash = up.json()["content_hash"].as_str().unwrap().to_owned();
 
-    let mut callers = vec![Caller { name: "anonymous", token: None, cookie: None, account_id: 0, department_id: 0 }];
+    let mut callers = vec![Caller {
+        name: "anonymous",
+        token: None,
+        cookie: None,
+        account_id: 0,
+        department_id: 0,
+    }];
     for (name, _) in HOLDS {
         let token = d.token(name).await;
         let cookie = d.page_session(name).await;
         let id = d.account_id(name).await;
-        let dept = d.app.store().posts_of(id).await.unwrap().first().map_or(0, |p| p.department_id);
-        callers.push(Caller { name, token: Some(token), cookie: Some(cookie), account_id: id, department_id: dept });
+        let dept = d
+            .app
+            .store()
+            .posts_of(id)
+            .await
+            .unwrap()
+            .first()
+            .map_or(0, |p| p.department_id);
+        callers.push(Caller {
+            name,
+            token: Some(token),
+            cookie: Some(cookie),
+            account_id: id,
+            department_id: dept,
+        });
     }
 
     let specs = fgf_web::routes::specs();
@@ -74,7 +173,10 @@ async fn every_route_answers_every_role_as_declared() {
     for spec in &specs {
         for c in &callers {
             seq += 1;
-            let holds: &[&str] = HOLDS.iter().find(|(n, _)| *n == c.name).map_or(&[], |(_, p)| p);
+            let holds: &[&str] = HOLDS
+                .iter()
+                .find(|(n, _)| *n == c.name)
+                .map_or(&[], |(_, p)| p);
             let allowed = match spec.need {
                 Need::Public => true,
                 Need::Authenticated => c.token.is_some(),
@@ -82,7 +184,9 @@ async fn every_route_answers_every_role_as_declared() {
             };
             // Fresh fixtures for routes that consume or destroy something.
             let removes_post = spec.method == "DELETE" && spec.path.contains("/posts/");
-            let throwaway_dept = if (spec.path.contains("departments/{id}") && spec.method != "GET") || removes_post {
+            let throwaway_dept = if (spec.path.contains("departments/{id}") && spec.method != "GET")
+                || removes_post
+            {
                 let admin = d.token("admin").await;
                 let r = d.api(Method::POST, "/api/v1/departments", Some(&admin), Some(json!({"parent_id": c.department_id.max(1), "code": format!("TMP{seq}"), "name": "临时", "kind": "section"}))).await;
                 r.json()["id"].as_i64()
@@ -102,7 +206,9 @@ async fn every_route_answers_every_role_as_declared() {
             };
             let note = if spec.path.contains("notifications/{id}") && c.account_id > 0 {
                 let mut tx = d.app.store().write(d.app.system_ctx("test")).await.unwrap();
-                let id = fgf_app::notify::notify(&mut tx, c.account_id, "t", "b", "/").await.unwrap();
+                let id = fgf_app::notify::notify(&mut tx, c.account_id, "t", "b", "/")
+                    .await
+                    .unwrap();
                 tx.audit("test", "notification", "x", &[]).await.unwrap();
                 tx.commit().await.unwrap();
                 id
@@ -111,16 +217,37 @@ async fn every_route_answers_every_role_as_declared() {
             };
             let fresh_session = spec.path.ends_with("logout") && c.token.is_some();
             let (token, cookie) = if fresh_session {
-                (Some(d.token(c.name).await), Some(d.page_session(c.name).await))
+                (
+                    Some(d.token(c.name).await),
+                    Some(d.page_session(c.name).await),
+                )
             } else {
                 (c.token.clone(), c.cookie.clone())
             };
-            let s = sample(spec.method, spec.path, c, seq, teacher, post_for_removal, finance, if removes_post { None } else { throwaway_dept }, note, &file_hash);
+            let s = sample(
+                spec.method,
+                spec.path,
+                c,
+                seq,
+                teacher,
+                post_for_removal,
+                finance,
+                if removes_post { None } else { throwaway_dept },
+                note,
+                &file_hash,
+            );
             let res = match spec.surface {
                 Surface::Api => {
                     let m: Method = spec.method.parse().unwrap();
                     if spec.path == "/api/v1/files" && spec.method == "POST" {
-                        d.raw(m, &s.path, token.as_deref(), "text/plain", format!("file {seq}").into_bytes()).await
+                        d.raw(
+                            m,
+                            &s.path,
+                            token.as_deref(),
+                            "text/plain",
+                            format!("file {seq}").into_bytes(),
+                        )
+                        .await
                     } else {
                         d.api(m, &s.path, token.as_deref(), s.json.clone()).await
                     }
@@ -150,7 +277,11 @@ async fn every_route_answers_every_role_as_declared() {
             };
             let code = res.status.as_u16();
             let ok = if allowed {
-                if s.allowed.is_empty() { (200..300).contains(&code) || code == 303 } else { s.allowed.contains(&code) }
+                if s.allowed.is_empty() {
+                    (200..300).contains(&code) || code == 303
+                } else {
+                    s.allowed.contains(&code)
+                }
             } else if c.token.is_none() {
                 match spec.surface {
                     Surface::Api => code == 401,
@@ -159,44 +290,98 @@ async fn every_route_answers_every_role_as_declared() {
             } else {
                 code == 403
             };
-            *counted.entry(if allowed { "allowed" } else { "denied" }).or_default() += 1;
+            *counted
+                .entry(if allowed { "allowed" } else { "denied" })
+                .or_default() += 1;
             if !ok {
-                failures.push(format!("{} {} as {}: got {} (allowed={allowed}) {}", spec.method, s.path, c.name, code, res.text().chars().take(200).collect::<String>()));
+                failures.push(format!(
+                    "{} {} as {}: got {} (allowed={allowed}) {}",
+                    spec.method,
+                    s.path,
+                    c.name,
+                    code,
+                    res.text().chars().take(200).collect::<String>()
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
-    assert!(counted["allowed"] > 200 && counted["denied"] > 200, "{counted:?}");
+    assert!(
+        failures.is_empty(),
+        "{} mismatches:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        counted["allowed"] > 200 && counted["denied"] > 200,
+        "{counted:?}"
+    );
     d.cleanup().await;
 }
 
 #[allow(clippy::too_many_arguments)]
-fn sample(method: &str, path: &str, c: &Caller, seq: u32, teacher: i64, teacher_post: i64, finance: i64, throwaway_dept: Option<i64>, note: i64, file_hash: &str) -> Sample {
-    let mut s = Sample { path: path.to_owned(), json: None, form: Vec::new(), allowed: &[] };
+fn sample(
+    method: &str,
+    path: &str,
+    c: &Caller,
+    seq: u32,
+    teacher: i64,
+    teacher_post: i64,
+    finance: i64,
+    throwaway_dept: Option<i64>,
+    note: i64,
+    file_hash: &str,
+) -> Sample {
+    let mut s = Sample {
+        path: path.to_owned(),
+        json: None,
+        form: Vec::new(),
+        allowed: &[],
+    };
     let own = c.account_id.max(1);
     let dept = c.department_id.max(1);
-    let sub = |p: &str| {
-        p.replace("{id}", &match (path, throwaway_dept) {
-            (_, Some(t)) => t.to_string(),
-            (p, _) if p.contains("/users/") && (p.contains("/posts/") || p.ends_with("/unlock") || p.ends_with("/password-reset") || p.ends_with("/posts") || p.ends_with("/roles") || (method != "GET" && p.ends_with("{id}"))) => teacher.to_string(),
-            (p, _) if p.contains("/users/") => own.to_string(),
-            (p, _) if p.contains("departments") => dept.to_string(),
-            (p, _) if p.contains("notifications") => note.to_string(),
-            _ => "1".to_owned(),
-        })
+    s.path = path
+        .replace(
+            "{id}",
+            &match (path, throwaway_dept) {
+                (_, Some(t)) => t.to_string(),
+                (p, _)
+                    if p.contains("/users/")
+                        && (p.contains("/posts/")
+                            || p.ends_with("/unlock")
+                            || p.ends_with("/password-reset")
+                            || p.ends_with("/posts")
+                            || p.ends_with("/roles")
+                            || (method != "GET" && p.ends_with("{id}"))) =>
+                {
+                    teacher.to_string()
+                }
+                (p, _) if p.contains("/users/") => own.to_string(),
+                (p, _) if p.contains("departments") => dept.to_string(),
+                (p, _) if p.contains("notifications") => note.to_string(),
+                _ => "1".to_owned(),
+            },
+        )
         .replace("{post_id}", &teacher_post.to_string())
         .replace("{seq}", "1")
         .replace("{year}", "2030")
-        .replace("{code}", if path.starts_with("/api/v1/dictionaries") && method == "GET" { "matter_kind" } else { "test_dict" })
+        .replace(
+            "{code}",
+            if path.starts_with("/api/v1/dictionaries") && method == "GET" {
+                "matter_kind"
+            } else {
+                "test_dict"
+            },
+        )
         .replace("{hash}", file_hash)
-        .replace("{file}", "app.css")
-    };
-    s.path = sub(path);
+        .replace("{file}", "app.css");
     let uname = format!("newuser{seq}");
     match (method, path) {
-        ("POST", "/api/v1/auth/login") => s.json = Some(json!({"username": "clerk", "password": fgf_app::seed::DEMO_PASSWORD})),
+        ("POST", "/api/v1/auth/login") => {
+            s.json = Some(json!({"username": "clerk", "password": fgf_app::seed::DEMO_PASSWORD}))
+        }
         ("POST", "/api/v1/auth/password") => {
-            s.json = Some(json!({"old_password": "wrong-Password1!", "new_password": "New-Password1!"}));
+            s.json =
+                Some(json!({"old_password": "wrong-Password1!", "new_password": "New-Password1!"}));
             s.allowed = &[422];
         }
         ("POST", "/api/v1/auth/department") => {
@@ -206,30 +391,85 @@ fn sample(method: &str, path: &str, c: &Caller, seq: u32, teacher: i64, teacher_
                 s.allowed = &[403];
             }
         }
-        ("POST", "/api/v1/auth/register") => s.json = Some(json!({"kind": "citizen", "username": uname, "password": "Reg-Password1!", "display_name": "张三", "resident_id": resident_id(seq)})),
-        ("POST", "/api/v1/departments") => s.json = Some(json!({"parent_id": dept, "code": format!("N{seq}"), "name": "新科室", "kind": "section"})),
-        ("PATCH", "/api/v1/departments/{id}") => s.json = Some(json!({"parent_id": dept, "code": format!("P{seq}"), "name": "改名科室", "kind": "section"})),
-        ("POST", "/api/v1/users") => s.json = Some(json!({"username": uname, "display_name": "新同事", "password": "Init-Password1!", "department_id": dept})),
-        ("PATCH", "/api/v1/users/{id}") => s.json = Some(json!({"display_name": "孙丽", "status": "active", "phone": "13812340007"})),
-        ("POST", "/api/v1/users/{id}/posts") => s.json = Some(json!({"department_id": finance, "title": "兼职"})),
-        ("PUT", "/api/v1/users/{id}/posts/{post_id}/roles") => s.json = Some(json!({"roles": ["reviewer"]})),
-        ("POST", "/api/v1/users/{id}/password-reset") => s.json = Some(json!({"password": "Reset-Password1!"})),
-        ("PUT", "/api/v1/calendar/years/{year}") => s.json = Some(json!({"document_no": "测试〔2029〕1号", "holidays": {"2030-01-01": "元旦"}, "workdays": []})),
-        ("PUT", "/api/v1/dictionaries/{code}") => s.json = Some(json!({"name": "测试字典", "items": [{"code": "1", "label": "一", "label_en": "one", "sort": 0, "enabled": true}]})),
+        ("POST", "/api/v1/auth/register") => {
+            s.json = Some(
+                json!({"kind": "citizen", "username": uname, "password": "Reg-Password1!", "display_name": "张三", "resident_id": resident_id(seq)}),
+            )
+        }
+        ("POST", "/api/v1/departments") => {
+            s.json = Some(
+                json!({"parent_id": dept, "code": format!("N{seq}"), "name": "新科室", "kind": "section"}),
+            )
+        }
+        ("PATCH", "/api/v1/departments/{id}") => {
+            s.json = Some(
+                json!({"parent_id": dept, "code": format!("P{seq}"), "name": "改名科室", "kind": "section"}),
+            )
+        }
+        ("POST", "/api/v1/users") => {
+            s.json = Some(
+                json!({"username": uname, "display_name": "新同事", "password": "Init-Password1!", "department_id": dept}),
+            )
+        }
+        ("PATCH", "/api/v1/users/{id}") => {
+            s.json =
+                Some(json!({"display_name": "孙丽", "status": "active", "phone": "13812340007"}))
+        }
+        ("POST", "/api/v1/users/{id}/posts") => {
+            s.json = Some(json!({"department_id": finance, "title": "兼职"}))
+        }
+        ("PUT", "/api/v1/users/{id}/posts/{post_id}/roles") => {
+            s.json = Some(json!({"roles": ["reviewer"]}))
+        }
+        ("POST", "/api/v1/users/{id}/password-reset") => {
+            s.json = Some(json!({"password": "Reset-Password1!"}))
+        }
+        ("PUT", "/api/v1/calendar/years/{year}") => {
+            s.json = Some(
+                json!({"document_no": "测试〔2029〕1号", "holidays": {"2030-01-01": "元旦"}, "workdays": []}),
+            )
+        }
+        ("PUT", "/api/v1/dictionaries/{code}") => {
+            s.json = Some(
+                json!({"name": "测试字典", "items": [{"code": "1", "label": "一", "label_en": "one", "sort": 0, "enabled": true}]}),
+            )
+        }
         ("GET", "/api/v1/calendar/is-workday") => s.path = format!("{path}?date=2025-10-01"),
         ("GET", "/api/v1/calendar/add-workdays") => s.path = format!("{path}?date=2025-09-26&n=5"),
-        ("GET", "/api/v1/calendar/workdays-between") => s.path = format!("{path}?from=2025-09-26&to=2025-10-10"),
+        ("GET", "/api/v1/calendar/workdays-between") => {
+            s.path = format!("{path}?from=2025-09-26&to=2025-10-10")
+        }
         ("GET", "/api/v1/ids/check") => s.path = format!("{path}?code=91350100M000100Y43"),
         ("POST", "/api/v1/files") => s.path = format!("{path}?name=f{seq}.txt"),
         ("GET", "/me") => {}
-        ("POST", "/login") => s.form = vec![("username", "clerk".to_owned()), ("password", fgf_app::seed::DEMO_PASSWORD.to_owned())],
-        ("POST", "/register") => s.form = vec![("kind", "citizen".to_owned()), ("username", uname), ("password", "Reg-Password1!".to_owned()), ("display_name", "李四".to_owned()), ("resident_id", resident_id(seq))],
+        ("POST", "/login") => {
+            s.form = vec![
+                ("username", "clerk".to_owned()),
+                ("password", fgf_app::seed::DEMO_PASSWORD.to_owned()),
+            ]
+        }
+        ("POST", "/register") => {
+            s.form = vec![
+                ("kind", "citizen".to_owned()),
+                ("username", uname),
+                ("password", "Reg-Password1!".to_owned()),
+                ("display_name", "李四".to_owned()),
+                ("resident_id", resident_id(seq)),
+            ]
+        }
         ("POST", "/password") => {
-            s.form = vec![("old_password", "wrong-Password1!".to_owned()), ("new_password", "New-Password1!".to_owned()), ("new_password2", "New-Password1!".to_owned())];
+            s.form = vec![
+                ("old_password", "wrong-Password1!".to_owned()),
+                ("new_password", "New-Password1!".to_owned()),
+                ("new_password2", "New-Password1!".to_owned()),
+            ];
             s.allowed = &[422];
         }
         ("POST", "/totp") => {
-            s.form = vec![("action", "confirm".to_owned()), ("code", "000000".to_owned())];
+            s.form = vec![
+                ("action", "confirm".to_owned()),
+                ("code", "000000".to_owned()),
+            ];
             s.allowed = &[422];
         }
         ("POST", "/switch-department") => {
@@ -238,19 +478,67 @@ fn sample(method: &str, path: &str, c: &Caller, seq: u32, teacher: i64, teacher_
                 s.allowed = &[403];
             }
         }
-        ("POST", "/admin/departments") => s.form = vec![("parent_id", dept.to_string()), ("code", format!("F{seq}")), ("name", "表单科室".to_owned()), ("kind", "section".to_owned()), ("sort", "1".to_owned())],
-        ("POST", "/admin/departments/{id}") => s.form = vec![("parent_id", dept.to_string()), ("code", format!("G{seq}")), ("name", "改名".to_owned()), ("kind", "section".to_owned()), ("sort", "2".to_owned())],
-        ("POST", "/admin/users") => s.form = vec![("username", uname), ("display_name", "表单同事".to_owned()), ("password", "Init-Password1!".to_owned()), ("department_id", dept.to_string())],
-        ("POST", "/admin/users/{id}") => s.form = vec![("display_name", "孙丽".to_owned()), ("status", "active".to_owned())],
+        ("POST", "/admin/departments") => {
+            s.form = vec![
+                ("parent_id", dept.to_string()),
+                ("code", format!("F{seq}")),
+                ("name", "表单科室".to_owned()),
+                ("kind", "section".to_owned()),
+                ("sort", "1".to_owned()),
+            ]
+        }
+        ("POST", "/admin/departments/{id}") => {
+            s.form = vec![
+                ("parent_id", dept.to_string()),
+                ("code", format!("G{seq}")),
+                ("name", "改名".to_owned()),
+                ("kind", "section".to_owned()),
+                ("sort", "2".to_owned()),
+            ]
+        }
+        ("POST", "/admin/users") => {
+            s.form = vec![
+                ("username", uname),
+                ("display_name", "表单同事".to_owned()),
+                ("password", "Init-Password1!".to_owned()),
+                ("department_id", dept.to_string()),
+            ]
+        }
+        ("POST", "/admin/users/{id}") => {
+            s.form = vec![
+                ("display_name", "孙丽".to_owned()),
+                ("status", "active".to_owned()),
+            ]
+        }
         ("POST", "/admin/users/{id}/posts") => {
             // The API call above already gave the teacher a post in finance; a second one in
             // the same department is a conflict, shown on the page.
-            s.form = vec![("department_id", finance.to_string()), ("title", "兼职".to_owned())];
+            s.form = vec![
+                ("department_id", finance.to_string()),
+                ("title", "兼职".to_owned()),
+            ];
             s.allowed = &[303, 409];
         }
-        ("POST", "/admin/users/{id}/roles") => s.form = vec![("post_id", teacher_post.to_string()), ("role", "reviewer".to_owned())],
-        ("POST", "/admin/calendar") => s.form = vec![("year", "2031".to_owned()), ("document_no", "测试〔2030〕1号".to_owned()), ("holidays", "2031-01-01 元旦".to_owned()), ("workdays", String::new())],
-        ("POST", "/admin/dictionaries/{code}") => s.form = vec![("name", "测试字典".to_owned()), ("items", "1|一|one".to_owned())],
+        ("POST", "/admin/users/{id}/roles") => {
+            s.form = vec![
+                ("post_id", teacher_post.to_string()),
+                ("role", "reviewer".to_owned()),
+            ]
+        }
+        ("POST", "/admin/calendar") => {
+            s.form = vec![
+                ("year", "2031".to_owned()),
+                ("document_no", "测试〔2030〕1号".to_owned()),
+                ("holidays", "2031-01-01 元旦".to_owned()),
+                ("workdays", String::new()),
+            ]
+        }
+        ("POST", "/admin/dictionaries/{code}") => {
+            s.form = vec![
+                ("name", "测试字典".to_owned()),
+                ("items", "1|一|one".to_owned()),
+            ]
+        }
         _ => {}
     }
     s
@@ -272,31 +560,92 @@ async fn records_outside_the_data_scope_are_invisible() {
         ("reform", teacher, 200),
     ] {
         let t = d.token(who).await;
-        let r = d.api(Method::GET, &format!("/api/v1/users/{target}"), Some(&t), None).await;
-        assert_eq!(r.status.as_u16(), expect, "{who} → user {target}: {}", r.text());
+        let r = d
+            .api(
+                Method::GET,
+                &format!("/api/v1/users/{target}"),
+                Some(&t),
+                None,
+            )
+            .await;
+        assert_eq!(
+            r.status.as_u16(),
+            expect,
+            "{who} → user {target}: {}",
+            r.text()
+        );
         if expect == 404 {
             assert_eq!(r.json()["error"]["code"], "not_found");
         }
         let (cookie, _) = d.page_session(who).await;
-        let p = d.page(Method::GET, &format!("/admin/users/{target}"), &cookie).await;
+        let p = d
+            .page(Method::GET, &format!("/admin/users/{target}"), &cookie)
+            .await;
         assert_eq!(p.status.as_u16(), expect, "page: {who} → user {target}");
     }
     // Lists show only what the scope reaches.
     let t = d.token("reviewer").await;
-    let list = d.api(Method::GET, "/api/v1/users?per_page=200", Some(&t), None).await.json();
-    let names: Vec<&str> = list["items"].as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
-    assert!(names.contains(&"keeper") && !names.contains(&"teacher") && !names.contains(&"citizen"), "{names:?}");
+    let list = d
+        .api(Method::GET, "/api/v1/users?per_page=200", Some(&t), None)
+        .await
+        .json();
+    let names: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap())
+        .collect();
+    assert!(
+        names.contains(&"keeper") && !names.contains(&"teacher") && !names.contains(&"citizen"),
+        "{names:?}"
+    );
     assert_eq!(list["total"].as_i64().unwrap(), names.len() as i64);
     // Departments: keeper (本部门及下级) sees the bureau and its sections, not the others.
     let t = d.token("keeper").await;
-    assert_eq!(d.api(Method::GET, &format!("/api/v1/departments/{food}"), Some(&t), None).await.status, StatusCode::OK);
-    assert_eq!(d.api(Method::GET, &format!("/api/v1/departments/{education}"), Some(&t), None).await.status, StatusCode::NOT_FOUND);
-    let depts = d.api(Method::GET, "/api/v1/departments?per_page=200", Some(&t), None).await.json();
-    let codes: Vec<&str> = depts["items"].as_array().unwrap().iter().map(|x| x["code"].as_str().unwrap()).collect();
+    assert_eq!(
+        d.api(
+            Method::GET,
+            &format!("/api/v1/departments/{food}"),
+            Some(&t),
+            None
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        d.api(
+            Method::GET,
+            &format!("/api/v1/departments/{education}"),
+            Some(&t),
+            None
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    let depts = d
+        .api(
+            Method::GET,
+            "/api/v1/departments?per_page=200",
+            Some(&t),
+            None,
+        )
+        .await
+        .json();
+    let codes: Vec<&str> = depts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["code"].as_str().unwrap())
+        .collect();
     assert_eq!(codes, vec!["D04", "D04-01", "D04-02"]);
     // The page tree shows the same.
     let (cookie, _) = d.page_session("keeper").await;
-    let page = d.page(Method::GET, "/admin/departments", &cookie).await.text();
+    let page = d
+        .page(Method::GET, "/admin/departments", &cookie)
+        .await
+        .text();
     assert!(page.contains("食品安全监管科") && !page.contains("区教育局"));
     d.cleanup().await;
 }
@@ -306,22 +655,68 @@ async fn acting_for_another_department_changes_what_is_reached_and_is_recorded()
     let d = District::new().await;
     let t = d.token("reviewer").await;
     let approval = d.department_id("D03").await;
-    let before = d.api(Method::GET, "/api/v1/users?per_page=200", Some(&t), None).await.json();
-    assert!(before["items"].as_array().unwrap().iter().any(|u| u["username"] == "keeper"));
-    let r = d.api(Method::POST, "/api/v1/auth/department", Some(&t), Some(json!({"department_id": approval}))).await;
+    let before = d
+        .api(Method::GET, "/api/v1/users?per_page=200", Some(&t), None)
+        .await
+        .json();
+    assert!(before["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|u| u["username"] == "keeper"));
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/auth/department",
+            Some(&t),
+            Some(json!({"department_id": approval})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK);
-    let after = d.api(Method::GET, "/api/v1/users?per_page=200", Some(&t), None).await.json();
-    assert!(!after["items"].as_array().unwrap().iter().any(|u| u["username"] == "keeper"), "now acting for 区行政审批局");
+    let after = d
+        .api(Method::GET, "/api/v1/users?per_page=200", Some(&t), None)
+        .await
+        .json();
+    assert!(
+        !after["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["username"] == "keeper"),
+        "now acting for 区行政审批局"
+    );
     // A department without a post is refused.
     let edu = d.department_id("D07").await;
-    let r = d.api(Method::POST, "/api/v1/auth/department", Some(&t), Some(json!({"department_id": edu}))).await;
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/auth/department",
+            Some(&t),
+            Some(json!({"department_id": edu})),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(r.json()["error"]["code"], "no_post_in_department");
     // What the reviewer does now is recorded under the new department.
     let auditor = d.token("auditor").await;
-    let log = d.api(Method::GET, "/api/v1/audit?action=session.switch_department", Some(&auditor), None).await.json();
-    assert_eq!(log["items"][0]["department_id"].as_i64(), Some(d.department_id("D04").await), "the switch itself is recorded under the old one");
-    let me = d.api(Method::GET, "/api/v1/auth/me", Some(&t), None).await.json();
+    let log = d
+        .api(
+            Method::GET,
+            "/api/v1/audit?action=session.switch_department",
+            Some(&auditor),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(
+        log["items"][0]["department_id"].as_i64(),
+        Some(d.department_id("D04").await),
+        "the switch itself is recorded under the old one"
+    );
+    let me = d
+        .api(Method::GET, "/api/v1/auth/me", Some(&t), None)
+        .await
+        .json();
     assert_eq!(me["department_id"].as_i64(), Some(approval));
     d.cleanup().await;
 }

@@ -39,7 +39,11 @@ impl Resp {
     }
 
     pub fn location(&self) -> String {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned()
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned()
     }
 
     pub fn cookie(&self, name: &str) -> Option<String> {
@@ -58,11 +62,30 @@ impl District {
     pub async fn new() -> District {
         let db = TestDb::sqlite().await.unwrap();
         let clock = TestClock::new(NOW_MS);
-        let config = Config { data_dir: std::env::temp_dir().join(format!("fgf-web-test-{}-{}", std::process::id(), rand_suffix())), ..Config::default() };
-        let app = App::with_store(db.store.clone(), config, Arc::new(clock.clone()), fgf_domain::PiiKey::derive_from_secret(b"test key")).await.unwrap();
+        let config = Config {
+            data_dir: std::env::temp_dir().join(format!(
+                "fgf-web-test-{}-{}",
+                std::process::id(),
+                rand_suffix()
+            )),
+            ..Config::default()
+        };
+        let app = App::with_store(
+            db.store.clone(),
+            config,
+            Arc::new(clock.clone()),
+            fgf_domain::PiiKey::derive_from_secret(b"test key"),
+        )
+        .await
+        .unwrap();
         assert!(app.seed_demo().await.unwrap());
         let router = fgf_web::router(app.clone());
-        District { app, router, clock, db: Some(db) }
+        District {
+            app,
+            router,
+            clock,
+            db: Some(db),
+        }
     }
 
     pub async fn send(&self, req: Request<Body>) -> Resp {
@@ -70,14 +93,20 @@ impl District {
         let status = res.status();
         let headers = res.headers().clone();
         let body = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-        Resp { status, headers, body }
+        Resp {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// A bearer token for a demo account (computing the TOTP code for administrators).
     pub async fn token(&self, username: &str) -> String {
         let totp = self.totp(username).await;
         let body = serde_json::json!({ "username": username, "password": fgf_app::seed::DEMO_PASSWORD, "totp": totp });
-        let r = self.api(Method::POST, "/api/v1/auth/login", None, Some(body)).await;
+        let r = self
+            .api(Method::POST, "/api/v1/auth/login", None, Some(body))
+            .await;
         assert_eq!(r.status, StatusCode::OK, "login {username}: {}", r.text());
         r.json()["token"].as_str().unwrap().to_owned()
     }
@@ -96,20 +125,39 @@ impl District {
         self.clock.now_ms()
     }
 
-    pub async fn api(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Resp {
+    pub async fn api(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
         let mut b = Request::builder().method(method).uri(path);
         if let Some(t) = token {
             b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
         let req = match body {
-            Some(v) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(v.to_string())).unwrap(),
+            Some(v) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(v.to_string()))
+                .unwrap(),
             None => b.body(Body::empty()).unwrap(),
         };
         self.send(req).await
     }
 
-    pub async fn raw(&self, method: Method, path: &str, token: Option<&str>, content_type: &str, body: Vec<u8>) -> Resp {
-        let mut b = Request::builder().method(method).uri(path).header(header::CONTENT_TYPE, content_type);
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Resp {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, content_type);
         if let Some(t) = token {
             b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
@@ -119,12 +167,29 @@ impl District {
     /// A cookie session for pages: (cookie value, CSRF token).
     pub async fn page_session(&self, username: &str) -> (String, String) {
         let pre = "pretoken";
-        let mut form = vec![("_csrf", pre.to_owned()), ("username", username.to_owned()), ("password", fgf_app::seed::DEMO_PASSWORD.to_owned())];
+        let mut form = vec![
+            ("_csrf", pre.to_owned()),
+            ("username", username.to_owned()),
+            ("password", fgf_app::seed::DEMO_PASSWORD.to_owned()),
+        ];
         if let Some(code) = self.totp(username).await {
             form.push(("totp", code));
         }
-        let r = self.form(Method::POST, "/login", None, &format!("fgf_pre={pre}"), &form).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "page login {username}: {}", r.text());
+        let r = self
+            .form(
+                Method::POST,
+                "/login",
+                None,
+                &format!("fgf_pre={pre}"),
+                &form,
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "page login {username}: {}",
+            r.text()
+        );
         let cookie = r.cookie("fgf_session").expect("session cookie");
         let me = self.page(Method::GET, "/api/v1/auth/me", &cookie).await;
         let csrf = me.json()["csrf_token"].as_str().unwrap().to_owned();
@@ -132,14 +197,29 @@ impl District {
     }
 
     pub async fn page(&self, method: Method, path: &str, cookie: &str) -> Resp {
-        let req = Request::builder().method(method).uri(path).header(header::COOKIE, format!("fgf_session={cookie}")).body(Body::empty()).unwrap();
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::COOKIE, format!("fgf_session={cookie}"))
+            .body(Body::empty())
+            .unwrap();
         self.send(req).await
     }
 
     /// Posts a form; `cookies` is the raw Cookie header (may be empty).
-    pub async fn form(&self, method: Method, path: &str, _session: Option<&str>, cookies: &str, fields: &[(&str, String)]) -> Resp {
+    pub async fn form(
+        &self,
+        method: Method,
+        path: &str,
+        _session: Option<&str>,
+        cookies: &str,
+        fields: &[(&str, String)],
+    ) -> Resp {
         let body = serde_urlencoded::to_string(fields).unwrap();
-        let mut b = Request::builder().method(method).uri(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         if !cookies.is_empty() {
             b = b.header(header::COOKIE, cookies);
         }
@@ -147,11 +227,24 @@ impl District {
     }
 
     pub async fn account_id(&self, username: &str) -> i64 {
-        self.app.store().find_account_for_login(username).await.unwrap().unwrap().0.id
+        self.app
+            .store()
+            .find_account_for_login(username)
+            .await
+            .unwrap()
+            .unwrap()
+            .0
+            .id
     }
 
     pub async fn department_id(&self, code: &str) -> i64 {
-        self.app.store().find_department_by_code(&fgf_store::Scope::system("test"), code).await.unwrap().unwrap().id
+        self.app
+            .store()
+            .find_department_by_code(&fgf_store::Scope::system("test"), code)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
     }
 
     pub async fn cleanup(mut self) {
@@ -162,7 +255,10 @@ impl District {
 }
 
 fn rand_suffix() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0)
 }
 
 /// A valid resident ID with the given 3-digit sequence number.

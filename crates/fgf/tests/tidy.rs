@@ -1,0 +1,127 @@
+//! Tidy checks that keep the architecture honest, run with the tests (rust-analyzer's idea):
+//! module docs everywhere, the dependency rules of ARCHITECTURE.md, no ignored tests, and a
+//! catalogue message for every error code the code can raise.
+
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+fn all_sources() -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    for c in std::fs::read_dir(root().join("crates")).unwrap().flatten() {
+        let src = c.path().join("src");
+        if src.exists() {
+            rust_files(&src, &mut v);
+        }
+    }
+    v
+}
+
+#[test]
+fn every_module_starts_with_a_doc_comment() {
+    let missing: Vec<String> = all_sources()
+        .into_iter()
+        .filter(|p| !std::fs::read_to_string(p).unwrap().trim_start().starts_with("//!"))
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(missing.is_empty(), "modules without a //! doc: {missing:?}");
+}
+
+fn dependencies(krate: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(root().join("crates").join(krate).join("Cargo.toml")).unwrap();
+    let mut deps = Vec::new();
+    let mut in_deps = false;
+    for line in text.lines() {
+        let l = line.trim();
+        if l.starts_with('[') {
+            in_deps = l == "[dependencies]";
+            continue;
+        }
+        if in_deps {
+            if let Some((name, _)) = l.split_once('=') {
+                deps.push(name.trim().trim_end_matches(".workspace").to_owned());
+            }
+        }
+    }
+    deps
+}
+
+#[test]
+fn dependency_rules_of_architecture_md_hold() {
+    let io = ["tokio", "sqlx", "axum", "reqwest", "tower", "hyper"];
+    for d in dependencies("domain") {
+        assert!(!io.contains(&d.as_str()), "domain must stay pure, but depends on {d}");
+    }
+    for d in dependencies("store") {
+        assert!(!["axum", "maud", "fgf-app", "fgf-web", "tower"].contains(&d.as_str()), "store depends on {d}");
+    }
+    for d in dependencies("app") {
+        assert!(!["axum", "maud", "fgf-web", "sqlx", "tower"].contains(&d.as_str()), "app must not know HTTP or SQL, but depends on {d}");
+    }
+    for d in dependencies("web") {
+        assert!(d != "sqlx", "web must not run SQL");
+    }
+}
+
+#[test]
+fn no_sql_in_handlers_and_no_http_in_the_domain() {
+    for p in all_sources() {
+        let text = std::fs::read_to_string(&p).unwrap();
+        let path = p.display().to_string();
+        if path.contains("/web/src/") {
+            assert!(!text.contains("sqlx::"), "{path} runs SQL");
+        }
+        if path.contains("/domain/src/") || path.contains("/app/src/") {
+            assert!(!text.contains("axum::") && !text.contains("StatusCode"), "{path} knows HTTP");
+        }
+    }
+}
+
+#[test]
+fn no_ignored_or_should_panic_tests() {
+    let mut files = all_sources();
+    for c in std::fs::read_dir(root().join("crates")).unwrap().flatten() {
+        let t = c.path().join("tests");
+        if t.exists() {
+            rust_files(&t, &mut files);
+        }
+    }
+    let (ignore, should_panic) = (concat!("#[", "ignore"), concat!("#[", "should_panic"));
+    for p in files {
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(!text.contains(ignore) && !text.contains(should_panic), "{} ignores a test", p.display());
+    }
+}
+
+#[test]
+fn every_error_code_has_a_catalogue_message() {
+    let keys: std::collections::BTreeSet<&str> = fgf_app::i18n::KEYS.iter().copied().collect();
+    let mut missing = Vec::new();
+    // Store errors name entities, not codes; the codes are raised in app and web.
+    for p in all_sources().into_iter().filter(|p| !p.display().to_string().contains("/store/")) {
+        let text = std::fs::read_to_string(&p).unwrap();
+        for pat in ["::invalid(\"", "::forbidden(\"", "::conflict(\"", "::not_found(\"", "::field(\"", "ErrorKind::Unauthenticated, \"", "ErrorKind::Locked, \"", "ErrorKind::Forbidden, \"", "ErrorKind::Unavailable, \"", "ErrorKind::Invalid, \""] {
+            for (i, _) in text.match_indices(pat) {
+                let rest = &text[i + pat.len()..];
+                let code = &rest[..rest.find('"').unwrap()];
+                if !keys.contains(code) {
+                    missing.push(format!("{code} ({})", p.display()));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "error codes without a message: {missing:?}");
+}
