@@ -26,5 +26,8 @@ fn browser_suite_passes_in_headless_chromium() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     eprintln!("{stdout}\n{stderr}");
     assert!(out.status.success(), "browser suite failed");
-    assert!(stdout.contains("# fail 0"), "browser suite reported failures");
+    assert!(
+        stdout.contains("# fail 0"),
+        "browser suite reported failures"
+    );
 }

@@ -34,14 +34,20 @@ fn all_sources() -> Vec<PathBuf> {
 fn every_module_starts_with_a_doc_comment() {
     let missing: Vec<String> = all_sources()
         .into_iter()
-        .filter(|p| !std::fs::read_to_string(p).unwrap().trim_start().starts_with("//!"))
+        .filter(|p| {
+            !std::fs::read_to_string(p)
+                .unwrap()
+                .trim_start()
+                .starts_with("//!")
+        })
         .map(|p| p.display().to_string())
         .collect();
     assert!(missing.is_empty(), "modules without a //! doc: {missing:?}");
 }
 
 fn dependencies(krate: &str) -> Vec<String> {
-    let text = std::fs::read_to_string(root().join("crates").join(krate).join("Cargo.toml")).unwrap();
+    let text =
+        std::fs::read_to_string(root().join("crates").join(krate).join("Cargo.toml")).unwrap();
     let mut deps = Vec::new();
     let mut in_deps = false;
     for line in text.lines() {
@@ -63,13 +69,22 @@ fn dependencies(krate: &str) -> Vec<String> {
 fn dependency_rules_of_architecture_md_hold() {
     let io = ["tokio", "sqlx", "axum", "reqwest", "tower", "hyper"];
     for d in dependencies("domain") {
-        assert!(!io.contains(&d.as_str()), "domain must stay pure, but depends on {d}");
+        assert!(
+            !io.contains(&d.as_str()),
+            "domain must stay pure, but depends on {d}"
+        );
     }
     for d in dependencies("store") {
-        assert!(!["axum", "maud", "fgf-app", "fgf-web", "tower"].contains(&d.as_str()), "store depends on {d}");
+        assert!(
+            !["axum", "maud", "fgf-app", "fgf-web", "tower"].contains(&d.as_str()),
+            "store depends on {d}"
+        );
     }
     for d in dependencies("app") {
-        assert!(!["axum", "maud", "fgf-web", "sqlx", "tower"].contains(&d.as_str()), "app must not know HTTP or SQL, but depends on {d}");
+        assert!(
+            !["axum", "maud", "fgf-web", "sqlx", "tower"].contains(&d.as_str()),
+            "app must not know HTTP or SQL, but depends on {d}"
+        );
     }
     for d in dependencies("web") {
         assert!(d != "sqlx", "web must not run SQL");
@@ -85,7 +100,10 @@ fn no_sql_in_handlers_and_no_http_in_the_domain() {
             assert!(!text.contains("sqlx::"), "{path} runs SQL");
         }
         if path.contains("/domain/src/") || path.contains("/app/src/") {
-            assert!(!text.contains("axum::") && !text.contains("StatusCode"), "{path} knows HTTP");
+            assert!(
+                !text.contains("axum::") && !text.contains("StatusCode"),
+                "{path} knows HTTP"
+            );
         }
     }
 }
@@ -102,7 +120,11 @@ fn no_ignored_or_should_panic_tests() {
     let (ignore, should_panic) = (concat!("#[", "ignore"), concat!("#[", "should_panic"));
     for p in files {
         let text = std::fs::read_to_string(&p).unwrap();
-        assert!(!text.contains(ignore) && !text.contains(should_panic), "{} ignores a test", p.display());
+        assert!(
+            !text.contains(ignore) && !text.contains(should_panic),
+            "{} ignores a test",
+            p.display()
+        );
     }
 }
 
@@ -111,9 +133,23 @@ fn every_error_code_has_a_catalogue_message() {
     let keys: std::collections::BTreeSet<&str> = fgf_app::i18n::KEYS.iter().copied().collect();
     let mut missing = Vec::new();
     // Store errors name entities, not codes; the codes are raised in app and web.
-    for p in all_sources().into_iter().filter(|p| !p.display().to_string().contains("/store/")) {
+    for p in all_sources()
+        .into_iter()
+        .filter(|p| !p.display().to_string().contains("/store/"))
+    {
         let text = std::fs::read_to_string(&p).unwrap();
-        for pat in ["::invalid(\"", "::forbidden(\"", "::conflict(\"", "::not_found(\"", "::field(\"", "ErrorKind::Unauthenticated, \"", "ErrorKind::Locked, \"", "ErrorKind::Forbidden, \"", "ErrorKind::Unavailable, \"", "ErrorKind::Invalid, \""] {
+        for pat in [
+            "::invalid(\"",
+            "::forbidden(\"",
+            "::conflict(\"",
+            "::not_found(\"",
+            "::field(\"",
+            "ErrorKind::Unauthenticated, \"",
+            "ErrorKind::Locked, \"",
+            "ErrorKind::Forbidden, \"",
+            "ErrorKind::Unavailable, \"",
+            "ErrorKind::Invalid, \"",
+        ] {
             for (i, _) in text.match_indices(pat) {
                 let rest = &text[i + pat.len()..];
                 let code = &rest[..rest.find('"').unwrap()];
@@ -123,5 +159,8 @@ fn every_error_code_has_a_catalogue_message() {
             }
         }
     }
-    assert!(missing.is_empty(), "error codes without a message: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "error codes without a message: {missing:?}"
+    );
 }
