@@ -62,6 +62,38 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Process definitions (BPMN 2.0).
+    Process {
+        #[command(subcommand)]
+        command: ProcessCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProcessCommand {
+    /// Validate a definition: exit 0 valid; else exit 1, each problem naming its element id.
+    Check {
+        file: PathBuf,
+        /// More definitions, for call activities.
+        #[arg(long = "with")]
+        with: Vec<PathBuf>,
+    },
+    /// Run an instance in memory by the deterministic rules; prints one JSON object.
+    Simulate {
+        file: PathBuf,
+        #[command(flatten)]
+        args: crate::process::RunArgs,
+    },
+    /// Run many instances and print {"instances", "seconds", "per_second", "store"}.
+    Bench {
+        file: PathBuf,
+        #[command(flatten)]
+        args: crate::process::RunArgs,
+        #[arg(long, default_value_t = 1000)]
+        instances: u32,
+        #[arg(long, default_value = "memory")]
+        store: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -161,6 +193,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Calendar { command } => calendar(&cli, command).await,
+        Command::Process { command } => match command {
+            ProcessCommand::Check { file, with } => crate::process::check(file, with),
+            ProcessCommand::Simulate { file, args } => crate::process::simulate_cmd(file, args),
+            ProcessCommand::Bench {
+                file,
+                args,
+                instances,
+                store,
+            } => crate::process::bench_cmd(file, args, *instances, store),
+        },
         Command::Db { command } => db(&cli, command).await,
         Command::Audit {
             command: AuditCommand::Verify,

@@ -2,6 +2,7 @@
 //! and scripts depend on: forms, outputs and exit codes are kept exactly.
 
 mod cli;
+mod process;
 
 fn main() -> std::process::ExitCode {
     cli::main()
