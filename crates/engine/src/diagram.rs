@@ -212,7 +212,8 @@ struct Parsed {
 enum Role {
     None,
     Node(String),
-    AnnotationText(String),
+    /// A text annotation's `<text>`, and the byte offset where it starts.
+    AnnotationText(String, usize),
     Collaboration(String),
     Diagram,
     Plane(usize),
@@ -402,7 +403,7 @@ impl Parsed {
             }
             "text" => {
                 if let Some(Role::Node(id)) = parent {
-                    return Ok(Role::AnnotationText(id.clone()));
+                    return Ok(Role::AnnotationText(id.clone(), 0));
                 }
             }
             _ => {}
@@ -424,6 +425,37 @@ impl Parsed {
     }
 }
 
+/// The content of an element from the raw input, entities resolved and
+/// CDATA unwrapped. Read from the source rather than from text events
+/// because quick-xml reports text differently from one minor version to the
+/// next (whole and unescaped until 0.37, split around entity references
+/// since 0.38), and the workspace may use either.
+fn raw_text(xml: &str, start: usize, end: u64) -> Result<String, DiagramError> {
+    let end = usize::try_from(end).unwrap_or(usize::MAX);
+    let mut rest = xml.get(start..end).unwrap_or_default();
+    let mut out = String::new();
+    while !rest.is_empty() {
+        let (plain, cdata, after) = match rest.find("<![CDATA[") {
+            Some(i) => {
+                let body = &rest[i + 9..];
+                let close = body.find("]]>").unwrap_or(body.len());
+                (
+                    &rest[..i],
+                    &body[..close],
+                    body.get(close + 3..).unwrap_or_default(),
+                )
+            }
+            None => (rest, "", ""),
+        };
+        let unescaped =
+            quick_xml::escape::unescape(plain).map_err(|e| xml_error(start as u64, e))?;
+        out.push_str(&unescaped);
+        out.push_str(cdata);
+        rest = after;
+    }
+    Ok(out)
+}
+
 fn parse(xml: &str) -> Result<Parsed, DiagramError> {
     let mut reader = Reader::from_str(xml);
     let mut parsed = Parsed::default();
@@ -431,6 +463,7 @@ fn parse(xml: &str) -> Result<Parsed, DiagramError> {
     let mut di_depth = 0usize;
     let mut saw_root = false;
     loop {
+        let before = reader.buffer_position();
         let event = reader
             .read_event()
             .map_err(|e| xml_error(reader.error_position(), e))?;
@@ -438,9 +471,13 @@ fn parse(xml: &str) -> Result<Parsed, DiagramError> {
             Event::Start(e) => {
                 saw_root = true;
                 let attrs = Attrs::read(&e, &reader)?;
-                let role = parsed.open(&attrs, stack.last(), di_depth > 0)?;
-                if matches!(role, Role::Diagram) {
-                    di_depth += 1;
+                let mut role = parsed.open(&attrs, stack.last(), di_depth > 0)?;
+                match &mut role {
+                    Role::Diagram => di_depth += 1,
+                    Role::AnnotationText(_, start) => {
+                        *start = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+                    }
+                    _ => {}
                 }
                 stack.push(role);
             }
@@ -449,45 +486,14 @@ fn parse(xml: &str) -> Result<Parsed, DiagramError> {
                 let attrs = Attrs::read(&e, &reader)?;
                 parsed.open(&attrs, stack.last(), di_depth > 0)?;
             }
-            Event::End(_) => {
-                if let Some(Role::Diagram) = stack.pop() {
-                    di_depth = di_depth.saturating_sub(1);
-                }
-            }
-            Event::Text(t) => {
-                if let Some(Role::AnnotationText(id)) = stack.last() {
-                    let text = t
-                        .decode()
-                        .map_err(|e| xml_error(reader.buffer_position(), e))?;
-                    let id = id.clone();
+            Event::End(_) => match stack.pop() {
+                Some(Role::Diagram) => di_depth = di_depth.saturating_sub(1),
+                Some(Role::AnnotationText(id, start)) => {
+                    let text = raw_text(xml, start, before)?;
                     parsed.annotation_text(&id, &text);
                 }
-            }
-            Event::CData(t) => {
-                if let Some(Role::AnnotationText(id)) = stack.last() {
-                    let text = t
-                        .decode()
-                        .map_err(|e| xml_error(reader.buffer_position(), e))?;
-                    let id = id.clone();
-                    parsed.annotation_text(&id, &text);
-                }
-            }
-            Event::GeneralRef(r) => {
-                if let Some(Role::AnnotationText(id)) = stack.last() {
-                    let pos = reader.buffer_position();
-                    let resolved = match r.resolve_char_ref().map_err(|e| xml_error(pos, e))? {
-                        Some(c) => c.to_string(),
-                        None => {
-                            let name = r.decode().map_err(|e| xml_error(pos, e))?;
-                            quick_xml::escape::resolve_predefined_entity(&name)
-                                .ok_or_else(|| xml_error(pos, format!("unknown entity &{name};")))?
-                                .to_owned()
-                        }
-                    };
-                    let id = id.clone();
-                    parsed.annotation_text(&id, &resolved);
-                }
-            }
+                _ => {}
+            },
             Event::Eof => break,
             _ => {}
         }
@@ -2230,7 +2236,9 @@ mod tests {
             .unwrap_or_else(|| panic!("no edge {id}"))
     }
 
-    /// Walks every event so quick-xml checks nesting and end names.
+    /// Walks every event so quick-xml checks nesting and end names, unescapes
+    /// every attribute, and checks every entity reference in the text (by
+    /// hand, so the check is the same whichever quick-xml 0.3x is in use).
     fn well_formed(xml: &str) -> Result<usize, String> {
         let mut r = Reader::from_str(xml);
         let mut depth = 0i64;
@@ -2238,20 +2246,16 @@ mod tests {
         loop {
             match r.read_event() {
                 Err(e) => return Err(format!("at {}: {e}", r.error_position())),
-                Ok(Event::Start(_)) => {
+                Ok(Event::Start(e)) => {
                     depth += 1;
                     elements += 1;
+                    check_attributes(&e, &r)?;
                 }
-                Ok(Event::Empty(_)) => elements += 1,
+                Ok(Event::Empty(e)) => {
+                    elements += 1;
+                    check_attributes(&e, &r)?;
+                }
                 Ok(Event::End(_)) => depth -= 1,
-                Ok(Event::GeneralRef(g)) => {
-                    let name = g.decode().map_err(|e| e.to_string())?;
-                    if !g.is_char_ref()
-                        && quick_xml::escape::resolve_predefined_entity(&name).is_none()
-                    {
-                        return Err(format!("unknown entity {name}"));
-                    }
-                }
                 Ok(Event::Eof) => break,
                 Ok(_) => {}
             }
@@ -2259,39 +2263,46 @@ mod tests {
         if depth != 0 {
             return Err("unclosed elements".to_owned());
         }
+        for (i, _) in xml.match_indices('&') {
+            let tail = &xml[i + 1..];
+            let name = &tail[..tail.find(';').ok_or("unterminated entity")?];
+            let ok = matches!(name, "amp" | "lt" | "gt" | "quot" | "apos")
+                || name
+                    .strip_prefix("#x")
+                    .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()))
+                || name
+                    .strip_prefix('#')
+                    .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
+            if !ok {
+                return Err(format!("bad entity &{name};"));
+            }
+        }
         Ok(elements)
+    }
+
+    fn check_attributes(e: &BytesStart<'_>, r: &Reader<&[u8]>) -> Result<(), String> {
+        for a in e.attributes() {
+            let a = a.map_err(|e| e.to_string())?;
+            a.decode_and_unescape_value(r.decoder())
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
     }
 
     /// Text content of every `tag` element, with entities resolved.
     fn texts_in(xml: &str, tag: &str) -> Vec<String> {
         let mut r = Reader::from_str(xml);
         let mut out = Vec::new();
-        let mut cur: Option<String> = None;
+        let mut start: Option<usize> = None;
         loop {
+            let before = r.buffer_position();
             match r.read_event().expect("xml") {
                 Event::Start(e) if e.local_name().as_ref() == tag.as_bytes() => {
-                    cur = Some(String::new());
-                }
-                Event::Text(t) => {
-                    if let Some(c) = cur.as_mut() {
-                        c.push_str(&t.decode().expect("utf8"));
-                    }
-                }
-                Event::GeneralRef(g) => {
-                    if let Some(c) = cur.as_mut() {
-                        let name = g.decode().expect("utf8");
-                        match g.resolve_char_ref().expect("ref") {
-                            Some(ch) => c.push(ch),
-                            None => c.push_str(
-                                quick_xml::escape::resolve_predefined_entity(&name)
-                                    .expect("entity"),
-                            ),
-                        }
-                    }
+                    start = Some(r.buffer_position() as usize);
                 }
                 Event::End(e) if e.local_name().as_ref() == tag.as_bytes() => {
-                    if let Some(c) = cur.take() {
-                        out.push(c);
+                    if let Some(s) = start.take() {
+                        out.push(raw_text(xml, s, before).expect("entities"));
                     }
                 }
                 Event::Eof => break,
@@ -2715,6 +2726,17 @@ mod tests {
         d.shapes[1].terminate_or_error_marker = Some('<');
         let mut marks = Marks::default();
         marks.taken_flows.insert("f<&>".to_owned());
+        // The checker itself must catch what it is there to catch.
+        assert!(well_formed("<a>&amp;&#60;&#x3C;</a>").is_ok());
+        for broken in [
+            "<a>&bogus;</a>",
+            "<a>&amp</a>",
+            "<a><b></a>",
+            "<a>",
+            "<a x=\"&q;\"/>",
+        ] {
+            assert!(well_formed(broken).is_err(), "{broken}");
+        }
         let svg = render_svg(&d, &marks);
         well_formed(&svg).expect("well-formed");
         assert!(!svg.contains("<script>"));
