@@ -1,6 +1,9 @@
 //! The one message catalogue: every user-facing string, Chinese first with English beside it.
 //! Pages and error messages both read from here, so a wording is changed in one place.
 
+use fgf_domain::permission::Permission;
+use fgf_domain::DataScope;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     #[default]
@@ -29,9 +32,14 @@ macro_rules! catalogue {
     ($( $key:literal => $zh:literal, $en:literal; )*) => {
         /// Looks a key up; an unknown key returns itself so a missing entry is visible.
         pub fn t(lang: Lang, key: &str) -> &str {
+            lookup(lang, key).unwrap_or_else(|| key_fallback(key))
+        }
+
+        /// Looks a key up, `None` when the catalogue lacks it.
+        pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
             match (key, lang) {
-                $( ($key, Lang::Zh) => $zh, ($key, Lang::En) => $en, )*
-                _ => key_fallback(key),
+                $( ($key, Lang::Zh) => Some($zh), ($key, Lang::En) => Some($en), )*
+                _ => None,
             }
         }
 
@@ -42,6 +50,21 @@ macro_rules! catalogue {
 
 fn key_fallback(key: &str) -> &str {
     key
+}
+
+/// The label of a permission (its `perm.<code>` entry).
+pub fn permission_label(lang: Lang, p: Permission) -> &'static str {
+    lookup(lang, &format!("perm.{}", p.code())).unwrap_or_else(|| p.label_zh())
+}
+
+/// The label of a data scope (its `scope.<code>` entry).
+pub fn scope_label(lang: Lang, s: DataScope) -> &'static str {
+    lookup(lang, &format!("scope.{}", s.code())).unwrap_or_else(|| s.label_zh())
+}
+
+/// The label of a department kind (its `dept_kind.<code>` entry); an unknown kind shows as is.
+pub fn department_kind_label(lang: Lang, kind: &str) -> &str {
+    lookup(lang, &format!("dept_kind.{kind}")).unwrap_or(kind)
 }
 
 catalogue! {
@@ -105,6 +128,7 @@ catalogue! {
     "app.name" => "放管服改革综合平台", "Fangguanfu Reform Platform";
     "app.district" => "示范区", "Demo District";
     "portal.name" => "政务服务网", "Government Services Portal";
+    "portal.brand" => "{0}{1}", "{0} {1}";
     "nav.workbench" => "工作台", "Workbench";
     "nav.departments" => "部门管理", "Departments";
     "nav.users" => "用户管理", "Users";
@@ -216,6 +240,129 @@ catalogue! {
     "msg.logged_out" => "您已安全退出", "You are signed out";
     "msg.password_changed" => "密码已修改", "Password changed";
     "msg.registered" => "注册成功，请登录", "Registered; please sign in";
+
+    // Layout chrome.
+    "nav.main_aria" => "主导航", "Main navigation";
+    "nav.portal_aria" => "门户导航", "Portal navigation";
+    "nav.pager_aria" => "分页", "Pagination";
+    "nav.unread" => "未读", "unread";
+    "footer.text" => "{0}人民政府 主办 · 区政务服务中心 承办 · 政务服务便民热线 12345", "Run by the {0} People's Government · Operated by the District Government Services Centre · Service hotline 12345";
+
+    // Punctuation and shared words.
+    "punct.colon" => "：", ": ";
+    "punct.list_sep" => "、", ", ";
+    "form.all" => "全部", "All";
+    "form.edit" => "编辑", "Edit";
+    "form.path" => "路径", "Path";
+    "form.permission" => "权限", "Permission";
+    "form.data_scope" => "数据范围", "Data scope";
+    "form.subject" => "标题", "Subject";
+    "form.content" => "内容", "Content";
+    "form.detail" => "说明", "Details";
+    "form.changed_fields" => "变更字段", "Changed fields";
+    "form.days_count" => "（{0} 天）", " ({0} days)";
+    "form.parent_none" => "（无：区级根节点）", "(none: district root)";
+    "form.user_search_hint" => "用户名或姓名", "Username or name";
+    "form.required_citizen" => "（个人必填）", " (required for individuals)";
+    "form.required_enterprise" => "（法人必填）", " (required for legal persons)";
+    "form.phone_clear_hint" => "（留空则清除）", " (leave empty to clear)";
+    "form.initial_password" => "初始密码（首次登录须修改）", "Initial password (must be changed at first sign-in)";
+    "kind.staff" => "工作人员", "Staff";
+    "kind.citizen" => "个人", "Individual";
+    "kind.enterprise" => "法人", "Legal person";
+    "status.active" => "正常", "Active";
+    "status.disabled" => "停用", "Disabled";
+    "status.enabled" => "启用", "Enabled";
+    "status.locked" => "已锁定", "Locked";
+    "status.read" => "已读", "Read";
+    "status.totp_enabled" => "已绑定动态口令", "one-time codes enrolled";
+
+    // Portal home.
+    "portal.entry_citizen" => "个人办事", "Services for individuals";
+    "portal.entry_citizen_hint" => "社保、户籍、教育、医疗、养老等", "Social insurance, household registration, education, health care, elderly care and more";
+    "portal.entry_enterprise" => "法人办事", "Services for legal persons";
+    "portal.entry_enterprise_hint" => "设立登记、经营许可、项目审批等", "Company registration, business licences, project approvals and more";
+    "portal.entry_register" => "注册账号", "Create an account";
+    "portal.entry_register_hint" => "自然人凭身份证号，法人凭统一社会信用代码", "Individuals with their resident ID, legal persons with their unified social credit code";
+    "portal.deadline" => "办理时限计算（工作日）", "Deadline calculator (working days)";
+    "portal.deadline_note" => "按国务院办公厅节假日安排计算，开始当日不计入（民法典第二百零一条）。", "Follows the State Council holiday arrangements; the starting day is not counted (Civil Code, Article 201).";
+    "portal.deadline_start" => "起算日期", "Start date";
+    "portal.deadline_days" => "工作日数", "Working days";
+    "portal.deadline_compute" => "计算", "Calculate";
+    "portal.deadline_result" => "{0} 起 {1} 个工作日后为", "{1} working days after {0} is";
+    "portal.deadline_assumed" => "注意：{0} 年尚无节假日安排，按周一至周五计算。", "Note: there are no holiday arrangements for {0} yet, so Monday to Friday were counted.";
+    "portal.id_check" => "证件号码校验", "ID number check";
+    "portal.id_check_note" => "校验居民身份证号码（GB 11643）或统一社会信用代码（GB 32100）的校验位。", "Checks the check digit of a resident ID number (GB 11643) or a unified social credit code (GB 32100).";
+    "portal.id_number" => "号码", "Number";
+    "portal.id_verify" => "校验", "Check";
+    "portal.id_valid" => "有效 · {0}", "Valid · {0}";
+    "portal.id_invalid" => "无效：{0}", "Invalid: {0}";
+
+    // Staff and applicant pages.
+    "page.totp_secret" => "密钥 Secret:", "Secret:";
+    "page.totp_code" => "6 位动态口令", "6-digit one-time code";
+    "page.workbench_inbox" => "我的待办 · 消息", "My tasks · Messages";
+    "page.workbench_all_messages" => "全部消息 →", "All messages →";
+    "page.workbench_identity" => "当前身份", "Current identity";
+    "page.workbench_extra_posts" => "兼职岗位", "Additional posts";
+    "page.workbench_post_count" => "{0} 个", "{0}";
+    "page.workbench_permissions" => "我的权限", "My permissions";
+    "page.me_account" => "账号信息", "Account details";
+    "page.department_tree" => "部门树（{0}）", "Department tree ({0})";
+    "page.department_staff" => "本部门人员", "Staff of this department";
+    "page.user_roles_note" => "角色由安全管理员分配（三员分立）。", "Roles are assigned by the security administrator (separation of duties).";
+    "page.user_posts" => "岗位与角色", "Posts and roles";
+    "page.audit_diff" => "变更对比", "Changes";
+    "page.calendar_year" => "{0} 年 · {1}", "{0} · {1}";
+    "page.calendar_missing" => "{0} 年尚未录入国务院节假日安排，期限计算按周一至周五进行。", "The State Council holiday arrangements for {0} have not been entered yet; deadlines count Monday to Friday.";
+    "page.calendar_edit" => "录入或修改年度安排", "Enter or change a year's arrangements";
+    "page.calendar_document_hint" => "国办发明电〔2026〕X号", "e.g. 国办发明电〔2026〕X号";
+    "page.calendar_holidays_hint" => "（每行：YYYY-MM-DD 名称）", " (one per line: YYYY-MM-DD name)";
+    "page.calendar_workdays_hint" => "（每行一个日期）", " (one date per line)";
+    "page.dictionaries_note" => "代码表修改后立即生效，无需重启；每次修改生成新版本并记入审计日志。", "Changes take effect at once, without a restart; every change makes a new version and is recorded in the audit log.";
+    "page.dictionary_items_hint" => "项目（每行：编码|名称|English|0 停用）", "Items (one per line: code|name|English|0 to disable)";
+    "calendar.holiday" => "节日", "Holiday";
+    "calendar.dates" => "放假时间", "Dates";
+    "calendar.days" => "天数", "Days";
+    "calendar.through" => "至", "to";
+    "calendar.workday" => "{0}（{1}）", "{0} ({1})";
+    "weekday.1" => "周一", "Mon";
+    "weekday.2" => "周二", "Tue";
+    "weekday.3" => "周三", "Wed";
+    "weekday.4" => "周四", "Thu";
+    "weekday.5" => "周五", "Fri";
+    "weekday.6" => "周六", "Sat";
+    "weekday.7" => "周日", "Sun";
+
+    // Labels of code-defined values. The Chinese must match the labels in fgf-domain and
+    // `org::DEPARTMENT_KINDS` (checked by a test below); pages look these up by code.
+    "dept_kind.district" => "区", "District";
+    "dept_kind.bureau" => "部门", "Bureau";
+    "dept_kind.section" => "科室", "Section";
+    "dept_kind.street" => "街道", "Subdistrict";
+    "dept_kind.town" => "镇", "Town";
+    "dept_kind.community" => "社区", "Community";
+    "dept_kind.village" => "村", "Village";
+    "scope.own" => "本人", "Own records";
+    "scope.dept" => "本部门", "Own department";
+    "scope.dept_and_below" => "本部门及下级", "Own department and below";
+    "scope.all" => "全部", "All";
+    "perm.workbench.view" => "进入工作台", "Open the workbench";
+    "perm.department.read" => "查看部门", "View departments";
+    "perm.department.write" => "维护部门", "Maintain departments";
+    "perm.user.read" => "查看用户", "View users";
+    "perm.user.write" => "维护用户", "Maintain users";
+    "perm.user.unlock" => "解锁账号", "Unlock accounts";
+    "perm.role.read" => "查看角色", "View roles";
+    "perm.role.assign" => "分配角色", "Assign roles";
+    "perm.audit.read" => "查阅审计日志", "Read the audit log";
+    "perm.login_log.read" => "查阅登录日志", "Read the login log";
+    "perm.dictionary.write" => "维护数据字典", "Maintain dictionaries";
+    "perm.calendar.write" => "维护工作日历", "Maintain the working-day calendar";
+    "perm.job.read" => "查看后台任务", "View background jobs";
+    "perm.pii.unmask" => "查看完整个人信息", "View personal data in full";
+    "perm.file.upload" => "上传文件", "Upload files";
+    "perm.applicant.self" => "申请人自助服务", "Applicant self-service";
 }
 
 #[cfg(test)]
@@ -230,5 +377,28 @@ mod tests {
             assert_ne!(t(Lang::Zh, key), *key, "missing Chinese text for {key}");
             assert_ne!(t(Lang::En, key), *key, "missing English text for {key}");
         }
+    }
+
+    #[test]
+    fn code_defined_labels_match_their_chinese_source() {
+        for p in Permission::ALL {
+            let key = format!("perm.{}", p.code());
+            assert_eq!(lookup(Lang::Zh, &key), Some(p.label_zh()), "{key}");
+            assert!(lookup(Lang::En, &key).is_some(), "{key}");
+        }
+        for s in DataScope::ALL_SCOPES {
+            let key = format!("scope.{}", s.code());
+            assert_eq!(lookup(Lang::Zh, &key), Some(s.label_zh()), "{key}");
+            assert!(lookup(Lang::En, &key).is_some(), "{key}");
+        }
+        for (kind, label) in crate::org::DEPARTMENT_KINDS {
+            assert_eq!(department_kind_label(Lang::Zh, kind), *label, "{kind}");
+            assert_ne!(department_kind_label(Lang::En, kind), *kind, "{kind}");
+        }
+        assert_eq!(department_kind_label(Lang::En, "moon_base"), "moon_base");
+        assert_eq!(
+            scope_label(Lang::En, DataScope::DeptAndBelow),
+            "Own department and below"
+        );
     }
 }

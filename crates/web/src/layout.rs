@@ -132,18 +132,18 @@ pub fn staff(c: &Chrome<'_>, title: &str, body: Markup) -> Markup {
                                 button.small type="submit" { (t(lang, "nav.switch")) }
                             }
                         } @else if let Some(p) = c.posts.first() {
-                            span.muted { (t(lang, "nav.acting_for")) "：" } span { (p.department_name) }
+                            span.muted { (t(lang, "nav.acting_for")) (t(lang, "punct.colon")) } span { (p.department_name) }
                         }
                     }
                     div.user {
-                        a href="/notifications" { (t(lang, "nav.notifications")) @if c.unread > 0 { " " span.badge aria-label="unread" { (c.unread) } } }
+                        a href="/notifications" { (t(lang, "nav.notifications")) @if c.unread > 0 { " " span.badge aria-label=(t(lang, "nav.unread")) { (c.unread) } } }
                         span.who { (a.account.display_name) " (" (a.account.username) ")" }
                         (prefs_links(c.prefs))
                         form.inline method="post" action="/logout" { (csrf(a)) button.link type="submit" { (t(lang, "nav.logout")) } }
                     }
                 }
                 div.shell {
-                    nav.side aria-label="主导航" {
+                    nav.side aria-label=(t(lang, "nav.main_aria")) {
                         ul {
                             @for (key, href, label, allowed) in &nav {
                                 @if *allowed {
@@ -171,8 +171,8 @@ pub fn portal(prefs: Prefs, actor: Option<&Actor>, title: &str, body: Markup) ->
             body.portal {
                 a.skip href="#main" { (t(lang, "nav.skip")) }
                 header.portalbar {
-                    a.brand href="/" { span.emblem aria-hidden="true" { "政" } (t(lang, "app.district")) (t(lang, "portal.name")) }
-                    nav aria-label="门户导航" {
+                    a.brand href="/" { span.emblem aria-hidden="true" { "政" } (t(lang, "portal.brand").replace("{0}", t(lang, "app.district")).replace("{1}", t(lang, "portal.name"))) }
+                    nav aria-label=(t(lang, "nav.portal_aria")) {
                         @match actor {
                             Some(a) if a.is_staff() => { a href="/workbench" { (t(lang, "nav.workbench")) } }
                             Some(_) => { a href="/me" { (t(lang, "nav.me")) } }
@@ -186,7 +186,7 @@ pub fn portal(prefs: Prefs, actor: Option<&Actor>, title: &str, body: Markup) ->
                 }
                 main id="main" .portal-main { (body) }
                 footer.portalfoot {
-                    p { (t(lang, "app.district")) "人民政府 主办 · 区政务服务中心 承办 · 政务服务便民热线 12345" }
+                    p { (t(lang, "footer.text").replace("{0}", t(lang, "app.district"))) }
                     p { a href="/api/docs" { (t(lang, "nav.api_docs")) } }
                 }
             }
@@ -236,7 +236,7 @@ pub fn pager(
         return html! {};
     }
     html! {
-        nav.pager aria-label="分页" {
+        nav.pager aria-label=(t(lang, "nav.pager_aria")) {
             span { (t(lang, "form.total").replace("{0}", &total.to_string())) }
             @if page > 1 { a href=(link(page - 1)) { (t(lang, "form.prev")) } }
             span { (page) " / " (pages) }

@@ -13,8 +13,8 @@ use axum::Extension;
 use fgf_app::auth::{totp_secret_base32, totp_uri, LoginRequest, SessionKind};
 use fgf_app::calendar::{parse_date, YearInput};
 use fgf_app::clock::local_minute;
-use fgf_app::i18n::t;
-use fgf_app::org::{department_kind_label, DepartmentInput, DEPARTMENT_KINDS};
+use fgf_app::i18n::{department_kind_label, permission_label, scope_label, t};
+use fgf_app::org::{DepartmentInput, DEPARTMENT_KINDS};
 use fgf_app::users::{NewStaffInput, RegisterInput, UpdateUserInput};
 use fgf_app::{Actor, Lang, ServiceError};
 use fgf_domain::permission::Permission;
@@ -159,42 +159,42 @@ pub async fn portal_home(
             h1 { (t(lang, "page.portal_title")) }
             p { (t(lang, "page.portal_intro")) }
             div.entries {
-                a.entry href="/login" { strong { "个人办事" } span { "社保、户籍、教育、医疗、养老等" } }
-                a.entry href="/login" { strong { "法人办事" } span { "设立登记、经营许可、项目审批等" } }
-                a.entry href="/register" { strong { "注册账号" } span { "自然人凭身份证号，法人凭统一社会信用代码" } }
+                a.entry href="/login" { strong { (t(lang, "portal.entry_citizen")) } span { (t(lang, "portal.entry_citizen_hint")) } }
+                a.entry href="/login" { strong { (t(lang, "portal.entry_enterprise")) } span { (t(lang, "portal.entry_enterprise_hint")) } }
+                a.entry href="/register" { strong { (t(lang, "portal.entry_register")) } span { (t(lang, "portal.entry_register_hint")) } }
             }
         }
         div.cards {
             section.card {
-                h2 { "办理时限计算（工作日）" }
-                p.muted { "按国务院办公厅节假日安排计算，开始当日不计入（民法典第二百零一条）。" }
+                h2 { (t(lang, "portal.deadline")) }
+                p.muted { (t(lang, "portal.deadline_note")) }
                 form method="get" action="/" {
-                    label { "起算日期 " input type="date" name="date" value=[q.date.as_deref()] required; }
-                    label { " 工作日数 " input type="number" name="n" min="0" max="3650" value=[q.n.as_deref()] required; }
-                    button type="submit" { "计算" }
+                    label { (t(lang, "portal.deadline_start")) " " input type="date" name="date" value=[q.date.as_deref()] required; }
+                    label { " " (t(lang, "portal.deadline_days")) " " input type="number" name="n" min="0" max="3650" value=[q.n.as_deref()] required; }
+                    button type="submit" { (t(lang, "portal.deadline_compute")) }
                 }
                 @if let Some(res) = &deadline {
                     @match res {
                         Ok((d, n, dl)) => {
-                            p.result { (d) " 起 " (n) " 个工作日后为 " strong { (dl.date) } }
-                            @if !dl.assumed_years.is_empty() { p.flash.err { "注意：" (format!("{:?}", dl.assumed_years)) " 年尚无节假日安排，按周一至周五计算。" } }
+                            p.result { (t(lang, "portal.deadline_result").replace("{0}", &d.to_string()).replace("{1}", &n.to_string())) " " strong { (dl.date) } }
+                            @if !dl.assumed_years.is_empty() { p.flash.err { (t(lang, "portal.deadline_assumed").replace("{0}", &format!("{:?}", dl.assumed_years))) } }
                         }
                         Err(m) => { p.flash.err role="alert" { (m) } }
                     }
                 }
             }
             section.card {
-                h2 { "证件号码校验" }
-                p.muted { "校验居民身份证号码（GB 11643）或统一社会信用代码（GB 32100）的校验位。" }
+                h2 { (t(lang, "portal.id_check")) }
+                p.muted { (t(lang, "portal.id_check_note")) }
                 form method="get" action="/" {
-                    label { "号码 " input type="text" name="code" maxlength="20" value=[q.code.as_deref()] required; }
-                    button type="submit" { "校验" }
+                    label { (t(lang, "portal.id_number")) " " input type="text" name="code" maxlength="20" value=[q.code.as_deref()] required; }
+                    button type="submit" { (t(lang, "portal.id_verify")) }
                 }
                 @if let Some(c) = &id_check {
                     @if c.valid {
-                        p.flash.ok { "有效 · " (match c.kind { Some(fgf_domain::IdKind::Uscc) => "统一社会信用代码", _ => "居民身份证号码" }) }
+                        p.flash.ok { (t(lang, "portal.id_valid").replace("{0}", t(lang, match c.kind { Some(fgf_domain::IdKind::Uscc) => "form.uscc", _ => "form.resident_id" }))) }
                     } @else {
-                        p.flash.err { "无效：" (c.reason.clone().unwrap_or_default()) }
+                        p.flash.err { (t(lang, "portal.id_invalid").replace("{0}", c.reason.as_deref().unwrap_or_default())) }
                     }
                 }
             }
@@ -374,9 +374,9 @@ fn register_form(lang: Lang, pre: &str, f: Option<&PageForm>, message: Option<&s
                 input id="r-username" name="username" value=(v("username")) required;
                 label for="r-name" { (t(lang, "form.display_name")) " / " (t(lang, "form.enterprise_name")) }
                 input id="r-name" name="display_name" value=(v("display_name")) required;
-                label for="r-rid" { (t(lang, "form.resident_id")) "（个人必填）" }
+                label for="r-rid" { (t(lang, "form.resident_id")) (t(lang, "form.required_citizen")) }
                 input id="r-rid" name="resident_id" value=(v("resident_id")) maxlength="18" autocomplete="off";
-                label for="r-uscc" { (t(lang, "form.uscc")) "（法人必填）" }
+                label for="r-uscc" { (t(lang, "form.uscc")) (t(lang, "form.required_enterprise")) }
                 input id="r-uscc" name="uscc" value=(v("uscc")) maxlength="18";
                 label for="r-phone" { (t(lang, "form.phone")) }
                 input id="r-phone" name="phone" value=(v("phone")) inputmode="tel" maxlength="11";
@@ -560,12 +560,12 @@ async fn totp_body(
             p.flash.ok { (t(lang, "page.totp_enabled")) }
         } @else if let Some(secret) = pending {
             p { (t(lang, "page.totp_intro")) }
-            p { "密钥 Secret: " code.secret { (totp_secret_base32(&secret)) } }
+            p { (t(lang, "page.totp_secret")) " " code.secret { (totp_secret_base32(&secret)) } }
             p.muted { code { (totp_uri(&secret, &actor.account.username)) } }
             form.narrow method="post" action="/totp" {
                 (csrf(actor))
                 input type="hidden" name="action" value="confirm";
-                label for="code" { "6 位动态口令" }
+                label for="code" { (t(lang, "page.totp_code")) }
                 input id="code" name="code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required autocomplete="one-time-code";
                 button type="submit" { (t(lang, "form.submit")) }
             }
@@ -681,30 +681,30 @@ pub async fn workbench(
         p.lead { (t(lang, "page.workbench_welcome").replace("{0}", &actor.account.display_name)) }
         div.cards {
             section.card {
-                h2 { "我的待办 · 消息" }
+                h2 { (t(lang, "page.workbench_inbox")) }
                 @if notes.items.is_empty() { p.muted { (t(lang, "form.none")) } }
                 ul.plain {
                     @for n in &notes.items {
                         li { a href=(n.link) { (n.title) } " " span.muted { (local_minute(n.created_at_ms)) } }
                     }
                 }
-                p { a href="/notifications" { "全部消息 →" } }
+                p { a href="/notifications" { (t(lang, "page.workbench_all_messages")) } }
             }
             section.card {
-                h2 { "当前身份" }
+                h2 { (t(lang, "page.workbench_identity")) }
                 dl.kv {
                     dt { (t(lang, "nav.acting_for")) } dd { (acting.map_or("", |p| p.department_name.as_str())) }
                     dt { (t(lang, "form.title")) } dd { (acting.map_or("", |p| p.title.as_str())) }
-                    dt { (t(lang, "form.roles")) } dd { (acting.map(|p| p.role_names.join("、")).unwrap_or_default()) }
-                    dt { "兼职岗位" } dd { (c.posts.len().saturating_sub(1)) " 个" }
+                    dt { (t(lang, "form.roles")) } dd { (acting.map(|p| p.role_names.join(t(lang, "punct.list_sep"))).unwrap_or_default()) }
+                    dt { (t(lang, "page.workbench_extra_posts")) } dd { (t(lang, "page.workbench_post_count").replace("{0}", &c.posts.len().saturating_sub(1).to_string())) }
                 }
             }
             section.card {
-                h2 { "我的权限" }
+                h2 { (t(lang, "page.workbench_permissions")) }
                 table.data.compact {
-                    thead { tr { th { "权限" } th { "数据范围" } } }
+                    thead { tr { th { (t(lang, "form.permission")) } th { (t(lang, "form.data_scope")) } } }
                     tbody {
-                        @for (p, s) in &perms { tr { td { (p.label_zh()) } td { (s.label_zh()) } } }
+                        @for (p, s) in &perms { tr { td { (permission_label(lang, *p)) } td { (scope_label(lang, *s)) } } }
                     }
                 }
             }
@@ -733,7 +733,7 @@ pub async fn applicant_home(
         h1 { (t(lang, "page.me")) }
         div.cards {
             section.card {
-                h2 { "账号信息" }
+                h2 { (t(lang, "page.me_account")) }
                 dl.kv {
                     dt { (t(lang, "form.display_name")) } dd { (me.display_name) }
                     dt { (t(lang, "form.applicant_kind")) } dd { (if me.kind == "citizen" { t(lang, "form.citizen") } else { t(lang, "form.enterprise") }) }
@@ -779,7 +779,7 @@ pub async fn notifications(
     let body = html! {
         @if res.items.is_empty() { p.muted { (t(lang, "form.none")) } } @else {
         div.table-wrap { table.data {
-            thead { tr { th { (t(lang, "form.time")) } th { "标题" } th { "内容" } th { (t(lang, "form.actions")) } } }
+            thead { tr { th { (t(lang, "form.time")) } th { (t(lang, "form.subject")) } th { (t(lang, "form.content")) } th { (t(lang, "form.actions")) } } }
             tbody {
                 @for n in &res.items {
                     tr.unread[n.read_at_ms.is_none()] {
@@ -789,7 +789,7 @@ pub async fn notifications(
                         td {
                             @if n.read_at_ms.is_none() {
                                 form.inline method="post" action=(format!("/notifications/{}/read", n.id)) { (csrf(&actor)) button.small type="submit" { (t(lang, "form.mark_read")) } }
-                            } @else { span.muted { "已读" } }
+                            } @else { span.muted { (t(lang, "status.read")) } }
                         }
                     }
                 }
@@ -838,11 +838,11 @@ fn department_fields(
         input id="d-name" name="name" value=[d.map(|d| d.name.as_str())] required maxlength="64";
         label for="d-kind" { (t(lang, "form.kind")) }
         select id="d-kind" name="kind" {
-            @for (k, l) in DEPARTMENT_KINDS { option value=(k) selected[d.is_some_and(|d| d.kind == *k)] { (l) } }
+            @for (k, _) in DEPARTMENT_KINDS { option value=(k) selected[d.is_some_and(|d| d.kind == *k)] { (department_kind_label(lang, k)) } }
         }
         label for="d-parent" { (t(lang, "form.parent")) }
         select id="d-parent" name="parent_id" {
-            option value="" { "（无：区级根节点）" }
+            option value="" { (t(lang, "form.parent_none")) }
             @for p in tree {
                 @if d.is_none_or(|d| !p.path.starts_with(&d.path)) {
                     option value=(p.id) selected[d.is_some_and(|d| d.parent_id == Some(p.id))] { (("　".repeat(p.depth()))) (p.name) }
@@ -890,12 +890,12 @@ async fn departments_view(
         @if let Some((m, ok)) = message { (flash(Some(m), ok)) }
         div.split {
             section {
-                h2 { "部门树（" (tree.len()) "）" }
+                h2 { (t(lang, "page.department_tree").replace("{0}", &tree.len().to_string())) }
                 ul.tree {
                     @for d in &tree {
                         li style=(format!("padding-left:calc(.8rem + {}em)", (d.depth() - min_depth) * 2)) {
                             a href=(format!("/admin/departments/{}", d.id)) { (d.name) }
-                            " " span.tag { (department_kind_label(&d.kind)) } " " code.muted { (d.code) }
+                            " " span.tag { (department_kind_label(lang, &d.kind)) } " " code.muted { (d.code) }
                         }
                     }
                 }
@@ -990,17 +990,17 @@ async fn department_view(
         @if let Some((m, ok)) = message { (flash(Some(m), ok)) }
         dl.kv {
             dt { (t(lang, "form.code")) } dd { code { (d.code) } }
-            dt { (t(lang, "form.kind")) } dd { (department_kind_label(&d.kind)) }
-            dt { "路径" } dd { code { (d.path) } }
+            dt { (t(lang, "form.kind")) } dd { (department_kind_label(lang, &d.kind)) }
+            dt { (t(lang, "form.path")) } dd { code { (d.path) } }
         }
         @if actor.has(Permission::DeptWrite) {
             section.card {
-                h2 { "编辑" }
+                h2 { (t(lang, "form.edit")) }
                 form method="post" action=(format!("/admin/departments/{}", d.id)) { (csrf(actor)) (department_fields(lang, &tree, Some(&d))) button type="submit" { (t(lang, "form.save")) } }
             }
         }
         @if !staff.is_empty() {
-            h2 { "本部门人员" }
+            h2 { (t(lang, "page.department_staff")) }
             table.data {
                 thead { tr { th { (t(lang, "form.username")) } th { (t(lang, "form.display_name")) } th { (t(lang, "form.phone")) } } }
                 tbody { @for u in &staff { tr { td { a href=(format!("/admin/users/{}", u.id)) { (u.username) } } td { (u.display_name) } td { (u.phone.clone().unwrap_or_default()) } } } }
@@ -1046,6 +1046,18 @@ pub async fn department_update(
 
 // ---- users ----
 
+/// 已锁定 / 正常 / 停用.
+fn account_status(lang: Lang, locked: bool, status: &str) -> &'static str {
+    let key = if locked {
+        "status.locked"
+    } else if status == "active" {
+        "status.active"
+    } else {
+        "status.disabled"
+    };
+    t(lang, key)
+}
+
 #[derive(Deserialize, Default)]
 pub struct UserListParams {
     q: Option<String>,
@@ -1081,13 +1093,13 @@ pub async fn users(
     let c = chrome(&state, &actor, prefs, "users").await?;
     let body = html! {
         form.filters method="get" action="/admin/users" {
-            label { (t(lang, "form.search")) " " input type="search" name="q" value=[q.q.as_deref()] placeholder="用户名或姓名"; }
+            label { (t(lang, "form.search")) " " input type="search" name="q" value=[q.q.as_deref()] placeholder=(t(lang, "form.user_search_hint")); }
             label { (t(lang, "form.kind")) " "
                 select name="kind" {
-                    option value="" { "全部" }
-                    option value="staff" selected[q.kind.as_deref() == Some("staff")] { "工作人员" }
-                    option value="citizen" selected[q.kind.as_deref() == Some("citizen")] { "个人" }
-                    option value="enterprise" selected[q.kind.as_deref() == Some("enterprise")] { "法人" }
+                    option value="" { (t(lang, "form.all")) }
+                    option value="staff" selected[q.kind.as_deref() == Some("staff")] { (t(lang, "kind.staff")) }
+                    option value="citizen" selected[q.kind.as_deref() == Some("citizen")] { (t(lang, "kind.citizen")) }
+                    option value="enterprise" selected[q.kind.as_deref() == Some("enterprise")] { (t(lang, "kind.enterprise")) }
                 }
             }
             button type="submit" { (t(lang, "form.search")) }
@@ -1100,9 +1112,9 @@ pub async fn users(
                     tr {
                         td { a href=(format!("/admin/users/{}", u.id)) { (u.username) } }
                         td { (u.display_name) }
-                        td { @if u.posts.is_empty() { "—" } @else { (u.posts.iter().map(|p| p.department_name.as_str()).collect::<Vec<_>>().join("、")) } }
+                        td { @if u.posts.is_empty() { "—" } @else { (u.posts.iter().map(|p| p.department_name.as_str()).collect::<Vec<_>>().join(t(lang, "punct.list_sep"))) } }
                         td { (u.phone.clone().unwrap_or_default()) }
-                        td { (if u.locked { "已锁定" } else if u.status == "active" { "正常" } else { "停用" }) }
+                        td { (account_status(lang, u.locked, &u.status)) }
                     }
                 }
             }
@@ -1139,9 +1151,9 @@ async fn user_new_view(
             }
             label for="u-title" { (t(lang, "form.title")) }
             input id="u-title" name="title" value=(v("title"));
-            label for="u-pw" { "初始密码（首次登录须修改）" }
+            label for="u-pw" { (t(lang, "form.initial_password")) }
             input id="u-pw" name="password" type="password" autocomplete="new-password" required;
-            p.muted { (t(lang, "page.password_rule")) " 角色由安全管理员分配（三员分立）。" }
+            p.muted { (t(lang, "page.password_rule")) " " (t(lang, "page.user_roles_note")) }
             button type="submit" { (t(lang, "form.create")) }
         }
     };
@@ -1222,11 +1234,11 @@ async fn user_view(
         @if let Some((m, ok)) = message { (flash(Some(m), ok)) }
         dl.kv {
             dt { (t(lang, "form.username")) } dd { (u.username) }
-            dt { (t(lang, "form.kind")) } dd { (match u.kind.as_str() { "staff" => "工作人员", "citizen" => "个人", _ => "法人" }) }
+            dt { (t(lang, "form.kind")) } dd { (t(lang, match u.kind.as_str() { "staff" => "kind.staff", "citizen" => "kind.citizen", _ => "kind.enterprise" })) }
             dt { (t(lang, "form.phone")) } dd { (u.phone.clone().unwrap_or_default()) }
             @if let Some(r) = &u.resident_id { dt { (t(lang, "form.resident_id")) } dd { (r) } }
             @if let Some(x) = &u.uscc { dt { (t(lang, "form.uscc")) } dd { (x) } }
-            dt { (t(lang, "form.status")) } dd { (if u.locked { "已锁定" } else if u.status == "active" { "正常" } else { "停用" }) (if u.totp_enabled { " · 已绑定动态口令" } else { "" }) }
+            dt { (t(lang, "form.status")) } dd { (account_status(lang, u.locked, &u.status)) @if u.totp_enabled { " · " (t(lang, "status.totp_enabled")) } }
         }
         @if !u.unmasked && actor.has(Permission::PiiUnmask) && (u.phone.is_some() || u.resident_id.is_some()) {
             p { a href=(format!("/admin/users/{}?unmask=1", u.id)) { (t(lang, "form.unmask")) } }
@@ -1234,7 +1246,7 @@ async fn user_view(
         @if u.locked && actor.has(Permission::UserUnlock) {
             form.inline method="post" action=(format!("/admin/users/{}/unlock", u.id)) { (csrf(actor)) button type="submit" { (t(lang, "form.unlock")) } }
         }
-        h2 { "岗位与角色" }
+        h2 { (t(lang, "page.user_posts")) }
         table.data {
             thead { tr { th { (t(lang, "form.department")) } th { (t(lang, "form.title")) } th { (t(lang, "form.roles")) } } }
             tbody {
@@ -1244,7 +1256,7 @@ async fn user_view(
                         td { (p.title) }
                         td {
                             @if roles.is_empty() {
-                                (p.role_names.join("、"))
+                                (p.role_names.join(t(lang, "punct.list_sep")))
                             } @else {
                                 form method="post" action=(format!("/admin/users/{}/roles", u.id)) {
                                     (csrf(actor))
@@ -1263,17 +1275,17 @@ async fn user_view(
         @if actor.has(Permission::UserWrite) && u.kind == "staff" {
             div.cards {
                 section.card {
-                    h2 { "编辑" }
+                    h2 { (t(lang, "form.edit")) }
                     form method="post" action=(format!("/admin/users/{}", u.id)) {
                         (csrf(actor))
                         label for="e-name" { (t(lang, "form.display_name")) }
                         input id="e-name" name="display_name" value=(u.display_name) required;
-                        label for="e-phone" { (t(lang, "form.phone")) "（留空则清除）" }
+                        label for="e-phone" { (t(lang, "form.phone")) (t(lang, "form.phone_clear_hint")) }
                         input id="e-phone" name="phone" value="" placeholder=(u.phone.clone().unwrap_or_default()) inputmode="tel";
                         label for="e-status" { (t(lang, "form.status")) }
                         select id="e-status" name="status" {
-                            option value="active" selected[u.status == "active"] { "正常" }
-                            option value="disabled" selected[u.status == "disabled"] { "停用" }
+                            option value="active" selected[u.status == "active"] { (t(lang, "status.active")) }
+                            option value="disabled" selected[u.status == "disabled"] { (t(lang, "status.disabled")) }
                         }
                         button type="submit" { (t(lang, "form.save")) }
                     }
@@ -1434,7 +1446,7 @@ pub async fn audit(
             button type="submit" { (t(lang, "form.search")) }
         }
         table.data {
-            thead { tr { th { "#" } th { (t(lang, "form.time")) } th { (t(lang, "form.actor")) } th { (t(lang, "form.action")) } th { (t(lang, "form.object")) } th { (t(lang, "form.source")) } th { "变更字段" } } }
+            thead { tr { th { "#" } th { (t(lang, "form.time")) } th { (t(lang, "form.actor")) } th { (t(lang, "form.action")) } th { (t(lang, "form.object")) } th { (t(lang, "form.source")) } th { (t(lang, "form.changed_fields")) } } }
             tbody {
                 @for e in &res.items {
                     tr {
@@ -1444,7 +1456,7 @@ pub async fn audit(
                         td { code { (e.action) } }
                         td { (e.object_type) " " (e.object_id) }
                         td { (e.source_addr) }
-                        td { (e.changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>().join("、")) }
+                        td { (e.changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>().join(t(lang, "punct.list_sep"))) }
                     }
                 }
             }
@@ -1485,7 +1497,7 @@ pub async fn audit_entry(
             dt { (t(lang, "form.object")) } dd { (e.object_type) " " (e.object_id) }
             dt { "SM3" } dd { code.muted { (e.hash) } }
         }
-        h2 { "变更对比" }
+        h2 { (t(lang, "page.audit_diff")) }
         table.data.diff {
             thead { tr { th { (t(lang, "form.field")) } th { (t(lang, "form.before")) } th { (t(lang, "form.after")) } } }
             tbody {
@@ -1540,7 +1552,7 @@ pub async fn login_log(
             label { (t(lang, "form.username")) " " input name="username" value=[q.username.as_deref()]; }
             label { (t(lang, "form.outcome")) " "
                 select name="outcome" {
-                    option value="" { "全部" }
+                    option value="" { (t(lang, "form.all")) }
                     @for o in ["success", "bad_password", "bad_totp", "locked", "unknown_user", "logout", "expired", "unlocked"] {
                         option value=(o) selected[q.outcome.as_deref() == Some(o)] { (o) }
                     }
@@ -1549,7 +1561,7 @@ pub async fn login_log(
             button type="submit" { (t(lang, "form.search")) }
         }
         table.data {
-            thead { tr { th { (t(lang, "form.time")) } th { (t(lang, "form.username")) } th { (t(lang, "form.outcome")) } th { (t(lang, "form.source")) } th { "说明" } } }
+            thead { tr { th { (t(lang, "form.time")) } th { (t(lang, "form.username")) } th { (t(lang, "form.outcome")) } th { (t(lang, "form.source")) } th { (t(lang, "form.detail")) } } }
             tbody { @for l in &res.items { tr { td { (local_minute(l.at_ms)) } td { (l.username) } td { code { (l.outcome) } } td { (l.source_addr) } td { (l.detail) } } } }
         }
         (layout::pager(lang, "/admin/login-log", &[("username", q.username.clone().unwrap_or_default()), ("outcome", q.outcome.clone().unwrap_or_default())], page.page, page.per_page, res.total))
@@ -1568,9 +1580,17 @@ pub struct CalendarParams {
     year: Option<i32>,
 }
 
-fn weekday_zh(d: chrono::NaiveDate) -> &'static str {
-    ["周一", "周二", "周三", "周四", "周五", "周六", "周日"]
-        [chrono::Datelike::weekday(&d).num_days_from_monday() as usize]
+fn weekday(lang: Lang, d: chrono::NaiveDate) -> &'static str {
+    let key = [
+        "weekday.1",
+        "weekday.2",
+        "weekday.3",
+        "weekday.4",
+        "weekday.5",
+        "weekday.6",
+        "weekday.7",
+    ][chrono::Datelike::weekday(&d).num_days_from_monday() as usize];
+    t(lang, key)
 }
 
 struct HolidayRange {
@@ -1621,36 +1641,36 @@ async fn calendar_view(
         nav.years { @for y in cal.years() { a href=(format!("/admin/calendar?year={}", y.year)) aria-current=[(y.year == year).then_some("page")] { (y.year) } " " } }
         @match sched {
             Some(s) => {
-                h2 { (year) " 年 · " (s.document_no) }
+                h2 { (t(lang, "page.calendar_year").replace("{0}", &year.to_string()).replace("{1}", &s.document_no)) }
                 div.cards {
                     section.card {
-                        h3 { (t(lang, "form.holidays")) "（" (s.holidays.len()) " 天）" }
+                        h3 { (t(lang, "form.holidays")) (t(lang, "form.days_count").replace("{0}", &s.holidays.len().to_string())) }
                         table.data.compact {
-                            thead { tr { th { "节日" } th { "放假时间" } th { "天数" } } }
+                            thead { tr { th { (t(lang, "calendar.holiday")) } th { (t(lang, "calendar.dates")) } th { (t(lang, "calendar.days")) } } }
                             tbody {
                                 @for r in holiday_ranges(s) {
-                                    tr { td { (r.name) } td.nowrap { (r.from.format("%m-%d")) @if r.to != r.from { " 至 " (r.to.format("%m-%d")) } } td { (r.days) } }
+                                    tr { td { (r.name) } td.nowrap { (r.from.format("%m-%d")) @if r.to != r.from { " " (t(lang, "calendar.through")) " " (r.to.format("%m-%d")) } } td { (r.days) } }
                                 }
                             }
                         }
-                        p { strong { (t(lang, "form.workdays")) "（" (s.workdays.len()) " 天）：" } (s.workdays.iter().map(|d| format!("{}（{}）", d.format("%m-%d"), weekday_zh(*d))).collect::<Vec<_>>().join("、")) }
+                        p { strong { (t(lang, "form.workdays")) (t(lang, "form.days_count").replace("{0}", &s.workdays.len().to_string())) (t(lang, "punct.colon")) } (s.workdays.iter().map(|d| t(lang, "calendar.workday").replace("{0}", &d.format("%m-%d").to_string()).replace("{1}", weekday(lang, *d))).collect::<Vec<_>>().join(t(lang, "punct.list_sep"))) }
                     }
                 }
             }
-            None => { p.flash.err { (year) " 年尚未录入国务院节假日安排，期限计算按周一至周五进行。" } }
+            None => { p.flash.err { (t(lang, "page.calendar_missing").replace("{0}", &year.to_string())) } }
         }
         @if actor.has(Permission::CalendarWrite) {
             section.card {
-                h2 { "录入或修改年度安排" }
+                h2 { (t(lang, "page.calendar_edit")) }
                 form method="post" action="/admin/calendar" {
                     (csrf(actor))
                     label for="c-year" { (t(lang, "form.year")) }
                     input id="c-year" name="year" type="number" min="2000" max="2100" value=(year + i32::from(sched.is_some())) required;
                     label for="c-doc" { (t(lang, "form.document_no")) }
-                    input id="c-doc" name="document_no" placeholder="国办发明电〔2026〕X号" required;
-                    label for="c-hol" { (t(lang, "form.holidays")) "（每行：YYYY-MM-DD 名称）" }
+                    input id="c-doc" name="document_no" placeholder=(t(lang, "page.calendar_document_hint")) required;
+                    label for="c-hol" { (t(lang, "form.holidays")) (t(lang, "page.calendar_holidays_hint")) }
                     textarea id="c-hol" name="holidays" rows="8" {}
-                    label for="c-work" { (t(lang, "form.workdays")) "（每行一个日期）" }
+                    label for="c-work" { (t(lang, "form.workdays")) (t(lang, "page.calendar_workdays_hint")) }
                     textarea id="c-work" name="workdays" rows="4" {}
                     button type="submit" { (t(lang, "form.save")) }
                 }
@@ -1739,21 +1759,21 @@ async fn dictionaries_view(
     let c = chrome(state, actor, prefs, "dictionaries").await?;
     let body = html! {
         @if let Some((m, ok)) = message { (flash(Some(m), ok)) }
-        p.muted { "代码表修改后立即生效，无需重启；每次修改生成新版本并记入审计日志。" }
+        p.muted { (t(lang, "page.dictionaries_note")) }
         @for d in &dicts {
             section.card id=(d.code) {
                 h2 { (d.name) " " code.muted { (d.code) } " " span.tag { "v" (d.version) } }
                 table.data.compact {
                     thead { tr { th { (t(lang, "form.code")) } th { (t(lang, "form.name")) } th { "English" } th { (t(lang, "form.status")) } } }
-                    tbody { @for it in &d.items { tr { td { code { (it.code) } } td { (it.label) } td { (it.label_en) } td { (if it.enabled { "启用" } else { "停用" }) } } } }
+                    tbody { @for it in &d.items { tr { td { code { (it.code) } } td { (it.label) } td { (it.label_en) } td { (t(lang, if it.enabled { "status.enabled" } else { "status.disabled" })) } } } }
                 }
                 @if can_write {
                     details {
-                        summary { "编辑" }
+                        summary { (t(lang, "form.edit")) }
                         form method="post" action=(format!("/admin/dictionaries/{}", d.code)) {
                             (csrf(actor))
                             label { (t(lang, "form.name")) input name="name" value=(d.name) required; }
-                            label { "项目（每行：编码|名称|English|0 停用）" }
+                            label { (t(lang, "page.dictionary_items_hint")) }
                             textarea name="items" rows=(d.items.len() + 2) {
                                 @for it in &d.items { (it.code) "|" (it.label) "|" (it.label_en) @if !it.enabled { "|0" } "\n" }
                             }

@@ -1,0 +1,121 @@
+//! With the `fgf_lang=en` cookie the staff pages speak English: the UI words come from the
+//! message catalogue, and only data (department, role and holiday names) stays Chinese.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use common::{District, Resp};
+
+/// A page fetched with both the session cookie and the language cookie.
+async fn english_page(d: &District, path: &str, session: &str) -> Resp {
+    let req = Request::builder()
+        .method(Method::GET)
+        .uri(path)
+        .header(
+            header::COOKIE,
+            format!("fgf_session={session}; fgf_lang=en"),
+        )
+        .body(Body::empty())
+        .unwrap();
+    d.send(req).await
+}
+
+/// Chinese UI words moved into the catalogue; none of them is part of the demo data.
+const CHINESE_UI: &[&str] = &[
+    "我的权限",
+    "当前身份",
+    "我的待办",
+    "兼职岗位",
+    "数据范围",
+    "部门树",
+    "暂无数据",
+    "主导航",
+    "放假时间",
+    "天数",
+    "工作人员",
+    "正常",
+    "进入工作台",
+    "本部门及下级",
+];
+
+#[tokio::test]
+async fn staff_pages_in_english_carry_no_chinese_ui_words() {
+    let d = District::new().await;
+    let (session, _csrf) = d.page_session("reform").await;
+    let expected: &[(&str, &[&str])] = &[
+        (
+            "/workbench",
+            &[
+                "My permissions",
+                "Current identity",
+                "My tasks · Messages",
+                "Additional posts",
+                "Data scope",
+                "Open the workbench",
+                "Main navigation",
+            ],
+        ),
+        (
+            "/admin/departments",
+            &["Department tree (", "Departments", "Bureau"],
+        ),
+        (
+            "/admin/users",
+            &["Username or name", "Staff", "Active", "All"],
+        ),
+        ("/admin/calendar?year=2026", &["Holiday", "Dates", "Days"]),
+        ("/notifications", &["Messages"]),
+    ];
+    for (path, english) in expected {
+        let r = english_page(&d, path, &session).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.text());
+        let text = r.text();
+        assert!(
+            text.contains(r#"<html lang="en">"#),
+            "{path} is not marked English"
+        );
+        for word in CHINESE_UI {
+            assert!(
+                !text.contains(word),
+                "{path} still shows the Chinese UI word {word}"
+            );
+        }
+        for word in *english {
+            assert!(text.contains(word), "{path} lacks the English {word:?}");
+        }
+    }
+
+    // The same pages without the cookie are still Chinese.
+    let zh = d.page(Method::GET, "/workbench", &session).await.text();
+    assert!(zh.contains("我的权限") && zh.contains("当前身份") && zh.contains("主导航"));
+    let zh = d
+        .page(Method::GET, "/admin/departments", &session)
+        .await
+        .text();
+    assert!(zh.contains("部门树（"));
+
+    // Data stays as entered: the department tree still names 食品安全监管科.
+    let en = english_page(&d, "/admin/departments", &session)
+        .await
+        .text();
+    assert!(en.contains("食品安全监管科"));
+    d.cleanup().await;
+}
+
+#[tokio::test]
+async fn empty_lists_and_calendar_gaps_in_english() {
+    let d = District::new().await;
+    let (session, _csrf) = d.page_session("reform").await;
+    // A year without a State Council notice.
+    let r = english_page(&d, "/admin/calendar?year=2099", &session).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let text = r.text();
+    assert!(text.contains("have not been entered yet"), "{text}");
+    assert!(!text.contains("尚未录入"));
+    // Notifications: either some rows or the empty-list text, never the Chinese one.
+    let text = english_page(&d, "/notifications", &session).await.text();
+    assert!(!text.contains("暂无数据") && !text.contains("已读") && !text.contains("标题"));
+    assert!(text.contains("Nothing here yet") || text.contains("Subject"));
+    d.cleanup().await;
+}
