@@ -122,6 +122,12 @@ catalogue! {
     "idempotency_mismatch" => "幂等键已用于另一个请求", "the idempotency key was used for a different request";
     "route_not_found" => "页面不存在", "page not found";
     "method_not_allowed" => "不支持的请求方法", "method not allowed";
+    "bpmn_invalid" => "BPMN 文件无法读取：{0}", "the BPMN file cannot be read: {0}";
+    "process_check_failed" => "流程定义校验未通过（{0} 个问题），不能发布", "the process definition failed its check ({0} problems) and cannot be published";
+    "process_operation_refused" => "当前流程状态不允许此操作：{0}", "the process state does not allow this: {0}";
+    "process_instance_changed" => "流程已被他人处理，请刷新后重试", "someone else changed the process meanwhile; reload and try again";
+    "work_item_closed" => "该待办已办结或已取消", "this task is already done or cancelled";
+    "work_item_not_yours" => "该待办不是您的，不能办理", "this task is not yours to handle";
     "payload_too_large" => "请求内容过大", "request body too large";
 
     // Navigation and layout.

@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod notify;
 pub mod org;
+pub mod process;
 pub mod seed;
 pub mod users;
 
@@ -49,6 +50,7 @@ struct Inner {
     log_sender: Arc<notify::LogSender>,
     jobs: jobs::JobRegistry,
     node_id: String,
+    processes: process::RegistryCache,
 }
 
 impl App {
@@ -89,6 +91,7 @@ impl App {
                 log_sender,
                 jobs: jobs::JobRegistry::standard(),
                 node_id,
+                processes: process::RegistryCache::default(),
             }),
         };
         app.reload_calendar().await?;
@@ -133,6 +136,10 @@ impl App {
 
     pub fn job_registry(&self) -> &jobs::JobRegistry {
         &self.inner.jobs
+    }
+
+    pub(crate) fn process_cache(&self) -> &process::RegistryCache {
+        &self.inner.processes
     }
 
     pub fn files_root(&self) -> &std::path::Path {

@@ -6,6 +6,7 @@
 //! calendar and service handlers arrive in the `Registry`.
 
 pub mod bpmn;
+pub mod designer;
 pub mod diagram;
 pub mod exec;
 pub mod expr;

@@ -93,6 +93,9 @@ enum ProcessCommand {
         instances: u32,
         #[arg(long, default_value = "memory")]
         store: String,
+        /// Continue instances a killed run left (durable stores; used by the crash test).
+        #[arg(long, hide = true)]
+        resume: bool,
     },
 }
 
@@ -201,7 +204,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 args,
                 instances,
                 store,
-            } => crate::process::bench_cmd(file, args, *instances, store),
+                resume,
+            } => {
+                if store == "memory" {
+                    crate::process::bench_cmd(file, args, *instances, store)
+                } else {
+                    let data_dir = cli.data_dir.clone().unwrap_or_else(|| {
+                        std::env::temp_dir().join(format!("fgf-bench-{}", std::process::id()))
+                    });
+                    crate::process::bench_durable(file, args, *instances, store, &data_dir, *resume)
+                        .await
+                }
+            }
         },
         Command::Db { command } => db(&cli, command).await,
         Command::Audit {

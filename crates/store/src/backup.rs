@@ -44,6 +44,29 @@ const TABLES: &[(&str, &str, Option<&str>)] = &[
     ("job", "job_id", Some("job_id")),
     ("file_object", "content_hash", None),
     ("idempotency", "account_id, idem_key", None),
+    (
+        "process_definition",
+        "process_definition_id",
+        Some("process_definition_id"),
+    ),
+    (
+        "process_instance",
+        "process_instance_id",
+        Some("process_instance_id"),
+    ),
+    (
+        "process_event",
+        "process_event_id",
+        Some("process_event_id"),
+    ),
+    ("work_item", "work_item_id", Some("work_item_id")),
+    (
+        "process_timer",
+        "process_timer_id",
+        Some("process_timer_id"),
+    ),
+    ("process_copy", "process_copy_id", Some("process_copy_id")),
+    ("bench_row", "bench_row_id", Some("bench_row_id")),
 ];
 
 /// What a backup or restore moved.

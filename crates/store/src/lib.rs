@@ -28,6 +28,7 @@ pub mod job;
 pub mod notify;
 pub mod org;
 pub mod outbox;
+pub mod process;
 pub mod scope;
 pub mod session;
 pub mod testing;

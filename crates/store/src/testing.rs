@@ -77,6 +77,23 @@ impl TestDb {
         Ok(v)
     }
 
+    /// A second, independent connection pool on the same database (a second node).
+    pub async fn reopen(&self) -> Result<Store> {
+        match (&self.dir, &self.pg) {
+            (Some(dir), _) => Store::open_sqlite_dir(dir).await,
+            (None, Some((base, name))) => {
+                let url = match base.rfind('/') {
+                    Some(i) if i > base.find("://").map_or(0, |j| j + 2) => {
+                        format!("{}/{name}", &base[..i])
+                    }
+                    _ => format!("{base}/{name}"),
+                };
+                Store::open(&url).await
+            }
+            _ => Err(StoreError::Invalid("nothing to reopen".to_owned())),
+        }
+    }
+
     pub async fn cleanup(self) {
         self.store.close().await;
         if let Some(dir) = self.dir {

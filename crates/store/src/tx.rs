@@ -36,6 +36,7 @@ impl AuditCtx {
 
 pub struct WriteTx {
     pub(crate) tx: Transaction<'static, Any>,
+    pub(crate) backend: crate::Backend,
     ctx: AuditCtx,
     last_seq: i64,
     last_hash: [u8; 32],
@@ -46,16 +47,15 @@ impl Store {
     /// Begins a write transaction on behalf of `ctx`.
     pub async fn write(&self, ctx: AuditCtx) -> Result<WriteTx> {
         let mut tx = self.pool().begin().await?;
-        sqlx::query("update audit_head set last_seq = last_seq where audit_head_id = 1")
-            .execute(&mut *tx)
-            .await?;
-        let row = sqlx::query("select last_seq, last_hash from audit_head where audit_head_id = 1")
+        // One statement both takes the head's lock and reads it.
+        let row = sqlx::query("update audit_head set last_seq = last_seq where audit_head_id = 1 returning last_seq, last_hash")
             .fetch_one(&mut *tx)
             .await?;
         let last_seq = get_i64(&row, "last_seq")?;
         let last_hash = decode_hash(&get_str(&row, "last_hash")?)?;
         Ok(WriteTx {
             tx,
+            backend: self.backend(),
             ctx,
             last_seq,
             last_hash,

@@ -1,0 +1,791 @@
+//! The process runtime: runs engine commands durably. Each command is one store transaction
+//! holding the new instance state (checked against the version it was read at), its events,
+//! the work-item, timer and copy projections, the audit entry and the outbox notifications:
+//! a crash at any instant loses no acknowledged step and applies none twice.
+
+use crate::error::{ErrorKind, ServiceError, ServiceResult};
+use crate::{notify, Actor, App};
+use fgf_domain::audit::FieldChange;
+use fgf_domain::permission::Permission;
+use fgf_engine::exec::{apply, Command, Event, Instance, Registry, Status, Vars};
+use fgf_store::process::{CopyRow, OpenTask, ProcessDefinitionRow, WorkItemRow};
+use fgf_store::{AuditCtx, Scope, StoreError};
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Compiled registries by definition id: definitions never change once stored (a change is a
+/// new version), so a cached registry is always right.
+#[derive(Default)]
+pub struct RegistryCache(Mutex<HashMap<i64, Arc<Registry>>>);
+
+impl RegistryCache {
+    fn get(&self, id: i64) -> Option<Arc<Registry>> {
+        self.0.lock().ok().and_then(|c| c.get(&id).cloned())
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Deployed {
+    pub id: i64,
+    pub key: String,
+    pub version: i64,
+    pub problems: Vec<fgf_engine::Problem>,
+}
+
+/// What a person does with a work item.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum TaskOp {
+    Complete {
+        #[serde(default)]
+        vars: Vars,
+    },
+    SendBack {
+        target: String,
+        #[serde(default)]
+        return_direct: bool,
+    },
+    Withdraw,
+    Transfer {
+        to: String,
+    },
+    Delegate {
+        to: String,
+    },
+    Resolve {
+        #[serde(default)]
+        vars: Vars,
+    },
+    Claim,
+    Unclaim,
+    AddSigner {
+        user: String,
+        #[serde(default)]
+        before: bool,
+    },
+    RemoveSigner,
+    Urge,
+    CarbonCopy {
+        readers: Vec<String>,
+    },
+}
+
+fn engine_error(e: &fgf_engine::EngineError) -> ServiceError {
+    let kind = match e {
+        fgf_engine::EngineError::NoSuchTask(_) | fgf_engine::EngineError::NoSuchTimer(_) => {
+            ErrorKind::NotFound
+        }
+        fgf_engine::EngineError::UnknownProcess(_) | fgf_engine::EngineError::NoStart => {
+            ErrorKind::Invalid
+        }
+        _ => ErrorKind::Conflict,
+    };
+    ServiceError::new(kind, "process_operation_refused")
+        .arg(e.to_string())
+        .details(json!({ "engine_code": e.code() }))
+}
+
+fn status_code(s: &Status) -> &'static str {
+    match s {
+        Status::Running => "running",
+        Status::Completed => "completed",
+        Status::Terminated { .. } => "terminated",
+        Status::Failed { .. } => "failed",
+    }
+}
+
+impl App {
+    fn registry_for(
+        &self,
+        def: &ProcessDefinitionRow,
+        extra: &[ProcessDefinitionRow],
+    ) -> ServiceResult<Arc<Registry>> {
+        if let Ok(cache) = self.process_cache().0.lock() {
+            if let Some(r) = cache.get(&def.id) {
+                return Ok(Arc::clone(r));
+            }
+        }
+        let mut reg = Registry::new((*self.calendar()).clone());
+        for d in extra.iter().chain(std::iter::once(def)) {
+            let (parsed, _) = fgf_engine::import(&d.source).map_err(ServiceError::internal)?;
+            reg.add(&parsed);
+        }
+        let reg = Arc::new(reg);
+        if let Ok(mut cache) = self.process_cache().0.lock() {
+            cache.insert(def.id, Arc::clone(&reg));
+        }
+        Ok(reg)
+    }
+
+    /// The latest published definitions of the processes `def` calls (for call activities).
+    async fn called_definitions(&self, source: &str) -> ServiceResult<Vec<ProcessDefinitionRow>> {
+        let (parsed, _) = fgf_engine::import(source).map_err(ServiceError::internal)?;
+        let mut out = Vec::new();
+        for p in &parsed.processes {
+            for n in &p.nodes {
+                if let fgf_engine::model::NodeKind::CallActivity { called_element } = &n.kind {
+                    if parsed.process(called_element).is_none() {
+                        if let Some(d) = self
+                            .store()
+                            .latest_process_definition(called_element)
+                            .await?
+                        {
+                            out.push(d);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores a new version of a BPMN definition. Publishing needs a clean check; a draft
+    /// may be stored with problems to fix.
+    pub async fn deploy_process(
+        &self,
+        ctx: AuditCtx,
+        xml: &str,
+        designer: Option<&str>,
+        publish: bool,
+        department_id: Option<i64>,
+    ) -> ServiceResult<Deployed> {
+        self.deploy_process_with(ctx, xml, designer, publish, true, department_id)
+            .await
+    }
+
+    /// As `deploy_process`; `strict = false` publishes despite check problems (benchmarks and
+    /// conformance inputs that carry no assignment rules), never used for district processes.
+    pub async fn deploy_process_with(
+        &self,
+        ctx: AuditCtx,
+        xml: &str,
+        designer: Option<&str>,
+        publish: bool,
+        strict: bool,
+        department_id: Option<i64>,
+    ) -> ServiceResult<Deployed> {
+        let (def, import_problems) =
+            fgf_engine::import(xml).map_err(|e| ServiceError::invalid("bpmn_invalid").arg(e))?;
+        let main = def.main_process().ok_or_else(|| {
+            ServiceError::invalid("bpmn_invalid")
+                .arg("the file must hold exactly one executable process")
+        })?;
+        let called = self.called_definitions(xml).await?;
+        let mut reg = Registry::new((*self.calendar()).clone());
+        for c in &called {
+            if let Ok((d, _)) = fgf_engine::import(&c.source) {
+                reg.add(&d);
+            }
+        }
+        reg.add(&def);
+        let problems = fgf_engine::check(&def, &import_problems, Some(&reg));
+        if publish && strict && !problems.is_empty() {
+            return Err(ServiceError::invalid("process_check_failed")
+                .arg(problems.len())
+                .details(json!({ "problems": problems })));
+        }
+        let name = if main.name.is_empty() {
+            main.id.clone()
+        } else {
+            main.name.clone()
+        };
+        let mut tx = self.store().write(ctx).await?;
+        let (id, version) = tx
+            .insert_process_definition(
+                &main.id,
+                &name,
+                xml,
+                designer,
+                if publish { "published" } else { "draft" },
+                department_id,
+            )
+            .await?;
+        tx.audit(
+            "process.deploy",
+            "process_definition",
+            &id.to_string(),
+            &[FieldChange {
+                field: "version".to_owned(),
+                before: None,
+                after: Some(json!({ "key": main.id, "version": version, "published": publish })),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Deployed {
+            id,
+            key: main.id.clone(),
+            version,
+            problems,
+        })
+    }
+
+    /// Starts an instance of the latest published version of `key`.
+    pub async fn start_process(
+        &self,
+        ctx: AuditCtx,
+        by: Option<String>,
+        key: &str,
+        vars: Vars,
+        business_key: &str,
+        department_id: Option<i64>,
+    ) -> ServiceResult<i64> {
+        let def = self
+            .store()
+            .latest_process_definition(key)
+            .await?
+            .ok_or_else(|| ServiceError::not_found("not_found").arg("process").arg(key))?;
+        let called = self.called_definitions(&def.source).await?;
+        let reg = self.registry_for(&def, &called)?;
+        let now = ctx.at_ms;
+        let mut inst = Instance::new(key);
+        let events = apply(
+            &reg,
+            &mut inst,
+            Command::Start {
+                vars,
+                initiator: by.clone(),
+            },
+            now,
+        )
+        .map_err(|e| engine_error(&e))?;
+        let initiator = ctx.actor_account_id;
+        let mut tx = self.store().write(ctx).await?;
+        let state = serde_json::to_string(&inst).map_err(ServiceError::internal)?;
+        let id = tx
+            .insert_process_instance(
+                def.id,
+                business_key,
+                status_code(&inst.status),
+                &state,
+                department_id,
+                initiator,
+            )
+            .await?;
+        self.persist(&mut tx, id, &reg, None, &inst, &events, by.as_deref(), "")
+            .await?;
+        tx.audit(
+            "process.start",
+            "process_instance",
+            &id.to_string(),
+            &[FieldChange {
+                field: "process".to_owned(),
+                before: None,
+                after: Some(
+                    json!({ "key": key, "version": def.version, "business_key": business_key }),
+                ),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Applies one engine command to a stored instance, in one transaction.
+    pub async fn process_command(
+        &self,
+        ctx: AuditCtx,
+        instance_id: i64,
+        by: Option<String>,
+        cmd: Command,
+        comment: &str,
+    ) -> ServiceResult<Vec<Event>> {
+        let action = format!(
+            "process.{}",
+            serde_json::to_value(&cmd)
+                .ok()
+                .and_then(|v| v.get("command").and_then(|c| c.as_str()).map(str::to_owned))
+                .unwrap_or_default()
+        );
+        let now = ctx.at_ms;
+        let mut tx = self.store().write(ctx).await?;
+        let row = tx.load_process_instance(instance_id).await?;
+        let reg = self.registry_by_id(row.definition_id).await?;
+        let mut inst: Instance =
+            serde_json::from_str(&row.state).map_err(ServiceError::internal)?;
+        let before = inst.clone();
+        let events = match apply(&reg, &mut inst, cmd, now) {
+            Ok(ev) => ev,
+            Err(e) => {
+                tx.rollback().await?;
+                return Err(engine_error(&e));
+            }
+        };
+        let state = serde_json::to_string(&inst).map_err(ServiceError::internal)?;
+        tx.update_process_instance(
+            instance_id,
+            row.version,
+            status_code(&inst.status),
+            &state,
+            inst.is_finished(),
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => ServiceError::conflict("process_instance_changed"),
+            other => other.into(),
+        })?;
+        self.persist(
+            &mut tx,
+            instance_id,
+            &reg,
+            Some(&before),
+            &inst,
+            &events,
+            by.as_deref(),
+            comment,
+        )
+        .await?;
+        tx.audit(
+            &action,
+            "process_instance",
+            &instance_id.to_string(),
+            &[FieldChange {
+                field: "status".to_owned(),
+                before: Some(json!(row.status)),
+                after: Some(json!(status_code(&inst.status))),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(events)
+    }
+
+    async fn registry_by_id(&self, definition_id: i64) -> ServiceResult<Arc<Registry>> {
+        if let Some(r) = self.process_cache().get(definition_id) {
+            return Ok(r);
+        }
+        let def = self.store().get_process_definition(definition_id).await?;
+        let called = self.called_definitions(&def.source).await?;
+        self.registry_for(&def, &called)
+    }
+
+    /// Events, projections and notifications of one command, inside its transaction. The
+    /// projections are written only where the state changed (`before` → `inst`).
+    #[allow(clippy::too_many_arguments)]
+    async fn persist(
+        &self,
+        tx: &mut fgf_store::WriteTx,
+        instance_id: i64,
+        reg: &Registry,
+        before: Option<&Instance>,
+        inst: &Instance,
+        events: &[Event],
+        by: Option<&str>,
+        comment: &str,
+    ) -> ServiceResult<()> {
+        // One history row per command: its events in order.
+        let encoded = serde_json::to_string(events).map_err(ServiceError::internal)?;
+        tx.insert_process_events(instance_id, by, comment, &[encoded])
+            .await?;
+        let node_info = |proc: u16, n: u32| -> (String, String) {
+            reg.get(&inst.procs[proc as usize])
+                .map(|c| {
+                    let node = c.process.node(n);
+                    (
+                        node.id.clone(),
+                        if node.name.is_empty() {
+                            node.id.clone()
+                        } else {
+                            node.name.clone()
+                        },
+                    )
+                })
+                .unwrap_or_default()
+        };
+        let open: Vec<OpenTask> = inst
+            .open_tasks()
+            .iter()
+            .filter_map(|e| {
+                let t = e.task.as_ref()?;
+                let (node_id, name) = node_info(e.proc, e.node?);
+                Some(OpenTask {
+                    exec_id: i64::from(e.id),
+                    activation: i64::try_from(e.seq).unwrap_or(i64::MAX),
+                    node_id,
+                    name,
+                    assignee: t.assignee.clone(),
+                    candidate_users: t.candidate_users.clone(),
+                    candidate_groups: t.candidate_groups.clone(),
+                    owner: t.owner.clone(),
+                    created_at_ms: e.activated_ms,
+                })
+            })
+            .collect();
+        let completed: Vec<(i64, Option<String>)> = events
+            .iter()
+            .filter_map(|e| {
+                if let Event::TaskCompleted { exec, by, .. } = e {
+                    Some((i64::from(*exec), by.clone()))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let tasks_changed = before.is_none_or(|b| {
+            b.open_tasks()
+                .iter()
+                .map(|e| (e.id, e.seq, &e.task))
+                .ne(inst.open_tasks().iter().map(|e| (e.id, e.seq, &e.task)))
+        });
+        if tasks_changed {
+            tx.sync_work_items(instance_id, &open, &completed).await?;
+        }
+        let timers_changed = before.is_none_or(|b| {
+            b.live_timers()
+                .iter()
+                .map(|t| (t.id, t.due_ms))
+                .ne(inst.live_timers().iter().map(|t| (t.id, t.due_ms)))
+        });
+        if timers_changed {
+            let live: Vec<(i64, String, i64)> = inst
+                .live_timers()
+                .iter()
+                .map(|t| (i64::from(t.id), node_info(t.proc, t.node).0, t.due_ms))
+                .collect();
+            tx.sync_timers(instance_id, &live).await?;
+        }
+        if before.is_none_or(|b| b.copies != inst.copies) && !inst.copies.is_empty() {
+            let copies: Vec<CopyRow> = inst
+                .copies
+                .iter()
+                .map(|c| CopyRow {
+                    instance_id,
+                    node_id: c.node.clone(),
+                    reader: c.reader.clone(),
+                    copied_by: c.by.clone(),
+                    created_at_ms: c.at_ms,
+                    read_at_ms: c.read_at_ms,
+                })
+                .collect();
+            tx.sync_copies(instance_id, &copies).await?;
+        }
+        // Tell people about their new work and about urgings (with a link to the to-do).
+        for e in events {
+            let (who, title) = match e {
+                Event::TaskCreated {
+                    assignee: Some(a),
+                    name,
+                    node,
+                    ..
+                } => (
+                    a.clone(),
+                    format!("新待办：{}", if name.is_empty() { node } else { name }),
+                ),
+                Event::TaskAssigned {
+                    assignee: Some(a),
+                    node,
+                    op,
+                    ..
+                } => (a.clone(), format!("待办转来（{op}）：{node}")),
+                Event::Urged {
+                    assignee: Some(a),
+                    node,
+                    ..
+                } => (a.clone(), format!("催办：请尽快办理 {node}")),
+                Event::Copied { reader, node, .. } => (reader.clone(), format!("抄送：{node}")),
+                _ => continue,
+            };
+            if let Some((account, _)) = self.store().find_account_for_login(&who).await? {
+                notify::notify(
+                    tx,
+                    account.id,
+                    &title,
+                    &format!("流程实例 #{instance_id}"),
+                    &format!("/tasks?instance={instance_id}"),
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Fires due timers: leases rows, then fires each in its own transaction, which re-checks
+    /// the lease so a timer fires once even with several nodes on one database.
+    pub async fn fire_due_timers(&self) -> ServiceResult<usize> {
+        let now = self.now_ms();
+        let leased = self
+            .store()
+            .lease_due_timers(self.node_id(), now, now + 60_000, 50)
+            .await?;
+        let mut fired = 0;
+        for (row_id, instance_id, timer_id) in leased {
+            match self.fire_one(row_id, instance_id, timer_id).await {
+                Ok(true) => fired += 1,
+                Ok(false) => {}
+                Err(e) => tracing::warn!(instance_id, timer_id, %e, "timer firing failed"),
+            }
+        }
+        Ok(fired)
+    }
+
+    async fn fire_one(&self, row_id: i64, instance_id: i64, timer_id: i64) -> ServiceResult<bool> {
+        let ctx = self.system_ctx("timer");
+        let now = ctx.at_ms;
+        let mut tx = self.store().write(ctx).await?;
+        if !tx.take_timer(row_id, self.node_id()).await? {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        let row = tx.load_process_instance(instance_id).await?;
+        let reg = self.registry_by_id(row.definition_id).await?;
+        let mut inst: Instance =
+            serde_json::from_str(&row.state).map_err(ServiceError::internal)?;
+        let before = inst.clone();
+        let timer = u32::try_from(timer_id).map_err(ServiceError::internal)?;
+        let events = match apply(&reg, &mut inst, Command::FireTimer { timer }, now) {
+            Ok(ev) => ev,
+            Err(e) => {
+                // The timer is stale (its activity ended meanwhile): keep it closed.
+                tx.audit(
+                    "process.timer_stale",
+                    "process_instance",
+                    &instance_id.to_string(),
+                    &[FieldChange {
+                        field: "timer".to_owned(),
+                        before: None,
+                        after: Some(json!({ "timer": timer_id, "reason": e.to_string() })),
+                    }],
+                )
+                .await?;
+                tx.commit().await?;
+                return Ok(false);
+            }
+        };
+        let state = serde_json::to_string(&inst).map_err(ServiceError::internal)?;
+        tx.update_process_instance(
+            instance_id,
+            row.version,
+            status_code(&inst.status),
+            &state,
+            inst.is_finished(),
+        )
+        .await?;
+        self.persist(
+            &mut tx,
+            instance_id,
+            &reg,
+            Some(&before),
+            &inst,
+            &events,
+            None,
+            "",
+        )
+        .await?;
+        tx.audit(
+            "process.fire_timer",
+            "process_instance",
+            &instance_id.to_string(),
+            &[FieldChange {
+                field: "timer".to_owned(),
+                before: None,
+                after: Some(json!(timer_id)),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// A person's operation on a work item, checked against who they are.
+    pub async fn work_item_op(
+        &self,
+        actor: &Actor,
+        work_item_id: i64,
+        op: TaskOp,
+        comment: &str,
+    ) -> ServiceResult<()> {
+        actor.scope(Permission::Workbench)?;
+        let wi = self.store().get_work_item(work_item_id).await?;
+        let me = actor.account.username.clone();
+        let roles: Vec<String> = actor
+            .grants
+            .as_ref()
+            .map(|g| g.role_codes().to_vec())
+            .unwrap_or_default();
+        let is_assignee = wi.assignee.as_deref() == Some(me.as_str());
+        let is_candidate = wi.assignee.is_none()
+            && (wi.candidate_users.contains(&me)
+                || wi.candidate_groups.iter().any(|g| roles.contains(g)));
+        let exec = u32::try_from(wi.exec_id).map_err(ServiceError::internal)?;
+        let by = Some(me.clone());
+        if wi.status != "open" && !matches!(op, TaskOp::Withdraw) {
+            return Err(ServiceError::conflict("work_item_closed"));
+        }
+        let cmd = match op {
+            TaskOp::Claim if is_candidate => Command::Claim { exec, user: me },
+            TaskOp::Claim => return Err(ServiceError::forbidden("work_item_not_yours")),
+            TaskOp::Withdraw => Command::Withdraw {
+                exec: self.open_exec_after(&wi).await?,
+                by,
+            },
+            TaskOp::Urge => Command::Urge { exec, by },
+            _ if !is_assignee => return Err(ServiceError::forbidden("work_item_not_yours")),
+            TaskOp::Complete { vars } => Command::CompleteTask { exec, vars, by },
+            TaskOp::SendBack {
+                target,
+                return_direct,
+            } => Command::SendBack {
+                exec,
+                target,
+                return_direct,
+                by,
+            },
+            TaskOp::Transfer { to } => Command::Transfer { exec, to, by },
+            TaskOp::Delegate { to } => Command::Delegate { exec, to, by },
+            TaskOp::Resolve { vars } => Command::Resolve { exec, vars, by },
+            TaskOp::Unclaim => Command::Unclaim { exec, by },
+            TaskOp::AddSigner { user, before } => Command::AddSigner {
+                exec,
+                user,
+                before,
+                by,
+            },
+            TaskOp::RemoveSigner => Command::RemoveSigner { exec, by },
+            TaskOp::CarbonCopy { readers } => Command::CarbonCopy {
+                node: wi.node_id.clone(),
+                readers,
+                by,
+            },
+        };
+        self.process_command(
+            actor.audit_ctx(self.now_ms()),
+            wi.instance_id,
+            Some(actor.account.username.clone()),
+            cmd,
+            comment,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// 撤回 is asked on one's own done item: find the open task it led to.
+    async fn open_exec_after(&self, done: &WorkItemRow) -> ServiceResult<u32> {
+        let items = self.store().work_items_of(done.instance_id).await?;
+        let next = items
+            .iter()
+            .filter(|w| w.status == "open" && w.created_at_ms >= done.completed_at_ms.unwrap_or(0))
+            .min_by_key(|w| w.id);
+        match next {
+            Some(w) => u32::try_from(w.exec_id).map_err(ServiceError::internal),
+            None => Err(ServiceError::conflict("process_operation_refused")
+                .arg("nothing to withdraw: the next step is already done")),
+        }
+    }
+
+    /// The instance as stored, within the caller's scope (initiators see their own).
+    pub async fn process_instance(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> ServiceResult<(fgf_store::process::ProcessInstanceRow, Instance)> {
+        let scope = actor
+            .scope(Permission::Workbench)
+            .or_else(|_| actor.scope(Permission::ApplicantSelf))?;
+        let row = self.store().get_process_instance(&scope, id).await?;
+        let inst = serde_json::from_str(&row.state).map_err(ServiceError::internal)?;
+        Ok((row, inst))
+    }
+
+    pub async fn process_diagram(&self, actor: &Actor, id: i64) -> ServiceResult<String> {
+        let (row, inst) = self.process_instance(actor, id).await?;
+        let def = self
+            .store()
+            .get_process_definition(row.definition_id)
+            .await?;
+        let events = self.store().process_events(id).await?;
+        diagram_svg(&def.source, &inst, &events)
+    }
+}
+
+/// The definition's diagram with the instance's completed, active and failed nodes marked
+/// (流程图高亮). Uses the file's BPMNDI, or lays the graph out when it has none.
+pub fn diagram_svg(
+    source: &str,
+    inst: &Instance,
+    events: &[fgf_store::process::ProcessEventRow],
+) -> ServiceResult<String> {
+    use fgf_engine::diagram::{auto_layout, from_bpmndi, render_svg, Marks, ShapeKind};
+    let key = inst.procs.first().cloned().unwrap_or_default();
+    let diagram = match from_bpmndi(source, Some(&key)).map_err(ServiceError::internal)? {
+        Some(d) => d,
+        None => {
+            let (def, _) = fgf_engine::import(source).map_err(ServiceError::internal)?;
+            let p = def
+                .process(&key)
+                .or_else(|| def.main_process())
+                .ok_or_else(|| ServiceError::internal("no process"))?;
+            let nodes: Vec<(String, ShapeKind, String)> = p
+                .nodes
+                .iter()
+                .filter(|n| n.scope.is_none())
+                .map(|n| (n.id.clone(), shape_kind(n), n.name.clone()))
+                .collect();
+            let flows: Vec<(String, String, String)> = p
+                .flows
+                .iter()
+                .filter(|f| p.node(f.source).scope.is_none())
+                .map(|f| {
+                    (
+                        f.id.clone(),
+                        p.node(f.source).id.clone(),
+                        p.node(f.target).id.clone(),
+                    )
+                })
+                .collect();
+            auto_layout(&nodes, &flows)
+        }
+    };
+    let mut marks = Marks::default();
+    for e in events {
+        if let Some(node) = e.event.get("node").and_then(|n| n.as_str()) {
+            if e.event.get("event").and_then(|x| x.as_str()) == Some("node_completed") {
+                marks.completed.insert(node.to_owned());
+            }
+        }
+    }
+    if let Status::Failed { element, .. } = &inst.status {
+        marks.failed.insert(element.clone());
+    }
+    for e in inst.execs.iter().filter(|e| e.alive) {
+        if let (Some(n), Some(p)) = (e.node, inst.procs.get(e.proc as usize)) {
+            if p == &key {
+                if let Ok((def, _)) = fgf_engine::import(source) {
+                    if let Some(pp) = def.process(p) {
+                        marks.active.insert(pp.node(n).id.clone());
+                    }
+                }
+            }
+        }
+    }
+    Ok(render_svg(&diagram, &marks))
+}
+
+fn shape_kind(n: &fgf_engine::model::Node) -> fgf_engine::diagram::ShapeKind {
+    use fgf_engine::diagram::ShapeKind as S;
+    use fgf_engine::model::{GatewayKind as G, NodeKind as K, TaskKind as T};
+    match &n.kind {
+        K::Start { .. } => S::StartEvent,
+        K::End { .. } => S::EndEvent,
+        K::IntermediateCatch { .. } | K::IntermediateThrow { .. } => S::IntermediateEvent,
+        K::Boundary { .. } => S::BoundaryEvent,
+        K::Task(T::User) => S::UserTask,
+        K::Task(T::Manual) => S::ManualTask,
+        K::Task(T::Service { .. }) => S::ServiceTask,
+        K::Task(T::BusinessRule { .. }) => S::BusinessRuleTask,
+        K::Task(T::Receive { .. }) => S::ReceiveTask,
+        K::Task(T::Send) => S::SendTask,
+        K::Task(T::Plain) => S::Task,
+        K::Gateway(G::Exclusive) => S::ExclusiveGateway,
+        K::Gateway(G::Parallel) => S::ParallelGateway,
+        K::Gateway(G::Inclusive) => S::InclusiveGateway,
+        K::Gateway(G::EventBased) => S::EventBasedGateway,
+        K::SubProcess { .. } => S::SubProcess,
+        K::CallActivity { .. } => S::CallActivity,
+    }
+}
+
+/// Scope helper for system work on instances (timers, benchmarks).
+pub fn system_scope() -> Scope {
+    Scope::system("process runtime")
+}

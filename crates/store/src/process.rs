@@ -1,0 +1,801 @@
+//! Durable state of the process engine: definitions (versioned), instances (the engine's
+//! state as JSON, with a version checked on every update so a stale writer can never advance
+//! an instance twice), the event history, and the work item, timer and copy projections.
+
+use crate::sql::Sql;
+use crate::{
+    get_i64, get_opt_i64, get_opt_str, get_str, Backend, Page, Paged, Result, Scope, Store,
+    StoreError, WriteTx,
+};
+use sqlx::any::AnyRow;
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProcessDefinitionRow {
+    pub id: i64,
+    pub key: String,
+    pub version: i64,
+    pub name: String,
+    pub source: String,
+    pub designer: Option<String>,
+    pub status: String,
+    pub department_id: Option<i64>,
+    pub created_at_ms: i64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProcessInstanceRow {
+    pub id: i64,
+    pub definition_id: i64,
+    pub business_key: String,
+    pub status: String,
+    pub state: String,
+    pub version: i64,
+    pub department_id: Option<i64>,
+    pub initiator_account_id: Option<i64>,
+    pub started_at_ms: i64,
+    pub updated_at_ms: i64,
+    pub ended_at_ms: Option<i64>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WorkItemRow {
+    pub id: i64,
+    pub instance_id: i64,
+    pub exec_id: i64,
+    pub activation: i64,
+    pub node_id: String,
+    pub name: String,
+    pub assignee: Option<String>,
+    pub candidate_users: Vec<String>,
+    pub candidate_groups: Vec<String>,
+    pub owner: Option<String>,
+    pub status: String,
+    pub created_at_ms: i64,
+    pub completed_at_ms: Option<i64>,
+    pub completed_by: Option<String>,
+}
+
+/// An open task as the engine state has it, to project into `work_item`.
+#[derive(Debug, Clone)]
+pub struct OpenTask {
+    pub exec_id: i64,
+    pub activation: i64,
+    pub node_id: String,
+    pub name: String,
+    pub assignee: Option<String>,
+    pub candidate_users: Vec<String>,
+    pub candidate_groups: Vec<String>,
+    pub owner: Option<String>,
+    pub created_at_ms: i64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProcessEventRow {
+    pub id: i64,
+    pub at_ms: i64,
+    pub actor: Option<String>,
+    pub comment: String,
+    pub event: serde_json::Value,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CopyRow {
+    pub instance_id: i64,
+    pub node_id: String,
+    pub reader: String,
+    pub copied_by: Option<String>,
+    pub created_at_ms: i64,
+    pub read_at_ms: Option<i64>,
+}
+
+fn list_field(v: &[String]) -> String {
+    if v.is_empty() {
+        String::new()
+    } else {
+        format!(",{},", v.join(","))
+    }
+}
+
+fn parse_list(s: &str) -> Vec<String> {
+    s.split(',')
+        .filter(|x| !x.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+const DEF_COLS: &str = "process_definition_id, process_key, version, name, source, designer, status, department_id, created_at";
+
+fn definition(r: &AnyRow) -> Result<ProcessDefinitionRow> {
+    Ok(ProcessDefinitionRow {
+        id: get_i64(r, "process_definition_id")?,
+        key: get_str(r, "process_key")?,
+        version: get_i64(r, "version")?,
+        name: get_str(r, "name")?,
+        source: get_str(r, "source")?,
+        designer: get_opt_str(r, "designer")?,
+        status: get_str(r, "status")?,
+        department_id: get_opt_i64(r, "department_id")?,
+        created_at_ms: get_i64(r, "created_at")?,
+    })
+}
+
+const INST_COLS: &str = "process_instance_id, process_definition_id, business_key, status, state, version, department_id, initiator_account_id, started_at, updated_at, ended_at";
+
+fn instance(r: &AnyRow) -> Result<ProcessInstanceRow> {
+    Ok(ProcessInstanceRow {
+        id: get_i64(r, "process_instance_id")?,
+        definition_id: get_i64(r, "process_definition_id")?,
+        business_key: get_str(r, "business_key")?,
+        status: get_str(r, "status")?,
+        state: get_str(r, "state")?,
+        version: get_i64(r, "version")?,
+        department_id: get_opt_i64(r, "department_id")?,
+        initiator_account_id: get_opt_i64(r, "initiator_account_id")?,
+        started_at_ms: get_i64(r, "started_at")?,
+        updated_at_ms: get_i64(r, "updated_at")?,
+        ended_at_ms: get_opt_i64(r, "ended_at")?,
+    })
+}
+
+const WI_COLS: &str = "work_item_id, process_instance_id, exec_id, activation, node_id, name, assignee, candidate_users, candidate_groups, owner, status, created_at, completed_at, completed_by";
+
+fn work_item(r: &AnyRow) -> Result<WorkItemRow> {
+    Ok(WorkItemRow {
+        id: get_i64(r, "work_item_id")?,
+        instance_id: get_i64(r, "process_instance_id")?,
+        exec_id: get_i64(r, "exec_id")?,
+        activation: get_i64(r, "activation")?,
+        node_id: get_str(r, "node_id")?,
+        name: get_str(r, "name")?,
+        assignee: get_opt_str(r, "assignee")?,
+        candidate_users: parse_list(&get_str(r, "candidate_users")?),
+        candidate_groups: parse_list(&get_str(r, "candidate_groups")?),
+        owner: get_opt_str(r, "owner")?,
+        status: get_str(r, "status")?,
+        created_at_ms: get_i64(r, "created_at")?,
+        completed_at_ms: get_opt_i64(r, "completed_at")?,
+        completed_by: get_opt_str(r, "completed_by")?,
+    })
+}
+
+impl Store {
+    pub async fn get_process_definition(&self, id: i64) -> Result<ProcessDefinitionRow> {
+        let mut sql = Sql::new(&format!(
+            "select {DEF_COLS} from process_definition where process_definition_id = "
+        ));
+        sql.bind(id);
+        match sql.query().fetch_optional(self.pool()).await? {
+            Some(r) => definition(&r),
+            None => Err(StoreError::not_found("process_definition", id)),
+        }
+    }
+
+    /// The newest published version of a process key.
+    pub async fn latest_process_definition(
+        &self,
+        key: &str,
+    ) -> Result<Option<ProcessDefinitionRow>> {
+        let mut sql = Sql::new(&format!("select {DEF_COLS} from process_definition where status = 'published' and process_key = "));
+        sql.bind(key).push(" order by version desc limit 1");
+        sql.query()
+            .fetch_optional(self.pool())
+            .await?
+            .map(|r| definition(&r))
+            .transpose()
+    }
+
+    pub async fn list_process_definitions(&self) -> Result<Vec<ProcessDefinitionRow>> {
+        let rows = sqlx::query(&format!(
+            "select {DEF_COLS} from process_definition order by process_key, version desc"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(definition).collect()
+    }
+
+    pub async fn get_process_instance(&self, scope: &Scope, id: i64) -> Result<ProcessInstanceRow> {
+        let mut sql = Sql::new(&format!(
+            "select {INST_COLS} from process_instance where process_instance_id = "
+        ));
+        sql.bind(id);
+        scope.filter_record(
+            &mut sql,
+            "coalesce(department_id, 0)",
+            Some("initiator_account_id"),
+        );
+        match sql.query().fetch_optional(self.pool()).await? {
+            Some(r) => instance(&r),
+            None => Err(StoreError::not_found("process_instance", id)),
+        }
+    }
+
+    pub async fn find_instance_by_business_key(
+        &self,
+        scope: &Scope,
+        key: &str,
+    ) -> Result<Option<ProcessInstanceRow>> {
+        let mut sql = Sql::new(&format!(
+            "select {INST_COLS} from process_instance where business_key = "
+        ));
+        sql.bind(key);
+        scope.filter_record(
+            &mut sql,
+            "coalesce(department_id, 0)",
+            Some("initiator_account_id"),
+        );
+        sql.push(" order by process_instance_id limit 1");
+        sql.query()
+            .fetch_optional(self.pool())
+            .await?
+            .map(|r| instance(&r))
+            .transpose()
+    }
+
+    pub async fn list_process_instances(
+        &self,
+        scope: &Scope,
+        status: Option<&str>,
+        page: Page,
+    ) -> Result<Paged<ProcessInstanceRow>> {
+        let mut filter = Sql::new(" from process_instance where 1 = 1");
+        scope.filter_record(
+            &mut filter,
+            "coalesce(department_id, 0)",
+            Some("initiator_account_id"),
+        );
+        if let Some(s) = status {
+            filter.push(" and status = ").bind(s);
+        }
+        let total = get_i64(
+            &filter
+                .prefixed("select count(*) as n")
+                .query()
+                .fetch_one(self.pool())
+                .await?,
+            "n",
+        )?;
+        let mut list = filter.prefixed(&format!("select {INST_COLS}"));
+        list.push(" order by process_instance_id desc limit ")
+            .bind(page.limit())
+            .push(" offset ")
+            .bind(page.offset());
+        let items = list
+            .query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(instance)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Paged { items, total })
+    }
+
+    pub async fn process_events(&self, instance_id: i64) -> Result<Vec<ProcessEventRow>> {
+        let mut sql = Sql::new("select process_event_id, at, actor, comment, event from process_event where process_instance_id = ");
+        sql.bind(instance_id).push(" order by process_event_id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        // A row holds the events of one command (an array) or a single event.
+        let mut out = Vec::new();
+        for r in &rows {
+            let value: serde_json::Value =
+                serde_json::from_str(&get_str(r, "event")?).unwrap_or(serde_json::Value::Null);
+            let events = match value {
+                serde_json::Value::Array(a) => a,
+                other => vec![other],
+            };
+            for event in events {
+                out.push(ProcessEventRow {
+                    id: get_i64(r, "process_event_id")?,
+                    at_ms: get_i64(r, "at")?,
+                    actor: get_opt_str(r, "actor")?,
+                    comment: get_str(r, "comment")?,
+                    event,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    pub async fn get_work_item(&self, id: i64) -> Result<WorkItemRow> {
+        let mut sql = Sql::new(&format!(
+            "select {WI_COLS} from work_item where work_item_id = "
+        ));
+        sql.bind(id);
+        match sql.query().fetch_optional(self.pool()).await? {
+            Some(r) => work_item(&r),
+            None => Err(StoreError::not_found("work_item", id)),
+        }
+    }
+
+    pub async fn work_items_of(&self, instance_id: i64) -> Result<Vec<WorkItemRow>> {
+        let mut sql = Sql::new(&format!(
+            "select {WI_COLS} from work_item where process_instance_id = "
+        ));
+        sql.bind(instance_id).push(" order by work_item_id");
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(work_item)
+            .collect()
+    }
+
+    /// 待办: open items assigned to `user`, or offered to them or one of their groups and not
+    /// yet claimed. (The caller is the principal: an inbox is always one's own.)
+    pub async fn inbox_todo(
+        &self,
+        user: &str,
+        groups: &[String],
+        page: Page,
+    ) -> Result<Paged<WorkItemRow>> {
+        let mut filter = Sql::new(" from work_item where status = 'open' and (assignee = ");
+        filter
+            .bind(user)
+            .push(" or (assignee is null and (candidate_users like ")
+            .bind(format!("%,{user},%"));
+        for g in groups {
+            filter
+                .push(" or candidate_groups like ")
+                .bind(format!("%,{g},%"));
+        }
+        filter.push(")))");
+        let total = get_i64(
+            &filter
+                .prefixed("select count(*) as n")
+                .query()
+                .fetch_one(self.pool())
+                .await?,
+            "n",
+        )?;
+        let mut list = filter.prefixed(&format!("select {WI_COLS}"));
+        list.push(" order by created_at, work_item_id limit ")
+            .bind(page.limit())
+            .push(" offset ")
+            .bind(page.offset());
+        let items = list
+            .query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(work_item)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Paged { items, total })
+    }
+
+    /// 已办: items the user completed.
+    pub async fn inbox_done(&self, user: &str, page: Page) -> Result<Paged<WorkItemRow>> {
+        let mut filter = Sql::new(" from work_item where status = 'done' and completed_by = ");
+        filter.bind(user);
+        let total = get_i64(
+            &filter
+                .prefixed("select count(*) as n")
+                .query()
+                .fetch_one(self.pool())
+                .await?,
+            "n",
+        )?;
+        let mut list = filter.prefixed(&format!("select {WI_COLS}"));
+        list.push(" order by completed_at desc, work_item_id desc limit ")
+            .bind(page.limit())
+            .push(" offset ")
+            .bind(page.offset());
+        let items = list
+            .query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(work_item)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Paged { items, total })
+    }
+
+    /// 抄送我的.
+    pub async fn inbox_copies(&self, reader: &str, page: Page) -> Result<Paged<CopyRow>> {
+        let mut filter = Sql::new(" from process_copy where reader = ");
+        filter.bind(reader);
+        let total = get_i64(
+            &filter
+                .prefixed("select count(*) as n")
+                .query()
+                .fetch_one(self.pool())
+                .await?,
+            "n",
+        )?;
+        let mut list = filter.prefixed(
+            "select process_instance_id, node_id, reader, copied_by, created_at, read_at",
+        );
+        list.push(" order by created_at desc, process_copy_id desc limit ")
+            .bind(page.limit())
+            .push(" offset ")
+            .bind(page.offset());
+        let rows = list.query().fetch_all(self.pool()).await?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                Ok(CopyRow {
+                    instance_id: get_i64(r, "process_instance_id")?,
+                    node_id: get_str(r, "node_id")?,
+                    reader: get_str(r, "reader")?,
+                    copied_by: get_opt_str(r, "copied_by")?,
+                    created_at_ms: get_i64(r, "created_at")?,
+                    read_at_ms: get_opt_i64(r, "read_at")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Paged { items, total })
+    }
+
+    /// Leases up to `limit` due timers for `owner`. On PostgreSQL `skip locked` keeps two
+    /// nodes from leasing the same row; an expired lease (a node that died) is taken over.
+    pub async fn lease_due_timers(
+        &self,
+        owner: &str,
+        now_ms: i64,
+        lease_until_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, i64, i64)>> {
+        let mut sql = Sql::new("update process_timer set lease_owner = ");
+        sql.bind(owner)
+            .push(", lease_until = ")
+            .bind(lease_until_ms)
+            .push(", updated_at = ")
+            .bind(now_ms)
+            .push(" where process_timer_id in (select process_timer_id from process_timer where status = 'scheduled' and due_at <= ")
+            .bind(now_ms)
+            .push(" and (lease_until is null or lease_until < ")
+            .bind(now_ms)
+            .push(") order by due_at, process_timer_id limit ")
+            .bind(limit);
+        if self.backend() == Backend::Postgres {
+            sql.push(" for update skip locked");
+        }
+        sql.push(") returning process_timer_id, process_instance_id, timer_id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        let mut out = rows
+            .iter()
+            .map(|r| {
+                Ok((
+                    get_i64(r, "process_timer_id")?,
+                    get_i64(r, "process_instance_id")?,
+                    get_i64(r, "timer_id")?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        out.sort_unstable();
+        Ok(out)
+    }
+
+    /// Transactions of one small row per second: the store's own ceiling at its durability
+    /// setting, measured the way the engine's commands are.
+    pub async fn bench_ceiling(&self, n: u32) -> Result<f64> {
+        let started = std::time::Instant::now();
+        for i in 0..n {
+            let mut tx = self.pool().begin().await?;
+            let mut sql = Sql::new("insert into bench_row (payload) values (");
+            sql.bind(format!("row {i}")).push(")");
+            sql.query().execute(&mut *tx).await?;
+            tx.commit().await?;
+        }
+        Ok(f64::from(n) / started.elapsed().as_secs_f64().max(1e-9))
+    }
+}
+
+impl WriteTx {
+    /// Stores a new version of a definition (versions count up per process key).
+    pub async fn insert_process_definition(
+        &mut self,
+        key: &str,
+        name: &str,
+        source: &str,
+        designer: Option<&str>,
+        status: &str,
+        department_id: Option<i64>,
+    ) -> Result<(i64, i64)> {
+        let mut q = Sql::new(
+            "select coalesce(max(version), 0) as v from process_definition where process_key = ",
+        );
+        q.bind(key);
+        let version = get_i64(&q.query().fetch_one(&mut *self.tx).await?, "v")? + 1;
+        let now = self.now_ms();
+        let mut sql = Sql::new("insert into process_definition (process_key, version, name, source, designer, status, department_id, created_by, created_at, updated_at) values (");
+        sql.bind(key)
+            .push(",")
+            .bind(version)
+            .push(",")
+            .bind(name)
+            .push(",")
+            .bind(source)
+            .push(",")
+            .bind(designer)
+            .push(",")
+            .bind(status)
+            .push(",")
+            .bind(department_id)
+            .push(",")
+            .bind(self.ctx().actor_account_id)
+            .push(",")
+            .bind(now)
+            .push(",")
+            .bind(now)
+            .push(") returning process_definition_id");
+        let id = get_i64(
+            &sql.query().fetch_one(&mut *self.tx).await?,
+            "process_definition_id",
+        )?;
+        Ok((id, version))
+    }
+
+    pub async fn insert_process_instance(
+        &mut self,
+        definition_id: i64,
+        business_key: &str,
+        status: &str,
+        state: &str,
+        department_id: Option<i64>,
+        initiator: Option<i64>,
+    ) -> Result<i64> {
+        let now = self.now_ms();
+        let mut sql = Sql::new("insert into process_instance (process_definition_id, business_key, status, state, version, department_id, initiator_account_id, started_at, updated_at) values (");
+        sql.bind(definition_id)
+            .push(",")
+            .bind(business_key)
+            .push(",")
+            .bind(status)
+            .push(",")
+            .bind(state)
+            .push(",1,")
+            .bind(department_id)
+            .push(",")
+            .bind(initiator)
+            .push(",")
+            .bind(now)
+            .push(",")
+            .bind(now)
+            .push(") returning process_instance_id");
+        get_i64(
+            &sql.query().fetch_one(&mut *self.tx).await?,
+            "process_instance_id",
+        )
+    }
+
+    /// Loads an instance inside the transaction (locked on PostgreSQL; SQLite's write lock is
+    /// already held by the transaction).
+    pub async fn load_process_instance(&mut self, id: i64) -> Result<ProcessInstanceRow> {
+        let mut sql = Sql::new(&format!(
+            "select {INST_COLS} from process_instance where process_instance_id = "
+        ));
+        sql.bind(id);
+        if self.backend == Backend::Postgres {
+            sql.push(" for update");
+        }
+        match sql.query().fetch_optional(&mut *self.tx).await? {
+            Some(r) => instance(&r),
+            None => Err(StoreError::not_found("process_instance", id)),
+        }
+    }
+
+    /// Writes the new state if nobody else did since `expected_version` was read.
+    pub async fn update_process_instance(
+        &mut self,
+        id: i64,
+        expected_version: i64,
+        status: &str,
+        state: &str,
+        ended: bool,
+    ) -> Result<()> {
+        let now = self.now_ms();
+        let mut sql = Sql::new("update process_instance set status = ");
+        sql.bind(status)
+            .push(", state = ")
+            .bind(state)
+            .push(", version = version + 1, updated_at = ")
+            .bind(now);
+        if ended {
+            sql.push(", ended_at = ").bind(now);
+        }
+        sql.push(" where process_instance_id = ")
+            .bind(id)
+            .push(" and version = ")
+            .bind(expected_version);
+        if sql.query().execute(&mut *self.tx).await?.rows_affected() != 1 {
+            return Err(StoreError::Conflict {
+                constraint: "process_instance_version".to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    pub async fn insert_process_events(
+        &mut self,
+        instance_id: i64,
+        actor: Option<&str>,
+        comment: &str,
+        events: &[String],
+    ) -> Result<()> {
+        let now = self.now_ms();
+        for e in events {
+            let mut sql = Sql::new("insert into process_event (process_instance_id, at, actor, comment, event) values (");
+            sql.bind(instance_id)
+                .push(",")
+                .bind(now)
+                .push(",")
+                .bind(actor)
+                .push(",")
+                .bind(comment)
+                .push(",")
+                .bind(e.as_str())
+                .push(")");
+            sql.query().execute(&mut *self.tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Projects the open tasks of the new state into `work_item`: new ones are inserted,
+    /// changed ones updated, and ones no longer open become done (by `completed`, exec id →
+    /// who) or cancelled.
+    pub async fn sync_work_items(
+        &mut self,
+        instance_id: i64,
+        open: &[OpenTask],
+        completed: &[(i64, Option<String>)],
+    ) -> Result<Vec<i64>> {
+        let now = self.now_ms();
+        let mut q = Sql::new("select work_item_id, exec_id, activation from work_item where status = 'open' and process_instance_id = ");
+        q.bind(instance_id);
+        let existing: Vec<(i64, i64, i64)> = q
+            .query()
+            .fetch_all(&mut *self.tx)
+            .await?
+            .iter()
+            .map(|r| {
+                Ok((
+                    get_i64(r, "work_item_id")?,
+                    get_i64(r, "exec_id")?,
+                    get_i64(r, "activation")?,
+                ))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        for (id, exec, activation) in &existing {
+            if open
+                .iter()
+                .any(|o| o.exec_id == *exec && o.activation == *activation)
+            {
+                continue;
+            }
+            let done_by = completed.iter().find(|(e, _)| e == exec);
+            let mut upd = Sql::new("update work_item set status = ");
+            upd.bind(if done_by.is_some() {
+                "done"
+            } else {
+                "cancelled"
+            })
+            .push(", completed_at = ")
+            .bind(now)
+            .push(", completed_by = ")
+            .bind(done_by.and_then(|(_, b)| b.clone()))
+            .push(" where work_item_id = ")
+            .bind(*id);
+            upd.query().execute(&mut *self.tx).await?;
+        }
+        let mut created = Vec::new();
+        for o in open {
+            let known = existing
+                .iter()
+                .find(|(_, e, a)| *e == o.exec_id && *a == o.activation);
+            match known {
+                Some((id, _, _)) => {
+                    let mut upd = Sql::new("update work_item set assignee = ");
+                    upd.bind(o.assignee.clone())
+                        .push(", owner = ")
+                        .bind(o.owner.clone())
+                        .push(" where work_item_id = ")
+                        .bind(*id);
+                    upd.query().execute(&mut *self.tx).await?;
+                }
+                None => {
+                    let mut ins = Sql::new(&format!(
+                        "insert into work_item ({}) values (",
+                        &WI_COLS["work_item_id, ".len()..]
+                    ));
+                    ins.bind(instance_id)
+                        .push(",")
+                        .bind(o.exec_id)
+                        .push(",")
+                        .bind(o.activation)
+                        .push(",")
+                        .bind(o.node_id.as_str())
+                        .push(",")
+                        .bind(o.name.as_str())
+                        .push(",")
+                        .bind(o.assignee.clone())
+                        .push(",")
+                        .bind(list_field(&o.candidate_users))
+                        .push(",")
+                        .bind(list_field(&o.candidate_groups))
+                        .push(",")
+                        .bind(o.owner.clone())
+                        .push(",'open',")
+                        .bind(o.created_at_ms)
+                        .push(", null, null) returning work_item_id");
+                    created.push(get_i64(
+                        &ins.query().fetch_one(&mut *self.tx).await?,
+                        "work_item_id",
+                    )?);
+                }
+            }
+        }
+        Ok(created)
+    }
+
+    /// Projects the live timers: new and moved ones are (re)scheduled, gone ones closed.
+    pub async fn sync_timers(
+        &mut self,
+        instance_id: i64,
+        live: &[(i64, String, i64)],
+    ) -> Result<()> {
+        let now = self.now_ms();
+        let mut close = Sql::new("update process_timer set status = 'done', updated_at = ");
+        close
+            .bind(now)
+            .push(" where status = 'scheduled' and process_instance_id = ")
+            .bind(instance_id);
+        if !live.is_empty() {
+            close.push(" and timer_id not in (");
+            for (i, (t, _, _)) in live.iter().enumerate() {
+                if i > 0 {
+                    close.push(",");
+                }
+                close.bind(*t);
+            }
+            close.push(")");
+        }
+        close.query().execute(&mut *self.tx).await?;
+        for (timer, node, due) in live {
+            let mut up = Sql::new("insert into process_timer (process_instance_id, timer_id, node_id, due_at, status, updated_at) values (");
+            up.bind(instance_id)
+                .push(",")
+                .bind(*timer)
+                .push(",")
+                .bind(node.as_str())
+                .push(",")
+                .bind(*due)
+                .push(",'scheduled',")
+                .bind(now)
+                .push(") on conflict (process_instance_id, timer_id) do update set due_at = excluded.due_at, status = 'scheduled', lease_owner = null, lease_until = null, updated_at = excluded.updated_at");
+            up.query().execute(&mut *self.tx).await?;
+        }
+        Ok(())
+    }
+
+    pub async fn sync_copies(&mut self, instance_id: i64, copies: &[CopyRow]) -> Result<()> {
+        for (seq, c) in copies.iter().enumerate() {
+            let mut up = Sql::new("insert into process_copy (process_instance_id, seq, node_id, reader, copied_by, created_at, read_at) values (");
+            up.bind(instance_id)
+                .push(",")
+                .bind(i64::try_from(seq).unwrap_or(0))
+                .push(",")
+                .bind(c.node_id.as_str())
+                .push(",")
+                .bind(c.reader.as_str())
+                .push(",")
+                .bind(c.copied_by.clone())
+                .push(",")
+                .bind(c.created_at_ms)
+                .push(",")
+                .bind(c.read_at_ms)
+                .push(") on conflict (process_instance_id, seq) do update set read_at = excluded.read_at");
+            up.query().execute(&mut *self.tx).await?;
+        }
+        Ok(())
+    }
+
+    /// Claims a leased timer row for firing; false when the lease was lost to another node.
+    pub async fn take_timer(&mut self, row_id: i64, owner: &str) -> Result<bool> {
+        let mut sql = Sql::new("update process_timer set status = 'fired', updated_at = ");
+        sql.bind(self.now_ms())
+            .push(" where status = 'scheduled' and process_timer_id = ")
+            .bind(row_id)
+            .push(" and lease_owner = ")
+            .bind(owner);
+        Ok(sql.query().execute(&mut *self.tx).await?.rows_affected() == 1)
+    }
+}
