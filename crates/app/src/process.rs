@@ -789,3 +789,107 @@ fn shape_kind(n: &fgf_engine::model::Node) -> fgf_engine::diagram::ShapeKind {
 pub fn system_scope() -> Scope {
     Scope::system("process runtime")
 }
+
+/// 挂起 / 激活 / 终止 on a whole instance: by whoever may design processes, or by its
+/// initiator.
+impl App {
+    pub async fn instance_control(
+        &self,
+        actor: &Actor,
+        id: i64,
+        action: &str,
+        reason: &str,
+    ) -> ServiceResult<()> {
+        let (row, _) = self.process_instance(actor, id).await?;
+        let allowed = actor.has(Permission::ProcessDesign)
+            || row.initiator_account_id == Some(actor.account.id);
+        if !allowed {
+            return Err(ServiceError::forbidden("permission_denied")
+                .arg(Permission::ProcessDesign.label_zh()));
+        }
+        let by = Some(actor.account.username.clone());
+        let cmd = match action {
+            "suspend" => Command::Suspend { by },
+            "resume" => Command::Resume { by },
+            "terminate" => Command::Terminate {
+                reason: reason.to_owned(),
+                by,
+            },
+            other => {
+                return Err(ServiceError::field(
+                    "invalid_field",
+                    "action",
+                    &format!("操作须为 suspend、resume 或 terminate，收到 {other}"),
+                ))
+            }
+        };
+        self.process_command(
+            actor.audit_ctx(self.now_ms()),
+            id,
+            Some(actor.account.username.clone()),
+            cmd,
+            reason,
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Starts a process on a person's behalf (recorded under their acting department).
+    pub async fn start_process_as(
+        &self,
+        actor: &Actor,
+        key: &str,
+        vars: Vars,
+        business_key: &str,
+    ) -> ServiceResult<i64> {
+        actor.scope(Permission::Workbench)?;
+        self.start_process(
+            actor.audit_ctx(self.now_ms()),
+            Some(actor.account.username.clone()),
+            key,
+            vars,
+            business_key,
+            actor.department_id,
+        )
+        .await
+    }
+
+    pub async fn deploy_process_as(
+        &self,
+        actor: &Actor,
+        xml: &str,
+        designer: Option<&str>,
+        publish: bool,
+    ) -> ServiceResult<Deployed> {
+        actor.scope(Permission::ProcessDesign)?;
+        self.deploy_process(
+            actor.audit_ctx(self.now_ms()),
+            xml,
+            designer,
+            publish,
+            actor.department_id,
+        )
+        .await
+    }
+
+    /// The caller's inbox: 待办 (todo), 已办 (done) or 抄送我的 (copies).
+    pub async fn inbox(
+        &self,
+        actor: &Actor,
+        which: &str,
+        page: fgf_store::Page,
+    ) -> ServiceResult<serde_json::Value> {
+        actor.scope(Permission::Workbench)?;
+        let me = &actor.account.username;
+        let roles: Vec<String> = actor
+            .grants
+            .as_ref()
+            .map(|g| g.role_codes().to_vec())
+            .unwrap_or_default();
+        Ok(match which {
+            "done" => json!(self.store().inbox_done(me, page).await?),
+            "copies" => json!(self.store().inbox_copies(me, page).await?),
+            _ => json!(self.store().inbox_todo(me, &roles, page).await?),
+        })
+    }
+}

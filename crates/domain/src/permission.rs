@@ -52,6 +52,7 @@ permissions! {
     JobRead => "job.read", "查看后台任务";
     PiiUnmask => "pii.unmask", "查看完整个人信息";
     FileUpload => "file.upload", "上传文件";
+    ProcessDesign => "process.design", "设计与发布流程";
     ApplicantSelf => "applicant.self", "申请人自助服务";
 }
 

@@ -6,7 +6,7 @@ use crate::exec::Registry;
 use crate::model::*;
 use std::collections::BTreeSet;
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     pub element: String,
     pub message: String,

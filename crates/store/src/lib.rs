@@ -289,7 +289,7 @@ impl Default for Page {
 }
 
 /// One page of results and the total count, the shape every list answers with.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Paged<T> {
     pub items: Vec<T>,
     pub total: i64,

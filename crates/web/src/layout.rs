@@ -67,6 +67,18 @@ pub fn staff(c: &Chrome<'_>, title: &str, body: Markup) -> Markup {
             a.has(Permission::Workbench),
         ),
         (
+            "tasks",
+            "/tasks",
+            t(lang, "nav.tasks"),
+            a.has(Permission::Workbench),
+        ),
+        (
+            "processes",
+            "/processes",
+            t(lang, "nav.processes"),
+            a.has(Permission::Workbench),
+        ),
+        (
             "departments",
             "/admin/departments",
             t(lang, "nav.departments"),

@@ -15,6 +15,7 @@ mod metrics;
 mod openapi;
 mod pages;
 pub mod routes;
+mod workflow;
 
 pub use error::WebError;
 pub use routes::{Need, RouteSpec, Surface};

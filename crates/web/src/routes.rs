@@ -2,7 +2,7 @@
 //! built from this table, the authorisation middleware reads it, the OpenAPI document is
 //! generated from it, and the route × role matrix test walks it.
 
-use crate::{api, assets, metrics, openapi, pages, AppState};
+use crate::{api, assets, metrics, openapi, pages, workflow, AppState};
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use fgf_domain::permission::Permission as P;
 
@@ -420,6 +420,22 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "Recent background jobs",
             get(api::list_jobs),
         ),
+        // Processes (the engine).
+        r("GET", "/api/v1/processes", Perm(P::Workbench), "processes", "Deployed process definitions", get(workflow::list_processes)),
+        r("POST", "/api/v1/processes", Perm(P::ProcessDesign), "processes", "Deploy BPMN 2.0 XML (raw body; ?publish=true)", post(workflow::deploy_process)),
+        r("POST", "/api/v1/processes/check", Perm(P::Workbench), "processes", "Check BPMN 2.0 XML without storing it", post(workflow::check_process)),
+        r("GET", "/api/v1/processes/{id}", Perm(P::Workbench), "processes", "One definition with its check result", get(workflow::get_process)),
+        r("GET", "/api/v1/processes/{id}/bpmn", Perm(P::Workbench), "processes", "The definition as BPMN 2.0 XML", get(workflow::process_bpmn)),
+        r("GET", "/api/v1/processes/{id}/diagram", Perm(P::Workbench), "processes", "The definition's diagram (SVG)", get(workflow::process_diagram)),
+        r("POST", "/api/v1/processes/{key}/start", Perm(P::Workbench), "processes", "Start an instance of the latest published version", post(workflow::start_process)),
+        r("GET", "/api/v1/instances/{id}", Perm(P::Workbench), "processes", "One instance with its work items", get(workflow::get_instance)),
+        r("GET", "/api/v1/instances/{id}/history", Perm(P::Workbench), "processes", "The instance's history", get(workflow::instance_history)),
+        r("GET", "/api/v1/instances/{id}/diagram", Perm(P::Workbench), "processes", "The diagram with completed and active nodes marked (SVG)", get(workflow::instance_diagram)),
+        r("POST", "/api/v1/instances/{id}/control", Perm(P::Workbench), "processes", "Suspend, resume or terminate (initiator or process designer)", post(workflow::control_instance)),
+        r("GET", "/api/v1/tasks", Perm(P::Workbench), "processes", "The task inbox: ?box=todo|done|copies", get(workflow::list_tasks)),
+        r("POST", "/api/v1/tasks/{id}", Perm(P::Workbench), "processes", "An operation on a work item: complete, send_back, withdraw, transfer, delegate, resolve, claim, unclaim, add_signer, remove_signer, urge, carbon_copy", post(workflow::task_op)),
+        r("POST", "/api/v1/designer/compile", Perm(P::ProcessDesign), "processes", "Compile a node-tree design to BPMN", post(workflow::designer_compile)),
+        r("POST", "/api/v1/designer/deploy", Perm(P::ProcessDesign), "processes", "Compile and publish a node-tree design", post(workflow::designer_deploy)),
         // Pages.
         r(
             "GET",
@@ -677,6 +693,16 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "Enter a year",
             post(pages::calendar_save),
         ),
+        r("GET", "/tasks", Perm(P::Workbench), "pages", "Task inbox", get(workflow::tasks_page)),
+        r("POST", "/tasks/{id}", Perm(P::Workbench), "pages", "Act on a work item", post(workflow::task_submit)),
+        r("GET", "/processes", Perm(P::Workbench), "pages", "Process definitions", get(workflow::processes_page)),
+        r("POST", "/processes", Perm(P::ProcessDesign), "pages", "Upload a BPMN definition", post(workflow::processes_upload)),
+        r("GET", "/processes/{id}", Perm(P::Workbench), "pages", "One definition", get(workflow::process_page)),
+        r("POST", "/processes/{id}/start", Perm(P::Workbench), "pages", "Start an instance", post(workflow::process_start)),
+        r("GET", "/instances/{id}", Perm(P::Workbench), "pages", "One instance: diagram and history", get(workflow::instance_page)),
+        r("POST", "/instances/{id}/control", Perm(P::Workbench), "pages", "Suspend, resume or terminate", post(workflow::instance_control_page)),
+        r("GET", "/designer", Perm(P::ProcessDesign), "pages", "Node-tree process designer", get(workflow::designer_page)),
+        r("POST", "/designer", Perm(P::ProcessDesign), "pages", "Edit or publish a design", post(workflow::designer_submit)),
         r(
             "GET",
             "/admin/dictionaries",

@@ -28,6 +28,7 @@ const HOLDS: &[(&str, &[&str])] = &[
             "calendar.write",
             "job.read",
             "file.upload",
+            "process.design",
         ],
     ),
     (
@@ -77,6 +78,7 @@ const HOLDS: &[(&str, &[&str])] = &[
             "department.read",
             "user.read",
             "file.upload",
+            "process.design",
         ],
     ),
     (
@@ -215,6 +217,34 @@ async fn every_route_answers_every_role_as_declared() {
             } else {
                 1
             };
+            // Instances and tasks: a fresh application started by the caller, so it lies in
+            // their own data scope; its first task (受理) is the clerk's.
+            let instance = if (spec.path.contains("instances/{id}")
+                || spec.path.contains("tasks/{id}"))
+                && c.account_id > 0
+                && allowed
+            {
+                let mut ctx = d.app.system_ctx(c.name);
+                ctx.actor_account_id = Some(c.account_id);
+                ctx.department_id = Some(c.department_id);
+                let vars = [("amount".to_owned(), json!(1))].into_iter().collect();
+                let id = d
+                    .app
+                    .start_process(
+                        ctx,
+                        Some(c.name.to_owned()),
+                        "licence_approval",
+                        vars,
+                        &format!("M{seq}"),
+                        Some(c.department_id),
+                    )
+                    .await
+                    .unwrap();
+                let wi = d.app.store().work_items_of(id).await.unwrap()[0].id;
+                Some((id, wi))
+            } else {
+                None
+            };
             let fresh_session = spec.path.ends_with("logout") && c.token.is_some();
             let (token, cookie) = if fresh_session {
                 (
@@ -224,7 +254,7 @@ async fn every_route_answers_every_role_as_declared() {
             } else {
                 (c.token.clone(), c.cookie.clone())
             };
-            let s = sample(
+            let mut s = sample(
                 spec.method,
                 spec.path,
                 c,
@@ -236,10 +266,33 @@ async fn every_route_answers_every_role_as_declared() {
                 note,
                 &file_hash,
             );
+            if let Some((inst, wi)) = instance {
+                s.path = spec.path.replace(
+                    "{id}",
+                    &if spec.path.contains("tasks/") {
+                        wi
+                    } else {
+                        inst
+                    }
+                    .to_string(),
+                );
+            }
             let res = match spec.surface {
                 Surface::Api => {
                     let m: Method = spec.method.parse().unwrap();
-                    if spec.path == "/api/v1/files" && spec.method == "POST" {
+                    if spec.method == "POST"
+                        && (spec.path == "/api/v1/processes"
+                            || spec.path == "/api/v1/processes/check")
+                    {
+                        d.raw(
+                            m,
+                            &s.path,
+                            token.as_deref(),
+                            "application/xml",
+                            demo_bpmn(seq).into_bytes(),
+                        )
+                        .await
+                    } else if spec.path == "/api/v1/files" && spec.method == "POST" {
                         d.raw(
                             m,
                             &s.path,
@@ -363,6 +416,7 @@ fn sample(
         )
         .replace("{post_id}", &teacher_post.to_string())
         .replace("{seq}", "1")
+        .replace("{key}", "licence_approval")
         .replace("{year}", "2030")
         .replace(
             "{code}",
@@ -442,6 +496,35 @@ fn sample(
         ("GET", "/api/v1/ids/check") => s.path = format!("{path}?code=91350100M000100Y43"),
         ("POST", "/api/v1/files") => s.path = format!("{path}?name=f{seq}.txt"),
         ("GET", "/me") => {}
+        ("POST", "/api/v1/processes/{key}/start") => {
+            s.json = Some(json!({"vars": {"amount": 1}, "business_key": format!("B{seq}")}))
+        }
+        ("POST", "/api/v1/instances/{id}/control") => s.json = Some(json!({"action": "suspend"})),
+        ("POST", "/api/v1/tasks/{id}") => s.json = Some(json!({"op": "urge"})),
+        ("POST", "/api/v1/designer/compile") => s.json = Some(demo_flow(seq)),
+        ("POST", "/api/v1/designer/deploy") => s.json = Some(demo_flow(seq)),
+        ("POST", "/tasks/{id}") => s.form = vec![("op", "urge".to_owned())],
+        ("POST", "/processes") => {
+            s.form = vec![("bpmn", demo_bpmn(seq)), ("publish", "true".to_owned())]
+        }
+        ("POST", "/processes/{id}/start") => {
+            s.form = vec![
+                ("business_key", format!("P{seq}")),
+                ("vars", r#"{"amount": 1}"#.to_owned()),
+            ]
+        }
+        ("POST", "/instances/{id}/control") => s.form = vec![("action", "suspend".to_owned())],
+        ("POST", "/designer") => {
+            s.form = vec![
+                ("state", String::new()),
+                ("action", "add".to_owned()),
+                ("type", "approval".to_owned()),
+                ("name", "审核".to_owned()),
+                ("who", "user:clerk".to_owned()),
+                ("mode", "single".to_owned()),
+                ("days", "0".to_owned()),
+            ]
+        }
         ("POST", "/login") => {
             s.form = vec![
                 ("username", "clerk".to_owned()),
@@ -719,4 +802,16 @@ async fn acting_for_another_department_changes_what_is_reached_and_is_recorded()
         .json();
     assert_eq!(me["department_id"].as_i64(), Some(approval));
     d.cleanup().await;
+}
+
+/// A small valid design, with an id unique to the request.
+fn demo_flow(seq: u32) -> serde_json::Value {
+    json!({"id": format!("matrix_{seq}"), "name": "矩阵测试", "nodes": [
+        {"type": "handle", "id": "a", "name": "受理", "approvers": {"type": "users", "value": ["clerk"]}, "fields": {}, "timeout": null}
+    ]})
+}
+
+fn demo_bpmn(seq: u32) -> String {
+    let flow: fgf_engine::designer::Flow = serde_json::from_value(demo_flow(seq)).unwrap();
+    fgf_engine::designer::to_bpmn(&flow).unwrap()
 }

@@ -1,0 +1,1039 @@
+//! Processes in the web: definitions (upload, check, diagram), instances (流程图高亮 and
+//! history), the task inbox (待办 / 已办 / 抄送我的) with the approval operations, and the
+//! node-tree designer. API handlers answer JSON; page handlers render and post back.
+
+use crate::error::{status_of, WebError};
+use crate::extract::{ApiJson, ApiQuery, PageForm, PageQuery};
+use crate::layout::{self, csrf, flash, Chrome};
+use crate::routes::Surface;
+use crate::{AppState, Prefs};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::{Extension, Json};
+use fgf_app::clock::{local_minute, rfc3339};
+use fgf_app::i18n::t;
+use fgf_app::process::TaskOp;
+use fgf_app::{Actor, Lang, ServiceError};
+use fgf_domain::permission::Permission;
+use fgf_engine::designer::{Approvers, DNode, Flow, SignMode};
+use fgf_engine::Vars;
+use maud::{html, Markup, PreEscaped};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+type ApiResult = Result<Response, WebError>;
+
+fn svg(body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn page_err(prefs: Prefs) -> impl Fn(ServiceError) -> WebError {
+    move |e| WebError::new(e, Surface::Page, prefs.lang)
+}
+
+fn vars_of(v: &Value) -> Result<Vars, ServiceError> {
+    match v {
+        Value::Object(m) => Ok(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+        Value::Null => Ok(Vars::new()),
+        _ => Err(ServiceError::field(
+            "invalid_field",
+            "vars",
+            "须为 JSON 对象",
+        )),
+    }
+}
+
+fn utf8(body: &Bytes) -> Result<&str, ServiceError> {
+    std::str::from_utf8(body).map_err(|_| ServiceError::invalid("bpmn_invalid").arg("not UTF-8"))
+}
+
+// ---- API ----
+
+pub async fn list_processes(State(state): State<AppState>) -> ApiResult {
+    let defs = state
+        .app
+        .store()
+        .list_process_definitions()
+        .await
+        .map_err(ServiceError::from)?;
+    let items: Vec<Value> = defs.iter().map(|d| json!({ "id": d.id, "key": d.key, "version": d.version, "name": d.name, "status": d.status, "created_at": rfc3339(d.created_at_ms), "designer": d.designer.is_some() })).collect();
+    Ok(Json(json!({ "items": items, "total": items.len() })).into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct DeployParams {
+    #[serde(default)]
+    publish: bool,
+}
+
+pub async fn deploy_process(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiQuery(q): ApiQuery<DeployParams>,
+    body: Bytes,
+) -> ApiResult {
+    let d = state
+        .app
+        .deploy_process_as(&actor, utf8(&body)?, None, q.publish)
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!(d))).into_response())
+}
+
+pub async fn check_process(body: Bytes) -> ApiResult {
+    let xml = utf8(&body)?;
+    let (def, problems) =
+        fgf_engine::import(xml).map_err(|e| ServiceError::invalid("bpmn_invalid").arg(e))?;
+    let found = fgf_engine::check(&def, &problems, None);
+    Ok(Json(json!({ "valid": found.is_empty(), "problems": found })).into_response())
+}
+
+pub async fn get_process(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult {
+    let d = state
+        .app
+        .store()
+        .get_process_definition(id)
+        .await
+        .map_err(ServiceError::from)?;
+    let (def, problems) = fgf_engine::import(&d.source).map_err(ServiceError::internal)?;
+    let found = fgf_engine::check(&def, &problems, None);
+    Ok(Json(json!({ "id": d.id, "key": d.key, "version": d.version, "name": d.name, "status": d.status, "problems": found, "designer": d.designer.as_deref().and_then(|s| serde_json::from_str::<Value>(s).ok()) })).into_response())
+}
+
+pub async fn process_bpmn(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult {
+    let d = state
+        .app
+        .store()
+        .get_process_definition(id)
+        .await
+        .map_err(ServiceError::from)?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        d.source,
+    )
+        .into_response())
+}
+
+pub async fn process_diagram(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult {
+    let d = state
+        .app
+        .store()
+        .get_process_definition(id)
+        .await
+        .map_err(ServiceError::from)?;
+    let inst = fgf_engine::Instance::new(&d.key);
+    Ok(svg(fgf_app::process::diagram_svg(&d.source, &inst, &[])?))
+}
+
+#[derive(Deserialize)]
+pub struct StartBody {
+    #[serde(default)]
+    vars: Value,
+    #[serde(default)]
+    business_key: String,
+}
+
+pub async fn start_process(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(key): Path<String>,
+    ApiJson(b): ApiJson<StartBody>,
+) -> ApiResult {
+    let id = state
+        .app
+        .start_process_as(&actor, &key, vars_of(&b.vars)?, &b.business_key)
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "instance_id": id }))).into_response())
+}
+
+pub async fn get_instance(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    let (row, inst) = state.app.process_instance(&actor, id).await?;
+    let items = state
+        .app
+        .store()
+        .work_items_of(id)
+        .await
+        .map_err(ServiceError::from)?;
+    Ok(Json(json!({
+        "id": row.id, "definition_id": row.definition_id, "business_key": row.business_key, "status": inst.status,
+        "variables": inst.vars, "suspended": inst.suspended_since.is_some(), "suspended_ms": inst.suspended_ms,
+        "started_at": rfc3339(row.started_at_ms), "ended_at": row.ended_at_ms.map(rfc3339), "work_items": items,
+    }))
+    .into_response())
+}
+
+pub async fn instance_history(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    state.app.process_instance(&actor, id).await?;
+    let ev = state
+        .app
+        .store()
+        .process_events(id)
+        .await
+        .map_err(ServiceError::from)?;
+    let items: Vec<Value> = ev.iter().map(|e| json!({ "at": rfc3339(e.at_ms), "actor": e.actor, "comment": e.comment, "event": e.event })).collect();
+    Ok(Json(json!({ "items": items, "total": items.len() })).into_response())
+}
+
+pub async fn instance_diagram(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    Ok(svg(state.app.process_diagram(&actor, id).await?))
+}
+
+#[derive(Deserialize)]
+pub struct ControlBody {
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn control_instance(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<ControlBody>,
+) -> ApiResult {
+    state
+        .app
+        .instance_control(&actor, id, &b.action, &b.reason)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct InboxParams {
+    #[serde(rename = "box")]
+    which: Option<String>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+pub async fn list_tasks(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiQuery(q): ApiQuery<InboxParams>,
+) -> ApiResult {
+    let v = state
+        .app
+        .inbox(
+            &actor,
+            q.which.as_deref().unwrap_or("todo"),
+            fgf_store::Page::new(q.page, q.per_page),
+        )
+        .await?;
+    Ok(Json(v).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct TaskBody {
+    #[serde(flatten)]
+    op: TaskOp,
+    #[serde(default)]
+    comment: String,
+}
+
+pub async fn task_op(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<TaskBody>,
+) -> ApiResult {
+    state.app.work_item_op(&actor, id, b.op, &b.comment).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+pub async fn designer_compile(ApiJson(flow): ApiJson<Flow>) -> ApiResult {
+    match fgf_engine::designer::to_bpmn(&flow) {
+        Ok(xml) => Ok(Json(json!({ "bpmn": xml, "problems": [] })).into_response()),
+        Err(errors) => Err(ServiceError::invalid("designer_invalid").arg(errors.len()).details(json!({ "problems": errors.iter().map(|e| json!({"node": e.node, "message": e.message})).collect::<Vec<_>>() })).into()),
+    }
+}
+
+pub async fn designer_deploy(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiJson(flow): ApiJson<Flow>,
+) -> ApiResult {
+    let xml = fgf_engine::designer::to_bpmn(&flow).map_err(|errors| ServiceError::invalid("designer_invalid").arg(errors.len()).details(json!({ "problems": errors.iter().map(|e| json!({"node": e.node, "message": e.message})).collect::<Vec<_>>() })))?;
+    let designer = serde_json::to_string(&flow).map_err(ServiceError::internal)?;
+    let d = state
+        .app
+        .deploy_process_as(&actor, &xml, Some(&designer), true)
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!(d))).into_response())
+}
+
+// ---- pages ----
+
+async fn chrome<'a>(
+    state: &AppState,
+    actor: &'a Actor,
+    prefs: Prefs,
+    active: &'static str,
+) -> Result<Chrome<'a>, WebError> {
+    let err = page_err(prefs);
+    let posts = state
+        .app
+        .store()
+        .posts_of(actor.account.id)
+        .await
+        .map_err(|e| err(e.into()))?;
+    let unread = state
+        .app
+        .store()
+        .count_unread(actor.account.id)
+        .await
+        .map_err(|e| err(e.into()))?;
+    Ok(Chrome {
+        prefs,
+        actor,
+        posts,
+        unread,
+        active,
+    })
+}
+
+fn html_page(m: Markup) -> Response {
+    Html(m.into_string()).into_response()
+}
+
+#[derive(Deserialize, Default)]
+pub struct TasksPageParams {
+    #[serde(rename = "box")]
+    which: Option<String>,
+    instance: Option<i64>,
+    msg: Option<String>,
+}
+
+fn op_forms(
+    lang: Lang,
+    actor: &Actor,
+    w: &fgf_store::process::WorkItemRow,
+    completed: &[String],
+) -> Markup {
+    let action = format!("/tasks/{}", w.id);
+    let mine = w.assignee.as_deref() == Some(actor.account.username.as_str());
+    html! {
+        @if w.assignee.is_none() {
+            form.inline method="post" action=(action) { (csrf(actor)) input type="hidden" name="op" value="claim"; button.small type="submit" { (t(lang, "task.claim")) } }
+        }
+        @if mine {
+            form.inline method="post" action=(action) {
+                (csrf(actor)) input type="hidden" name="op" value="complete";
+                select name="approved" aria-label=(t(lang, "task.opinion")) { option value="true" { (t(lang, "task.approve")) } option value="false" { (t(lang, "task.reject")) } }
+                input name="comment" placeholder=(t(lang, "task.comment")) size="14";
+                button.small type="submit" { (t(lang, "task.complete")) }
+            }
+            details.ops {
+                summary { (t(lang, "task.more")) }
+                @if !completed.is_empty() {
+                    form method="post" action=(action) {
+                        (csrf(actor)) input type="hidden" name="op" value="send_back";
+                        label.inline { (t(lang, "task.send_back_to")) " " select name="target" { @for c in completed { option value=(c) { (c) } } } }
+                        label.inline { input type="checkbox" name="return_direct" value="true"; " " (t(lang, "task.return_direct")) }
+                        button.small type="submit" { (t(lang, "task.send_back")) }
+                    }
+                }
+                @for (op, key) in [("transfer", "task.transfer"), ("delegate", "task.delegate"), ("add_signer", "task.add_signer")] {
+                    form method="post" action=(action) {
+                        (csrf(actor)) input type="hidden" name="op" value=(op);
+                        input name="to" placeholder=(t(lang, "form.username")) size="10" required;
+                        button.small type="submit" { (t(lang, key)) }
+                    }
+                }
+                form method="post" action=(action) {
+                    (csrf(actor)) input type="hidden" name="op" value="carbon_copy";
+                    input name="to" placeholder=(t(lang, "task.readers")) size="16" required;
+                    button.small type="submit" { (t(lang, "task.copy")) }
+                }
+            }
+        }
+        @if !mine && w.assignee.is_some() {
+            form.inline method="post" action=(action) { (csrf(actor)) input type="hidden" name="op" value="urge"; button.small type="submit" { (t(lang, "task.urge")) } }
+        }
+    }
+}
+
+pub async fn tasks_page(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    PageQuery(q): PageQuery<TasksPageParams>,
+) -> Result<Response, WebError> {
+    let lang = prefs.lang;
+    let which = q.which.clone().unwrap_or_else(|| "todo".to_owned());
+    let page = fgf_store::Page::new(Some(1), Some(50));
+    let store = state.app.store();
+    let me = actor.account.username.clone();
+    let roles: Vec<String> = actor
+        .grants
+        .as_ref()
+        .map(|g| g.role_codes().to_vec())
+        .unwrap_or_default();
+    let err = page_err(prefs);
+    let mut todo = store
+        .inbox_todo(&me, &roles, page)
+        .await
+        .map_err(|e| err(e.into()))?;
+    if let Some(only) = q.instance {
+        // Arriving from a notification: show that instance's tasks first.
+        todo.items.sort_by_key(|w| w.instance_id != only);
+    }
+    let done = store
+        .inbox_done(&me, page)
+        .await
+        .map_err(|e| err(e.into()))?;
+    let copies = store
+        .inbox_copies(&me, page)
+        .await
+        .map_err(|e| err(e.into()))?;
+    let mut completed_by_instance = std::collections::BTreeMap::new();
+    for w in &todo.items {
+        if let Ok((_, inst)) = state.app.process_instance(&actor, w.instance_id).await {
+            completed_by_instance.insert(w.instance_id, inst.completed_tasks.clone());
+        }
+    }
+    let c = chrome(&state, &actor, prefs, "tasks").await?;
+    let tab = |key: &str, label: &str, n: i64| html! { a.tab href=(format!("/tasks?box={key}")) aria-current=[(which == key).then_some("page")] { (label) " (" (n) ")" } };
+    let body = html! {
+        @if let Some(m) = &q.msg { (flash(Some(m), true)) }
+        nav.tabs { (tab("todo", t(lang, "task.todo"), todo.total)) (tab("done", t(lang, "task.done"), done.total)) (tab("copies", t(lang, "task.copies"), copies.total)) }
+        @match which.as_str() {
+            "done" => {
+                @if done.items.is_empty() { p.muted { (t(lang, "form.none")) } } @else {
+                    div.table-wrap { table.data {
+                        thead { tr { th { (t(lang, "task.name")) } th { (t(lang, "task.instance")) } th { (t(lang, "task.completed_at")) } th { (t(lang, "form.actions")) } } }
+                        tbody { @for w in &done.items { tr {
+                            td { (w.name) } td { a href=(format!("/instances/{}", w.instance_id)) { "#" (w.instance_id) } }
+                            td { (w.completed_at_ms.map(local_minute).unwrap_or_default()) }
+                            td { form.inline method="post" action=(format!("/tasks/{}", w.id)) { (csrf(&actor)) input type="hidden" name="op" value="withdraw"; button.small type="submit" { (t(lang, "task.withdraw")) } } }
+                        } } }
+                    } }
+                }
+            }
+            "copies" => {
+                @if copies.items.is_empty() { p.muted { (t(lang, "form.none")) } } @else {
+                    ul.plain { @for c in &copies.items { li { a href=(format!("/instances/{}", c.instance_id)) { "#" (c.instance_id) " " (c.node_id) } " " span.muted { (local_minute(c.created_at_ms)) } @if c.read_at_ms.is_none() { " " span.tag { (t(lang, "task.unread")) } } } } }
+                }
+            }
+            _ => {
+                @if todo.items.is_empty() { p.muted { (t(lang, "form.none")) } } @else {
+                    div.table-wrap { table.data {
+                        thead { tr { th { (t(lang, "task.name")) } th { (t(lang, "task.instance")) } th { (t(lang, "task.assignee")) } th { (t(lang, "form.time")) } th { (t(lang, "form.actions")) } } }
+                        tbody { @for w in &todo.items { tr {
+                            td { strong { (w.name) } }
+                            td { a href=(format!("/instances/{}", w.instance_id)) { "#" (w.instance_id) } }
+                            td { (w.assignee.clone().unwrap_or_else(|| format!("{}{}", t(lang, "task.candidates"), w.candidate_groups.join("、")))) }
+                            td.nowrap { (local_minute(w.created_at_ms)) }
+                            td { (op_forms(lang, &actor, w, completed_by_instance.get(&w.instance_id).map_or(&[][..], |v| &v[..]))) }
+                        } } }
+                    } }
+                }
+            }
+        }
+    };
+    Ok(html_page(layout::staff(&c, t(lang, "page.tasks"), body)))
+}
+
+pub async fn task_submit(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+    form: PageForm,
+) -> Result<Response, WebError> {
+    let comment = form.text("comment");
+    let to = form.text("to");
+    let op = match form.get("op").unwrap_or("") {
+        "complete" => {
+            let mut vars = Vars::new();
+            if let Some(a) = form.get("approved") {
+                vars.insert("approved".to_owned(), json!(a == "true"));
+            }
+            if !comment.is_empty() {
+                vars.insert("opinion".to_owned(), json!(comment));
+            }
+            TaskOp::Complete { vars }
+        }
+        "claim" => TaskOp::Claim,
+        "withdraw" => TaskOp::Withdraw,
+        "urge" => TaskOp::Urge,
+        "send_back" => TaskOp::SendBack {
+            target: form.text("target"),
+            return_direct: form.get("return_direct") == Some("true"),
+        },
+        "transfer" => TaskOp::Transfer { to },
+        "delegate" => TaskOp::Delegate { to },
+        "add_signer" => TaskOp::AddSigner {
+            user: to,
+            before: false,
+        },
+        "carbon_copy" => TaskOp::CarbonCopy {
+            readers: to
+                .split([',', '，', ' '])
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        },
+        other => {
+            return Err(page_err(prefs)(ServiceError::field(
+                "invalid_field",
+                "op",
+                &format!("未知操作 {other}"),
+            )))
+        }
+    };
+    state
+        .app
+        .work_item_op(&actor, id, op, &comment)
+        .await
+        .map_err(page_err(prefs))?;
+    Ok(Redirect::to(&format!(
+        "/tasks?msg={}",
+        form_urlencoded::byte_serialize(t(prefs.lang, "msg.saved").as_bytes()).collect::<String>()
+    ))
+    .into_response())
+}
+
+pub async fn processes_page(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+) -> Result<Response, WebError> {
+    processes_view(&state, &actor, prefs, None, StatusCode::OK).await
+}
+
+async fn processes_view(
+    state: &AppState,
+    actor: &Actor,
+    prefs: Prefs,
+    message: Option<(String, bool, Vec<fgf_engine::Problem>)>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let lang = prefs.lang;
+    let defs = state
+        .app
+        .store()
+        .list_process_definitions()
+        .await
+        .map_err(|e| page_err(prefs)(e.into()))?;
+    let c = chrome(state, actor, prefs, "processes").await?;
+    let body = html! {
+        @if let Some((m, ok, problems)) = &message {
+            (flash(Some(m), *ok))
+            @if !problems.is_empty() { ul.problems { @for p in problems { li { code { (p.element) } "：" (p.message) } } } }
+        }
+        @if defs.is_empty() { p.muted { (t(lang, "form.none")) } } @else {
+            div.table-wrap { table.data {
+                thead { tr { th { (t(lang, "form.name")) } th { (t(lang, "process.key")) } th { (t(lang, "process.version")) } th { (t(lang, "form.status")) } th { (t(lang, "form.time")) } } }
+                tbody { @for d in &defs { tr {
+                    td { a href=(format!("/processes/{}", d.id)) { (d.name) } @if d.designer.is_some() { " " span.tag { (t(lang, "process.from_designer")) } } }
+                    td { code { (d.key) } } td { "v" (d.version) }
+                    td { (if d.status == "published" { t(lang, "process.published") } else { t(lang, "process.draft") }) }
+                    td.nowrap { (local_minute(d.created_at_ms)) }
+                } } }
+            } }
+        }
+        @if actor.has(Permission::ProcessDesign) {
+            div.cards {
+                section.card {
+                    h2 { (t(lang, "process.upload")) }
+                    p.muted { (t(lang, "process.upload_hint")) }
+                    form method="post" action="/processes" {
+                        (csrf(actor))
+                        label for="bpmn" { "BPMN 2.0 XML" }
+                        textarea id="bpmn" name="bpmn" rows="8" required {}
+                        label.inline { input type="checkbox" name="publish" value="true" checked; " " (t(lang, "process.publish")) }
+                        button type="submit" { (t(lang, "process.check_and_save")) }
+                    }
+                }
+                section.card {
+                    h2 { (t(lang, "page.designer")) }
+                    p.muted { (t(lang, "process.designer_hint")) }
+                    a.button href="/designer" { (t(lang, "page.designer")) }
+                }
+            }
+        }
+    };
+    let mut r = html_page(layout::staff(&c, t(lang, "page.processes"), body));
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+pub async fn processes_upload(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    form: PageForm,
+) -> Result<Response, WebError> {
+    let publish = form.get("publish") == Some("true");
+    match state
+        .app
+        .deploy_process_as(&actor, form.get("bpmn").unwrap_or(""), None, publish)
+        .await
+    {
+        Ok(d) => Ok(Redirect::to(&format!("/processes/{}", d.id)).into_response()),
+        Err(e) => {
+            let problems: Vec<fgf_engine::Problem> = e
+                .details
+                .as_ref()
+                .and_then(|d| d.get("problems"))
+                .and_then(|p| serde_json::from_value(p.clone()).ok())
+                .unwrap_or_default();
+            processes_view(
+                &state,
+                &actor,
+                prefs,
+                Some((e.message(prefs.lang), false, problems)),
+                status_of(e.kind, e.code),
+            )
+            .await
+        }
+    }
+}
+
+pub async fn process_page(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let lang = prefs.lang;
+    let err = page_err(prefs);
+    let d = state
+        .app
+        .store()
+        .get_process_definition(id)
+        .await
+        .map_err(|e| err(e.into()))?;
+    let svg_text =
+        fgf_app::process::diagram_svg(&d.source, &fgf_engine::Instance::new(&d.key), &[])
+            .map_err(&err)?;
+    let (def, problems) =
+        fgf_engine::import(&d.source).map_err(|e| err(ServiceError::internal(e)))?;
+    let found = fgf_engine::check(&def, &problems, None);
+    let c = chrome(&state, &actor, prefs, "processes").await?;
+    let body = html! {
+        dl.kv {
+            dt { (t(lang, "process.key")) } dd { code { (d.key) } }
+            dt { (t(lang, "process.version")) } dd { "v" (d.version) " · " (if d.status == "published" { t(lang, "process.published") } else { t(lang, "process.draft") }) }
+        }
+        div.diagram { (PreEscaped(svg_text)) }
+        @if !found.is_empty() { h2 { (t(lang, "process.problems")) } ul.problems { @for p in &found { li { code { (p.element) } "：" (p.message) } } } }
+        p { a href=(format!("/api/v1/processes/{}/bpmn", d.id)) { (t(lang, "process.download")) } }
+        @if d.status == "published" {
+            section.card {
+                h2 { (t(lang, "process.start")) }
+                form method="post" action=(format!("/processes/{}/start", d.id)) {
+                    (csrf(&actor))
+                    label for="bk" { (t(lang, "process.business_key")) }
+                    input id="bk" name="business_key";
+                    label for="vars" { (t(lang, "process.vars")) }
+                    textarea id="vars" name="vars" rows="3" { "{}" }
+                    button type="submit" { (t(lang, "process.start")) }
+                }
+            }
+        }
+    };
+    Ok(html_page(layout::staff(&c, &d.name, body)))
+}
+
+pub async fn process_start(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+    form: PageForm,
+) -> Result<Response, WebError> {
+    let err = page_err(prefs);
+    let d = state
+        .app
+        .store()
+        .get_process_definition(id)
+        .await
+        .map_err(|e| err(e.into()))?;
+    let vars_text = form.text("vars");
+    let vars: Value = if vars_text.is_empty() {
+        json!({})
+    } else {
+        serde_json::from_str(&vars_text)
+            .map_err(|e| err(ServiceError::invalid("invalid_json").arg(e)))?
+    };
+    let instance = state
+        .app
+        .start_process_as(
+            &actor,
+            &d.key,
+            vars_of(&vars).map_err(&err)?,
+            &form.text("business_key"),
+        )
+        .await
+        .map_err(&err)?;
+    Ok(Redirect::to(&format!("/instances/{instance}")).into_response())
+}
+
+pub async fn instance_page(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let lang = prefs.lang;
+    let err = page_err(prefs);
+    let (row, inst) = state.app.process_instance(&actor, id).await.map_err(&err)?;
+    let svg_text = state.app.process_diagram(&actor, id).await.map_err(&err)?;
+    let events = state
+        .app
+        .store()
+        .process_events(id)
+        .await
+        .map_err(|e| err(e.into()))?;
+    let c = chrome(&state, &actor, prefs, "tasks").await?;
+    let status = match &inst.status {
+        fgf_engine::Status::Running if inst.suspended_since.is_some() => {
+            t(lang, "instance.suspended").to_owned()
+        }
+        fgf_engine::Status::Running => t(lang, "instance.running").to_owned(),
+        fgf_engine::Status::Completed => t(lang, "instance.completed").to_owned(),
+        fgf_engine::Status::Terminated { reason } => {
+            format!("{}（{reason}）", t(lang, "instance.terminated"))
+        }
+        fgf_engine::Status::Failed { element, message } => {
+            format!("{} {element}: {message}", t(lang, "instance.failed"))
+        }
+    };
+    let body = html! {
+        dl.kv {
+            dt { (t(lang, "form.status")) } dd { (status) }
+            dt { (t(lang, "process.business_key")) } dd { (row.business_key) }
+            dt { (t(lang, "instance.started")) } dd { (local_minute(row.started_at_ms)) }
+        }
+        div.diagram { (PreEscaped(svg_text)) }
+        p.legend { span.sw.completed {} (t(lang, "instance.legend_done")) " " span.sw.active {} (t(lang, "instance.legend_active")) " " span.sw.pending {} (t(lang, "instance.legend_pending")) }
+        h2 { (t(lang, "instance.history")) }
+        ol.timeline {
+            @for e in events.iter().filter(|e| matches!(e.event.get("event").and_then(Value::as_str), Some("task_completed" | "task_created" | "operation" | "task_assigned" | "timer_fired" | "completed" | "terminated" | "failed" | "urged" | "copied" | "started"))) {
+                li {
+                    span.muted { (local_minute(e.at_ms)) } " "
+                    strong { (e.event.get("event").and_then(Value::as_str).map(|k| t(lang, &format!("event.{k}")).to_owned()).unwrap_or_default()) } " "
+                    (e.event.get("node").and_then(Value::as_str).unwrap_or("")) " "
+                    @if let Some(op) = e.event.get("op").and_then(Value::as_str) { code { (op) } " " }
+                    @if let Some(a) = &e.actor { "· " (a) } " "
+                    @if !e.comment.is_empty() { "：" (e.comment) }
+                }
+            }
+        }
+        @if inst.status == fgf_engine::Status::Running && (actor.has(Permission::ProcessDesign) || row.initiator_account_id == Some(actor.account.id)) {
+            section.card {
+                h2 { (t(lang, "instance.control")) }
+                form.inline method="post" action=(format!("/instances/{id}/control")) {
+                    (csrf(&actor))
+                    @if inst.suspended_since.is_some() { input type="hidden" name="action" value="resume"; button.small type="submit" { (t(lang, "instance.resume")) } }
+                    @else { input type="hidden" name="action" value="suspend"; button.small type="submit" { (t(lang, "instance.suspend")) } }
+                }
+                form method="post" action=(format!("/instances/{id}/control")) {
+                    (csrf(&actor)) input type="hidden" name="action" value="terminate";
+                    input name="reason" placeholder=(t(lang, "instance.reason")) required;
+                    button.small type="submit" { (t(lang, "instance.terminate")) }
+                }
+            }
+        }
+    };
+    Ok(html_page(layout::staff(
+        &c,
+        &format!("{} #{id}", t(lang, "page.instance")),
+        body,
+    )))
+}
+
+pub async fn instance_control_page(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+    form: PageForm,
+) -> Result<Response, WebError> {
+    state
+        .app
+        .instance_control(&actor, id, &form.text("action"), &form.text("reason"))
+        .await
+        .map_err(page_err(prefs))?;
+    Ok(Redirect::to(&format!("/instances/{id}")).into_response())
+}
+
+// ---- the node-tree designer ----
+
+fn default_flow() -> Flow {
+    Flow {
+        id: "new_flow".to_owned(),
+        name: "新建审批流程".to_owned(),
+        nodes: Vec::new(),
+    }
+}
+
+fn render_nodes(lang: Lang, nodes: &[DNode], depth: usize) -> Markup {
+    html! {
+        @for n in nodes {
+            div.dnode style=(format!("margin-left:{}em", depth * 2)) {
+                @match n {
+                    DNode::Approval { name, approvers, mode, .. } => { span.tag { (t(lang, "designer.approval")) } " " strong { (name) } " · " (approvers_label(approvers)) " · " (mode_label(lang, mode)) }
+                    DNode::Handle { name, approvers, .. } => { span.tag { (t(lang, "designer.handle")) } " " strong { (name) } " · " (approvers_label(approvers)) }
+                    DNode::Copy { name, readers, .. } => { span.tag { (t(lang, "designer.copy")) } " " strong { (name) } " · " (approvers_label(readers)) }
+                    DNode::Branch { name, branches, .. } => {
+                        span.tag { (t(lang, "designer.branch")) } " " strong { (name) }
+                        @for b in branches { div.dbranch { em { (b.name) } " " code { (b.condition.clone().unwrap_or_else(|| t(lang, "designer.otherwise").to_owned())) } (render_nodes(lang, &b.nodes, depth + 1)) } }
+                    }
+                    DNode::Parallel { name, branches, .. } => {
+                        span.tag { (t(lang, "designer.parallel")) } " " strong { (name) }
+                        @for b in branches { div.dbranch { (render_nodes(lang, b, depth + 1)) } }
+                    }
+                }
+                " " code.muted { (n.id()) }
+            }
+            div.darrow aria-hidden="true" { "↓" }
+        }
+    }
+}
+
+fn approvers_label(a: &Approvers) -> String {
+    match a {
+        Approvers::Users(u) => u.join("、"),
+        Approvers::Role(r) => format!("role:{r}"),
+        Approvers::Department(d) => format!("dept:{d}"),
+        Approvers::InitiatorLeader => "leader:initiator".to_owned(),
+        Approvers::Expression(e) => e.clone(),
+    }
+}
+
+fn mode_label(lang: Lang, m: &SignMode) -> String {
+    match m {
+        SignMode::Single => t(lang, "designer.single").to_owned(),
+        SignMode::All => t(lang, "designer.all").to_owned(),
+        SignMode::Any => t(lang, "designer.any").to_owned(),
+        SignMode::Sequential => t(lang, "designer.sequential").to_owned(),
+        SignMode::Vote { pass_ratio } => format!("{} {pass_ratio}", t(lang, "designer.vote")),
+    }
+}
+
+async fn designer_view(
+    state: &AppState,
+    actor: &Actor,
+    prefs: Prefs,
+    flow: &Flow,
+    message: Option<(String, bool)>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let lang = prefs.lang;
+    let c = chrome(state, actor, prefs, "processes").await?;
+    let state_json = serde_json::to_string(flow).unwrap_or_default();
+    let preview = fgf_engine::designer::compile(flow).ok().and_then(|d| {
+        let xml = fgf_engine::bpmn::export(&d, "");
+        fgf_app::process::diagram_svg(&xml, &fgf_engine::Instance::new(&flow.id), &[]).ok()
+    });
+    let body = html! {
+        @if let Some((m, ok)) = &message { (flash(Some(m), *ok)) }
+        div.split {
+            section {
+                div.dnode.dstart { span.tag { (t(lang, "designer.start")) } }
+                div.darrow aria-hidden="true" { "↓" }
+                (render_nodes(lang, &flow.nodes, 0))
+                div.dnode.dend { span.tag { (t(lang, "designer.end")) } }
+                @if let Some(svg) = preview { h2 { (t(lang, "designer.preview")) } div.diagram { (PreEscaped(svg)) } }
+            }
+            section.card {
+                h2 { (t(lang, "designer.add")) }
+                form method="post" action="/designer" {
+                    (csrf(actor))
+                    input type="hidden" name="state" value=(state_json);
+                    input type="hidden" name="action" value="add";
+                    label for="d-type" { (t(lang, "form.kind")) }
+                    select id="d-type" name="type" {
+                        option value="approval" { (t(lang, "designer.approval")) }
+                        option value="handle" { (t(lang, "designer.handle")) }
+                        option value="copy" { (t(lang, "designer.copy")) }
+                    }
+                    label for="d-name" { (t(lang, "form.name")) }
+                    input id="d-name" name="name" required;
+                    label for="d-who" { (t(lang, "designer.approvers")) }
+                    input id="d-who" name="who" placeholder="user:clerk,reviewer / role:reviewer / leader:initiator" required;
+                    label for="d-mode" { (t(lang, "designer.mode")) }
+                    select id="d-mode" name="mode" {
+                        option value="single" { (t(lang, "designer.single")) } option value="all" { (t(lang, "designer.all")) }
+                        option value="any" { (t(lang, "designer.any")) } option value="sequential" { (t(lang, "designer.sequential")) }
+                    }
+                    label for="d-days" { (t(lang, "designer.timeout_days")) }
+                    input id="d-days" name="days" type="number" min="0" max="60" value="0";
+                    button type="submit" { (t(lang, "designer.add")) }
+                }
+                form method="post" action="/designer" {
+                    (csrf(actor))
+                    input type="hidden" name="state" value=(state_json);
+                    input type="hidden" name="action" value="remove_last";
+                    button.small type="submit" { (t(lang, "designer.remove_last")) }
+                }
+                h2 { (t(lang, "designer.save")) }
+                form method="post" action="/designer" {
+                    (csrf(actor))
+                    input type="hidden" name="state" value=(state_json);
+                    input type="hidden" name="action" value="deploy";
+                    label for="d-id" { (t(lang, "process.key")) }
+                    input id="d-id" name="flow_id" value=(flow.id) pattern="[A-Za-z][A-Za-z0-9_]*" required;
+                    label for="d-fname" { (t(lang, "form.name")) }
+                    input id="d-fname" name="flow_name" value=(flow.name) required;
+                    button type="submit" { (t(lang, "designer.deploy")) }
+                }
+                details { summary { "JSON" } pre.json { (serde_json::to_string_pretty(flow).unwrap_or_default()) } }
+            }
+        }
+    };
+    let mut r = html_page(layout::staff(&c, t(lang, "page.designer"), body));
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+pub async fn designer_page(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+) -> Result<Response, WebError> {
+    designer_view(&state, &actor, prefs, &default_flow(), None, StatusCode::OK).await
+}
+
+fn parse_approvers(s: &str) -> Approvers {
+    let s = s.trim();
+    if let Some(r) = s.strip_prefix("role:") {
+        Approvers::Role(r.trim().to_owned())
+    } else if let Some(d) = s.strip_prefix("dept:") {
+        Approvers::Department(d.trim().to_owned())
+    } else if s == "leader:initiator" {
+        Approvers::InitiatorLeader
+    } else if s.starts_with("${") {
+        Approvers::Expression(s.to_owned())
+    } else {
+        Approvers::Users(
+            s.trim_start_matches("user:")
+                .split([',', '，', ' '])
+                .filter(|x| !x.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        )
+    }
+}
+
+pub async fn designer_submit(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    form: PageForm,
+) -> Result<Response, WebError> {
+    let lang = prefs.lang;
+    let mut flow: Flow =
+        serde_json::from_str(form.get("state").unwrap_or("")).unwrap_or_else(|_| default_flow());
+    match form.get("action").unwrap_or("") {
+        "add" => {
+            let n = flow.nodes.len() + 1;
+            let id = format!("n{n}");
+            let name = form.text("name");
+            let approvers = parse_approvers(&form.text("who"));
+            let days: u32 = form.text("days").parse().unwrap_or(0);
+            let timeout = (days > 0).then(|| fgf_engine::designer::Timeout {
+                working_days: days,
+                action: "remind".to_owned(),
+            });
+            let mode = match form.get("mode") {
+                Some("all") => SignMode::All,
+                Some("any") => SignMode::Any,
+                Some("sequential") => SignMode::Sequential,
+                _ => SignMode::Single,
+            };
+            let node = match form.get("type") {
+                Some("handle") => DNode::Handle {
+                    id,
+                    name,
+                    approvers,
+                    fields: Default::default(),
+                    timeout,
+                },
+                Some("copy") => DNode::Copy {
+                    id,
+                    name,
+                    readers: approvers,
+                },
+                _ => DNode::Approval {
+                    id,
+                    name,
+                    approvers,
+                    mode,
+                    on_empty: None,
+                    on_initiator: None,
+                    fields: Default::default(),
+                    timeout,
+                },
+            };
+            flow.nodes.push(node);
+            designer_view(&state, &actor, prefs, &flow, None, StatusCode::OK).await
+        }
+        "remove_last" => {
+            flow.nodes.pop();
+            designer_view(&state, &actor, prefs, &flow, None, StatusCode::OK).await
+        }
+        "deploy" => {
+            flow.id = form.text("flow_id");
+            flow.name = form.text("flow_name");
+            let result = match fgf_engine::designer::to_bpmn(&flow) {
+                Ok(xml) => state
+                    .app
+                    .deploy_process_as(
+                        &actor,
+                        &xml,
+                        Some(&serde_json::to_string(&flow).unwrap_or_default()),
+                        true,
+                    )
+                    .await
+                    .map_err(|e| e.message(lang)),
+                Err(errors) => Err(errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.node, e.message))
+                    .collect::<Vec<_>>()
+                    .join("；")),
+            };
+            match result {
+                Ok(d) => Ok(Redirect::to(&format!("/processes/{}", d.id)).into_response()),
+                Err(m) => {
+                    designer_view(
+                        &state,
+                        &actor,
+                        prefs,
+                        &flow,
+                        Some((m, false)),
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    )
+                    .await
+                }
+            }
+        }
+        other => Err(page_err(prefs)(ServiceError::field(
+            "invalid_field",
+            "action",
+            &format!("未知操作 {other}"),
+        ))),
+    }
+}
