@@ -682,7 +682,22 @@ impl App {
         let scope = actor
             .scope(Permission::Workbench)
             .or_else(|_| actor.scope(Permission::ApplicantSelf))?;
-        let row = self.store().get_process_instance(&scope, id).await?;
+        let row = match self.store().get_process_instance(&scope, id).await {
+            Ok(r) => r,
+            // Outside the data scope, but the caller works on it: a reviewer in another
+            // department sees the application they review.
+            Err(StoreError::NotFound { .. })
+                if self
+                    .store()
+                    .is_process_participant(id, &actor.account.username)
+                    .await? =>
+            {
+                self.store()
+                    .get_process_instance(&Scope::system("participant of the instance"), id)
+                    .await?
+            }
+            Err(e) => return Err(e.into()),
+        };
         let inst = serde_json::from_str(&row.state).map_err(ServiceError::internal)?;
         Ok((row, inst))
     }

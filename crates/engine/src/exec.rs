@@ -1302,7 +1302,33 @@ impl Run<'_> {
 
     fn enter_task(&mut self, exec: ExecId, node: NodeIx, n: &Node, kind: TaskKind) {
         match kind {
-            TaskKind::Plain | TaskKind::Send => self.agenda.push_back(Step::Leave { exec }),
+            TaskKind::Plain => self.agenda.push_back(Step::Leave { exec }),
+            TaskKind::Send => {
+                // A designer 抄送 node is a send task whose rule names the readers.
+                let rule = n
+                    .ext
+                    .get("copy_to")
+                    .cloned()
+                    .or_else(|| n.assignment.rule.clone());
+                if let Some(users) = rule.as_deref().and_then(|r| r.strip_prefix("user:")) {
+                    let by = self.inst.initiator.clone();
+                    for reader in users.split(',').map(str::trim).filter(|u| !u.is_empty()) {
+                        self.inst.copies.push(CarbonCopy {
+                            node: n.id.clone(),
+                            reader: reader.to_owned(),
+                            by: by.clone(),
+                            at_ms: self.now,
+                            read_at_ms: None,
+                        });
+                        self.events.push(Event::Copied {
+                            node: n.id.clone(),
+                            reader: reader.to_owned(),
+                            by: by.clone(),
+                        });
+                    }
+                }
+                self.agenda.push_back(Step::Leave { exec });
+            }
             TaskKind::User | TaskKind::Manual => {
                 let assignee = match n.assignment.assignee.as_deref() {
                     Some(a) if a.starts_with("${") || a.starts_with("#{") => match Expr::parse(a)

@@ -295,6 +295,26 @@ impl Store {
         Ok(out)
     }
 
+    /// Whether `user` takes part in an instance (holds, held or may claim one of its tasks, or
+    /// was copied): participants see the instance whatever their data scope.
+    pub async fn is_process_participant(&self, instance_id: i64, user: &str) -> Result<bool> {
+        let mut sql =
+            Sql::new("select (select count(*) from work_item where process_instance_id = ");
+        sql.bind(instance_id)
+            .push(" and (assignee = ")
+            .bind(user)
+            .push(" or completed_by = ")
+            .bind(user)
+            .push(" or candidate_users like ")
+            .bind(format!("%,{user},%"))
+            .push(")) + (select count(*) from process_copy where process_instance_id = ")
+            .bind(instance_id)
+            .push(" and reader = ")
+            .bind(user)
+            .push(") as n");
+        Ok(get_i64(&sql.query().fetch_one(self.pool()).await?, "n")? > 0)
+    }
+
     pub async fn get_work_item(&self, id: i64) -> Result<WorkItemRow> {
         let mut sql = Sql::new(&format!(
             "select {WI_COLS} from work_item where work_item_id = "

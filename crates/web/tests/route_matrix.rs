@@ -815,3 +815,32 @@ fn demo_bpmn(seq: u32) -> String {
     let flow: fgf_engine::designer::Flow = serde_json::from_value(demo_flow(seq)).unwrap();
     fgf_engine::designer::to_bpmn(&flow).unwrap()
 }
+
+#[tokio::test]
+async fn participants_see_an_instance_outside_their_scope_and_others_do_not() {
+    let d = District::new().await;
+    // Demo application 2 was started at the clerk's window and waits for the reviewer
+    // (区市场监管局): outside the reviewer's 本部门 scope, but theirs to review.
+    let reviewer = d.token("reviewer").await;
+    assert_eq!(
+        d.api(Method::GET, "/api/v1/instances/2", Some(&reviewer), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let inspector = d.token("inspector").await;
+    assert_eq!(
+        d.api(Method::GET, "/api/v1/instances/2", Some(&inspector), None)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let (cookie, _) = d.page_session("reviewer").await;
+    let page = d.page(Method::GET, "/instances/2", &cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text().contains("<svg") && page.text().contains("class=\"shape active"),
+        "the diagram marks the active node"
+    );
+    d.cleanup().await;
+}

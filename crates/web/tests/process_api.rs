@@ -1,0 +1,232 @@
+//! The demo approval flow driven through the API by the people it names: 待办 appear in the
+//! right inboxes, operations are checked against who is asking, and every step is recorded.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::District;
+use serde_json::{json, Value};
+
+async fn todo(d: &District, token: &str) -> Vec<Value> {
+    d.api(Method::GET, "/api/v1/tasks?box=todo", Some(token), None)
+        .await
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[tokio::test]
+async fn an_application_goes_from_window_to_decision_through_the_inboxes() {
+    let d = District::new().await;
+    let clerk = d.token("clerk").await;
+    let reviewer = d.token("reviewer").await;
+    let leader = d.token("leader").await;
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/processes/licence_approval/start",
+            Some(&clerk),
+            Some(json!({"vars": {"amount": 3000}, "business_key": "SQ-TEST-1"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let id = r.json()["instance_id"].as_i64().unwrap();
+    let mine: Vec<Value> = todo(&d, &clerk)
+        .await
+        .into_iter()
+        .filter(|w| w["instance_id"] == id)
+        .collect();
+    assert_eq!(mine.len(), 1);
+    let accept = mine[0]["id"].as_i64().unwrap();
+    // Someone else cannot complete the clerk's task.
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/tasks/{accept}"),
+            Some(&reviewer),
+            Some(json!({"op": "complete"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.json()["error"]["code"], "work_item_not_yours");
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/tasks/{accept}"),
+            Some(&clerk),
+            Some(json!({"op": "complete", "comment": "材料齐全"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    let review = todo(&d, &reviewer)
+        .await
+        .into_iter()
+        .find(|w| w["instance_id"] == id)
+        .unwrap();
+    // The reviewer sends it back to the window; the clerk fixes it and it returns straight.
+    let r = d.api(Method::POST, &format!("/api/v1/tasks/{}", review["id"]), Some(&reviewer), Some(json!({"op": "send_back", "target": "accept", "return_direct": true, "comment": "缺营业执照复印件"}))).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    let again = todo(&d, &clerk)
+        .await
+        .into_iter()
+        .find(|w| w["instance_id"] == id)
+        .unwrap();
+    d.api(
+        Method::POST,
+        &format!("/api/v1/tasks/{}", again["id"]),
+        Some(&clerk),
+        Some(json!({"op": "complete"})),
+    )
+    .await;
+    let review = todo(&d, &reviewer)
+        .await
+        .into_iter()
+        .find(|w| w["instance_id"] == id)
+        .unwrap();
+    assert_eq!(review["node_id"], "review");
+    d.api(
+        Method::POST,
+        &format!("/api/v1/tasks/{}", review["id"]),
+        Some(&reviewer),
+        Some(json!({"op": "complete", "vars": {"approved": true}})),
+    )
+    .await;
+    // Small amount: no countersign; the leader is copied and decides.
+    let decide = todo(&d, &leader)
+        .await
+        .into_iter()
+        .find(|w| w["instance_id"] == id)
+        .unwrap();
+    assert_eq!(decide["node_id"], "decide");
+    let copies = d
+        .api(Method::GET, "/api/v1/tasks?box=copies", Some(&leader), None)
+        .await
+        .json();
+    assert!(copies["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["instance_id"] == id));
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/tasks/{}", decide["id"]),
+            Some(&leader),
+            Some(json!({"op": "complete", "vars": {"approved": true}})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let inst = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/instances/{id}"),
+            Some(&clerk),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(inst["status"]["status"], "completed");
+    let history = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/instances/{id}/history"),
+            Some(&clerk),
+            None,
+        )
+        .await
+        .json();
+    let ops: Vec<&str> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["event"]["op"].as_str())
+        .collect();
+    assert!(ops.contains(&"send_back"));
+    let done = d
+        .api(Method::GET, "/api/v1/tasks?box=done", Some(&clerk), None)
+        .await
+        .json();
+    assert!(done["total"].as_i64().unwrap() >= 2);
+    // The reviewer's 已办 now carries the step, and the audit trail has every command.
+    let auditor = d.token("auditor").await;
+    let audit = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/audit?object_type=process_instance&object_id={id}&per_page=50"),
+            Some(&auditor),
+            None,
+        )
+        .await
+        .json();
+    assert!(audit["total"].as_i64().unwrap() >= 6, "{audit}");
+    let diagram = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/instances/{id}/diagram"),
+            Some(&clerk),
+            None,
+        )
+        .await;
+    assert!(diagram.text().contains("shape completed"));
+    d.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_bpmn_file_with_problems_is_not_published_and_the_check_names_them() {
+    let d = District::new().await;
+    let keeper = d.token("keeper").await;
+    let bad = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="x"><process id="bad" isExecutable="true">
+<startEvent id="s"/><userTask id="orphan"/><scriptTask id="script"/><exclusiveGateway id="g"/><endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="g"/><sequenceFlow id="f2" sourceRef="g" targetRef="e"/><sequenceFlow id="f3" sourceRef="g" targetRef="script"/><sequenceFlow id="f4" sourceRef="script" targetRef="e"/></process></definitions>"#;
+    let r = d
+        .raw(
+            Method::POST,
+            "/api/v1/processes?publish=true",
+            Some(&keeper),
+            "application/xml",
+            bad.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(r.json()["error"]["code"], "process_check_failed");
+    let problems = r.json()["error"]["details"]["problems"].clone();
+    let named: Vec<String> = problems
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["element"].as_str().unwrap().to_owned())
+        .collect();
+    for id in ["orphan", "script", "g"] {
+        assert!(
+            named.iter().any(|n| n == id),
+            "{id} not named in {problems}"
+        );
+    }
+    let r = d
+        .raw(
+            Method::POST,
+            "/api/v1/processes",
+            Some(&keeper),
+            "application/xml",
+            b"<not-bpmn/>".to_vec(),
+        )
+        .await;
+    assert_eq!(r.json()["error"]["code"], "bpmn_invalid");
+    let clerk = d.token("clerk").await;
+    let r = d
+        .raw(
+            Method::POST,
+            "/api/v1/processes",
+            Some(&clerk),
+            "application/xml",
+            bad.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "only process designers deploy"
+    );
+    d.cleanup().await;
+}
