@@ -557,6 +557,27 @@ pub fn apply(
     cmd: Command,
     now: i64,
 ) -> Result<Vec<Event>, EngineError> {
+    // The hot commands check everything before they change anything, so they run in place;
+    // the approval operations run on a copy that replaces the state only on success.
+    if matches!(
+        cmd,
+        Command::Start { .. }
+            | Command::CompleteTask { .. }
+            | Command::Message { .. }
+            | Command::Signal { .. }
+            | Command::FireTimer { .. }
+    ) {
+        let mut run = Run {
+            reg,
+            inst,
+            events: Vec::new(),
+            agenda: VecDeque::new(),
+            now,
+        };
+        run.command(cmd)?;
+        run.drain();
+        return Ok(run.events);
+    }
     let mut next = inst.clone();
     let events = {
         let mut run = Run {
@@ -584,13 +605,16 @@ fn status_name(s: &Status) -> String {
     .to_owned()
 }
 
-impl Run<'_> {
-    fn compiled(&self, proc: u16) -> &Compiled {
+impl<'a> Run<'a> {
+    // The registry outlives the run, so process references do not borrow the run: the
+    // executor can hold a node while it mutates the instance, without cloning the node.
+    fn compiled(&self, proc: u16) -> &'a Compiled {
+        let reg: &'a Registry = self.reg;
         let id = &self.inst.procs[proc as usize];
-        self.reg.get(id).unwrap_or_else(|| &self.reg.procs[0])
+        reg.get(id).unwrap_or_else(|| &reg.procs[0])
     }
 
-    fn process(&self, proc: u16) -> &Process {
+    fn process(&self, proc: u16) -> &'a Process {
         &self.compiled(proc).process
     }
 
@@ -661,6 +685,23 @@ impl Run<'_> {
             let e = &self.inst.execs[id as usize];
             if let Some(v) = e.locals.get(name) {
                 return Some(v.clone());
+            }
+            // A multi-instance body answers its counters from its state rather than from
+            // locals rewritten on every inner completion.
+            if let Some(mi) = e.mi.as_ref().filter(|_| e.kind == ExecKind::MiBody) {
+                let v = match name {
+                    "nrOfInstances" => Some(json!(mi.total)),
+                    "nrOfCompletedInstances" => Some(json!(mi.completed)),
+                    "nrOfActiveInstances" => Some(json!(mi.active)),
+                    "nrOfApproved" => Some(json!(mi.approved)),
+                    "nrOfRejected" => Some(json!(mi.rejected)),
+                    "approvedWeight" => Some(json!(mi.approved_weight)),
+                    "totalWeight" => Some(json!(mi.total_weight)),
+                    _ => None,
+                };
+                if v.is_some() {
+                    return v;
+                }
             }
             cur = e.parent;
         }
@@ -1012,7 +1053,7 @@ impl Run<'_> {
         });
         let fired = t.fired + 1;
         // A repeating non-interrupting timer schedules its next firing before acting.
-        let kind = self.process(t.proc).node(t.node).kind.clone();
+        let kind = &self.process(t.proc).node(t.node).kind;
         let repeats = matches!(
             &kind,
             NodeKind::Boundary {
@@ -1102,7 +1143,7 @@ impl Run<'_> {
                 e.task = None;
             }
         }
-        let n = self.process(proc).node(node).clone();
+        let n = self.process(proc).node(node);
         self.events.push(Event::NodeEntered {
             exec,
             node: n.id.clone(),
@@ -1206,7 +1247,7 @@ impl Run<'_> {
 
     /// Schedules the timers of a scope's event sub-processes.
     fn begin_scope(&mut self, scope: ExecId, proc: u16, scope_node: Option<NodeIx>) {
-        let p = self.process(proc).clone();
+        let p = self.process(proc);
         for esp in p.event_subprocesses(scope_node) {
             for s in p.nodes_in(Some(esp)) {
                 if let NodeKind::Start {
@@ -1407,7 +1448,7 @@ impl Run<'_> {
 
     fn enter_gateway(&mut self, exec: ExecId, node: NodeIx, via: Option<FlowIx>, g: GatewayKind) {
         let proc = self.e(exec).proc;
-        let n = self.process(proc).node(node).clone();
+        let n = self.process(proc).node(node);
         let joining =
             n.incoming.len() > 1 && matches!(g, GatewayKind::Parallel | GatewayKind::Inclusive);
         if joining {
@@ -1447,7 +1488,7 @@ impl Run<'_> {
         }
         match g {
             GatewayKind::EventBased => {
-                let p = self.process(proc).clone();
+                let p = self.process(proc);
                 for f in &n.outgoing {
                     let t = p.flow(*f).target;
                     if let NodeKind::IntermediateCatch {
@@ -1538,7 +1579,7 @@ impl Run<'_> {
         let Some(node) = e.node else {
             return;
         };
-        let n = self.process(e.proc).node(node).clone();
+        let n = self.process(e.proc).node(node);
         if e.kind != ExecKind::MiBody {
             self.events.push(Event::NodeCompleted {
                 exec,
@@ -1591,7 +1632,7 @@ impl Run<'_> {
     /// Moves the token out of `node` along the flows its kind selects.
     fn follow(&mut self, exec: ExecId, node: NodeIx) {
         let proc = self.e(exec).proc;
-        let p = self.process(proc).clone();
+        let p = self.process(proc);
         let n = p.node(node);
         let mut chosen: Vec<FlowIx> = Vec::new();
         let gateway = match &n.kind {
@@ -1940,7 +1981,6 @@ impl Run<'_> {
             });
         }
         self.attach_boundaries(exec, n);
-        self.update_mi_locals(exec);
         if total == 0 {
             self.agenda.push_back(Step::Leave { exec });
             return;
@@ -1985,32 +2025,11 @@ impl Run<'_> {
                 e.locals.insert(v, item);
             }
         }
-        self.update_mi_locals(body);
         self.agenda.push_back(Step::Enter {
             exec: inner,
             node,
             via: None,
         });
-    }
-
-    fn update_mi_locals(&mut self, body: ExecId) {
-        let Some(mi) = self.e(body).mi.clone() else {
-            return;
-        };
-        let e = self.em(body);
-        e.locals.insert("nrOfInstances".to_owned(), json!(mi.total));
-        e.locals
-            .insert("nrOfCompletedInstances".to_owned(), json!(mi.completed));
-        e.locals
-            .insert("nrOfActiveInstances".to_owned(), json!(mi.active));
-        e.locals
-            .insert("nrOfApproved".to_owned(), json!(mi.approved));
-        e.locals
-            .insert("nrOfRejected".to_owned(), json!(mi.rejected));
-        e.locals
-            .insert("approvedWeight".to_owned(), json!(mi.approved_weight));
-        e.locals
-            .insert("totalWeight".to_owned(), json!(mi.total_weight));
     }
 
     fn inner_done(&mut self, body: ExecId) {
@@ -2021,12 +2040,11 @@ impl Run<'_> {
             mi.completed += 1;
             mi.active = mi.active.saturating_sub(1);
         }
-        self.update_mi_locals(body);
         let Some(node) = self.e(body).node else {
             return;
         };
         let proc = self.e(body).proc;
-        let n = self.process(proc).node(node).clone();
+        let n = self.process(proc).node(node);
         let Some(spec) = &n.multi_instance else {
             return;
         };
@@ -2075,7 +2093,7 @@ impl Run<'_> {
         }
         while let Some(scope) = cur {
             let (ip, iscope) = self.inner_of(scope);
-            let p = self.process(ip).clone();
+            let p = self.process(ip);
             let handler = p
                 .event_subprocesses(iscope)
                 .flat_map(|esp| p.nodes_in(Some(esp)).collect::<Vec<_>>())
@@ -2119,7 +2137,7 @@ impl Run<'_> {
         let mut cur = self.e(from).parent;
         while let Some(scope) = cur {
             let (ip, iscope) = self.inner_of(scope);
-            let p = self.process(ip).clone();
+            let p = self.process(ip);
             let handler = p
                 .event_subprocesses(iscope)
                 .flat_map(|esp| p.nodes_in(Some(esp)).collect::<Vec<_>>())
@@ -2191,7 +2209,7 @@ impl Run<'_> {
 
     fn trigger_event_subprocess(&mut self, scope: ExecId, start: NodeIx) {
         let (proc, _) = self.inner_of(scope);
-        let p = self.process(proc).clone();
+        let p = self.process(proc);
         let Some(esp) = p.node(start).scope else {
             return;
         };
@@ -2253,7 +2271,7 @@ fn self_ops<'r, 'a>(run: &'r mut Run<'a>) -> crate::ops::OpsRun<'r, 'a> {
 }
 
 // Accessors for the operations module (kept here so `Run` stays private to the engine).
-impl<'a> Run<'a> {
+impl Run<'_> {
     pub(crate) fn inst(&mut self) -> &mut Instance {
         self.inst
     }

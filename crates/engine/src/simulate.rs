@@ -90,10 +90,13 @@ pub fn simulate(reg: &Registry, process: &str, opts: &SimOptions) -> SimResult {
                 })
                 .unwrap_or_default()
         };
-        let free = open
-            .iter()
-            .find(|e| !opts.hold.contains(&node_of(e)))
-            .map(|e| (e.id, node_of(e)));
+        let free = if opts.hold.is_empty() {
+            open.first().map(|e| (e.id, node_of(e)))
+        } else {
+            open.iter()
+                .find(|e| !opts.hold.contains(&node_of(e)))
+                .map(|e| (e.id, node_of(e)))
+        };
         let cmd = if let Some((exec, node)) = free {
             Command::CompleteTask {
                 exec,
