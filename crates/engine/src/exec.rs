@@ -1149,7 +1149,7 @@ impl<'a> Run<'a> {
             node: n.id.clone(),
         });
         if n.multi_instance.is_some() && !self.e(exec).mi_inner {
-            self.start_multi_instance(exec, &n);
+            self.start_multi_instance(exec, n);
             return;
         }
         if let Some(l) = &n.standard_loop {
@@ -1179,11 +1179,11 @@ impl<'a> Run<'a> {
                 EventDef::Message(_) | EventDef::Signal(_) => {}
                 _ => self.agenda.push_back(Step::Leave { exec }),
             },
-            NodeKind::Task(kind) => self.enter_task(exec, node, &n, kind.clone()),
+            NodeKind::Task(kind) => self.enter_task(exec, node, n, kind.clone()),
             NodeKind::Gateway(g) => self.enter_gateway(exec, node, via, *g),
             NodeKind::SubProcess { .. } => {
                 self.em(exec).kind = ExecKind::Scope;
-                self.attach_boundaries(exec, &n);
+                self.attach_boundaries(exec, n);
                 self.begin_scope(exec, proc, Some(node));
                 match self.process(proc).none_start(Some(node)) {
                     Some(s) => {
@@ -1224,7 +1224,7 @@ impl<'a> Run<'a> {
                     e.kind = ExecKind::CallScope;
                     e.callee = Some(cp);
                 }
-                self.attach_boundaries(exec, &n);
+                self.attach_boundaries(exec, n);
                 self.begin_scope(exec, cp, None);
                 let child = self.spawn(Some(exec), cp, ExecKind::Token);
                 self.agenda.push_back(Step::Enter {
@@ -2065,7 +2065,7 @@ impl<'a> Run<'a> {
             self.cancel_children(body);
             self.agenda.push_back(Step::Leave { exec: body });
         } else if spec.sequential && mi.next < mi.total {
-            self.spawn_inner(body, &n);
+            self.spawn_inner(body, n);
         }
     }
 
