@@ -240,7 +240,7 @@ impl App {
         let reg = self.registry_for(&def, &called)?;
         let now = ctx.at_ms;
         let mut inst = Instance::new(key);
-        let events = apply(
+        let mut events = apply(
             &reg,
             &mut inst,
             Command::Start {
@@ -250,6 +250,8 @@ impl App {
             now,
         )
         .map_err(|e| engine_error(&e))?;
+        self.resolve_assignments(&reg, &mut inst, &mut events, now)
+            .await?;
         let initiator = ctx.actor_account_id;
         let mut tx = self.store().write(ctx).await?;
         let state = serde_json::to_string(&inst).map_err(ServiceError::internal)?;
@@ -305,13 +307,15 @@ impl App {
         let mut inst: Instance =
             serde_json::from_str(&row.state).map_err(ServiceError::internal)?;
         let before = inst.clone();
-        let events = match apply(&reg, &mut inst, cmd, now) {
+        let mut events = match apply(&reg, &mut inst, cmd, now) {
             Ok(ev) => ev,
             Err(e) => {
                 tx.rollback().await?;
                 return Err(engine_error(&e));
             }
         };
+        self.resolve_assignments(&reg, &mut inst, &mut events, now)
+            .await?;
         let state = serde_json::to_string(&inst).map_err(ServiceError::internal)?;
         tx.update_process_instance(
             instance_id,
@@ -906,5 +910,166 @@ impl App {
             "copies" => json!(self.store().inbox_copies(me, page).await?),
             _ => json!(self.store().inbox_todo(me, &roles, page).await?),
         })
+    }
+}
+
+impl App {
+    /// Resolves assignment rules that need organisation data (`leader:initiator`, `dept:…`)
+    /// and applies the empty-assignee rule (skip / admin / stop) and the approver-is-initiator
+    /// rule (allow / skip / leader), by further engine commands inside the same
+    /// transaction as the command that created the tasks.
+    pub(crate) async fn resolve_assignments(
+        &self,
+        reg: &Registry,
+        inst: &mut Instance,
+        events: &mut Vec<Event>,
+        now: i64,
+    ) -> ServiceResult<()> {
+        for _round in 0..10 {
+            let mut cmds: Vec<Command> = Vec::new();
+            for e in inst.open_tasks() {
+                let (Some(task), Some(node)) = (&e.task, e.node) else {
+                    continue;
+                };
+                let Some(c) = reg.get(&inst.procs[e.proc as usize]) else {
+                    continue;
+                };
+                let n = c.process.node(node);
+                let a = &n.assignment;
+                let unassigned = task.assignee.is_none()
+                    && task.candidate_users.is_empty()
+                    && task.candidate_groups.is_empty();
+                if unassigned {
+                    let resolved = match a.rule.as_deref() {
+                        Some("leader:initiator") => self
+                            .leader_of(inst.initiator.as_deref())
+                            .await?
+                            .into_iter()
+                            .collect(),
+                        Some(rule) if rule.starts_with("dept:") => {
+                            let which = &rule["dept:".len()..];
+                            let code = match which {
+                                "applicant" => inst
+                                    .vars
+                                    .get("applicant_department")
+                                    .and_then(|v| v.as_str())
+                                    .map(str::to_owned),
+                                "matter" => inst
+                                    .vars
+                                    .get("matter_department")
+                                    .and_then(|v| v.as_str())
+                                    .map(str::to_owned),
+                                other => Some(other.to_owned()),
+                            };
+                            match code {
+                                Some(code) => self.staff_of_department(&code).await?,
+                                None => Vec::new(),
+                            }
+                        }
+                        _ => Vec::new(),
+                    };
+                    let cmd = match (resolved.as_slice(), a.on_empty.as_deref()) {
+                        ([one], _) => Command::Assign {
+                            exec: e.id,
+                            assignee: Some(one.clone()),
+                            candidate_users: Vec::new(),
+                        },
+                        ([_, ..], _) => Command::Assign {
+                            exec: e.id,
+                            assignee: None,
+                            candidate_users: resolved.clone(),
+                        },
+                        ([], Some("skip")) => Command::CompleteTask {
+                            exec: e.id,
+                            vars: Vars::new(),
+                            by: None,
+                        },
+                        ([], Some("admin")) => Command::Assign {
+                            exec: e.id,
+                            assignee: Some("admin".to_owned()),
+                            candidate_users: Vec::new(),
+                        },
+                        ([], Some("stop")) => Command::Suspend { by: None },
+                        ([], _) => continue,
+                    };
+                    cmds.push(cmd);
+                    continue;
+                }
+                if task.assignee.is_some() && task.assignee == inst.initiator && !task.touched {
+                    match a.on_initiator.as_deref() {
+                        Some("skip") => cmds.push(Command::CompleteTask {
+                            exec: e.id,
+                            vars: Vars::new(),
+                            by: None,
+                        }),
+                        Some("leader") => {
+                            if let Some(l) = self.leader_of(inst.initiator.as_deref()).await? {
+                                if Some(&l) != task.assignee.as_ref() {
+                                    cmds.push(Command::Assign {
+                                        exec: e.id,
+                                        assignee: Some(l),
+                                        candidate_users: Vec::new(),
+                                    });
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            if cmds.is_empty() {
+                return Ok(());
+            }
+            for cmd in cmds {
+                match apply(reg, inst, cmd, now) {
+                    Ok(mut ev) => events.append(&mut ev),
+                    Err(e) => tracing::warn!(%e, "assignment resolution step refused"),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The leader of the user's department, or of the nearest department above it that has
+    /// one (a section's leader is its bureau's when the section names none).
+    async fn leader_of(&self, username: Option<&str>) -> ServiceResult<Option<String>> {
+        let Some(u) = username else { return Ok(None) };
+        let Some((account, _)) = self.store().find_account_for_login(u).await? else {
+            return Ok(None);
+        };
+        let Some(post) = self.store().posts_of(account.id).await?.into_iter().next() else {
+            return Ok(None);
+        };
+        let scope = Scope::system("find a department leader");
+        let mut dept = Some(post.department_id);
+        while let Some(id) = dept {
+            let d = self.store().get_department(&scope, id).await?;
+            if let Some(leader) = d.leader_account_id.filter(|l| *l != account.id) {
+                let (l, _) = self.store().get_own_account(leader).await?;
+                return Ok(Some(l.username));
+            }
+            dept = d.parent_id;
+        }
+        Ok(None)
+    }
+
+    async fn staff_of_department(&self, code: &str) -> ServiceResult<Vec<String>> {
+        let scope = Scope::system("resolve a department assignment");
+        let Some(d) = self.store().find_department_by_code(&scope, code).await? else {
+            return Ok(Vec::new());
+        };
+        let q = fgf_store::account::AccountQuery {
+            department_id: Some(d.id),
+            kind: Some("staff".to_owned()),
+            ..Default::default()
+        };
+        Ok(self
+            .store()
+            .list_accounts(&scope, &q, fgf_store::Page::new(Some(1), Some(200)))
+            .await?
+            .items
+            .into_iter()
+            .map(|a| a.username)
+            .collect())
     }
 }

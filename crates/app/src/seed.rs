@@ -566,6 +566,11 @@ impl App {
             if a.username == "reviewer" {
                 reviewer_id = Some(id);
             }
+            if a.username == "leader" {
+                // The deputy district head leads the district root: `leader:` rules climb
+                // the tree to him when a unit names no leader of its own.
+                tx.set_department_leader(dept("D00")?, Some(id)).await?;
+            }
             let post = tx.insert_post(id, dept(a.dept)?, true, a.title).await?;
             let ids = role_ids(&mut tx, a.roles).await?;
             tx.set_post_roles(post, &ids).await?;

@@ -430,6 +430,13 @@ pub enum Command {
     MarkRead {
         reader: String,
     },
+    /// The runtime's resolution of an assignment rule that needs organisation data
+    /// (`dept:`, `leader:`); does not count as the task being touched.
+    Assign {
+        exec: ExecId,
+        assignee: Option<String>,
+        candidate_users: Vec<String>,
+    },
     /// 催办.
     Urge {
         exec: ExecId,
@@ -1390,6 +1397,48 @@ impl<'a> Run<'a> {
                     Some(Value::String(u)) => Some(u),
                     _ => assignee,
                 };
+                // Rules that need no organisation data resolve here; `dept:` and `leader:`
+                // are left to the runtime (it answers with `Command::Assign`).
+                let mut candidate_users = n.assignment.candidate_users.clone();
+                let mut candidate_groups = n.assignment.candidate_groups.clone();
+                let assignee = match (assignee, n.assignment.rule.as_deref()) {
+                    (Some(a), _) => Some(a),
+                    (None, Some(rule))
+                        if rule.starts_with("user:") && candidate_users.is_empty() =>
+                    {
+                        let users: Vec<String> = rule["user:".len()..]
+                            .split(',')
+                            .map(|u| u.trim().to_owned())
+                            .filter(|u| !u.is_empty())
+                            .collect();
+                        if users.len() == 1 {
+                            users.into_iter().next()
+                        } else {
+                            candidate_users = users;
+                            None
+                        }
+                    }
+                    (None, Some(rule))
+                        if rule.starts_with("role:") && candidate_groups.is_empty() =>
+                    {
+                        candidate_groups = vec![rule["role:".len()..].trim().to_owned()];
+                        None
+                    }
+                    (None, Some(rule)) if rule.starts_with("expr:") => {
+                        match Expr::parse(&rule["expr:".len()..])
+                            .map_err(|e| e.to_string())
+                            .and_then(|e| self.eval(exec, &e))
+                        {
+                            Ok(Value::String(s)) => Some(s),
+                            Ok(_) => None,
+                            Err(e) => {
+                                self.fail(&n.id, format!("assignment expression: {e}"));
+                                return;
+                            }
+                        }
+                    }
+                    (None, _) => None,
+                };
                 let previous = self
                     .e(exec)
                     .locals
@@ -1397,8 +1446,8 @@ impl<'a> Run<'a> {
                     .and_then(|v| serde_json::from_value(v.clone()).ok());
                 let item = WorkItem {
                     assignee: assignee.clone(),
-                    candidate_users: n.assignment.candidate_users.clone(),
-                    candidate_groups: n.assignment.candidate_groups.clone(),
+                    candidate_users: candidate_users.clone(),
+                    candidate_groups: candidate_groups.clone(),
                     previous,
                     ..WorkItem::default()
                 };
@@ -1408,8 +1457,8 @@ impl<'a> Run<'a> {
                     node: n.id.clone(),
                     name: n.name.clone(),
                     assignee,
-                    candidate_users: n.assignment.candidate_users.clone(),
-                    candidate_groups: n.assignment.candidate_groups.clone(),
+                    candidate_users,
+                    candidate_groups,
                 });
                 self.attach_boundaries(exec, n);
             }

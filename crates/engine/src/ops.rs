@@ -300,6 +300,30 @@ pub(crate) fn operation(o: OpsRun<'_, '_>, cmd: Command) -> Result<(), EngineErr
             op_event(run, "mark_read", None, Some(reader), json!({ "count": n }));
             Ok(())
         }
+        Command::Assign {
+            exec,
+            assignee,
+            candidate_users,
+        } => {
+            open_task(run, exec)?;
+            let (node, proc) = {
+                let e = &mut run.inst().execs[exec as usize];
+                if let Some(t) = e.task.as_mut() {
+                    t.assignee.clone_from(&assignee);
+                    t.candidate_users = candidate_users;
+                }
+                (e.node.unwrap_or(0), e.proc)
+            };
+            let node = run.node_name(proc, node);
+            run.push_event(Event::TaskAssigned {
+                exec,
+                node,
+                assignee,
+                op: "assign".to_owned(),
+                by: None,
+            });
+            Ok(())
+        }
         Command::Urge { exec, by } => {
             open_task(run, exec)?;
             let (node, assignee, proc) = {

@@ -289,3 +289,21 @@ impl WriteTx {
         Ok(())
     }
 }
+
+impl WriteTx {
+    /// Names the department's leader (负责人), used by `leader:` assignment rules.
+    pub async fn set_department_leader(
+        &mut self,
+        department_id: i64,
+        leader: Option<i64>,
+    ) -> Result<()> {
+        let mut sql = Sql::new("update department set leader_account_id = ");
+        sql.bind(leader)
+            .push(", updated_at = ")
+            .bind(self.now_ms())
+            .push(" where department_id = ")
+            .bind(department_id);
+        sql.query().execute(&mut *self.tx).await?;
+        Ok(())
+    }
+}

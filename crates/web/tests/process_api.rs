@@ -230,3 +230,82 @@ async fn a_bpmn_file_with_problems_is_not_published_and_the_check_names_them() {
     );
     d.cleanup().await;
 }
+
+#[tokio::test]
+async fn assignment_rules_resolve_from_the_organisation() {
+    let d = District::new().await;
+    let keeper = d.token("keeper").await;
+    let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:fgf="https://fangguanfu.example/bpmn" id="x"><process id="rules" isExecutable="true">
+<startEvent id="s"/>
+<userTask id="self_check" fgf:rule="user:clerk" fgf:onInitiator="skip"/>
+<userTask id="to_leader" fgf:rule="leader:initiator"/>
+<userTask id="to_dept" fgf:rule="dept:D07"/>
+<userTask id="nobody" fgf:rule="dept:T02-V02" fgf:onEmpty="skip"/>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="self_check"/><sequenceFlow id="f2" sourceRef="self_check" targetRef="to_leader"/>
+<sequenceFlow id="f3" sourceRef="to_leader" targetRef="to_dept"/><sequenceFlow id="f4" sourceRef="to_dept" targetRef="nobody"/><sequenceFlow id="f5" sourceRef="nobody" targetRef="e"/></process></definitions>"#;
+    let r = d
+        .raw(
+            Method::POST,
+            "/api/v1/processes?publish=true",
+            Some(&keeper),
+            "application/xml",
+            xml.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let clerk = d.token("clerk").await;
+    let id = d
+        .api(
+            Method::POST,
+            "/api/v1/processes/rules/start",
+            Some(&clerk),
+            Some(json!({})),
+        )
+        .await
+        .json()["instance_id"]
+        .as_i64()
+        .unwrap();
+    // The clerk started it, so their own check is skipped (approver is the initiator).
+    let leader = d.token("leader").await;
+    let t = todo(&d, &leader)
+        .await
+        .into_iter()
+        .find(|w| w["instance_id"] == id)
+        .expect("the initiator's leader has the task");
+    assert_eq!(t["node_id"], "to_leader");
+    d.api(
+        Method::POST,
+        &format!("/api/v1/tasks/{}", t["id"]),
+        Some(&leader),
+        Some(json!({"op": "complete"})),
+    )
+    .await;
+    // 区教育局 has one staff member, who gets the task.
+    let teacher = d.token("teacher").await;
+    let t = todo(&d, &teacher)
+        .await
+        .into_iter()
+        .find(|w| w["instance_id"] == id)
+        .expect("given to the department's staff");
+    assert_eq!(t["assignee"], "teacher");
+    d.api(
+        Method::POST,
+        &format!("/api/v1/tasks/{}", t["id"]),
+        Some(&teacher),
+        Some(json!({"op": "complete"})),
+    )
+    .await;
+    // 柳林村 has no staff: the empty-assignee rule skips the last task.
+    let inst = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/instances/{id}"),
+            Some(&clerk),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(inst["status"]["status"], "completed", "{inst}");
+    d.cleanup().await;
+}
