@@ -213,6 +213,11 @@ catalogue! {
     "designer.branch" => "条件分支", "Condition";
     "designer.parallel" => "并行分支", "Parallel";
     "designer.otherwise" => "其他情况", "otherwise";
+    "designer.when" => "条件成立", "when";
+    "designer.branch_fields" => "条件分支 / 并行分支：每支一个审批节点", "Condition / parallel: one approval per branch";
+    "designer.condition" => "条件（满足时走第一支）", "Condition (true: first branch)";
+    "designer.branch_a" => "第一支：节点名称与审批人", "First branch: name and approvers";
+    "designer.branch_b" => "第二支（其他情况）：节点名称与审批人，可留空", "Second branch (otherwise): name and approvers, may be empty";
     "designer.single" => "单人审批", "Single";
     "designer.all" => "会签（全部同意）", "Countersign (all)";
     "designer.any" => "或签（一人同意）", "Any one";

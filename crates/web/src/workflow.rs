@@ -869,11 +869,13 @@ async fn designer_view(
                         option value="approval" { (t(lang, "designer.approval")) }
                         option value="handle" { (t(lang, "designer.handle")) }
                         option value="copy" { (t(lang, "designer.copy")) }
+                        option value="branch" { (t(lang, "designer.branch")) }
+                        option value="parallel" { (t(lang, "designer.parallel")) }
                     }
                     label for="d-name" { (t(lang, "form.name")) }
                     input id="d-name" name="name" required;
                     label for="d-who" { (t(lang, "designer.approvers")) }
-                    input id="d-who" name="who" placeholder="user:clerk,reviewer / role:reviewer / leader:initiator" required;
+                    input id="d-who" name="who" placeholder="user:clerk,reviewer / role:reviewer / leader:initiator";
                     label for="d-mode" { (t(lang, "designer.mode")) }
                     select id="d-mode" name="mode" {
                         option value="single" { (t(lang, "designer.single")) } option value="all" { (t(lang, "designer.all")) }
@@ -881,6 +883,17 @@ async fn designer_view(
                     }
                     label for="d-days" { (t(lang, "designer.timeout_days")) }
                     input id="d-days" name="days" type="number" min="0" max="60" value="0";
+                    fieldset.branch-fields {
+                        legend { (t(lang, "designer.branch_fields")) }
+                        label for="d-cond" { (t(lang, "designer.condition")) }
+                        input id="d-cond" name="cond" placeholder="${amount > 1000000}";
+                        label for="d-a-name" { (t(lang, "designer.branch_a")) }
+                        input id="d-a-name" name="a_name" placeholder=(t(lang, "form.name"));
+                        input name="a_who" placeholder="user:reviewer" aria-label=(t(lang, "designer.approvers"));
+                        label for="d-b-name" { (t(lang, "designer.branch_b")) }
+                        input id="d-b-name" name="b_name" placeholder=(t(lang, "form.name"));
+                        input name="b_who" placeholder="role:keeper" aria-label=(t(lang, "designer.approvers"));
+                    }
                     button type="submit" { (t(lang, "designer.add")) }
                 }
                 form method="post" action="/designer" {
@@ -964,7 +977,49 @@ pub async fn designer_submit(
                 Some("sequential") => SignMode::Sequential,
                 _ => SignMode::Single,
             };
+            let approval = |id: String, name: String, who: &str| DNode::Approval {
+                id,
+                name,
+                approvers: parse_approvers(who),
+                mode: SignMode::Single,
+                on_empty: None,
+                on_initiator: None,
+                fields: Default::default(),
+                timeout: None,
+            };
+            let side = |prefix: &str, suffix: &str| -> Vec<DNode> {
+                let name = form.text(&format!("{prefix}_name"));
+                let who = form.text(&format!("{prefix}_who"));
+                if name.is_empty() || who.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![approval(format!("n{n}{suffix}"), name, &who)]
+                }
+            };
             let node = match form.get("type") {
+                Some("branch") => DNode::Branch {
+                    id: id.clone(),
+                    name,
+                    branches: vec![
+                        fgf_engine::designer::Branch {
+                            name: t(lang, "designer.when").to_owned(),
+                            condition: Some(form.text("cond")),
+                            default: false,
+                            nodes: side("a", "a"),
+                        },
+                        fgf_engine::designer::Branch {
+                            name: t(lang, "designer.otherwise").to_owned(),
+                            condition: None,
+                            default: true,
+                            nodes: side("b", "b"),
+                        },
+                    ],
+                },
+                Some("parallel") => DNode::Parallel {
+                    id: id.clone(),
+                    name,
+                    branches: vec![side("a", "a"), side("b", "b")],
+                },
                 Some("handle") => DNode::Handle {
                     id,
                     name,

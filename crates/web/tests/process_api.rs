@@ -309,3 +309,151 @@ async fn assignment_rules_resolve_from_the_organisation() {
     assert_eq!(inst["status"]["status"], "completed", "{inst}");
     d.cleanup().await;
 }
+
+fn hidden_state(html: &str) -> String {
+    let start = html.find(r#"name="state" value=""#).expect("state field")
+        + r#"name="state" value=""#.len();
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end]
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn the_node_tree_designer_page_builds_branches_and_publishes_a_runnable_flow() {
+    let d = District::new().await;
+    let (cookie, csrf) = d.page_session("keeper").await;
+    let ck = format!("fgf_session={cookie}");
+    let page = d.page(Method::GET, "/designer", &cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let mut state = hidden_state(&page.text());
+    let add = |state: String, fields: Vec<(&'static str, String)>| {
+        let mut f = vec![
+            ("_csrf", csrf.clone()),
+            ("state", state),
+            ("action", "add".to_owned()),
+        ];
+        f.extend(fields);
+        f
+    };
+    let r = d
+        .form(
+            Method::POST,
+            "/designer",
+            None,
+            &ck,
+            &add(
+                state,
+                vec![
+                    ("type", "handle".to_owned()),
+                    ("name", "受理".to_owned()),
+                    ("who", "user:clerk".to_owned()),
+                    ("mode", "single".to_owned()),
+                    ("days", "0".to_owned()),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    state = hidden_state(&r.text());
+    let r = d
+        .form(
+            Method::POST,
+            "/designer",
+            None,
+            &ck,
+            &add(
+                state,
+                vec![
+                    ("type", "branch".to_owned()),
+                    ("name", "金额判断".to_owned()),
+                    ("who", String::new()),
+                    ("mode", "single".to_owned()),
+                    ("days", "0".to_owned()),
+                    ("cond", "${amount > 1000}".to_owned()),
+                    ("a_name", "局长审批".to_owned()),
+                    ("a_who", "user:leader".to_owned()),
+                    ("b_name", String::new()),
+                    ("b_who", String::new()),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.text().contains("局长审批") && r.text().contains("<svg"),
+        "the tree and its preview show the branch"
+    );
+    state = hidden_state(&r.text());
+    let r = d
+        .form(
+            Method::POST,
+            "/designer",
+            None,
+            &ck,
+            &[
+                ("_csrf", csrf.clone()),
+                ("state", state.clone()),
+                ("action", "deploy".to_owned()),
+                ("flow_id", "9bad".to_owned()),
+                ("flow_name", "x".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a bad process key is refused with the reason"
+    );
+    let r = d
+        .form(
+            Method::POST,
+            "/designer",
+            None,
+            &ck,
+            &[
+                ("_csrf", csrf.clone()),
+                ("state", state),
+                ("action", "deploy".to_owned()),
+                ("flow_id", "small_grant".to_owned()),
+                ("flow_name", "小额补助".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    assert!(r.location().starts_with("/processes/"));
+    // It runs: a big amount goes to the leader after the window.
+    let clerk = d.token("clerk").await;
+    let id = d
+        .api(
+            Method::POST,
+            "/api/v1/processes/small_grant/start",
+            Some(&clerk),
+            Some(json!({"vars": {"amount": 5000}})),
+        )
+        .await
+        .json()["instance_id"]
+        .as_i64()
+        .unwrap();
+    let t = todo(&d, &clerk)
+        .await
+        .into_iter()
+        .find(|w| w["instance_id"] == id)
+        .unwrap();
+    d.api(
+        Method::POST,
+        &format!("/api/v1/tasks/{}", t["id"]),
+        Some(&clerk),
+        Some(json!({"op": "complete"})),
+    )
+    .await;
+    let leader = d.token("leader").await;
+    assert!(todo(&d, &leader)
+        .await
+        .iter()
+        .any(|w| w["instance_id"] == id && w["name"] == "局长审批"));
+    d.cleanup().await;
+}
