@@ -14,6 +14,7 @@ pub mod ids;
 pub mod password;
 pub mod permission;
 pub mod pii;
+pub mod reform;
 pub mod scope;
 
 pub use audit::{chain_hash, diff_json, sm3_hex, FieldChange, GENESIS};

@@ -435,6 +435,10 @@ async fn background(app: App) {
         if let Err(e) = app.dispatch_outbox().await {
             tracing::warn!(%e, "outbox dispatch failed");
         }
+        // Process timers: leased, so with several nodes each due timer fires on one.
+        if let Err(e) = app.fire_due_timers().await {
+            tracing::warn!(%e, "process timers failed");
+        }
         if n.is_multiple_of(5) {
             if let Err(e) = app.run_due_jobs().await {
                 tracing::warn!(%e, "job run failed");

@@ -212,3 +212,109 @@ async fn due_timers_fire_exactly_once_with_two_nodes_on_sqlite() {
     second.close().await;
     db.cleanup().await;
 }
+
+/// The same guarantee with two real `fgf serve` processes on one PostgreSQL database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_fgf_serve_processes_on_postgresql_fire_each_timer_once() {
+    let Some(db) = TestDb::postgres().await.unwrap() else {
+        eprintln!(
+            "FGF_TEST_PG not set: the two-process PostgreSQL timer test is skipped (CI sets it)"
+        );
+        return;
+    };
+    let url = db.url().unwrap();
+    let dir = std::env::temp_dir().join(format!("fgf-2proc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = fgf_domain::PiiKey::derive_from_secret(b"t");
+    let app = App::with_store(
+        db.store.clone(),
+        Config {
+            data_dir: dir.clone(),
+            ..Config::default()
+        },
+        Arc::new(SystemClock),
+        key,
+    )
+    .await
+    .unwrap();
+    // An initialised store, so neither server bootstraps (both start as plain nodes).
+    app.bootstrap().await.unwrap();
+    app.deploy_process_with(
+        app.system_ctx("test"),
+        TIMER_PROCESS,
+        None,
+        true,
+        false,
+        None,
+    )
+    .await
+    .unwrap();
+    let n = 40;
+    for i in 0..n {
+        app.start_process(
+            app.system_ctx("test"),
+            None,
+            "wait",
+            Default::default(),
+            &format!("p{i}"),
+            None,
+        )
+        .await
+        .unwrap();
+    }
+    let spawn = |k: u32| {
+        Command::new(env!("CARGO_BIN_EXE_fgf"))
+            .args(["serve", "--addr", "127.0.0.1:0", "--db", &url, "--data-dir"])
+            .arg(dir.join(format!("node{k}")))
+            .env("FGF_PII_KEY", "test-key")
+            .env("FGF_LOG", "error")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let mut a = spawn(1);
+    let mut b = spawn(2);
+    let scope = fgf_app::process::system_scope();
+    let mut done = false;
+    for _ in 0..300 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let running = db
+            .store
+            .list_process_instances(&scope, Some("running"), fgf_store::Page::default())
+            .await
+            .unwrap();
+        if running.total == 0 {
+            done = true;
+            break;
+        }
+    }
+    assert!(
+        a.try_wait().unwrap().is_none() && b.try_wait().unwrap().is_none(),
+        "both nodes were serving throughout"
+    );
+    let _ = a.kill();
+    let _ = b.kill();
+    let _ = a.wait();
+    let _ = b.wait();
+    assert!(done, "both nodes together fired every timer");
+    let all = db
+        .store
+        .list_process_instances(&scope, None, fgf_store::Page::new(Some(1), Some(100)))
+        .await
+        .unwrap();
+    assert_eq!(all.total, i64::from(n));
+    for row in &all.items {
+        let fired = db
+            .store
+            .process_events(row.id)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| e.event["event"] == "timer_fired")
+            .count();
+        assert_eq!(fired, 1, "{} fired {fired} times", row.business_key);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    db.cleanup().await;
+}

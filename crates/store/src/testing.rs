@@ -77,6 +77,16 @@ impl TestDb {
         Ok(v)
     }
 
+    /// The PostgreSQL URL of this test database (for spawning real server processes).
+    pub fn url(&self) -> Option<String> {
+        self.pg.as_ref().map(|(base, name)| match base.rfind('/') {
+            Some(i) if i > base.find("://").map_or(0, |j| j + 2) => {
+                format!("{}/{name}", &base[..i])
+            }
+            _ => format!("{base}/{name}"),
+        })
+    }
+
     /// A second, independent connection pool on the same database (a second node).
     pub async fn reopen(&self) -> Result<Store> {
         match (&self.dir, &self.pg) {
