@@ -256,27 +256,14 @@ impl Store {
         if let Some(kind) = q.kind.as_deref().filter(|s| !s.is_empty()) {
             filter.push(" and a.kind = ").bind(kind);
         }
-        let total = get_i64(
-            &filter
-                .prefixed("select count(*) as n")
-                .query()
-                .fetch_one(self.pool())
-                .await?,
-            "n",
-        )?;
-        let mut list = filter.prefixed(&format!("select {COLS}"));
-        list.push(" order by a.account_id limit ")
-            .bind(page.limit())
-            .push(" offset ")
-            .bind(page.offset());
-        let items = list
-            .query()
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(account)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Paged { items, total })
+        self.paged(
+            &filter,
+            &format!("select {COLS}"),
+            "a.account_id",
+            page,
+            account,
+        )
+        .await
     }
 
     pub async fn list_roles(&self) -> Result<Vec<Role>> {

@@ -288,6 +288,43 @@ impl Default for Page {
     }
 }
 
+impl Store {
+    /// Runs one filtered list twice: the count of all matches and one page of them, in
+    /// `order` (which must end in a unique column so pages never overlap).
+    pub(crate) async fn paged<T>(
+        &self,
+        filter: &sql::Sql,
+        select: &str,
+        order: &str,
+        page: Page,
+        map: impl Fn(&AnyRow) -> Result<T>,
+    ) -> Result<Paged<T>> {
+        let total = get_i64(
+            &filter
+                .prefixed("select count(*) as n")
+                .query()
+                .fetch_one(self.pool())
+                .await?,
+            "n",
+        )?;
+        let mut list = filter.prefixed(select);
+        list.push(" order by ")
+            .push(order)
+            .push(" limit ")
+            .bind(page.limit())
+            .push(" offset ")
+            .bind(page.offset());
+        let items = list
+            .query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(map)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Paged { items, total })
+    }
+}
+
 /// One page of results and the total count, the shape every list answers with.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Paged<T> {

@@ -124,27 +124,14 @@ impl Store {
         if let Some(parent) = q.parent_id {
             filter.push(" and parent_id = ").bind(parent);
         }
-        let total = get_i64(
-            &filter
-                .prefixed("select count(*) as n")
-                .query()
-                .fetch_one(self.pool())
-                .await?,
-            "n",
-        )?;
-        let mut list = filter.prefixed(&format!("select {COLS}"));
-        list.push(" order by path, department_id limit ")
-            .bind(page.limit())
-            .push(" offset ")
-            .bind(page.offset());
-        let items = list
-            .query()
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(department)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Paged { items, total })
+        self.paged(
+            &filter,
+            &format!("select {COLS}"),
+            "path, department_id",
+            page,
+            department,
+        )
+        .await
     }
 
     /// The whole tree the scope reaches, parents before children.

@@ -246,27 +246,14 @@ impl Store {
         if let Some(s) = status {
             filter.push(" and status = ").bind(s);
         }
-        let total = get_i64(
-            &filter
-                .prefixed("select count(*) as n")
-                .query()
-                .fetch_one(self.pool())
-                .await?,
-            "n",
-        )?;
-        let mut list = filter.prefixed(&format!("select {INST_COLS}"));
-        list.push(" order by process_instance_id desc limit ")
-            .bind(page.limit())
-            .push(" offset ")
-            .bind(page.offset());
-        let items = list
-            .query()
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(instance)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Paged { items, total })
+        self.paged(
+            &filter,
+            &format!("select {INST_COLS}"),
+            "process_instance_id desc",
+            page,
+            instance,
+        )
+        .await
     }
 
     pub async fn process_events(&self, instance_id: i64) -> Result<Vec<ProcessEventRow>> {
@@ -358,54 +345,28 @@ impl Store {
                 .bind(format!("%,{g},%"));
         }
         filter.push(")))");
-        let total = get_i64(
-            &filter
-                .prefixed("select count(*) as n")
-                .query()
-                .fetch_one(self.pool())
-                .await?,
-            "n",
-        )?;
-        let mut list = filter.prefixed(&format!("select {WI_COLS}"));
-        list.push(" order by created_at, work_item_id limit ")
-            .bind(page.limit())
-            .push(" offset ")
-            .bind(page.offset());
-        let items = list
-            .query()
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(work_item)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Paged { items, total })
+        self.paged(
+            &filter,
+            &format!("select {WI_COLS}"),
+            "created_at, work_item_id",
+            page,
+            work_item,
+        )
+        .await
     }
 
     /// 已办: items the user completed.
     pub async fn inbox_done(&self, user: &str, page: Page) -> Result<Paged<WorkItemRow>> {
         let mut filter = Sql::new(" from work_item where status = 'done' and completed_by = ");
         filter.bind(user);
-        let total = get_i64(
-            &filter
-                .prefixed("select count(*) as n")
-                .query()
-                .fetch_one(self.pool())
-                .await?,
-            "n",
-        )?;
-        let mut list = filter.prefixed(&format!("select {WI_COLS}"));
-        list.push(" order by completed_at desc, work_item_id desc limit ")
-            .bind(page.limit())
-            .push(" offset ")
-            .bind(page.offset());
-        let items = list
-            .query()
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(work_item)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Paged { items, total })
+        self.paged(
+            &filter,
+            &format!("select {WI_COLS}"),
+            "completed_at desc, work_item_id desc",
+            page,
+            work_item,
+        )
+        .await
     }
 
     /// 抄送我的.

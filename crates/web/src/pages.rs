@@ -29,15 +29,15 @@ use std::collections::BTreeMap;
 
 type PageResult = Result<Response, WebError>;
 
-fn page_err(prefs: Prefs) -> impl Fn(ServiceError) -> WebError {
+pub(crate) fn page_err(prefs: Prefs) -> impl Fn(ServiceError) -> WebError {
     move |e| WebError::new(e, Surface::Page, prefs.lang)
 }
 
-fn html_page(m: Markup) -> Response {
+pub(crate) fn html_page(m: Markup) -> Response {
     Html(m.into_string()).into_response()
 }
 
-async fn chrome<'a>(
+pub(crate) async fn chrome<'a>(
     state: &AppState,
     actor: &'a Actor,
     prefs: Prefs,

@@ -4,13 +4,13 @@
 
 use crate::error::{status_of, WebError};
 use crate::extract::{ApiJson, ApiQuery, PageForm, PageQuery};
-use crate::layout::{self, csrf, flash, Chrome};
-use crate::routes::Surface;
+use crate::layout::{self, csrf, flash};
+use crate::pages::{chrome, html_page, page_err};
 use crate::{AppState, Prefs};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
 use fgf_app::clock::{local_minute, rfc3339};
 use fgf_app::i18n::t;
@@ -34,10 +34,6 @@ fn svg(body: String) -> Response {
         body,
     )
         .into_response()
-}
-
-fn page_err(prefs: Prefs) -> impl Fn(ServiceError) -> WebError {
-    move |e| WebError::new(e, Surface::Page, prefs.lang)
 }
 
 fn vars_of(v: &Value) -> Result<Vars, ServiceError> {
@@ -282,38 +278,6 @@ pub async fn designer_deploy(
 }
 
 // ---- pages ----
-
-async fn chrome<'a>(
-    state: &AppState,
-    actor: &'a Actor,
-    prefs: Prefs,
-    active: &'static str,
-) -> Result<Chrome<'a>, WebError> {
-    let err = page_err(prefs);
-    let posts = state
-        .app
-        .store()
-        .posts_of(actor.account.id)
-        .await
-        .map_err(|e| err(e.into()))?;
-    let unread = state
-        .app
-        .store()
-        .count_unread(actor.account.id)
-        .await
-        .map_err(|e| err(e.into()))?;
-    Ok(Chrome {
-        prefs,
-        actor,
-        posts,
-        unread,
-        active,
-    })
-}
-
-fn html_page(m: Markup) -> Response {
-    Html(m.into_string()).into_response()
-}
 
 #[derive(Deserialize, Default)]
 pub struct TasksPageParams {
