@@ -40,6 +40,9 @@ pub enum TaskOp {
     Complete {
         #[serde(default)]
         vars: Vars,
+        /// Form fields for the business record; only those the node may edit.
+        #[serde(default)]
+        fields: serde_json::Map<String, serde_json::Value>,
     },
     SendBack {
         target: String,
@@ -231,6 +234,30 @@ impl App {
         business_key: &str,
         department_id: Option<i64>,
     ) -> ServiceResult<i64> {
+        self.start_process_with_record(
+            ctx,
+            by,
+            key,
+            vars,
+            serde_json::Map::new(),
+            business_key,
+            department_id,
+        )
+        .await
+    }
+
+    /// Starts an instance with its business record (the application's form data).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn start_process_with_record(
+        &self,
+        ctx: AuditCtx,
+        by: Option<String>,
+        key: &str,
+        vars: Vars,
+        record: serde_json::Map<String, serde_json::Value>,
+        business_key: &str,
+        department_id: Option<i64>,
+    ) -> ServiceResult<i64> {
         let def = self
             .store()
             .latest_process_definition(key)
@@ -240,6 +267,7 @@ impl App {
         let reg = self.registry_for(&def, &called)?;
         let now = ctx.at_ms;
         let mut inst = Instance::new(key);
+        inst.record = record.clone().into_iter().collect();
         let mut events = apply(
             &reg,
             &mut inst,
@@ -265,6 +293,9 @@ impl App {
                 initiator,
             )
             .await?;
+        if !record.is_empty() {
+            tx.save_business_record(id, &record).await?;
+        }
         self.persist(&mut tx, id, &reg, None, &inst, &events, by.as_deref(), "")
             .await?;
         tx.audit(
@@ -293,6 +324,22 @@ impl App {
         cmd: Command,
         comment: &str,
     ) -> ServiceResult<Vec<Event>> {
+        self.process_command_with_record(ctx, instance_id, by, cmd, comment, None)
+            .await
+    }
+
+    /// As `process_command`, also writing `record_update` (fields already checked against
+    /// the node's permissions) into the business record in the same transaction, before the
+    /// engine evaluates anything.
+    pub async fn process_command_with_record(
+        &self,
+        ctx: AuditCtx,
+        instance_id: i64,
+        by: Option<String>,
+        cmd: Command,
+        comment: &str,
+        record_update: Option<serde_json::Map<String, serde_json::Value>>,
+    ) -> ServiceResult<Vec<Event>> {
         let action = format!(
             "process.{}",
             serde_json::to_value(&cmd)
@@ -306,6 +353,14 @@ impl App {
         let reg = self.registry_by_id(row.definition_id).await?;
         let mut inst: Instance =
             serde_json::from_str(&row.state).map_err(ServiceError::internal)?;
+        let mut record = tx.load_business_record(instance_id).await?;
+        if let Some(update) = &record_update {
+            for (k, v) in update {
+                record.insert(k.clone(), v.clone());
+            }
+            tx.save_business_record(instance_id, &record).await?;
+        }
+        inst.record = record.into_iter().collect();
         let before = inst.clone();
         let mut events = match apply(&reg, &mut inst, cmd, now) {
             Ok(ev) => ev,
@@ -616,6 +671,7 @@ impl App {
         if wi.status != "open" && !matches!(op, TaskOp::Withdraw) {
             return Err(ServiceError::conflict("work_item_closed"));
         }
+        let mut record_update = None;
         let cmd = match op {
             TaskOp::Claim if is_candidate => Command::Claim { exec, user: me },
             TaskOp::Claim => return Err(ServiceError::forbidden("work_item_not_yours")),
@@ -625,7 +681,18 @@ impl App {
             },
             TaskOp::Urge => Command::Urge { exec, by },
             _ if !is_assignee => return Err(ServiceError::forbidden("work_item_not_yours")),
-            TaskOp::Complete { vars } => Command::CompleteTask { exec, vars, by },
+            TaskOp::Complete { vars, fields } => {
+                if !fields.is_empty() {
+                    let access = self.node_fields(&wi).await?;
+                    if let Some(bad) = fields.keys().find(|f| field_access(&access, f) != "write") {
+                        return Err(ServiceError::forbidden("field_not_editable")
+                            .arg(bad)
+                            .details(json!({ "field": bad, "node": wi.node_id })));
+                    }
+                    record_update = Some(fields);
+                }
+                Command::CompleteTask { exec, vars, by }
+            }
             TaskOp::SendBack {
                 target,
                 return_direct,
@@ -652,12 +719,13 @@ impl App {
                 by,
             },
         };
-        self.process_command(
+        self.process_command_with_record(
             actor.audit_ctx(self.now_ms()),
             wi.instance_id,
             Some(actor.account.username.clone()),
             cmd,
             comment,
+            record_update,
         )
         .await?;
         Ok(())
@@ -854,6 +922,27 @@ impl App {
     }
 
     /// Starts a process on a person's behalf (recorded under their acting department).
+    pub async fn start_process_as_with_record(
+        &self,
+        actor: &Actor,
+        key: &str,
+        vars: Vars,
+        record: serde_json::Map<String, serde_json::Value>,
+        business_key: &str,
+    ) -> ServiceResult<i64> {
+        actor.scope(Permission::Workbench)?;
+        self.start_process_with_record(
+            actor.audit_ctx(self.now_ms()),
+            Some(actor.account.username.clone()),
+            key,
+            vars,
+            record,
+            business_key,
+            actor.department_id,
+        )
+        .await
+    }
+
     pub async fn start_process_as(
         &self,
         actor: &Actor,
@@ -1071,5 +1160,63 @@ impl App {
             .into_iter()
             .map(|a| a.username)
             .collect())
+    }
+}
+
+/// What a node may do with a business-record field. A node that lists no fields is
+/// unrestricted; once it lists some, unlisted fields are read-only.
+pub fn field_access<'a>(
+    fields: &'a std::collections::BTreeMap<String, String>,
+    field: &str,
+) -> &'a str {
+    if fields.is_empty() {
+        return "write";
+    }
+    fields.get(field).map_or("read", String::as_str)
+}
+
+impl App {
+    async fn node_fields(
+        &self,
+        wi: &WorkItemRow,
+    ) -> ServiceResult<std::collections::BTreeMap<String, String>> {
+        let row = self
+            .store()
+            .get_process_instance(&Scope::system("node field permissions"), wi.instance_id)
+            .await?;
+        let reg = self.registry_by_id(row.definition_id).await?;
+        let inst: Instance = serde_json::from_str(&row.state).map_err(ServiceError::internal)?;
+        for key in &inst.procs {
+            if let Some(c) = reg.get(key) {
+                if let Some(n) = c.process.find(&wi.node_id) {
+                    return Ok(c.process.node(n).fields.clone());
+                }
+            }
+        }
+        Ok(std::collections::BTreeMap::new())
+    }
+
+    /// The form of a work item: the business record's fields this node may see, each with
+    /// its access (`read` or `write`); hidden fields are left out.
+    pub async fn work_item_form(
+        &self,
+        actor: &Actor,
+        work_item_id: i64,
+    ) -> ServiceResult<serde_json::Value> {
+        let wi = self.store().get_work_item(work_item_id).await?;
+        self.process_instance(actor, wi.instance_id).await?;
+        let access = self.node_fields(&wi).await?;
+        let record = self.store().business_record(wi.instance_id).await?;
+        let mut fields = serde_json::Map::new();
+        let names: std::collections::BTreeSet<&String> =
+            record.keys().chain(access.keys()).collect();
+        for name in names {
+            let a = field_access(&access, name);
+            if a == "hidden" {
+                continue;
+            }
+            fields.insert(name.clone(), json!({ "value": record.get(name).cloned().unwrap_or(serde_json::Value::Null), "access": a }));
+        }
+        Ok(json!({ "work_item": wi.id, "node": wi.node_id, "fields": fields }))
     }
 }

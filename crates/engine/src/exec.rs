@@ -248,6 +248,10 @@ pub struct Instance {
     pub copies: Vec<CarbonCopy>,
     /// Ids of user tasks completed so far, in order (the targets 退回 may choose from).
     pub completed_tasks: Vec<String>,
+    /// The business record's fields, supplied by the runtime for each command and never
+    /// stored in the state: conditions read form data from the record, not from copies.
+    #[serde(skip)]
+    pub record: Vars,
 }
 
 /// What happened, in order: the instance's history.
@@ -508,6 +512,7 @@ impl Instance {
             suspended_ms: 0,
             copies: Vec::new(),
             completed_tasks: Vec::new(),
+            record: Vars::new(),
         }
     }
 
@@ -712,7 +717,11 @@ impl<'a> Run<'a> {
             }
             cur = e.parent;
         }
-        self.inst.vars.get(name).cloned()
+        self.inst
+            .vars
+            .get(name)
+            .or_else(|| self.inst.record.get(name))
+            .cloned()
     }
 
     fn eval(&self, exec: ExecId, expr: &Expr) -> Result<Value, String> {

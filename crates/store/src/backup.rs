@@ -67,6 +67,11 @@ const TABLES: &[(&str, &str, Option<&str>)] = &[
     ),
     ("process_copy", "process_copy_id", Some("process_copy_id")),
     ("bench_row", "bench_row_id", Some("bench_row_id")),
+    (
+        "business_record",
+        "business_record_id",
+        Some("business_record_id"),
+    ),
 ];
 
 /// What a backup or restore moved.

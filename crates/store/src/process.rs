@@ -780,3 +780,51 @@ impl WriteTx {
         Ok(sql.query().execute(&mut *self.tx).await?.rows_affected() == 1)
     }
 }
+
+impl Store {
+    /// The business record of an instance (an empty object when none was stored).
+    pub async fn business_record(
+        &self,
+        instance_id: i64,
+    ) -> Result<serde_json::Map<String, serde_json::Value>> {
+        let mut sql = Sql::new("select data from business_record where process_instance_id = ");
+        sql.bind(instance_id);
+        match sql.query().fetch_optional(self.pool()).await? {
+            Some(r) => Ok(serde_json::from_str(&get_str(&r, "data")?).unwrap_or_default()),
+            None => Ok(serde_json::Map::new()),
+        }
+    }
+}
+
+impl WriteTx {
+    pub async fn load_business_record(
+        &mut self,
+        instance_id: i64,
+    ) -> Result<serde_json::Map<String, serde_json::Value>> {
+        let mut sql = Sql::new("select data from business_record where process_instance_id = ");
+        sql.bind(instance_id);
+        match sql.query().fetch_optional(&mut *self.tx).await? {
+            Some(r) => Ok(serde_json::from_str(&get_str(&r, "data")?).unwrap_or_default()),
+            None => Ok(serde_json::Map::new()),
+        }
+    }
+
+    pub async fn save_business_record(
+        &mut self,
+        instance_id: i64,
+        data: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<()> {
+        let now = self.now_ms();
+        let mut sql = Sql::new("insert into business_record (process_instance_id, data, created_at, updated_at) values (");
+        sql.bind(instance_id)
+            .push(",")
+            .bind(serde_json::Value::Object(data.clone()).to_string())
+            .push(",")
+            .bind(now)
+            .push(",")
+            .bind(now)
+            .push(") on conflict (process_instance_id) do update set data = excluded.data, updated_at = excluded.updated_at");
+        sql.query().execute(&mut *self.tx).await?;
+        Ok(())
+    }
+}

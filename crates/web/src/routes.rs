@@ -434,6 +434,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r("POST", "/api/v1/instances/{id}/control", Perm(P::Workbench), "processes", "Suspend, resume or terminate (initiator or process designer)", post(workflow::control_instance)),
         r("GET", "/api/v1/tasks", Perm(P::Workbench), "processes", "The task inbox: ?box=todo|done|copies", get(workflow::list_tasks)),
         r("POST", "/api/v1/tasks/{id}", Perm(P::Workbench), "processes", "An operation on a work item: complete, send_back, withdraw, transfer, delegate, resolve, claim, unclaim, add_signer, remove_signer, urge, carbon_copy", post(workflow::task_op)),
+        r("GET", "/api/v1/tasks/{id}/form", Perm(P::Workbench), "processes", "The business-record fields this step may see (read) and edit (write)", get(workflow::task_form)),
         r("POST", "/api/v1/designer/compile", Perm(P::ProcessDesign), "processes", "Compile a node-tree design to BPMN", post(workflow::designer_compile)),
         r("POST", "/api/v1/designer/deploy", Perm(P::ProcessDesign), "processes", "Compile and publish a node-tree design", post(workflow::designer_deploy)),
         // Pages.

@@ -133,6 +133,9 @@ pub async fn process_diagram(State(state): State<AppState>, Path(id): Path<i64>)
 pub struct StartBody {
     #[serde(default)]
     vars: Value,
+    /// The business record (form data); the engine reads conditions from it.
+    #[serde(default)]
+    record: Value,
     #[serde(default)]
     business_key: String,
 }
@@ -143,9 +146,14 @@ pub async fn start_process(
     Path(key): Path<String>,
     ApiJson(b): ApiJson<StartBody>,
 ) -> ApiResult {
+    let record = match b.record {
+        Value::Object(m) => m,
+        Value::Null => serde_json::Map::new(),
+        _ => return Err(ServiceError::field("invalid_field", "record", "须为 JSON 对象").into()),
+    };
     let id = state
         .app
-        .start_process_as(&actor, &key, vars_of(&b.vars)?, &b.business_key)
+        .start_process_as_with_record(&actor, &key, vars_of(&b.vars)?, record, &b.business_key)
         .await?;
     Ok((StatusCode::CREATED, Json(json!({ "instance_id": id }))).into_response())
 }
@@ -254,6 +262,14 @@ pub async fn task_op(
 ) -> ApiResult {
     state.app.work_item_op(&actor, id, b.op, &b.comment).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+pub async fn task_form(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    Ok(Json(state.app.work_item_form(&actor, id).await?).into_response())
 }
 
 pub async fn designer_compile(ApiJson(flow): ApiJson<Flow>) -> ApiResult {
@@ -435,7 +451,14 @@ pub async fn task_submit(
             if !comment.is_empty() {
                 vars.insert("opinion".to_owned(), json!(comment));
             }
-            TaskOp::Complete { vars }
+            TaskOp::Complete {
+                vars,
+                fields: form
+                    .pairs
+                    .iter()
+                    .filter_map(|(k, v)| k.strip_prefix("field.").map(|f| (f.to_owned(), json!(v))))
+                    .collect(),
+            }
         }
         "claim" => TaskOp::Claim,
         "withdraw" => TaskOp::Withdraw,

@@ -457,3 +457,100 @@ async fn the_node_tree_designer_page_builds_branches_and_publishes_a_runnable_fl
         .any(|w| w["instance_id"] == id && w["name"] == "局长审批"));
     d.cleanup().await;
 }
+
+#[tokio::test]
+async fn form_data_lives_in_the_business_record_with_per_node_field_permissions() {
+    let d = District::new().await;
+    let keeper = d.token("keeper").await;
+    let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:fgf="https://fangguanfu.example/bpmn" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="x"><process id="form" isExecutable="true">
+<startEvent id="s"/>
+<userTask id="review" camunda:assignee="reviewer"><extensionElements><fgf:field name="amount" access="write"/><fgf:field name="secret_note" access="hidden"/></extensionElements></userTask>
+<exclusiveGateway id="g" default="small"/><userTask id="big_decide" camunda:assignee="leader"/><endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="review"/><sequenceFlow id="f2" sourceRef="review" targetRef="g"/>
+<sequenceFlow id="big" sourceRef="g" targetRef="big_decide"><conditionExpression>${amount &gt; 1000}</conditionExpression></sequenceFlow>
+<sequenceFlow id="small" sourceRef="g" targetRef="e"/><sequenceFlow id="f3" sourceRef="big_decide" targetRef="e"/></process></definitions>"#;
+    let r = d
+        .raw(
+            Method::POST,
+            "/api/v1/processes?publish=true",
+            Some(&keeper),
+            "application/xml",
+            xml.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let clerk = d.token("clerk").await;
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/processes/form/start",
+            Some(&clerk),
+            Some(json!({"record": {"applicant": "味之源", "amount": 10, "secret_note": "内部"}})),
+        )
+        .await;
+    let id = r.json()["instance_id"].as_i64().unwrap();
+    let reviewer = d.token("reviewer").await;
+    let w = todo(&d, &reviewer)
+        .await
+        .into_iter()
+        .find(|w| w["instance_id"] == id)
+        .unwrap();
+    let form = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/tasks/{}/form", w["id"]),
+            Some(&reviewer),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(form["fields"]["amount"]["access"], "write");
+    assert_eq!(form["fields"]["applicant"]["access"], "read");
+    assert!(
+        form["fields"].get("secret_note").is_none(),
+        "hidden from this step: {form}"
+    );
+    // A read-only field cannot be written at this step; nothing changes.
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/tasks/{}", w["id"]),
+            Some(&reviewer),
+            Some(json!({"op": "complete", "fields": {"applicant": "改名"}})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.json()["error"]["code"], "field_not_editable");
+    // The editable one is written to the record, and the gateway reads it from there.
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/tasks/{}", w["id"]),
+            Some(&reviewer),
+            Some(json!({"op": "complete", "fields": {"amount": 5000}})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    let leader = d.token("leader").await;
+    assert!(
+        todo(&d, &leader)
+            .await
+            .iter()
+            .any(|w| w["instance_id"] == id),
+        "amount 5000 read from the record"
+    );
+    let inst = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/instances/{id}"),
+            Some(&clerk),
+            None,
+        )
+        .await
+        .json();
+    assert!(
+        inst["variables"].get("amount").is_none(),
+        "form data is not copied into process variables: {inst}"
+    );
+    d.cleanup().await;
+}
