@@ -129,6 +129,7 @@ catalogue! {
     "work_item_closed" => "该待办已办结或已取消", "this task is already done or cancelled";
     "work_item_not_yours" => "该待办不是您的，不能办理", "this task is not yours to handle";
     "field_not_editable" => "本环节不能修改字段“{0}”", "this step may not edit the field {0}";
+    "message_no_receiver" => "没有流程在等待消息“{0}”", "no process waits for the message {0}";
     "designer_invalid" => "流程设计有误：{0}", "the process design has problems: {0}";
     "payload_too_large" => "请求内容过大", "request body too large";
 

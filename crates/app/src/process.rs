@@ -519,6 +519,11 @@ impl App {
                 .collect();
             tx.sync_copies(instance_id, &copies).await?;
         }
+        let subs_after = fgf_engine::exec::subscriptions(reg, inst);
+        if before.is_none_or(|b| fgf_engine::exec::subscriptions(reg, b) != subs_after) {
+            let subs: Vec<(String, String)> = subs_after.into_iter().collect();
+            tx.sync_subscriptions(instance_id, &subs).await?;
+        }
         // Tell people about their new work and about urgings (with a link to the to-do).
         for e in events {
             let (who, title) = match e {
@@ -1218,5 +1223,116 @@ impl App {
             fields.insert(name.clone(), json!({ "value": record.get(name).cloned().unwrap_or(serde_json::Value::Null), "access": a }));
         }
         Ok(json!({ "work_item": wi.id, "node": wi.node_id, "fields": fields }))
+    }
+}
+
+impl App {
+    /// Delivers a message (消息): to the oldest running instance waiting for it (the one with
+    /// `business_key`, when given), or else starts the latest published process whose start
+    /// event waits for it. Returns the instance it went to.
+    pub async fn deliver_message(
+        &self,
+        ctx: AuditCtx,
+        name: &str,
+        business_key: Option<&str>,
+        vars: Vars,
+    ) -> ServiceResult<i64> {
+        if let Some(id) = self
+            .store()
+            .subscribers("message", name, business_key)
+            .await?
+            .into_iter()
+            .next()
+        {
+            self.process_command(
+                ctx,
+                id,
+                None,
+                Command::Message {
+                    name: name.to_owned(),
+                    vars,
+                },
+                "",
+            )
+            .await?;
+            return Ok(id);
+        }
+        if let Some(key) = self
+            .started_by(|d| matches!(d, fgf_engine::model::EventDef::Message(m) if m == name))
+            .await?
+            .into_iter()
+            .next()
+        {
+            return self
+                .start_process(
+                    ctx.clone(),
+                    None,
+                    &key,
+                    vars,
+                    business_key.unwrap_or(""),
+                    ctx.department_id,
+                )
+                .await;
+        }
+        Err(ServiceError::not_found("message_no_receiver").arg(name))
+    }
+
+    /// Broadcasts a signal (信号) to every running instance waiting for it and starts every
+    /// published process with a matching signal start. Returns the instances reached.
+    pub async fn broadcast_signal(&self, ctx: AuditCtx, name: &str) -> ServiceResult<Vec<i64>> {
+        let mut reached = Vec::new();
+        for id in self.store().subscribers("signal", name, None).await? {
+            self.process_command(
+                ctx.clone(),
+                id,
+                None,
+                Command::Signal {
+                    name: name.to_owned(),
+                },
+                "",
+            )
+            .await?;
+            reached.push(id);
+        }
+        for key in self
+            .started_by(|d| matches!(d, fgf_engine::model::EventDef::Signal(s) if s == name))
+            .await?
+        {
+            reached.push(
+                self.start_process(ctx.clone(), None, &key, Vars::new(), "", ctx.department_id)
+                    .await?,
+            );
+        }
+        Ok(reached)
+    }
+
+    /// Keys of the latest published processes whose process-level start event matches.
+    async fn started_by(
+        &self,
+        matches: impl Fn(&fgf_engine::model::EventDef) -> bool,
+    ) -> ServiceResult<Vec<String>> {
+        let mut keys: Vec<String> = Vec::new();
+        for d in self.store().list_process_definitions().await? {
+            if d.status != "published" || keys.contains(&d.key) {
+                continue;
+            }
+            let Some(latest) = self.store().latest_process_definition(&d.key).await? else {
+                continue;
+            };
+            if latest.id != d.id {
+                continue;
+            }
+            let Ok((def, _)) = fgf_engine::import(&d.source) else {
+                continue;
+            };
+            let Some(p) = def.process(&d.key) else {
+                continue;
+            };
+            let hit = p.nodes_in(None).any(|n| matches!(&p.node(n).kind, fgf_engine::model::NodeKind::Start { def, .. } if matches(def)));
+            if hit {
+                keys.push(d.key.clone());
+            }
+        }
+        Ok(keys)
     }
 }

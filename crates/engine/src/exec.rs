@@ -2387,3 +2387,80 @@ impl Run<'_> {
         self.agenda.push_back(Step::Leave { exec });
     }
 }
+
+/// The messages and signals an instance waits for by name: catch events, receive tasks,
+/// targets of event-based gateways, boundary events of waiting activities and the starts of
+/// event sub-processes in live scopes. The runtime indexes these to route what arrives.
+pub fn subscriptions(
+    reg: &Registry,
+    inst: &Instance,
+) -> std::collections::BTreeSet<(String, String)> {
+    let mut out = std::collections::BTreeSet::new();
+    if inst.status != Status::Running {
+        return out;
+    }
+    let mut add = |def: &EventDef| match def {
+        EventDef::Message(m) => {
+            out.insert(("message".to_owned(), m.clone()));
+        }
+        EventDef::Signal(s) => {
+            out.insert(("signal".to_owned(), s.clone()));
+        }
+        _ => {}
+    };
+    for e in inst.execs.iter().filter(|e| e.alive) {
+        let Some(c) = inst.procs.get(e.proc as usize).and_then(|p| reg.get(p)) else {
+            continue;
+        };
+        let p = &c.process;
+        if let Some(n) = e.node {
+            let node = p.node(n);
+            match &node.kind {
+                NodeKind::IntermediateCatch { def } if e.kind == ExecKind::Token => add(def),
+                NodeKind::Task(TaskKind::Receive { message }) if e.kind == ExecKind::Token => {
+                    add(&EventDef::Message(message.clone()))
+                }
+                NodeKind::Gateway(GatewayKind::EventBased) => {
+                    for f in &node.outgoing {
+                        match &p.node(p.flow(*f).target).kind {
+                            NodeKind::IntermediateCatch { def } => add(def),
+                            NodeKind::Task(TaskKind::Receive { message }) => {
+                                add(&EventDef::Message(message.clone()))
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+            if !e.mi_inner && node.kind.is_activity() {
+                for b in &node.boundaries {
+                    if let NodeKind::Boundary { def, .. } = &p.node(*b).kind {
+                        add(def);
+                    }
+                }
+            }
+        }
+        if matches!(
+            e.kind,
+            ExecKind::Scope | ExecKind::CallScope | ExecKind::EventScope
+        ) {
+            let (ip, scope) = match e.kind {
+                ExecKind::CallScope => (e.callee.unwrap_or(e.proc), None),
+                _ => (e.proc, e.node),
+            };
+            let Some(c2) = inst.procs.get(ip as usize).and_then(|p| reg.get(p)) else {
+                continue;
+            };
+            let p2 = &c2.process;
+            for esp in p2.event_subprocesses(scope) {
+                for st in p2.nodes_in(Some(esp)) {
+                    if let NodeKind::Start { def, .. } = &p2.node(st).kind {
+                        add(def);
+                    }
+                }
+            }
+        }
+    }
+    out
+}

@@ -828,3 +828,51 @@ impl WriteTx {
         Ok(())
     }
 }
+
+impl Store {
+    /// Running instances waiting for `name` (kind "message" or "signal"), oldest first,
+    /// optionally only the one with `business_key`.
+    pub async fn subscribers(
+        &self,
+        kind: &str,
+        name: &str,
+        business_key: Option<&str>,
+    ) -> Result<Vec<i64>> {
+        let mut sql = Sql::new("select distinct s.process_instance_id from process_subscription s join process_instance i on i.process_instance_id = s.process_instance_id where i.status = 'running' and s.kind = ");
+        sql.bind(kind).push(" and s.name = ").bind(name);
+        if let Some(k) = business_key {
+            sql.push(" and i.business_key = ").bind(k);
+        }
+        sql.push(" order by s.process_instance_id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| get_i64(r, "process_instance_id"))
+            .collect()
+    }
+}
+
+impl WriteTx {
+    pub async fn sync_subscriptions(
+        &mut self,
+        instance_id: i64,
+        subs: &[(String, String)],
+    ) -> Result<()> {
+        let mut del = Sql::new("delete from process_subscription where process_instance_id = ");
+        del.bind(instance_id);
+        del.query().execute(&mut *self.tx).await?;
+        let now = self.now_ms();
+        for (kind, name) in subs {
+            let mut ins = Sql::new("insert into process_subscription (process_instance_id, kind, name, created_at) values (");
+            ins.bind(instance_id)
+                .push(",")
+                .bind(kind.as_str())
+                .push(",")
+                .bind(name.as_str())
+                .push(",")
+                .bind(now)
+                .push(")");
+            ins.query().execute(&mut *self.tx).await?;
+        }
+        Ok(())
+    }
+}

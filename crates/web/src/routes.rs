@@ -435,6 +435,8 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r("GET", "/api/v1/tasks", Perm(P::Workbench), "processes", "The task inbox: ?box=todo|done|copies", get(workflow::list_tasks)),
         r("POST", "/api/v1/tasks/{id}", Perm(P::Workbench), "processes", "An operation on a work item: complete, send_back, withdraw, transfer, delegate, resolve, claim, unclaim, add_signer, remove_signer, urge, carbon_copy", post(workflow::task_op)),
         r("GET", "/api/v1/tasks/{id}/form", Perm(P::Workbench), "processes", "The business-record fields this step may see (read) and edit (write)", get(workflow::task_form)),
+        r("POST", "/api/v1/messages", Perm(P::Workbench), "processes", "Deliver a message to the instance waiting for it (or start a process with that message start)", post(workflow::deliver_message)),
+        r("POST", "/api/v1/signals", Perm(P::ProcessDesign), "processes", "Broadcast a signal to every waiting instance and signal-started process", post(workflow::broadcast_signal)),
         r("POST", "/api/v1/designer/compile", Perm(P::ProcessDesign), "processes", "Compile a node-tree design to BPMN", post(workflow::designer_compile)),
         r("POST", "/api/v1/designer/deploy", Perm(P::ProcessDesign), "processes", "Compile and publish a node-tree design", post(workflow::designer_deploy)),
         // Pages.

@@ -272,6 +272,49 @@ pub async fn task_form(
     Ok(Json(state.app.work_item_form(&actor, id).await?).into_response())
 }
 
+#[derive(Deserialize)]
+pub struct MessageBody {
+    name: String,
+    #[serde(default)]
+    business_key: Option<String>,
+    #[serde(default)]
+    vars: Value,
+}
+
+pub async fn deliver_message(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiJson(b): ApiJson<MessageBody>,
+) -> ApiResult {
+    let id = state
+        .app
+        .deliver_message(
+            actor.audit_ctx(state.app.now_ms()),
+            &b.name,
+            b.business_key.as_deref(),
+            vars_of(&b.vars)?,
+        )
+        .await?;
+    Ok(Json(json!({ "instance_id": id })).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct SignalBody {
+    name: String,
+}
+
+pub async fn broadcast_signal(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiJson(b): ApiJson<SignalBody>,
+) -> ApiResult {
+    let ids = state
+        .app
+        .broadcast_signal(actor.audit_ctx(state.app.now_ms()), &b.name)
+        .await?;
+    Ok(Json(json!({ "instances": ids, "total": ids.len() })).into_response())
+}
+
 pub async fn designer_compile(ApiJson(flow): ApiJson<Flow>) -> ApiResult {
     match fgf_engine::designer::to_bpmn(&flow) {
         Ok(xml) => Ok(Json(json!({ "bpmn": xml, "problems": [] })).into_response()),

@@ -554,3 +554,190 @@ async fn form_data_lives_in_the_business_record_with_per_node_field_permissions(
     );
     d.cleanup().await;
 }
+
+#[tokio::test]
+async fn running_instances_stay_on_their_version() {
+    let d = District::new().await;
+    let keeper = d.token("keeper").await;
+    let v = |task: &str| {
+        format!(
+            r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="x"><process id="versioned" isExecutable="true">
+<startEvent id="s"/><userTask id="{task}" camunda:assignee="clerk"/><endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="{task}"/><sequenceFlow id="f2" sourceRef="{task}" targetRef="e"/></process></definitions>"#
+        )
+    };
+    let r1 = d
+        .raw(
+            Method::POST,
+            "/api/v1/processes?publish=true",
+            Some(&keeper),
+            "application/xml",
+            v("old_step").into_bytes(),
+        )
+        .await
+        .json();
+    assert_eq!(r1["version"], 1);
+    let clerk = d.token("clerk").await;
+    let first = d
+        .api(
+            Method::POST,
+            "/api/v1/processes/versioned/start",
+            Some(&clerk),
+            Some(json!({})),
+        )
+        .await
+        .json()["instance_id"]
+        .as_i64()
+        .unwrap();
+    let r2 = d
+        .raw(
+            Method::POST,
+            "/api/v1/processes?publish=true",
+            Some(&keeper),
+            "application/xml",
+            v("new_step").into_bytes(),
+        )
+        .await
+        .json();
+    assert_eq!(r2["version"], 2);
+    let second = d
+        .api(
+            Method::POST,
+            "/api/v1/processes/versioned/start",
+            Some(&clerk),
+            Some(json!({})),
+        )
+        .await
+        .json()["instance_id"]
+        .as_i64()
+        .unwrap();
+    let tasks = todo(&d, &clerk).await;
+    let node = |id: i64| tasks.iter().find(|w| w["instance_id"] == id).unwrap()["node_id"].clone();
+    assert_eq!(
+        node(first),
+        "old_step",
+        "the running instance keeps version 1"
+    );
+    assert_eq!(node(second), "new_step");
+    let w = tasks.iter().find(|w| w["instance_id"] == first).unwrap();
+    d.api(
+        Method::POST,
+        &format!("/api/v1/tasks/{}", w["id"]),
+        Some(&clerk),
+        Some(json!({"op": "complete"})),
+    )
+    .await;
+    let inst = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/instances/{first}"),
+            Some(&clerk),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(inst["status"]["status"], "completed");
+    assert_eq!(inst["definition_id"], r1["id"]);
+    d.cleanup().await;
+}
+
+#[tokio::test]
+async fn messages_find_their_instance_by_business_key_and_signals_reach_all() {
+    let d = District::new().await;
+    let keeper = d.token("keeper").await;
+    let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="x"><message id="m1" name="fee_paid"/><signal id="s1" name="policy_changed"/><process id="fees" isExecutable="true">
+<startEvent id="s"/><parallelGateway id="fork"/><intermediateCatchEvent id="wait_pay"><messageEventDefinition messageRef="m1"/></intermediateCatchEvent>
+<intermediateCatchEvent id="wait_policy"><signalEventDefinition signalRef="s1"/></intermediateCatchEvent><parallelGateway id="join"/><endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="fork"/><sequenceFlow id="f2" sourceRef="fork" targetRef="wait_pay"/><sequenceFlow id="f3" sourceRef="fork" targetRef="wait_policy"/>
+<sequenceFlow id="f4" sourceRef="wait_pay" targetRef="join"/><sequenceFlow id="f5" sourceRef="wait_policy" targetRef="join"/><sequenceFlow id="f6" sourceRef="join" targetRef="e"/></process></definitions>"#;
+    assert_eq!(
+        d.raw(
+            Method::POST,
+            "/api/v1/processes?publish=true",
+            Some(&keeper),
+            "application/xml",
+            xml.as_bytes().to_vec()
+        )
+        .await
+        .status,
+        StatusCode::CREATED
+    );
+    let clerk = d.token("clerk").await;
+    let a = d
+        .api(
+            Method::POST,
+            "/api/v1/processes/fees/start",
+            Some(&clerk),
+            Some(json!({"business_key": "FEE-A"})),
+        )
+        .await
+        .json()["instance_id"]
+        .as_i64()
+        .unwrap();
+    let b = d
+        .api(
+            Method::POST,
+            "/api/v1/processes/fees/start",
+            Some(&clerk),
+            Some(json!({"business_key": "FEE-B"})),
+        )
+        .await
+        .json()["instance_id"]
+        .as_i64()
+        .unwrap();
+    // The payment for B goes to B, not to the older A.
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/messages",
+            Some(&clerk),
+            Some(json!({"name": "fee_paid", "business_key": "FEE-B", "vars": {"paid": 100}})),
+        )
+        .await;
+    assert_eq!(r.json()["instance_id"], b);
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/messages",
+            Some(&clerk),
+            Some(json!({"name": "fee_paid", "business_key": "FEE-B"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "B no longer waits for it");
+    assert_eq!(r.json()["error"]["code"], "message_no_receiver");
+    // One signal reaches both.
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/signals",
+            Some(&keeper),
+            Some(json!({"name": "policy_changed"})),
+        )
+        .await
+        .json();
+    assert_eq!(r["total"], 2);
+    let sb = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/instances/{b}"),
+            Some(&clerk),
+            None,
+        )
+        .await
+        .json();
+    let sa = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/instances/{a}"),
+            Some(&clerk),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(sb["status"]["status"], "completed");
+    assert_eq!(
+        sa["status"]["status"], "running",
+        "A still waits for its payment"
+    );
+    d.cleanup().await;
+}

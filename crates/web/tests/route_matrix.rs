@@ -139,6 +139,20 @@ async fn every_route_answers_every_role_as_declared() {
         .await;
     assert_eq!(up.status, StatusCode::CREATED, "{}", up.text());
     let file_hash = up.json()["content_hash"].as_str().unwrap().to_owned();
+    // A process started by a message, so delivering one always has a receiver.
+    let keeper_token = d.token("keeper").await;
+    let msg_start = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="m"><message id="mm" name="matrix_msg"/><process id="by_message" isExecutable="true">
+<startEvent id="s"><messageEventDefinition messageRef="mm"/></startEvent><endEvent id="e"/><sequenceFlow id="f" sourceRef="s" targetRef="e"/></process></definitions>"#;
+    let r = d
+        .raw(
+            Method::POST,
+            "/api/v1/processes?publish=true",
+            Some(&keeper_token),
+            "application/xml",
+            msg_start.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
 
     let mut callers = vec![Caller {
         name: "anonymous",
@@ -502,6 +516,8 @@ fn sample(
         ("POST", "/api/v1/instances/{id}/control") => s.json = Some(json!({"action": "suspend"})),
         ("POST", "/api/v1/tasks/{id}") => s.json = Some(json!({"op": "urge"})),
         ("POST", "/api/v1/designer/compile") => s.json = Some(demo_flow(seq)),
+        ("POST", "/api/v1/messages") => s.json = Some(json!({"name": "matrix_msg"})),
+        ("POST", "/api/v1/signals") => s.json = Some(json!({"name": "matrix_signal"})),
         ("POST", "/api/v1/designer/deploy") => s.json = Some(demo_flow(seq)),
         ("POST", "/tasks/{id}") => s.form = vec![("op", "urge".to_owned())],
         ("POST", "/processes") => {
