@@ -216,6 +216,17 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        if publish {
+            for n in main.nodes_in(None) {
+                if let fgf_engine::model::NodeKind::Start {
+                    def: fgf_engine::model::EventDef::Timer(_),
+                    ..
+                } = &main.node(n).kind
+                {
+                    schedule_timer_start(self, id, xml, &main.node(n).id, 0, self.now_ms()).await?;
+                }
+            }
+        }
         Ok(Deployed {
             id,
             key: main.id.clone(),
@@ -258,6 +269,33 @@ impl App {
         business_key: &str,
         department_id: Option<i64>,
     ) -> ServiceResult<i64> {
+        self.start_process_at(
+            ctx,
+            by,
+            key,
+            vars,
+            record,
+            business_key,
+            department_id,
+            None,
+        )
+        .await
+    }
+
+    /// Starts an instance at `start_event` (a message, signal or timer start) or, when None,
+    /// at the none start.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn start_process_at(
+        &self,
+        ctx: AuditCtx,
+        by: Option<String>,
+        key: &str,
+        vars: Vars,
+        record: serde_json::Map<String, serde_json::Value>,
+        business_key: &str,
+        department_id: Option<i64>,
+        start_event: Option<String>,
+    ) -> ServiceResult<i64> {
         let def = self
             .store()
             .latest_process_definition(key)
@@ -271,9 +309,16 @@ impl App {
         let mut events = apply(
             &reg,
             &mut inst,
-            Command::Start {
-                vars,
-                initiator: by.clone(),
+            match start_event {
+                Some(start_event) => Command::StartAt {
+                    vars,
+                    initiator: by.clone(),
+                    start_event,
+                },
+                None => Command::Start {
+                    vars,
+                    initiator: by.clone(),
+                },
             },
             now,
         )
@@ -1257,20 +1302,23 @@ impl App {
             .await?;
             return Ok(id);
         }
-        if let Some(key) = self
+        if let Some((key, start)) = self
             .started_by(|d| matches!(d, fgf_engine::model::EventDef::Message(m) if m == name))
             .await?
             .into_iter()
             .next()
         {
+            let dept = ctx.department_id;
             return self
-                .start_process(
-                    ctx.clone(),
+                .start_process_at(
+                    ctx,
                     None,
                     &key,
                     vars,
+                    serde_json::Map::new(),
                     business_key.unwrap_or(""),
-                    ctx.department_id,
+                    dept,
+                    Some(start),
                 )
                 .await;
         }
@@ -1294,26 +1342,37 @@ impl App {
             .await?;
             reached.push(id);
         }
-        for key in self
+        for (key, start) in self
             .started_by(|d| matches!(d, fgf_engine::model::EventDef::Signal(s) if s == name))
             .await?
         {
+            let dept = ctx.department_id;
             reached.push(
-                self.start_process(ctx.clone(), None, &key, Vars::new(), "", ctx.department_id)
-                    .await?,
+                self.start_process_at(
+                    ctx.clone(),
+                    None,
+                    &key,
+                    Vars::new(),
+                    serde_json::Map::new(),
+                    "",
+                    dept,
+                    Some(start),
+                )
+                .await?,
             );
         }
         Ok(reached)
     }
 
-    /// Keys of the latest published processes whose process-level start event matches.
+    /// The latest published processes whose process-level start event matches, with that
+    /// start event's id.
     async fn started_by(
         &self,
         matches: impl Fn(&fgf_engine::model::EventDef) -> bool,
-    ) -> ServiceResult<Vec<String>> {
-        let mut keys: Vec<String> = Vec::new();
+    ) -> ServiceResult<Vec<(String, String)>> {
+        let mut keys: Vec<(String, String)> = Vec::new();
         for d in self.store().list_process_definitions().await? {
-            if d.status != "published" || keys.contains(&d.key) {
+            if d.status != "published" || keys.iter().any(|(k, _)| *k == d.key) {
                 continue;
             }
             let Some(latest) = self.store().latest_process_definition(&d.key).await? else {
@@ -1328,11 +1387,51 @@ impl App {
             let Some(p) = def.process(&d.key) else {
                 continue;
             };
-            let hit = p.nodes_in(None).any(|n| matches!(&p.node(n).kind, fgf_engine::model::NodeKind::Start { def, .. } if matches(def)));
-            if hit {
-                keys.push(d.key.clone());
+            let hit = p.nodes_in(None).find(|n| matches!(&p.node(*n).kind, fgf_engine::model::NodeKind::Start { def, .. } if matches(def)));
+            if let Some(n) = hit {
+                keys.push((d.key.clone(), p.node(n).id.clone()));
             }
         }
         Ok(keys)
     }
+}
+
+/// Schedules firing `fired` of a process-level timer start event as a job.
+pub async fn schedule_timer_start(
+    app: &App,
+    definition_id: i64,
+    source: &str,
+    start_event: &str,
+    fired: u32,
+    activated_ms: i64,
+) -> ServiceResult<()> {
+    let (def, _) = fgf_engine::import(source).map_err(ServiceError::internal)?;
+    let Some(p) = def.main_process() else {
+        return Ok(());
+    };
+    let Some(n) = p.find(start_event) else {
+        return Ok(());
+    };
+    let fgf_engine::model::NodeKind::Start {
+        def: fgf_engine::model::EventDef::Timer(t),
+        ..
+    } = &p.node(n).kind
+    else {
+        return Ok(());
+    };
+    let Some(spec) = &t.spec else {
+        tracing::warn!(
+            start_event,
+            "a timer start given by an expression has no variables to read; not scheduled"
+        );
+        return Ok(());
+    };
+    if fired > 0 && !spec.is_repeating() {
+        return Ok(());
+    }
+    let cal = app.calendar();
+    if let Some(due) = spec.due_ms(activated_ms, fired, &*cal) {
+        app.enqueue_job("process.timer_start", &json!({ "definition_id": definition_id, "start_event": start_event, "fired": fired, "activated_ms": activated_ms }), due).await?;
+    }
+    Ok(())
 }

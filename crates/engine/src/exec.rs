@@ -434,6 +434,13 @@ pub enum Command {
     MarkRead {
         reader: String,
     },
+    /// Starts at a named start event: the message, signal or timer start whose trigger the
+    /// runtime has seen (a process may also have a none start for people to use).
+    StartAt {
+        vars: Vars,
+        initiator: Option<String>,
+        start_event: String,
+    },
     /// The runtime's resolution of an assignment rule that needs organisation data
     /// (`dept:`, `leader:`); does not count as the task being touched.
     Assign {
@@ -574,6 +581,7 @@ pub fn apply(
     if matches!(
         cmd,
         Command::Start { .. }
+            | Command::StartAt { .. }
             | Command::CompleteTask { .. }
             | Command::Message { .. }
             | Command::Signal { .. }
@@ -738,7 +746,15 @@ impl<'a> Run<'a> {
 
     fn command(&mut self, cmd: Command) -> Result<(), EngineError> {
         if let Command::Start { vars, initiator } = cmd {
-            return self.start(vars, initiator);
+            return self.start(vars, initiator, None);
+        }
+        if let Command::StartAt {
+            vars,
+            initiator,
+            start_event,
+        } = cmd
+        {
+            return self.start(vars, initiator, Some(start_event));
         }
         if self.inst.status != Status::Running {
             return Err(EngineError::NotRunning(status_name(&self.inst.status)));
@@ -752,7 +768,7 @@ impl<'a> Run<'a> {
             return Err(EngineError::Suspended);
         }
         match cmd {
-            Command::Start { .. } => Ok(()),
+            Command::Start { .. } | Command::StartAt { .. } => Ok(()),
             Command::CompleteTask { exec, vars, by } => self.complete_task(exec, vars, by),
             Command::Message { name, vars } => self.message(&name, vars),
             Command::Signal { name } => {
@@ -764,7 +780,12 @@ impl<'a> Run<'a> {
         }
     }
 
-    fn start(&mut self, vars: Vars, initiator: Option<String>) -> Result<(), EngineError> {
+    fn start(
+        &mut self,
+        vars: Vars,
+        initiator: Option<String>,
+        at: Option<String>,
+    ) -> Result<(), EngineError> {
         if !self.inst.execs.is_empty() {
             return Err(EngineError::InvalidTransition(
                 "the instance has already started".to_owned(),
@@ -775,14 +796,32 @@ impl<'a> Run<'a> {
             .reg
             .get(&root_id)
             .ok_or_else(|| EngineError::UnknownProcess(root_id.clone()))?;
-        let start = compiled.process.none_start(None).or_else(|| {
-            // A process started by a message, timer or signal: the runtime has already seen
-            // the trigger, so the first start event of any kind begins it.
-            compiled
-                .process
-                .nodes_in(None)
-                .find(|i| matches!(compiled.process.node(*i).kind, NodeKind::Start { .. }))
-        });
+        let named = match &at {
+            Some(id) => match compiled.process.find(id) {
+                Some(n)
+                    if compiled.process.node(n).scope.is_none()
+                        && matches!(compiled.process.node(n).kind, NodeKind::Start { .. }) =>
+                {
+                    Some(n)
+                }
+                _ => {
+                    return Err(EngineError::InvalidTransition(format!(
+                        "{id} is not a start event of the process"
+                    )))
+                }
+            },
+            None => None,
+        };
+        let start = named
+            .or_else(|| compiled.process.none_start(None))
+            .or_else(|| {
+                // A process started by a message, timer or signal: the runtime has already seen
+                // the trigger, so the first start event of any kind begins it.
+                compiled
+                    .process
+                    .nodes_in(None)
+                    .find(|i| matches!(compiled.process.node(*i).kind, NodeKind::Start { .. }))
+            });
         let Some(start) = start else {
             return Err(EngineError::NoStart);
         };

@@ -380,6 +380,7 @@ pub(crate) fn operation(o: OpsRun<'_, '_>, cmd: Command) -> Result<(), EngineErr
             Ok(())
         }
         Command::Start { .. }
+        | Command::StartAt { .. }
         | Command::CompleteTask { .. }
         | Command::Message { .. }
         | Command::Signal { .. }

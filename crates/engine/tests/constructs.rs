@@ -960,3 +960,65 @@ fn export_then_import_keeps_behaviour_for_every_shared_file() {
         }
     }
 }
+
+#[test]
+fn start_at_a_named_start_event_when_the_process_has_several() {
+    let body = r#"
+<startEvent id="at_window"/><startEvent id="online"><messageEventDefinition messageRef="m_pay"/></startEvent>
+<userTask id="window_intake" camunda:assignee="clerk"/><userTask id="online_check" camunda:assignee="clerk"/><endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="at_window" targetRef="window_intake"/><sequenceFlow id="f2" sourceRef="online" targetRef="online_check"/>
+<sequenceFlow id="f3" sourceRef="window_intake" targetRef="e"/><sequenceFlow id="f4" sourceRef="online_check" targetRef="e"/>"#;
+    let reg = registry(body);
+    let mut inst = Instance::new("p");
+    apply(
+        &reg,
+        &mut inst,
+        Command::StartAt {
+            vars: Vars::new(),
+            initiator: None,
+            start_event: "online".to_owned(),
+        },
+        0,
+    )
+    .unwrap();
+    let p = reg.get("p").unwrap();
+    let open: Vec<&str> = inst
+        .open_tasks()
+        .iter()
+        .map(|e| p.process.node(e.node.unwrap()).id.as_str())
+        .collect();
+    assert_eq!(open, vec!["online_check"]);
+    let mut other = Instance::new("p");
+    apply(
+        &reg,
+        &mut other,
+        Command::Start {
+            vars: Vars::new(),
+            initiator: None,
+        },
+        0,
+    )
+    .unwrap();
+    let open: Vec<&str> = other
+        .open_tasks()
+        .iter()
+        .map(|e| p.process.node(e.node.unwrap()).id.as_str())
+        .collect();
+    assert_eq!(
+        open,
+        vec!["window_intake"],
+        "a person starts at the none start"
+    );
+    let mut bad = Instance::new("p");
+    assert!(apply(
+        &reg,
+        &mut bad,
+        Command::StartAt {
+            vars: Vars::new(),
+            initiator: None,
+            start_event: "window_intake".to_owned()
+        },
+        0
+    )
+    .is_err());
+}

@@ -741,3 +741,36 @@ async fn messages_find_their_instance_by_business_key_and_signals_reach_all() {
     );
     d.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_timer_start_event_starts_instances_on_its_cycle() {
+    let d = District::new().await;
+    let keeper = d.token("keeper").await;
+    let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="x"><process id="monthly_check" isExecutable="true">
+<startEvent id="tick"><timerEventDefinition><timeCycle>R2/PT1H</timeCycle></timerEventDefinition></startEvent><userTask id="inspect" camunda:assignee="inspector"/><endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="tick" targetRef="inspect"/><sequenceFlow id="f2" sourceRef="inspect" targetRef="e"/></process></definitions>"#;
+    let r = d
+        .raw(
+            Method::POST,
+            "/api/v1/processes?publish=true",
+            Some(&keeper),
+            "application/xml",
+            xml.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let inspector = d.token("inspector").await;
+    let count = |items: Vec<Value>| items.iter().filter(|w| w["node_id"] == "inspect").count();
+    d.app.run_due_jobs().await.unwrap();
+    assert_eq!(count(todo(&d, &inspector).await), 0, "not due yet");
+    for expected in [1, 2, 2] {
+        d.clock.advance_ms(3_600_000);
+        d.app.run_due_jobs().await.unwrap();
+        assert_eq!(
+            count(todo(&d, &inspector).await),
+            expected,
+            "R2: two firings, then none"
+        );
+    }
+    d.cleanup().await;
+}
