@@ -533,7 +533,60 @@ impl App {
                 .ne(inst.open_tasks().iter().map(|e| (e.id, e.seq, &e.task)))
         });
         if tasks_changed {
-            tx.sync_work_items(instance_id, &open, &completed).await?;
+            // The difference between the open tasks before and after this command, keyed by
+            // execution and activation, is all the projection needs.
+            let key = |e: &fgf_engine::exec::Exec| {
+                (i64::from(e.id), i64::try_from(e.seq).unwrap_or(i64::MAX))
+            };
+            let before_open: Vec<(i64, i64, Option<String>, Option<String>, Vec<String>)> = before
+                .map(|b| {
+                    b.open_tasks()
+                        .iter()
+                        .map(|e| {
+                            let t = e.task.as_ref();
+                            (
+                                key(e).0,
+                                key(e).1,
+                                t.and_then(|t| t.assignee.clone()),
+                                t.and_then(|t| t.owner.clone()),
+                                t.map(|t| t.candidate_users.clone()).unwrap_or_default(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let closed: Vec<(i64, i64, bool, Option<String>)> = before_open
+                .iter()
+                .filter(|(x, a, ..)| !open.iter().any(|o| o.exec_id == *x && o.activation == *a))
+                .map(|(x, a, ..)| {
+                    let done = completed.iter().find(|(e, _)| e == x);
+                    (*x, *a, done.is_some(), done.and_then(|(_, by)| by.clone()))
+                })
+                .collect();
+            let opened: Vec<OpenTask> = open
+                .iter()
+                .filter(|o| {
+                    !before_open
+                        .iter()
+                        .any(|(x, a, ..)| *x == o.exec_id && *a == o.activation)
+                })
+                .cloned()
+                .collect();
+            let reassigned: Vec<OpenTask> = open
+                .iter()
+                .filter(|o| {
+                    before_open.iter().any(|(x, a, assignee, owner, cands)| {
+                        *x == o.exec_id
+                            && *a == o.activation
+                            && (assignee != &o.assignee
+                                || owner != &o.owner
+                                || cands != &o.candidate_users)
+                    })
+                })
+                .cloned()
+                .collect();
+            tx.apply_work_item_changes(instance_id, &closed, &opened, &reassigned)
+                .await?;
         }
         let timers_changed = before.is_none_or(|b| {
             b.live_timers()

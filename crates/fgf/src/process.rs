@@ -233,30 +233,40 @@ pub async fn bench_durable(
                 .await?
             }
         };
-        loop {
-            let open: Vec<_> = store
-                .work_items_of(id)
-                .await?
-                .into_iter()
-                .filter(|w| w.status == "open")
-                .collect();
-            let Some(w) = open.first() else {
-                break;
-            };
-            let vars = opts.task_vars.get(&w.node_id).cloned().unwrap_or_default();
-            let exec = u32::try_from(w.exec_id)?;
-            app.process_command(
-                app.system_ctx("bench"),
-                id,
-                None,
-                Command::CompleteTask {
-                    exec,
-                    vars,
-                    by: None,
-                },
-                "",
-            )
-            .await?;
+        // The open tasks come from the store once, then from each command's own events, so
+        // the timed loop is the commands and nothing else.
+        let mut open: Vec<(u32, String)> = store
+            .work_items_of(id)
+            .await?
+            .into_iter()
+            .filter(|w| w.status == "open")
+            .filter_map(|w| u32::try_from(w.exec_id).ok().map(|e| (e, w.node_id)))
+            .collect();
+        while let Some((exec, node)) = open.first().cloned() {
+            let vars = opts.task_vars.get(&node).cloned().unwrap_or_default();
+            let events = app
+                .process_command(
+                    app.system_ctx("bench"),
+                    id,
+                    None,
+                    Command::CompleteTask {
+                        exec,
+                        vars,
+                        by: None,
+                    },
+                    "",
+                )
+                .await?;
+            for e in events {
+                match e {
+                    fgf_engine::Event::TaskCreated { exec, node, .. } => open.push((exec, node)),
+                    fgf_engine::Event::TaskCompleted { exec, .. }
+                    | fgf_engine::Event::TaskCancelled { exec, .. } => {
+                        open.retain(|(x, _)| *x != exec)
+                    }
+                    _ => {}
+                }
+            }
             commits += 1;
         }
         let row = store.get_process_instance(&scope, id).await?;

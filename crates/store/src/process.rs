@@ -610,103 +610,6 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Projects the open tasks of the new state into `work_item`: new ones are inserted,
-    /// changed ones updated, and ones no longer open become done (by `completed`, exec id →
-    /// who) or cancelled.
-    pub async fn sync_work_items(
-        &mut self,
-        instance_id: i64,
-        open: &[OpenTask],
-        completed: &[(i64, Option<String>)],
-    ) -> Result<Vec<i64>> {
-        let now = self.now_ms();
-        let mut q = Sql::new("select work_item_id, exec_id, activation from work_item where status = 'open' and process_instance_id = ");
-        q.bind(instance_id);
-        let existing: Vec<(i64, i64, i64)> = q
-            .query()
-            .fetch_all(&mut *self.tx)
-            .await?
-            .iter()
-            .map(|r| {
-                Ok((
-                    get_i64(r, "work_item_id")?,
-                    get_i64(r, "exec_id")?,
-                    get_i64(r, "activation")?,
-                ))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        for (id, exec, activation) in &existing {
-            if open
-                .iter()
-                .any(|o| o.exec_id == *exec && o.activation == *activation)
-            {
-                continue;
-            }
-            let done_by = completed.iter().find(|(e, _)| e == exec);
-            let mut upd = Sql::new("update work_item set status = ");
-            upd.bind(if done_by.is_some() {
-                "done"
-            } else {
-                "cancelled"
-            })
-            .push(", completed_at = ")
-            .bind(now)
-            .push(", completed_by = ")
-            .bind(done_by.and_then(|(_, b)| b.clone()))
-            .push(" where work_item_id = ")
-            .bind(*id);
-            upd.query().execute(&mut *self.tx).await?;
-        }
-        let mut created = Vec::new();
-        for o in open {
-            let known = existing
-                .iter()
-                .find(|(_, e, a)| *e == o.exec_id && *a == o.activation);
-            match known {
-                Some((id, _, _)) => {
-                    let mut upd = Sql::new("update work_item set assignee = ");
-                    upd.bind(o.assignee.clone())
-                        .push(", owner = ")
-                        .bind(o.owner.clone())
-                        .push(" where work_item_id = ")
-                        .bind(*id);
-                    upd.query().execute(&mut *self.tx).await?;
-                }
-                None => {
-                    let mut ins = Sql::new(&format!(
-                        "insert into work_item ({}) values (",
-                        &WI_COLS["work_item_id, ".len()..]
-                    ));
-                    ins.bind(instance_id)
-                        .push(",")
-                        .bind(o.exec_id)
-                        .push(",")
-                        .bind(o.activation)
-                        .push(",")
-                        .bind(o.node_id.as_str())
-                        .push(",")
-                        .bind(o.name.as_str())
-                        .push(",")
-                        .bind(o.assignee.clone())
-                        .push(",")
-                        .bind(list_field(&o.candidate_users))
-                        .push(",")
-                        .bind(list_field(&o.candidate_groups))
-                        .push(",")
-                        .bind(o.owner.clone())
-                        .push(",'open',")
-                        .bind(o.created_at_ms)
-                        .push(", null, null) returning work_item_id");
-                    created.push(get_i64(
-                        &ins.query().fetch_one(&mut *self.tx).await?,
-                        "work_item_id",
-                    )?);
-                }
-            }
-        }
-        Ok(created)
-    }
-
     /// Projects the live timers: new and moved ones are (re)scheduled, gone ones closed.
     pub async fn sync_timers(
         &mut self,
@@ -871,6 +774,78 @@ impl WriteTx {
                 .push(",")
                 .bind(now)
                 .push(")");
+            ins.query().execute(&mut *self.tx).await?;
+        }
+        Ok(())
+    }
+}
+
+impl WriteTx {
+    /// Writes the work-item changes one command made, computed from the engine state before
+    /// and after it, without reading the projection back.
+    pub async fn apply_work_item_changes(
+        &mut self,
+        instance_id: i64,
+        closed: &[(i64, i64, bool, Option<String>)],
+        opened: &[OpenTask],
+        reassigned: &[OpenTask],
+    ) -> Result<()> {
+        let now = self.now_ms();
+        for (exec, activation, done, by) in closed {
+            let mut upd = Sql::new("update work_item set status = ");
+            upd.bind(if *done { "done" } else { "cancelled" })
+                .push(", completed_at = ")
+                .bind(now)
+                .push(", completed_by = ")
+                .bind(by.clone())
+                .push(" where status = 'open' and process_instance_id = ")
+                .bind(instance_id)
+                .push(" and exec_id = ")
+                .bind(*exec)
+                .push(" and activation = ")
+                .bind(*activation);
+            upd.query().execute(&mut *self.tx).await?;
+        }
+        for o in reassigned {
+            let mut upd = Sql::new("update work_item set assignee = ");
+            upd.bind(o.assignee.clone())
+                .push(", owner = ")
+                .bind(o.owner.clone())
+                .push(", candidate_users = ")
+                .bind(list_field(&o.candidate_users))
+                .push(" where status = 'open' and process_instance_id = ")
+                .bind(instance_id)
+                .push(" and exec_id = ")
+                .bind(o.exec_id)
+                .push(" and activation = ")
+                .bind(o.activation);
+            upd.query().execute(&mut *self.tx).await?;
+        }
+        for o in opened {
+            let mut ins = Sql::new(&format!(
+                "insert into work_item ({}) values (",
+                &WI_COLS["work_item_id, ".len()..]
+            ));
+            ins.bind(instance_id)
+                .push(",")
+                .bind(o.exec_id)
+                .push(",")
+                .bind(o.activation)
+                .push(",")
+                .bind(o.node_id.as_str())
+                .push(",")
+                .bind(o.name.as_str())
+                .push(",")
+                .bind(o.assignee.clone())
+                .push(",")
+                .bind(list_field(&o.candidate_users))
+                .push(",")
+                .bind(list_field(&o.candidate_groups))
+                .push(",")
+                .bind(o.owner.clone())
+                .push(",'open',")
+                .bind(o.created_at_ms)
+                .push(", null, null)");
             ins.query().execute(&mut *self.tx).await?;
         }
         Ok(())

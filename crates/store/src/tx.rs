@@ -149,19 +149,14 @@ impl WriteTx {
 
     /// Commits. A transaction that changed state without an audit entry is a bug, so it is
     /// refused (and rolled back).
-    pub async fn commit(mut self) -> Result<()> {
+    pub async fn commit(self) -> Result<()> {
         if self.appended == 0 {
             self.tx.rollback().await?;
             return Err(StoreError::Internal(
                 "write transaction without an audit entry was rolled back".to_owned(),
             ));
         }
-        let mut sql = Sql::new("update audit_head set last_seq = ");
-        sql.bind(self.last_seq)
-            .push(", last_hash = ")
-            .bind(hex::encode(self.last_hash))
-            .push(" where audit_head_id = 1");
-        sql.query().execute(&mut *self.tx).await?;
+        // The head already follows the last entry (trigger `audit_entry_moves_head`).
         self.tx.commit().await?;
         Ok(())
     }
