@@ -74,6 +74,9 @@ pub enum TaskOp {
     },
 }
 
+/// An open task before a command: (exec, activation, assignee, owner, candidate users).
+type OpenBefore = (i64, i64, Option<String>, Option<String>, Vec<String>);
+
 fn engine_error(e: &fgf_engine::EngineError) -> ServiceError {
     let kind = match e {
         fgf_engine::EngineError::NoSuchTask(_) | fgf_engine::EngineError::NoSuchTimer(_) => {
@@ -538,7 +541,7 @@ impl App {
             let key = |e: &fgf_engine::exec::Exec| {
                 (i64::from(e.id), i64::try_from(e.seq).unwrap_or(i64::MAX))
             };
-            let before_open: Vec<(i64, i64, Option<String>, Option<String>, Vec<String>)> = before
+            let before_open: Vec<OpenBefore> = before
                 .map(|b| {
                     b.open_tasks()
                         .iter()
