@@ -309,6 +309,7 @@ impl App {
         let now = ctx.at_ms;
         let mut inst = Instance::new(key);
         inst.record = record.clone().into_iter().collect();
+        inst.has_record = !record.is_empty();
         let mut events = apply(
             &reg,
             &mut inst,
@@ -401,14 +402,17 @@ impl App {
         let reg = self.registry_by_id(row.definition_id).await?;
         let mut inst: Instance =
             serde_json::from_str(&row.state).map_err(ServiceError::internal)?;
-        let mut record = tx.load_business_record(instance_id).await?;
-        if let Some(update) = &record_update {
-            for (k, v) in update {
-                record.insert(k.clone(), v.clone());
+        if inst.has_record || record_update.is_some() {
+            let mut record = tx.load_business_record(instance_id).await?;
+            if let Some(update) = &record_update {
+                for (k, v) in update {
+                    record.insert(k.clone(), v.clone());
+                }
+                tx.save_business_record(instance_id, &record).await?;
+                inst.has_record = true;
             }
-            tx.save_business_record(instance_id, &record).await?;
+            inst.record = record.into_iter().collect();
         }
-        inst.record = record.into_iter().collect();
         let before = inst.clone();
         let mut events = match apply(&reg, &mut inst, cmd, now) {
             Ok(ev) => ev,

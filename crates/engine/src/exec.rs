@@ -252,6 +252,10 @@ pub struct Instance {
     /// stored in the state: conditions read form data from the record, not from copies.
     #[serde(skip)]
     pub record: Vars,
+    /// Whether the instance has a stored business record, so the runtime reads it only
+    /// when there is one.
+    #[serde(default)]
+    pub has_record: bool,
 }
 
 /// What happened, in order: the instance's history.
@@ -520,6 +524,7 @@ impl Instance {
             copies: Vec::new(),
             completed_tasks: Vec::new(),
             record: Vars::new(),
+            has_record: false,
         }
     }
 
