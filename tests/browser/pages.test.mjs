@@ -64,6 +64,37 @@ describe('pages', () => {
       }));
   }
 
+  test('process designer reopens the demo flow, moves and removes a card', () =>
+    withPage(async (page) => {
+      await login(page, 'keeper');
+      await page.goto('/processes');
+      await page.locator('a', { hasText: '行政许可审批（示范）' }).first().click();
+      await page.getByRole('link', { name: /在设计器中修改/ }).click();
+      await page.waitForURL((u) => u.pathname === '/designer' && u.searchParams.has('from'));
+      const cards = page.locator('section .dnode strong');
+      const before = await cards.allInnerTexts();
+      assert.ok(before.length >= 3, `the demo flow has cards: ${before}`);
+      await shot(page, 'keeper-designer-reopened');
+      // Move the second card up: the first two swap.
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/designer'),
+        page.locator('form.dctl').nth(1).getByRole('button', { name: /上移/ }).click(),
+      ]);
+      await page.waitForLoadState('load');
+      const moved = await page.locator('section .dnode strong').allInnerTexts();
+      assert.deepEqual(moved.slice(0, 2), [before[1], before[0]]);
+      // Remove the (new) first card.
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/designer'),
+        page.locator('form.dctl').first().getByRole('button', { name: /删除/ }).click(),
+      ]);
+      await page.waitForLoadState('load');
+      const removed = await page.locator('section .dnode strong').allInnerTexts();
+      assert.equal(removed.length, before.length - 1);
+      assert.equal(removed[0], before[0]);
+      await shot(page, 'keeper-designer-edited');
+    }));
+
   test('portal home and login page, signed out', () =>
     withPage(async (page) => {
       let response = await page.goto('/');

@@ -131,6 +131,7 @@ catalogue! {
     "field_not_editable" => "本环节不能修改字段“{0}”", "this step may not edit the field {0}";
     "message_no_receiver" => "没有流程在等待消息“{0}”", "no process waits for the message {0}";
     "designer_invalid" => "流程设计有误：{0}", "the process design has problems: {0}";
+    "not_from_designer" => "该流程不是在设计器中制作的，请导入 BPMN 修改", "this process was not made in the designer; edit its BPMN instead";
     "payload_too_large" => "请求内容过大", "request body too large";
 
     // Navigation and layout.
@@ -178,6 +179,7 @@ catalogue! {
     "process.designer_hint" => "按钉钉审批的方式：发起 → 审批节点 → 条件分支 → 抄送 → 办结。", "DingTalk style: start → approvals → branches → copies → end.";
     "process.problems" => "校验问题", "Check problems";
     "process.download" => "下载 BPMN", "Download BPMN";
+    "process.edit_in_designer" => "在设计器中修改（发布为新版本）", "Edit in the designer (publishes a new version)";
     "process.start" => "发起流程", "Start an instance";
     "process.business_key" => "业务编号", "Business key";
     "process.vars" => "流程变量（JSON）", "Variables (JSON)";
@@ -229,7 +231,13 @@ catalogue! {
     "designer.approvers" => "审批人", "Approvers";
     "designer.mode" => "审批方式", "Sign mode";
     "designer.timeout_days" => "超时催办（工作日，0 为不催办）", "Remind after (working days; 0 = never)";
-    "designer.remove_last" => "删除最后一个节点", "Remove the last node";
+    "designer.remove" => "删除", "Remove";
+    "designer.up" => "上移", "Move up";
+    "designer.down" => "下移", "Move down";
+    "designer.place" => "插入位置", "Insert at";
+    "designer.place_end" => "流程末尾（办结之前）", "End of the flow (before 办结)";
+    "designer.place_after" => "之后：", "After: ";
+    "designer.place_arm" => "第 {0} 支开头", "start of arm {0}";
     "designer.save" => "保存并发布", "Save and publish";
     "designer.deploy" => "发布流程", "Publish";
     "designer.preview" => "流程图预览", "Preview";

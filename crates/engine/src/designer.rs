@@ -131,6 +131,190 @@ impl DNode {
     }
 }
 
+/// Where a new card goes: after an existing card (in the same column), at the head of one
+/// arm of a 条件分支 / 并行分支, or at the end of the main column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    End,
+    After(String),
+    /// Arm `usize` (0-based) of the branch card with this id.
+    ArmStart(String, usize),
+}
+
+impl Place {
+    /// `""` → end, `"n3"` → after n3, `"n3#1"` → head of n3's second arm.
+    pub fn parse(s: &str) -> Place {
+        let s = s.trim();
+        if s.is_empty() {
+            return Place::End;
+        }
+        match s.split_once('#') {
+            Some((id, arm)) => match arm.parse() {
+                Ok(k) => Place::ArmStart(id.to_owned(), k),
+                Err(_) => Place::After(s.to_owned()),
+            },
+            None => Place::After(s.to_owned()),
+        }
+    }
+}
+
+/// Editing the tree. The designer page posts the whole flow back with one edit, so every edit
+/// is a pure function of the flow; ids stay stable across edits so a clerk's later edit still
+/// names the card they saw.
+impl Flow {
+    /// The next `nK` id: higher than every `nK…` id in the tree, so a new card never takes the
+    /// id of a card (or an arm's card, `nKa`) still in it.
+    pub fn fresh_id(&self) -> String {
+        fn walk(nodes: &[DNode], max: &mut u64) {
+            for n in nodes {
+                let k = n.id().strip_prefix('n').and_then(|d| {
+                    d.trim_end_matches(|c: char| c.is_ascii_alphabetic())
+                        .parse::<u64>()
+                        .ok()
+                });
+                if let Some(k) = k {
+                    *max = (*max).max(k);
+                }
+                for arm in n.arms() {
+                    walk(arm, max);
+                }
+            }
+        }
+        let mut max = 0;
+        walk(&self.nodes, &mut max);
+        format!("n{}", max + 1)
+    }
+
+    /// Every place a card can be inserted, for a picker: (value for [`Place::parse`], card
+    /// title, arm number counted from 1 or 0 for "after the card", depth).
+    pub fn places(&self) -> Vec<(String, String, usize, usize)> {
+        fn walk(nodes: &[DNode], depth: usize, out: &mut Vec<(String, String, usize, usize)>) {
+            for n in nodes {
+                let title = if n.name().is_empty() {
+                    n.label().to_owned()
+                } else {
+                    n.name().to_owned()
+                };
+                out.push((n.id().to_owned(), title.clone(), 0, depth));
+                for (k, arm) in n.arms().into_iter().enumerate() {
+                    out.push((format!("{}#{k}", n.id()), title.clone(), k + 1, depth));
+                    walk(arm, depth + 1, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.nodes, 0, &mut out);
+        out
+    }
+
+    /// Inserts a card; false (and the flow unchanged) when the place names no card or arm.
+    pub fn insert(&mut self, place: &Place, node: DNode) -> bool {
+        fn walk(nodes: &mut Vec<DNode>, place: &Place, node: &mut Option<DNode>) -> bool {
+            if let Place::After(id) = place {
+                if let Some(i) = nodes.iter().position(|n| n.id() == id) {
+                    if let Some(n) = node.take() {
+                        nodes.insert(i + 1, n);
+                    }
+                    return true;
+                }
+            }
+            for n in nodes.iter_mut() {
+                if let Place::ArmStart(id, k) = place {
+                    if n.id() == id {
+                        return match n.arms_mut().into_iter().nth(*k) {
+                            Some(arm) => {
+                                if let Some(n) = node.take() {
+                                    arm.insert(0, n);
+                                }
+                                true
+                            }
+                            None => false,
+                        };
+                    }
+                }
+                for arm in n.arms_mut() {
+                    if walk(arm, place, node) {
+                        return true;
+                    }
+                }
+            }
+            false
+        }
+        if *place == Place::End {
+            self.nodes.push(node);
+            return true;
+        }
+        walk(&mut self.nodes, place, &mut Some(node))
+    }
+
+    /// Removes a card with everything inside it; None when no card has that id.
+    pub fn remove(&mut self, id: &str) -> Option<DNode> {
+        fn walk(nodes: &mut Vec<DNode>, id: &str) -> Option<DNode> {
+            if let Some(i) = nodes.iter().position(|n| n.id() == id) {
+                return Some(nodes.remove(i));
+            }
+            nodes
+                .iter_mut()
+                .flat_map(|n| n.arms_mut())
+                .find_map(|arm| walk(arm, id))
+        }
+        walk(&mut self.nodes, id)
+    }
+
+    /// Moves a card one place up (`-1`) or down (`1`) within its own column; false when it is
+    /// already at that end or no card has that id.
+    pub fn shift(&mut self, id: &str, by: isize) -> bool {
+        fn walk(nodes: &mut [DNode], id: &str, by: isize) -> Option<bool> {
+            if let Some(i) = nodes.iter().position(|n| n.id() == id) {
+                let j = i as isize + by;
+                if j < 0 || j as usize >= nodes.len() {
+                    return Some(false);
+                }
+                nodes.swap(i, j as usize);
+                return Some(true);
+            }
+            nodes
+                .iter_mut()
+                .flat_map(|n| n.arms_mut())
+                .find_map(|arm| walk(arm, id, by))
+        }
+        walk(&mut self.nodes, id, by).unwrap_or(false)
+    }
+
+    /// The card with this id, anywhere in the tree.
+    pub fn find(&self, id: &str) -> Option<&DNode> {
+        fn walk<'a>(nodes: &'a [DNode], id: &str) -> Option<&'a DNode> {
+            nodes.iter().find_map(|n| {
+                if n.id() == id {
+                    Some(n)
+                } else {
+                    n.arms().into_iter().find_map(|arm| walk(arm, id))
+                }
+            })
+        }
+        walk(&self.nodes, id)
+    }
+}
+
+impl DNode {
+    /// The columns inside a branch card (none for the other cards).
+    pub fn arms(&self) -> Vec<&Vec<DNode>> {
+        match self {
+            DNode::Branch { branches, .. } => branches.iter().map(|b| &b.nodes).collect(),
+            DNode::Parallel { branches, .. } => branches.iter().collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn arms_mut(&mut self) -> Vec<&mut Vec<DNode>> {
+        match self {
+            DNode::Branch { branches, .. } => branches.iter_mut().map(|b| &mut b.nodes).collect(),
+            DNode::Parallel { branches, .. } => branches.iter_mut().collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// One arm of a 条件分支.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Branch {

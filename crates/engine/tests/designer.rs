@@ -1083,3 +1083,81 @@ fn the_flow_round_trips_through_json_in_its_stored_shape() {
         "{res:?}"
     );
 }
+
+/// The designer page edits the tree anywhere, not only at the end: insert after a card or at
+/// the head of an arm, move a card within its column, remove a card with its contents; the
+/// result still compiles, and ids are never handed out twice.
+#[test]
+fn tree_edits_insert_move_and_remove_anywhere() {
+    use fgf_engine::designer::Place;
+    let mut f = flow(vec![
+        approval("n1", "科员审核", users(&["clerk"]), SignMode::Single),
+        DNode::Branch {
+            id: "n2".into(),
+            name: "金额".into(),
+            branches: vec![
+                Branch {
+                    name: "大额".into(),
+                    condition: Some("${amount > 100}".into()),
+                    default: false,
+                    nodes: vec![approval("n2a", "局长", users(&["boss"]), SignMode::Single)],
+                },
+                Branch {
+                    name: "其他".into(),
+                    condition: None,
+                    default: true,
+                    nodes: vec![],
+                },
+            ],
+        },
+    ]);
+    assert_eq!(f.fresh_id(), "n3");
+    // Head of the default arm, then after n2a inside the first arm.
+    assert!(f.insert(
+        &Place::parse("n2#1"),
+        approval("n3", "科长", users(&["chief"]), SignMode::Single)
+    ));
+    assert!(f.insert(
+        &Place::parse("n2a"),
+        approval("n4", "分管领导", users(&["deputy"]), SignMode::Single)
+    ));
+    let ids = |f: &Flow| -> Vec<String> {
+        f.places()
+            .into_iter()
+            .filter(|p| p.2 == 0)
+            .map(|p| p.0)
+            .collect()
+    };
+    assert_eq!(ids(&f), ["n1", "n2", "n2a", "n4", "n3"]);
+    // A place that names nothing is refused and changes nothing.
+    let before = f.clone();
+    assert!(!f.insert(
+        &Place::parse("n9"),
+        approval("n5", "x", users(&["x"]), SignMode::Single)
+    ));
+    assert!(!f.insert(
+        &Place::parse("n2#7"),
+        approval("n5", "x", users(&["x"]), SignMode::Single)
+    ));
+    assert_eq!(f, before);
+    // Move inside an arm; the first card cannot go further up.
+    assert!(f.shift("n4", -1));
+    assert_eq!(ids(&f), ["n1", "n2", "n4", "n2a", "n3"]);
+    assert!(!f.shift("n4", -1));
+    // Move the branch above the first card at the top level.
+    assert!(f.shift("n2", -1));
+    assert_eq!(f.nodes[0].id(), "n2");
+    // Remove a card inside an arm, then the whole branch with its contents.
+    assert_eq!(
+        f.remove("n2a").map(|n| n.name().to_owned()),
+        Some("局长".to_owned())
+    );
+    assert!(f.find("n4").is_some());
+    assert_eq!(f.fresh_id(), "n5");
+    assert!(compile(&f).is_ok(), "{:?}", compile(&f).err());
+    assert!(f.remove("n2").is_some());
+    assert!(f.find("n4").is_none() && f.find("n3").is_none());
+    assert_eq!(ids(&f), ["n1"]);
+    assert!(f.remove("n2").is_none());
+    assert!(compile(&f).is_ok());
+}

@@ -668,7 +668,12 @@ pub async fn process_page(
         }
         div.diagram { (PreEscaped(svg_text)) }
         @if !found.is_empty() { h2 { (t(lang, "process.problems")) } ul.problems { @for p in &found { li { code { (p.element) } "：" (p.message) } } } }
-        p { a href=(format!("/api/v1/processes/{}/bpmn", d.id)) { (t(lang, "process.download")) } }
+        p {
+            a href=(format!("/api/v1/processes/{}/bpmn", d.id)) { (t(lang, "process.download")) }
+            @if d.designer.is_some() && actor.has(Permission::ProcessDesign) {
+                " · " a href=(format!("/designer?from={}", d.id)) { (t(lang, "process.edit_in_designer")) }
+            }
+        }
         @if d.status == "published" {
             section.card {
                 h2 { (t(lang, "process.start")) }
@@ -819,7 +824,9 @@ fn default_flow() -> Flow {
     }
 }
 
-fn render_nodes(lang: Lang, nodes: &[DNode], depth: usize) -> Markup {
+/// The cards of one column, each with its own ↑ ↓ 删除 buttons; one form per card posts the
+/// whole flow back with the card's id, so the page works without JavaScript.
+fn render_nodes(lang: Lang, ctl: &CardControls, nodes: &[DNode], depth: usize) -> Markup {
     html! {
         @for n in nodes {
             div.dnode style=(format!("margin-left:{}em", depth * 2)) {
@@ -829,18 +836,32 @@ fn render_nodes(lang: Lang, nodes: &[DNode], depth: usize) -> Markup {
                     DNode::Copy { name, readers, .. } => { span.tag { (t(lang, "designer.copy")) } " " strong { (name) } " · " (approvers_label(readers)) }
                     DNode::Branch { name, branches, .. } => {
                         span.tag { (t(lang, "designer.branch")) } " " strong { (name) }
-                        @for b in branches { div.dbranch { em { (b.name) } " " code { (b.condition.clone().unwrap_or_else(|| t(lang, "designer.otherwise").to_owned())) } (render_nodes(lang, &b.nodes, depth + 1)) } }
+                        @for b in branches { div.dbranch { em { (b.name) } " " code { (b.condition.clone().unwrap_or_else(|| t(lang, "designer.otherwise").to_owned())) } (render_nodes(lang, ctl, &b.nodes, depth + 1)) } }
                     }
                     DNode::Parallel { name, branches, .. } => {
                         span.tag { (t(lang, "designer.parallel")) } " " strong { (name) }
-                        @for b in branches { div.dbranch { (render_nodes(lang, b, depth + 1)) } }
+                        @for b in branches { div.dbranch { (render_nodes(lang, ctl, b, depth + 1)) } }
                     }
                 }
                 " " code.muted { (n.id()) }
+                form.dctl method="post" action="/designer" {
+                    (PreEscaped(&ctl.csrf))
+                    input type="hidden" name="state" value=(ctl.state);
+                    input type="hidden" name="node" value=(n.id());
+                    button.small name="action" value="up" type="submit" title=(t(lang, "designer.up")) aria-label=(format!("{} {}", t(lang, "designer.up"), n.id())) { "↑" }
+                    button.small name="action" value="down" type="submit" title=(t(lang, "designer.down")) aria-label=(format!("{} {}", t(lang, "designer.down"), n.id())) { "↓" }
+                    button.small.danger name="action" value="remove" type="submit" aria-label=(format!("{} {}", t(lang, "designer.remove"), n.id())) { (t(lang, "designer.remove")) }
+                }
             }
             div.darrow aria-hidden="true" { "↓" }
         }
     }
+}
+
+/// What every card's own form repeats: the flow as posted and the CSRF field.
+struct CardControls {
+    state: String,
+    csrf: String,
 }
 
 fn approvers_label(a: &Approvers) -> String {
@@ -878,13 +899,18 @@ async fn designer_view(
         let xml = fgf_engine::bpmn::export(&d, "");
         fgf_app::process::diagram_svg(&xml, &fgf_engine::Instance::new(&flow.id), &[]).ok()
     });
+    let ctl = CardControls {
+        state: state_json.clone(),
+        csrf: csrf(actor).into_string(),
+    };
+    let places = flow.places();
     let body = html! {
         @if let Some((m, ok)) = &message { (flash(Some(m), *ok)) }
         div.split {
             section {
                 div.dnode.dstart { span.tag { (t(lang, "designer.start")) } }
                 div.darrow aria-hidden="true" { "↓" }
-                (render_nodes(lang, &flow.nodes, 0))
+                (render_nodes(lang, &ctl, &flow.nodes, 0))
                 div.dnode.dend { span.tag { (t(lang, "designer.end")) } }
                 @if let Some(svg) = preview { h2 { (t(lang, "designer.preview")) } div.diagram { (PreEscaped(svg)) } }
             }
@@ -894,6 +920,17 @@ async fn designer_view(
                     (csrf(actor))
                     input type="hidden" name="state" value=(state_json);
                     input type="hidden" name="action" value="add";
+                    label for="d-place" { (t(lang, "designer.place")) }
+                    select id="d-place" name="place" {
+                        option value="" { (t(lang, "designer.place_end")) }
+                        @for (value, title, arm, depth) in &places {
+                            option value=(value) {
+                                ("\u{3000}".repeat(*depth))
+                                @if *arm == 0 { (t(lang, "designer.place_after")) "「" (title) "」" }
+                                @else { "「" (title) "」" (t(lang, "designer.place_arm").replace("{0}", &arm.to_string())) }
+                            }
+                        }
+                    }
                     label for="d-type" { (t(lang, "form.kind")) }
                     select id="d-type" name="type" {
                         option value="approval" { (t(lang, "designer.approval")) }
@@ -926,12 +963,6 @@ async fn designer_view(
                     }
                     button type="submit" { (t(lang, "designer.add")) }
                 }
-                form method="post" action="/designer" {
-                    (csrf(actor))
-                    input type="hidden" name="state" value=(state_json);
-                    input type="hidden" name="action" value="remove_last";
-                    button.small type="submit" { (t(lang, "designer.remove_last")) }
-                }
                 h2 { (t(lang, "designer.save")) }
                 form method="post" action="/designer" {
                     (csrf(actor))
@@ -952,12 +983,34 @@ async fn designer_view(
     Ok(r)
 }
 
+#[derive(Deserialize, Default)]
+pub struct DesignerParams {
+    /// A definition made in the designer, to edit into its next version.
+    from: Option<i64>,
+}
+
 pub async fn designer_page(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
     Extension(actor): Extension<Actor>,
+    PageQuery(q): PageQuery<DesignerParams>,
 ) -> Result<Response, WebError> {
-    designer_view(&state, &actor, prefs, &default_flow(), None, StatusCode::OK).await
+    let flow = match q.from {
+        None => default_flow(),
+        Some(id) => {
+            let d = state
+                .app
+                .store()
+                .get_process_definition(id)
+                .await
+                .map_err(|e| page_err(prefs)(e.into()))?;
+            d.designer
+                .as_deref()
+                .and_then(|j| serde_json::from_str::<Flow>(j).ok())
+                .ok_or_else(|| page_err(prefs)(ServiceError::invalid("not_from_designer")))?
+        }
+    };
+    designer_view(&state, &actor, prefs, &flow, None, StatusCode::OK).await
 }
 
 fn parse_approvers(s: &str) -> Approvers {
@@ -992,8 +1045,8 @@ pub async fn designer_submit(
         serde_json::from_str(form.get("state").unwrap_or("")).unwrap_or_else(|_| default_flow());
     match form.get("action").unwrap_or("") {
         "add" => {
-            let n = flow.nodes.len() + 1;
-            let id = format!("n{n}");
+            let id = flow.fresh_id();
+            let n = id.trim_start_matches('n').to_owned();
             let name = form.text("name");
             let approvers = parse_approvers(&form.text("who"));
             let days: u32 = form.text("days").parse().unwrap_or(0);
@@ -1073,11 +1126,41 @@ pub async fn designer_submit(
                     timeout,
                 },
             };
-            flow.nodes.push(node);
+            let place = fgf_engine::designer::Place::parse(form.get("place").unwrap_or(""));
+            if !flow.insert(&place, node) {
+                let m =
+                    ServiceError::field("invalid_field", "place", "插入位置不存在").message(lang);
+                return designer_view(
+                    &state,
+                    &actor,
+                    prefs,
+                    &flow,
+                    Some((m, false)),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
             designer_view(&state, &actor, prefs, &flow, None, StatusCode::OK).await
         }
-        "remove_last" => {
-            flow.nodes.pop();
+        action @ ("remove" | "up" | "down") => {
+            let node = form.text("node");
+            let done = match action {
+                "remove" => flow.remove(&node).is_some(),
+                "up" => flow.shift(&node, -1) || flow.find(&node).is_some(),
+                _ => flow.shift(&node, 1) || flow.find(&node).is_some(),
+            };
+            if !done {
+                let m = ServiceError::field("invalid_field", "node", "节点不存在").message(lang);
+                return designer_view(
+                    &state,
+                    &actor,
+                    prefs,
+                    &flow,
+                    Some((m, false)),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
             designer_view(&state, &actor, prefs, &flow, None, StatusCode::OK).await
         }
         "deploy" => {

@@ -774,3 +774,226 @@ async fn a_timer_start_event_starts_instances_on_its_cycle() {
     }
     d.cleanup().await;
 }
+
+/// The designer page edits anywhere in the tree (insert after a card or at the head of an arm,
+/// move, remove), refuses edits that name no card, and reopens a published designer flow to
+/// publish its next version; a BPMN-imported process is not opened in it.
+#[tokio::test]
+async fn the_designer_page_edits_anywhere_and_reopens_a_published_flow() {
+    let d = District::new().await;
+    let (cookie, csrf) = d.page_session("keeper").await;
+    let ck = format!("fgf_session={cookie}");
+    let page = d.page(Method::GET, "/designer", &cookie).await;
+    let mut state = hidden_state(&page.text());
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut f = vec![("_csrf", csrf.clone())];
+        f.extend(fields);
+        f
+    };
+    let card = |state: &str, place: &str, kind: &str, name: &str, who: &str| {
+        post(vec![
+            ("state", state.to_owned()),
+            ("action", "add".to_owned()),
+            ("place", place.to_owned()),
+            ("type", kind.to_owned()),
+            ("name", name.to_owned()),
+            ("who", who.to_owned()),
+            ("mode", "single".to_owned()),
+            ("days", "0".to_owned()),
+            ("cond", "${amount > 1000}".to_owned()),
+            ("a_name", "局长审批".to_owned()),
+            ("a_who", "user:leader".to_owned()),
+            ("b_name", String::new()),
+            ("b_who", String::new()),
+        ])
+    };
+    let names = |state: &str| -> Vec<String> {
+        fn walk(v: &serde_json::Value, out: &mut Vec<String>) {
+            for n in v.as_array().into_iter().flatten() {
+                out.push(n["name"].as_str().unwrap_or("").to_owned());
+                for arm in n["branches"].as_array().into_iter().flatten() {
+                    walk(arm.get("nodes").unwrap_or(arm), out);
+                }
+            }
+        }
+        let flow: serde_json::Value = serde_json::from_str(state).unwrap();
+        let mut out = Vec::new();
+        walk(&flow["nodes"], &mut out);
+        out
+    };
+    for (place, kind, name, who) in [
+        ("", "handle", "受理", "user:clerk"),
+        ("", "approval", "审核", "user:reviewer"),
+        ("n1", "copy", "抄送科长", "user:chief"),
+    ] {
+        let r = d
+            .form(
+                Method::POST,
+                "/designer",
+                None,
+                &ck,
+                &card(&state, place, kind, name, who),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        state = hidden_state(&r.text());
+    }
+    assert_eq!(
+        names(&state),
+        ["受理", "抄送科长", "审核"],
+        "inserted after 受理"
+    );
+    let edit = |state: &str, action: &str, node: &str| {
+        post(vec![
+            ("state", state.to_owned()),
+            ("action", action.to_owned()),
+            ("node", node.to_owned()),
+        ])
+    };
+    let r = d
+        .form(
+            Method::POST,
+            "/designer",
+            None,
+            &ck,
+            &edit(&state, "up", "n2"),
+        )
+        .await;
+    state = hidden_state(&r.text());
+    assert_eq!(names(&state), ["受理", "审核", "抄送科长"]);
+    let r = d
+        .form(
+            Method::POST,
+            "/designer",
+            None,
+            &ck,
+            &edit(&state, "remove", "n3"),
+        )
+        .await;
+    state = hidden_state(&r.text());
+    assert_eq!(names(&state), ["受理", "审核"]);
+    // A branch after 审核 (it takes n3, free again), then a card at the head of its default arm.
+    let r = d
+        .form(
+            Method::POST,
+            "/designer",
+            None,
+            &ck,
+            &card(&state, "n2", "branch", "金额判断", ""),
+        )
+        .await;
+    state = hidden_state(&r.text());
+    let r = d
+        .form(
+            Method::POST,
+            "/designer",
+            None,
+            &ck,
+            &card(&state, "n3#1", "approval", "科长审批", "user:chief"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    state = hidden_state(&r.text());
+    assert_eq!(
+        names(&state),
+        ["受理", "审核", "金额判断", "局长审批", "科长审批"]
+    );
+    // Edits that name nothing are refused with the field and leave the caller's flow as it was.
+    for fields in [
+        edit(&state, "remove", "n99"),
+        card(&state, "n99", "copy", "x", "user:x"),
+    ] {
+        let r = d.form(Method::POST, "/designer", None, &ck, &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+        assert!(r.text().contains("不存在"), "the designer says why");
+        assert_eq!(names(&hidden_state(&r.text())), names(&state));
+    }
+    // Publish, reopen from the process page, change, publish version 2.
+    let r = d
+        .form(
+            Method::POST,
+            "/designer",
+            None,
+            &ck,
+            &post(vec![
+                ("state", state.clone()),
+                ("action", "deploy".to_owned()),
+                ("flow_id", "edited_flow".to_owned()),
+                ("flow_name", "可改流程".to_owned()),
+            ]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let def_page = r.location().to_owned();
+    let def_id = def_page.trim_start_matches("/processes/").to_owned();
+    let p = d.page(Method::GET, &def_page, &cookie).await;
+    assert!(p.text().contains(&format!("/designer?from={def_id}")));
+    let reopened = d
+        .page(Method::GET, &format!("/designer?from={def_id}"), &cookie)
+        .await;
+    assert_eq!(reopened.status, StatusCode::OK);
+    let state = hidden_state(&reopened.text());
+    assert_eq!(
+        names(&state),
+        ["受理", "审核", "金额判断", "局长审批", "科长审批"]
+    );
+    let r = d
+        .form(
+            Method::POST,
+            "/designer",
+            None,
+            &ck,
+            &edit(&state, "remove", "n2"),
+        )
+        .await;
+    let state = hidden_state(&r.text());
+    let r = d
+        .form(
+            Method::POST,
+            "/designer",
+            None,
+            &ck,
+            &post(vec![
+                ("state", state),
+                ("action", "deploy".to_owned()),
+                ("flow_id", "edited_flow".to_owned()),
+                ("flow_name", "可改流程".to_owned()),
+            ]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let keeper = d.token("keeper").await;
+    let id2 = r.location().trim_start_matches("/processes/").to_owned();
+    let v2 = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/processes/{id2}"),
+            Some(&keeper),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(v2["version"], 2);
+    assert_eq!(v2["designer"]["nodes"].as_array().unwrap().len(), 2);
+    // A BPMN-imported process does not open in the designer.
+    let bpmn = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="x"><process id="imported" isExecutable="true">
+<startEvent id="s"/><userTask id="t" camunda:assignee="clerk"/><endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="t"/><sequenceFlow id="f2" sourceRef="t" targetRef="e"/></process></definitions>"#;
+    let imported = d
+        .raw(
+            Method::POST,
+            "/api/v1/processes",
+            Some(&keeper),
+            "application/xml",
+            bpmn.as_bytes().to_vec(),
+        )
+        .await
+        .json()["id"]
+        .clone();
+    let r = d
+        .page(Method::GET, &format!("/designer?from={imported}"), &cookie)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("不是在设计器中制作的"));
+    d.cleanup().await;
+}
