@@ -93,6 +93,14 @@ describe('pages', () => {
       assert.equal(removed.length, before.length - 1);
       assert.equal(removed[0], before[0]);
       await shot(page, 'keeper-designer-edited');
+      // Open the first card for editing: the form comes back filled with its values.
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/designer'),
+        page.locator('form.dctl').first().getByRole('button', { name: /修改/ }).click(),
+      ]);
+      await page.waitForLoadState('load');
+      assert.equal(await page.locator('#d-name').inputValue(), removed[0]);
+      await shot(page, 'keeper-designer-card-edit');
     }));
 
   test('portal home and login page, signed out', () =>

@@ -281,6 +281,25 @@ impl Flow {
         walk(&mut self.nodes, id, by).unwrap_or(false)
     }
 
+    /// The card with this id, anywhere in the tree, to change it in place (its id and, for
+    /// branch cards, its arms stay the caller's business).
+    pub fn find_mut(&mut self, id: &str) -> Option<&mut DNode> {
+        fn walk<'a>(nodes: &'a mut [DNode], id: &str) -> Option<&'a mut DNode> {
+            for n in nodes.iter_mut() {
+                if n.id() == id {
+                    return Some(n);
+                }
+                for arm in n.arms_mut() {
+                    if let Some(found) = walk(arm, id) {
+                        return Some(found);
+                    }
+                }
+            }
+            None
+        }
+        walk(&mut self.nodes, id)
+    }
+
     /// The card with this id, anywhere in the tree.
     pub fn find(&self, id: &str) -> Option<&DNode> {
         fn walk<'a>(nodes: &'a [DNode], id: &str) -> Option<&'a DNode> {

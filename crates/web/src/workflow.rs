@@ -850,6 +850,7 @@ fn render_nodes(lang: Lang, ctl: &CardControls, nodes: &[DNode], depth: usize) -
                     input type="hidden" name="node" value=(n.id());
                     button.small name="action" value="up" type="submit" title=(t(lang, "designer.up")) aria-label=(format!("{} {}", t(lang, "designer.up"), n.id())) { "↑" }
                     button.small name="action" value="down" type="submit" title=(t(lang, "designer.down")) aria-label=(format!("{} {}", t(lang, "designer.down"), n.id())) { "↓" }
+                    button.small name="action" value="edit" type="submit" aria-label=(format!("{} {}", t(lang, "designer.edit"), n.id())) { (t(lang, "designer.edit")) }
                     button.small.danger name="action" value="remove" type="submit" aria-label=(format!("{} {}", t(lang, "designer.remove"), n.id())) { (t(lang, "designer.remove")) }
                 }
             }
@@ -892,7 +893,125 @@ async fn designer_view(
     message: Option<(String, bool)>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
+    designer_view_with(state, actor, prefs, flow, message, status, None).await
+}
+
+/// The card form's values: empty for a new card, or a card's own values when it is edited in
+/// place (the form then updates that card instead of inserting one).
+#[derive(Default)]
+struct CardValues {
+    editing: Option<String>,
+    kind: &'static str,
+    name: String,
+    who: String,
+    mode: &'static str,
+    ratio: String,
+    days: u32,
+    timeout_action: String,
+    on_empty: String,
+    on_initiator: String,
+    fields: String,
+    cond: String,
+}
+
+impl CardValues {
+    fn of(node: &DNode) -> CardValues {
+        let mut v = CardValues {
+            editing: Some(node.id().to_owned()),
+            name: node.name().to_owned(),
+            mode: "single",
+            ..CardValues::default()
+        };
+        let timeout_of = |v: &mut CardValues, t: &Option<fgf_engine::designer::Timeout>| {
+            if let Some(t) = t {
+                v.days = t.working_days;
+                v.timeout_action = t.action.clone();
+            }
+        };
+        let fields_of = |f: &std::collections::BTreeMap<String, String>| {
+            f.iter()
+                .map(|(k, p)| format!("{k}={p}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match node {
+            DNode::Approval {
+                approvers,
+                mode,
+                on_empty,
+                on_initiator,
+                fields,
+                timeout,
+                ..
+            } => {
+                v.kind = "approval";
+                v.who = approvers_input(approvers);
+                (v.mode, v.ratio) = match mode {
+                    SignMode::Single => ("single", String::new()),
+                    SignMode::All => ("all", String::new()),
+                    SignMode::Any => ("any", String::new()),
+                    SignMode::Sequential => ("sequential", String::new()),
+                    SignMode::Vote { pass_ratio } => ("vote", pass_ratio.to_string()),
+                };
+                v.on_empty = on_empty.clone().unwrap_or_default();
+                v.on_initiator = on_initiator.clone().unwrap_or_default();
+                v.fields = fields_of(fields);
+                timeout_of(&mut v, timeout);
+            }
+            DNode::Handle {
+                approvers,
+                fields,
+                timeout,
+                ..
+            } => {
+                v.kind = "handle";
+                v.who = approvers_input(approvers);
+                v.fields = fields_of(fields);
+                timeout_of(&mut v, timeout);
+            }
+            DNode::Copy { readers, .. } => {
+                v.kind = "copy";
+                v.who = approvers_input(readers);
+            }
+            DNode::Branch { branches, .. } => {
+                v.kind = "branch";
+                v.cond = branches
+                    .iter()
+                    .find_map(|b| b.condition.clone())
+                    .unwrap_or_default();
+            }
+            DNode::Parallel { .. } => v.kind = "parallel",
+        }
+        v
+    }
+}
+
+/// The approvers field as the clerk types it (the inverse of `parse_approvers`).
+fn approvers_input(a: &Approvers) -> String {
+    match a {
+        Approvers::Users(u) => format!("user:{}", u.join(",")),
+        Approvers::Role(r) => format!("role:{r}"),
+        Approvers::Department(d) => format!("dept:{d}"),
+        Approvers::InitiatorLeader => "leader:initiator".to_owned(),
+        Approvers::Expression(e) => e.clone(),
+    }
+}
+
+async fn designer_view_with(
+    state: &AppState,
+    actor: &Actor,
+    prefs: Prefs,
+    flow: &Flow,
+    message: Option<(String, bool)>,
+    status: StatusCode,
+    edit: Option<CardValues>,
+) -> Result<Response, WebError> {
     let lang = prefs.lang;
+    let v = edit.unwrap_or(CardValues {
+        kind: "approval",
+        mode: "single",
+        ..CardValues::default()
+    });
     let c = chrome(state, actor, prefs, "processes").await?;
     let state_json = serde_json::to_string(flow).unwrap_or_default();
     let preview = fgf_engine::designer::compile(flow).ok().and_then(|d| {
@@ -915,10 +1034,14 @@ async fn designer_view(
                 @if let Some(svg) = preview { h2 { (t(lang, "designer.preview")) } div.diagram { (PreEscaped(svg)) } }
             }
             section.card {
-                h2 { (t(lang, "designer.add")) }
+                h2 id="card-form" { @if let Some(id) = &v.editing { (t(lang, "designer.edit")) " " code { (id) } } @else { (t(lang, "designer.add")) } }
                 form method="post" action="/designer" {
                     (csrf(actor))
                     input type="hidden" name="state" value=(state_json);
+                    @if let Some(id) = &v.editing {
+                        input type="hidden" name="node" value=(id);
+                        input type="hidden" name="type" value=(v.kind);
+                    } @else {
                     input type="hidden" name="action" value="add";
                     label for="d-place" { (t(lang, "designer.place")) }
                     select id="d-place" name="place" {
@@ -939,17 +1062,54 @@ async fn designer_view(
                         option value="branch" { (t(lang, "designer.branch")) }
                         option value="parallel" { (t(lang, "designer.parallel")) }
                     }
+                    }
                     label for="d-name" { (t(lang, "form.name")) }
-                    input id="d-name" name="name" required;
+                    input id="d-name" name="name" value=(v.name) required;
+                    @if !matches!(v.kind, "branch" | "parallel") {
                     label for="d-who" { (t(lang, "designer.approvers")) }
-                    input id="d-who" name="who" placeholder="user:clerk,reviewer / role:reviewer / leader:initiator";
+                    input id="d-who" name="who" value=(v.who) placeholder="user:clerk,reviewer / role:reviewer / leader:initiator";
+                    }
+                    @if matches!(v.kind, "approval") || v.editing.is_none() {
                     label for="d-mode" { (t(lang, "designer.mode")) }
                     select id="d-mode" name="mode" {
-                        option value="single" { (t(lang, "designer.single")) } option value="all" { (t(lang, "designer.all")) }
-                        option value="any" { (t(lang, "designer.any")) } option value="sequential" { (t(lang, "designer.sequential")) }
+                        @for (m, key) in [("single", "designer.single"), ("all", "designer.all"), ("any", "designer.any"), ("sequential", "designer.sequential"), ("vote", "designer.vote")] {
+                            option value=(m) selected[v.mode == m] { (t(lang, key)) }
+                        }
                     }
+                    label for="d-ratio" { (t(lang, "designer.ratio")) }
+                    input id="d-ratio" name="ratio" type="number" min="0.01" max="1" step="0.01" value=(v.ratio) placeholder="0.66";
+                    label for="d-empty" { (t(lang, "designer.on_empty")) }
+                    select id="d-empty" name="on_empty" {
+                        @for (m, key) in [("", "designer.rule_default"), ("skip", "designer.empty_skip"), ("admin", "designer.empty_admin"), ("stop", "designer.empty_stop")] {
+                            option value=(m) selected[v.on_empty == m] { (t(lang, key)) }
+                        }
+                    }
+                    label for="d-self" { (t(lang, "designer.on_initiator")) }
+                    select id="d-self" name="on_initiator" {
+                        @for (m, key) in [("", "designer.rule_default"), ("allow", "designer.self_allow"), ("skip", "designer.self_skip"), ("leader", "designer.self_leader")] {
+                            option value=(m) selected[v.on_initiator == m] { (t(lang, key)) }
+                        }
+                    }
+                    }
+                    @if matches!(v.kind, "approval" | "handle") || v.editing.is_none() {
+                    label for="d-fields" { (t(lang, "designer.fields")) }
+                    input id="d-fields" name="fields" value=(v.fields) placeholder="amount=read, opinion=write, id_number=hidden";
                     label for="d-days" { (t(lang, "designer.timeout_days")) }
-                    input id="d-days" name="days" type="number" min="0" max="60" value="0";
+                    input id="d-days" name="days" type="number" min="0" max="60" value=(v.days);
+                    label for="d-tact" { (t(lang, "designer.timeout_action")) }
+                    select id="d-tact" name="timeout_action" {
+                        option value="remind" selected[v.timeout_action != "escalate"] { (t(lang, "designer.remind")) }
+                        option value="escalate" selected[v.timeout_action == "escalate"] { (t(lang, "designer.escalate")) }
+                    }
+                    }
+                    @if v.editing.is_some() {
+                        @if v.kind == "branch" {
+                            label for="d-cond" { (t(lang, "designer.condition")) }
+                            input id="d-cond" name="cond" value=(v.cond);
+                        }
+                        button type="submit" name="action" value="update" { (t(lang, "designer.save_card")) }
+                        " " button.small type="submit" name="action" value="view" formnovalidate { (t(lang, "designer.cancel")) }
+                    } @else {
                     fieldset.branch-fields {
                         legend { (t(lang, "designer.branch_fields")) }
                         label for="d-cond" { (t(lang, "designer.condition")) }
@@ -962,6 +1122,7 @@ async fn designer_view(
                         input name="b_who" placeholder="role:keeper" aria-label=(t(lang, "designer.approvers"));
                     }
                     button type="submit" { (t(lang, "designer.add")) }
+                    }
                 }
                 h2 { (t(lang, "designer.save")) }
                 form method="post" action="/designer" {
@@ -1034,6 +1195,131 @@ fn parse_approvers(s: &str) -> Approvers {
     }
 }
 
+/// One card from the card form. `kind` is the card type; branch and parallel cards get their
+/// first arms from the branch fields. Refuses a 票签 ratio outside (0, 1] and field
+/// permissions that are not `field=read|write|hidden`.
+fn card_from_form(form: &PageForm, lang: Lang, id: &str, kind: &str) -> Result<DNode, String> {
+    let bad =
+        |field: &str, why: &str| ServiceError::field("invalid_field", field, why).message(lang);
+    let name = form.text("name");
+    let approvers = parse_approvers(&form.text("who"));
+    let days: u32 = form.text("days").parse().unwrap_or(0);
+    let timeout = (days > 0).then(|| fgf_engine::designer::Timeout {
+        working_days: days,
+        action: if form.get("timeout_action") == Some("escalate") {
+            "escalate"
+        } else {
+            "remind"
+        }
+        .to_owned(),
+    });
+    let mode = match form.get("mode") {
+        Some("all") => SignMode::All,
+        Some("any") => SignMode::Any,
+        Some("sequential") => SignMode::Sequential,
+        Some("vote") => match form.text("ratio").parse::<f64>() {
+            Ok(r) if r > 0.0 && r <= 1.0 => SignMode::Vote { pass_ratio: r },
+            _ => return Err(bad("ratio", "票签通过比例须在 0 到 1 之间")),
+        },
+        _ => SignMode::Single,
+    };
+    let rule = |field: &str, allowed: &[&str]| -> Result<Option<String>, String> {
+        match form.text(field).as_str() {
+            "" => Ok(None),
+            v if allowed.contains(&v) => Ok(Some(v.to_owned())),
+            _ => Err(bad(field, "取值无效")),
+        }
+    };
+    let on_empty = rule("on_empty", &["skip", "admin", "stop"])?;
+    let on_initiator = rule("on_initiator", &["allow", "skip", "leader"])?;
+    let mut fields = std::collections::BTreeMap::new();
+    for pair in form
+        .text("fields")
+        .split([',', '，'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        match pair.split_once('=').map(|(k, v)| (k.trim(), v.trim())) {
+            Some((k, v)) if !k.is_empty() && matches!(v, "read" | "write" | "hidden") => {
+                fields.insert(k.to_owned(), v.to_owned());
+            }
+            _ => {
+                return Err(bad(
+                    "fields",
+                    "字段权限须写作 字段=read|write|hidden，以逗号分隔",
+                ))
+            }
+        }
+    }
+    let approval = |id: String, name: String, who: &str| DNode::Approval {
+        id,
+        name,
+        approvers: parse_approvers(who),
+        mode: SignMode::Single,
+        on_empty: None,
+        on_initiator: None,
+        fields: Default::default(),
+        timeout: None,
+    };
+    let side = |prefix: &str, suffix: &str| -> Vec<DNode> {
+        let name = form.text(&format!("{prefix}_name"));
+        let who = form.text(&format!("{prefix}_who"));
+        if name.is_empty() || who.is_empty() {
+            Vec::new()
+        } else {
+            vec![approval(format!("{id}{suffix}"), name, &who)]
+        }
+    };
+    let id = id.to_owned();
+    Ok(match kind {
+        "branch" => DNode::Branch {
+            id,
+            name,
+            branches: vec![
+                fgf_engine::designer::Branch {
+                    name: t(lang, "designer.when").to_owned(),
+                    condition: Some(form.text("cond")),
+                    default: false,
+                    nodes: side("a", "a"),
+                },
+                fgf_engine::designer::Branch {
+                    name: t(lang, "designer.otherwise").to_owned(),
+                    condition: None,
+                    default: true,
+                    nodes: side("b", "b"),
+                },
+            ],
+        },
+        "parallel" => DNode::Parallel {
+            id,
+            name,
+            branches: vec![side("a", "a"), side("b", "b")],
+        },
+        "handle" => DNode::Handle {
+            id,
+            name,
+            approvers,
+            fields,
+            timeout,
+        },
+        "copy" => DNode::Copy {
+            id,
+            name,
+            readers: approvers,
+        },
+        _ => DNode::Approval {
+            id,
+            name,
+            approvers,
+            mode,
+            on_empty,
+            on_initiator,
+            fields,
+            timeout,
+        },
+    })
+}
+
 pub async fn designer_submit(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
@@ -1046,85 +1332,19 @@ pub async fn designer_submit(
     match form.get("action").unwrap_or("") {
         "add" => {
             let id = flow.fresh_id();
-            let n = id.trim_start_matches('n').to_owned();
-            let name = form.text("name");
-            let approvers = parse_approvers(&form.text("who"));
-            let days: u32 = form.text("days").parse().unwrap_or(0);
-            let timeout = (days > 0).then(|| fgf_engine::designer::Timeout {
-                working_days: days,
-                action: "remind".to_owned(),
-            });
-            let mode = match form.get("mode") {
-                Some("all") => SignMode::All,
-                Some("any") => SignMode::Any,
-                Some("sequential") => SignMode::Sequential,
-                _ => SignMode::Single,
-            };
-            let approval = |id: String, name: String, who: &str| DNode::Approval {
-                id,
-                name,
-                approvers: parse_approvers(who),
-                mode: SignMode::Single,
-                on_empty: None,
-                on_initiator: None,
-                fields: Default::default(),
-                timeout: None,
-            };
-            let side = |prefix: &str, suffix: &str| -> Vec<DNode> {
-                let name = form.text(&format!("{prefix}_name"));
-                let who = form.text(&format!("{prefix}_who"));
-                if name.is_empty() || who.is_empty() {
-                    Vec::new()
-                } else {
-                    vec![approval(format!("n{n}{suffix}"), name, &who)]
+            let node = match card_from_form(&form, lang, &id, form.get("type").unwrap_or("")) {
+                Ok(node) => node,
+                Err(m) => {
+                    return designer_view(
+                        &state,
+                        &actor,
+                        prefs,
+                        &flow,
+                        Some((m, false)),
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    )
+                    .await
                 }
-            };
-            let node = match form.get("type") {
-                Some("branch") => DNode::Branch {
-                    id: id.clone(),
-                    name,
-                    branches: vec![
-                        fgf_engine::designer::Branch {
-                            name: t(lang, "designer.when").to_owned(),
-                            condition: Some(form.text("cond")),
-                            default: false,
-                            nodes: side("a", "a"),
-                        },
-                        fgf_engine::designer::Branch {
-                            name: t(lang, "designer.otherwise").to_owned(),
-                            condition: None,
-                            default: true,
-                            nodes: side("b", "b"),
-                        },
-                    ],
-                },
-                Some("parallel") => DNode::Parallel {
-                    id: id.clone(),
-                    name,
-                    branches: vec![side("a", "a"), side("b", "b")],
-                },
-                Some("handle") => DNode::Handle {
-                    id,
-                    name,
-                    approvers,
-                    fields: Default::default(),
-                    timeout,
-                },
-                Some("copy") => DNode::Copy {
-                    id,
-                    name,
-                    readers: approvers,
-                },
-                _ => DNode::Approval {
-                    id,
-                    name,
-                    approvers,
-                    mode,
-                    on_empty: None,
-                    on_initiator: None,
-                    fields: Default::default(),
-                    timeout,
-                },
             };
             let place = fgf_engine::designer::Place::parse(form.get("place").unwrap_or(""));
             if !flow.insert(&place, node) {
@@ -1141,6 +1361,85 @@ pub async fn designer_submit(
                 .await;
             }
             designer_view(&state, &actor, prefs, &flow, None, StatusCode::OK).await
+        }
+        "view" => designer_view(&state, &actor, prefs, &flow, None, StatusCode::OK).await,
+        "edit" => match flow.find(&form.text("node")) {
+            Some(node) => {
+                let v = CardValues::of(node);
+                designer_view_with(&state, &actor, prefs, &flow, None, StatusCode::OK, Some(v))
+                    .await
+            }
+            None => {
+                let m = ServiceError::field("invalid_field", "node", "节点不存在").message(lang);
+                designer_view(
+                    &state,
+                    &actor,
+                    prefs,
+                    &flow,
+                    Some((m, false)),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+        },
+        "update" => {
+            let id = form.text("node");
+            let Some(old) = flow.find(&id).cloned() else {
+                let m = ServiceError::field("invalid_field", "node", "节点不存在").message(lang);
+                return designer_view(
+                    &state,
+                    &actor,
+                    prefs,
+                    &flow,
+                    Some((m, false)),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            };
+            let kind = CardValues::of(&old).kind;
+            let updated = card_from_form(&form, lang, &id, kind).map(|new| match (old, new) {
+                // A branch card keeps its arms and their cards; only its name and the
+                // condition of its first conditional arm change here.
+                (DNode::Branch { mut branches, .. }, DNode::Branch { name, .. }) => {
+                    if let Some(b) = branches.iter_mut().find(|b| !b.default) {
+                        b.condition = Some(form.text("cond"));
+                    }
+                    DNode::Branch {
+                        id: id.clone(),
+                        name,
+                        branches,
+                    }
+                }
+                (DNode::Parallel { branches, .. }, DNode::Parallel { name, .. }) => {
+                    DNode::Parallel {
+                        id: id.clone(),
+                        name,
+                        branches,
+                    }
+                }
+                (_, new) => new,
+            });
+            match updated {
+                Ok(node) => {
+                    if let Some(slot) = flow.find_mut(&id) {
+                        *slot = node;
+                    }
+                    designer_view(&state, &actor, prefs, &flow, None, StatusCode::OK).await
+                }
+                Err(m) => {
+                    let v = flow.find(&id).map(CardValues::of);
+                    designer_view_with(
+                        &state,
+                        &actor,
+                        prefs,
+                        &flow,
+                        Some((m, false)),
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        v,
+                    )
+                    .await
+                }
+            }
         }
         action @ ("remove" | "up" | "down") => {
             let node = form.text("node");

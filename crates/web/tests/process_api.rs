@@ -898,6 +898,106 @@ async fn the_designer_page_edits_anywhere_and_reopens_a_published_flow() {
         names(&state),
         ["受理", "审核", "金额判断", "局长审批", "科长审批"]
     );
+    // Edit a card in place: the form comes back filled in, and the update keeps its id and
+    // position; a branch keeps its arms when its condition changes.
+    let r = d
+        .form(
+            Method::POST,
+            "/designer",
+            None,
+            &ck,
+            &edit(&state, "edit", "n2"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text().contains(r#"value="审核""#) && r.text().contains(r#"value="user:reviewer""#));
+    let update = |state: &str, node: &str, extra: Vec<(&'static str, String)>| {
+        let mut f = post(vec![
+            ("state", state.to_owned()),
+            ("action", "update".to_owned()),
+            ("node", node.to_owned()),
+        ]);
+        f.extend(extra);
+        f
+    };
+    let vote = |ratio: &str| {
+        vec![
+            ("name", "审核会议".to_owned()),
+            ("who", "user:reviewer,chief,leader".to_owned()),
+            ("mode", "vote".to_owned()),
+            ("ratio", ratio.to_owned()),
+            ("on_empty", "skip".to_owned()),
+            ("on_initiator", "leader".to_owned()),
+            ("fields", "amount=read, opinion=write".to_owned()),
+            ("days", "3".to_owned()),
+            ("timeout_action", "escalate".to_owned()),
+        ]
+    };
+    let r = d
+        .form(
+            Method::POST,
+            "/designer",
+            None,
+            &ck,
+            &update(&state, "n2", vote("1.5")),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a ratio above 1 is refused"
+    );
+    assert!(r.text().contains("票签通过比例"));
+    assert_eq!(names(&hidden_state(&r.text())), names(&state));
+    let r = d
+        .form(
+            Method::POST,
+            "/designer",
+            None,
+            &ck,
+            &update(&state, "n2", vote("0.6")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    state = hidden_state(&r.text());
+    let flow: serde_json::Value = serde_json::from_str(&state).unwrap();
+    let n2 = &flow["nodes"][1];
+    assert_eq!(n2["id"], "n2");
+    assert_eq!(n2["name"], "审核会议");
+    assert_eq!(n2["mode"], json!({"type": "vote", "pass_ratio": 0.6}));
+    assert_eq!(n2["on_empty"], "skip");
+    assert_eq!(n2["on_initiator"], "leader");
+    assert_eq!(n2["fields"], json!({"amount": "read", "opinion": "write"}));
+    assert_eq!(
+        n2["timeout"],
+        json!({"working_days": 3, "action": "escalate"})
+    );
+    let r = d
+        .form(
+            Method::POST,
+            "/designer",
+            None,
+            &ck,
+            &update(
+                &state,
+                "n3",
+                vec![
+                    ("name", "金额判断".to_owned()),
+                    ("cond", "${amount > 5000}".to_owned()),
+                ],
+            ),
+        )
+        .await;
+    state = hidden_state(&r.text());
+    let flow: serde_json::Value = serde_json::from_str(&state).unwrap();
+    assert_eq!(
+        flow["nodes"][2]["branches"][0]["condition"],
+        "${amount > 5000}"
+    );
+    assert_eq!(
+        names(&state),
+        ["受理", "审核会议", "金额判断", "局长审批", "科长审批"]
+    );
     // Edits that name nothing are refused with the field and leave the caller's flow as it was.
     for fields in [
         edit(&state, "remove", "n99"),
@@ -935,7 +1035,7 @@ async fn the_designer_page_edits_anywhere_and_reopens_a_published_flow() {
     let state = hidden_state(&reopened.text());
     assert_eq!(
         names(&state),
-        ["受理", "审核", "金额判断", "局长审批", "科长审批"]
+        ["受理", "审核会议", "金额判断", "局长审批", "科长审批"]
     );
     let r = d
         .form(
