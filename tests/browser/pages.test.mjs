@@ -101,6 +101,16 @@ describe('pages', () => {
       await page.waitForLoadState('load');
       assert.equal(await page.locator('#d-name').inputValue(), removed[0]);
       await shot(page, 'keeper-designer-card-edit');
+      // A branch card opens with one row per conditional arm and a blank row for a new arm.
+      const branchCard = page.locator('.dnode', { has: page.locator('.tag', { hasText: '条件分支' }) }).first();
+      await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/designer'),
+        branchCard.locator(':scope > form.dctl').getByRole('button', { name: /修改/ }).click(),
+      ]);
+      await page.waitForLoadState('load');
+      assert.ok(await page.locator('input[name="arm_cond_0"]').inputValue());
+      await page.locator('input[name="arm_cond_new"]').waitFor();
+      await shot(page, 'keeper-designer-branch-edit');
     }));
 
   test('portal home and login page, signed out', () =>

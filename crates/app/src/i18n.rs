@@ -233,6 +233,10 @@ catalogue! {
     "designer.timeout_days" => "超时催办（工作日，0 为不催办）", "Remind after (working days; 0 = never)";
     "designer.remove" => "删除", "Remove";
     "designer.edit" => "修改", "Edit";
+    "designer.arm" => "第 {0} 支：名称与条件", "Arm {0}: name and condition";
+    "designer.arm_drop" => "删除这一支（连同其中的节点）", "Remove this arm (with its cards)";
+    "designer.arm_new" => "新增一支（填写条件即添加）", "Add an arm (give a condition; it goes before “otherwise”)";
+    "designer.arm_add" => "新增一个并行分支", "Add a parallel arm";
     "designer.save_card" => "保存节点", "Save the card";
     "designer.cancel" => "取消", "Cancel";
     "designer.ratio" => "票签通过比例（0–1，仅票签）", "Vote pass ratio (0–1, vote only)";

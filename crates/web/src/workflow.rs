@@ -911,7 +911,9 @@ struct CardValues {
     on_empty: String,
     on_initiator: String,
     fields: String,
-    cond: String,
+    /// A 条件分支's conditional arms, (name, condition), in order; the default arm is not
+    /// edited here.
+    arms: Vec<(String, String)>,
 }
 
 impl CardValues {
@@ -975,10 +977,11 @@ impl CardValues {
             }
             DNode::Branch { branches, .. } => {
                 v.kind = "branch";
-                v.cond = branches
+                v.arms = branches
                     .iter()
-                    .find_map(|b| b.condition.clone())
-                    .unwrap_or_default();
+                    .filter(|b| !b.default)
+                    .map(|b| (b.name.clone(), b.condition.clone().unwrap_or_default()))
+                    .collect();
             }
             DNode::Parallel { .. } => v.kind = "parallel",
         }
@@ -1104,8 +1107,24 @@ async fn designer_view_with(
                     }
                     @if v.editing.is_some() {
                         @if v.kind == "branch" {
-                            label for="d-cond" { (t(lang, "designer.condition")) }
-                            input id="d-cond" name="cond" value=(v.cond);
+                            @for (k, (name, cond)) in v.arms.iter().enumerate() {
+                                fieldset.branch-fields {
+                                    legend { (t(lang, "designer.arm").replace("{0}", &(k + 1).to_string())) }
+                                    input name=(format!("arm_name_{k}")) value=(name) aria-label=(t(lang, "form.name"));
+                                    input name=(format!("arm_cond_{k}")) value=(cond) required aria-label=(t(lang, "designer.condition"));
+                                    @if v.arms.len() > 1 {
+                                        label.inline { input type="checkbox" name=(format!("arm_drop_{k}")) value="1"; " " (t(lang, "designer.arm_drop")) }
+                                    }
+                                }
+                            }
+                            fieldset.branch-fields {
+                                legend { (t(lang, "designer.arm_new")) }
+                                input name="arm_name_new" placeholder=(t(lang, "form.name")) aria-label=(t(lang, "form.name"));
+                                input name="arm_cond_new" placeholder="${amount > 50000}" aria-label=(t(lang, "designer.condition"));
+                            }
+                        }
+                        @if v.kind == "parallel" {
+                            label.inline { input type="checkbox" name="arm_add" value="1"; " " (t(lang, "designer.arm_add")) }
                         }
                         button type="submit" name="action" value="update" { (t(lang, "designer.save_card")) }
                         " " button.small type="submit" name="action" value="view" formnovalidate { (t(lang, "designer.cancel")) }
@@ -1398,19 +1417,51 @@ pub async fn designer_submit(
             };
             let kind = CardValues::of(&old).kind;
             let updated = card_from_form(&form, lang, &id, kind).map(|new| match (old, new) {
-                // A branch card keeps its arms and their cards; only its name and the
-                // condition of its first conditional arm change here.
-                (DNode::Branch { mut branches, .. }, DNode::Branch { name, .. }) => {
-                    if let Some(b) = branches.iter_mut().find(|b| !b.default) {
-                        b.condition = Some(form.text("cond"));
+                // A branch card keeps its arms and their cards; the form renames arms, changes
+                // their conditions, drops arms and adds one before the default arm.
+                (DNode::Branch { branches, .. }, DNode::Branch { name, .. }) => {
+                    let mut kept = Vec::new();
+                    let mut k = 0;
+                    for mut b in branches {
+                        if b.default {
+                            kept.push(b);
+                            continue;
+                        }
+                        let drop = form.get(&format!("arm_drop_{k}")) == Some("1");
+                        if let Some(n) = form.get(&format!("arm_name_{k}")) {
+                            b.name = n.trim().to_owned();
+                        }
+                        if let Some(c) = form.get(&format!("arm_cond_{k}")) {
+                            b.condition = Some(c.trim().to_owned());
+                        }
+                        k += 1;
+                        if !drop {
+                            kept.push(b);
+                        }
+                    }
+                    let cond = form.text("arm_cond_new");
+                    if !cond.is_empty() {
+                        let at = kept.iter().position(|b| b.default).unwrap_or(kept.len());
+                        kept.insert(
+                            at,
+                            fgf_engine::designer::Branch {
+                                name: form.text("arm_name_new"),
+                                condition: Some(cond),
+                                default: false,
+                                nodes: Vec::new(),
+                            },
+                        );
                     }
                     DNode::Branch {
                         id: id.clone(),
                         name,
-                        branches,
+                        branches: kept,
                     }
                 }
-                (DNode::Parallel { branches, .. }, DNode::Parallel { name, .. }) => {
+                (DNode::Parallel { mut branches, .. }, DNode::Parallel { name, .. }) => {
+                    if form.get("arm_add") == Some("1") {
+                        branches.push(Vec::new());
+                    }
                     DNode::Parallel {
                         id: id.clone(),
                         name,

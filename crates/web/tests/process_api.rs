@@ -983,7 +983,10 @@ async fn the_designer_page_edits_anywhere_and_reopens_a_published_flow() {
                 "n3",
                 vec![
                     ("name", "金额判断".to_owned()),
-                    ("cond", "${amount > 5000}".to_owned()),
+                    ("arm_name_0", "大额".to_owned()),
+                    ("arm_cond_0", "${amount > 5000}".to_owned()),
+                    ("arm_name_new", "中额".to_owned()),
+                    ("arm_cond_new", "${amount > 1000}".to_owned()),
                 ],
             ),
         )
@@ -993,6 +996,36 @@ async fn the_designer_page_edits_anywhere_and_reopens_a_published_flow() {
     assert_eq!(
         flow["nodes"][2]["branches"][0]["condition"],
         "${amount > 5000}"
+    );
+    let arms = flow["nodes"][2]["branches"].as_array().unwrap();
+    assert_eq!(arms.len(), 3, "a new arm was added");
+    assert_eq!(arms[0]["name"], "大额");
+    assert_eq!(arms[1]["name"], "中额");
+    assert_eq!(arms[1]["condition"], "${amount > 1000}");
+    assert_eq!(arms[2]["default"], true, "the default arm stays last");
+    let r = d
+        .form(
+            Method::POST,
+            "/designer",
+            None,
+            &ck,
+            &update(
+                &state,
+                "n3",
+                vec![
+                    ("name", "金额判断".to_owned()),
+                    ("arm_drop_1", "1".to_owned()),
+                ],
+            ),
+        )
+        .await;
+    state = hidden_state(&r.text());
+    let flow: serde_json::Value = serde_json::from_str(&state).unwrap();
+    let arms = flow["nodes"][2]["branches"].as_array().unwrap();
+    assert_eq!(arms.len(), 2, "the 中额 arm was dropped");
+    assert_eq!(
+        arms[0]["condition"], "${amount > 5000}",
+        "untouched arms keep their values"
     );
     assert_eq!(
         names(&state),
