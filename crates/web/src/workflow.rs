@@ -1348,170 +1348,61 @@ pub async fn designer_submit(
     let lang = prefs.lang;
     let mut flow: Flow =
         serde_json::from_str(form.get("state").unwrap_or("")).unwrap_or_else(|_| default_flow());
-    match form.get("action").unwrap_or("") {
+    let refused =
+        |field: &str, why: &str| ServiceError::field("invalid_field", field, why).message(lang);
+    let node = form.text("node");
+    // Every edit ends in the designer again, with the reason when it was refused (422) and
+    // the card to show in the card form, if any.
+    let (refusal, card): (Option<String>, Option<CardValues>) = match form
+        .get("action")
+        .unwrap_or("")
+    {
         "add" => {
-            let id = flow.fresh_id();
-            let node = match card_from_form(&form, lang, &id, form.get("type").unwrap_or("")) {
-                Ok(node) => node,
-                Err(m) => {
-                    return designer_view(
-                        &state,
-                        &actor,
-                        prefs,
-                        &flow,
-                        Some((m, false)),
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    )
-                    .await
-                }
-            };
             let place = fgf_engine::designer::Place::parse(form.get("place").unwrap_or(""));
-            if !flow.insert(&place, node) {
-                let m =
-                    ServiceError::field("invalid_field", "place", "插入位置不存在").message(lang);
-                return designer_view(
-                    &state,
-                    &actor,
-                    prefs,
-                    &flow,
-                    Some((m, false)),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+            match card_from_form(
+                &form,
+                lang,
+                &flow.fresh_id(),
+                form.get("type").unwrap_or(""),
+            ) {
+                Err(m) => (Some(m), None),
+                Ok(card) => match flow.insert(&place, card) {
+                    true => (None, None),
+                    false => (Some(refused("place", "插入位置不存在")), None),
+                },
             }
-            designer_view(&state, &actor, prefs, &flow, None, StatusCode::OK).await
         }
-        "view" => designer_view(&state, &actor, prefs, &flow, None, StatusCode::OK).await,
-        "edit" => match flow.find(&form.text("node")) {
-            Some(node) => {
-                let v = CardValues::of(node);
-                designer_view_with(&state, &actor, prefs, &flow, None, StatusCode::OK, Some(v))
-                    .await
-            }
-            None => {
-                let m = ServiceError::field("invalid_field", "node", "节点不存在").message(lang);
-                designer_view(
-                    &state,
-                    &actor,
-                    prefs,
-                    &flow,
-                    Some((m, false)),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await
+        "view" => (None, None),
+        "edit" => match flow.find(&node) {
+            Some(card) => (None, Some(CardValues::of(card))),
+            None => (Some(refused("node", "节点不存在")), None),
+        },
+        "update" => match flow.find(&node).cloned() {
+            None => (Some(refused("node", "节点不存在")), None),
+            Some(old) => {
+                let kind = CardValues::of(&old).kind;
+                match card_from_form(&form, lang, &node, kind) {
+                    Err(m) => (Some(m), Some(CardValues::of(&old))),
+                    Ok(new) => {
+                        if let Some(slot) = flow.find_mut(&node) {
+                            *slot = keep_arms(old, new, &form);
+                        }
+                        (None, None)
+                    }
+                }
             }
         },
-        "update" => {
-            let id = form.text("node");
-            let Some(old) = flow.find(&id).cloned() else {
-                let m = ServiceError::field("invalid_field", "node", "节点不存在").message(lang);
-                return designer_view(
-                    &state,
-                    &actor,
-                    prefs,
-                    &flow,
-                    Some((m, false)),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
-            };
-            let kind = CardValues::of(&old).kind;
-            let updated = card_from_form(&form, lang, &id, kind).map(|new| match (old, new) {
-                // A branch card keeps its arms and their cards; the form renames arms, changes
-                // their conditions, drops arms and adds one before the default arm.
-                (DNode::Branch { branches, .. }, DNode::Branch { name, .. }) => {
-                    let mut kept = Vec::new();
-                    let mut k = 0;
-                    for mut b in branches {
-                        if b.default {
-                            kept.push(b);
-                            continue;
-                        }
-                        let drop = form.get(&format!("arm_drop_{k}")) == Some("1");
-                        if let Some(n) = form.get(&format!("arm_name_{k}")) {
-                            b.name = n.trim().to_owned();
-                        }
-                        if let Some(c) = form.get(&format!("arm_cond_{k}")) {
-                            b.condition = Some(c.trim().to_owned());
-                        }
-                        k += 1;
-                        if !drop {
-                            kept.push(b);
-                        }
-                    }
-                    let cond = form.text("arm_cond_new");
-                    if !cond.is_empty() {
-                        let at = kept.iter().position(|b| b.default).unwrap_or(kept.len());
-                        kept.insert(
-                            at,
-                            fgf_engine::designer::Branch {
-                                name: form.text("arm_name_new"),
-                                condition: Some(cond),
-                                default: false,
-                                nodes: Vec::new(),
-                            },
-                        );
-                    }
-                    DNode::Branch {
-                        id: id.clone(),
-                        name,
-                        branches: kept,
-                    }
-                }
-                (DNode::Parallel { mut branches, .. }, DNode::Parallel { name, .. }) => {
-                    if form.get("arm_add") == Some("1") {
-                        branches.push(Vec::new());
-                    }
-                    DNode::Parallel {
-                        id: id.clone(),
-                        name,
-                        branches,
-                    }
-                }
-                (_, new) => new,
-            });
-            match updated {
-                Ok(node) => {
-                    if let Some(slot) = flow.find_mut(&id) {
-                        *slot = node;
-                    }
-                    designer_view(&state, &actor, prefs, &flow, None, StatusCode::OK).await
-                }
-                Err(m) => {
-                    let v = flow.find(&id).map(CardValues::of);
-                    designer_view_with(
-                        &state,
-                        &actor,
-                        prefs,
-                        &flow,
-                        Some((m, false)),
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        v,
-                    )
-                    .await
-                }
-            }
-        }
         action @ ("remove" | "up" | "down") => {
-            let node = form.text("node");
-            let done = match action {
+            let found = match action {
                 "remove" => flow.remove(&node).is_some(),
+                // A card already at the end of its column stays put; that is not an error.
                 "up" => flow.shift(&node, -1) || flow.find(&node).is_some(),
                 _ => flow.shift(&node, 1) || flow.find(&node).is_some(),
             };
-            if !done {
-                let m = ServiceError::field("invalid_field", "node", "节点不存在").message(lang);
-                return designer_view(
-                    &state,
-                    &actor,
-                    prefs,
-                    &flow,
-                    Some((m, false)),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                )
-                .await;
+            match found {
+                true => (None, None),
+                false => (Some(refused("node", "节点不存在")), None),
             }
-            designer_view(&state, &actor, prefs, &flow, None, StatusCode::OK).await
         }
         "deploy" => {
             flow.id = form.text("flow_id");
@@ -1534,24 +1425,81 @@ pub async fn designer_submit(
                     .join("；")),
             };
             match result {
-                Ok(d) => Ok(Redirect::to(&format!("/processes/{}", d.id)).into_response()),
-                Err(m) => {
-                    designer_view(
-                        &state,
-                        &actor,
-                        prefs,
-                        &flow,
-                        Some((m, false)),
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    )
-                    .await
-                }
+                Ok(d) => return Ok(Redirect::to(&format!("/processes/{}", d.id)).into_response()),
+                Err(m) => (Some(m), None),
             }
         }
-        other => Err(page_err(prefs)(ServiceError::field(
-            "invalid_field",
-            "action",
-            &format!("未知操作 {other}"),
-        ))),
+        other => {
+            return Err(page_err(prefs)(ServiceError::field(
+                "invalid_field",
+                "action",
+                &format!("未知操作 {other}"),
+            )))
+        }
+    };
+    let status = match refusal {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
+    let message = refusal.map(|m| (m, false));
+    designer_view_with(&state, &actor, prefs, &flow, message, status, card).await
+}
+
+/// An updated branch card keeps its arms and their cards (the card form only describes the
+/// card itself); for a 条件分支 the form renames arms, changes their conditions, drops arms and
+/// adds one before the default arm, and a 并行分支 may gain an empty arm.
+fn keep_arms(old: DNode, new: DNode, form: &PageForm) -> DNode {
+    match (old, new) {
+        (DNode::Branch { id, branches, .. }, DNode::Branch { name, .. }) => {
+            let mut kept = Vec::new();
+            let mut k = 0;
+            for mut b in branches {
+                if b.default {
+                    kept.push(b);
+                    continue;
+                }
+                let drop = form.get(&format!("arm_drop_{k}")) == Some("1");
+                if let Some(n) = form.get(&format!("arm_name_{k}")) {
+                    b.name = n.trim().to_owned();
+                }
+                if let Some(c) = form.get(&format!("arm_cond_{k}")) {
+                    b.condition = Some(c.trim().to_owned());
+                }
+                k += 1;
+                if !drop {
+                    kept.push(b);
+                }
+            }
+            let cond = form.text("arm_cond_new");
+            if !cond.is_empty() {
+                let at = kept.iter().position(|b| b.default).unwrap_or(kept.len());
+                kept.insert(
+                    at,
+                    fgf_engine::designer::Branch {
+                        name: form.text("arm_name_new"),
+                        condition: Some(cond),
+                        default: false,
+                        nodes: Vec::new(),
+                    },
+                );
+            }
+            DNode::Branch {
+                id,
+                name,
+                branches: kept,
+            }
+        }
+        (
+            DNode::Parallel {
+                id, mut branches, ..
+            },
+            DNode::Parallel { name, .. },
+        ) => {
+            if form.get("arm_add") == Some("1") {
+                branches.push(Vec::new());
+            }
+            DNode::Parallel { id, name, branches }
+        }
+        (_, new) => new,
     }
 }
