@@ -96,32 +96,29 @@ impl Store {
         if let Some(v) = q.to_ms {
             filter.push(" and at < ").bind(v);
         }
-        let count = filter.prefixed("select count(*) as n");
-        let total = get_i64(&count.query().fetch_one(self.pool()).await?, "n")?;
-        let mut list = filter.prefixed(&format!("select {COLS}"));
-        list.push(" order by audit_entry_id desc limit ")
-            .bind(page.limit())
-            .push(" offset ")
-            .bind(page.offset());
-        let rows = list.query().fetch_all(self.pool()).await?;
-        let mut items = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let (rec, changes, _, hash) = record(row)?;
-            items.push(AuditEntry {
-                seq: rec.seq,
-                at_ms: rec.at,
-                actor_account_id: rec.actor_account_id,
-                actor_name: rec.actor_name,
-                department_id: rec.department_id,
-                source_addr: rec.source_addr,
-                action: rec.action,
-                object_type: rec.object_type,
-                object_id: rec.object_id,
-                changes: serde_json::from_str(&changes).unwrap_or_default(),
-                hash,
-            });
-        }
-        Ok(Paged { items, total })
+        self.paged(
+            &filter,
+            &format!("select {COLS}"),
+            "audit_entry_id desc",
+            page,
+            |row| {
+                let (rec, changes, _, hash) = record(row)?;
+                Ok(AuditEntry {
+                    seq: rec.seq,
+                    at_ms: rec.at,
+                    actor_account_id: rec.actor_account_id,
+                    actor_name: rec.actor_name,
+                    department_id: rec.department_id,
+                    source_addr: rec.source_addr,
+                    action: rec.action,
+                    object_type: rec.object_type,
+                    object_id: rec.object_id,
+                    changes: serde_json::from_str(&changes).unwrap_or_default(),
+                    hash,
+                })
+            },
+        )
+        .await
     }
 
     /// Walks the whole chain in order and reports the first entry that was altered, removed

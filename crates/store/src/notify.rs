@@ -29,26 +29,12 @@ impl Store {
         if unread_only {
             filter.push(" and read_at is null");
         }
-        let total = get_i64(
-            &filter
-                .prefixed("select count(*) as n")
-                .query()
-                .fetch_one(self.pool())
-                .await?,
-            "n",
-        )?;
-        let mut list = filter
-            .prefixed("select notification_id, account_id, title, body, link, created_at, read_at");
-        list.push(" order by notification_id desc limit ")
-            .bind(page.limit())
-            .push(" offset ")
-            .bind(page.offset());
-        let items = list
-            .query()
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(|r| {
+        self.paged(
+            &filter,
+            "select notification_id, account_id, title, body, link, created_at, read_at",
+            "notification_id desc",
+            page,
+            |r| {
                 Ok(Notification {
                     id: get_i64(r, "notification_id")?,
                     account_id: get_i64(r, "account_id")?,
@@ -58,9 +44,9 @@ impl Store {
                     created_at_ms: get_i64(r, "created_at")?,
                     read_at_ms: get_opt_i64(r, "read_at")?,
                 })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Paged { items, total })
+            },
+        )
+        .await
     }
 
     pub async fn count_unread(&self, account_id: i64) -> Result<i64> {

@@ -373,25 +373,12 @@ impl Store {
     pub async fn inbox_copies(&self, reader: &str, page: Page) -> Result<Paged<CopyRow>> {
         let mut filter = Sql::new(" from process_copy where reader = ");
         filter.bind(reader);
-        let total = get_i64(
-            &filter
-                .prefixed("select count(*) as n")
-                .query()
-                .fetch_one(self.pool())
-                .await?,
-            "n",
-        )?;
-        let mut list = filter.prefixed(
+        self.paged(
+            &filter,
             "select process_instance_id, node_id, reader, copied_by, created_at, read_at",
-        );
-        list.push(" order by created_at desc, process_copy_id desc limit ")
-            .bind(page.limit())
-            .push(" offset ")
-            .bind(page.offset());
-        let rows = list.query().fetch_all(self.pool()).await?;
-        let items = rows
-            .iter()
-            .map(|r| {
+            "created_at desc, process_copy_id desc",
+            page,
+            |r| {
                 Ok(CopyRow {
                     instance_id: get_i64(r, "process_instance_id")?,
                     node_id: get_str(r, "node_id")?,
@@ -400,9 +387,9 @@ impl Store {
                     created_at_ms: get_i64(r, "created_at")?,
                     read_at_ms: get_opt_i64(r, "read_at")?,
                 })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Paged { items, total })
+            },
+        )
+        .await
     }
 
     /// Leases up to `limit` due timers for `owner`. On PostgreSQL `skip locked` keeps two

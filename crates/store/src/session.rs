@@ -222,25 +222,12 @@ impl Store {
         if let Some(o) = q.outcome.as_deref().filter(|s| !s.is_empty()) {
             filter.push(" and outcome = ").bind(o);
         }
-        let total = get_i64(
-            &filter
-                .prefixed("select count(*) as n")
-                .query()
-                .fetch_one(self.pool())
-                .await?,
-            "n",
-        )?;
-        let mut list = filter.prefixed(
+        self.paged(
+            &filter,
             "select login_log_id, at, username, account_id, source_addr, outcome, detail",
-        );
-        list.push(" order by login_log_id desc limit ")
-            .bind(page.limit())
-            .push(" offset ")
-            .bind(page.offset());
-        let rows = list.query().fetch_all(self.pool()).await?;
-        let items = rows
-            .iter()
-            .map(|r| {
+            "login_log_id desc",
+            page,
+            |r| {
                 Ok(LoginLog {
                     id: get_i64(r, "login_log_id")?,
                     at_ms: get_i64(r, "at")?,
@@ -250,8 +237,8 @@ impl Store {
                     outcome: get_str(r, "outcome")?,
                     detail: get_str(r, "detail")?,
                 })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Paged { items, total })
+            },
+        )
+        .await
     }
 }
