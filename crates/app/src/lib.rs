@@ -51,6 +51,7 @@ struct Inner {
     jobs: jobs::JobRegistry,
     node_id: String,
     processes: process::RegistryCache,
+    instances: process::InstanceCache,
 }
 
 impl App {
@@ -92,6 +93,7 @@ impl App {
                 jobs: jobs::JobRegistry::standard(),
                 node_id,
                 processes: process::RegistryCache::default(),
+                instances: process::InstanceCache::default(),
             }),
         };
         app.reload_calendar().await?;
@@ -140,6 +142,10 @@ impl App {
 
     pub(crate) fn process_cache(&self) -> &process::RegistryCache {
         &self.inner.processes
+    }
+
+    pub(crate) fn instance_cache(&self) -> &process::InstanceCache {
+        &self.inner.instances
     }
 
     pub fn files_root(&self) -> &std::path::Path {

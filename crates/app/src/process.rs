@@ -25,6 +25,65 @@ impl RegistryCache {
     }
 }
 
+/// Instances as the last command through this node left them, by id: the optimistic command
+/// path applies the next command to this state instead of reading it. A stale entry (another
+/// node or process wrote since) costs only a retry, because that write is guarded by the
+/// version; instances with a business record are not kept (their record is read anyway).
+#[derive(Default)]
+pub struct InstanceCache(Mutex<HashMap<i64, Arc<CachedInstance>>>);
+
+pub(crate) struct CachedInstance {
+    definition_id: i64,
+    version: i64,
+    inst: Instance,
+}
+
+/// Enough for every instance a busy district has in flight at once; past it the cache
+/// starts over rather than tracking use.
+const INSTANCE_CACHE_CAP: usize = 4096;
+
+impl InstanceCache {
+    fn get(&self, id: i64) -> Option<Arc<CachedInstance>> {
+        self.0.lock().ok().and_then(|c| c.get(&id).cloned())
+    }
+
+    fn put(&self, id: i64, definition_id: i64, version: i64, inst: Instance) {
+        let Ok(mut c) = self.0.lock() else { return };
+        if inst.is_finished() || inst.has_record {
+            c.remove(&id);
+            return;
+        }
+        if c.len() >= INSTANCE_CACHE_CAP {
+            c.clear();
+        }
+        c.insert(
+            id,
+            Arc::new(CachedInstance {
+                definition_id,
+                version,
+                inst,
+            }),
+        );
+    }
+
+    fn forget(&self, id: i64) {
+        if let Ok(mut c) = self.0.lock() {
+            c.remove(&id);
+        }
+    }
+}
+
+/// What a command's writes need to know besides the new state.
+struct Done<'a> {
+    instance_id: i64,
+    version: i64,
+    status: &'a str,
+    before: &'a Instance,
+    by: Option<&'a str>,
+    comment: &'a str,
+    action: &'a str,
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Deployed {
     pub id: i64,
@@ -299,18 +358,48 @@ impl App {
         department_id: Option<i64>,
         start_event: Option<String>,
     ) -> ServiceResult<i64> {
-        let def = self
-            .store()
-            .latest_process_definition(key)
-            .await?
-            .ok_or_else(|| ServiceError::not_found("not_found").arg("process").arg(key))?;
-        let called = self.called_definitions(&def.source).await?;
-        let reg = self.registry_for(&def, &called)?;
+        self.start_process_traced(
+            ctx,
+            by,
+            key,
+            vars,
+            record,
+            business_key,
+            department_id,
+            start_event,
+        )
+        .await
+        .map(|(id, _)| id)
+    }
+
+    /// [`App::start_process_at`], also answering the events of the start (the bench reads
+    /// the first tasks from them instead of from the store).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn start_process_traced(
+        &self,
+        ctx: AuditCtx,
+        by: Option<String>,
+        key: &str,
+        vars: Vars,
+        record: serde_json::Map<String, serde_json::Value>,
+        business_key: &str,
+        department_id: Option<i64>,
+        start_event: Option<String>,
+    ) -> ServiceResult<(i64, Vec<Event>)> {
         let now = ctx.at_ms;
+        let initiator = ctx.actor_account_id;
+        // The definition is read under the transaction's lock, so a version published
+        // meanwhile on another node is either wholly before this start or wholly after it.
+        let (mut tx, def) = self.store().write_starting(ctx, key).await?;
+        let Some((def_id, def_version)) = def else {
+            tx.rollback().await?;
+            return Err(ServiceError::not_found("not_found").arg("process").arg(key));
+        };
+        let reg = self.registry_by_id(def_id).await?;
         let mut inst = Instance::new(key);
         inst.record = record.clone().into_iter().collect();
         inst.has_record = !record.is_empty();
-        let mut events = apply(
+        let applied = apply(
             &reg,
             &mut inst,
             match start_event {
@@ -325,16 +414,20 @@ impl App {
                 },
             },
             now,
-        )
-        .map_err(|e| engine_error(&e))?;
+        );
+        let mut events = match applied {
+            Ok(ev) => ev,
+            Err(e) => {
+                tx.rollback().await?;
+                return Err(engine_error(&e));
+            }
+        };
         self.resolve_assignments(&reg, &mut inst, &mut events, now)
             .await?;
-        let initiator = ctx.actor_account_id;
-        let mut tx = self.store().write(ctx).await?;
         let state = serde_json::to_string(&inst).map_err(ServiceError::internal)?;
         let id = tx
             .insert_process_instance(
-                def.id,
+                def_id,
                 business_key,
                 status_code(&inst.status),
                 &state,
@@ -355,13 +448,14 @@ impl App {
                 field: "process".to_owned(),
                 before: None,
                 after: Some(
-                    json!({ "key": key, "version": def.version, "business_key": business_key }),
+                    json!({ "key": key, "version": def_version, "business_key": business_key }),
                 ),
             }],
         )
         .await?;
         tx.commit().await?;
-        Ok(id)
+        self.instance_cache().put(id, def_id, 1, inst);
+        Ok((id, events))
     }
 
     /// Applies one engine command to a stored instance, in one transaction.
@@ -396,9 +490,34 @@ impl App {
                 .and_then(|v| v.get("command").and_then(|c| c.as_str()).map(str::to_owned))
                 .unwrap_or_default()
         );
+        // Most commands follow one this node just wrote: apply them to that state and let
+        // the store check the version instead of reading the instance first. Any failure
+        // there (a stale state, a refusal) goes the locked way, which decides.
+        if record_update.is_none() {
+            if let Some(cached) = self.instance_cache().get(instance_id) {
+                match self
+                    .command_optimistic(
+                        ctx.clone(),
+                        instance_id,
+                        &cached,
+                        by.as_deref(),
+                        cmd.clone(),
+                        comment,
+                        &action,
+                    )
+                    .await
+                {
+                    Ok(Some(events)) => return Ok(events),
+                    Ok(None) => {}
+                    Err(e) => {
+                        tracing::debug!(instance_id, %e, "optimistic command retried locked")
+                    }
+                }
+                self.instance_cache().forget(instance_id);
+            }
+        }
         let now = ctx.at_ms;
-        let mut tx = self.store().write(ctx).await?;
-        let row = tx.load_process_instance(instance_id).await?;
+        let (mut tx, row) = self.store().write_instance(ctx, instance_id).await?;
         let reg = self.registry_by_id(row.definition_id).await?;
         let mut inst: Instance =
             serde_json::from_str(&row.state).map_err(ServiceError::internal)?;
@@ -423,10 +542,79 @@ impl App {
         };
         self.resolve_assignments(&reg, &mut inst, &mut events, now)
             .await?;
-        let state = serde_json::to_string(&inst).map_err(ServiceError::internal)?;
-        tx.update_process_instance(
+        let done = Done {
             instance_id,
-            row.version,
+            version: row.version,
+            status: &row.status,
+            before: &before,
+            by: by.as_deref(),
+            comment,
+            action: &action,
+        };
+        self.finish_command(&mut tx, &reg, &done, &inst, &events)
+            .await?;
+        tx.commit().await?;
+        self.instance_cache()
+            .put(instance_id, row.definition_id, row.version + 1, inst);
+        Ok(events)
+    }
+
+    /// The optimistic command: None when it cannot be tried (no remembered audit head) or
+    /// the engine refused on the remembered state; an error when the store's checks failed.
+    #[allow(clippy::too_many_arguments)]
+    async fn command_optimistic(
+        &self,
+        ctx: AuditCtx,
+        instance_id: i64,
+        cached: &CachedInstance,
+        by: Option<&str>,
+        cmd: Command,
+        comment: &str,
+        action: &str,
+    ) -> ServiceResult<Option<Vec<Event>>> {
+        let now = ctx.at_ms;
+        let reg = self.registry_by_id(cached.definition_id).await?;
+        let mut inst = cached.inst.clone();
+        let Ok(mut events) = apply(&reg, &mut inst, cmd, now) else {
+            return Ok(None);
+        };
+        self.resolve_assignments(&reg, &mut inst, &mut events, now)
+            .await?;
+        let Some(mut tx) = self.store().write_optimistic(ctx).await? else {
+            return Ok(None);
+        };
+        let status = status_code(&cached.inst.status);
+        let done = Done {
+            instance_id,
+            version: cached.version,
+            status,
+            before: &cached.inst,
+            by,
+            comment,
+            action,
+        };
+        self.finish_command(&mut tx, &reg, &done, &inst, &events)
+            .await?;
+        tx.commit().await?;
+        self.instance_cache()
+            .put(instance_id, cached.definition_id, cached.version + 1, inst);
+        Ok(Some(events))
+    }
+
+    /// The writes of one applied command: the new state against the version it came from,
+    /// the history and projections, and the audit entry.
+    async fn finish_command(
+        &self,
+        tx: &mut fgf_store::WriteTx,
+        reg: &Registry,
+        done: &Done<'_>,
+        inst: &Instance,
+        events: &[Event],
+    ) -> ServiceResult<()> {
+        let state = serde_json::to_string(inst).map_err(ServiceError::internal)?;
+        tx.update_process_instance(
+            done.instance_id,
+            done.version,
             status_code(&inst.status),
             &state,
             inst.is_finished(),
@@ -437,29 +625,28 @@ impl App {
             other => other.into(),
         })?;
         self.persist(
-            &mut tx,
-            instance_id,
-            &reg,
-            Some(&before),
-            &inst,
-            &events,
-            by.as_deref(),
-            comment,
+            tx,
+            done.instance_id,
+            reg,
+            Some(done.before),
+            inst,
+            events,
+            done.by,
+            done.comment,
         )
         .await?;
         tx.audit(
-            &action,
+            done.action,
             "process_instance",
-            &instance_id.to_string(),
+            &done.instance_id.to_string(),
             &[FieldChange {
                 field: "status".to_owned(),
-                before: Some(json!(row.status)),
+                before: Some(json!(done.status)),
                 after: Some(json!(status_code(&inst.status))),
             }],
         )
         .await?;
-        tx.commit().await?;
-        Ok(events)
+        Ok(())
     }
 
     async fn registry_by_id(&self, definition_id: i64) -> ServiceResult<Arc<Registry>> {
@@ -753,6 +940,8 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.instance_cache()
+            .put(instance_id, row.definition_id, row.version + 1, inst);
         Ok(true)
     }
 

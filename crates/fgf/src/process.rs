@@ -167,6 +167,18 @@ pub fn bench_cmd(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Keeps the list of open user tasks current from a command's events.
+fn track_open(open: &mut Vec<(u32, String)>, events: Vec<fgf_engine::Event>) {
+    for e in events {
+        match e {
+            fgf_engine::Event::TaskCreated { exec, node, .. } => open.push((exec, node)),
+            fgf_engine::Event::TaskCompleted { exec, .. }
+            | fgf_engine::Event::TaskCancelled { exec, .. } => open.retain(|(x, _)| *x != exec),
+            _ => {}
+        }
+    }
+}
+
 /// The durable benchmark: every step of every instance committed to the store, next to the
 /// store's own ceiling (one small row per transaction) measured the same way. With
 /// `resume`, instances are keyed `bench-N` and a rerun carries on where a killed one stopped
@@ -216,32 +228,47 @@ pub async fn bench_durable(
     let scope = fgf_app::process::system_scope();
     let started = std::time::Instant::now();
     let mut commits = 0_u64;
+    let mut ids = Vec::with_capacity(instances as usize);
     for i in 0..instances {
         let bkey = format!("bench-{i}");
-        let id = match store.find_instance_by_business_key(&scope, &bkey).await? {
-            Some(row) if resume => row.id,
-            _ => {
+        // Only a resumed run looks for what a killed one left.
+        let left = if resume {
+            store.find_instance_by_business_key(&scope, &bkey).await?
+        } else {
+            None
+        };
+        // The open tasks come from each command's own events, so the timed loop is the
+        // commands and nothing else (a resumed instance reads them from the store once).
+        let mut open: Vec<(u32, String)> = Vec::new();
+        let id = match left {
+            Some(row) => {
+                open = store
+                    .work_items_of(row.id)
+                    .await?
+                    .into_iter()
+                    .filter(|w| w.status == "open")
+                    .filter_map(|w| u32::try_from(w.exec_id).ok().map(|e| (e, w.node_id)))
+                    .collect();
+                row.id
+            }
+            None => {
                 commits += 1;
-                app.start_process(
-                    app.system_ctx("bench"),
-                    None,
-                    &key,
-                    opts.vars.clone(),
-                    &bkey,
-                    None,
-                )
-                .await?
+                let (id, events) = app
+                    .start_process_traced(
+                        app.system_ctx("bench"),
+                        None,
+                        &key,
+                        opts.vars.clone(),
+                        serde_json::Map::new(),
+                        &bkey,
+                        None,
+                        None,
+                    )
+                    .await?;
+                track_open(&mut open, events);
+                id
             }
         };
-        // The open tasks come from the store once, then from each command's own events, so
-        // the timed loop is the commands and nothing else.
-        let mut open: Vec<(u32, String)> = store
-            .work_items_of(id)
-            .await?
-            .into_iter()
-            .filter(|w| w.status == "open")
-            .filter_map(|w| u32::try_from(w.exec_id).ok().map(|e| (e, w.node_id)))
-            .collect();
         while let Some((exec, node)) = open.first().cloned() {
             let vars = opts.task_vars.get(&node).cloned().unwrap_or_default();
             let events = app
@@ -257,19 +284,15 @@ pub async fn bench_durable(
                     "",
                 )
                 .await?;
-            for e in events {
-                match e {
-                    fgf_engine::Event::TaskCreated { exec, node, .. } => open.push((exec, node)),
-                    fgf_engine::Event::TaskCompleted { exec, .. }
-                    | fgf_engine::Event::TaskCancelled { exec, .. } => {
-                        open.retain(|(x, _)| *x != exec)
-                    }
-                    _ => {}
-                }
-            }
+            track_open(&mut open, events);
             commits += 1;
         }
-        let row = store.get_process_instance(&scope, id).await?;
+        ids.push((bkey, id));
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    // Every instance must have ended, checked after the clock stopped.
+    for (bkey, id) in &ids {
+        let row = store.get_process_instance(&scope, *id).await?;
         anyhow::ensure!(
             row.status == "completed",
             "instance {bkey} ended {} ({})",
@@ -277,7 +300,6 @@ pub async fn bench_durable(
             row.state.chars().take(300).collect::<String>()
         );
     }
-    let seconds = started.elapsed().as_secs_f64();
     let ceiling = store.bench_ceiling(if resume { 10 } else { 2000 }).await?;
     let commits_per_second = commits as f64 / seconds.max(1e-9);
     println!(

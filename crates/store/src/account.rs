@@ -386,15 +386,15 @@ async fn duties_of<'e, E: Executor<'e, Database = Any>>(
 
 impl WriteTx {
     pub async fn get_account(&mut self, scope: &Scope, id: i64) -> Result<Account> {
-        fetch_account(&mut *self.tx, scope, id).await
+        fetch_account(self.conn().await?, scope, id).await
     }
 
     pub async fn list_roles(&mut self) -> Result<Vec<Role>> {
-        fetch_roles(&mut *self.tx).await
+        fetch_roles(self.conn().await?).await
     }
 
     pub async fn account_duties(&mut self, account_id: i64) -> Result<Vec<AdminDuty>> {
-        duties_of(&mut *self.tx, account_id).await
+        duties_of(self.conn().await?, account_id).await
     }
 
     pub async fn insert_account(&mut self, new: &NewAccount) -> Result<i64> {
@@ -429,7 +429,10 @@ impl WriteTx {
             .push(",")
             .bind(now)
             .push(") returning account_id");
-        get_i64(&sql.query().fetch_one(&mut *self.tx).await?, "account_id")
+        get_i64(
+            &sql.query().fetch_one(self.conn().await?).await?,
+            "account_id",
+        )
     }
 
     pub async fn update_account_profile(
@@ -453,7 +456,7 @@ impl WriteTx {
             .bind(now)
             .push(" where account_id = ")
             .bind(id);
-        sql.query().execute(&mut *self.tx).await?;
+        sql.query().execute(self.conn().await?).await?;
         Ok(())
     }
 
@@ -469,7 +472,7 @@ impl WriteTx {
             .bind(now)
             .push(" where account_id = ")
             .bind(id);
-        sql.query().execute(&mut *self.tx).await?;
+        sql.query().execute(self.conn().await?).await?;
         Ok(())
     }
 
@@ -487,7 +490,7 @@ impl WriteTx {
             .bind(self.now_ms())
             .push(" where account_id = ")
             .bind(id);
-        sql.query().execute(&mut *self.tx).await?;
+        sql.query().execute(self.conn().await?).await?;
         Ok(())
     }
 
@@ -498,7 +501,7 @@ impl WriteTx {
             .bind(self.now_ms())
             .push(" where account_id = ")
             .bind(id);
-        sql.query().execute(&mut *self.tx).await?;
+        sql.query().execute(self.conn().await?).await?;
         Ok(())
     }
 
@@ -525,16 +528,16 @@ impl WriteTx {
             .push(",")
             .bind(now)
             .push(") returning post_id");
-        get_i64(&sql.query().fetch_one(&mut *self.tx).await?, "post_id")
+        get_i64(&sql.query().fetch_one(self.conn().await?).await?, "post_id")
     }
 
     pub async fn delete_post(&mut self, post_id: i64) -> Result<()> {
         let mut sql = Sql::new("delete from post_role where post_id = ");
         sql.bind(post_id);
-        sql.query().execute(&mut *self.tx).await?;
+        sql.query().execute(self.conn().await?).await?;
         let mut sql = Sql::new("delete from post where post_id = ");
         sql.bind(post_id);
-        sql.query().execute(&mut *self.tx).await?;
+        sql.query().execute(self.conn().await?).await?;
         Ok(())
     }
 
@@ -542,11 +545,11 @@ impl WriteTx {
     pub async fn set_post_roles(&mut self, post_id: i64, role_ids: &[i64]) -> Result<()> {
         let mut sql = Sql::new("delete from post_role where post_id = ");
         sql.bind(post_id);
-        sql.query().execute(&mut *self.tx).await?;
+        sql.query().execute(self.conn().await?).await?;
         for role_id in role_ids {
             let mut ins = Sql::new("insert into post_role (post_id, role_id) values (");
             ins.bind(post_id).push(",").bind(*role_id).push(")");
-            ins.query().execute(&mut *self.tx).await?;
+            ins.query().execute(self.conn().await?).await?;
         }
         Ok(())
     }
@@ -575,11 +578,11 @@ impl WriteTx {
             .push(",")
             .bind(now)
             .push(") returning role_id");
-        let id = get_i64(&sql.query().fetch_one(&mut *self.tx).await?, "role_id")?;
+        let id = get_i64(&sql.query().fetch_one(self.conn().await?).await?, "role_id")?;
         for p in permissions {
             let mut ins = Sql::new("insert into role_permission (role_id, permission) values (");
             ins.bind(id).push(",").bind(p.code()).push(")");
-            ins.query().execute(&mut *self.tx).await?;
+            ins.query().execute(self.conn().await?).await?;
         }
         Ok(id)
     }
@@ -588,7 +591,7 @@ impl WriteTx {
     pub async fn post_ids_of(&mut self, account_id: i64) -> Result<Vec<(i64, i64)>> {
         let mut sql = Sql::new("select post_id, department_id from post where account_id = ");
         sql.bind(account_id).push(" order by post_id");
-        let rows = sql.query().fetch_all(&mut *self.tx).await?;
+        let rows = sql.query().fetch_all(self.conn().await?).await?;
         rows.iter()
             .map(|r| Ok((get_i64(r, "post_id")?, get_i64(r, "department_id")?)))
             .collect()

@@ -196,7 +196,7 @@ impl Store {
                 Store::migration_names(self.backend())
             )));
         }
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_pool().begin().await?;
         // The migration seeds the audit head; the backup carries the real one.
         sqlx::query("delete from audit_head")
             .execute(&mut *tx)

@@ -45,7 +45,7 @@ impl WriteTx {
         q.bind(year);
         let before = q
             .query()
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn().await?)
             .await?
             .map(|r| get_str(&r, "data"))
             .transpose()?;
@@ -63,19 +63,19 @@ impl WriteTx {
             .push(",")
             .bind(now)
             .push(") on conflict (year) do update set document_no = excluded.document_no, data = excluded.data, updated_at = excluded.updated_at");
-        sql.query().execute(&mut *self.tx).await?;
+        sql.query().execute(self.conn().await?).await?;
         Ok(before)
     }
 
     pub async fn delete_calendar_year(&mut self, year: i64) -> Result<String> {
         let mut q = Sql::new("select data from calendar_year where year = ");
         q.bind(year);
-        let Some(row) = q.query().fetch_optional(&mut *self.tx).await? else {
+        let Some(row) = q.query().fetch_optional(self.conn().await?).await? else {
             return Err(StoreError::not_found("calendar_year", year));
         };
         let mut del = Sql::new("delete from calendar_year where year = ");
         del.bind(year);
-        del.query().execute(&mut *self.tx).await?;
+        del.query().execute(self.conn().await?).await?;
         get_str(&row, "data")
     }
 }

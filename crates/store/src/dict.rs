@@ -108,7 +108,7 @@ impl Store {
 
 impl WriteTx {
     pub async fn get_dictionary(&mut self, code: &str) -> Result<Option<Dictionary>> {
-        match fetch_dictionary(&mut self.tx, code).await {
+        match fetch_dictionary(self.conn().await?, code).await {
             Ok(d) => Ok(Some(d)),
             Err(StoreError::NotFound { .. }) => Ok(None),
             Err(e) => Err(e),
@@ -124,7 +124,7 @@ impl WriteTx {
         items: &[DictItem],
     ) -> Result<i64> {
         let now = self.now_ms();
-        let existing = match fetch_dictionary(&mut self.tx, code).await {
+        let existing = match fetch_dictionary(self.conn().await?, code).await {
             Ok(d) => Some(d),
             Err(StoreError::NotFound { .. }) => None,
             Err(e) => return Err(e),
@@ -140,10 +140,10 @@ impl WriteTx {
                     .bind(now)
                     .push(" where dictionary_id = ")
                     .bind(d.id);
-                upd.query().execute(&mut *self.tx).await?;
+                upd.query().execute(self.conn().await?).await?;
                 let mut del = Sql::new("delete from dictionary_item where dictionary_id = ");
                 del.bind(d.id);
-                del.query().execute(&mut *self.tx).await?;
+                del.query().execute(self.conn().await?).await?;
                 (d.id, version)
             }
             None => {
@@ -160,7 +160,7 @@ impl WriteTx {
                     .push(") returning dictionary_id");
                 (
                     get_i64(
-                        &ins.query().fetch_one(&mut *self.tx).await?,
+                        &ins.query().fetch_one(self.conn().await?).await?,
                         "dictionary_id",
                     )?,
                     1,
@@ -187,7 +187,7 @@ impl WriteTx {
                 .push(",")
                 .bind(now)
                 .push(")");
-            ins.query().execute(&mut *self.tx).await?;
+            ins.query().execute(self.conn().await?).await?;
         }
         let snapshot = serde_json::to_string(items)
             .map_err(|e| StoreError::Internal(format!("dictionary snapshot: {e}")))?;
@@ -204,7 +204,7 @@ impl WriteTx {
             .push(",")
             .bind(now)
             .push(")");
-        ver.query().execute(&mut *self.tx).await?;
+        ver.query().execute(self.conn().await?).await?;
         Ok(version)
     }
 }

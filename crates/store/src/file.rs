@@ -55,7 +55,7 @@ impl WriteTx {
             .push(",")
             .bind(f.created_at_ms)
             .push(") on conflict (content_hash) do nothing");
-        sql.query().execute(&mut *self.tx).await?;
+        sql.query().execute(self.conn().await?).await?;
         Ok(())
     }
 }

@@ -52,7 +52,7 @@ impl WriteTx {
             .push(",")
             .bind(now)
             .push(") returning job_id");
-        get_i64(&sql.query().fetch_one(&mut *self.tx).await?, "job_id")
+        get_i64(&sql.query().fetch_one(self.conn().await?).await?, "job_id")
     }
 }
 

@@ -66,7 +66,31 @@ impl Backend {
 #[derive(Clone)]
 pub struct Store {
     pool: AnyPool,
+    /// SQLite's one writer connection (None on PostgreSQL, where `pool` serves writes too).
+    writer: Option<AnyPool>,
     backend: Backend,
+    /// The audit head as the last commit through this handle left it (None until known, and
+    /// after any failed commit): the optimistic write path appends from it without reading.
+    head: tx::RememberedHead,
+}
+
+/// Pool options for SQLite. A connection to a local file does not go stale, so it is not
+/// checked before each use (that would add a round trip to every transaction).
+fn sqlite_pool(connections: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .acquire_timeout(Duration::from_secs(30))
+        .max_connections(connections)
+        .test_before_acquire(false)
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute(
+                    "pragma foreign_keys = on; pragma busy_timeout = 10000; \
+                     pragma synchronous = normal;",
+                )
+                .await?;
+                Ok(())
+            })
+        })
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -87,28 +111,25 @@ impl Store {
                 redact_url(url)
             )));
         };
-        let options = AnyPoolOptions::new().acquire_timeout(Duration::from_secs(30));
-        let pool = match backend {
+        let unavailable = |e: sqlx::Error| {
+            StoreError::Unavailable(format!("cannot open {}: {e}", redact_url(url)))
+        };
+        let (pool, writer) = match backend {
+            // SQLite allows one writer. Write transactions get a pool of their own with one
+            // connection, so they queue in the pool instead of spinning on the busy timeout
+            // and that connection's page cache stays warm; readers stay concurrent under WAL.
             Backend::Sqlite => {
-                // SQLite allows one writer; a small pool keeps readers concurrent under WAL
-                // while the busy timeout queues writers instead of failing them.
-                options
-                    .max_connections(4)
-                    .after_connect(|conn, _meta| {
-                        Box::pin(async move {
-                            conn.execute(
-                                "pragma foreign_keys = on; pragma busy_timeout = 10000; \
-                                 pragma synchronous = normal;",
-                            )
-                            .await?;
-                            Ok(())
-                        })
-                    })
-                    .connect(url)
+                let writer = sqlite_pool(1).connect(url).await.map_err(unavailable)?;
+                sqlx::query("pragma journal_mode = wal")
+                    .execute(&writer)
                     .await
+                    .map_err(StoreError::from)?;
+                let readers = sqlite_pool(4).connect(url).await.map_err(unavailable)?;
+                (readers, Some(writer))
             }
             Backend::Postgres => {
-                options
+                let pool = AnyPoolOptions::new()
+                    .acquire_timeout(Duration::from_secs(30))
                     .max_connections(16)
                     .after_connect(|conn, _meta| {
                         Box::pin(async move {
@@ -118,16 +139,16 @@ impl Store {
                     })
                     .connect(url)
                     .await
+                    .map_err(unavailable)?;
+                (pool, None)
             }
-        }
-        .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", redact_url(url))))?;
-        if backend == Backend::Sqlite {
-            sqlx::query("pragma journal_mode = wal")
-                .execute(&pool)
-                .await
-                .map_err(StoreError::from)?;
-        }
-        Ok(Store { pool, backend })
+        };
+        Ok(Store {
+            pool,
+            writer,
+            backend,
+            head: std::sync::Arc::default(),
+        })
     }
 
     /// Opens (creating if needed) the SQLite store inside `data_dir`.
@@ -146,6 +167,11 @@ impl Store {
         self.backend
     }
 
+    /// Where write transactions begin: SQLite's single writer connection, or the pool.
+    pub(crate) fn write_pool(&self) -> &AnyPool {
+        self.writer.as_ref().unwrap_or(&self.pool)
+    }
+
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }
@@ -158,7 +184,7 @@ impl Store {
         };
         let before = self.applied_migrations().await.unwrap_or(0);
         migrator
-            .run(&self.pool)
+            .run(self.write_pool())
             .await
             .map_err(|e| StoreError::Internal(format!("migration failed: {e}")))?;
         let after = self.applied_migrations().await?;
@@ -198,6 +224,9 @@ impl Store {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Some(w) = &self.writer {
+            w.close().await;
+        }
     }
 }
 

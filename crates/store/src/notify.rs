@@ -80,7 +80,7 @@ impl WriteTx {
             .bind(self.now_ms())
             .push(") returning notification_id");
         get_i64(
-            &sql.query().fetch_one(&mut *self.tx).await?,
+            &sql.query().fetch_one(self.conn().await?).await?,
             "notification_id",
         )
     }
@@ -93,6 +93,11 @@ impl WriteTx {
             .bind(account_id)
             .push(" and notification_id = ")
             .bind(id);
-        Ok(sql.query().execute(&mut *self.tx).await?.rows_affected() > 0)
+        Ok(sql
+            .query()
+            .execute(self.conn().await?)
+            .await?
+            .rows_affected()
+            > 0)
     }
 }

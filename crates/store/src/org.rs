@@ -150,7 +150,7 @@ impl Store {
 
 impl WriteTx {
     pub async fn get_department(&mut self, scope: &Scope, id: i64) -> Result<Department> {
-        fetch_department(&mut *self.tx, scope, id).await
+        fetch_department(self.conn().await?, scope, id).await
     }
 
     /// Inserts a department under `parent_id` (which the caller has already checked is in
@@ -158,9 +158,13 @@ impl WriteTx {
     pub async fn insert_department(&mut self, new: &NewDepartment) -> Result<Department> {
         let parent_path = match new.parent_id {
             Some(pid) => {
-                fetch_department(&mut *self.tx, &Scope::system("parent path lookup"), pid)
-                    .await?
-                    .path
+                fetch_department(
+                    self.conn().await?,
+                    &Scope::system("parent path lookup"),
+                    pid,
+                )
+                .await?
+                .path
             }
             None => "/".to_owned(),
         };
@@ -183,15 +187,15 @@ impl WriteTx {
             .bind(now)
             .push(") returning department_id");
         let id = get_i64(
-            &sql.query().fetch_one(&mut *self.tx).await?,
+            &sql.query().fetch_one(self.conn().await?).await?,
             "department_id",
         )?;
         let mut upd = Sql::new("update department set path = ");
         upd.bind(format!("{parent_path}{id}/"))
             .push(" where department_id = ")
             .bind(id);
-        upd.query().execute(&mut *self.tx).await?;
-        fetch_department(&mut *self.tx, &Scope::system("just inserted"), id).await
+        upd.query().execute(self.conn().await?).await?;
+        fetch_department(self.conn().await?, &Scope::system("just inserted"), id).await
     }
 
     /// Updates the editable fields; moving to a new parent rewrites the subtree's paths.
@@ -223,12 +227,13 @@ impl WriteTx {
             .bind(now)
             .push(" where department_id = ")
             .bind(current.id);
-        sql.query().execute(&mut *self.tx).await?;
+        sql.query().execute(self.conn().await?).await?;
         if parent_id != current.parent_id {
             let new_parent_path = match parent_id {
                 Some(pid) => {
                     let parent =
-                        fetch_department(&mut *self.tx, &Scope::system("move target"), pid).await?;
+                        fetch_department(self.conn().await?, &Scope::system("move target"), pid)
+                            .await?;
                     if parent.path.starts_with(&current.path) {
                         return Err(StoreError::Invalid(format!(
                             "department {} cannot move under its own subtree",
@@ -247,14 +252,19 @@ impl WriteTx {
                 .bind(old_len + 1)
                 .push(" as integer)) where path like ")
                 .bind(format!("{}%", current.path));
-            mv.query().execute(&mut *self.tx).await?;
+            mv.query().execute(self.conn().await?).await?;
             let mut par = Sql::new("update department set parent_id = ");
             par.bind(parent_id)
                 .push(" where department_id = ")
                 .bind(current.id);
-            par.query().execute(&mut *self.tx).await?;
+            par.query().execute(self.conn().await?).await?;
         }
-        fetch_department(&mut *self.tx, &Scope::system("just updated"), current.id).await
+        fetch_department(
+            self.conn().await?,
+            &Scope::system("just updated"),
+            current.id,
+        )
+        .await
     }
 
     /// Deletes a department that has no children and no posts.
@@ -264,7 +274,7 @@ impl WriteTx {
             .push(") as children, (select count(*) from post where department_id = ")
             .bind(current.id)
             .push(") as posts");
-        let row = sql.query().fetch_one(&mut *self.tx).await?;
+        let row = sql.query().fetch_one(self.conn().await?).await?;
         if get_i64(&row, "children")? > 0 || get_i64(&row, "posts")? > 0 {
             return Err(StoreError::Conflict {
                 constraint: "department_not_empty".to_owned(),
@@ -272,7 +282,7 @@ impl WriteTx {
         }
         let mut del = Sql::new("delete from department where department_id = ");
         del.bind(current.id);
-        del.query().execute(&mut *self.tx).await?;
+        del.query().execute(self.conn().await?).await?;
         Ok(())
     }
 }
@@ -290,7 +300,7 @@ impl WriteTx {
             .bind(self.now_ms())
             .push(" where department_id = ")
             .bind(department_id);
-        sql.query().execute(&mut *self.tx).await?;
+        sql.query().execute(self.conn().await?).await?;
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 //! an instance twice), the event history, and the work item, timer and copy projections.
 
 use crate::sql::Sql;
+use crate::AuditCtx;
 use crate::{
     get_i64, get_opt_i64, get_opt_str, get_str, Backend, Page, Paged, Result, Scope, Store,
     StoreError, WriteTx,
@@ -437,13 +438,106 @@ impl Store {
     pub async fn bench_ceiling(&self, n: u32) -> Result<f64> {
         let started = std::time::Instant::now();
         for i in 0..n {
-            let mut tx = self.pool().begin().await?;
+            let mut tx = self.write_pool().begin().await?;
             let mut sql = Sql::new("insert into bench_row (payload) values (");
             sql.bind(format!("row {i}")).push(")");
             sql.query().execute(&mut *tx).await?;
             tx.commit().await?;
         }
         Ok(f64::from(n) / started.elapsed().as_secs_f64().max(1e-9))
+    }
+}
+
+impl Store {
+    /// Begins a write transaction on one process instance: the first statement both takes
+    /// the audit head (as [`Store::write`] does) and reads the instance under the same lock,
+    /// so a command pays one round trip for both.
+    pub async fn write_instance(
+        &self,
+        ctx: AuditCtx,
+        id: i64,
+    ) -> Result<(WriteTx, ProcessInstanceRow)> {
+        let mut tx = self.write_pool().begin().await?;
+        let sql = match self.backend() {
+            // SQLite's first write takes the database lock; the instance comes back as
+            // scalar subqueries of the head update's `returning`.
+            Backend::Sqlite => {
+                let mut sql = Sql::new(
+                    "update audit_head set last_seq = last_seq where audit_head_id = 1 returning last_seq, last_hash",
+                );
+                for (i, col) in INST_COLS.split(", ").enumerate() {
+                    sql.push(&format!(
+                        ", (select {col} from process_instance where process_instance_id = "
+                    ));
+                    if i == 0 {
+                        sql.bind(id);
+                    } else {
+                        sql.push("$1");
+                    }
+                    sql.push(&format!(") as {col}"));
+                }
+                sql
+            }
+            // `for update` over the join locks both the head and the instance row.
+            Backend::Postgres => {
+                let mut sql = Sql::new(&format!(
+                    "select h.last_seq, h.last_hash, {} from audit_head h cross join process_instance i where h.audit_head_id = 1 and i.process_instance_id = ",
+                    INST_COLS
+                        .split(", ")
+                        .map(|c| format!("i.{c}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                sql.bind(id).push(" for update");
+                sql
+            }
+        };
+        let Some(row) = sql.query().fetch_optional(&mut *tx).await? else {
+            return Err(StoreError::not_found("process_instance", id));
+        };
+        if get_opt_i64(&row, "process_instance_id")?.is_none() {
+            return Err(StoreError::not_found("process_instance", id));
+        }
+        let inst = instance(&row)?;
+        let mut wtx = self.begun(tx, ctx, &row)?;
+        wtx.loaded_instance = Some((inst.id, inst.version));
+        Ok((wtx, inst))
+    }
+
+    /// Begins a write transaction that starts an instance of `key`: the first statement takes
+    /// the audit head and reads the id and version of the key's newest published definition
+    /// (None when there is none), under the same lock.
+    pub async fn write_starting(
+        &self,
+        ctx: AuditCtx,
+        key: &str,
+    ) -> Result<(WriteTx, Option<(i64, i64)>)> {
+        let mut tx = self.write_pool().begin().await?;
+        let mut sql = Sql::new(match self.backend() {
+            Backend::Sqlite => "update audit_head set last_seq = last_seq where audit_head_id = 1 returning last_seq, last_hash",
+            Backend::Postgres => "select last_seq, last_hash",
+        });
+        for (i, col) in ["process_definition_id", "version"].iter().enumerate() {
+            sql.push(&format!(", (select {col} from process_definition where status = 'published' and process_key = "));
+            if i == 0 {
+                sql.bind(key);
+            } else {
+                sql.push("$1");
+            }
+            sql.push(&format!(" order by version desc limit 1) as {col}"));
+        }
+        if self.backend() == Backend::Postgres {
+            sql.push(" from audit_head where audit_head_id = 1 for update");
+        }
+        let row = sql.query().fetch_one(&mut *tx).await?;
+        let def = match (
+            get_opt_i64(&row, "process_definition_id")?,
+            get_opt_i64(&row, "version")?,
+        ) {
+            (Some(id), Some(version)) => Some((id, version)),
+            _ => None,
+        };
+        Ok((self.begun(tx, ctx, &row)?, def))
     }
 }
 
@@ -462,7 +556,7 @@ impl WriteTx {
             "select coalesce(max(version), 0) as v from process_definition where process_key = ",
         );
         q.bind(key);
-        let version = get_i64(&q.query().fetch_one(&mut *self.tx).await?, "v")? + 1;
+        let version = get_i64(&q.query().fetch_one(self.conn().await?).await?, "v")? + 1;
         let now = self.now_ms();
         let mut sql = Sql::new("insert into process_definition (process_key, version, name, source, designer, status, department_id, created_by, created_at, updated_at) values (");
         sql.bind(key)
@@ -486,7 +580,7 @@ impl WriteTx {
             .bind(now)
             .push(") returning process_definition_id");
         let id = get_i64(
-            &sql.query().fetch_one(&mut *self.tx).await?,
+            &sql.query().fetch_one(self.conn().await?).await?,
             "process_definition_id",
         )?;
         Ok((id, version))
@@ -520,7 +614,7 @@ impl WriteTx {
             .bind(now)
             .push(") returning process_instance_id");
         get_i64(
-            &sql.query().fetch_one(&mut *self.tx).await?,
+            &sql.query().fetch_one(self.conn().await?).await?,
             "process_instance_id",
         )
     }
@@ -535,13 +629,20 @@ impl WriteTx {
         if self.backend == Backend::Postgres {
             sql.push(" for update");
         }
-        match sql.query().fetch_optional(&mut *self.tx).await? {
-            Some(r) => instance(&r),
+        match sql.query().fetch_optional(self.conn().await?).await? {
+            Some(r) => {
+                let row = instance(&r)?;
+                self.loaded_instance = Some((row.id, row.version));
+                Ok(row)
+            }
             None => Err(StoreError::not_found("process_instance", id)),
         }
     }
 
-    /// Writes the new state if nobody else did since `expected_version` was read.
+    /// Writes the new state if nobody else did since `expected_version` was read. When the
+    /// row was loaded in this transaction, which holds its lock (PostgreSQL `for update`;
+    /// SQLite's write lock), the check is made against that read; otherwise the write is
+    /// guarded and fails the batch if the version moved.
     pub async fn update_process_instance(
         &mut self,
         id: i64,
@@ -564,10 +665,19 @@ impl WriteTx {
             .bind(id)
             .push(" and version = ")
             .bind(expected_version);
-        if sql.query().execute(&mut *self.tx).await?.rows_affected() != 1 {
-            return Err(StoreError::Conflict {
-                constraint: "process_instance_version".to_owned(),
-            });
+        match self.loaded_instance {
+            Some((loaded, version)) if loaded == id => {
+                if version != expected_version {
+                    return Err(StoreError::Conflict {
+                        constraint: "process_instance_version".to_owned(),
+                    });
+                }
+                self.loaded_instance = Some((id, expected_version + 1));
+                self.defer(sql);
+            }
+            // Not read here (the optimistic path, working from a remembered state): the
+            // version predicate must hold when the batch runs, or the batch fails.
+            _ => self.defer_guarded(sql),
         }
         Ok(())
     }
@@ -592,7 +702,7 @@ impl WriteTx {
                 .push(",")
                 .bind(e.as_str())
                 .push(")");
-            sql.query().execute(&mut *self.tx).await?;
+            self.defer(sql);
         }
         Ok(())
     }
@@ -619,7 +729,7 @@ impl WriteTx {
             }
             close.push(")");
         }
-        close.query().execute(&mut *self.tx).await?;
+        self.defer(close);
         for (timer, node, due) in live {
             let mut up = Sql::new("insert into process_timer (process_instance_id, timer_id, node_id, due_at, status, updated_at) values (");
             up.bind(instance_id)
@@ -632,7 +742,7 @@ impl WriteTx {
                 .push(",'scheduled',")
                 .bind(now)
                 .push(") on conflict (process_instance_id, timer_id) do update set due_at = excluded.due_at, status = 'scheduled', lease_owner = null, lease_until = null, updated_at = excluded.updated_at");
-            up.query().execute(&mut *self.tx).await?;
+            self.defer(up);
         }
         Ok(())
     }
@@ -654,7 +764,7 @@ impl WriteTx {
                 .push(",")
                 .bind(c.read_at_ms)
                 .push(") on conflict (process_instance_id, seq) do update set read_at = excluded.read_at");
-            up.query().execute(&mut *self.tx).await?;
+            self.defer(up);
         }
         Ok(())
     }
@@ -667,7 +777,12 @@ impl WriteTx {
             .bind(row_id)
             .push(" and lease_owner = ")
             .bind(owner);
-        Ok(sql.query().execute(&mut *self.tx).await?.rows_affected() == 1)
+        Ok(sql
+            .query()
+            .execute(self.conn().await?)
+            .await?
+            .rows_affected()
+            == 1)
     }
 }
 
@@ -693,7 +808,7 @@ impl WriteTx {
     ) -> Result<serde_json::Map<String, serde_json::Value>> {
         let mut sql = Sql::new("select data from business_record where process_instance_id = ");
         sql.bind(instance_id);
-        match sql.query().fetch_optional(&mut *self.tx).await? {
+        match sql.query().fetch_optional(self.conn().await?).await? {
             Some(r) => Ok(serde_json::from_str(&get_str(&r, "data")?).unwrap_or_default()),
             None => Ok(serde_json::Map::new()),
         }
@@ -714,7 +829,7 @@ impl WriteTx {
             .push(",")
             .bind(now)
             .push(") on conflict (process_instance_id) do update set data = excluded.data, updated_at = excluded.updated_at");
-        sql.query().execute(&mut *self.tx).await?;
+        self.defer(sql);
         Ok(())
     }
 }
@@ -749,7 +864,7 @@ impl WriteTx {
     ) -> Result<()> {
         let mut del = Sql::new("delete from process_subscription where process_instance_id = ");
         del.bind(instance_id);
-        del.query().execute(&mut *self.tx).await?;
+        self.defer(del);
         let now = self.now_ms();
         for (kind, name) in subs {
             let mut ins = Sql::new("insert into process_subscription (process_instance_id, kind, name, created_at) values (");
@@ -761,7 +876,7 @@ impl WriteTx {
                 .push(",")
                 .bind(now)
                 .push(")");
-            ins.query().execute(&mut *self.tx).await?;
+            self.defer(ins);
         }
         Ok(())
     }
@@ -791,7 +906,7 @@ impl WriteTx {
                 .bind(*exec)
                 .push(" and activation = ")
                 .bind(*activation);
-            upd.query().execute(&mut *self.tx).await?;
+            self.defer(upd);
         }
         for o in reassigned {
             let mut upd = Sql::new("update work_item set assignee = ");
@@ -806,7 +921,7 @@ impl WriteTx {
                 .bind(o.exec_id)
                 .push(" and activation = ")
                 .bind(o.activation);
-            upd.query().execute(&mut *self.tx).await?;
+            self.defer(upd);
         }
         for o in opened {
             let mut ins = Sql::new(&format!(
@@ -833,7 +948,7 @@ impl WriteTx {
                 .push(",'open',")
                 .bind(o.created_at_ms)
                 .push(", null, null)");
-            ins.query().execute(&mut *self.tx).await?;
+            self.defer(ins);
         }
         Ok(())
     }

@@ -101,6 +101,32 @@ impl Sql {
         }
     }
 
+    /// Appends `other` as a further statement of a batch, renumbering its `$n` placeholders
+    /// after this one's. Only the code's own placeholders can contain `$` (values are never
+    /// spliced), so the scan cannot misread user data.
+    pub fn append_renumbered(&mut self, other: &Sql) {
+        let offset = self.args.len();
+        let mut chars = other.text.char_indices().peekable();
+        while let Some((_, c)) = chars.next() {
+            self.text.push(c);
+            if c != '$' {
+                continue;
+            }
+            let mut n = 0usize;
+            let mut digits = false;
+            while let Some(&(_, d)) = chars.peek() {
+                let Some(v) = d.to_digit(10) else { break };
+                n = n * 10 + v as usize;
+                digits = true;
+                chars.next();
+            }
+            if digits {
+                self.text.push_str(&(n + offset).to_string());
+            }
+        }
+        self.args.extend(other.args.iter().cloned());
+    }
+
     pub fn arguments<'q>(&self) -> AnyArguments<'q> {
         let mut out = AnyArguments::default();
         for a in &self.args {

@@ -4,11 +4,23 @@
 //! serialisation point for appends to the SM3 chain (so it never forks under concurrent
 //! writers on PostgreSQL) and, on SQLite, it takes the write lock up front so a transaction
 //! never fails half way with a busy snapshot.
+//!
+//! Statements whose result nobody reads (history rows, projections, notifications, the audit
+//! entry) are deferred and sent as one batch before the next read or at commit: SQLite takes
+//! them as one multi-statement text, PostgreSQL as data-modifying common table expressions of
+//! one statement. A command then costs a handful of round trips instead of one per row, which
+//! is most of its price next to the store's own ceiling (docs/benchmarks.md).
+//!
+//! The optimistic path ([`Store::write_optimistic`]) skips even the head read: it appends
+//! from the head the last commit left in memory, and checks instead of locking. The audit
+//! trigger refuses an entry that does not follow the stored head exactly, and guarded
+//! statements ([`WriteTx::defer_guarded`]) fail the batch when they changed no row. A failed
+//! optimistic transaction changes nothing; its caller retries on the locked path.
 
 use crate::sql::Sql;
 use crate::{get_i64, get_str, Result, Store, StoreError};
 use fgf_domain::audit::{chain_hash, sm3_hex, FieldChange};
-use sqlx::{Any, Transaction};
+use sqlx::{Any, AnyConnection, Transaction};
 
 /// Who is acting, for the audit trail.
 #[derive(Debug, Clone)]
@@ -41,27 +53,85 @@ pub struct WriteTx {
     last_seq: i64,
     last_hash: [u8; 32],
     appended: usize,
+    /// Statements waiting for the next flush, in order.
+    pending: Vec<Pending>,
+    /// Audit entries waiting for the next flush, sent as one insert after `pending` so the
+    /// head trigger sees them in chain order on both backends.
+    pending_audit: Vec<Sql>,
+    head_cache: RememberedHead,
+    /// The process instance loaded (and locked) in this transaction, with its version.
+    pub(crate) loaded_instance: Option<(i64, i64)>,
+}
+
+/// The audit head (sequence number and hash) as the last commit through one `Store` left it.
+pub(crate) type RememberedHead = std::sync::Arc<std::sync::Mutex<Option<(i64, [u8; 32])>>>;
+
+/// A deferred statement; a guarded one must change at least one row or the batch fails.
+pub(crate) enum Pending {
+    Plain(Sql),
+    Guarded(Sql),
 }
 
 impl Store {
     /// Begins a write transaction on behalf of `ctx`.
     pub async fn write(&self, ctx: AuditCtx) -> Result<WriteTx> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.write_pool().begin().await?;
         // One statement both takes the head's lock and reads it.
         let row = sqlx::query("update audit_head set last_seq = last_seq where audit_head_id = 1 returning last_seq, last_hash")
             .fetch_one(&mut *tx)
             .await?;
-        let last_seq = get_i64(&row, "last_seq")?;
-        let last_hash = decode_hash(&get_str(&row, "last_hash")?)?;
-        Ok(WriteTx {
+        self.begun(tx, ctx, &row)
+    }
+
+    /// Begins an optimistic write transaction: no statement runs until the batch, and the
+    /// chain continues from the head the last commit left in memory. None when that head is
+    /// not known (then use [`Store::write`]). Whoever writes through it must be ready for
+    /// the commit to fail with nothing written, and retry on the locked path.
+    pub async fn write_optimistic(&self, ctx: AuditCtx) -> Result<Option<WriteTx>> {
+        let head = *self.head.lock().map_err(|_| poisoned())?;
+        let Some((last_seq, last_hash)) = head else {
+            return Ok(None);
+        };
+        let tx = self.write_pool().begin().await?;
+        Ok(Some(WriteTx {
             tx,
             backend: self.backend(),
             ctx,
             last_seq,
             last_hash,
             appended: 0,
+            pending: Vec::new(),
+            pending_audit: Vec::new(),
+            head_cache: self.head.clone(),
+            loaded_instance: None,
+        }))
+    }
+
+    /// A transaction whose first statement locked the audit head and returned it as
+    /// `last_seq` and `last_hash` in `head`.
+    pub(crate) fn begun(
+        &self,
+        tx: Transaction<'static, Any>,
+        ctx: AuditCtx,
+        head: &sqlx::any::AnyRow,
+    ) -> Result<WriteTx> {
+        Ok(WriteTx {
+            tx,
+            backend: self.backend(),
+            ctx,
+            last_seq: get_i64(head, "last_seq")?,
+            last_hash: decode_hash(&get_str(head, "last_hash")?)?,
+            appended: 0,
+            pending: Vec::new(),
+            pending_audit: Vec::new(),
+            head_cache: self.head.clone(),
+            loaded_instance: None,
         })
     }
+}
+
+fn poisoned() -> StoreError {
+    StoreError::Internal("audit head cache poisoned".to_owned())
 }
 
 impl WriteTx {
@@ -71,6 +141,98 @@ impl WriteTx {
 
     pub fn now_ms(&self) -> i64 {
         self.ctx.at_ms
+    }
+
+    /// Queues a statement whose outcome nobody reads; it runs with the next flush.
+    pub(crate) fn defer(&mut self, stmt: Sql) {
+        self.pending.push(Pending::Plain(stmt));
+    }
+
+    /// Queues a statement that must change at least one row: when it changes none, the batch
+    /// fails and the transaction with it (the optimistic path's version checks).
+    pub(crate) fn defer_guarded(&mut self, stmt: Sql) {
+        self.pending.push(Pending::Guarded(stmt));
+    }
+
+    /// The connection, after the deferred statements ran: every read and every statement
+    /// whose result is used goes through here, so it sees the transaction's own writes.
+    pub(crate) async fn conn(&mut self) -> Result<&mut AnyConnection> {
+        self.flush().await?;
+        Ok(&mut *self.tx)
+    }
+
+    async fn flush(&mut self) -> Result<()> {
+        let mut stmts = std::mem::take(&mut self.pending);
+        let audits = std::mem::take(&mut self.pending_audit);
+        if !audits.is_empty() {
+            let mut insert = Sql::new(
+                "insert into audit_entry (audit_entry_id, at, actor_account_id, actor_name, department_id, \
+                 source_addr, action, object_type, object_id, changes, digest, prev_hash, hash) values ",
+            );
+            for (i, row) in audits.iter().enumerate() {
+                if i > 0 {
+                    insert.push(", ");
+                }
+                insert.append_renumbered(row);
+            }
+            stmts.push(Pending::Plain(insert));
+        }
+        let batch = match stmts.as_slice() {
+            [] => return Ok(()),
+            [Pending::Plain(one)] => one.clone(),
+            _ => self.batch(&stmts),
+        };
+        batch.query().execute(&mut *self.tx).await?;
+        Ok(())
+    }
+
+    /// One statement text for the whole batch: SQLite takes several statements in one text;
+    /// on PostgreSQL each becomes a data-modifying CTE, all of which run to completion
+    /// whether or not they are read. They share one snapshot, so a batch never touches one
+    /// row twice: the callers write disjoint rows, and the audit entries go in one insert.
+    fn batch(&self, stmts: &[Pending]) -> Sql {
+        const GUARD: &str = "insert into write_guard (must_hold) select null";
+        let mut batch = Sql::default();
+        match self.backend {
+            crate::Backend::Sqlite => {
+                for (i, p) in stmts.iter().enumerate() {
+                    if i > 0 {
+                        batch.push(";\n");
+                    }
+                    match p {
+                        Pending::Plain(s) => batch.append_renumbered(s),
+                        Pending::Guarded(s) => {
+                            batch.append_renumbered(s);
+                            // changes() counts the rows of the statement just before it.
+                            batch.push(&format!(";\n{GUARD} where changes() = 0"));
+                        }
+                    }
+                }
+            }
+            crate::Backend::Postgres => {
+                batch.push("with ");
+                for (i, p) in stmts.iter().enumerate() {
+                    if i > 0 {
+                        batch.push(", ");
+                    }
+                    batch.push(&format!("b{i} as ("));
+                    match p {
+                        Pending::Plain(s) => {
+                            batch.append_renumbered(s);
+                            batch.push(")");
+                        }
+                        Pending::Guarded(s) => {
+                            batch.append_renumbered(s);
+                            batch.push(&format!(
+                                " returning 1), g{i} as ({GUARD} where not exists (select 1 from b{i}))"
+                            ));
+                        }
+                    }
+                }
+                batch.push(" select 1");
+            }
+        }
+        batch
     }
 
     /// Appends one audit entry: `changes` are the fields with their values before and after,
@@ -97,10 +259,7 @@ impl WriteTx {
             digest: sm3_hex(changes_json.as_bytes()),
         };
         let hash = chain_hash(&self.last_hash, entry.canonical().as_bytes());
-        let mut sql = Sql::new(
-            "insert into audit_entry (audit_entry_id, at, actor_account_id, actor_name, department_id, \
-             source_addr, action, object_type, object_id, changes, digest, prev_hash, hash) values (",
-        );
+        let mut sql = Sql::new("(");
         sql.bind(entry.seq)
             .push(",")
             .bind(entry.at)
@@ -127,7 +286,7 @@ impl WriteTx {
             .push(",")
             .bind(hex::encode(hash))
             .push(")");
-        sql.query().execute(&mut *self.tx).await?;
+        self.pending_audit.push(sql);
         self.last_seq = entry.seq;
         self.last_hash = hash;
         self.appended += 1;
@@ -143,22 +302,31 @@ impl WriteTx {
             .push(",")
             .bind(self.ctx.at_ms)
             .push(")");
-        sql.query().execute(&mut *self.tx).await?;
+        self.defer(sql);
         Ok(())
     }
 
     /// Commits. A transaction that changed state without an audit entry is a bug, so it is
     /// refused (and rolled back).
-    pub async fn commit(self) -> Result<()> {
+    pub async fn commit(mut self) -> Result<()> {
         if self.appended == 0 {
             self.tx.rollback().await?;
             return Err(StoreError::Internal(
                 "write transaction without an audit entry was rolled back".to_owned(),
             ));
         }
-        // The head already follows the last entry (trigger `audit_entry_moves_head`).
-        self.tx.commit().await?;
-        Ok(())
+        // The head follows the last entry (trigger `audit_entry_extends_head`). Whatever the
+        // outcome, the remembered head is right only after a commit that succeeded.
+        let cache = self.head_cache.clone();
+        let head = (self.last_seq, self.last_hash);
+        let committed = match self.flush().await {
+            Ok(()) => self.tx.commit().await.map_err(StoreError::from),
+            Err(e) => Err(e),
+        };
+        if let Ok(mut h) = cache.lock() {
+            *h = committed.as_ref().ok().map(|()| head);
+        }
+        committed
     }
 
     pub async fn rollback(self) -> Result<()> {

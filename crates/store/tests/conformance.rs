@@ -633,3 +633,112 @@ on_every_backend!(audit_search_filters_by_actor_object_and_time, |db| {
     assert_eq!(by_actor.total, 0, "like wildcards in user text are literal");
     assert_eq!(by_obj.items[0].changes, change(3));
 });
+
+on_every_backend!(
+    optimistic_writes_continue_the_chain_and_refuse_a_stale_head,
+    |db| {
+        // Nothing committed through this handle yet: the head is not known.
+        assert!(db.store.write_optimistic(ctx(1)).await.unwrap().is_none());
+        append(&db.store, 2).await;
+        let mut tx = db.store.write_optimistic(ctx(2)).await.unwrap().unwrap();
+        tx.audit("test.optimistic", "thing", "3", &change(3))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            db.store.verify_audit().await.unwrap(),
+            Verify::Intact { entries: 3 }
+        );
+        // Another node appends; this handle's remembered head is now stale.
+        let other = db.reopen().await.unwrap();
+        append(&other, 1).await;
+        let mut tx = db.store.write_optimistic(ctx(3)).await.unwrap().unwrap();
+        tx.audit("test.optimistic", "thing", "5", &change(5))
+            .await
+            .unwrap();
+        tx.outbox("test.topic", &json!({ "n": 5 })).await.unwrap();
+        assert!(tx.commit().await.is_err(), "a stale head must be refused");
+        assert_eq!(
+            db.store.verify_audit().await.unwrap(),
+            Verify::Intact { entries: 4 }
+        );
+        // The failure forgot the head; the locked path goes on from the stored one.
+        assert!(db.store.write_optimistic(ctx(4)).await.unwrap().is_none());
+        append(&db.store, 1).await;
+        assert_eq!(
+            db.store.verify_audit().await.unwrap(),
+            Verify::Intact { entries: 5 }
+        );
+        other.close().await;
+    }
+);
+
+on_every_backend!(
+    one_transaction_appends_several_entries_in_chain_order,
+    |db| {
+        append(&db.store, 1).await;
+        for optimistic in [false, true] {
+            let mut tx = if optimistic {
+                db.store.write_optimistic(ctx(10)).await.unwrap().unwrap()
+            } else {
+                db.store.write(ctx(10)).await.unwrap()
+            };
+            for i in 0..3 {
+                tx.audit("test.batch", "thing", &i.to_string(), &change(i))
+                    .await
+                    .unwrap();
+                tx.outbox("test.topic", &json!({ "i": i })).await.unwrap();
+            }
+            tx.commit().await.unwrap();
+        }
+        assert_eq!(
+            db.store.verify_audit().await.unwrap(),
+            Verify::Intact { entries: 7 }
+        );
+    }
+);
+
+on_every_backend!(a_guarded_update_that_changes_no_row_fails_its_batch, |db| {
+    let mut tx = db.store.write(ctx(1)).await.unwrap();
+    let (def, _) = tx
+        .insert_process_definition("p", "P", "<definitions/>", None, "published", None)
+        .await
+        .unwrap();
+    let id = tx
+        .insert_process_instance(def, "k-1", "running", "{}", None, None)
+        .await
+        .unwrap();
+    tx.audit("test.setup", "process_instance", &id.to_string(), &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let scope = Scope::system("conformance");
+    // A version that moved on (here: never was) fails the batch and writes nothing.
+    let mut tx = db.store.write_optimistic(ctx(2)).await.unwrap().unwrap();
+    tx.update_process_instance(id, 7, "running", "{\"stale\":true}", false)
+        .await
+        .unwrap();
+    tx.audit("test.update", "process_instance", &id.to_string(), &[])
+        .await
+        .unwrap();
+    assert!(tx.commit().await.is_err());
+    let row = db.store.get_process_instance(&scope, id).await.unwrap();
+    assert_eq!((row.version, row.state.as_str()), (1, "{}"));
+    assert_eq!(
+        db.store.verify_audit().await.unwrap(),
+        Verify::Intact { entries: 1 }
+    );
+    // The version it was read at goes through.
+    append(&db.store, 1).await;
+    let mut tx = db.store.write_optimistic(ctx(3)).await.unwrap().unwrap();
+    tx.update_process_instance(id, 1, "completed", "{\"done\":true}", true)
+        .await
+        .unwrap();
+    tx.audit("test.update", "process_instance", &id.to_string(), &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let row = db.store.get_process_instance(&scope, id).await.unwrap();
+    assert_eq!((row.version, row.status.as_str()), (2, "completed"));
+    assert!(row.ended_at_ms.is_some());
+});
