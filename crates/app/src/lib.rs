@@ -7,8 +7,10 @@
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod catalog;
 pub mod clock;
 pub mod config;
+mod demo_catalog;
 pub mod dict;
 pub mod error;
 pub mod files;
@@ -17,6 +19,7 @@ pub mod jobs;
 pub mod notify;
 pub mod org;
 pub mod process;
+pub mod search;
 pub mod seed;
 pub mod users;
 
@@ -52,6 +55,7 @@ struct Inner {
     node_id: String,
     processes: process::RegistryCache,
     instances: process::InstanceCache,
+    catalog_index: std::sync::OnceLock<search::CatalogIndex>,
 }
 
 impl App {
@@ -94,6 +98,7 @@ impl App {
                 node_id,
                 processes: process::RegistryCache::default(),
                 instances: process::InstanceCache::default(),
+                catalog_index: std::sync::OnceLock::new(),
             }),
         };
         app.reload_calendar().await?;
@@ -146,6 +151,10 @@ impl App {
 
     pub(crate) fn instance_cache(&self) -> &process::InstanceCache {
         &self.inner.instances
+    }
+
+    pub(crate) fn catalog_index_cell(&self) -> &std::sync::OnceLock<search::CatalogIndex> {
+        &self.inner.catalog_index
     }
 
     pub fn files_root(&self) -> &std::path::Path {

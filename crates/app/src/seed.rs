@@ -88,7 +88,13 @@ pub const ROLES: &[RoleSeed] = &[
         name: "审批人员",
         scope: DataScope::Dept,
         duty: None,
-        permissions: &[P::Workbench, P::DeptRead, P::UserRead, P::FileUpload],
+        permissions: &[
+            P::Workbench,
+            P::DeptRead,
+            P::UserRead,
+            P::FileUpload,
+            P::CatalogReview,
+        ],
     },
     RoleSeed {
         code: "keeper",
@@ -101,6 +107,8 @@ pub const ROLES: &[RoleSeed] = &[
             P::UserRead,
             P::FileUpload,
             P::ProcessDesign,
+            P::CatalogDraft,
+            P::CatalogReview,
         ],
     },
     RoleSeed {
@@ -115,7 +123,13 @@ pub const ROLES: &[RoleSeed] = &[
         name: "改革办",
         scope: DataScope::All,
         duty: None,
-        permissions: &[P::Workbench, P::DeptRead, P::UserRead, P::FileUpload],
+        permissions: &[
+            P::Workbench,
+            P::DeptRead,
+            P::UserRead,
+            P::FileUpload,
+            P::CatalogReview,
+        ],
     },
     RoleSeed {
         code: "leader",
@@ -287,7 +301,8 @@ const DEMO_STAFF: &[DemoAccount] = &[
         dept: "D04",
         title: "事项管理员",
         roles: &["keeper"],
-        extra_posts: &[],
+        // Also the catalogue keeper of 城关街道, which receives delegated powers.
+        extra_posts: &[("S01", "承接事项管理员", &["keeper"])],
         phone: "13812340003",
     },
     DemoAccount {
@@ -645,6 +660,7 @@ impl App {
         }
         tx.commit().await?;
         self.seed_demo_processes().await?;
+        self.load_demo_catalog().await?;
         Ok(true)
     }
 
@@ -722,16 +738,30 @@ pub fn demo_flow() -> fgf_engine::designer::Flow {
     .unwrap_or_else(|_| fgf_engine::designer::Flow { id: "licence_approval".to_owned(), name: "行政许可审批（示范）".to_owned(), nodes: Vec::new() })
 }
 
+/// The demo flow of on-the-spot matters (即办件): accepted and decided at the window.
+pub fn instant_flow() -> fgf_engine::designer::Flow {
+    serde_json::from_value(serde_json::json!({
+        "id": "instant_handling",
+        "name": "即办件办理（示范）",
+        "nodes": [
+            {"type": "handle", "id": "handle", "name": "窗口受理即办", "approvers": {"type": "users", "value": ["clerk"]}, "fields": {}, "timeout": null}
+        ]
+    }))
+    .unwrap_or_else(|_| fgf_engine::designer::Flow { id: "instant_handling".to_owned(), name: "即办件办理（示范）".to_owned(), nodes: Vec::new() })
+}
+
 impl App {
     /// Publishes the demo flow and starts two applications: one waiting at 受理 (the clerk's
     /// to-do) and one already at 审查 (the reviewer's).
     pub async fn seed_demo_processes(&self) -> ServiceResult<()> {
+        for f in [instant_flow(), demo_flow()] {
+            let xml = fgf_engine::designer::to_bpmn(&f)
+                .map_err(|e| ServiceError::internal(format!("demo flow: {e:?}")))?;
+            let designer = serde_json::to_string(&f).map_err(ServiceError::internal)?;
+            self.deploy_process(self.system_ctx("demo"), &xml, Some(&designer), true, None)
+                .await?;
+        }
         let flow = demo_flow();
-        let xml = fgf_engine::designer::to_bpmn(&flow)
-            .map_err(|e| ServiceError::internal(format!("demo flow: {e:?}")))?;
-        let designer = serde_json::to_string(&flow).map_err(ServiceError::internal)?;
-        self.deploy_process(self.system_ctx("demo"), &xml, Some(&designer), true, None)
-            .await?;
         let (clerk, _) = self
             .store()
             .find_account_for_login("clerk")

@@ -10,6 +10,7 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod catalog;
 pub mod ids;
 pub mod password;
 pub mod permission;

@@ -53,6 +53,8 @@ permissions! {
     PiiUnmask => "pii.unmask", "查看完整个人信息";
     FileUpload => "file.upload", "上传文件";
     ProcessDesign => "process.design", "设计与发布流程";
+    CatalogDraft => "catalog.draft", "编制事项与确认承接";
+    CatalogReview => "catalog.review", "审核发布事项";
     ApplicantSelf => "applicant.self", "申请人自助服务";
 }
 

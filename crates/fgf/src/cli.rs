@@ -67,6 +67,37 @@ enum Command {
         #[command(subcommand)]
         command: ProcessCommand,
     },
+    /// The catalogue of matters (事项): import, export, search.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Import FILE.xlsx (sheets 事项 and 材料) or FILE.csv (materials in FILE.materials.csv);
+    /// published at once. A bad file is refused whole: exit 1 with every bad row.
+    Import { file: PathBuf },
+    /// Export the catalogue in force to FILE.xlsx, or FILE.csv plus FILE.materials.csv.
+    Export { file: PathBuf },
+    /// Search the catalogue; prints the ranked matters.
+    Search {
+        query: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild the search index from the store.
+    Reindex,
+    /// The search benchmark: import a catalogue grown from the demo one to N matters in a
+    /// fresh store, then time searches; prints JSON percentiles (docs/benchmarks.md).
+    #[command(hide = true)]
+    Bench {
+        #[arg(long, default_value_t = 20_000)]
+        matters: usize,
+        #[arg(long, default_value_t = 2_000)]
+        queries: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -235,8 +266,27 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }
+        Command::Catalog { command } => {
+            crate::catalog::run(load_config(&cli)?, command_of(command)).await
+        }
         Command::Serve { addr } => serve(&cli, addr.clone(), false).await,
         Command::Demo { addr } => serve(&cli, addr.clone(), true).await,
+    }
+}
+
+fn command_of(c: &CatalogCommand) -> crate::catalog::Cmd {
+    match c {
+        CatalogCommand::Import { file } => crate::catalog::Cmd::Import(file.clone()),
+        CatalogCommand::Export { file } => crate::catalog::Cmd::Export(file.clone()),
+        CatalogCommand::Search { query, json } => crate::catalog::Cmd::Search {
+            query: query.clone(),
+            json: *json,
+        },
+        CatalogCommand::Reindex => crate::catalog::Cmd::Reindex,
+        CatalogCommand::Bench { matters, queries } => crate::catalog::Cmd::Bench {
+            matters: *matters,
+            queries: *queries,
+        },
     }
 }
 

@@ -319,3 +319,66 @@ fn a_bad_database_url_is_refused_not_turned_into_sqlite() {
     assert!(!dir.join("fgf.db").exists());
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn catalog_export_import_and_search_follow_the_cli_contract() {
+    let dir = tmpdir("catalog");
+    let (mut child, addr, lines) = start("demo", &dir);
+    assert!(!addr.is_empty(), "{lines:?}");
+    child.kill().ok();
+    child.wait().ok();
+    let d = dir.to_str().unwrap();
+    // Export: CSV writes the matters file and its materials beside it; xlsx one workbook.
+    let csv = dir.join("catalog.csv");
+    let (status, out, err) = run(&["catalog", "export", csv.to_str().unwrap(), "--data-dir", d]);
+    assert_eq!(status, 0, "{out}{err}");
+    assert!(dir.join("catalog.materials.csv").exists());
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("事项编码,上级事项编码,事项层级,事项名称,事项类型"));
+    let xlsx = dir.join("catalog.xlsx");
+    let (status, _, _) = run(&["catalog", "export", xlsx.to_str().unwrap(), "--data-dir", d]);
+    assert_eq!(status, 0);
+    // Importing what was exported changes nothing.
+    let (status, out, err) = run(&["catalog", "import", xlsx.to_str().unwrap(), "--data-dir", d]);
+    assert_eq!(status, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["summary"]["matters"], v["summary"]["unchanged"]);
+    // A bad file is refused whole: exit 1, each problem on stderr with its row and column.
+    let bad = text.replacen(",D04,", ",D99,", 1);
+    let bad_path = dir.join("bad.csv");
+    std::fs::write(&bad_path, bad).unwrap();
+    std::fs::copy(
+        dir.join("catalog.materials.csv"),
+        dir.join("bad.materials.csv"),
+    )
+    .unwrap();
+    let (status, out, err) = run(&[
+        "catalog",
+        "import",
+        bad_path.to_str().unwrap(),
+        "--data-dir",
+        d,
+    ]);
+    assert_eq!(status, 1, "{out}{err}");
+    assert!(err.contains("实施部门编码"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["errors"][0]["code"], "department_unknown");
+    // Search prints the ranked matters; --json as an array.
+    let (status, out, _) = run(&["catalog", "search", "开饭店", "--json", "--data-dir", d]);
+    assert_eq!(status, 0);
+    let hits: Vec<serde_json::Value> = serde_json::from_str(out.trim()).unwrap();
+    assert!(
+        hits.iter()
+            .take(2)
+            .any(|h| h["name"] == "食品经营许可（新办）"),
+        "{out}"
+    );
+    let (status, out, _) = run(&["catalog", "search", "yyzz", "--data-dir", d]);
+    assert_eq!(status, 0);
+    assert!(out.lines().next().unwrap().contains("设立登记"), "{out}");
+    let (status, out, _) = run(&["catalog", "reindex", "--data-dir", d]);
+    assert_eq!(status, 0, "{out}");
+    assert!(out.contains("\"indexed\":"));
+    std::fs::remove_dir_all(dir).ok();
+}

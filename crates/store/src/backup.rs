@@ -72,6 +72,32 @@ const TABLES: &[(&str, &str, Option<&str>)] = &[
         "business_record_id",
         Some("business_record_id"),
     ),
+    (
+        "process_subscription",
+        "process_subscription_id",
+        Some("process_subscription_id"),
+    ),
+    // Parents before children: a sub-item may have been re-parented under a later matter.
+    (
+        "matter",
+        "case tier when 'main' then 0 when 'sub' then 1 else 2 end, matter_id",
+        Some("matter_id"),
+    ),
+    (
+        "matter_version",
+        "matter_version_id",
+        Some("matter_version_id"),
+    ),
+    (
+        "matter_phrase",
+        "matter_phrase_id",
+        Some("matter_phrase_id"),
+    ),
+    (
+        "matter_handover",
+        "matter_handover_id",
+        Some("matter_handover_id"),
+    ),
 ];
 
 /// What a backup or restore moved.

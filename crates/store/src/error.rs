@@ -40,6 +40,18 @@ impl From<sqlx::Error> for StoreError {
             },
             sqlx::Error::Database(db) => {
                 let msg = db.message().to_owned();
+                // A guarded statement changed no row, or an entry did not follow the audit
+                // head: someone else wrote first (tx.rs, migration 0006).
+                if msg.contains("write_guard") {
+                    return StoreError::Conflict {
+                        constraint: "write_guard".to_owned(),
+                    };
+                }
+                if msg.contains("audit_head_stale") {
+                    return StoreError::Conflict {
+                        constraint: "audit_head".to_owned(),
+                    };
+                }
                 if db.is_unique_violation() {
                     StoreError::Conflict {
                         constraint: db

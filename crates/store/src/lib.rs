@@ -21,6 +21,7 @@ pub mod account;
 pub mod audit;
 pub mod backup;
 pub mod calendar;
+pub mod catalog;
 pub mod dict;
 pub mod file;
 pub mod idem;

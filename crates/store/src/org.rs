@@ -88,6 +88,15 @@ async fn fetch_department<'e, E: Executor<'e, Database = Any>>(
 }
 
 impl Store {
+    /// Every department, by path: the public catalogue names its implementing bodies, so this
+    /// list is not scoped.
+    pub async fn all_departments(&self) -> Result<Vec<Department>> {
+        let rows = sqlx::query(&format!("select {COLS} from department order by path"))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(department).collect()
+    }
+
     pub async fn get_department(&self, scope: &Scope, id: i64) -> Result<Department> {
         fetch_department(self.pool(), scope, id).await
     }

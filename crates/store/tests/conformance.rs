@@ -742,3 +742,175 @@ on_every_backend!(a_guarded_update_that_changes_no_row_fails_its_batch, |db| {
     assert_eq!((row.version, row.status.as_str()), (2, "completed"));
     assert!(row.ended_at_ms.is_some());
 });
+
+on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
+    use fgf_store::catalog::{MatterFilter, MatterSummary};
+    let s = &db.store;
+    let mut tx = s.write(ctx(1)).await.unwrap();
+    let dept = tx
+        .insert_department(&NewDepartment {
+            parent_id: None,
+            code: "D77".to_owned(),
+            name: "测试局".to_owned(),
+            kind: "bureau".to_owned(),
+            sort: 0,
+        })
+        .await
+        .unwrap()
+        .id;
+    let street = tx
+        .insert_department(&NewDepartment {
+            parent_id: None,
+            code: "S77".to_owned(),
+            name: "测试街道".to_owned(),
+            kind: "street".to_owned(),
+            sort: 0,
+        })
+        .await
+        .unwrap()
+        .id;
+    let summary = |name: &'static str| MatterSummary {
+        parent_id: None,
+        department_id: dept,
+        name,
+        kind: "01",
+        tier: "main",
+    };
+    let id = tx
+        .insert_matter("XK-T-1", &summary("测试许可_一"))
+        .await
+        .unwrap();
+    let v1 = tx
+        .insert_matter_version(id, "published", "{\"v\":1}", "导入", Some("2026-01-01"))
+        .await
+        .unwrap();
+    tx.make_current(id, v1, &summary("测试许可_一"))
+        .await
+        .unwrap();
+    let v2 = tx
+        .insert_matter_version(id, "draft", "{\"v\":2}", "改", None)
+        .await
+        .unwrap();
+    assert_eq!((v1, v2), (1, 2));
+    tx.audit("test.catalog", "matter", "XK-T-1", &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    // A duplicate code is a conflict on the code's constraint.
+    let mut tx = s.write(ctx(2)).await.unwrap();
+    match tx.insert_matter("XK-T-1", &summary("重复")).await {
+        Err(StoreError::Conflict { constraint }) => assert_eq!(constraint, "matter_code_key"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    tx.rollback().await.unwrap();
+    // A status move from the wrong status fails the whole transaction.
+    let draft = s.matter_version(id, 2).await.unwrap();
+    let mut tx = s.write(ctx(3)).await.unwrap();
+    tx.set_version_status(
+        draft.id,
+        "in_review",
+        "published",
+        Some(("ok", Some("2026-02-01"))),
+    )
+    .await
+    .unwrap();
+    tx.audit("test.catalog", "matter", "XK-T-1", &[])
+        .await
+        .unwrap();
+    assert!(matches!(
+        tx.commit().await,
+        Err(StoreError::Conflict { ref constraint }) if constraint == "write_guard"
+    ));
+    assert_eq!(s.matter_version(id, 2).await.unwrap().status, "draft");
+    // Draft → review → published for a later date; it is due on that date and replaces v1.
+    for (from, to, review) in [
+        ("draft", "in_review", None),
+        ("in_review", "published", Some(("同意", Some("2026-03-01")))),
+    ] {
+        let mut tx = s.write(ctx(4)).await.unwrap();
+        tx.set_version_status(draft.id, from, to, review)
+            .await
+            .unwrap();
+        tx.audit("test.catalog", "matter", "XK-T-1", &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+    assert!(s.versions_due("2026-02-28").await.unwrap().is_empty());
+    let due = s.versions_due("2026-03-01").await.unwrap();
+    assert_eq!(due.iter().map(|v| v.version).collect::<Vec<_>>(), [2]);
+    let mut tx = s.write(ctx(5)).await.unwrap();
+    tx.make_current(id, 2, &summary("测试许可_二"))
+        .await
+        .unwrap();
+    tx.audit("test.catalog", "matter", "XK-T-1", &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let statuses: Vec<String> = s
+        .matter_versions(id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| v.status)
+        .collect();
+    assert_eq!(statuses, ["superseded", "published"]);
+    let in_force = s.matters_in_force().await.unwrap();
+    assert_eq!(in_force.len(), 1);
+    assert_eq!(
+        (in_force[0].0.name.as_str(), in_force[0].1.version),
+        ("测试许可_二", 2)
+    );
+    // Name search treats `_` as a character, not a wildcard.
+    let page = Page::new(Some(1), Some(10));
+    let hit = |t: &str| MatterFilter {
+        text: Some(t.to_owned()),
+        ..MatterFilter::default()
+    };
+    assert_eq!(
+        s.list_matters(&hit("许可_二"), page).await.unwrap().total,
+        1
+    );
+    assert_eq!(s.list_matters(&hit("许可__"), page).await.unwrap().total, 0);
+    // A handover moves once; a second switch fails its guard.
+    let mut tx = s.write(ctx(6)).await.unwrap();
+    let h = tx.insert_handover(id, dept, street, "{}").await.unwrap();
+    tx.add_phrase("开测试店", id).await.unwrap();
+    tx.outbox("catalog.changed", &json!({ "matter_id": id }))
+        .await
+        .unwrap();
+    tx.audit("test.catalog", "matter", "XK-T-1", &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    for expect_ok in [true, false] {
+        let mut tx = s.write(ctx(7)).await.unwrap();
+        tx.update_handover(h, "switched", r#"{"ok":true}"#)
+            .await
+            .unwrap();
+        tx.set_matter_department(id, street).await.unwrap();
+        tx.audit("test.catalog", "matter", "XK-T-1", &[])
+            .await
+            .unwrap();
+        assert_eq!(tx.commit().await.is_ok(), expect_ok);
+    }
+    assert_eq!(s.get_handover(h).await.unwrap().state, "switched");
+    assert_eq!(s.get_matter(id).await.unwrap().department_id, street);
+    assert_eq!(
+        s.matter_phrases().await.unwrap(),
+        [("开测试店".to_owned(), id)]
+    );
+    // The index's own cursor over the outbox.
+    let after = s.outbox_after(0, "catalog.", 10).await.unwrap();
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].payload["matter_id"], id);
+    assert!(s
+        .outbox_after(after[0].id, "catalog.", 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        s.verify_audit().await.unwrap(),
+        Verify::Intact { entries: 6 }
+    );
+});

@@ -79,6 +79,12 @@ pub fn staff(c: &Chrome<'_>, title: &str, body: Markup) -> Markup {
             a.has(Permission::Workbench),
         ),
         (
+            "catalog",
+            "/catalog",
+            t(lang, "nav.catalog"),
+            a.has(Permission::Workbench),
+        ),
+        (
             "departments",
             "/admin/departments",
             t(lang, "nav.departments"),
@@ -185,6 +191,7 @@ pub fn portal(prefs: Prefs, actor: Option<&Actor>, title: &str, body: Markup) ->
                 header.portalbar {
                     a.brand href="/" { span.emblem aria-hidden="true" { "政" } (t(lang, "portal.brand").replace("{0}", t(lang, "app.district")).replace("{1}", t(lang, "portal.name"))) }
                     nav aria-label=(t(lang, "nav.portal_aria")) {
+                        a href="/guide" { (t(lang, "nav.guide")) }
                         @match actor {
                             Some(a) if a.is_staff() => { a href="/workbench" { (t(lang, "nav.workbench")) } }
                             Some(_) => { a href="/me" { (t(lang, "nav.me")) } }

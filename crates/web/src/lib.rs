@@ -8,6 +8,7 @@
 
 mod api;
 mod assets;
+mod catalog;
 mod error;
 mod extract;
 mod layout;

@@ -2,7 +2,7 @@
 //! built from this table, the authorisation middleware reads it, the OpenAPI document is
 //! generated from it, and the route × role matrix test walks it.
 
-use crate::{api, assets, metrics, openapi, pages, workflow, AppState};
+use crate::{api, assets, catalog, metrics, openapi, pages, workflow, AppState};
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use fgf_domain::permission::Permission as P;
 
@@ -439,6 +439,20 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r("POST", "/api/v1/signals", Perm(P::ProcessDesign), "processes", "Broadcast a signal to every waiting instance and signal-started process", post(workflow::broadcast_signal)),
         r("POST", "/api/v1/designer/compile", Perm(P::ProcessDesign), "processes", "Compile a node-tree design to BPMN", post(workflow::designer_compile)),
         r("POST", "/api/v1/designer/deploy", Perm(P::ProcessDesign), "processes", "Compile and publish a node-tree design", post(workflow::designer_deploy)),
+        // The catalogue (放).
+        r("GET", "/api/v1/matters", Public, "catalog", "Matters in force: ?q= searches (ranked), else lists; filters department, kind, fully_online, max_trips", get(catalog::list_matters)),
+        r("POST", "/api/v1/matters", Perm(P::CatalogDraft), "catalog", "Draft a change: a new matter or the next version of one", post(catalog::draft_matter)),
+        r("GET", "/api/v1/matters/{code}", Public, "catalog", "One matter's service guide (the version in force)", get(catalog::get_matter)),
+        r("GET", "/api/v1/matters/{code}/versions", Perm(P::Workbench), "catalog", "Every version of a matter", get(catalog::matter_versions)),
+        r("GET", "/api/v1/matters/{code}/diff", Perm(P::Workbench), "catalog", "Field-by-field difference of two versions (?from=&to=)", get(catalog::matter_diff)),
+        r("POST", "/api/v1/matters/{code}/versions/{n}/submit", Perm(P::CatalogDraft), "catalog", "Send a draft for review", post(catalog::submit_version)),
+        r("POST", "/api/v1/matters/{code}/versions/{n}/review", Perm(P::CatalogReview), "catalog", "Approve (publish, with an effective date) or reject a version in review", post(catalog::review_version)),
+        r("POST", "/api/v1/matters/{code}/phrases", Perm(P::CatalogDraft), "catalog", "Map an everyday phrase to the matter (or remove it)", post(catalog::edit_phrase)),
+        r("GET", "/api/v1/catalog/handovers", Perm(P::Workbench), "catalog", "Every delegation by state and age", get(catalog::handovers)),
+        r("POST", "/api/v1/catalog/handovers/{id}", Perm(P::CatalogDraft), "catalog", "The receiving unit confirms its checklist (and switches over)", post(catalog::confirm_handover)),
+        r("GET", "/api/v1/catalog/reports/{key}", Perm(P::Workbench), "catalog", "A catalogue report (?format=json|csv|xlsx)", get(catalog::report)),
+        r("GET", "/api/v1/catalog/export", Perm(P::Workbench), "catalog", "The catalogue in force (?format=xlsx|csv, &sheet=materials)", get(catalog::export_catalog)),
+        r("POST", "/api/v1/catalog/import", Perm(P::CatalogDraft), "catalog", "Import the catalogue (multipart: workbook, or matters and materials); changes go to review", post(catalog::import_catalog)),
         // Pages.
         r(
             "GET",
@@ -699,6 +713,21 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r("GET", "/tasks", Perm(P::Workbench), "pages", "Task inbox", get(workflow::tasks_page)),
         r("POST", "/tasks/{id}", Perm(P::Workbench), "pages", "Act on a work item", post(workflow::task_submit)),
         r("GET", "/processes", Perm(P::Workbench), "pages", "Process definitions", get(workflow::processes_page)),
+        r("GET", "/guide", Public, "pages", "Service guides: search and browse the catalogue", get(catalog::guide_home)),
+        r("GET", "/guide/{code}", Public, "pages", "One matter's service guide", get(catalog::guide_page)),
+        r("GET", "/catalog", Perm(P::Workbench), "pages", "The catalogue for staff", get(catalog::catalog_page)),
+        r("GET", "/catalog/new", Perm(P::CatalogDraft), "pages", "Draft a new matter", get(catalog::new_page)),
+        r("POST", "/catalog/new", Perm(P::CatalogDraft), "pages", "Save a new matter's draft", post(catalog::new_submit)),
+        r("GET", "/catalog/import", Perm(P::CatalogDraft), "pages", "Import the catalogue", get(catalog::import_page)),
+        r("POST", "/catalog/import", Perm(P::CatalogDraft), "pages", "Upload the catalogue", post(catalog::import_submit)),
+        r("GET", "/catalog/handovers", Perm(P::Workbench), "pages", "Delegation handovers", get(catalog::handovers_page)),
+        r("POST", "/catalog/handovers/{id}", Perm(P::CatalogDraft), "pages", "Confirm a handover checklist", post(catalog::handover_submit)),
+        r("GET", "/catalog/reports", Perm(P::Workbench), "pages", "Catalogue reports", get(catalog::reports_page)),
+        r("GET", "/catalog/{code}", Perm(P::Workbench), "pages", "One matter: versions, review, diff", get(catalog::matter_page)),
+        r("GET", "/catalog/{code}/edit", Perm(P::CatalogDraft), "pages", "Edit a matter's draft", get(catalog::edit_page)),
+        r("POST", "/catalog/{code}/edit", Perm(P::CatalogDraft), "pages", "Save a matter's draft", post(catalog::edit_submit)),
+        r("POST", "/catalog/{code}/versions/{n}/submit", Perm(P::CatalogDraft), "pages", "Send a draft for review", post(catalog::submit_page)),
+        r("POST", "/catalog/{code}/versions/{n}/review", Perm(P::CatalogReview), "pages", "Approve or reject a version", post(catalog::review_page)),
         r("POST", "/processes", Perm(P::ProcessDesign), "pages", "Upload a BPMN definition", post(workflow::processes_upload)),
         r("GET", "/processes/{id}", Perm(P::Workbench), "pages", "One definition", get(workflow::process_page)),
         r("POST", "/processes/{id}/start", Perm(P::Workbench), "pages", "Start an instance", post(workflow::process_start)),

@@ -69,6 +69,7 @@ const HOLDS: &[(&str, &[&str])] = &[
             "department.read",
             "user.read",
             "file.upload",
+            "catalog.review",
         ],
     ),
     (
@@ -79,6 +80,8 @@ const HOLDS: &[(&str, &[&str])] = &[
             "user.read",
             "file.upload",
             "process.design",
+            "catalog.draft",
+            "catalog.review",
         ],
     ),
     (
@@ -92,6 +95,7 @@ const HOLDS: &[(&str, &[&str])] = &[
             "department.read",
             "user.read",
             "file.upload",
+            "catalog.review",
         ],
     ),
     (
@@ -436,10 +440,17 @@ fn sample(
             "{code}",
             if path.starts_with("/api/v1/dictionaries") && method == "GET" {
                 "matter_kind"
+            } else if path.contains("matters/")
+                || path.starts_with("/catalog/")
+                || path.starts_with("/guide/")
+            {
+                // 企业设立登记, a matter of the keeper's own department.
+                "XK-D04-0001-01"
             } else {
                 "test_dict"
             },
         )
+        .replace("{n}", "1")
         .replace("{hash}", file_hash)
         .replace("{file}", "app.css");
     let uname = format!("newuser{seq}");
@@ -638,9 +649,52 @@ fn sample(
                 ("items", "1|一|one".to_owned()),
             ]
         }
+        ("POST", "/api/v1/matters") => s.json = Some(matrix_matter(seq)),
+        // Version 1 is in force, so it can be neither submitted nor reviewed again.
+        ("POST", "/api/v1/matters/{code}/versions/{n}/submit")
+        | ("POST", "/api/v1/matters/{code}/versions/{n}/review")
+        | ("POST", "/catalog/{code}/versions/{n}/submit")
+        | ("POST", "/catalog/{code}/versions/{n}/review") => {
+            s.json = Some(json!({"approve": true}));
+            s.form = vec![("decision", "approve".to_owned())];
+            s.allowed = &[409];
+        }
+        ("GET", "/api/v1/matters/{code}/diff") => s.path = format!("{}?from=1&to=1", s.path),
+        ("POST", "/api/v1/matters/{code}/phrases") => {
+            s.json = Some(json!({"phrase": format!("矩阵{seq}")}))
+        }
+        ("GET", "/api/v1/catalog/reports/{key}") => {
+            s.path = "/api/v1/catalog/reports/by_kind?format=csv".to_owned()
+        }
+        // Handover 1 is delegated to a town outside these callers' scope.
+        ("POST", "/api/v1/catalog/handovers/{id}") => {
+            s.json = Some(json!({"checklist": {}}));
+            s.allowed = &[200, 404];
+        }
+        ("POST", "/catalog/handovers/{id}") => s.allowed = &[303, 404],
+        // Uploads are multipart; these samples send a form, which the extractor refuses.
+        ("POST", "/api/v1/catalog/import") | ("POST", "/catalog/import") => s.allowed = &[400, 415],
+        ("POST", "/catalog/new") | ("POST", "/catalog/{code}/edit") => s.allowed = &[422],
         _ => {}
     }
     s
+}
+
+/// A valid new matter for the keeper's department.
+fn matrix_matter(seq: u32) -> serde_json::Value {
+    json!({
+        "code": format!("MX-{seq}"),
+        "department_code": "D04",
+        "note": "矩阵测试",
+        "doc": {
+            "name": format!("矩阵测试事项{seq}"), "kind": "public_service", "tier": "main", "level": "county",
+            "audiences": ["person"], "legal_basis": ["《测试条例》第一条"], "conditions": "无",
+            "statutory_days": 5, "promised_days": 2, "case_type": "promised", "fee": null,
+            "process_key": null, "trips": 0, "trips_reason": "", "online_depth": "fully_online",
+            "fully_online": true, "handling_forms": ["desktop"], "place": "政务服务中心",
+            "hours": "工作日", "consult_phone": "0571-86000000", "complaint_phone": "0571-12345"
+        }
+    })
 }
 
 #[tokio::test]
