@@ -11,8 +11,8 @@ use crate::i18n::{self, Lang};
 use crate::{Actor, App};
 use fgf_domain::audit::FieldChange;
 use fgf_domain::catalog::{
-    self, Audience, CaseType, Disposition, DispositionKind, Fee, Field, HandlingForm, Level,
-    Material, MaterialForm, MaterialSource, MatterDoc, MatterKind, Necessity, OnlineDepth,
+    self, Audience, BodyNature, CaseType, Disposition, DispositionKind, Fee, Field, HandlingForm,
+    Level, Material, MaterialForm, MaterialSource, MatterDoc, MatterKind, Necessity, OnlineDepth,
     SpecialProcedure, Tier,
 };
 use fgf_domain::permission::Permission;
@@ -592,6 +592,10 @@ pub const MATTER_HEADERS: [&str; 33] = [
     "年办件量",
 ];
 
+/// Columns a file may leave out (files written before they existed); a missing one takes
+/// its default (实施主体性质: 法定机关).
+pub const OPTIONAL_MATTER_HEADERS: [&str; 1] = ["实施主体性质"];
+
 /// The materials sheet's columns.
 pub const MATERIAL_HEADERS: [&str; 9] = [
     "事项编码",
@@ -906,6 +910,16 @@ fn parse_matter_row(
     let kind = r.one("事项类型", MatterKind::parse);
     let department_code = r.required("实施部门编码");
     let level = r.one("行使层级", Level::parse);
+    let body_nature = match r.cell("实施主体性质") {
+        "" => Some(BodyNature::Statutory),
+        v => {
+            let b = BodyNature::parse(v);
+            if b.is_none() {
+                r.fail("实施主体性质", "unknown_value");
+            }
+            b
+        }
+    };
     let audiences = r.many("服务对象", Audience::parse);
     let legal_basis: Vec<String> = r
         .cell("设定依据")
@@ -974,6 +988,7 @@ fn parse_matter_row(
         kind: kind?,
         tier: tier?,
         level: level?,
+        body_nature: body_nature?,
         audiences,
         legal_basis,
         conditions,
@@ -1343,7 +1358,11 @@ impl App {
         let codes: HashMap<i64, String> =
             rows.iter().map(|(m, _)| (m.id, m.code.clone())).collect();
         let mut matters = Sheet {
-            headers: MATTER_HEADERS.iter().map(|h| (*h).to_owned()).collect(),
+            headers: MATTER_HEADERS
+                .iter()
+                .chain(OPTIONAL_MATTER_HEADERS.iter())
+                .map(|h| (*h).to_owned())
+                .collect(),
             rows: Vec::new(),
         };
         let mut materials = Sheet {
@@ -1398,6 +1417,7 @@ impl App {
                     d.disposition.delegate_to.clone().unwrap_or_default(),
                     d.life_events.join("、"),
                     m.apply_count.to_string(),
+                    d.body_nature.label_zh().to_owned(),
                 ],
             ));
             for mat in &d.materials {

@@ -493,6 +493,11 @@ catalogue! {
     "import_file_invalid" => "上传的文件无法读取：{0}", "the uploaded file cannot be read: {0}";
     "import_refused" => "导入未执行：文件中有 {0} 处问题，请修改后重新上传", "nothing was imported: the file has {0} problems; fix them and upload again";
     "catalog.title" => "事项清单管理", "Catalogue management";
+    "catalog.phrases" => "常用说法", "Everyday phrases";
+    "catalog.phrases_note" => "群众搜索这些说法时，本事项排在最前", "people searching for these phrases find this matter first";
+    "catalog.phrase_placeholder" => "如：开饭店", "e.g. open a restaurant";
+    "catalog.add_phrase" => "添加说法", "Add phrase";
+    "catalog.remove" => "删除", "Remove";
     "catalog.portal_title" => "办事指南", "Service guides";
     "catalog.search" => "搜索", "Search";
     "catalog.search_placeholder" => "想办什么事？如：开饭店、营业执照、yyzz", "What do you need to do? e.g. open a restaurant, business licence, yyzz";
@@ -515,6 +520,7 @@ catalogue! {
     "catalog.version_n" => "第 {0} 版", "version {0}";
     "catalog.print" => "打印", "Print";
     "catalog.level" => "行使层级", "Level";
+    "catalog.body_nature" => "实施主体性质", "Implementing body";
     "catalog.audience" => "服务对象", "Audience";
     "catalog.legal_basis" => "设定依据", "Legal basis";
     "catalog.conditions" => "受理条件", "Acceptance conditions";

@@ -177,6 +177,25 @@ code_table!(
 );
 
 code_table!(
+    /// 实施主体性质, table A.3.
+    BodyNature {
+        Statutory = "1", "法定机关";
+        Authorised = "2", "授权组织";
+        Entrusted = "3", "受委托组织";
+        Other = "9", "其他";
+    }
+);
+
+// The code_table macro derives the same traits for every table; only this one has a default
+// (a matter imported from a file without the column is implemented by a statutory body).
+#[allow(clippy::derivable_impls)]
+impl Default for BodyNature {
+    fn default() -> Self {
+        BodyNature::Statutory
+    }
+}
+
+code_table!(
     /// 服务对象, table A.4.
     Audience {
         Person = "1", "自然人";
@@ -322,6 +341,9 @@ pub struct MatterDoc {
     pub kind: MatterKind,
     pub tier: Tier,
     pub level: Level,
+    /// 实施主体性质 of the implementing body.
+    #[serde(default)]
+    pub body_nature: BodyNature,
     pub audiences: Vec<Audience>,
     /// 设定依据: laws with articles, one per entry.
     pub legal_basis: Vec<String>,
@@ -645,6 +667,7 @@ mod tests {
             kind: MatterKind::Licensing,
             tier: Tier::Item,
             level: Level::County,
+            body_nature: BodyNature::Statutory,
             audiences: vec![Audience::Enterprise, Audience::Person],
             legal_basis: vec!["《中华人民共和国食品安全法》第三十五条".to_owned()],
             conditions: "已取得营业执照".to_owned(),
@@ -722,6 +745,8 @@ mod tests {
     fn gb_t_39046_tables_a2_to_a6_codes() {
         assert_eq!(Level::parse("县级"), Some(Level::County));
         assert_eq!(Level::Township.code(), "5");
+        assert_eq!(BodyNature::parse("受委托组织"), Some(BodyNature::Entrusted));
+        assert_eq!(BodyNature::default().code(), "1");
         assert_eq!(Audience::parse("2"), Some(Audience::Enterprise));
         assert_eq!(HandlingForm::Post.label_zh(), "快递申请");
         assert_eq!(CaseType::parse("即办件"), Some(CaseType::Instant));

@@ -494,6 +494,15 @@ async fn background(app: App) {
                 tracing::warn!(%e, "job run failed");
             }
         }
+        // Catalogue versions whose effective date has come, and the search index.
+        if n.is_multiple_of(60) {
+            if let Err(e) = app.activate_due_matters().await {
+                tracing::warn!(%e, "putting due catalogue versions in force failed");
+            }
+            if let Err(e) = app.sync_search_index(false).await {
+                tracing::warn!(%e, "search index sync failed");
+            }
+        }
     }
 }
 

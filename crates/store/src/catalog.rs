@@ -343,7 +343,7 @@ impl WriteTx {
     }
 
     /// Puts `version` in force: the summary follows it and earlier published versions are
-    /// superseded.
+    /// superseded. Fails the transaction when that version or a later one already is.
     pub async fn make_current(
         &mut self,
         matter_id: i64,
@@ -366,8 +366,12 @@ impl WriteTx {
             .push(", updated_at = ")
             .bind(now)
             .push(" where matter_id = ")
-            .bind(matter_id);
-        self.defer(sql);
+            .bind(matter_id)
+            .push(" and (current_version is null or current_version < ")
+            .bind(version)
+            .push(")");
+        // Two nodes putting the same due version in force: the second one's batch fails.
+        self.defer_guarded(sql);
         let mut old = Sql::new("update matter_version set status = 'superseded' where status = 'published' and matter_id = ");
         old.bind(matter_id).push(" and version < ").bind(version);
         self.defer(old);

@@ -21,9 +21,9 @@ use fgf_app::i18n::t;
 use fgf_app::search::SearchFilter;
 use fgf_app::{Actor, Lang, ServiceError};
 use fgf_domain::catalog::{
-    Audience, CaseType, Disposition, DispositionKind, Fee, HandlingForm, Level, Material,
-    MaterialForm, MaterialSource, MatterDoc, MatterKind, Necessity, OnlineDepth, SpecialProcedure,
-    Tier,
+    Audience, BodyNature, CaseType, Disposition, DispositionKind, Fee, HandlingForm, Level,
+    Material, MaterialForm, MaterialSource, MatterDoc, MatterKind, Necessity, OnlineDepth,
+    SpecialProcedure, Tier,
 };
 use fgf_domain::permission::Permission;
 use fgf_store::catalog::MatterFilter;
@@ -633,7 +633,7 @@ pub async fn guide_page(
             table.guide-table {
                 tbody {
                     (row(t(lang, "catalog.department"), html! { (v.department_name) }))
-                    (row(t(lang, "catalog.level"), html! { (d.level.label_zh()) }))
+                    (row(t(lang, "catalog.level"), html! { (d.level.label_zh()) " · " (d.body_nature.label_zh()) }))
                     (row(t(lang, "catalog.audience"), html! { (d.audiences.iter().map(|a| a.label_zh()).collect::<Vec<_>>().join("、")) }))
                     (row(t(lang, "catalog.legal_basis"), html! { @for b in &d.legal_basis { div { (b) } } }))
                     (row(t(lang, "catalog.conditions"), html! { (d.conditions) }))
@@ -856,6 +856,16 @@ async fn matter_view(
     } else {
         Vec::new()
     };
+    let phrases: Vec<String> = state
+        .app
+        .store()
+        .matter_phrases()
+        .await
+        .map_err(|e| err(e.into()))?
+        .into_iter()
+        .filter(|(_, id)| *id == m.id)
+        .map(|(p, _)| p)
+        .collect();
     let c = chrome(state, actor, prefs, "catalog").await?;
     let body = html! {
         @if let Some(p) = &problem { p.flash.err role="alert" { (p) } }
@@ -893,6 +903,30 @@ async fn matter_view(
                             }
                         }
                     }
+                }
+            }
+        }
+        section.card {
+            h2 { (t(lang, "catalog.phrases")) }
+            p.muted { (t(lang, "catalog.phrases_note")) }
+            ul.chips {
+                @for p in &phrases {
+                    li {
+                        (p)
+                        @if actor.has(Permission::CatalogDraft) {
+                            form.inline method="post" action=(format!("/catalog/{}/phrases", m.code)) {
+                                (csrf(actor)) input type="hidden" name="phrase" value=(p);
+                                button.link type="submit" name="action" value="remove" aria-label=(format!("{} {p}", t(lang, "catalog.remove"))) { "×" }
+                            }
+                        }
+                    }
+                }
+            }
+            @if actor.has(Permission::CatalogDraft) {
+                form.filters method="post" action=(format!("/catalog/{}/phrases", m.code)) {
+                    (csrf(actor))
+                    input type="text" name="phrase" maxlength="50" required placeholder=(t(lang, "catalog.phrase_placeholder")) aria-label=(t(lang, "catalog.phrases"));
+                    button type="submit" name="action" value="add" { (t(lang, "catalog.add_phrase")) }
                 }
             }
         }
@@ -1009,6 +1043,35 @@ pub async fn review_page(
     }
 }
 
+pub async fn phrase_submit(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    Path(code): Path<String>,
+    form: PageForm,
+) -> Result<Response, WebError> {
+    let add = form.text("action") != "remove";
+    match state
+        .app
+        .edit_phrase(&actor, &form.text("phrase"), &code, add)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/catalog/{code}?msg=catalog.saved")).into_response()),
+        Err(e) => {
+            matter_view(
+                &state,
+                &actor,
+                prefs,
+                &code,
+                MatterPageQuery::default(),
+                Some(e.message(prefs.lang)),
+                crate::error::status_of(e.kind, e.code),
+            )
+            .await
+        }
+    }
+}
+
 // ---- the edit form ----
 
 fn blank_doc() -> MatterDoc {
@@ -1017,6 +1080,7 @@ fn blank_doc() -> MatterDoc {
         kind: MatterKind::Licensing,
         tier: Tier::Main,
         level: Level::County,
+        body_nature: BodyNature::Statutory,
         audiences: vec![Audience::Person],
         legal_basis: Vec::new(),
         conditions: String::new(),
@@ -1157,6 +1221,7 @@ async fn edit_view(
                 (field("kind", t(lang, "catalog.kind"), select("kind", &MatterKind::ALL, doc.kind, MatterKind::label_zh, MatterKind::code)))
                 (field("department", t(lang, "catalog.department"), html! { select id="department" name="department" { @for d in &departments { option value=(d.code) selected[d.code == department] { (d.name) } } } }))
                 (field("level", t(lang, "catalog.level"), select("level", Level::ALL, doc.level, Level::label_zh, Level::code)))
+                (field("body_nature", t(lang, "catalog.body_nature"), select("body_nature", BodyNature::ALL, doc.body_nature, BodyNature::label_zh, BodyNature::code)))
                 (field("audiences", t(lang, "catalog.audience"), checks("audiences", Audience::ALL, &doc.audiences, Audience::label_zh, Audience::code)))
             }
             fieldset {
@@ -1376,6 +1441,7 @@ fn input_of(form: &PageForm, code: &str) -> (MatterInput, Vec<FieldProblem>) {
             _ => Tier::Main,
         },
         level: Level::parse(&form.text("level")).unwrap_or(Level::County),
+        body_nature: BodyNature::parse(&form.text("body_nature")).unwrap_or_default(),
         audiences: many("audiences", &|v| Audience::parse(v).is_some())
             .iter()
             .filter_map(|v| Audience::parse(v))

@@ -726,6 +726,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r("GET", "/catalog/{code}", Perm(P::Workbench), "pages", "One matter: versions, review, diff", get(catalog::matter_page)),
         r("GET", "/catalog/{code}/edit", Perm(P::CatalogDraft), "pages", "Edit a matter's draft", get(catalog::edit_page)),
         r("POST", "/catalog/{code}/edit", Perm(P::CatalogDraft), "pages", "Save a matter's draft", post(catalog::edit_submit)),
+        r("POST", "/catalog/{code}/phrases", Perm(P::CatalogDraft), "pages", "Add or remove an everyday phrase of a matter", post(catalog::phrase_submit)),
         r("POST", "/catalog/{code}/versions/{n}/submit", Perm(P::CatalogDraft), "pages", "Send a draft for review", post(catalog::submit_page)),
         r("POST", "/catalog/{code}/versions/{n}/review", Perm(P::CatalogReview), "pages", "Approve or reject a version", post(catalog::review_page)),
         r("POST", "/processes", Perm(P::ProcessDesign), "pages", "Upload a BPMN definition", post(workflow::processes_upload)),

@@ -37,6 +37,12 @@ const CHINESE_UI: &[&str] = &[
     "正常",
     "进入工作台",
     "本部门及下级",
+    "事项清单管理",
+    "待我审核",
+    "版本比对",
+    "待承接",
+    "等待天数",
+    "统计报表",
 ];
 
 #[tokio::test]
@@ -66,6 +72,30 @@ async fn staff_pages_in_english_carry_no_chinese_ui_words() {
         ),
         ("/admin/calendar?year=2026", &["Holiday", "Dates", "Days"]),
         ("/notifications", &["Messages"]),
+        (
+            "/catalog",
+            &[
+                "Catalogue management",
+                "Waiting for my review",
+                "Export xlsx",
+                "In force",
+            ],
+        ),
+        (
+            "/catalog/XK-D04-0001-01",
+            &["Versions", "Compare versions", "Everyday phrases"],
+        ),
+        (
+            "/catalog/handovers",
+            &["Delegation handovers", "awaiting handover", "Days waiting"],
+        ),
+        (
+            "/catalog/reports",
+            &[
+                "Matters by kind and department",
+                "Promised against statutory time limits",
+            ],
+        ),
     ];
     for (path, english) in expected {
         let r = english_page(&d, path, &session).await;

@@ -675,6 +675,12 @@ fn sample(
         // Uploads are multipart; these samples send a form, which the extractor refuses.
         ("POST", "/api/v1/catalog/import") | ("POST", "/catalog/import") => s.allowed = &[400, 415],
         ("POST", "/catalog/new") | ("POST", "/catalog/{code}/edit") => s.allowed = &[422],
+        ("POST", "/catalog/{code}/phrases") => {
+            s.form = vec![
+                ("phrase", format!("矩阵页{seq}")),
+                ("action", "add".to_owned()),
+            ]
+        }
         _ => {}
     }
     s
