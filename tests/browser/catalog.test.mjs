@@ -52,9 +52,16 @@ describe('catalogue', () => {
       await page.getByRole('button', { name: '保存草稿' }).click();
       await page.locator('.field.invalid #trips_reason').waitFor();
       await shot(page, 'keeper-refused');
-      // Fixed, it saves as a draft and goes to review.
+      // Fixed, it saves as a draft and goes to review, with a blank form attached to the
+      // first material (uploaded on selection, its file number filled in).
       await page.fill('#trips', '0');
       await page.fill('#trips_reason', '');
+      await page.locator('input.upload[data-for=m_blank_file]').first().setInputFiles({
+        name: '公司登记申请书.txt',
+        mimeType: 'text/plain',
+        buffer: Buffer.from('公司登记（备案）申请书 空白表格'),
+      });
+      await page.waitForFunction(() => document.querySelector('input[name=m_blank_file]').value.length === 64);
       await page.getByRole('button', { name: '保存草稿' }).click();
       await page.waitForURL((u) => u.pathname === `/catalog/${CODE}`);
       await page.getByText('草稿已保存').waitFor();
@@ -87,6 +94,11 @@ describe('catalogue', () => {
       assert.ok(text.includes(newHours), 'the guide shows the published change');
       assert.ok(text.includes('第 2 版'));
       await shot(page, 'public-guide');
+      // The attached blank form downloads without signing in.
+      const href = await page.locator('table.materials a', { hasText: '空白表格' }).first().getAttribute('href');
+      const file = await page.request.get(href);
+      assert.equal(file.status(), 200);
+      assert.equal(await file.text(), '公司登记（备案）申请书 空白表格');
     });
   });
 

@@ -239,6 +239,13 @@ impl App {
                 out.push((Field::ProcessKey, "process_unknown"));
             }
         }
+        for m in &doc.materials {
+            for hash in [&m.blank_form_file, &m.sample_file].into_iter().flatten() {
+                if self.store().find_file(hash).await?.is_none() {
+                    out.push((Field::Materials, "material_file_unknown"));
+                }
+            }
+        }
         Ok((out, parent_id, department.map(|d| d.id)))
     }
 
@@ -517,6 +524,33 @@ impl App {
             version: v,
             doc,
         })
+    }
+
+    /// Public: the blank form (`blank`) or filled sample (`sample`) attached to material
+    /// `index` (from 1) of a matter's guide in force.
+    pub async fn matter_form_file(
+        &self,
+        code: &str,
+        index: usize,
+        which: &str,
+    ) -> ServiceResult<(fgf_store::file::FileObject, Vec<u8>)> {
+        let v = self.matter_view(code, None).await?;
+        let missing = || {
+            ServiceError::not_found("not_found")
+                .arg("file")
+                .arg(format!("{code}/{index}/{which}"))
+        };
+        let m = index
+            .checked_sub(1)
+            .and_then(|i| v.doc.materials.get(i))
+            .ok_or_else(missing)?;
+        let hash = match which {
+            "blank" => m.blank_form_file.as_deref(),
+            "sample" => m.sample_file.as_deref(),
+            _ => None,
+        }
+        .ok_or_else(missing)?;
+        self.read_stored_file(hash).await
     }
 
     /// Staff: every version of a matter.
@@ -1069,6 +1103,8 @@ fn parse_material_row(
             source: source?,
             blank_form,
             sample,
+            blank_form_file: None,
+            sample_file: None,
         },
     ))
 }

@@ -90,6 +90,14 @@ impl App {
         _actor: &Actor,
         hash: &str,
     ) -> ServiceResult<(FileObject, Vec<u8>)> {
+        self.read_stored_file(hash).await
+    }
+
+    /// A stored file by hash, checked against it; callers decide who may have it.
+    pub(crate) async fn read_stored_file(
+        &self,
+        hash: &str,
+    ) -> ServiceResult<(FileObject, Vec<u8>)> {
         if !valid_hash(hash) {
             return Err(ServiceError::not_found("not_found").arg("file").arg(hash));
         }

@@ -494,6 +494,8 @@ catalogue! {
     "import_refused" => "导入未执行：文件中有 {0} 处问题，请修改后重新上传", "nothing was imported: the file has {0} problems; fix them and upload again";
     "catalog.title" => "事项清单管理", "Catalogue management";
     "catalog.phrases" => "常用说法", "Everyday phrases";
+    "catalog.parent_item" => "所属事项：", "Part of:";
+    "catalog.sub_items" => "具体办理项（请选择与您情况相符的一项）", "Choose the item that fits your case";
     "catalog.phrases_note" => "群众搜索这些说法时，本事项排在最前", "people searching for these phrases find this matter first";
     "catalog.phrase_placeholder" => "如：开饭店", "e.g. open a restaurant";
     "catalog.add_phrase" => "添加说法", "Add phrase";
@@ -694,6 +696,14 @@ catalogue! {
     "catalog.material_duplicate" => "同一事项的材料名称重复", "a material is listed twice";
     "catalog.material_copies_zero" => "材料份数应至少为 1", "a material needs at least one copy";
     "catalog.material_condition_missing" => "条件必要的材料须写明条件", "a conditional material needs its condition";
+    "catalog.material_file_unknown" => "材料所附文件不存在，请先上传", "a material's attached file does not exist; upload it first";
+    "catalog.material_file_without_flag" => "附有空白表格或示例样表文件的材料，须标明“有”", "a material with an attached form or sample must say it has one";
+    "catalog.form_downloads" => "表格下载", "Forms";
+    "catalog.blank_form" => "空白表格", "blank form";
+    "catalog.sample" => "示例样表", "sample";
+    "catalog.file_hash" => "文件编号", "file number";
+    "catalog.upload_blank" => "上传空白表格", "upload the blank form";
+    "catalog.upload_sample" => "上传示例样表", "upload the sample";
     "catalog.material_matter_unknown" => "材料所属事项编码不在事项表中", "the material's matter code is not in the matters sheet";
     "catalog.department_unknown" => "实施部门编码不存在", "unknown department code";
     "catalog.parent_unknown" => "上级事项编码不存在", "unknown parent matter code";

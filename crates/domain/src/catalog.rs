@@ -302,6 +302,12 @@ pub struct Material {
     pub blank_form: bool,
     #[serde(default)]
     pub sample: bool,
+    /// The attached blank form and sample: content hashes of stored files, which the public
+    /// guide offers for download.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blank_form_file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_file: Option<String>,
 }
 
 /// 收费: the standard and the document that sets it.
@@ -629,6 +635,11 @@ pub fn problems(doc: &MatterDoc) -> Vec<Problem> {
         if m.necessity == Necessity::Conditional && blank(&m.condition) {
             out.push(problem(Field::Materials, "material_condition_missing"));
         }
+        // An attached file means the form or sample exists.
+        if (m.blank_form_file.is_some() && !m.blank_form) || (m.sample_file.is_some() && !m.sample)
+        {
+            out.push(problem(Field::Materials, "material_file_without_flag"));
+        }
     }
     out
 }
@@ -698,6 +709,8 @@ mod tests {
                 source: MaterialSource::Applicant,
                 blank_form: true,
                 sample: true,
+                blank_form_file: None,
+                sample_file: None,
             }],
         }
     }

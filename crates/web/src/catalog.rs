@@ -613,6 +613,32 @@ pub async fn guide_page(
         .matter_view(&code, None)
         .await
         .map_err(page_err(prefs))?;
+    // The hierarchy: the parent item and the sub-items in force (主项 → 子项 → 业务办理项).
+    let children = state
+        .app
+        .store()
+        .list_matters(
+            &MatterFilter {
+                parent_id: Some(v.matter.id),
+                in_force_only: true,
+                ..MatterFilter::default()
+            },
+            Page::new(Some(1), Some(100)),
+        )
+        .await
+        .map_err(|e| page_err(prefs)(e.into()))?
+        .items;
+    let parent = match v.matter.parent_id {
+        Some(p) => Some(
+            state
+                .app
+                .store()
+                .get_matter(p)
+                .await
+                .map_err(|e| page_err(prefs)(e.into()))?,
+        ),
+        None => None,
+    };
     let d = &v.doc;
     let row =
         |label: &str, value: Markup| html! { tr { th scope="row" { (label) } td { (value) } } };
@@ -628,7 +654,16 @@ pub async fn guide_page(
                     @else { span.badge.plain { (t(lang, "catalog.trips_n").replace("{0}", &d.trips.to_string())) } }
                     @if d.disposition.kind != DispositionKind::Retain { span.badge.warn { (d.disposition.kind.label_zh()) } }
                 }
+                @if let Some(p) = &parent {
+                    p.muted { (t(lang, "catalog.parent_item")) " " a href=(format!("/guide/{}", p.code)) { (p.name) } }
+                }
                 button.noprint type="button" onclick="window.print()" { (t(lang, "catalog.print")) }
+            }
+            @if !children.is_empty() {
+                section.noprint {
+                    h2 { (t(lang, "catalog.sub_items")) }
+                    ul.chips { @for c in &children { li { a href=(format!("/guide/{}", c.code)) { (c.name) } } } }
+                }
             }
             table.guide-table {
                 tbody {
@@ -661,7 +696,7 @@ pub async fn guide_page(
             h2 { (t(lang, "catalog.materials")) }
             @if d.materials.is_empty() { p.muted { (t(lang, "catalog.no_materials")) } } @else {
                 table.data.materials {
-                    thead { tr { th { "#" } th { (t(lang, "catalog.material")) } th { (t(lang, "catalog.form")) } th { (t(lang, "catalog.copies")) } th { (t(lang, "catalog.necessity")) } th { (t(lang, "catalog.source")) } } }
+                    thead { tr { th { "#" } th { (t(lang, "catalog.material")) } th { (t(lang, "catalog.form")) } th { (t(lang, "catalog.copies")) } th { (t(lang, "catalog.necessity")) } th { (t(lang, "catalog.source")) } th.noprint { (t(lang, "catalog.form_downloads")) } } }
                     tbody {
                         @for (i, m) in d.materials.iter().enumerate() {
                             tr {
@@ -671,6 +706,10 @@ pub async fn guide_page(
                                 td { (m.copies) }
                                 td { (m.necessity.label_zh()) }
                                 td { (m.source.label_zh()) @if m.source == MaterialSource::ELicence { div.muted { (t(lang, "catalog.no_need_to_bring")) } } }
+                                td.noprint {
+                                    @if m.blank_form_file.is_some() { a href=(format!("/guide/{}/materials/{}/blank", v.matter.code, i + 1)) { (t(lang, "catalog.blank_form")) } " " }
+                                    @if m.sample_file.is_some() { a href=(format!("/guide/{}/materials/{}/sample", v.matter.code, i + 1)) { (t(lang, "catalog.sample")) } }
+                                }
                             }
                         }
                     }
@@ -685,6 +724,31 @@ pub async fn guide_page(
         &d.name,
         body,
     )))
+}
+
+/// Public: a material's attached blank form or sample, from the guide in force.
+pub async fn guide_form_file(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Path((code, index, which)): Path<(String, usize, String)>,
+) -> Result<Response, WebError> {
+    let (meta, bytes) = state
+        .app
+        .matter_form_file(&code, index, &which)
+        .await
+        .map_err(page_err(prefs))?;
+    let disposition = format!(
+        "attachment; filename*=UTF-8''{}",
+        form_urlencoded::byte_serialize(meta.original_name.as_bytes()).collect::<String>()
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, meta.mime),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 // ---- staff pages ----
@@ -1072,6 +1136,42 @@ pub async fn phrase_submit(
     }
 }
 
+/// The edit form's attachment upload (multipart `file` with the form's `_csrf`): answers the
+/// stored file's content hash, which the form's script puts into the material's row.
+pub async fn upload_form_file(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    mut mp: Multipart,
+) -> ApiResult {
+    actor.scope(Permission::CatalogDraft)?;
+    let bad = |e: String| ServiceError::invalid("import_file_invalid").arg(e);
+    let (mut csrf, mut file) = (None, None);
+    while let Some(field) = mp.next_field().await.map_err(|e| bad(e.to_string()))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().unwrap_or("form").to_owned();
+        let mime = field
+            .content_type()
+            .unwrap_or("application/octet-stream")
+            .to_owned();
+        let bytes = field.bytes().await.map_err(|e| bad(e.to_string()))?;
+        match name.as_str() {
+            "_csrf" => csrf = Some(String::from_utf8_lossy(&bytes).into_owned()),
+            "file" => file = Some((file_name, mime, bytes)),
+            _ => {}
+        }
+    }
+    if actor.csrf_token.is_empty() || csrf.as_deref() != Some(actor.csrf_token.as_str()) {
+        return Err(ServiceError::forbidden("csrf_invalid").into());
+    }
+    let (name, mime, bytes) = file.ok_or_else(|| bad("no file".to_owned()))?;
+    let f = state.app.upload_file(&actor, &name, &mime, &bytes).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "content_hash": f.content_hash, "name": f.original_name })),
+    )
+        .into_response())
+}
+
 // ---- the edit form ----
 
 fn blank_doc() -> MatterDoc {
@@ -1198,6 +1298,8 @@ async fn edit_view(
         source: MaterialSource::Applicant,
         blank_form: false,
         sample: false,
+        blank_form_file: None,
+        sample_file: None,
     };
     rows.push(blank.clone());
     rows.push(blank);
@@ -1272,6 +1374,16 @@ async fn edit_view(
                                     // The blank form and the sample are files kept with the material.
                                     input type="hidden" name="m_blank" value=(if m.blank_form { "1" } else { "0" });
                                     input type="hidden" name="m_sample" value=(if m.sample { "1" } else { "0" });
+                                    div.files {
+                                        label.file { (t(lang, "catalog.blank_form"))
+                                            input name="m_blank_file" value=[m.blank_form_file.as_deref()] placeholder=(t(lang, "catalog.file_hash")) size="8";
+                                            input.upload type="file" data-for="m_blank_file" aria-label=(t(lang, "catalog.upload_blank"));
+                                        }
+                                        label.file { (t(lang, "catalog.sample"))
+                                            input name="m_sample_file" value=[m.sample_file.as_deref()] placeholder=(t(lang, "catalog.file_hash")) size="8";
+                                            input.upload type="file" data-for="m_sample_file" aria-label=(t(lang, "catalog.upload_sample"));
+                                        }
+                                    }
                                 }
                                 td { (select("m_form", MaterialForm::ALL, m.form, MaterialForm::label_zh, MaterialForm::code)) }
                                 td { input name="m_copies" type="number" min="1" value=(m.copies) aria-label=(t(lang, "catalog.copies")); }
@@ -1286,6 +1398,16 @@ async fn edit_view(
             div.field { label for="note" { (t(lang, "catalog.change_note")) } input id="note" name="note" value=(note) required maxlength="200"; }
             p.actions { button type="submit" { (t(lang, "catalog.save_draft")) } }
         }
+        // Attaching a form uploads it at once and fills in its file number; without script
+        // the number of a file uploaded elsewhere can be typed in.
+        script { (PreEscaped(r#"
+(function(){var f=document.querySelector('form.matter-form');if(!f||!window.FormData||!window.fetch)return;
+var csrf=f.querySelector('input[name=_csrf]').value;
+f.querySelectorAll('input.upload').forEach(function(u){u.addEventListener('change',function(){
+if(!u.files.length)return;var d=new FormData();d.append('_csrf',csrf);d.append('file',u.files[0]);
+fetch('/catalog/files',{method:'POST',body:d,credentials:'same-origin'}).then(function(r){return r.json();})
+.then(function(j){if(j.content_hash){u.parentNode.querySelector('input[name='+u.dataset.for+']').value=j.content_hash;}});});});})();
+"#)) }
     };
     let title = if is_new {
         t(lang, "catalog.new").to_owned()
@@ -1404,6 +1526,9 @@ fn input_of(form: &PageForm, code: &str) -> (MatterInput, Vec<FieldProblem>) {
         let src = form.all("m_source");
         let blank = form.all("m_blank");
         let sample = form.all("m_sample");
+        let blank_file = form.all("m_blank_file");
+        let sample_file = form.all("m_sample_file");
+        let file = |v: Option<&String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
         names
             .iter()
             .enumerate()
@@ -1427,8 +1552,13 @@ fn input_of(form: &PageForm, code: &str) -> (MatterInput, Vec<FieldProblem>) {
                     .get(i)
                     .and_then(|f| MaterialSource::parse(f))
                     .unwrap_or(MaterialSource::Applicant),
-                blank_form: blank.get(i).is_some_and(|v| v == "1"),
-                sample: sample.get(i).is_some_and(|v| v == "1"),
+                // An attached file says by itself that the form or sample exists.
+                blank_form: blank.get(i).is_some_and(|v| v == "1")
+                    || file(blank_file.get(i)).is_some(),
+                sample: sample.get(i).is_some_and(|v| v == "1")
+                    || file(sample_file.get(i)).is_some(),
+                blank_form_file: file(blank_file.get(i)),
+                sample_file: file(sample_file.get(i)),
             })
             .collect()
     };

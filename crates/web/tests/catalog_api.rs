@@ -770,3 +770,82 @@ async fn search_finds_what_people_mean() {
     assert_eq!(search(&d, "我想当主播").await[0]["code"], "GG-D04-9001");
     d.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_blank_form_attached_to_a_material_downloads_from_the_public_guide() {
+    let d = District::new().await;
+    let keeper = d.token("keeper").await;
+    let reviewer = d.token("reviewer").await;
+    let up = d
+        .raw(
+            Method::POST,
+            "/api/v1/files?name=公司登记申请书.docx",
+            Some(&keeper),
+            "application/octet-stream",
+            b"blank form bytes".to_vec(),
+        )
+        .await;
+    assert_eq!(up.status, StatusCode::CREATED, "{}", up.text());
+    let hash = up.json()["content_hash"].as_str().unwrap().to_owned();
+    let mut draft = draft_of(&guide(&d, OWN).await);
+    // A file that was never uploaded is refused.
+    draft["doc"]["materials"][0]["blank_form"] = json!(true);
+    draft["doc"]["materials"][0]["blank_form_file"] = json!("0".repeat(64));
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/matters",
+            Some(&keeper),
+            Some(draft.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(
+        r.json()["error"]["details"]["problems"][0]["code"],
+        "material_file_unknown"
+    );
+    draft["doc"]["materials"][0]["blank_form_file"] = json!(hash);
+    let r = d
+        .api(Method::POST, "/api/v1/matters", Some(&keeper), Some(draft))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    // Not public while it is a draft.
+    let url = format!("/guide/{OWN}/materials/1/blank");
+    assert_eq!(
+        d.api(Method::GET, &url, None, None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    d.api(
+        Method::POST,
+        &format!("/api/v1/matters/{OWN}/versions/2/submit"),
+        Some(&keeper),
+        None,
+    )
+    .await;
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/matters/{OWN}/versions/2/review"),
+            Some(&reviewer),
+            Some(json!({"approve": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let r = d.api(Method::GET, &url, None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body, b"blank form bytes");
+    let page = d
+        .api(Method::GET, &format!("/guide/{OWN}"), None, None)
+        .await;
+    assert!(page.text().contains(&url), "the guide links the form");
+    let r = d
+        .api(
+            Method::GET,
+            &format!("/guide/{OWN}/materials/1/sample"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    d.cleanup().await;
+}

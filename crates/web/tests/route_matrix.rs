@@ -673,8 +673,15 @@ fn sample(
         }
         ("POST", "/catalog/handovers/{id}") => s.allowed = &[303, 404],
         // Uploads are multipart; these samples send a form, which the extractor refuses.
-        ("POST", "/api/v1/catalog/import") | ("POST", "/catalog/import") => s.allowed = &[400, 415],
+        ("POST", "/api/v1/catalog/import")
+        | ("POST", "/catalog/import")
+        | ("POST", "/catalog/files") => s.allowed = &[400, 415],
         ("POST", "/catalog/new") | ("POST", "/catalog/{code}/edit") => s.allowed = &[422],
+        // Demo materials carry no attached files.
+        ("GET", "/guide/{code}/materials/{n}/{which}") => {
+            s.path = format!("/guide/{}/materials/1/blank", "XK-D04-0001-01");
+            s.allowed = &[404];
+        }
         ("POST", "/catalog/{code}/phrases") => {
             s.form = vec![
                 ("phrase", format!("矩阵页{seq}")),
