@@ -644,6 +644,13 @@ catalogue! {
     "catalog.import_start" => "上传并校验", "Upload and check";
     "catalog.template_note" => "表头须与模板一致，可先导出现行清单作为模板：", "Headers must match the template; export the current catalogue to start from:";
     "perm.catalog.draft" => "编制事项与确认承接", "Draft matters and confirm handovers";
+    "perm.reform.manage" => "管理改革方案与任务", "Manage reform plans and tasks";
+    "task_dependency_cycle" => "{0}", "{0}";
+    "task_dependency_open" => "{0}", "{0}";
+    "task_code_taken" => "任务编号已被使用", "the task number is taken";
+    "task_completed" => "任务已完成，不能再报送进展", "the task is completed; no more reports";
+    "task_changed" => "任务已被他人更新，请刷新后重试", "the task changed meanwhile; reload and try again";
+    "task_not_claimed" => "该任务未申报完成", "that task has not been claimed complete";
     "perm.catalog.review" => "审核发布事项", "Review and publish matters";
     "matter_invalid" => "事项内容不符合要求：{0}", "the matter is not valid: {0}";
     "matter_code_taken" => "事项编码已被使用", "the matter code is taken";

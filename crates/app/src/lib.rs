@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod notify;
 pub mod org;
 pub mod process;
+pub mod reform;
 pub mod search;
 pub mod seed;
 pub mod users;

@@ -129,6 +129,7 @@ pub const ROLES: &[RoleSeed] = &[
             P::UserRead,
             P::FileUpload,
             P::CatalogReview,
+            P::ReformManage,
         ],
     },
     RoleSeed {

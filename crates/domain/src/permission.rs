@@ -55,6 +55,7 @@ permissions! {
     ProcessDesign => "process.design", "设计与发布流程";
     CatalogDraft => "catalog.draft", "编制事项与确认承接";
     CatalogReview => "catalog.review", "审核发布事项";
+    ReformManage => "reform.manage", "管理改革方案与任务";
     ApplicantSelf => "applicant.self", "申请人自助服务";
 }
 

@@ -30,6 +30,7 @@ pub mod notify;
 pub mod org;
 pub mod outbox;
 pub mod process;
+pub mod reform;
 pub mod scope;
 pub mod session;
 pub mod testing;

@@ -914,3 +914,89 @@ on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
         Verify::Intact { entries: 6 }
     );
 });
+
+on_every_backend!(
+    reform_tasks_keep_dependencies_milestones_and_reports,
+    |db| {
+        use fgf_store::reform::NewTask;
+        let s = &db.store;
+        let mut tx = s.write(ctx(1)).await.unwrap();
+        let dept = tx
+            .insert_department(&NewDepartment {
+                parent_id: None,
+                code: "R01".to_owned(),
+                name: "改革办".to_owned(),
+                kind: "bureau".to_owned(),
+                sort: 0,
+            })
+            .await
+            .unwrap()
+            .id;
+        let plan = tx.insert_plan("实施方案", "draft", 25).await.unwrap();
+        let task = |code: &'static str, parent: Option<i64>| NewTask {
+            plan_id: plan,
+            parent_id: parent,
+            code,
+            title: "任务",
+            category: "放管服",
+            requirement: "",
+            result_form: "",
+            start_date: "2026-03-02",
+            deadline: "2026-04-30",
+            lead_department_id: dept,
+            owner: "张三",
+            weight: 2,
+        };
+        let a = tx.insert_task(&task("1", None)).await.unwrap();
+        let b = tx.insert_task(&task("1.1", Some(a))).await.unwrap();
+        tx.insert_task_dep(b, a).await.unwrap();
+        tx.insert_milestone(a, "初稿", "2026-03-31").await.unwrap();
+        tx.insert_report(b, "2026-03-25", 40, "推进中", "")
+            .await
+            .unwrap();
+        tx.set_task_progress(b, "not_started", 40, "in_progress")
+            .await
+            .unwrap();
+        tx.audit("test.reform", "reform_plan", &plan.to_string(), &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        // A duplicate code in one plan is a conflict.
+        let mut tx = s.write(ctx(2)).await.unwrap();
+        match tx.insert_task(&task("1", None)).await {
+            Err(StoreError::Conflict { constraint }) => {
+                assert_eq!(constraint, "reform_task_plan_id_code_key")
+            }
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        tx.rollback().await.unwrap();
+        // A status move from a status the task is not in fails the transaction.
+        let mut tx = s.write(ctx(3)).await.unwrap();
+        tx.set_task_progress(b, "not_started", 90, "in_progress")
+            .await
+            .unwrap();
+        tx.audit("test.reform", "reform_task", &b.to_string(), &[])
+            .await
+            .unwrap();
+        assert!(tx.commit().await.is_err());
+        let tasks = s.plan_tasks(plan).await.unwrap();
+        assert_eq!(tasks.len(), 2);
+        assert_eq!(
+            (
+                tasks[1].code.as_str(),
+                tasks[1].progress,
+                tasks[1].parent_id
+            ),
+            ("1.1", 40, Some(a))
+        );
+        assert_eq!(s.plan_deps(plan).await.unwrap(), [(b, a)]);
+        assert_eq!(s.plan_milestones(plan).await.unwrap()[0].due, "2026-03-31");
+        let reports = s.plan_reports(plan).await.unwrap();
+        assert_eq!((reports[0].task_id, reports[0].percent), (b, 40));
+        assert_eq!(s.get_plan(plan).await.unwrap().report_day, 25);
+        assert!(matches!(
+            s.get_task(9_999).await,
+            Err(StoreError::NotFound { .. })
+        ));
+    }
+);

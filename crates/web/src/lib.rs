@@ -15,6 +15,7 @@ mod layout;
 mod metrics;
 mod openapi;
 mod pages;
+mod reform;
 pub mod routes;
 mod workflow;
 

@@ -2,7 +2,7 @@
 //! built from this table, the authorisation middleware reads it, the OpenAPI document is
 //! generated from it, and the route × role matrix test walks it.
 
-use crate::{api, assets, catalog, metrics, openapi, pages, workflow, AppState};
+use crate::{api, assets, catalog, metrics, openapi, pages, reform, workflow, AppState};
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use fgf_domain::permission::Permission as P;
 
@@ -439,6 +439,12 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r("POST", "/api/v1/signals", Perm(P::ProcessDesign), "processes", "Broadcast a signal to every waiting instance and signal-started process", post(workflow::broadcast_signal)),
         r("POST", "/api/v1/designer/compile", Perm(P::ProcessDesign), "processes", "Compile a node-tree design to BPMN", post(workflow::designer_compile)),
         r("POST", "/api/v1/designer/deploy", Perm(P::ProcessDesign), "processes", "Compile and publish a node-tree design", post(workflow::designer_deploy)),
+        // Reform-task supervision (督).
+        r("POST", "/api/v1/plans", Perm(P::ReformManage), "reform", "Open an implementation plan", post(reform::create_plan)),
+        r("GET", "/api/v1/plans/{id}/tasks", Perm(P::Workbench), "reform", "The plan's tasks with their status lights, dependencies and roll-up", get(reform::plan_tasks)),
+        r("POST", "/api/v1/plans/{id}/tasks", Perm(P::ReformManage), "reform", "Add a task (lead unit, deadline, dependencies, milestones)", post(reform::add_task)),
+        r("POST", "/api/v1/reform-tasks/{id}/reports", Perm(P::Workbench), "reform", "The lead unit reports progress (or claims completion)", post(reform::report_progress)),
+        r("POST", "/api/v1/reform-tasks/{id}/confirm", Perm(P::ReformManage), "reform", "Confirm or send back a claimed completion", post(reform::confirm_completion)),
         // The catalogue (放).
         r("GET", "/api/v1/matters", Public, "catalog", "Matters in force: ?q= searches (ranked), else lists; filters department, kind, fully_online, max_trips", get(catalog::list_matters)),
         r("POST", "/api/v1/matters", Perm(P::CatalogDraft), "catalog", "Draft a change: a new matter or the next version of one", post(catalog::draft_matter)),

@@ -96,6 +96,7 @@ const HOLDS: &[(&str, &[&str])] = &[
             "user.read",
             "file.upload",
             "catalog.review",
+            "reform.manage",
         ],
     ),
     (
@@ -650,6 +651,24 @@ fn sample(
             ]
         }
         ("POST", "/api/v1/matters") => s.json = Some(matrix_matter(seq)),
+        ("POST", "/api/v1/plans") => s.json = Some(json!({"title": format!("矩阵方案{seq}")})),
+        // Plan 1 and its task 1 exist once the reform office's samples above have run; the
+        // task is not claimed complete, and only its lead unit (区委改革办) may report on it.
+        ("GET", "/api/v1/plans/{id}/tasks") => s.allowed = &[200, 404],
+        ("POST", "/api/v1/reform-tasks/{id}/confirm") => {
+            s.json = Some(json!({"confirm": true}));
+            s.allowed = &[404, 409];
+        }
+        ("POST", "/api/v1/plans/{id}/tasks") => {
+            s.json = Some(
+                json!({"code": format!("T{seq}"), "title": "矩阵任务", "category": "放管服", "start": "2026-01-05", "deadline": "2026-06-30", "lead": "D01"}),
+            );
+            s.allowed = &[201, 404];
+        }
+        ("POST", "/api/v1/reform-tasks/{id}/reports") => {
+            s.json = Some(json!({"percent": 10, "done": "推进中"}));
+            s.allowed = &[201, 404];
+        }
         // Version 1 is in force, so it can be neither submitted nor reviewed again.
         ("POST", "/api/v1/matters/{code}/versions/{n}/submit")
         | ("POST", "/api/v1/matters/{code}/versions/{n}/review")

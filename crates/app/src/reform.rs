@@ -1,0 +1,579 @@
+//! Reform-task supervision (督): the reform office plans tasks with lead units, deadlines,
+//! dependencies and milestones; lead units report progress and claim completion; the office
+//! confirms it. Every task's status light is computed on read by `domain::reform::light` from
+//! the calendar, so a light is the same on every page and in every export.
+
+use crate::error::{ServiceError, ServiceResult};
+use crate::{Actor, App};
+use chrono::{Datelike, NaiveDate};
+use fgf_domain::audit::FieldChange;
+use fgf_domain::permission::Permission;
+use fgf_domain::reform::{self, Light, LightRules, LightVerdict, TaskFacts, TaskStatus};
+use fgf_store::reform::{NewTask, TaskRow};
+use fgf_store::{Scope, StoreError};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::HashMap;
+
+/// The categories of reform tasks (改革类别).
+pub const CATEGORIES: [&str; 7] = [
+    "经济体制",
+    "社会事业",
+    "生态文明",
+    "文化体制",
+    "放管服",
+    "机构改革",
+    "其他",
+];
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PlanInput {
+    pub title: String,
+    /// The day of the month units report by (1–28).
+    #[serde(default = "default_report_day")]
+    pub report_day: i64,
+}
+
+fn default_report_day() -> i64 {
+    25
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct MilestoneInput {
+    pub title: String,
+    pub due: NaiveDate,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TaskInput {
+    pub code: String,
+    #[serde(default)]
+    pub parent_code: Option<String>,
+    pub title: String,
+    pub category: String,
+    #[serde(default)]
+    pub requirement: String,
+    #[serde(default)]
+    pub result_form: String,
+    pub start: NaiveDate,
+    pub deadline: NaiveDate,
+    /// The lead unit (牵头单位), by department code.
+    pub lead: String,
+    #[serde(default)]
+    pub owner: String,
+    #[serde(default = "one")]
+    pub weight: i64,
+    /// Codes of the tasks this one waits for.
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    #[serde(default)]
+    pub milestones: Vec<MilestoneInput>,
+}
+
+fn one() -> i64 {
+    1
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReportInput {
+    pub percent: i64,
+    pub done: String,
+    #[serde(default)]
+    pub problems: String,
+    /// The lead unit claims completion with this report (申报完成).
+    #[serde(default)]
+    pub claim_completion: bool,
+}
+
+/// A task on the board: the row, its light and why, its dependencies and its roll-up.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskView {
+    pub task: TaskRow,
+    pub lead: String,
+    pub light: Light,
+    pub reasons: Vec<String>,
+    pub depends_on: Vec<String>,
+    /// Progress rolled up from the subtasks (the task's own for a task without any).
+    pub progress: u8,
+    pub last_report: Option<NaiveDate>,
+}
+
+fn status_of(s: &str) -> TaskStatus {
+    match s {
+        "in_progress" => TaskStatus::InProgress,
+        "completion_claimed" => TaskStatus::CompletionClaimed,
+        "completed" => TaskStatus::Completed,
+        _ => TaskStatus::NotStarted,
+    }
+}
+
+/// The due date of the oldest report not received: the report day of the latest month whose
+/// report day has passed since the task started, when no report came on or after the
+/// previous report day. A unit reports monthly by `report_day`.
+fn report_due(
+    start: NaiveDate,
+    today: NaiveDate,
+    report_day: u32,
+    last: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    let day = report_day.clamp(1, 28);
+    let this_month = NaiveDate::from_ymd_opt(today.year(), today.month(), day)?;
+    let due = if this_month < today {
+        this_month
+    } else {
+        let prev = this_month.checked_sub_months(chrono::Months::new(1))?;
+        if prev < today {
+            prev
+        } else {
+            return None;
+        }
+    };
+    if due <= start {
+        return None;
+    }
+    let window_start = due.checked_sub_months(chrono::Months::new(1))?;
+    match last {
+        Some(l) if l > window_start => None,
+        _ => Some(due),
+    }
+}
+
+impl App {
+    fn today(&self) -> NaiveDate {
+        crate::clock::local_date(self.now_ms())
+    }
+
+    /// The reform office opens a plan (实施方案) to hold tasks.
+    pub async fn create_plan(&self, actor: &Actor, input: &PlanInput) -> ServiceResult<i64> {
+        actor.scope(Permission::ReformManage)?;
+        if input.title.trim().is_empty() {
+            return Err(ServiceError::field(
+                "invalid_field",
+                "title",
+                "缺少方案名称",
+            ));
+        }
+        if !(1..=28).contains(&input.report_day) {
+            return Err(ServiceError::field(
+                "invalid_field",
+                "report_day",
+                "报送日应为每月 1 至 28 日",
+            ));
+        }
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        let id = tx
+            .insert_plan(input.title.trim(), "draft", input.report_day)
+            .await?;
+        tx.audit(
+            "reform.plan_create",
+            "reform_plan",
+            &id.to_string(),
+            &[FieldChange {
+                field: "title".to_owned(),
+                before: None,
+                after: Some(json!(input.title.trim())),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The reform office adds a task. Its dependencies must be tasks of the plan and may not
+    /// form a cycle; a dependency due after the task is allowed but answered as a warning.
+    pub async fn add_task(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        input: &TaskInput,
+    ) -> ServiceResult<(i64, Vec<String>)> {
+        actor.scope(Permission::ReformManage)?;
+        self.store().get_plan(plan_id).await?;
+        let code = input.code.trim();
+        if code.is_empty() || code.chars().count() > 30 {
+            return Err(ServiceError::field(
+                "invalid_field",
+                "code",
+                "任务编号应为 1 至 30 个字符",
+            ));
+        }
+        if input.title.trim().is_empty() {
+            return Err(ServiceError::field(
+                "invalid_field",
+                "title",
+                "缺少任务名称",
+            ));
+        }
+        if !CATEGORIES.contains(&input.category.as_str()) {
+            return Err(ServiceError::field(
+                "invalid_field",
+                "category",
+                "改革类别不在规定范围内",
+            ));
+        }
+        if input.deadline < input.start {
+            return Err(ServiceError::field(
+                "invalid_field",
+                "deadline",
+                "完成时限早于开始日期",
+            ));
+        }
+        if let Some(m) = input
+            .milestones
+            .iter()
+            .find(|m| m.due > input.deadline || m.due < input.start)
+        {
+            return Err(ServiceError::field(
+                "invalid_field",
+                "milestones",
+                &format!("节点“{}”不在任务起止日期之内", m.title),
+            ));
+        }
+        if !(0..=100).contains(&input.weight) {
+            return Err(ServiceError::field(
+                "invalid_field",
+                "weight",
+                "权重应为 0 至 100",
+            ));
+        }
+        let lead = self
+            .store()
+            .find_department_by_code(&Scope::system("reform lead unit"), input.lead.trim())
+            .await?
+            .ok_or_else(|| ServiceError::field("invalid_field", "lead", "牵头单位编码不存在"))?;
+        let tasks = self.store().plan_tasks(plan_id).await?;
+        let by_code: HashMap<&str, &TaskRow> = tasks.iter().map(|t| (t.code.as_str(), t)).collect();
+        let parent_id = match input
+            .parent_code
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+        {
+            Some(p) => Some(
+                by_code
+                    .get(p.trim())
+                    .ok_or_else(|| {
+                        ServiceError::field("invalid_field", "parent_code", "上级任务不存在")
+                    })?
+                    .id,
+            ),
+            None => None,
+        };
+        let mut deps = Vec::new();
+        for d in &input.depends_on {
+            let t = by_code.get(d.trim()).ok_or_else(|| {
+                ServiceError::field(
+                    "invalid_field",
+                    "depends_on",
+                    &format!("前置任务“{d}”不存在"),
+                )
+            })?;
+            deps.push(*t);
+        }
+        // A new task can only close a cycle through itself.
+        let mut edges: Vec<(String, String)> = Vec::new();
+        let names: HashMap<i64, &str> = tasks.iter().map(|t| (t.id, t.code.as_str())).collect();
+        for (a, b) in self.store().plan_deps(plan_id).await? {
+            edges.push((names[&a].to_owned(), names[&b].to_owned()));
+        }
+        edges.extend(deps.iter().map(|d| (code.to_owned(), d.code.clone())));
+        if deps.iter().any(|d| d.code == code) {
+            edges.push((code.to_owned(), code.to_owned()));
+        }
+        reform::check_acyclic(&edges)
+            .map_err(|e| ServiceError::invalid("task_dependency_cycle").arg(e.message_zh()))?;
+        let dep_dates: Vec<(String, NaiveDate)> = deps
+            .iter()
+            .filter_map(|d| {
+                NaiveDate::parse_from_str(&d.deadline, "%Y-%m-%d")
+                    .ok()
+                    .map(|dl| (d.code.clone(), dl))
+            })
+            .collect();
+        let warnings = reform::dependency_warnings(input.deadline, &dep_dates);
+        let (start, deadline) = (input.start.to_string(), input.deadline.to_string());
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        let id = tx
+            .insert_task(&NewTask {
+                plan_id,
+                parent_id,
+                code,
+                title: input.title.trim(),
+                category: &input.category,
+                requirement: input.requirement.trim(),
+                result_form: input.result_form.trim(),
+                start_date: &start,
+                deadline: &deadline,
+                lead_department_id: lead.id,
+                owner: input.owner.trim(),
+                weight: input.weight,
+            })
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict { .. } => ServiceError::conflict("task_code_taken"),
+                other => other.into(),
+            })?;
+        for d in &deps {
+            tx.insert_task_dep(id, d.id).await?;
+        }
+        for m in &input.milestones {
+            tx.insert_milestone(id, m.title.trim(), &m.due.to_string())
+                .await?;
+        }
+        tx.audit("reform.task_add", "reform_task", &id.to_string(), &[FieldChange {
+            field: "task".to_owned(),
+            before: None,
+            after: Some(json!({ "code": code, "title": input.title.trim(), "deadline": deadline, "lead": lead.code, "depends_on": input.depends_on, "warnings": warnings })),
+        }])
+        .await?;
+        tx.commit().await?;
+        Ok((id, warnings))
+    }
+
+    /// The lead unit reports progress on its task (and may claim completion, which needs
+    /// every dependency completed).
+    pub async fn report_progress(
+        &self,
+        actor: &Actor,
+        task_id: i64,
+        input: &ReportInput,
+    ) -> ServiceResult<()> {
+        let scope = actor.scope(Permission::Workbench)?;
+        let t = self.store().get_task(task_id).await?;
+        // Only the lead unit reports: outside its scope the task is not found.
+        self.store()
+            .get_department(&scope, t.lead_department_id)
+            .await?;
+        if !(0..=100).contains(&input.percent) {
+            return Err(ServiceError::field(
+                "invalid_field",
+                "percent",
+                "进度应为 0 至 100",
+            ));
+        }
+        if input.done.trim().is_empty() {
+            return Err(ServiceError::field(
+                "invalid_field",
+                "done",
+                "请写明本期完成情况",
+            ));
+        }
+        let status = status_of(&t.status);
+        if status == TaskStatus::Completed {
+            return Err(ServiceError::conflict("task_completed"));
+        }
+        if input.claim_completion {
+            let tasks = self.store().plan_tasks(t.plan_id).await?;
+            let deps: Vec<(String, TaskStatus)> = self
+                .store()
+                .plan_deps(t.plan_id)
+                .await?
+                .into_iter()
+                .filter(|(a, _)| *a == t.id)
+                .filter_map(|(_, b)| {
+                    tasks
+                        .iter()
+                        .find(|x| x.id == b)
+                        .map(|x| (x.title.clone(), status_of(&x.status)))
+                })
+                .collect();
+            reform::check_completion_allowed(&t.title, &deps)
+                .map_err(|e| ServiceError::invalid("task_dependency_open").arg(e.message_zh()))?;
+        }
+        let next = if input.claim_completion {
+            "completion_claimed"
+        } else {
+            "in_progress"
+        };
+        let percent = if input.claim_completion {
+            100
+        } else {
+            input.percent
+        };
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        tx.insert_report(
+            task_id,
+            &self.today().to_string(),
+            percent,
+            input.done.trim(),
+            input.problems.trim(),
+        )
+        .await?;
+        tx.set_task_progress(task_id, &t.status, percent, next)
+            .await?;
+        tx.audit(
+            "reform.progress_report",
+            "reform_task",
+            &task_id.to_string(),
+            &[FieldChange {
+                field: "progress".to_owned(),
+                before: Some(json!({ "progress": t.progress, "status": t.status })),
+                after: Some(json!({ "progress": percent, "status": next })),
+            }],
+        )
+        .await?;
+        tx.commit().await.map_err(|e| match e {
+            StoreError::Conflict { .. } => ServiceError::conflict("task_changed"),
+            other => other.into(),
+        })?;
+        Ok(())
+    }
+
+    /// The reform office confirms a claimed completion, or sends it back.
+    pub async fn confirm_completion(
+        &self,
+        actor: &Actor,
+        task_id: i64,
+        confirm: bool,
+        comment: &str,
+    ) -> ServiceResult<()> {
+        actor.scope(Permission::ReformManage)?;
+        let t = self.store().get_task(task_id).await?;
+        if t.status != "completion_claimed" {
+            return Err(ServiceError::conflict("task_not_claimed"));
+        }
+        if !confirm && comment.trim().is_empty() {
+            return Err(ServiceError::invalid("review_comment_required"));
+        }
+        let (status, progress) = if confirm {
+            ("completed", 100)
+        } else {
+            ("in_progress", t.progress.min(99))
+        };
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        tx.set_task_progress(task_id, "completion_claimed", progress, status)
+            .await?;
+        tx.audit(
+            if confirm {
+                "reform.completion_confirm"
+            } else {
+                "reform.completion_return"
+            },
+            "reform_task",
+            &task_id.to_string(),
+            &[FieldChange {
+                field: "status".to_owned(),
+                before: Some(json!("completion_claimed")),
+                after: Some(json!({ "status": status, "comment": comment.trim() })),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The plan's board: every task with its light on `today`, its reasons, its dependencies
+    /// and the roll-up of its subtasks (a parent's light is its children's worst).
+    pub async fn plan_board(&self, actor: &Actor, plan_id: i64) -> ServiceResult<Vec<TaskView>> {
+        actor.scope(Permission::Workbench)?;
+        let plan = self.store().get_plan(plan_id).await?;
+        let tasks = self.store().plan_tasks(plan_id).await?;
+        let deps = self.store().plan_deps(plan_id).await?;
+        let milestones = self.store().plan_milestones(plan_id).await?;
+        let reports = self.store().plan_reports(plan_id).await?;
+        let names: HashMap<i64, String> = self
+            .store()
+            .all_departments()
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect();
+        let cal = self.calendar();
+        let today = self.today();
+        let rules = LightRules::default();
+        let date =
+            |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(ServiceError::internal);
+        let mut own: HashMap<i64, (LightVerdict, Option<NaiveDate>)> = HashMap::new();
+        for t in &tasks {
+            let last = reports
+                .iter()
+                .filter(|r| r.task_id == t.id)
+                .filter_map(|r| NaiveDate::parse_from_str(&r.report_date, "%Y-%m-%d").ok())
+                .max();
+            let start = date(&t.start_date)?;
+            let facts = TaskFacts {
+                start,
+                deadline: date(&t.deadline)?,
+                milestones: milestones
+                    .iter()
+                    .filter(|m| m.task_id == t.id)
+                    .filter_map(|m| {
+                        NaiveDate::parse_from_str(&m.due, "%Y-%m-%d")
+                            .ok()
+                            .map(|d| (d, m.done_at_ms.is_some()))
+                    })
+                    .collect(),
+                progress_pct: u8::try_from(t.progress.clamp(0, 100)).unwrap_or(0),
+                status: status_of(&t.status),
+                last_report: last,
+                report_due: report_due(
+                    start,
+                    today,
+                    u32::try_from(plan.report_day).unwrap_or(25),
+                    last,
+                ),
+            };
+            own.insert(t.id, (reform::light(&facts, today, &cal, &rules), last));
+        }
+        // Parents take their children's roll-up, deepest first.
+        let mut rolled: HashMap<i64, (Light, u8)> = HashMap::new();
+        fn resolve(
+            id: i64,
+            tasks: &[TaskRow],
+            own: &HashMap<i64, (LightVerdict, Option<NaiveDate>)>,
+            rolled: &mut HashMap<i64, (Light, u8)>,
+        ) -> (Light, u8) {
+            if let Some(r) = rolled.get(&id) {
+                return *r;
+            }
+            let children: Vec<&TaskRow> =
+                tasks.iter().filter(|t| t.parent_id == Some(id)).collect();
+            let me = tasks.iter().find(|t| t.id == id);
+            let r = if children.is_empty() {
+                (
+                    own.get(&id).map_or(Light::Green, |(v, _)| v.light),
+                    me.map_or(0, |t| u8::try_from(t.progress.clamp(0, 100)).unwrap_or(0)),
+                )
+            } else {
+                let parts: Vec<(Light, u8, u32)> = children
+                    .iter()
+                    .map(|c| {
+                        let (l, p) = resolve(c.id, tasks, own, rolled);
+                        (l, p, u32::try_from(c.weight.max(0)).unwrap_or(0))
+                    })
+                    .collect();
+                let lights: Vec<Light> = parts.iter().map(|(l, _, _)| *l).collect();
+                let weighted: Vec<(u32, u8)> = parts.iter().map(|(_, p, w)| (*w, *p)).collect();
+                (reform::parent_light(&lights), reform::roll_up(&weighted))
+            };
+            rolled.insert(id, r);
+            r
+        }
+        let mut out = Vec::with_capacity(tasks.len());
+        for t in &tasks {
+            let (light, progress) = resolve(t.id, &tasks, &own, &mut rolled);
+            let (verdict, last) = &own[&t.id];
+            let has_children = tasks.iter().any(|c| c.parent_id == Some(t.id));
+            out.push(TaskView {
+                lead: names
+                    .get(&t.lead_department_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                light,
+                reasons: if has_children {
+                    Vec::new()
+                } else {
+                    verdict.reasons.iter().map(|r| r.message_zh()).collect()
+                },
+                depends_on: deps
+                    .iter()
+                    .filter(|(a, _)| *a == t.id)
+                    .filter_map(|(_, b)| tasks.iter().find(|x| x.id == *b).map(|x| x.code.clone()))
+                    .collect(),
+                progress,
+                last_report: *last,
+                task: t.clone(),
+            });
+        }
+        Ok(out)
+    }
+}
