@@ -18,6 +18,8 @@ const STAFF_PAGES = [
   ['users', '/admin/users'],
   ['calendar', '/admin/calendar'],
   ['notifications', '/notifications'],
+  ['reform-board', '/reform'],
+  ['catalog', '/catalog'],
   ['password', '/password'],
 ];
 

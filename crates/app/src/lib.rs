@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod clock;
 pub mod config;
 mod demo_catalog;
+mod demo_reform;
 pub mod dict;
 pub mod error;
 pub mod files;

@@ -68,6 +68,12 @@ pub struct TaskInput {
     pub depends_on: Vec<String>,
     #[serde(default)]
     pub milestones: Vec<MilestoneInput>,
+    /// The part of the plan it belongs to.
+    #[serde(default)]
+    pub section: String,
+    /// Cooperating units (配合单位), by department code.
+    #[serde(default)]
+    pub partners: Vec<String>,
 }
 
 fn one() -> i64 {
@@ -290,6 +296,27 @@ impl App {
             })
             .collect();
         let warnings = reform::dependency_warnings(input.deadline, &dep_dates);
+        for p in &input.partners {
+            if p.trim() == input.lead.trim()
+                || self
+                    .store()
+                    .find_department_by_code(&Scope::system("reform partner"), p.trim())
+                    .await?
+                    .is_none()
+            {
+                return Err(ServiceError::field(
+                    "invalid_field",
+                    "partners",
+                    &format!("配合单位“{p}”不存在或与牵头单位相同"),
+                ));
+            }
+        }
+        let partners = input
+            .partners
+            .iter()
+            .map(|p| p.trim())
+            .collect::<Vec<_>>()
+            .join("；");
         let (start, deadline) = (input.start.to_string(), input.deadline.to_string());
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let id = tx
@@ -306,6 +333,8 @@ impl App {
                 lead_department_id: lead.id,
                 owner: input.owner.trim(),
                 weight: input.weight,
+                section: input.section.trim(),
+                partners: &partners,
             })
             .await
             .map_err(|e| match e {
@@ -316,7 +345,7 @@ impl App {
             tx.insert_task_dep(id, d.id).await?;
         }
         for m in &input.milestones {
-            tx.insert_milestone(id, m.title.trim(), &m.due.to_string())
+            tx.insert_milestone(id, m.title.trim(), &m.due.to_string(), None)
                 .await?;
         }
         tx.audit("reform.task_add", "reform_task", &id.to_string(), &[FieldChange {

@@ -662,6 +662,7 @@ impl App {
         tx.commit().await?;
         self.seed_demo_processes().await?;
         self.load_demo_catalog().await?;
+        self.load_demo_reform_plan().await?;
         Ok(true)
     }
 

@@ -36,9 +36,13 @@ pub struct TaskRow {
     pub progress: i64,
     /// not_started | in_progress | completion_claimed | completed
     pub status: String,
+    /// The part of the plan it belongs to.
+    pub section: String,
+    /// Cooperating units (配合单位), department codes separated by `；`.
+    pub partners: String,
 }
 
-const TASK_COLS: &str = "reform_task_id, plan_id, parent_id, code, title, category, requirement, result_form, start_date, deadline, lead_department_id, owner, weight, progress, status";
+const TASK_COLS: &str = "reform_task_id, plan_id, parent_id, code, title, category, requirement, result_form, start_date, deadline, lead_department_id, owner, weight, progress, status, section, partners";
 
 fn task(r: &AnyRow) -> Result<TaskRow> {
     Ok(TaskRow {
@@ -57,6 +61,8 @@ fn task(r: &AnyRow) -> Result<TaskRow> {
         weight: get_i64(r, "weight")?,
         progress: get_i64(r, "progress")?,
         status: get_str(r, "status")?,
+        section: get_str(r, "section")?,
+        partners: get_str(r, "partners")?,
     })
 }
 
@@ -95,9 +101,29 @@ pub struct NewTask<'a> {
     pub lead_department_id: i64,
     pub owner: &'a str,
     pub weight: i64,
+    pub section: &'a str,
+    pub partners: &'a str,
 }
 
 impl Store {
+    /// Every plan, newest first.
+    pub async fn list_plans(&self) -> Result<Vec<PlanRow>> {
+        let rows = sqlx::query("select reform_plan_id, title, status, report_day, created_at from reform_plan order by reform_plan_id desc")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(PlanRow {
+                    id: get_i64(r, "reform_plan_id")?,
+                    title: get_str(r, "title")?,
+                    status: get_str(r, "status")?,
+                    report_day: get_i64(r, "report_day")?,
+                    created_at_ms: get_i64(r, "created_at")?,
+                })
+            })
+            .collect()
+    }
+
     pub async fn get_plan(&self, id: i64) -> Result<PlanRow> {
         let mut sql = Sql::new("select reform_plan_id, title, status, report_day, created_at from reform_plan where reform_plan_id = ");
         sql.bind(id);
@@ -237,6 +263,10 @@ impl WriteTx {
             .push(",")
             .bind(t.weight)
             .push(",0,'not_started',")
+            .bind(t.section)
+            .push(",")
+            .bind(t.partners)
+            .push(",")
             .bind(now)
             .push(",")
             .bind(now)
@@ -254,13 +284,23 @@ impl WriteTx {
         Ok(())
     }
 
-    pub async fn insert_milestone(&mut self, task_id: i64, title: &str, due: &str) -> Result<()> {
-        let mut sql = Sql::new("insert into reform_milestone (task_id, title, due) values (");
+    /// Adds a milestone, met at `done_at_ms` when given.
+    pub async fn insert_milestone(
+        &mut self,
+        task_id: i64,
+        title: &str,
+        due: &str,
+        done_at_ms: Option<i64>,
+    ) -> Result<()> {
+        let mut sql =
+            Sql::new("insert into reform_milestone (task_id, title, due, done_at) values (");
         sql.bind(task_id)
             .push(",")
             .bind(title)
             .push(",")
             .bind(due)
+            .push(",")
+            .bind(done_at_ms)
             .push(")");
         self.defer(sql);
         Ok(())

@@ -946,11 +946,15 @@ on_every_backend!(
             lead_department_id: dept,
             owner: "张三",
             weight: 2,
+            section: "一、深化放管服改革",
+            partners: "D02；D03",
         };
         let a = tx.insert_task(&task("1", None)).await.unwrap();
         let b = tx.insert_task(&task("1.1", Some(a))).await.unwrap();
         tx.insert_task_dep(b, a).await.unwrap();
-        tx.insert_milestone(a, "初稿", "2026-03-31").await.unwrap();
+        tx.insert_milestone(a, "初稿", "2026-03-31", None)
+            .await
+            .unwrap();
         tx.insert_report(b, "2026-03-25", 40, "推进中", "")
             .await
             .unwrap();
@@ -994,6 +998,8 @@ on_every_backend!(
         let reports = s.plan_reports(plan).await.unwrap();
         assert_eq!((reports[0].task_id, reports[0].percent), (b, 40));
         assert_eq!(s.get_plan(plan).await.unwrap().report_day, 25);
+        assert_eq!(tasks[0].partners, "D02；D03");
+        assert_eq!(s.list_plans().await.unwrap()[0].id, plan);
         assert!(matches!(
             s.get_task(9_999).await,
             Err(StoreError::NotFound { .. })

@@ -85,6 +85,12 @@ pub fn staff(c: &Chrome<'_>, title: &str, body: Markup) -> Markup {
             a.has(Permission::Workbench),
         ),
         (
+            "reform",
+            "/reform",
+            t(lang, "nav.reform"),
+            a.has(Permission::Workbench),
+        ),
+        (
             "departments",
             "/admin/departments",
             t(lang, "nav.departments"),

@@ -76,3 +76,160 @@ pub async fn confirm_completion(
         .await?;
     Ok(Json(json!({ "task_id": id, "confirmed": b.confirm })).into_response())
 }
+
+// ---- pages ----
+
+use crate::extract::PageQuery;
+use crate::layout;
+use crate::pages::{chrome, html_page, page_err};
+use crate::Prefs;
+use fgf_app::i18n::t;
+use fgf_domain::reform::Light;
+use maud::html;
+
+#[derive(Deserialize, Default)]
+pub struct BoardQuery {
+    #[serde(default)]
+    plan: Option<i64>,
+    /// Only tasks with this light.
+    #[serde(default)]
+    light: Option<String>,
+}
+
+fn light_class(l: Light) -> &'static str {
+    match l {
+        Light::Green => "light green",
+        Light::Yellow => "light yellow",
+        Light::Red => "light red",
+        Light::Done => "light done",
+    }
+}
+
+fn light_key(l: Light) -> &'static str {
+    match l {
+        Light::Green => "reform.light_green",
+        Light::Yellow => "reform.light_yellow",
+        Light::Red => "reform.light_red",
+        Light::Done => "reform.light_done",
+    }
+}
+
+/// 一 … 十 as numbers, so the plan's parts list in their order.
+fn chinese_ordinal(c: char) -> u32 {
+    "一二三四五六七八九十"
+        .chars()
+        .position(|x| x == c)
+        .map_or(99, |i| i as u32)
+}
+
+/// The reform office's board: every task of a plan by part, with its light, why, progress and
+/// owner; the red and yellow lists are one click away.
+pub async fn board_page(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    PageQuery(q): PageQuery<BoardQuery>,
+) -> Result<Response, WebError> {
+    let lang = prefs.lang;
+    let err = page_err(prefs);
+    let plans = state
+        .app
+        .store()
+        .list_plans()
+        .await
+        .map_err(|e| err(e.into()))?;
+    let c = chrome(&state, &actor, prefs, "reform").await?;
+    let Some(plan) = q
+        .plan
+        .and_then(|id| plans.iter().find(|p| p.id == id))
+        .or(plans.first())
+    else {
+        let body = html! { p.muted { (t(lang, "reform.no_plan")) } };
+        return Ok(html_page(layout::staff(&c, t(lang, "reform.title"), body)));
+    };
+    let mut tasks = state.app.plan_board(&actor, plan.id).await.map_err(&err)?;
+    // Tasks in number order (2.10 after 2.9).
+    tasks.sort_by_key(|t| {
+        t.task
+            .code
+            .split('.')
+            .map(|p| p.parse().unwrap_or(u32::MAX))
+            .collect::<Vec<u32>>()
+    });
+    let count = |l: Light| {
+        tasks
+            .iter()
+            .filter(|t| t.task.parent_id.is_none() && t.light == l)
+            .count()
+    };
+    let wanted = |l: Light| match q.light.as_deref() {
+        Some("red") => l == Light::Red,
+        Some("yellow") => l == Light::Yellow,
+        Some("green") => l == Light::Green,
+        Some("done") => l == Light::Done,
+        _ => true,
+    };
+    // Parts in the order of their ordinal, then of their first task.
+    let number = |code: &str| -> Vec<u32> {
+        code.split('.')
+            .map(|p| p.parse().unwrap_or(u32::MAX))
+            .collect()
+    };
+
+    let first_task = |sec: &str| {
+        tasks
+            .iter()
+            .filter(|t| t.task.section == sec)
+            .map(|t| number(&t.task.code))
+            .min()
+    };
+    let mut sections: Vec<String> = Vec::new();
+    for t in &tasks {
+        if !sections.contains(&t.task.section) {
+            sections.push(t.task.section.clone());
+        }
+    }
+    sections.sort_by_key(|s| (s.chars().next().map(chinese_ordinal), first_task(s)));
+    let body = html! {
+        h2.plan-title { (plan.title) }
+        div.lights {
+            @for l in [Light::Red, Light::Yellow, Light::Green, Light::Done] {
+                a.(light_class(l)) href=(format!("/reform?plan={}&light={}", plan.id, match l { Light::Red => "red", Light::Yellow => "yellow", Light::Green => "green", Light::Done => "done" })) {
+                    strong { (count(l)) } " " (t(lang, light_key(l)))
+                }
+            }
+            a.light.all href=(format!("/reform?plan={}", plan.id)) { (t(lang, "reform.all")) }
+        }
+        @for sec in &sections {
+            @let rows: Vec<&fgf_app::reform::TaskView> = tasks.iter().filter(|t| t.task.section == **sec && wanted(t.light)).collect();
+            @if !rows.is_empty() {
+                section.card {
+                    h3 { (sec) }
+                    div.table-wrap { table.data.board {
+                        thead { tr {
+                            th { (t(lang, "reform.code")) } th { (t(lang, "reform.task")) } th { (t(lang, "reform.lead")) }
+                            th { (t(lang, "reform.owner")) } th { (t(lang, "reform.deadline")) } th { (t(lang, "reform.progress")) } th { (t(lang, "reform.light")) }
+                        } }
+                        tbody {
+                            @for v in rows {
+                                tr.sub[v.task.parent_id.is_some()] {
+                                    td { (v.task.code) }
+                                    td { (v.task.title) @if !v.depends_on.is_empty() { div.muted { (t(lang, "reform.after")) " " (v.depends_on.join("、")) } } }
+                                    td { (v.lead) }
+                                    td { (v.task.owner) }
+                                    td { (v.task.deadline) }
+                                    td { progress max="100" value=(v.progress) { (v.progress) "%" } " " (v.progress) "%" }
+                                    td {
+                                        span.(light_class(v.light)) { (t(lang, light_key(v.light))) }
+                                        @for r in &v.reasons { div.reason { (r) } }
+                                    }
+                                }
+                            }
+                        }
+                    } }
+                }
+            }
+        }
+    };
+    Ok(html_page(layout::staff(&c, t(lang, "reform.title"), body)))
+}

@@ -719,6 +719,7 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r("GET", "/tasks", Perm(P::Workbench), "pages", "Task inbox", get(workflow::tasks_page)),
         r("POST", "/tasks/{id}", Perm(P::Workbench), "pages", "Act on a work item", post(workflow::task_submit)),
         r("GET", "/processes", Perm(P::Workbench), "pages", "Process definitions", get(workflow::processes_page)),
+        r("GET", "/reform", Perm(P::Workbench), "pages", "Reform tasks: the board with status lights", get(reform::board_page)),
         r("GET", "/guide", Public, "pages", "Service guides: search and browse the catalogue", get(catalog::guide_home)),
         r("GET", "/guide/{code}", Public, "pages", "One matter's service guide", get(catalog::guide_page)),
         r("GET", "/guide/{code}/materials/{n}/{which}", Public, "pages", "A material's blank form (blank) or filled sample (sample)", get(catalog::guide_form_file)),

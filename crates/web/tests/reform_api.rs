@@ -319,3 +319,53 @@ async fn a_dependency_cycle_and_an_early_completion_are_refused() {
     assert_eq!(find(&tasks, "A")["light"], "done");
     d.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_demo_plan_shows_every_light_on_the_board() {
+    let d = District::new().await;
+    let reform = d.token("reform").await;
+    let plan = d.app.store().list_plans().await.unwrap()[0].id;
+    let tasks = board(&d, &reform, plan).await;
+    let top: Vec<&Value> = tasks
+        .iter()
+        .filter(|t| t["task"]["parent_id"].is_null())
+        .collect();
+    assert!(top.len() >= 30, "at least 30 tasks: {}", top.len());
+    assert!(tasks.len() > top.len(), "with subtasks");
+    for light in ["red", "yellow", "green", "done"] {
+        assert!(tasks.iter().any(|t| t["light"] == light), "no {light} task");
+    }
+    // Every red task without subtasks says why (a parent's light is its subtasks').
+    let parents: Vec<&Value> = tasks
+        .iter()
+        .map(|t| &t["task"]["parent_id"])
+        .filter(|p| !p.is_null())
+        .collect();
+    for t in tasks.iter().filter(|t| t["light"] == "red") {
+        if !parents.contains(&&t["task"]["id"]) {
+            assert!(!t["reasons"].as_array().unwrap().is_empty(), "{t}");
+        }
+    }
+    let (session, _) = d.page_session("reform").await;
+    let page = d.page(Method::GET, "/reform", &session).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    assert!(
+        text.contains("红灯") && text.contains("一、深化放管服改革"),
+        "the board lists parts and lights"
+    );
+    let red = d
+        .page(
+            Method::GET,
+            &format!("/reform?plan={plan}&light=red"),
+            &session,
+        )
+        .await
+        .text();
+    assert!(red.contains(r#"<span class="light red">"#));
+    assert!(
+        !red.contains(r#"<span class="light green">"#),
+        "the red list shows red tasks only"
+    );
+    d.cleanup().await;
+}
