@@ -93,6 +93,51 @@ impl App {
                 .await?;
             ids.insert(r[code].trim().to_owned(), id);
         }
+        // Acceptance of each part: answered within a week of the start, except two disputes
+        // and two parts let pass, which stand as coordination cases.
+        let mut disputes = 0;
+        let mut lapses = 0;
+        for r in &rows {
+            let id = ids[r[code].trim()];
+            let start_day = day(&r[start])?;
+            let due = (start_day + chrono::Duration::days(7)).to_string();
+            let on = (start_day + chrono::Duration::days(3)).to_string();
+            let lead_id = departments[r[lead].trim()];
+            tx.insert_acceptance(
+                id,
+                lead_id,
+                "lead",
+                &due,
+                (start_day < today).then_some((Some(on.as_str()), "", 0)),
+            )
+            .await?;
+            // At most one case per task, so the cases spread over the plan.
+            let mut case_here = false;
+            for p in fgf_domain::catalog::split_list(&r[partners]) {
+                let Some(pid) = departments.get(&p) else {
+                    continue;
+                };
+                let open = !case_here && r[state].trim() == "推进中";
+                let answered = if start_day >= today {
+                    None
+                } else if disputes < 2 && open {
+                    disputes += 1;
+                    case_here = true;
+                    // Disputed on the third day after the start.
+                    let at = self.now_ms() - (today - start_day).num_days().max(1) * 86_400_000
+                        + 3 * 86_400_000;
+                    Some((None, "该项工作不属于我单位职责，建议调整由主管部门承担", at))
+                } else if lapses < 2 && disputes >= 2 && open {
+                    lapses += 1;
+                    case_here = true;
+                    None
+                } else {
+                    Some((Some(on.as_str()), "", 0))
+                };
+                tx.insert_acceptance(id, *pid, "partner", &due, answered)
+                    .await?;
+            }
+        }
         for r in &rows {
             let id = ids[r[code].trim()];
             for d in fgf_domain::catalog::split_list(&r[deps]) {

@@ -504,6 +504,14 @@ catalogue! {
     "reform.progress" => "进度", "Progress";
     "reform.light" => "状态", "Light";
     "reform.after" => "前置任务：", "after:";
+    "reform.cases" => "待协调事项", "Coordination cases";
+    "reform.cases_note" => "单位逾期未确认或对分工提出异议的任务，由改革办协调确定后执行", "parts disputed or not accepted in time, for the reform office to settle";
+    "reform.unit" => "单位", "Unit";
+    "reform.case" => "情形", "Case";
+    "reform.reason" => "理由", "Reason";
+    "reform.age" => "已等待（天）", "Days open";
+    "reform.role_lead" => "（牵头）", "(lead)";
+    "reform.role_partner" => "（配合）", "(partner)";
     "nav.guide" => "办事指南", "Service guides";
     "form.filter" => "筛选", "Filter";
     "import_file_invalid" => "上传的文件无法读取：{0}", "the uploaded file cannot be read: {0}";

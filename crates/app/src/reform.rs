@@ -296,19 +296,23 @@ impl App {
             })
             .collect();
         let warnings = reform::dependency_warnings(input.deadline, &dep_dates);
+        let mut partner_ids = Vec::new();
         for p in &input.partners {
-            if p.trim() == input.lead.trim()
-                || self
-                    .store()
-                    .find_department_by_code(&Scope::system("reform partner"), p.trim())
-                    .await?
-                    .is_none()
-            {
-                return Err(ServiceError::field(
-                    "invalid_field",
-                    "partners",
-                    &format!("配合单位“{p}”不存在或与牵头单位相同"),
-                ));
+            let found = self
+                .store()
+                .find_department_by_code(&Scope::system("reform partner"), p.trim())
+                .await?;
+            match found {
+                Some(d) if p.trim() != input.lead.trim() && !partner_ids.contains(&d.id) => {
+                    partner_ids.push(d.id)
+                }
+                _ => {
+                    return Err(ServiceError::field(
+                        "invalid_field",
+                        "partners",
+                        &format!("配合单位“{p}”不存在、重复或与牵头单位相同"),
+                    ))
+                }
             }
         }
         let partners = input
@@ -344,6 +348,8 @@ impl App {
         for d in &deps {
             tx.insert_task_dep(id, d.id).await?;
         }
+        self.open_acceptances(&mut tx, id, lead.id, &partner_ids)
+            .await?;
         for m in &input.milestones {
             tx.insert_milestone(id, m.title.trim(), &m.due.to_string(), None)
                 .await?;
@@ -604,5 +610,245 @@ impl App {
             });
         }
         Ok(out)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Acceptance of responsibility (责任确认) and coordination cases (协调事项)
+
+/// Working days a unit has to accept its part of a new task.
+pub const ACCEPTANCE_WORKDAYS: u32 = 5;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AcceptanceInput {
+    pub accept: bool,
+    /// Why the part does not belong to the unit (a dispute needs one).
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ResolutionInput {
+    pub resolution: String,
+    /// The unit that takes the part (department code); it is bound by the resolution.
+    pub assign_to: String,
+}
+
+/// A part not accepted in time, or disputed: what the reform office must settle.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoordinationCase {
+    pub id: i64,
+    pub task_id: i64,
+    pub task_code: String,
+    pub task_title: String,
+    pub unit: String,
+    /// lead | partner
+    pub role: String,
+    /// timed_out | disputed
+    pub outcome: reform::AcceptanceOutcome,
+    /// The unit's reason for a dispute; for a timeout, the due date it let pass.
+    pub reason: String,
+    pub due: String,
+    /// Calendar days the case has been open.
+    pub age_days: i64,
+}
+
+impl App {
+    /// Opens the acceptances of a new task: its lead and each cooperating unit.
+    pub(crate) async fn open_acceptances(
+        &self,
+        tx: &mut fgf_store::WriteTx,
+        task_id: i64,
+        lead: i64,
+        partners: &[i64],
+    ) -> ServiceResult<()> {
+        let due = reform::acceptance_due(self.today(), ACCEPTANCE_WORKDAYS, &self.calendar());
+        tx.insert_acceptance(task_id, lead, "lead", &due.to_string(), None)
+            .await?;
+        for p in partners {
+            tx.insert_acceptance(task_id, *p, "partner", &due.to_string(), None)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// A unit accepts its part of a task, or disputes it ("不属于我单位职责") with a reason.
+    /// The unit is the department the caller acts for.
+    pub async fn answer_part(
+        &self,
+        actor: &Actor,
+        task_id: i64,
+        input: &AcceptanceInput,
+    ) -> ServiceResult<()> {
+        actor.scope(Permission::Workbench)?;
+        let dept = actor
+            .department_id
+            .ok_or_else(|| ServiceError::forbidden("permission_denied").arg("责任确认"))?;
+        let acc = self
+            .store()
+            .acceptances(None)
+            .await?
+            .into_iter()
+            .find(|a| a.task_id == task_id && a.department_id == dept)
+            .ok_or_else(|| {
+                ServiceError::not_found("not_found")
+                    .arg("reform_acceptance")
+                    .arg(task_id)
+            })?;
+        if !input.accept && input.reason.trim().is_empty() {
+            return Err(ServiceError::field(
+                "invalid_field",
+                "reason",
+                "提出异议须说明理由",
+            ));
+        }
+        if acc.accepted_on.is_some() || acc.disputed_at_ms.is_some() {
+            return Err(ServiceError::conflict("part_already_answered"));
+        }
+        let today = self.today().to_string();
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        tx.answer_acceptance(
+            acc.id,
+            input.accept.then_some(today.as_str()),
+            input.reason.trim(),
+        )
+        .await?;
+        tx.audit(
+            if input.accept { "reform.part_accept" } else { "reform.part_dispute" },
+            "reform_task",
+            &task_id.to_string(),
+            &[FieldChange {
+                field: "acceptance".to_owned(),
+                before: None,
+                after: Some(json!({ "department_id": dept, "role": acc.role, "accept": input.accept, "reason": input.reason.trim() })),
+            }],
+        )
+        .await?;
+        tx.commit().await.map_err(|e| match e {
+            StoreError::Conflict { .. } => ServiceError::conflict("part_already_answered"),
+            other => other.into(),
+        })?;
+        Ok(())
+    }
+
+    /// The open coordination cases, oldest first: where 推诿 becomes visible.
+    pub async fn coordination_cases(&self, actor: &Actor) -> ServiceResult<Vec<CoordinationCase>> {
+        actor.scope(Permission::Workbench)?;
+        let today = self.today();
+        let names: HashMap<i64, String> = self
+            .store()
+            .all_departments()
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect();
+        let mut out = Vec::new();
+        for a in self.store().acceptances(None).await? {
+            if a.resolved_at_ms.is_some() {
+                continue;
+            }
+            let due =
+                NaiveDate::parse_from_str(&a.due, "%Y-%m-%d").map_err(ServiceError::internal)?;
+            let accepted = a
+                .accepted_on
+                .as_deref()
+                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            let outcome =
+                reform::acceptance_outcome(accepted, a.disputed_at_ms.is_some(), due, today);
+            if !outcome.needs_coordination() {
+                continue;
+            }
+            let t = self.store().get_task(a.task_id).await?;
+            let since = match a.disputed_at_ms {
+                Some(ms) => crate::clock::local_date(ms),
+                None => due,
+            };
+            out.push(CoordinationCase {
+                id: a.id,
+                task_id: t.id,
+                task_code: t.code,
+                task_title: t.title,
+                unit: names.get(&a.department_id).cloned().unwrap_or_default(),
+                role: a.role,
+                outcome,
+                reason: if a.reason.is_empty() {
+                    format!("逾期未确认（应于{}前确认）", a.due)
+                } else {
+                    a.reason
+                },
+                due: a.due,
+                age_days: (today - since).num_days().max(0),
+            });
+        }
+        out.sort_by_key(|c| std::cmp::Reverse(c.age_days));
+        Ok(out)
+    }
+
+    /// The reform office settles a case: the part goes to the unit it names, which is bound
+    /// by the decision (a lead part moves the task's lead unit).
+    pub async fn resolve_case(
+        &self,
+        actor: &Actor,
+        id: i64,
+        input: &ResolutionInput,
+    ) -> ServiceResult<()> {
+        actor.scope(Permission::ReformManage)?;
+        if input.resolution.trim().is_empty() {
+            return Err(ServiceError::field(
+                "invalid_field",
+                "resolution",
+                "请写明协调意见",
+            ));
+        }
+        let a = self.store().get_acceptance(id).await?;
+        if a.resolved_at_ms.is_some() {
+            return Err(ServiceError::conflict("case_resolved"));
+        }
+        let to = self
+            .store()
+            .find_department_by_code(&Scope::system("coordination"), input.assign_to.trim())
+            .await?
+            .ok_or_else(|| {
+                ServiceError::field("invalid_field", "assign_to", "承担单位编码不存在")
+            })?;
+        if to.id != a.department_id
+            && self
+                .store()
+                .acceptances(None)
+                .await?
+                .iter()
+                .any(|x| x.task_id == a.task_id && x.department_id == to.id)
+        {
+            return Err(ServiceError::conflict("unit_has_part"));
+        }
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        tx.resolve_acceptance(
+            id,
+            to.id,
+            input.resolution.trim(),
+            &self.today().to_string(),
+        )
+        .await?;
+        if a.role == "lead" && to.id != a.department_id {
+            tx.set_task_lead(a.task_id, to.id).await?;
+        }
+        tx.audit(
+            "reform.case_resolve",
+            "reform_task",
+            &a.task_id.to_string(),
+            &[FieldChange {
+                field: "coordination".to_owned(),
+                before: Some(json!({ "department_id": a.department_id, "reason": a.reason })),
+                after: Some(
+                    json!({ "department_id": to.id, "resolution": input.resolution.trim() }),
+                ),
+            }],
+        )
+        .await?;
+        tx.commit().await.map_err(|e| match e {
+            StoreError::Conflict { .. } => ServiceError::conflict("case_resolved"),
+            other => other.into(),
+        })?;
+        Ok(())
     }
 }

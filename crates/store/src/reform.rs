@@ -356,3 +356,165 @@ impl WriteTx {
         Ok(())
     }
 }
+
+/// One unit's acceptance of its part of a task.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AcceptanceRow {
+    pub id: i64,
+    pub task_id: i64,
+    pub department_id: i64,
+    /// lead | partner
+    pub role: String,
+    /// ISO date it must be accepted by.
+    pub due: String,
+    pub accepted_on: Option<String>,
+    pub disputed_at_ms: Option<i64>,
+    pub reason: String,
+    pub resolution: String,
+    pub resolved_at_ms: Option<i64>,
+}
+
+const ACC_COLS: &str = "a.reform_acceptance_id, a.task_id, a.department_id, a.role, a.due, a.accepted_on, a.disputed_at, a.reason, a.resolution, a.resolved_at";
+
+fn acceptance(r: &AnyRow) -> Result<AcceptanceRow> {
+    Ok(AcceptanceRow {
+        id: get_i64(r, "reform_acceptance_id")?,
+        task_id: get_i64(r, "task_id")?,
+        department_id: get_i64(r, "department_id")?,
+        role: get_str(r, "role")?,
+        due: get_str(r, "due")?,
+        accepted_on: crate::get_opt_str(r, "accepted_on")?,
+        disputed_at_ms: get_opt_i64(r, "disputed_at")?,
+        reason: get_str(r, "reason")?,
+        resolution: get_str(r, "resolution")?,
+        resolved_at_ms: get_opt_i64(r, "resolved_at")?,
+    })
+}
+
+impl Store {
+    /// Every acceptance of every task (of `plan_id`, or of all plans).
+    pub async fn acceptances(&self, plan_id: Option<i64>) -> Result<Vec<AcceptanceRow>> {
+        let mut sql = Sql::new(&format!(
+            "select {ACC_COLS} from reform_acceptance a join reform_task t on t.reform_task_id = a.task_id where 1 = 1"
+        ));
+        if let Some(p) = plan_id {
+            sql.push(" and t.plan_id = ").bind(p);
+        }
+        sql.push(" order by a.reform_acceptance_id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter().map(acceptance).collect()
+    }
+
+    pub async fn get_acceptance(&self, id: i64) -> Result<AcceptanceRow> {
+        let mut sql = Sql::new(&format!(
+            "select {ACC_COLS} from reform_acceptance a where a.reform_acceptance_id = "
+        ));
+        sql.bind(id);
+        match sql.query().fetch_optional(self.pool()).await? {
+            Some(r) => acceptance(&r),
+            None => Err(StoreError::not_found("reform_acceptance", id)),
+        }
+    }
+}
+
+impl WriteTx {
+    /// Opens a unit's acceptance of its part; `answered` records an answer already given
+    /// (accepted on a date, or disputed with a reason at a time), as the demo's history does.
+    pub async fn insert_acceptance(
+        &mut self,
+        task_id: i64,
+        department_id: i64,
+        role: &str,
+        due: &str,
+        answered: Option<(Option<&str>, &str, i64)>,
+    ) -> Result<()> {
+        let now = self.now_ms();
+        let (accepted_on, disputed_at, reason) = match answered {
+            None => (None, None, ""),
+            Some((Some(on), _, _)) => (Some(on), None, ""),
+            Some((None, reason, at)) => (None, Some(at), reason),
+        };
+        let mut sql = Sql::new("insert into reform_acceptance (task_id, department_id, role, due, accepted_on, disputed_at, reason, created_at) values (");
+        sql.bind(task_id)
+            .push(",")
+            .bind(department_id)
+            .push(",")
+            .bind(role)
+            .push(",")
+            .bind(due)
+            .push(",")
+            .bind(accepted_on)
+            .push(",")
+            .bind(disputed_at)
+            .push(",")
+            .bind(reason)
+            .push(",")
+            .bind(now)
+            .push(")");
+        self.defer(sql);
+        Ok(())
+    }
+
+    /// The unit accepts (`accepted_on`) or disputes (with `reason`) its part; only once, and
+    /// not after a dispute (the office's resolution decides then).
+    pub async fn answer_acceptance(
+        &mut self,
+        id: i64,
+        accepted_on: Option<&str>,
+        reason: &str,
+    ) -> Result<()> {
+        let mut sql = Sql::new("update reform_acceptance set ");
+        match accepted_on {
+            Some(d) => {
+                sql.push("accepted_on = ").bind(d);
+            }
+            None => {
+                sql.push("disputed_at = ")
+                    .bind(self.now_ms())
+                    .push(", reason = ")
+                    .bind(reason);
+            }
+        }
+        sql.push(" where accepted_on is null and disputed_at is null and reform_acceptance_id = ")
+            .bind(id);
+        self.defer_guarded(sql);
+        Ok(())
+    }
+
+    /// The reform office resolves a coordination case: the part goes to `department_id`,
+    /// which is bound by it (accepted on `today`).
+    pub async fn resolve_acceptance(
+        &mut self,
+        id: i64,
+        department_id: i64,
+        resolution: &str,
+        today: &str,
+    ) -> Result<()> {
+        let mut sql = Sql::new("update reform_acceptance set department_id = ");
+        sql.bind(department_id)
+            .push(", resolution = ")
+            .bind(resolution)
+            .push(", accepted_on = ")
+            .bind(today)
+            .push(", resolved_at = ")
+            .bind(self.now_ms())
+            .push(", resolved_by = ")
+            .bind(self.ctx().actor_account_id)
+            .push(" where resolved_at is null and reform_acceptance_id = ")
+            .bind(id);
+        self.defer_guarded(sql);
+        Ok(())
+    }
+
+    /// Moves a task to another lead unit (a coordination case resolved that way).
+    pub async fn set_task_lead(&mut self, task_id: i64, department_id: i64) -> Result<()> {
+        let mut sql = Sql::new("update reform_task set lead_department_id = ");
+        sql.bind(department_id)
+            .push(", updated_at = ")
+            .bind(self.now_ms())
+            .push(" where reform_task_id = ")
+            .bind(task_id);
+        self.defer(sql);
+        Ok(())
+    }
+}

@@ -1004,5 +1004,43 @@ on_every_backend!(
             s.get_task(9_999).await,
             Err(StoreError::NotFound { .. })
         ));
+        // Acceptance: answered once; a resolution binds the unit it names, once.
+        let mut tx = s.write(ctx(8)).await.unwrap();
+        tx.insert_acceptance(a, dept, "lead", "2026-03-09", None)
+            .await
+            .unwrap();
+        tx.audit("test.reform", "reform_task", &a.to_string(), &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let acc = s.acceptances(Some(plan)).await.unwrap()[0].clone();
+        for expect_ok in [true, false] {
+            let mut tx = s.write(ctx(9)).await.unwrap();
+            tx.answer_acceptance(acc.id, None, "不属于我单位职责")
+                .await
+                .unwrap();
+            tx.audit("test.reform", "reform_task", &a.to_string(), &[])
+                .await
+                .unwrap();
+            assert_eq!(tx.commit().await.is_ok(), expect_ok);
+        }
+        let disputed = s.get_acceptance(acc.id).await.unwrap();
+        assert!(disputed.disputed_at_ms.is_some());
+        assert_eq!(disputed.reason, "不属于我单位职责");
+        for expect_ok in [true, false] {
+            let mut tx = s.write(ctx(10)).await.unwrap();
+            tx.resolve_acceptance(acc.id, dept, "由本单位承担", "2026-03-12")
+                .await
+                .unwrap();
+            tx.audit("test.reform", "reform_task", &a.to_string(), &[])
+                .await
+                .unwrap();
+            assert_eq!(tx.commit().await.is_ok(), expect_ok);
+        }
+        let settled = s.get_acceptance(acc.id).await.unwrap();
+        assert_eq!(
+            (settled.accepted_on.as_deref(), settled.resolution.as_str()),
+            (Some("2026-03-12"), "由本单位承担")
+        );
     }
 );

@@ -77,6 +77,34 @@ pub async fn confirm_completion(
     Ok(Json(json!({ "task_id": id, "confirmed": b.confirm })).into_response())
 }
 
+pub async fn answer_part(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<fgf_app::reform::AcceptanceInput>,
+) -> ApiResult {
+    state.app.answer_part(&actor, id, &input).await?;
+    Ok(Json(json!({ "task_id": id, "accepted": input.accept })).into_response())
+}
+
+pub async fn coordination_cases(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+) -> ApiResult {
+    let items = state.app.coordination_cases(&actor).await?;
+    Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
+}
+
+pub async fn resolve_case(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+    ApiJson(input): ApiJson<fgf_app::reform::ResolutionInput>,
+) -> ApiResult {
+    state.app.resolve_case(&actor, id, &input).await?;
+    Ok(Json(json!({ "id": id, "resolved": true })).into_response())
+}
+
 // ---- pages ----
 
 use crate::extract::PageQuery;
@@ -156,6 +184,7 @@ pub async fn board_page(
             .map(|p| p.parse().unwrap_or(u32::MAX))
             .collect::<Vec<u32>>()
     });
+    let cases = state.app.coordination_cases(&actor).await.map_err(&err)?;
     let count = |l: Light| {
         tasks
             .iter()
@@ -199,6 +228,26 @@ pub async fn board_page(
                 }
             }
             a.light.all href=(format!("/reform?plan={}", plan.id)) { (t(lang, "reform.all")) }
+        }
+        @if !cases.is_empty() {
+            section.card.cases {
+                h3 { (t(lang, "reform.cases")) " " span.badge { (cases.len()) } }
+                p.muted { (t(lang, "reform.cases_note")) }
+                div.table-wrap { table.data.compact {
+                    thead { tr { th { (t(lang, "reform.task")) } th { (t(lang, "reform.unit")) } th { (t(lang, "reform.case")) } th { (t(lang, "reform.reason")) } th { (t(lang, "reform.age")) } } }
+                    tbody {
+                        @for c in &cases {
+                            tr {
+                                td { (c.task_code) " " (c.task_title) }
+                                td { (c.unit) " " span.muted { (t(lang, if c.role == "lead" { "reform.role_lead" } else { "reform.role_partner" })) } }
+                                td { span.(if c.outcome == fgf_domain::reform::AcceptanceOutcome::Disputed { "light yellow" } else { "light red" }) { (c.outcome.label_zh()) } }
+                                td { (c.reason) }
+                                td { (c.age_days) }
+                            }
+                        }
+                    }
+                } }
+            }
         }
         @for sec in &sections {
             @let rows: Vec<&fgf_app::reform::TaskView> = tasks.iter().filter(|t| t.task.section == **sec && wanted(t.light)).collect();

@@ -444,6 +444,9 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r("GET", "/api/v1/plans/{id}/tasks", Perm(P::Workbench), "reform", "The plan's tasks with their status lights, dependencies and roll-up", get(reform::plan_tasks)),
         r("POST", "/api/v1/plans/{id}/tasks", Perm(P::ReformManage), "reform", "Add a task (lead unit, deadline, dependencies, milestones)", post(reform::add_task)),
         r("POST", "/api/v1/reform-tasks/{id}/reports", Perm(P::Workbench), "reform", "The lead unit reports progress (or claims completion)", post(reform::report_progress)),
+        r("POST", "/api/v1/reform-tasks/{id}/acceptance", Perm(P::Workbench), "reform", "The unit acted for accepts its part of a task, or disputes it with a reason", post(reform::answer_part)),
+        r("GET", "/api/v1/coordination-cases", Perm(P::Workbench), "reform", "Open coordination cases (parts disputed or not accepted in time), oldest first", get(reform::coordination_cases)),
+        r("POST", "/api/v1/coordination-cases/{id}/resolve", Perm(P::ReformManage), "reform", "Settle a coordination case: the part goes to the unit named, bound by it", post(reform::resolve_case)),
         r("POST", "/api/v1/reform-tasks/{id}/confirm", Perm(P::ReformManage), "reform", "Confirm or send back a claimed completion", post(reform::confirm_completion)),
         // The catalogue (放).
         r("GET", "/api/v1/matters", Public, "catalog", "Matters in force: ?q= searches (ranked), else lists; filters department, kind, fully_online, max_trips", get(catalog::list_matters)),

@@ -346,6 +346,27 @@ async fn the_demo_plan_shows_every_light_on_the_board() {
             assert!(!t["reasons"].as_array().unwrap().is_empty(), "{t}");
         }
     }
+    // The demo's disputed and lapsed parts stand as coordination cases, with their age.
+    let r = d
+        .api(
+            Method::GET,
+            "/api/v1/coordination-cases",
+            Some(&reform),
+            None,
+        )
+        .await;
+    let cases = r.json()["items"].as_array().unwrap().clone();
+    assert_eq!(
+        cases.iter().filter(|c| c["outcome"] == "disputed").count(),
+        2,
+        "{cases:?}"
+    );
+    assert_eq!(
+        cases.iter().filter(|c| c["outcome"] == "timed_out").count(),
+        2,
+        "{cases:?}"
+    );
+    assert!(cases.iter().all(|c| c["age_days"].as_i64().unwrap() > 0));
     let (session, _) = d.page_session("reform").await;
     let page = d.page(Method::GET, "/reform", &session).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -366,6 +387,146 @@ async fn the_demo_plan_shows_every_light_on_the_board() {
     assert!(
         !red.contains(r#"<span class="light green">"#),
         "the red list shows red tasks only"
+    );
+    d.cleanup().await;
+}
+
+async fn open_cases(d: &District, token: &str, task: i64) -> Vec<Value> {
+    let r = d
+        .api(Method::GET, "/api/v1/coordination-cases", Some(token), None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    r.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["task_id"] == task)
+        .cloned()
+        .collect()
+}
+
+#[tokio::test]
+async fn parts_are_accepted_or_become_coordination_cases_that_the_office_settles() {
+    let d = District::new().await;
+    d.clock.set_ms(MARCH_2);
+    let reform = d.token("reform").await;
+    let keeper = d.token("keeper").await; // acts for 区市场监管局 (D04)
+    let teacher = d.token("teacher").await; // 区教育局 (D07)
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/plans",
+            Some(&reform),
+            Some(json!({"title": "方案"})),
+        )
+        .await;
+    let plan = r.json()["id"].as_i64().unwrap();
+    let r = d
+        .api(Method::POST, &format!("/api/v1/plans/{plan}/tasks"), Some(&reform), Some(json!({"code": "1", "title": "校园食品安全", "category": "社会事业", "start": "2026-03-02", "deadline": "2026-06-30", "lead": "D07", "partners": ["D04", "D08"]})))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let task = r.json()["id"].as_i64().unwrap();
+    assert!(
+        open_cases(&d, &reform, task).await.is_empty(),
+        "nothing due yet"
+    );
+    // The lead accepts; one partner disputes (a reason is required); one lets it pass.
+    let path = format!("/api/v1/reform-tasks/{task}/acceptance");
+    let r = d
+        .api(
+            Method::POST,
+            &path,
+            Some(&teacher),
+            Some(json!({"accept": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let r = d
+        .api(
+            Method::POST,
+            &path,
+            Some(&teacher),
+            Some(json!({"accept": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "answered once");
+    let r = d
+        .api(
+            Method::POST,
+            &path,
+            Some(&keeper),
+            Some(json!({"accept": false})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = d
+        .api(
+            Method::POST,
+            &path,
+            Some(&keeper),
+            Some(json!({"accept": false, "reason": "不属于我单位职责，校园食堂由教育部门监管"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let cases = open_cases(&d, &reform, task).await;
+    assert_eq!(cases.len(), 1, "{cases:?}");
+    assert_eq!(cases[0]["outcome"], "disputed");
+    assert_eq!(cases[0]["unit"], "区市场监管局");
+    // A unit with no part in the task cannot answer for it.
+    let clerk = d.token("leader").await;
+    let r = d
+        .api(
+            Method::POST,
+            &path,
+            Some(&clerk),
+            Some(json!({"accept": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    // Five working days later the silent partner's part times out into a case too, aged.
+    d.clock.set_ms(MARCH_2 + 10 * DAY);
+    let reform = d.token("reform").await;
+    let cases = open_cases(&d, &reform, task).await;
+    assert_eq!(cases.len(), 2, "{cases:?}");
+    let lapsed = cases.iter().find(|c| c["outcome"] == "timed_out").unwrap();
+    assert_eq!(lapsed["unit"], "区卫健委");
+    assert!(lapsed["age_days"].as_i64().unwrap() >= 1);
+    // The office settles the dispute: the part stays with 区市场监管局, which is bound.
+    let dispute = cases.iter().find(|c| c["outcome"] == "disputed").unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let resolve = format!("/api/v1/coordination-cases/{dispute}/resolve");
+    let keeper = d.token("keeper").await;
+    let r = d
+        .api(
+            Method::POST,
+            &resolve,
+            Some(&keeper),
+            Some(json!({"resolution": "x", "assign_to": "D04"})),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "only the reform office settles"
+    );
+    let r = d
+        .api(Method::POST, &resolve, Some(&reform), Some(json!({"resolution": "食品安全监管属市场监管职责，由区市场监管局配合", "assign_to": "D04"})))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let r = d
+        .api(
+            Method::POST,
+            &resolve,
+            Some(&reform),
+            Some(json!({"resolution": "再议", "assign_to": "D04"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(
+        open_cases(&d, &reform, task).await.len(),
+        1,
+        "one case left"
     );
     d.cleanup().await;
 }

@@ -665,6 +665,17 @@ fn sample(
             );
             s.allowed = &[201, 404];
         }
+        // Task 1 is the demo's; a unit without a part in it gets 404, one with a part that has
+        // answered gets 409.
+        ("POST", "/api/v1/reform-tasks/{id}/acceptance") => {
+            s.json = Some(json!({"accept": true}));
+            s.allowed = &[200, 404, 409];
+        }
+        // Acceptance 1 (the demo's first task's lead part) is accepted: nothing to settle.
+        ("POST", "/api/v1/coordination-cases/{id}/resolve") => {
+            s.json = Some(json!({"resolution": "由牵头单位承担", "assign_to": "D01"}));
+            s.allowed = &[200, 409];
+        }
         ("POST", "/api/v1/reform-tasks/{id}/reports") => {
             s.json = Some(json!({"percent": 10, "done": "推进中"}));
             s.allowed = &[201, 404];
