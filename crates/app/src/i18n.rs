@@ -675,6 +675,9 @@ catalogue! {
     "task_completed" => "任务已完成，不能再报送进展", "the task is completed; no more reports";
     "task_changed" => "任务已被他人更新，请刷新后重试", "the task changed meanwhile; reload and try again";
     "task_not_claimed" => "该任务未申报完成", "that task has not been claimed complete";
+    "part_already_answered" => "本单位已确认或已提出异议", "your unit has already answered";
+    "case_resolved" => "该协调事项已处理", "that coordination case is settled";
+    "unit_has_part" => "该单位已承担此任务的其他部分", "that unit already has a part of this task";
     "perm.catalog.review" => "审核发布事项", "Review and publish matters";
     "matter_invalid" => "事项内容不符合要求：{0}", "the matter is not valid: {0}";
     "matter_code_taken" => "事项编码已被使用", "the matter code is taken";
