@@ -1311,7 +1311,7 @@ impl App {
                     m.clone()
                 }
                 None => {
-                    let s = summary_for(&p.doc, parent_id, department_id);
+                    let s = self::summary(&p.doc, parent_id, department_id);
                     let id = tx.insert_matter(&p.code, &s).await?;
                     ids.insert(p.code.clone(), id);
                     summary.created += 1;
@@ -1475,10 +1475,6 @@ impl App {
         }
         Ok((matters, materials))
     }
-}
-
-fn summary_for(doc: &MatterDoc, parent_id: Option<i64>, department_id: i64) -> MatterSummary<'_> {
-    summary(doc, parent_id, department_id)
 }
 
 fn row_error(

@@ -92,13 +92,12 @@ pub async fn list_matters(
 }
 
 async fn department_id(state: &AppState, code: &str) -> Result<i64, ServiceError> {
+    // The public catalogue names departments, so the lookup is not scoped.
     state
         .app
         .store()
-        .all_departments()
+        .find_department_by_code(&fgf_store::Scope::system("catalogue filter"), code)
         .await?
-        .into_iter()
-        .find(|d| d.code == code)
         .map(|d| d.id)
         .ok_or_else(|| {
             ServiceError::not_found("not_found")
