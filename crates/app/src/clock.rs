@@ -41,6 +41,31 @@ impl Clock for TestClock {
     }
 }
 
+/// The demo district's clock: the system time, moved forward by whole days on request, so a
+/// demonstration (or a browser test) can show what happens when deadlines pass. Only `fgf demo`
+/// builds an application with it; a real district's clock cannot be moved.
+#[derive(Debug, Default)]
+pub struct DemoClock {
+    offset_ms: AtomicI64,
+}
+
+impl DemoClock {
+    pub fn advance_days(&self, days: i64) {
+        self.offset_ms
+            .fetch_add(days * 86_400_000, Ordering::SeqCst);
+    }
+
+    pub fn offset_days(&self) -> i64 {
+        self.offset_ms.load(Ordering::SeqCst) / 86_400_000
+    }
+}
+
+impl Clock for DemoClock {
+    fn now_ms(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis() + self.offset_ms.load(Ordering::SeqCst)
+    }
+}
+
 /// Formats unix milliseconds as RFC 3339 in China Standard Time (+08:00), the API's default.
 pub fn rfc3339(ms: i64) -> String {
     let tz = chrono::FixedOffset::east_opt(8 * 3600)

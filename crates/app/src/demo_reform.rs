@@ -6,6 +6,7 @@ use crate::catalog::Sheet;
 use crate::error::{ServiceError, ServiceResult};
 use crate::App;
 use fgf_domain::audit::FieldChange;
+use fgf_domain::reform_plan::Clause;
 use fgf_store::reform::NewTask;
 use serde_json::json;
 use std::collections::HashMap;
@@ -89,6 +90,7 @@ impl App {
                     weight: r[weight].trim().parse().unwrap_or(1),
                     section: r[section].trim(),
                     partners: r[partners].trim(),
+                    clause: r[code].trim().split('.').next().unwrap_or_default(),
                 })
                 .await?;
             ids.insert(r[code].trim().to_owned(), id);
@@ -158,7 +160,7 @@ impl App {
                     last = pct.trim().parse().unwrap_or(0);
                     let on = day(d)?;
                     reported.push(on);
-                    tx.insert_report(id, &on.to_string(), last, text.trim(), "")
+                    tx.insert_report(id, &on.to_string(), last, text.trim(), "", &[])
                         .await?;
                 }
             }
@@ -192,6 +194,24 @@ impl App {
                     .await?;
             }
         }
+        // The plan's text: each part of the speech with one clause per top-level task, as the
+        // office wrote it before breaking it into tasks.
+        let mut tops: Vec<&&Vec<String>> = rows
+            .iter()
+            .filter(|r| r[parent].trim().is_empty())
+            .collect();
+        tops.sort_by_key(|r| r[code].trim().parse::<u32>().unwrap_or(u32::MAX));
+        let clauses: Vec<Clause> = tops
+            .iter()
+            .map(|r| Clause {
+                section: r[section].trim().to_owned(),
+                number: r[code].trim().to_owned(),
+                body: format!("{}。{}", r[title].trim(), r[requirement].trim()),
+            })
+            .collect();
+        tx.replace_clauses(plan, &clauses).await?;
+        self.demo_plan_history(&mut tx, plan, &clauses, &departments, today)
+            .await?;
         tx.audit(
             "reform.demo_plan",
             "reform_plan",
@@ -204,6 +224,192 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.load_demo_draft_plan().await?;
+        Ok(plan)
+    }
+
+    /// The published plan's history: a consultation of five units (three with comments, one
+    /// with none, one silent), every comment disposed of, the meeting, submission, approval.
+    async fn demo_plan_history(
+        &self,
+        tx: &mut fgf_store::WriteTx,
+        plan: i64,
+        clauses: &[Clause],
+        departments: &HashMap<String, i64>,
+        today: chrono::NaiveDate,
+    ) -> ServiceResult<()> {
+        let due = (today - chrono::Duration::days(170)).to_string();
+        let at = self.now_ms() - 172 * 86_400_000;
+        let unit = |c: &str| {
+            departments
+                .get(c)
+                .copied()
+                .ok_or_else(|| ServiceError::internal(format!("demo unit {c}")))
+        };
+        tx.insert_plan_event(
+            plan,
+            1,
+            "consultation",
+            &format!("第1轮，{due}前反馈"),
+            None,
+        )
+        .await?;
+        for (code, replied) in [
+            ("D02", Some(false)),
+            ("D03", Some(false)),
+            ("D07", Some(false)),
+            ("D13", Some(true)),
+            ("D14", None),
+        ] {
+            tx.insert_consultee(plan, 1, unit(code)?, &due, replied.map(|none| (at, none)))
+                .await?;
+        }
+        let first = |n: usize| clauses.get(n).map_or("1", |c| c.number.as_str());
+        for (code, clause, body, disposition) in [
+            (
+                "D02",
+                first(1),
+                "建议将“掌上办”高频事项由50项调整为分两批实施，首批30项。",
+                ("partly", "首批30项写入年度计划，全年目标仍为50项"),
+            ),
+            (
+                "D03",
+                first(0),
+                "建议明确清单动态调整的责任单位和时限。",
+                ("adopted", ""),
+            ),
+            (
+                "D07",
+                first(4),
+                "建议将集团化办学覆盖率目标写入考核指标。",
+                ("rejected", "属教育部门年度考核内容，不在本方案中重复设定"),
+            ),
+        ] {
+            tx.insert_comment(plan, 1, unit(code)?, clause, body, Some(disposition))
+                .await?;
+        }
+        for (kind, note) in [
+            (
+                "record_meeting",
+                "区委全面深化改革委员会第X次会议审议通过，意见已吸收",
+            ),
+            ("submit", "报区委、区政府审定"),
+            ("approve", "区委、区政府审定印发"),
+        ] {
+            tx.insert_plan_event(plan, 1, kind, note, None).await?;
+        }
+        tx.insert_plan_version(plan, 1, "示范区深化放管服改革实施方案（2026年）", clauses)
+            .await?;
+        tx.set_plan_status(
+            plan,
+            "approved",
+            "approved",
+            None,
+            Some(at + 10 * 86_400_000),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// A second plan, still a draft with its text and first tasks, for the office to send
+    /// for consultation: the walk through the consultation the demo starts from.
+    async fn load_demo_draft_plan(&self) -> ServiceResult<i64> {
+        let today = crate::clock::local_date(self.now_ms());
+        let clauses = fgf_domain::reform_plan::parse_plan_text(DRAFT_PLAN)
+            .map_err(|e| ServiceError::internal(format!("demo draft plan: {e}")))?;
+        let departments: HashMap<String, i64> = self
+            .store()
+            .all_departments()
+            .await?
+            .into_iter()
+            .map(|d| (d.code, d.id))
+            .collect();
+        let mut tx = self.store().write(self.system_ctx("demo")).await?;
+        let plan = tx
+            .insert_plan("示范区优化营商环境三年行动方案（2027—2029年）", "draft", 25)
+            .await?;
+        tx.replace_clauses(plan, &clauses).await?;
+        for (code, clause, title, lead, owner, days) in [
+            (
+                "1",
+                "1",
+                "企业开办全程网办、一日办结",
+                "D04",
+                "刘建华（市场监管局副局长）",
+                10,
+            ),
+            (
+                "2",
+                "2",
+                "工程建设项目审批全流程控制在60个工作日内",
+                "D03",
+                "王立新（行政审批局局长）",
+                90,
+            ),
+            (
+                "3",
+                "4",
+                "涉企检查“综合查一次”",
+                "D04",
+                "周涛（市场监管局执法大队大队长）",
+                120,
+            ),
+        ] {
+            let lead_id = *departments
+                .get(lead)
+                .ok_or_else(|| ServiceError::internal(format!("demo unit {lead}")))?;
+            let id = tx
+                .insert_task(&NewTask {
+                    plan_id: plan,
+                    parent_id: None,
+                    code,
+                    title,
+                    category: "放管服",
+                    requirement: clauses
+                        .iter()
+                        .find(|c| c.number == clause)
+                        .map_or("", |c| c.body.as_str()),
+                    result_form: "工作机制",
+                    start_date: &today.to_string(),
+                    deadline: &(today + chrono::Duration::days(days)).to_string(),
+                    lead_department_id: lead_id,
+                    owner,
+                    weight: 3,
+                    section: clauses
+                        .iter()
+                        .find(|c| c.number == clause)
+                        .map_or("", |c| c.section.as_str()),
+                    partners: "",
+                    clause,
+                })
+                .await?;
+            self.open_acceptances(&mut tx, id, lead_id, &[]).await?;
+        }
+        tx.audit(
+            "reform.demo_plan",
+            "reform_plan",
+            &plan.to_string(),
+            &[FieldChange {
+                field: "clauses".to_owned(),
+                before: None,
+                after: Some(json!(clauses.len())),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
         Ok(plan)
     }
 }
+
+/// The demo's draft plan, as the reform office typed it.
+const DRAFT_PLAN: &str = "\
+一、提升政务服务效能
+1 企业开办全程网办、一日办结：申请人通过“一网通办”一次提交营业执照、公章刻制、发票申领、社保登记材料，当日办结，全程免费。
+2 工程建设项目审批全流程控制在60个工作日内，推行“多测合一”“联合验收”。
+3 高频政务服务事项“跨省通办”，年底前实现100项以上。
+二、加强事中事后监管
+4 涉企检查“综合查一次”：同一部门对同一企业的多项检查一次完成，跨部门检查联合实施，结果互认。
+5 推行信用分级分类监管，对守信企业“无事不扰”，对失信企业提高抽查比例。
+三、保障措施
+6 各牵头单位明确责任人，每月25日前报送进展；区委改革办每季度通报。
+";

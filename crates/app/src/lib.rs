@@ -21,6 +21,8 @@ pub mod notify;
 pub mod org;
 pub mod process;
 pub mod reform;
+pub mod reform_notice;
+pub mod reform_plan;
 pub mod search;
 pub mod seed;
 pub mod users;
@@ -58,6 +60,8 @@ struct Inner {
     processes: process::RegistryCache,
     instances: process::InstanceCache,
     catalog_index: std::sync::OnceLock<search::CatalogIndex>,
+    /// Set only for the demo district (`fgf demo`), whose clock may be moved forward.
+    demo_clock: Option<Arc<clock::DemoClock>>,
 }
 
 impl App {
@@ -72,6 +76,56 @@ impl App {
         store.migrate().await?;
         let pii = load_pii_key(&config)?;
         App::with_store(store, config, clock, pii).await
+    }
+
+    /// Opens the demo district's application, whose clock may be moved forward by days.
+    pub async fn open_demo(config: Config) -> anyhow::Result<App> {
+        let clock = Arc::new(clock::DemoClock::default());
+        let mut app = App::open(config, Arc::clone(&clock) as Arc<dyn Clock>).await?;
+        match Arc::get_mut(&mut app.inner) {
+            Some(inner) => inner.demo_clock = Some(clock),
+            None => anyhow::bail!("the application is shared before it is built"),
+        }
+        Ok(app)
+    }
+
+    /// Days the demo clock has been moved forward; `None` outside the demo district.
+    pub fn demo_clock_offset(&self) -> Option<i64> {
+        self.inner.demo_clock.as_ref().map(|c| c.offset_days())
+    }
+
+    /// Moves the demo district's clock forward (an audited change); refused elsewhere.
+    pub async fn advance_demo_clock(
+        &self,
+        actor: &Actor,
+        days: i64,
+    ) -> error::ServiceResult<chrono::NaiveDate> {
+        actor.scope(fgf_domain::permission::Permission::ReformManage)?;
+        let Some(clock) = &self.inner.demo_clock else {
+            return Err(error::ServiceError::not_found("demo_only"));
+        };
+        if !(1..=366).contains(&days) {
+            return Err(error::ServiceError::field(
+                "invalid_field",
+                "days",
+                "前进天数应为 1 至 366",
+            ));
+        }
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        tx.audit(
+            "demo.clock_advance",
+            "clock",
+            "demo",
+            &[fgf_domain::FieldChange {
+                field: "offset_days".to_owned(),
+                before: Some(serde_json::json!(clock.offset_days())),
+                after: Some(serde_json::json!(clock.offset_days() + days)),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        clock.advance_days(days);
+        Ok(crate::clock::local_date(self.now_ms()))
     }
 
     /// Builds the application over an opened, migrated store (tests use this directly).
@@ -101,6 +155,7 @@ impl App {
                 processes: process::RegistryCache::default(),
                 instances: process::InstanceCache::default(),
                 catalog_index: std::sync::OnceLock::new(),
+                demo_clock: None,
             }),
         };
         app.reload_calendar().await?;

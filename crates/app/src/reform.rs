@@ -74,6 +74,9 @@ pub struct TaskInput {
     /// Cooperating units (配合单位), by department code.
     #[serde(default)]
     pub partners: Vec<String>,
+    /// The number of the plan clause it comes from.
+    #[serde(default)]
+    pub clause: String,
 }
 
 fn one() -> i64 {
@@ -89,6 +92,9 @@ pub struct ReportInput {
     /// The lead unit claims completion with this report (申报完成).
     #[serde(default)]
     pub claim_completion: bool,
+    /// Evidence files (佐证材料), uploaded first, by content hash.
+    #[serde(default)]
+    pub evidence: Vec<String>,
 }
 
 /// A task on the board: the row, its light and why, its dependencies and its roll-up.
@@ -104,7 +110,7 @@ pub struct TaskView {
     pub last_report: Option<NaiveDate>,
 }
 
-fn status_of(s: &str) -> TaskStatus {
+pub(crate) fn status_of(s: &str) -> TaskStatus {
     match s {
         "in_progress" => TaskStatus::InProgress,
         "completion_claimed" => TaskStatus::CompletionClaimed,
@@ -116,7 +122,7 @@ fn status_of(s: &str) -> TaskStatus {
 /// The due date of the oldest report not received: the report day of the latest month whose
 /// report day has passed since the task started, when no report came on or after the
 /// previous report day. A unit reports monthly by `report_day`.
-fn report_due(
+pub(crate) fn report_due(
     start: NaiveDate,
     today: NaiveDate,
     report_day: u32,
@@ -145,7 +151,7 @@ fn report_due(
 }
 
 impl App {
-    fn today(&self) -> NaiveDate {
+    pub(crate) fn today(&self) -> NaiveDate {
         crate::clock::local_date(self.now_ms())
     }
 
@@ -315,6 +321,21 @@ impl App {
                 }
             }
         }
+        let clause = input.clause.trim();
+        if !clause.is_empty()
+            && !self
+                .store()
+                .plan_clauses(plan_id)
+                .await?
+                .iter()
+                .any(|c| c.number == clause)
+        {
+            return Err(ServiceError::field(
+                "invalid_field",
+                "clause",
+                "方案中没有该条款",
+            ));
+        }
         let partners = input
             .partners
             .iter()
@@ -339,6 +360,7 @@ impl App {
                 weight: input.weight,
                 section: input.section.trim(),
                 partners: &partners,
+                clause: input.clause.trim(),
             })
             .await
             .map_err(|e| match e {
@@ -392,6 +414,29 @@ impl App {
                 "请写明本期完成情况",
             ));
         }
+        if input.evidence.len() > 20 {
+            return Err(ServiceError::field(
+                "invalid_field",
+                "evidence",
+                "佐证材料不超过 20 个",
+            ));
+        }
+        for h in &input.evidence {
+            if self.store().find_file(h).await?.is_none() {
+                return Err(ServiceError::field(
+                    "invalid_field",
+                    "evidence",
+                    "佐证材料不存在，请先上传",
+                ));
+            }
+        }
+        if input.claim_completion && input.evidence.is_empty() {
+            return Err(ServiceError::field(
+                "invalid_field",
+                "evidence",
+                "申报完成须附佐证材料",
+            ));
+        }
         let status = status_of(&t.status);
         if status == TaskStatus::Completed {
             return Err(ServiceError::conflict("task_completed"));
@@ -431,6 +476,7 @@ impl App {
             percent,
             input.done.trim(),
             input.problems.trim(),
+            &input.evidence,
         )
         .await?;
         tx.set_task_progress(task_id, &t.status, percent, next)

@@ -16,6 +16,7 @@ pub mod password;
 pub mod permission;
 pub mod pii;
 pub mod reform;
+pub mod reform_plan;
 pub mod scope;
 
 pub use audit::{chain_hash, diff_json, sm3_hex, FieldChange, GENESIS};

@@ -416,7 +416,11 @@ async fn serve(cli: &Cli, addr: Option<String>, demo: bool) -> anyhow::Result<Ex
         config.addr = a;
     }
     tracing::info!(config = %config.summary(), "starting");
-    let app = App::open(config.clone(), Arc::new(SystemClock)).await?;
+    let app = if demo {
+        App::open_demo(config.clone()).await?
+    } else {
+        App::open(config.clone(), Arc::new(SystemClock)).await?
+    };
     if demo {
         let created = app.seed_demo().await?;
         if !created {
@@ -501,6 +505,11 @@ async fn background(app: App) {
             }
             if let Err(e) = app.sync_search_index(false).await {
                 tracing::warn!(%e, "search index sync failed");
+            }
+            // Reminders, escalations and chases of the reform tasks (督): each is unique in
+            // the store, so every node may sweep.
+            if let Err(e) = app.reform_sweep().await {
+                tracing::warn!(%e, "reform supervision sweep failed");
             }
         }
     }

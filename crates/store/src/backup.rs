@@ -98,6 +98,51 @@ const TABLES: &[(&str, &str, Option<&str>)] = &[
         "matter_handover_id",
         Some("matter_handover_id"),
     ),
+    ("reform_plan", "reform_plan_id", Some("reform_plan_id")),
+    // A subtask is always inserted after its parent, so id order is parent first.
+    ("reform_task", "reform_task_id", Some("reform_task_id")),
+    ("reform_task_dep", "task_id, depends_on_id", None),
+    (
+        "reform_milestone",
+        "reform_milestone_id",
+        Some("reform_milestone_id"),
+    ),
+    (
+        "reform_report",
+        "reform_report_id",
+        Some("reform_report_id"),
+    ),
+    (
+        "reform_acceptance",
+        "reform_acceptance_id",
+        Some("reform_acceptance_id"),
+    ),
+    (
+        "reform_clause",
+        "reform_clause_id",
+        Some("reform_clause_id"),
+    ),
+    (
+        "reform_consultee",
+        "reform_consultee_id",
+        Some("reform_consultee_id"),
+    ),
+    (
+        "reform_comment",
+        "reform_comment_id",
+        Some("reform_comment_id"),
+    ),
+    (
+        "reform_plan_event",
+        "reform_plan_event_id",
+        Some("reform_plan_event_id"),
+    ),
+    ("reform_plan_version", "plan_id, version", None),
+    (
+        "reform_notice",
+        "reform_notice_id",
+        Some("reform_notice_id"),
+    ),
 ];
 
 /// What a backup or restore moved.

@@ -948,6 +948,7 @@ on_every_backend!(
             weight: 2,
             section: "一、深化放管服改革",
             partners: "D02；D03",
+            clause: "1",
         };
         let a = tx.insert_task(&task("1", None)).await.unwrap();
         let b = tx.insert_task(&task("1.1", Some(a))).await.unwrap();
@@ -955,7 +956,7 @@ on_every_backend!(
         tx.insert_milestone(a, "初稿", "2026-03-31", None)
             .await
             .unwrap();
-        tx.insert_report(b, "2026-03-25", 40, "推进中", "")
+        tx.insert_report(b, "2026-03-25", 40, "推进中", "", &[])
             .await
             .unwrap();
         tx.set_task_progress(b, "not_started", 40, "in_progress")
@@ -999,6 +1000,7 @@ on_every_backend!(
         assert_eq!((reports[0].task_id, reports[0].percent), (b, 40));
         assert_eq!(s.get_plan(plan).await.unwrap().report_day, 25);
         assert_eq!(tasks[0].partners, "D02；D03");
+        assert_eq!(tasks[0].clause, "1");
         assert_eq!(s.list_plans().await.unwrap()[0].id, plan);
         assert!(matches!(
             s.get_task(9_999).await,
@@ -1041,6 +1043,155 @@ on_every_backend!(
         assert_eq!(
             (settled.accepted_on.as_deref(), settled.resolution.as_str()),
             (Some("2026-03-12"), "由本单位承担")
+        );
+    }
+);
+
+on_every_backend!(
+    plan_documents_keep_clauses_consultation_versions_and_unique_notices,
+    |db| {
+        use fgf_store::reform::{Clause, NewNotice};
+        let s = &db.store;
+        let mut tx = s.write(ctx(1)).await.unwrap();
+        let dept = tx
+            .insert_department(&NewDepartment {
+                parent_id: None,
+                code: "R02".to_owned(),
+                name: "市场监管局".to_owned(),
+                kind: "bureau".to_owned(),
+                sort: 0,
+            })
+            .await
+            .unwrap()
+            .id;
+        let plan = tx.insert_plan("行动方案", "draft", 25).await.unwrap();
+        let clause = |n: &str, body: &str| Clause {
+            section: "一、提升效能".to_owned(),
+            number: n.to_owned(),
+            body: body.to_owned(),
+        };
+        tx.replace_clauses(plan, &[clause("2", "乙"), clause("1", "甲")])
+            .await
+            .unwrap();
+        tx.set_plan_status(plan, "draft", "consultation", None, None)
+            .await
+            .unwrap();
+        tx.insert_consultee(plan, 1, dept, "2026-03-06", None)
+            .await
+            .unwrap();
+        tx.insert_comment(plan, 1, dept, "1", "建议", None)
+            .await
+            .unwrap();
+        tx.insert_plan_event(plan, 1, "consultation", "第1轮", None)
+            .await
+            .unwrap();
+        tx.audit("test.plan", "reform_plan", &plan.to_string(), &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        // Clauses keep the order written, not the order of their numbers.
+        let clauses = s.plan_clauses(plan).await.unwrap();
+        assert_eq!(clauses[0].number, "2");
+        assert_eq!(s.get_plan(plan).await.unwrap().status, "consultation");
+        // A reply is recorded once.
+        let c = s.consultees(plan).await.unwrap()[0].clone();
+        assert_eq!((c.round, c.replied_at_ms), (1, None));
+        for expect_ok in [true, false] {
+            let mut tx = s.write(ctx(2)).await.unwrap();
+            tx.mark_consultee_replied(c.id, false).await.unwrap();
+            tx.audit("test.plan", "reform_plan", &plan.to_string(), &[])
+                .await
+                .unwrap();
+            assert_eq!(tx.commit().await.is_ok(), expect_ok);
+        }
+        assert_eq!(s.consultations_of(dept).await.unwrap().len(), 1);
+        let comment = s.plan_comments(plan).await.unwrap()[0].clone();
+        let mut tx = s.write(ctx(3)).await.unwrap();
+        tx.dispose_comment(comment.id, plan, "partly", "部分吸收")
+            .await
+            .unwrap();
+        // A step from a status the plan is not in fails the transaction.
+        tx.set_plan_status(plan, "draft", "approved", None, None)
+            .await
+            .unwrap();
+        tx.audit("test.plan", "reform_plan", &plan.to_string(), &[])
+            .await
+            .unwrap();
+        assert!(tx.commit().await.is_err());
+        assert_eq!(s.plan_comments(plan).await.unwrap()[0].disposition, None);
+        let mut tx = s.write(ctx(4)).await.unwrap();
+        tx.dispose_comment(comment.id, plan, "partly", "部分吸收")
+            .await
+            .unwrap();
+        tx.set_plan_status(plan, "consultation", "approved", None, Some(5))
+            .await
+            .unwrap();
+        tx.insert_plan_version(plan, 1, "行动方案", &clauses)
+            .await
+            .unwrap();
+        tx.audit("test.plan", "reform_plan", &plan.to_string(), &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let p = s.get_plan(plan).await.unwrap();
+        assert_eq!(
+            (p.status.as_str(), p.published_at_ms),
+            ("approved", Some(5))
+        );
+        let v = s.plan_versions(plan).await.unwrap();
+        assert_eq!((v[0].version, v[0].clauses.clone()), (1, clauses));
+        let m = s.plan_comments(plan).await.unwrap()[0].clone();
+        assert_eq!(
+            (m.disposition.as_deref(), m.disposition_reason.as_str()),
+            (Some("partly"), "部分吸收")
+        );
+        assert_eq!(s.plan_events(plan).await.unwrap()[0].kind, "consultation");
+        // A notice is unique per kind, subject, unit and occasion; a response is given once.
+        let notice = NewNotice {
+            department_id: dept,
+            kind: "urge",
+            subject: "task:1",
+            occasion: "2026-03-13",
+            task_id: None,
+            plan_id: Some(plan),
+            title: "催办",
+            body: "请说明",
+            sent_on: "2026-03-16",
+            response_due: Some("2026-03-19"),
+        };
+        for expect_ok in [true, false] {
+            let mut tx = s.write(ctx(6)).await.unwrap();
+            tx.insert_notice(&notice).await.unwrap();
+            tx.audit("test.notice", "reform_notice", "1", &[])
+                .await
+                .unwrap();
+            match tx.commit().await {
+                Ok(()) => assert!(expect_ok),
+                Err(StoreError::Conflict { constraint }) => {
+                    assert!(!expect_ok);
+                    assert_eq!(
+                        constraint,
+                        "reform_notice_kind_subject_department_id_occasion_key"
+                    );
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        let n = s.reform_notices(Some(dept)).await.unwrap();
+        assert_eq!(n.len(), 1);
+        assert_eq!(n[0].response_due.as_deref(), Some("2026-03-19"));
+        for expect_ok in [true, false] {
+            let mut tx = s.write(ctx(7)).await.unwrap();
+            tx.respond_notice(n[0].id, "已整改").await.unwrap();
+            tx.audit("test.notice", "reform_notice", "1", &[])
+                .await
+                .unwrap();
+            assert_eq!(tx.commit().await.is_ok(), expect_ok);
+        }
+        assert_eq!(s.get_notice(n[0].id).await.unwrap().response, "已整改");
+        assert_eq!(
+            s.accounts_in_department(dept).await.unwrap(),
+            Vec::<i64>::new()
         );
     }
 );

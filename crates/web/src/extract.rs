@@ -138,3 +138,65 @@ impl<S: Send + Sync> FromRequest<S> for PageForm {
         }
     }
 }
+
+/// A file sent with a multipart page form.
+pub struct UploadedFile {
+    pub field: String,
+    pub name: String,
+    pub mime: String,
+    pub bytes: Bytes,
+}
+
+/// A submitted multipart page form (one with file inputs), CSRF-checked like [`PageForm`].
+pub struct PageMultipart {
+    pub form: PageForm,
+    pub files: Vec<UploadedFile>,
+}
+
+impl<S: Send + Sync> FromRequest<S> for PageMultipart {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let lang = req.extensions().get::<Prefs>().map_or(Lang::Zh, |p| p.lang);
+        let page_err = |e: ServiceError| WebError::new(e, Surface::Page, lang);
+        let expected = req
+            .extensions()
+            .get::<Actor>()
+            .map(|a| a.csrf_token.clone());
+        let bad = |e: String| page_err(ServiceError::invalid("invalid_form").arg(e));
+        let mut mp = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|e| bad(e.body_text()))?;
+        let (mut pairs, mut files) = (Vec::new(), Vec::new());
+        while let Some(field) = mp.next_field().await.map_err(|e| bad(e.to_string()))? {
+            let name = field.name().unwrap_or_default().to_owned();
+            match field.file_name().map(str::to_owned) {
+                Some(file_name) => {
+                    let mime = field
+                        .content_type()
+                        .unwrap_or("application/octet-stream")
+                        .to_owned();
+                    let bytes = field.bytes().await.map_err(|e| bad(e.to_string()))?;
+                    // An empty file input still sends a part with no name and no bytes.
+                    if !bytes.is_empty() {
+                        files.push(UploadedFile {
+                            field: name,
+                            name: file_name,
+                            mime,
+                            bytes,
+                        });
+                    }
+                }
+                None => {
+                    let text = field.text().await.map_err(|e| bad(e.to_string()))?;
+                    pairs.push((name, text));
+                }
+            }
+        }
+        let form = PageForm { pairs };
+        match (expected.as_deref(), form.get("_csrf")) {
+            (Some(e), Some(s)) if !e.is_empty() && e == s => Ok(PageMultipart { form, files }),
+            _ => Err(page_err(ServiceError::forbidden("csrf_invalid"))),
+        }
+    }
+}

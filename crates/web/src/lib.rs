@@ -16,6 +16,8 @@ mod metrics;
 mod openapi;
 mod pages;
 mod reform;
+mod reform_inbox;
+mod reform_plan;
 pub mod routes;
 mod workflow;
 

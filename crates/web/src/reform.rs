@@ -122,6 +122,8 @@ pub struct BoardQuery {
     /// Only tasks with this light.
     #[serde(default)]
     light: Option<String>,
+    #[serde(default)]
+    msg: Option<String>,
 }
 
 fn light_class(l: Light) -> &'static str {
@@ -170,6 +172,7 @@ pub async fn board_page(
     let Some(plan) = q
         .plan
         .and_then(|id| plans.iter().find(|p| p.id == id))
+        .or_else(|| plans.iter().find(|p| p.status == "approved"))
         .or(plans.first())
     else {
         let body = html! { p.muted { (t(lang, "reform.no_plan")) } };
@@ -219,7 +222,29 @@ pub async fn board_page(
         }
     }
     sections.sort_by_key(|s| (s.chars().next().map(chinese_ordinal), first_task(s)));
+    let office = actor
+        .scope(fgf_domain::permission::Permission::ReformManage)
+        .is_ok();
+    let notices = if office {
+        state.app.reform_notices(&actor, true).await.map_err(&err)?
+    } else {
+        Vec::new()
+    };
+    let escalations: Vec<&fgf_app::reform_notice::NoticeView> = notices
+        .iter()
+        .filter(|n| n.notice.kind == "urge" || n.notice.kind == "supervise")
+        .collect();
+    let ok = crate::reform_plan::msg_text(lang, q.msg.as_deref());
     let body = html! {
+        (crate::layout::flash(ok, true))
+        nav.subnav {
+            @for p in &plans {
+                @if p.id == plan.id { strong { (p.title) } } @else { a href=(format!("/reform?plan={}", p.id)) { (p.title) } }
+                " · "
+            }
+            a href=(format!("/reform/plans/{}", plan.id)) { (t(lang, "plan.open")) } " · "
+            a href="/reform/inbox" { (t(lang, "inbox.open")) }
+        }
         h2.plan-title { (plan.title) }
         div.lights {
             @for l in [Light::Red, Light::Yellow, Light::Green, Light::Done] {
@@ -228,6 +253,41 @@ pub async fn board_page(
                 }
             }
             a.light.all href=(format!("/reform?plan={}", plan.id)) { (t(lang, "reform.all")) }
+        }
+        @if office {
+            section.card.office-tools {
+                form.inline method="post" action="/reform/sweep" {
+                    (crate::layout::csrf(&actor))
+                    button.secondary type="submit" { (t(lang, "inbox.sweep")) }
+                }
+                @if let Some(offset) = state.app.demo_clock_offset() {
+                    form.inline method="post" action="/reform/demo-clock" {
+                        (crate::layout::csrf(&actor))
+                        span.muted { (t(lang, "inbox.demo_clock")) "：" (t(lang, "inbox.demo_clock_note")) " " (offset) }
+                        " "
+                        label { (t(lang, "inbox.days")) " " input type="number" name="days" min="1" max="366" value="7" style="width:5em"; }
+                        button.secondary type="submit" { (t(lang, "inbox.advance")) }
+                    }
+                }
+            }
+        }
+        @if !escalations.is_empty() {
+            section.card.escalations {
+                h3 { (t(lang, "inbox.all_notices")) " " span.badge { (escalations.len()) } }
+                div.table-wrap { table.data.compact {
+                    thead { tr { th { (t(lang, "reform.unit")) } th { (t(lang, "reform.task")) } th { (t(lang, "inbox.response_due")) } th { (t(lang, "inbox.response")) } } }
+                    tbody {
+                        @for n in &escalations {
+                            tr {
+                                td { (n.unit) }
+                                td { span.(if n.notice.kind == "supervise" { "light red" } else { "light yellow" }) { (t(lang, crate::reform_inbox::kind_key(&n.notice.kind))) } " " (n.notice.title) }
+                                td { (n.notice.response_due.as_deref().unwrap_or_default()) @if n.response_late { " " span.light.red { (t(lang, "inbox.response_late")) } } }
+                                td { @if n.notice.response.is_empty() { span.muted { "—" } } @else { (n.notice.response) } }
+                            }
+                        }
+                    }
+                } }
+            }
         }
         @if !cases.is_empty() {
             section.card.cases {

@@ -2,7 +2,10 @@
 //! built from this table, the authorisation middleware reads it, the OpenAPI document is
 //! generated from it, and the route × role matrix test walks it.
 
-use crate::{api, assets, catalog, metrics, openapi, pages, reform, workflow, AppState};
+use crate::{
+    api, assets, catalog, metrics, openapi, pages, reform, reform_inbox, reform_plan, workflow,
+    AppState,
+};
 use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use fgf_domain::permission::Permission as P;
 
@@ -448,6 +451,18 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r("GET", "/api/v1/coordination-cases", Perm(P::Workbench), "reform", "Open coordination cases (parts disputed or not accepted in time), oldest first", get(reform::coordination_cases)),
         r("POST", "/api/v1/coordination-cases/{id}/resolve", Perm(P::ReformManage), "reform", "Settle a coordination case: the part goes to the unit named, bound by it", post(reform::resolve_case)),
         r("POST", "/api/v1/reform-tasks/{id}/confirm", Perm(P::ReformManage), "reform", "Confirm or send back a claimed completion", post(reform::confirm_completion)),
+        r("GET", "/api/v1/plans/{id}", Perm(P::Workbench), "reform", "The plan document: text, consultation, comments with dispositions, history, changes since the last published version", get(reform_plan::get_plan)),
+        r("PUT", "/api/v1/plans/{id}/clauses", Perm(P::ReformManage), "reform", "Write the plan's text (a draft only): `text` as typed, or `clauses`", put(reform_plan::put_clauses)),
+        r("POST", "/api/v1/plans/{id}/consultation", Perm(P::ReformManage), "reform", "Send the draft for consultation to units with a reply date", post(reform_plan::consult)),
+        r("POST", "/api/v1/plans/{id}/replies", Perm(P::Workbench), "reform", "The unit acted for replies once: comments on clauses, or no comment", post(reform_plan::reply)),
+        r("POST", "/api/v1/plans/{id}/comments/{comment}/disposition", Perm(P::ReformManage), "reform", "Dispose of a comment: adopted, partly or rejected (with a reason)", post(reform_plan::dispose)),
+        r("POST", "/api/v1/plans/{id}/steps", Perm(P::ReformManage), "reform", "A step of the plan's life: record_meeting, submit, approve, send_back, revise", post(reform_plan::step)),
+        r("GET", "/api/v1/plans/{id}/consultation-report", Perm(P::Workbench), "reform", "The consultation report (意见采纳情况) of a round", get(reform_plan::consultation_report)),
+        r("GET", "/api/v1/plans/{id}/diff", Perm(P::Workbench), "reform", "Clause changes between published versions (?from=&to=; no `to`: the current text)", get(reform_plan::diff)),
+        r("GET", "/api/v1/reform-notices", Perm(P::Workbench), "reform", "Reminders, escalations and chases sent to the unit acted for (?all=true: every unit's, for the reform office)", get(reform_plan::notices)),
+        r("POST", "/api/v1/reform-notices/{id}/response", Perm(P::Workbench), "reform", "The unit's written response to an escalation notice", post(reform_plan::respond)),
+        r("POST", "/api/v1/reform/sweep", Perm(P::ReformManage), "reform", "Send the reminders, escalations and chases due today now", post(reform_plan::sweep)),
+        r("POST", "/api/v1/demo/clock", Perm(P::ReformManage), "reform", "Demo district only: move the clock forward by `days`", post(reform_plan::demo_clock)),
         // The catalogue (放).
         r("GET", "/api/v1/matters", Public, "catalog", "Matters in force: ?q= searches (ranked), else lists; filters department, kind, fully_online, max_trips", get(catalog::list_matters)),
         r("POST", "/api/v1/matters", Perm(P::CatalogDraft), "catalog", "Draft a change: a new matter or the next version of one", post(catalog::draft_matter)),
@@ -723,6 +738,19 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         r("POST", "/tasks/{id}", Perm(P::Workbench), "pages", "Act on a work item", post(workflow::task_submit)),
         r("GET", "/processes", Perm(P::Workbench), "pages", "Process definitions", get(workflow::processes_page)),
         r("GET", "/reform", Perm(P::Workbench), "pages", "Reform tasks: the board with status lights", get(reform::board_page)),
+        r("GET", "/reform/plans/{id}", Perm(P::Workbench), "pages", "The plan document with its consultation and steps", get(reform_plan::plan_page)),
+        r("POST", "/reform/plans/{id}/text", Perm(P::ReformManage), "pages", "Save the plan's text", post(reform_plan::text_submit)),
+        r("POST", "/reform/plans/{id}/consultation", Perm(P::ReformManage), "pages", "Send the draft for consultation", post(reform_plan::consult_submit)),
+        r("POST", "/reform/plans/{id}/reply", Perm(P::Workbench), "pages", "The unit's reply to a consultation", post(reform_plan::reply_submit)),
+        r("POST", "/reform/plans/{id}/comments/{comment}", Perm(P::ReformManage), "pages", "Dispose of a comment", post(reform_plan::dispose_submit)),
+        r("POST", "/reform/plans/{id}/step", Perm(P::ReformManage), "pages", "A step of the plan's life", post(reform_plan::step_submit)),
+        r("GET", "/reform/plans/{id}/report", Perm(P::Workbench), "pages", "The consultation report, printable", get(reform_plan::report_page)),
+        r("GET", "/reform/inbox", Perm(P::Workbench), "pages", "The unit's reform work: notices, consultations, parts to accept, tasks to report on", get(reform_inbox::inbox_page)),
+        r("POST", "/reform/tasks/{id}/accept", Perm(P::Workbench), "pages", "Accept or dispute the unit's part of a task", post(reform_inbox::accept_submit)),
+        r("POST", "/reform/tasks/{id}/report", Perm(P::Workbench), "pages", "Report progress with evidence files (multipart)", post(reform_inbox::report_submit)),
+        r("POST", "/reform/notices/{id}/respond", Perm(P::Workbench), "pages", "Answer a notice in writing", post(reform_inbox::respond_submit)),
+        r("POST", "/reform/sweep", Perm(P::ReformManage), "pages", "Run the supervision sweep now", post(reform_inbox::sweep_submit)),
+        r("POST", "/reform/demo-clock", Perm(P::ReformManage), "pages", "Demo district only: move the clock forward", post(reform_inbox::demo_clock_submit)),
         r("GET", "/guide", Public, "pages", "Service guides: search and browse the catalogue", get(catalog::guide_home)),
         r("GET", "/guide/{code}", Public, "pages", "One matter's service guide", get(catalog::guide_page)),
         r("GET", "/guide/{code}/materials/{n}/{which}", Public, "pages", "A material's blank form (blank) or filled sample (sample)", get(catalog::guide_form_file)),

@@ -25,6 +25,21 @@ async fn board(d: &District, token: &str, plan: i64) -> Vec<Value> {
     r.json()["items"].as_array().unwrap().clone()
 }
 
+/// Uploads an evidence file (佐证材料) and answers its content hash.
+async fn evidence(d: &District, token: &str) -> String {
+    let r = d
+        .raw(
+            Method::POST,
+            "/api/v1/files?name=%E4%BD%90%E8%AF%81.pdf",
+            Some(token),
+            "application/pdf",
+            b"%PDF-1.4 evidence".to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    r.json()["content_hash"].as_str().unwrap().to_owned()
+}
+
 fn find<'a>(tasks: &'a [Value], code: &str) -> &'a Value {
     tasks.iter().find(|t| t["task"]["code"] == code).unwrap()
 }
@@ -34,6 +49,7 @@ async fn tasks_follow_their_lights_dependencies_and_the_lead_unit() {
     let d = District::new().await;
     d.clock.set_ms(MARCH_2);
     let reform = d.token("reform").await;
+    let ev = evidence(&d, &reform).await;
     let keeper = d.token("keeper").await; // 区市场监管局
     let r = d
         .api(
@@ -139,12 +155,28 @@ async fn tasks_follow_their_lights_dependencies_and_the_lead_unit() {
     let reviewer = d.token("reviewer").await; // 区市场监管局 and 区行政审批局
     let clerk = d.token("clerk").await;
     let _ = (&reviewer, &clerk);
+    // Completion is claimed with evidence, or not at all.
     let r = d
         .api(
             Method::POST,
             &format!("/api/v1/reform-tasks/{first}/reports"),
             Some(&keeper),
             Some(json!({"percent": 100, "done": "已公布", "claim_completion": true})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(
+        r.json()["error"]["details"]["field"],
+        "evidence",
+        "{}",
+        r.text()
+    );
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/reform-tasks/{first}/reports"),
+            Some(&keeper),
+            Some(json!({"percent": 100, "done": "已公布", "claim_completion": true, "evidence": [ev]})),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
@@ -232,6 +264,7 @@ async fn a_dependency_cycle_and_an_early_completion_are_refused() {
     let d = District::new().await;
     d.clock.set_ms(MARCH_2);
     let reform = d.token("reform").await;
+    let ev = evidence(&d, &reform).await;
     let keeper = d.token("keeper").await;
     let r = d
         .api(
@@ -262,7 +295,9 @@ async fn a_dependency_cycle_and_an_early_completion_are_refused() {
             Method::POST,
             &format!("/api/v1/reform-tasks/{b}/reports"),
             Some(&keeper),
-            Some(json!({"percent": 100, "done": "完成", "claim_completion": true})),
+            Some(
+                json!({"percent": 100, "done": "完成", "claim_completion": true, "evidence": [ev]}),
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
@@ -275,7 +310,7 @@ async fn a_dependency_cycle_and_an_early_completion_are_refused() {
         Method::POST,
         &format!("/api/v1/reform-tasks/{a}/reports"),
         Some(&keeper),
-        Some(json!({"percent": 100, "done": "完成", "claim_completion": true})),
+        Some(json!({"percent": 100, "done": "完成", "claim_completion": true, "evidence": [ev]})),
     )
     .await;
     let r = d
@@ -301,7 +336,9 @@ async fn a_dependency_cycle_and_an_early_completion_are_refused() {
             Method::POST,
             &format!("/api/v1/reform-tasks/{b}/reports"),
             Some(&keeper),
-            Some(json!({"percent": 100, "done": "完成", "claim_completion": true})),
+            Some(
+                json!({"percent": 100, "done": "完成", "claim_completion": true, "evidence": [ev]}),
+            ),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
@@ -324,7 +361,8 @@ async fn a_dependency_cycle_and_an_early_completion_are_refused() {
 async fn the_demo_plan_shows_every_light_on_the_board() {
     let d = District::new().await;
     let reform = d.token("reform").await;
-    let plan = d.app.store().list_plans().await.unwrap()[0].id;
+    let plans = d.app.store().list_plans().await.unwrap();
+    let plan = plans.iter().find(|p| p.status == "approved").unwrap().id;
     let tasks = board(&d, &reform, plan).await;
     let top: Vec<&Value> = tasks
         .iter()

@@ -452,6 +452,7 @@ fn sample(
             },
         )
         .replace("{n}", "1")
+        .replace("{comment}", "1")
         .replace("{hash}", file_hash)
         .replace("{file}", "app.css");
     let uname = format!("newuser{seq}");
@@ -680,6 +681,51 @@ fn sample(
             s.json = Some(json!({"percent": 10, "done": "推进中"}));
             s.allowed = &[201, 404];
         }
+        // Plan 1 is the demo's published plan: its text is frozen and it is not in
+        // consultation, so every step on it is refused; its version 1 can be diffed.
+        ("PUT", "/api/v1/plans/{id}/clauses") => {
+            s.json = Some(json!({"text": "1 矩阵条款"}));
+            s.allowed = &[409];
+        }
+        ("POST", "/api/v1/plans/{id}/consultation") => {
+            s.json = Some(json!({"units": ["D04"], "due": "2030-01-01"}));
+            s.allowed = &[409];
+        }
+        ("POST", "/api/v1/plans/{id}/replies") => {
+            s.json = Some(json!({"no_comment": true}));
+            s.allowed = &[403, 409];
+        }
+        ("POST", "/api/v1/plans/{id}/comments/{comment}/disposition") => {
+            s.json = Some(json!({"disposition": "adopted"}));
+            s.allowed = &[409];
+        }
+        ("POST", "/api/v1/plans/{id}/steps") => {
+            s.json = Some(json!({"step": "submit"}));
+            s.allowed = &[409];
+        }
+        ("GET", "/api/v1/plans/{id}/diff") => s.path = format!("{}?from=1", s.path),
+        // No notice has been sent in this district; the test district's clock is fixed.
+        ("POST", "/api/v1/reform-notices/{id}/response") => {
+            s.json = Some(json!({"response": "书面说明"}));
+            s.allowed = &[404];
+        }
+        ("POST", "/api/v1/demo/clock") => {
+            s.json = Some(json!({"days": 1}));
+            s.allowed = &[404];
+        }
+        ("POST", "/reform/plans/{id}/text") | ("POST", "/reform/plans/{id}/comments/{comment}") => {
+            s.allowed = &[409]
+        }
+        ("POST", "/reform/plans/{id}/consultation") | ("POST", "/reform/plans/{id}/step") => {
+            s.allowed = &[422]
+        }
+        ("POST", "/reform/plans/{id}/reply") => s.allowed = &[403, 409],
+        ("POST", "/reform/tasks/{id}/accept") | ("POST", "/reform/notices/{id}/respond") => {
+            s.allowed = &[404, 409]
+        }
+        // A multipart form; the sample sends an urlencoded one, which is refused.
+        ("POST", "/reform/tasks/{id}/report") => s.allowed = &[400],
+        ("POST", "/reform/demo-clock") => s.allowed = &[404],
         // Version 1 is in force, so it can be neither submitted nor reviewed again.
         ("POST", "/api/v1/matters/{code}/versions/{n}/submit")
         | ("POST", "/api/v1/matters/{code}/versions/{n}/review")
