@@ -120,10 +120,13 @@ impl<S: Send + Sync> FromRequest<S> for PageForm {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let lang = req.extensions().get::<Prefs>().map_or(Lang::Zh, |p| p.lang);
         let page_err = |e: ServiceError| WebError::new(e, Surface::Page, lang);
-        let expected = match req.extensions().get::<Actor>() {
-            Some(a) => Some(a.csrf_token.clone()),
-            None => cookie(req.headers(), "fgf_pre"),
-        };
+        // A signed-in user may still submit the login form (signing in as someone else), whose
+        // token is the `fgf_pre` cookie's; both are same-site proofs, so either is accepted.
+        let session = req
+            .extensions()
+            .get::<Actor>()
+            .map(|a| a.csrf_token.clone());
+        let pre = cookie(req.headers(), "fgf_pre");
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|e| page_err(ServiceError::invalid("invalid_form").arg(e.body_text())))?;
@@ -132,9 +135,14 @@ impl<S: Send + Sync> FromRequest<S> for PageForm {
             .iter()
             .find(|(k, _)| k == "_csrf")
             .map(|(_, v)| v.as_str());
-        match (expected.as_deref(), sent) {
-            (Some(e), Some(s)) if !e.is_empty() && e == s => Ok(PageForm { pairs }),
-            _ => Err(page_err(ServiceError::forbidden("csrf_invalid"))),
+        let matches = |e: &Option<String>| {
+            e.as_deref()
+                .is_some_and(|e| !e.is_empty() && Some(e) == sent)
+        };
+        if matches(&session) || matches(&pre) {
+            Ok(PageForm { pairs })
+        } else {
+            Err(page_err(ServiceError::forbidden("csrf_invalid")))
         }
     }
 }

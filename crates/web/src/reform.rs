@@ -280,7 +280,7 @@ pub async fn board_page(
                         @for n in &escalations {
                             tr {
                                 td { (n.unit) }
-                                td { span.(if n.notice.kind == "supervise" { "light red" } else { "light yellow" }) { (t(lang, crate::reform_inbox::kind_key(&n.notice.kind))) } " " (n.notice.title) }
+                                td { span.(if n.notice.kind == "supervise" { "light red" } else { "light yellow" }) { (t(lang, crate::reform_inbox::kind_key(&n.notice.kind))) } " " (crate::reform_inbox::subject_of(&n.notice.title)) }
                                 td { (n.notice.response_due.as_deref().unwrap_or_default()) @if n.response_late { " " span.light.red { (t(lang, "inbox.response_late")) } } }
                                 td { @if n.notice.response.is_empty() { span.muted { "—" } } @else { (n.notice.response) } }
                             }

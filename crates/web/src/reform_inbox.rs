@@ -115,13 +115,6 @@ async fn render_inbox(
     }
     let notices = state.app.reform_notices(actor, false).await.map_err(&err)?;
     let open_notices = notices.iter().filter(|n| n.response_open).count();
-    let task_title = |id: i64| {
-        tasks
-            .iter()
-            .find(|v| v.task.id == id)
-            .map(|v| format!("{} {}", v.task.code, v.task.title))
-            .unwrap_or_default()
-    };
     let mut part_titles = Vec::new();
     for a in &parts {
         let t = store.get_task(a.task_id).await.map_err(|e| err(e.into()))?;
@@ -133,7 +126,7 @@ async fn render_inbox(
         section.card.notices {
             h3 { (t(lang, "inbox.notices")) " " @if open_notices > 0 { span.badge.warn { (open_notices) " " (t(lang, "inbox.to_answer")) } } }
             @if notices.is_empty() { p.muted { (t(lang, "inbox.no_notices")) } }
-            @for n in &notices { (notice_item(n, actor, lang, &task_title)) }
+            @for n in &notices { (notice_item(n, actor, lang)) }
         }
         @if !open_consultations.is_empty() {
             section.card {
@@ -168,7 +161,13 @@ async fn render_inbox(
         section.card.my-tasks {
             h3 { (t(lang, "inbox.tasks")) }
             @if tasks.is_empty() { p.muted { (t(lang, "inbox.no_tasks")) } }
-            @for v in &tasks { (task_item(v, actor, lang)) }
+            @for p in &plans {
+                @let mine: Vec<&TaskView> = tasks.iter().filter(|v| v.task.plan_id == p.id).collect();
+                @if !mine.is_empty() {
+                    h4.plan-group { (p.title) }
+                    @for v in mine { (task_item(v, actor, lang)) }
+                }
+            }
         }
     };
     let mut resp = html_page(layout::staff(&c, t(lang, "inbox.title"), body));
@@ -178,12 +177,13 @@ async fn render_inbox(
     Ok(resp)
 }
 
-fn notice_item(
-    n: &NoticeView,
-    actor: &Actor,
-    lang: Lang,
-    task_title: &dyn Fn(i64) -> String,
-) -> Markup {
+/// A notice's title without its kind (`催办：1 企业开办…` → `1 企业开办…`): the badge beside it
+/// already names the kind.
+pub(crate) fn subject_of(title: &str) -> &str {
+    title.split_once('：').map_or(title, |(_, rest)| rest)
+}
+
+fn notice_item(n: &NoticeView, actor: &Actor, lang: Lang) -> Markup {
     let cls = match n.notice.kind.as_str() {
         "urge" | "supervise" => "light red",
         "reminder" => "light yellow",
@@ -192,10 +192,9 @@ fn notice_item(
     html! {
         div.notice data-kind=(n.notice.kind) {
             p {
-                span.(cls) { (t(lang, kind_key(&n.notice.kind))) } " " strong { (n.notice.title) } " " span.muted { (n.notice.sent_on) }
+                span.(cls) { (t(lang, kind_key(&n.notice.kind))) } " " strong { (subject_of(&n.notice.title)) } " " span.muted { (n.notice.sent_on) }
             }
             p { (n.notice.body) }
-            @if let Some(tid) = n.notice.task_id { @let tt = task_title(tid); @if !tt.is_empty() { p.muted { (tt) } } }
             @if n.response_open {
                 form method="post" action=(format!("/reform/notices/{}/respond", n.notice.id)) {
                     (csrf(actor))

@@ -249,7 +249,7 @@ async fn render_plan(
     let doc = state.app.plan_document(actor, id).await.map_err(&err)?;
     let office = actor.scope(Permission::ReformManage).is_ok();
     let c = chrome(state, actor, prefs, "reform").await?;
-    let units = if office && doc.status == PlanStatus::Draft {
+    let mut units = if office && doc.status == PlanStatus::Draft {
         state
             .app
             .store()
@@ -258,10 +258,11 @@ async fn render_plan(
             .map_err(|e| err(e.into()))?
             .into_iter()
             .filter(|d| d.kind == "bureau" || d.kind == "street" || d.kind == "town")
-            .collect()
+            .collect::<Vec<_>>()
     } else {
         Vec::new()
     };
+    units.sort_by(|a, b| a.code.cmp(&b.code));
     let me = actor.department_id.and_then(|d| {
         doc.consultees
             .iter()
@@ -270,7 +271,7 @@ async fn render_plan(
     let replying = doc.status == PlanStatus::Consultation && me.is_some();
     let body = html! {
         p.crumbs { a href=(format!("/reform?plan={id}")) { (t(lang, "plan.back_board")) } " · " a href=(format!("/reform/plans/{id}/report")) { (t(lang, "plan.report")) } }
-        h2.plan-title { (doc.plan.title) " " span.badge { (t(lang, status_key(doc.status))) } " " span.muted { (t(lang, "plan.version").replace("{0}", &doc.plan.version.to_string())) } }
+        p.plan-meta { span.tag.plan-status { (t(lang, status_key(doc.status))) } span.muted { (t(lang, "plan.version").replace("{0}", &doc.plan.version.to_string())) } }
         (flash(ok, true))
         @if let Some((m, _)) = &error { (flash(Some(m.as_str()), false)) }
         @if office { (office_steps(&doc, actor, lang, &units)) }
