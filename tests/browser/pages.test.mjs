@@ -19,6 +19,10 @@ const STAFF_PAGES = [
   ['calendar', '/admin/calendar'],
   ['notifications', '/notifications'],
   ['reform-board', '/reform'],
+  ['reform-dashboard', '/reform/dashboard'],
+  ['reform-supervision', '/reform/supervision'],
+  ['reform-inbox', '/reform/inbox'],
+  ['reform-innovations', '/reform/innovations'],
   ['catalog', '/catalog'],
   ['password', '/password'],
 ];

@@ -193,6 +193,10 @@ impl App {
                 tx.set_task_progress(id, "not_started", last, status)
                     .await?;
             }
+            if status == "completed" {
+                let on = reported.last().copied().unwrap_or(today);
+                tx.set_task_completed_on(id, Some(&on.to_string())).await?;
+            }
         }
         // The plan's text: each part of the speech with one clause per top-level task, as the
         // office wrote it before breaking it into tasks.
@@ -224,8 +228,162 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.load_demo_review(plan).await?;
         self.load_demo_draft_plan().await?;
         Ok(plan)
+    }
+
+    /// Inspection, assessment, commendation and accountability, innovations and a bulletin on
+    /// the published plan, so those pages show real records.
+    async fn load_demo_review(&self, plan: i64) -> ServiceResult<()> {
+        use fgf_store::reform_review::NewMerit;
+        let today = crate::clock::local_date(self.now_ms());
+        let days = |n: i64| (today + chrono::Duration::days(n)).to_string();
+        let tasks = self.store().plan_tasks(plan).await?;
+        let task = |code: &str| {
+            tasks
+                .iter()
+                .find(|t| t.code == code)
+                .cloned()
+                .ok_or_else(|| ServiceError::internal(format!("demo task {code}")))
+        };
+        let departments: HashMap<String, i64> = self
+            .store()
+            .all_departments()
+            .await?
+            .into_iter()
+            .map(|d| (d.code, d.id))
+            .collect();
+        let unit = |c: &str| {
+            departments
+                .get(c)
+                .copied()
+                .ok_or_else(|| ServiceError::internal(format!("demo unit {c}")))
+        };
+        let mut tx = self.store().write(self.system_ctx("demo")).await?;
+        let inspection = tx
+            .insert_inspection(plan, "2026年第三季度改革任务监督检查", &days(-60))
+            .await?;
+        for (code, finding, by) in [
+            (
+                "2.1",
+                "事项要素录入进度滞后于计划，部分要素与法定依据不一致",
+                -40,
+            ),
+            (
+                "8",
+                "“双随机”抽查计划未覆盖全部监管领域，结果未按时公示",
+                -10,
+            ),
+            ("23", "医联体牵头医院未建立双向转诊台账", 10),
+        ] {
+            let t = task(code)?;
+            tx.insert_finding(inspection, t.id, t.lead_department_id, finding, &days(by))
+                .await?;
+        }
+        for m in [
+            NewMerit {
+                kind: "commendation",
+                department_id: unit("D03")?,
+                person: "",
+                category: "改革工作先进集体",
+                reason: "率先完成权力清单和公共服务清单公布，清单动态调整机制获省级推广",
+                document_no: "示改办〔2026〕12号",
+                file_hash: None,
+                decided_on: &days(-80),
+                task_id: Some(task("1")?.id),
+            },
+            NewMerit {
+                kind: "accountability",
+                department_id: unit("D08")?,
+                person: "某科室负责人",
+                category: "慢作为",
+                reason: "分级诊疗制度建设任务逾期，经催办未按期书面说明",
+                document_no: "示纪〔2026〕5号",
+                file_hash: None,
+                decided_on: &days(-20),
+                task_id: Some(task("23")?.id),
+            },
+        ] {
+            tx.insert_merit(&m).await?;
+        }
+        let assessment = tx
+            .insert_assessment(plan, "2026年度改革任务中期考核", &days(-180), &days(-1))
+            .await?;
+        for (code, score) in [
+            ("1", 95),
+            ("2.1", 82),
+            ("9", 90),
+            ("16", 72),
+            ("23", 65),
+            ("29", 78),
+        ] {
+            tx.set_quality_score(assessment, task(code)?.id, score, "")
+                .await?;
+        }
+        let published = tx
+            .insert_innovation(
+                unit("D02")?,
+                "“一窗通办”综合窗口改革",
+                "将分散在18个部门的窗口整合为综合受理窗口，实行“前台综合受理、后台分类审批、统一窗口出件”，群众办事平均跑动次数由2.3次降至0.6次。",
+                "一、主要做法\n按照“一窗受理、集成服务”要求，整合18个部门的127个专业窗口，设置企业开办、工程建设、社会事务等6类综合窗口，统一收件、统一出件。\n二、工作成效\n窗口数量减少45%，群众平均等候时间缩短至8分钟，“最多跑一次”事项占比达98%。",
+            )
+            .await?;
+        tx.review_innovation(published, true, "做法可复制，予以发布")
+            .await?;
+        tx.insert_innovation(
+            unit("S01")?,
+            "社区“帮代办”服务点",
+            "在社区党群服务中心设立帮代办服务点，为老年人、残疾人提供上门帮办和代办服务。",
+            "在8个社区设立帮代办服务点，配备网格员兼任帮办员，全年代办事项1260件。",
+        )
+        .await?;
+        tx.audit("reform.demo_review", "reform_plan", &plan.to_string(), &[])
+            .await?;
+        tx.commit().await?;
+        // The first finding was rectified and verified, the second rectified and waiting.
+        let findings = self.store().findings(Some(plan), None).await?;
+        let mut tx = self.store().write(self.system_ctx("demo")).await?;
+        for f in &findings {
+            if f.finding.starts_with("事项要素") {
+                tx.rectify_finding(f.id, "已完成1010项要素复核和法定依据校正，建立周调度机制")
+                    .await?;
+                tx.verify_finding(f.id, true).await?;
+            } else if f.finding.starts_with("“双随机”") {
+                tx.rectify_finding(f.id, "已补充食品、特种设备领域抽查计划，结果已在门户公示")
+                    .await?;
+            }
+        }
+        tx.audit("reform.demo_review", "reform_plan", &plan.to_string(), &[])
+            .await?;
+        tx.commit().await?;
+        self.publish_results(self.system_ctx("demo"), assessment)
+            .await?;
+        let mut tx = self.store().write(self.system_ctx("demo")).await?;
+        tx.appeal_result(
+            assessment,
+            unit("D08")?,
+            "分级诊疗任务逾期系省级信息平台延期上线所致，申请核减",
+        )
+        .await?;
+        tx.audit(
+            "reform.demo_review",
+            "reform_assessment",
+            &assessment.to_string(),
+            &[],
+        )
+        .await?;
+        tx.commit().await?;
+        self.write_bulletin(
+            self.system_ctx("demo"),
+            plan,
+            &crate::reform_review::BulletinInput {
+                from: today - chrono::Duration::days(30),
+                to: today,
+            },
+        )
+        .await?;
+        Ok(())
     }
 
     /// The published plan's history: a consultation of five units (three with comments, one

@@ -512,6 +512,123 @@ catalogue! {
     "reform.age" => "已等待（天）", "Days open";
     "reform.role_lead" => "（牵头）", "(lead)";
     "reform.role_partner" => "（配合）", "(partner)";
+    "reason.overdue" => "已超过完成时限{0}个工作日", "{0} working days past the deadline";
+    "reason.milestone" => "节点{0}未按期完成", "milestone of {0} not met";
+    "reason.behind" => "{0}临近，进度{1}%落后于时间进度（已用{2}/{3}个工作日）", "{0} is near and progress {1}% is behind time ({2} of {3} working days used)";
+    "reason.report" => "应于{0}报送的进展未报送", "the report due on {0} has not arrived";
+    "dash.title" => "改革督查看板", "Reform dashboard";
+    "dash.tasks" => "任务", "Tasks";
+    "dash.done" => "已完成", "Done";
+    "dash.rate" => "完成率", "Completion";
+    "dash.max_overdue" => "最长逾期（工作日）", "Most overdue (working days)";
+    "dash.score" => "考核得分", "Score";
+    "dash.rank" => "排名", "Rank";
+    "dash.overdue_days" => "逾期（工作日）", "Overdue (working days)";
+    "dash.nav_board" => "任务看板", "Task board";
+    "dash.nav_dashboard" => "督查看板", "Dashboard";
+    "dash.nav_supervision" => "督查考核", "Inspection and assessment";
+    "dash.nav_innovations" => "基层首创", "Grassroots innovations";
+    "dash.as_of" => "截至", "as of";
+    "dash.export" => "导出 Excel", "Export xlsx";
+    "dash.by_category" => "按改革类别", "By category";
+    "dash.category" => "改革类别", "Category";
+    "dash.by_unit" => "按牵头单位", "By lead unit";
+    "dash.scores_from" => "得分来自", "Scores from";
+    "dash.red_list" => "红灯任务", "Red tasks";
+    "dash.yellow_list" => "黄灯任务", "Yellow tasks";
+    "dash.timeline" => "任务时间轴", "Timeline";
+    "dash.timeline_note" => "横条为开始至完成时限，深色为已完成进度；◆为节点（实心已完成）；虚线箭头为前置任务；红色竖线为今天。", "Bars run from start to deadline, filled to progress; diamonds are milestones (filled when met); dashed arrows are dependencies; the red line is today.";
+    "dash.today" => "今天", "today";
+    "sup.title" => "督查考核", "Inspection and assessment";
+    "sup.findings" => "监督检查发现问题", "Inspection findings";
+    "sup.no_findings" => "尚无监督检查记录", "no inspection findings yet";
+    "sup.held_on" => "检查日期", "Held on";
+    "sup.finding" => "发现的问题", "Finding";
+    "sup.rectify_by" => "整改期限", "Rectify by";
+    "sup.rectification" => "整改情况", "Rectification";
+    "sup.verified" => "已核验", "verified";
+    "sup.accept" => "核验通过", "Accept";
+    "sup.return" => "退回重改", "Send back";
+    "sup.record" => "记录监督检查", "Record an inspection";
+    "sup.inspection_title" => "检查名称", "Inspection";
+    "sup.findings_lines" => "发现的问题（每行：任务编号｜问题｜整改期限）", "Findings (one per line: task｜finding｜rectify by)";
+    "sup.assessments" => "考核", "Assessments";
+    "sup.published" => "已公布", "published";
+    "sup.open" => "评分中", "open";
+    "sup.assessment_title" => "考核名称，如：2026年上半年考核", "Title, e.g. first half of 2026";
+    "sup.from" => "起", "From";
+    "sup.to" => "止", "To";
+    "sup.new_assessment" => "新建考核", "New assessment";
+    "sup.merits" => "表彰与问责", "Commendations and accountability";
+    "sup.decided_on" => "决定日期", "Decided on";
+    "sup.kind" => "类型", "Kind";
+    "sup.person" => "人员", "Person";
+    "sup.category" => "类别", "Category";
+    "sup.category_hint" => "问责：不作为／慢作为／乱作为；表彰：先进集体等", "accountability: 不作为/慢作为/乱作为; commendation: the honour";
+    "sup.reason" => "事由", "Reason";
+    "sup.document_no" => "决定文号", "Decision no.";
+    "sup.commendation" => "表彰", "Commendation";
+    "sup.accountability" => "问责", "Accountability";
+    "sup.record_merit" => "记录表彰或问责", "Record a commendation or accountability";
+    "sup.unit_code" => "单位编码", "Unit code";
+    "sup.save" => "保存", "Save";
+    "sup.bulletins" => "改革进展通报", "Progress bulletins";
+    "sup.issue" => "生成通报", "Issue bulletin";
+    "sup.rules" => "评分规则（满分100）：按时完成／工作质量／按时报送／问题整改 =", "Scoring (out of 100): on time / quality / reports / rectification =";
+    "sup.deduction" => "问责扣分", "Deduction";
+    "sup.no_results" => "尚未公布考核结果", "no results published yet";
+    "sup.on_time" => "按时完成", "On time";
+    "sup.quality" => "工作质量", "Quality";
+    "sup.reports" => "按时报送", "Reports";
+    "sup.rectify" => "问题整改", "Rectification";
+    "sup.appeal" => "复核申请", "Appeal";
+    "sup.decision" => "复核结论", "Decision";
+    "sup.appeal_reason" => "对得分有异议，请写明理由", "Reason for the appeal";
+    "sup.appeal_once" => "申请复核（限一次）", "Appeal (once)";
+    "sup.quality_scores" => "工作质量评分", "Quality scores";
+    "sup.note" => "说明", "Note";
+    "sup.publish" => "计算并公布考核结果", "Score, rank and publish";
+    "bul.total" => "共有任务", "tasks";
+    "bul.completed_total" => "已完成", "completed";
+    "bul.on_track" => "按计划推进", "on track";
+    "bul.behind" => "进度滞后", "behind";
+    "bul.overdue" => "逾期未完成", "overdue";
+    "bul.cases" => "待协调事项", "open coordination cases";
+    "bul.completed_in_period" => "本期完成", "Completed in the period";
+    "bul.overdue_list" => "逾期未完成", "Overdue";
+    "bul.units_named" => "逾期任务涉及单位：", "Units with overdue tasks:";
+    "bul.behind_list" => "进度滞后", "Behind";
+    "inno.portal" => "基层首创与典型经验", "Grassroots innovations";
+    "inno.published" => "已发布", "published";
+    "inno.rejected" => "未采用", "declined";
+    "inno.submitted" => "待审核", "in review";
+    "inno.note" => "审核意见（不采用时必填）", "Review note (required to decline)";
+    "inno.publish" => "发布到门户", "Publish on the portal";
+    "inno.reject" => "不予采用", "Decline";
+    "inno.submit_title" => "报送本单位经验", "Submit your unit's experience";
+    "inno.title" => "标题", "Title";
+    "inno.summary" => "摘要", "Summary";
+    "inno.body" => "正文", "Text";
+    "inno.submit" => "报送", "Submit";
+    "inno.title_page" => "基层首创", "Grassroots innovations";
+    "inno.portal_note" => "各部门、街镇在深化改革中的首创做法和典型经验，经区委改革办审核发布。", "First-of-a-kind practices of the district's units, reviewed and published by the reform office.";
+    "inno.none" => "暂无发布的经验", "nothing published yet";
+    "inno.back" => "← 基层首创与典型经验", "← Grassroots innovations";
+    "review.saved" => "已保存", "Saved";
+    "review.inspected" => "监督检查已记录，问题已交办", "Inspection recorded; findings sent to the units";
+    "review.published" => "考核结果已公布", "Results published";
+    "review.appealed" => "复核申请已提交", "Appeal submitted";
+    "review.issued" => "通报已生成", "Bulletin issued";
+    "review.submitted" => "已报送，待改革办审核", "Submitted for review";
+    "inbox.findings" => "督查发现问题整改", "Findings to rectify";
+    "inbox.rectify" => "报送整改情况", "Report rectification";
+    "inbox.assessments" => "考核结果", "Assessment results";
+    "finding_rectified" => "已报送整改情况", "the rectification has been reported";
+    "finding_not_reported" => "该问题尚未报送整改情况或已核验", "no rectification to verify";
+    "assessment_not_published" => "考核结果尚未公布", "the results are not published yet";
+    "appeal_used" => "复核申请限一次，已申请过", "the one appeal has been used";
+    "appeal_not_open" => "该单位没有待处理的复核申请", "that unit has no open appeal";
+    "innovation_reviewed" => "该经验材料已审核", "that innovation has been reviewed";
     "plan.back_board" => "← 督查看板", "← Board";
     "plan.back_plan" => "← 返回方案", "← Back to the plan";
     "plan.report" => "征求意见采纳情况", "Consultation report";
@@ -884,6 +1001,37 @@ catalogue! {
     "perm.pii.unmask" => "查看完整个人信息", "View personal data in full";
     "perm.file.upload" => "上传文件", "Upload files";
     "perm.applicant.self" => "申请人自助服务", "Applicant self-service";
+}
+
+/// Why a task has its light, in the language of the page.
+pub fn light_reason(lang: Lang, r: &fgf_domain::reform::LightReason) -> String {
+    use fgf_domain::reform::LightReason as R;
+    let fill = |key: &str, args: &[String]| {
+        args.iter()
+            .enumerate()
+            .fold(t(lang, key).to_owned(), |s, (i, a)| {
+                s.replace(&format!("{{{i}}}"), a)
+            })
+    };
+    match r {
+        R::Overdue { days } => fill("reason.overdue", &[days.to_string()]),
+        R::MilestoneMissed { date } => fill("reason.milestone", &[date.to_string()]),
+        R::Behind {
+            near,
+            progress_pct,
+            elapsed_workdays,
+            planned_workdays,
+        } => fill(
+            "reason.behind",
+            &[
+                near.to_string(),
+                progress_pct.to_string(),
+                elapsed_workdays.to_string(),
+                planned_workdays.to_string(),
+            ],
+        ),
+        R::ReportMissing { due } => fill("reason.report", &[due.to_string()]),
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub mod process;
 pub mod reform;
 pub mod reform_notice;
 pub mod reform_plan;
+pub mod reform_review;
 pub mod search;
 pub mod seed;
 pub mod users;

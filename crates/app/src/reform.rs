@@ -104,6 +104,8 @@ pub struct TaskView {
     pub lead: String,
     pub light: Light,
     pub reasons: Vec<String>,
+    /// The same reasons as data, for pages in another language.
+    pub reason_list: Vec<reform::LightReason>,
     pub depends_on: Vec<String>,
     /// Progress rolled up from the subtasks (the task's own for a task without any).
     pub progress: u8,
@@ -523,6 +525,10 @@ impl App {
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         tx.set_task_progress(task_id, "completion_claimed", progress, status)
             .await?;
+        if confirm {
+            tx.set_task_completed_on(task_id, Some(&self.today().to_string()))
+                .await?;
+        }
         tx.audit(
             if confirm {
                 "reform.completion_confirm"
@@ -546,6 +552,11 @@ impl App {
     /// and the roll-up of its subtasks (a parent's light is its children's worst).
     pub async fn plan_board(&self, actor: &Actor, plan_id: i64) -> ServiceResult<Vec<TaskView>> {
         actor.scope(Permission::Workbench)?;
+        self.compute_board(plan_id).await
+    }
+
+    /// The board without a caller (the sweep, the demo and the bulletin use it).
+    pub(crate) async fn compute_board(&self, plan_id: i64) -> ServiceResult<Vec<TaskView>> {
         let plan = self.store().get_plan(plan_id).await?;
         let tasks = self.store().plan_tasks(plan_id).await?;
         let deps = self.store().plan_deps(plan_id).await?;
@@ -644,6 +655,11 @@ impl App {
                     Vec::new()
                 } else {
                     verdict.reasons.iter().map(|r| r.message_zh()).collect()
+                },
+                reason_list: if has_children {
+                    Vec::new()
+                } else {
+                    verdict.reasons.clone()
                 },
                 depends_on: deps
                     .iter()
@@ -780,6 +796,10 @@ impl App {
     /// The open coordination cases, oldest first: where 推诿 becomes visible.
     pub async fn coordination_cases(&self, actor: &Actor) -> ServiceResult<Vec<CoordinationCase>> {
         actor.scope(Permission::Workbench)?;
+        self.compute_cases().await
+    }
+
+    pub(crate) async fn compute_cases(&self) -> ServiceResult<Vec<CoordinationCase>> {
         let today = self.today();
         let names: HashMap<i64, String> = self
             .store()

@@ -108,7 +108,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
@@ -771,6 +771,41 @@ pub fn score(u: &UnitFacts, r: &AssessmentRules) -> ScoreBreakdown {
         deduction,
         total,
     }
+}
+
+/// The report due dates of a task reporting monthly by `report_day` (clamped to 1..=28): that
+/// day of every month strictly after `start`, up to and including `end`.
+pub fn report_due_dates(start: NaiveDate, end: NaiveDate, report_day: u32) -> Vec<NaiveDate> {
+    let day = report_day.clamp(1, 28);
+    let mut out = Vec::new();
+    let Some(mut d) = NaiveDate::from_ymd_opt(start.year(), start.month(), day) else {
+        return out;
+    };
+    while d <= end {
+        if d > start {
+            out.push(d);
+        }
+        match d.checked_add_months(chrono::Months::new(1)) {
+            Some(next) => d = next,
+            None => break,
+        }
+    }
+    out
+}
+
+/// How many of `dues` had a report in time: on or before the due day and after the previous
+/// month's due day (a report belongs to the first period it falls in).
+pub fn reports_on_time(dues: &[NaiveDate], reports: &[NaiveDate]) -> u32 {
+    let n = dues
+        .iter()
+        .filter(|d| {
+            let from = d
+                .checked_sub_months(chrono::Months::new(1))
+                .unwrap_or(NaiveDate::MIN);
+            reports.iter().any(|r| *r > from && *r <= **d)
+        })
+        .count();
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Ranks `(unit, total)`: highest total first, then by unit name; equal totals share a rank and
@@ -1461,5 +1496,28 @@ mod tests {
             vec![("戊", 1), ("丁", 2), ("丙", 2), ("乙", 2), ("甲", 5)]
         );
         assert!(rank(&[]).is_empty());
+    }
+
+    #[test]
+    fn report_punctuality_counts_each_month_once() {
+        let dues = report_due_dates(day(2026, 3, 2), day(2026, 6, 30), 25);
+        assert_eq!(
+            dues,
+            vec![
+                day(2026, 3, 25),
+                day(2026, 4, 25),
+                day(2026, 5, 25),
+                day(2026, 6, 25)
+            ]
+        );
+        // Started on the report day: the first report is due next month.
+        assert_eq!(
+            report_due_dates(day(2026, 3, 25), day(2026, 4, 30), 25),
+            vec![day(2026, 4, 25)]
+        );
+        // March on the day, April late (counts for May), no report for June.
+        let reports = [day(2026, 3, 25), day(2026, 4, 27), day(2026, 5, 20)];
+        assert_eq!(reports_on_time(&dues, &reports), 2);
+        assert_eq!(reports_on_time(&dues, &[]), 0);
     }
 }

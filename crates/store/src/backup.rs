@@ -143,6 +143,38 @@ const TABLES: &[(&str, &str, Option<&str>)] = &[
         "reform_notice_id",
         Some("reform_notice_id"),
     ),
+    (
+        "reform_inspection",
+        "reform_inspection_id",
+        Some("reform_inspection_id"),
+    ),
+    (
+        "reform_finding",
+        "reform_finding_id",
+        Some("reform_finding_id"),
+    ),
+    (
+        "reform_assessment",
+        "reform_assessment_id",
+        Some("reform_assessment_id"),
+    ),
+    ("reform_quality_score", "assessment_id, task_id", None),
+    (
+        "reform_assessment_result",
+        "assessment_id, department_id",
+        None,
+    ),
+    ("reform_merit", "reform_merit_id", Some("reform_merit_id")),
+    (
+        "reform_innovation",
+        "reform_innovation_id",
+        Some("reform_innovation_id"),
+    ),
+    (
+        "reform_bulletin",
+        "reform_bulletin_id",
+        Some("reform_bulletin_id"),
+    ),
 ];
 
 /// What a backup or restore moved.

@@ -31,6 +31,7 @@ pub mod org;
 pub mod outbox;
 pub mod process;
 pub mod reform;
+pub mod reform_review;
 pub mod scope;
 pub mod session;
 pub mod testing;

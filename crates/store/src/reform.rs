@@ -718,9 +718,11 @@ impl Store {
 impl WriteTx {
     /// Replaces a plan's text (only while it is a draft; the use case checks).
     pub async fn replace_clauses(&mut self, plan_id: i64, clauses: &[Clause]) -> Result<()> {
+        // Run now, not with the batch: on PostgreSQL a batch's statements share one snapshot
+        // in no set order, and the new clauses reuse the numbers of the old.
         let mut del = Sql::new("delete from reform_clause where plan_id = ");
         del.bind(plan_id);
-        self.defer(del);
+        del.query().execute(self.conn().await?).await?;
         for (i, c) in clauses.iter().enumerate() {
             let mut sql = Sql::new(
                 "insert into reform_clause (plan_id, position, section, number, body) values (",

@@ -1089,6 +1089,15 @@ on_every_backend!(
             .await
             .unwrap();
         tx.commit().await.unwrap();
+        // The text is replaced whole, numbers reused.
+        let mut tx = s.write(ctx(1)).await.unwrap();
+        tx.replace_clauses(plan, &[clause("2", "乙"), clause("1", "甲")])
+            .await
+            .unwrap();
+        tx.audit("test.plan", "reform_plan", &plan.to_string(), &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
         // Clauses keep the order written, not the order of their numbers.
         let clauses = s.plan_clauses(plan).await.unwrap();
         assert_eq!(clauses[0].number, "2");
@@ -1193,5 +1202,202 @@ on_every_backend!(
             s.accounts_in_department(dept).await.unwrap(),
             Vec::<i64>::new()
         );
+    }
+);
+
+on_every_backend!(
+    inspections_assessments_merits_innovations_and_bulletins_round_trip,
+    |db| {
+        use fgf_store::reform::NewTask;
+        use fgf_store::reform_review::{NewMerit, NewResult};
+        let s = &db.store;
+        let mut tx = s.write(ctx(1)).await.unwrap();
+        let dept = tx
+            .insert_department(&NewDepartment {
+                parent_id: None,
+                code: "R03".to_owned(),
+                name: "卫健委".to_owned(),
+                kind: "bureau".to_owned(),
+                sort: 0,
+            })
+            .await
+            .unwrap()
+            .id;
+        let plan = tx.insert_plan("方案", "approved", 25).await.unwrap();
+        let task = tx
+            .insert_task(&NewTask {
+                plan_id: plan,
+                parent_id: None,
+                code: "1",
+                title: "分级诊疗",
+                category: "社会事业",
+                requirement: "",
+                result_form: "",
+                start_date: "2026-03-02",
+                deadline: "2026-04-30",
+                lead_department_id: dept,
+                owner: "",
+                weight: 1,
+                section: "",
+                partners: "",
+                clause: "",
+            })
+            .await
+            .unwrap();
+        // A confirmation moves the status and records the day in one transaction.
+        tx.set_task_progress(task, "not_started", 100, "completed")
+            .await
+            .unwrap();
+        tx.set_task_completed_on(task, Some("2026-04-28"))
+            .await
+            .unwrap();
+        let insp = tx
+            .insert_inspection(plan, "一季度督查", "2026-03-18")
+            .await
+            .unwrap();
+        tx.insert_finding(insp, task, dept, "台账不全", "2026-04-10")
+            .await
+            .unwrap();
+        let a = tx
+            .insert_assessment(plan, "一季度考核", "2026-03-01", "2026-04-30")
+            .await
+            .unwrap();
+        tx.set_quality_score(a, task, 70, "").await.unwrap();
+        tx.insert_merit(&NewMerit {
+            kind: "accountability",
+            department_id: dept,
+            person: "某科长",
+            category: "慢作为",
+            reason: "逾期",
+            document_no: "示纪〔2026〕1号",
+            file_hash: None,
+            decided_on: "2026-04-15",
+            task_id: Some(task),
+        })
+        .await
+        .unwrap();
+        let inno = tx
+            .insert_innovation(dept, "家庭医生签约", "摘要", "正文")
+            .await
+            .unwrap();
+        let bul = tx
+            .insert_bulletin(
+                plan,
+                "通报",
+                "2026-03-01",
+                "2026-03-31",
+                &json!({"total": 1}),
+            )
+            .await
+            .unwrap();
+        tx.audit("test.review", "reform_plan", &plan.to_string(), &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            s.task_completions(plan)
+                .await
+                .unwrap()
+                .get(&task)
+                .map(String::as_str),
+            Some("2026-04-28")
+        );
+        // A score given again replaces the first (in a later transaction: a batch writes
+        // disjoint rows).
+        let mut tx = s.write(ctx(2)).await.unwrap();
+        tx.set_quality_score(a, task, 80, "复核后").await.unwrap();
+        tx.audit("test.review", "reform_assessment", &a.to_string(), &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(s.get_task(task).await.unwrap().status, "completed");
+        assert_eq!(s.inspections(plan).await.unwrap()[0].id, insp);
+        let f = s.findings(Some(plan), None).await.unwrap()[0].clone();
+        assert_eq!((f.held_on.as_str(), f.department_id), ("2026-03-18", dept));
+        assert_eq!(s.findings(None, Some(dept)).await.unwrap().len(), 1);
+        // A score set twice keeps the second.
+        let q = s.quality_scores(a).await.unwrap();
+        assert_eq!((q.len(), q[0].score, q[0].note.as_str()), (1, 80, "复核后"));
+        // Rectified once; a verification needs a rectification and happens once.
+        for (step, expect_ok) in [
+            ("verify", false),
+            ("rectify", true),
+            ("rectify", false),
+            ("verify", true),
+            ("verify", false),
+        ] {
+            let mut tx = s.write(ctx(2)).await.unwrap();
+            if step == "verify" {
+                tx.verify_finding(f.id, true).await.unwrap();
+            } else {
+                tx.rectify_finding(f.id, "已整改").await.unwrap();
+            }
+            tx.audit("test.review", "reform_finding", &f.id.to_string(), &[])
+                .await
+                .unwrap();
+            assert_eq!(tx.commit().await.is_ok(), expect_ok, "{step}");
+        }
+        assert!(s.get_finding(f.id).await.unwrap().verified_at_ms.is_some());
+        // Results: stored, appealed once, republished with the appeal kept, decided once.
+        let result = |total: i64| NewResult {
+            department_id: dept,
+            facts: json!({"tasks_due": 1}),
+            breakdown: json!({"total": total}),
+            total_centi: total * 100,
+            rank: 1,
+        };
+        let mut tx = s.write(ctx(3)).await.unwrap();
+        tx.put_results(a, &[], &[result(26)]).await.unwrap();
+        tx.set_assessment_published(a).await.unwrap();
+        tx.audit("test.review", "reform_assessment", &a.to_string(), &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        for expect_ok in [true, false] {
+            let mut tx = s.write(ctx(4)).await.unwrap();
+            tx.appeal_result(a, dept, "申请复核").await.unwrap();
+            tx.audit("test.review", "reform_assessment", &a.to_string(), &[])
+                .await
+                .unwrap();
+            assert_eq!(tx.commit().await.is_ok(), expect_ok);
+        }
+        let mut tx = s.write(ctx(5)).await.unwrap();
+        tx.put_results(a, &[dept], &[result(29)]).await.unwrap();
+        tx.audit("test.review", "reform_assessment", &a.to_string(), &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = s.write(ctx(5)).await.unwrap();
+        tx.decide_appeal(a, dept, "调整质量分").await.unwrap();
+        tx.audit("test.review", "reform_assessment", &a.to_string(), &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let r = s.assessment_results(a).await.unwrap()[0].clone();
+        assert_eq!(
+            (
+                r.total_centi,
+                r.appeal.as_str(),
+                r.appeal_decision.as_str(),
+                r.rank
+            ),
+            (2900, "申请复核", "调整质量分", 1)
+        );
+        assert_eq!(r.facts["tasks_due"], 1);
+        assert_eq!(s.get_assessment(a).await.unwrap().status, "published");
+        assert_eq!(s.merits(Some(dept)).await.unwrap()[0].category, "慢作为");
+        // An innovation is reviewed once.
+        for expect_ok in [true, false] {
+            let mut tx = s.write(ctx(6)).await.unwrap();
+            tx.review_innovation(inno, true, "推广").await.unwrap();
+            tx.audit("test.review", "reform_innovation", &inno.to_string(), &[])
+                .await
+                .unwrap();
+            assert_eq!(tx.commit().await.is_ok(), expect_ok);
+        }
+        assert_eq!(s.innovations(Some("published")).await.unwrap()[0].id, inno);
+        assert!(s.innovations(Some("submitted")).await.unwrap().is_empty());
+        assert_eq!(s.get_bulletin(bul).await.unwrap().body["total"], 1);
+        assert_eq!(s.bulletins(Some(plan)).await.unwrap().len(), 1);
     }
 );

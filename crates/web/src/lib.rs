@@ -11,6 +11,7 @@ mod assets;
 mod catalog;
 mod error;
 mod extract;
+mod gantt;
 mod layout;
 mod metrics;
 mod openapi;
@@ -18,6 +19,7 @@ mod pages;
 mod reform;
 mod reform_inbox;
 mod reform_plan;
+mod reform_review;
 pub mod routes;
 mod workflow;
 

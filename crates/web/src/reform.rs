@@ -243,6 +243,9 @@ pub async fn board_page(
                 " · "
             }
             a href=(format!("/reform/plans/{}", plan.id)) { (t(lang, "plan.open")) } " · "
+            a href=(format!("/reform/dashboard?plan={}", plan.id)) { (t(lang, "dash.nav_dashboard")) } " · "
+            a href=(format!("/reform/supervision?plan={}", plan.id)) { (t(lang, "dash.nav_supervision")) } " · "
+            a href="/reform/innovations" { (t(lang, "dash.nav_innovations")) } " · "
             a href="/reform/inbox" { (t(lang, "inbox.open")) }
         }
         h2.plan-title { (plan.title) }
@@ -330,7 +333,7 @@ pub async fn board_page(
                                     td { progress max="100" value=(v.progress) { (v.progress) "%" } " " (v.progress) "%" }
                                     td {
                                         span.(light_class(v.light)) { (t(lang, light_key(v.light))) }
-                                        @for r in &v.reasons { div.reason { (r) } }
+                                        @for r in &v.reason_list { div.reason { (fgf_app::i18n::light_reason(lang, r)) } }
                                     }
                                 }
                             }

@@ -114,6 +114,14 @@ async fn render_inbox(
         }
     }
     let notices = state.app.reform_notices(actor, false).await.map_err(&err)?;
+    let findings: Vec<fgf_app::reform_review::FindingView> = state
+        .app
+        .findings(actor, None)
+        .await
+        .map_err(&err)?
+        .into_iter()
+        .filter(|f| f.row.verified_at_ms.is_none())
+        .collect();
     let open_notices = notices.iter().filter(|n| n.response_open).count();
     let mut part_titles = Vec::new();
     for a in &parts {
@@ -127,6 +135,25 @@ async fn render_inbox(
             h3 { (t(lang, "inbox.notices")) " " @if open_notices > 0 { span.badge.warn { (open_notices) " " (t(lang, "inbox.to_answer")) } } }
             @if notices.is_empty() { p.muted { (t(lang, "inbox.no_notices")) } }
             @for n in &notices { (notice_item(n, actor, lang)) }
+        }
+        @if !findings.is_empty() {
+            section.card.findings {
+                h3 { (t(lang, "inbox.findings")) }
+                @for f in &findings {
+                    div.part {
+                        p { strong { (f.task) } " " span.muted { (f.row.held_on) } }
+                        p { (f.row.finding) " " span.muted { (t(lang, "sup.rectify_by")) " " (f.row.rectify_by) } @if f.late { " " span.light.red { (t(lang, "inbox.response_late")) } } }
+                        @if f.row.rectified_at_ms.is_some() { p.response { span.muted { (t(lang, "sup.rectification")) "：" } (f.row.rectification) } }
+                        @else {
+                            form method="post" action=(format!("/reform/findings/{}/rectify", f.row.id)) {
+                                (csrf(actor))
+                                input type="text" name="text" placeholder=(t(lang, "sup.rectification")) required;
+                                button type="submit" { (t(lang, "inbox.rectify")) }
+                            }
+                        }
+                    }
+                }
+            }
         }
         @if !open_consultations.is_empty() {
             section.card {
@@ -218,7 +245,7 @@ fn task_item(v: &TaskView, actor: &Actor, lang: Lang) -> Markup {
                 span.(light_class(v.light)) { (t(lang, light_key(v.light))) } " "
                 span.muted { (t(lang, "reform.deadline")) " " (v.task.deadline) " · " (t(lang, "reform.progress")) " " (v.progress) "%" }
             }
-            @for r in &v.reasons { div.reason { (r) } }
+            @for r in &v.reason_list { div.reason { (fgf_app::i18n::light_reason(lang, r)) } }
             @if !done {
                 details {
                     summary { (t(lang, "inbox.report")) }

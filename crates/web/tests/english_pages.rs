@@ -46,6 +46,9 @@ const CHINESE_UI: &[&str] = &[
     "改革任务督查",
     "牵头单位",
     "完成时限",
+    "按改革类别",
+    "监督检查发现问题",
+    "本单位牵头任务",
 ];
 
 #[tokio::test]
@@ -92,6 +95,19 @@ async fn staff_pages_in_english_carry_no_chinese_ui_words() {
             "/catalog/handovers",
             &["Delegation handovers", "awaiting handover", "Days waiting"],
         ),
+        (
+            "/reform/dashboard",
+            &["Reform dashboard", "By category", "Timeline", "Red tasks"],
+        ),
+        (
+            "/reform/supervision",
+            &[
+                "Inspection findings",
+                "Assessments",
+                "Commendations and accountability",
+            ],
+        ),
+        ("/reform/inbox", &["Tasks my unit leads", "Notices"]),
         (
             "/catalog/reports",
             &[

@@ -726,6 +726,66 @@ fn sample(
         // A multipart form; the sample sends an urlencoded one, which is refused.
         ("POST", "/reform/tasks/{id}/report") => s.allowed = &[400],
         ("POST", "/reform/demo-clock") => s.allowed = &[404],
+        // The demo's review records: finding 1 (区政务服务中心's) is verified, assessment 1 is
+        // published with 区卫健委's appeal open, innovation 1 is published.
+        ("POST", "/api/v1/plans/{id}/inspections") => {
+            s.json = Some(
+                json!({"title": "矩阵检查", "held_on": "2026-01-05", "findings": [{"task": "1", "finding": "矩阵问题", "rectify_by": "2026-02-01"}]}),
+            );
+        }
+        ("POST", "/api/v1/reform-findings/{id}/rectification") => {
+            s.json = Some(json!({"text": "已整改"}));
+            s.allowed = &[404, 409];
+        }
+        ("POST", "/api/v1/reform-findings/{id}/verification") => {
+            s.json = Some(json!({"accept": true}));
+            s.allowed = &[409];
+        }
+        ("POST", "/api/v1/plans/{id}/assessments") => {
+            s.json = Some(
+                json!({"title": format!("矩阵考核{seq}"), "from": "2026-01-01", "to": "2026-06-30"}),
+            );
+        }
+        ("POST", "/api/v1/assessments/{id}/quality") => {
+            s.json = Some(json!({"task": "1", "score": 90}));
+        }
+        ("POST", "/api/v1/assessments/{id}/appeal") => {
+            s.json = Some(json!({"text": "申请复核"}));
+            s.allowed = &[200, 404, 409];
+        }
+        ("POST", "/api/v1/assessments/{id}/appeal-decision") => {
+            s.json = Some(json!({"unit": "D08", "decision": "维持原结果"}));
+            s.allowed = &[200, 409];
+        }
+        ("POST", "/api/v1/merits") => {
+            s.json = Some(
+                json!({"kind": "commendation", "unit": "D03", "category": "先进集体", "reason": "矩阵", "document_no": format!("矩阵{seq}号"), "decided_on": "2026-01-01"}),
+            );
+        }
+        ("POST", "/api/v1/innovations") => {
+            s.json =
+                Some(json!({"title": format!("矩阵经验{seq}"), "summary": "摘要", "body": "正文"}));
+            s.allowed = &[201, 403];
+        }
+        ("POST", "/api/v1/innovations/{id}/review") => {
+            s.json = Some(json!({"publish": true, "note": "矩阵"}));
+            s.allowed = &[409];
+        }
+        ("POST", "/api/v1/plans/{id}/bulletins") => {
+            s.json = Some(json!({"from": "2026-01-01", "to": "2026-01-31"}));
+        }
+        ("POST", "/reform/findings/{id}/verify") | ("POST", "/reform/innovations/{id}/review") => {
+            s.allowed = &[409]
+        }
+        ("POST", "/reform/findings/{id}/rectify") => s.allowed = &[404, 409, 422],
+        ("POST", "/reform/assessments/{id}/appeal") => s.allowed = &[404, 409, 422],
+        ("POST", "/reform/plans/{id}/inspections")
+        | ("POST", "/reform/plans/{id}/assessments")
+        | ("POST", "/reform/assessments/{id}/quality")
+        | ("POST", "/reform/assessments/{id}/decide")
+        | ("POST", "/reform/merits")
+        | ("POST", "/reform/plans/{id}/bulletins")
+        | ("POST", "/reform/innovations") => s.allowed = &[422],
         // Version 1 is in force, so it can be neither submitted nor reviewed again.
         ("POST", "/api/v1/matters/{code}/versions/{n}/submit")
         | ("POST", "/api/v1/matters/{code}/versions/{n}/review")
