@@ -79,6 +79,18 @@ describe('reform supervision', () => {
     const report = await office.locator('article').innerText();
     assert.ok(report.includes('部分采纳') && report.includes('起算时点在配套细则中明确'), report);
 
+    // The leaders' dashboard of the published demo plan: figures, lists, scores, timeline.
+    await office.goto('/reform/dashboard?plan=1');
+    await office.locator('svg.gantt').waitFor();
+    assert.ok((await office.locator('.red-list tbody tr').count()) > 0, 'red list is empty');
+    assert.match(await office.locator('.tally').last().innerText(), /\d+\.\d\d/, 'no unit score');
+    await shot(office, 'dashboard');
+    // The top of it, as the README shows it (docs/images/reform-dashboard.png).
+    await office.screenshot({ path: path.join(out, 'reform-dashboard-top.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1500 } });
+    const xlsx = await office.request.get('/reform/export.xlsx?plan=1');
+    assert.equal(xlsx.status(), 200);
+    assert.match(xlsx.headers()['content-type'], /spreadsheetml/);
+
     // The unit accepts its part and reports progress with an evidence file.
     await unit.goto('/reform/inbox');
     const part = unit.locator('.part', { hasText: TASK_TITLE });
@@ -130,7 +142,16 @@ describe('reform supervision', () => {
     await login(office, 'reform');
     await office.goto(`/reform?plan=${DRAFT_PLAN}`);
     await office.locator('section.escalations', { hasText: '省平台接口联调延误' }).waitFor();
-    await office.goto('/reform');
-    await shot(office, 'dashboard');
+  });
+
+  test('published grassroots innovations are on the public portal', async () => {
+    const page = await (await newContext(browser, server.baseURL)).newPage();
+    await page.goto('/guide/innovations');
+    await page.getByRole('link', { name: '“一窗通办”综合窗口改革' }).click();
+    await page.getByText('整合18个部门的127个专业窗口').waitFor();
+    await shot(page, 'portal-innovation');
+    // The one still in review is not shown.
+    await page.goto('/guide/innovations');
+    assert.ok(!(await page.content()).includes('社区“帮代办”服务点'));
   });
 });

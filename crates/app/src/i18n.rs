@@ -626,6 +626,9 @@ catalogue! {
     "finding_rectified" => "已报送整改情况", "the rectification has been reported";
     "finding_not_reported" => "该问题尚未报送整改情况或已核验", "no rectification to verify";
     "assessment_not_published" => "考核结果尚未公布", "the results are not published yet";
+    "appeal_late" => "复核申请应在收到考核结果之日起 {0} 日内提出，已超过期限", "an appeal must be made within {0} days of the result";
+    "appeal_recusal" => "作出考核结论的人员应当回避，请由其他改革办人员作出复核决定", "whoever published the result stands aside; another officer decides the appeal";
+    "sup.decision_due" => "复核决定期限", "decide by";
     "appeal_used" => "复核申请限一次，已申请过", "the one appeal has been used";
     "appeal_not_open" => "该单位没有待处理的复核申请", "that unit has no open appeal";
     "innovation_reviewed" => "该经验材料已审核", "that innovation has been reviewed";

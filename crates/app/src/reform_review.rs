@@ -134,6 +134,8 @@ pub struct ResultView {
     pub appealed: bool,
     pub appeal_decision: String,
     pub decided: bool,
+    /// The last day to decide the appeal (30 days after it was made).
+    pub decision_due: Option<NaiveDate>,
     pub mine: bool,
 }
 
@@ -673,6 +675,9 @@ impl App {
                     breakdown: show.then_some(r.breakdown),
                     appeal: if show { r.appeal } else { String::new() },
                     appealed: r.appealed_at_ms.is_some(),
+                    decision_due: r
+                        .appealed_at_ms
+                        .map(|ms| reform::appeal_decision_due(crate::clock::local_date(ms))),
                     appeal_decision: if show {
                         r.appeal_decision
                     } else {
@@ -727,6 +732,12 @@ impl App {
         if r.appealed_at_ms.is_some() {
             return Err(ServiceError::conflict("appeal_used"));
         }
+        let received = a
+            .published_at_ms
+            .map_or_else(|| self.today(), crate::clock::local_date);
+        if !reform::appeal_in_time(received, self.today()) {
+            return Err(ServiceError::conflict("appeal_late").arg(reform::APPEAL_DAYS));
+        }
         required("appeal", text, "复核理由")?;
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         tx.appeal_result(id, dept, text.trim()).await?;
@@ -755,6 +766,10 @@ impl App {
         decision: &str,
     ) -> ServiceResult<()> {
         actor.scope(Permission::ReformManage)?;
+        let a = self.store().get_assessment(id).await?;
+        if !reform::may_decide_appeal(actor.account.id, a.published_by) {
+            return Err(ServiceError::forbidden("appeal_recusal"));
+        }
         required("decision", decision, "复核结论")?;
         let d = self
             .store()

@@ -324,6 +324,17 @@ const DEMO_STAFF: &[DemoAccount] = &[
         extra_posts: &[],
         phone: "13812340005",
     },
+    // The office's director: decides objections to the conclusions his deputy published
+    // (政府督查工作条例第十七条 requires whoever made a conclusion to stand aside).
+    DemoAccount {
+        username: "director",
+        name: "王建华",
+        dept: "D01",
+        title: "改革办主任",
+        roles: &["reform"],
+        extra_posts: &[],
+        phone: "13812340009",
+    },
     DemoAccount {
         username: "leader",
         name: "张明",

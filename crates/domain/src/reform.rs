@@ -808,6 +808,25 @@ pub fn reports_on_time(dues: &[NaiveDate], reports: &[NaiveDate]) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// Days a unit has to object to a conclusion (复核申请), and the office to decide the objection
+/// (政府督查工作条例第十七条: 30 日 each, counted in calendar days as the regulation says 日).
+pub const APPEAL_DAYS: i64 = 30;
+
+/// Whether an objection received on `today` to a conclusion received on `received` is in time.
+pub fn appeal_in_time(received: NaiveDate, today: NaiveDate) -> bool {
+    today >= received && (today - received).num_days() <= APPEAL_DAYS
+}
+
+/// The last day to decide an objection made on `appealed`.
+pub fn appeal_decision_due(appealed: NaiveDate) -> NaiveDate {
+    appealed + chrono::Duration::days(APPEAL_DAYS)
+}
+
+/// Whoever made the conclusion stands aside from deciding the objection to it (回避).
+pub fn may_decide_appeal(decider: i64, concluded_by: Option<i64>) -> bool {
+    concluded_by != Some(decider)
+}
+
 /// Ranks `(unit, total)`: highest total first, then by unit name; equal totals share a rank and
 /// the next rank skips (1, 2, 2, 4). A NaN total ranks last.
 pub fn rank(units: &[(String, f64)]) -> Vec<(String, f64, u32)> {
@@ -1519,5 +1538,24 @@ mod tests {
         let reports = [day(2026, 3, 25), day(2026, 4, 27), day(2026, 5, 20)];
         assert_eq!(reports_on_time(&dues, &reports), 2);
         assert_eq!(reports_on_time(&dues, &[]), 0);
+    }
+
+    #[test]
+    fn zhengfu_ducha_tiaoli_article_17_objection_within_30_days_decided_within_30_by_another() {
+        let received = day(2026, 5, 6);
+        assert!(appeal_in_time(received, received));
+        assert!(appeal_in_time(received, day(2026, 6, 5)), "the 30th day");
+        assert!(!appeal_in_time(received, day(2026, 6, 6)), "the 31st day");
+        assert!(
+            !appeal_in_time(received, day(2026, 5, 5)),
+            "before the conclusion"
+        );
+        assert_eq!(appeal_decision_due(day(2026, 5, 20)), day(2026, 6, 19));
+        assert!(
+            !may_decide_appeal(7, Some(7)),
+            "the author of the conclusion stands aside"
+        );
+        assert!(may_decide_appeal(8, Some(7)));
+        assert!(may_decide_appeal(8, None));
     }
 }

@@ -177,6 +177,11 @@ const TABLES: &[(&str, &str, Option<&str>)] = &[
     ),
 ];
 
+/// The tables a backup carries, in restore order.
+pub fn table_names() -> Vec<&'static str> {
+    TABLES.iter().map(|(t, _, _)| *t).collect()
+}
+
 /// What a backup or restore moved.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BackupSummary {

@@ -41,6 +41,8 @@ pub struct AssessmentRow {
     /// open | published
     pub status: String,
     pub published_at_ms: Option<i64>,
+    /// The account that first published the results: it made the conclusion.
+    pub published_by: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -158,11 +160,11 @@ fn assessment(r: &AnyRow) -> Result<AssessmentRow> {
         period_to: get_str(r, "period_to")?,
         status: get_str(r, "status")?,
         published_at_ms: get_opt_i64(r, "published_at")?,
+        published_by: get_opt_i64(r, "published_by")?,
     })
 }
 
-const ASSESSMENT_COLS: &str =
-    "reform_assessment_id, plan_id, title, period_from, period_to, status, published_at";
+const ASSESSMENT_COLS: &str = "reform_assessment_id, plan_id, title, period_from, period_to, status, published_at, published_by";
 
 fn merit(r: &AnyRow) -> Result<MeritRow> {
     Ok(MeritRow {
@@ -568,10 +570,14 @@ impl WriteTx {
     }
 
     pub async fn set_assessment_published(&mut self, id: i64) -> Result<()> {
-        let mut sql =
-            Sql::new("update reform_assessment set status = 'published', published_at = ");
+        // The first publication stands: the appeal window and the recusal run from it.
+        let mut sql = Sql::new(
+            "update reform_assessment set status = 'published', published_at = coalesce(published_at, ",
+        );
         sql.bind(self.now_ms())
-            .push(" where reform_assessment_id = ")
+            .push("), published_by = case when published_at is null then ")
+            .bind(self.ctx().actor_account_id)
+            .push(" else published_by end where reform_assessment_id = ")
             .bind(id);
         self.defer(sql);
         Ok(())

@@ -119,6 +119,17 @@ impl TestDb {
     }
 
     /// Runs raw SQL against the store, for tests that play a DBA tampering with data.
+    /// Every table of the schema (not the migration bookkeeping).
+    pub async fn table_names(&self) -> Result<Vec<String>> {
+        let sql = if self.label == "sqlite" {
+            "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '_sqlx%'"
+        } else {
+            "select cast(table_name as text) as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like '_sqlx%'"
+        };
+        let rows = sqlx::query(sql).fetch_all(self.store.pool()).await?;
+        rows.iter().map(|r| crate::get_str(r, "name")).collect()
+    }
+
     pub async fn raw(&self, sql: &str) -> Result<u64> {
         Ok(sqlx::raw_sql(sql)
             .execute(self.store.pool())

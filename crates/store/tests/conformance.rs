@@ -1401,3 +1401,20 @@ on_every_backend!(
         assert_eq!(s.bulletins(Some(plan)).await.unwrap().len(), 1);
     }
 );
+
+on_every_backend!(a_backup_carries_every_table, |db| {
+    let carried = fgf_store::backup::table_names();
+    // The write guard only ever holds the row a failed check inserts, inside a rolled-back
+    // transaction.
+    let missing: Vec<String> = db
+        .table_names()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|t| t != "write_guard" && !carried.contains(&t.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "tables a backup leaves out: {missing:?}"
+    );
+});

@@ -316,7 +316,7 @@ fn flagged_table(rows: &[fgf_app::reform_review::Flagged], lang: Lang) -> Markup
             thead { tr { th { (t(lang, "reform.task")) } th { (t(lang, "reform.lead")) } th { (t(lang, "reform.deadline")) } th { (t(lang, "reform.progress")) } th { (t(lang, "dash.overdue_days")) } th { (t(lang, "reform.reason")) } } }
             tbody {
                 @for f in rows {
-                    tr { td { (f.view.task.code) " " (f.view.task.title) } td { (f.view.lead) } td { (f.view.task.deadline) } td.num { (f.view.progress) "%" } td.num { (f.overdue_days) } td { @for (i, r) in f.view.reason_list.iter().enumerate() { @if i > 0 { "；" } (fgf_app::i18n::light_reason(lang, r)) } } }
+                    tr { td { (f.view.task.code) " " (f.view.task.title) } td { (f.view.lead) } td.num { (f.view.task.deadline) } td.num { (f.view.progress) "%" } td.num { (f.overdue_days) } td { @for (i, r) in f.view.reason_list.iter().enumerate() { @if i > 0 { "；" } (fgf_app::i18n::light_reason(lang, r)) } } }
                 }
             }
         } }
@@ -982,6 +982,7 @@ async fn render_assessment(
                     td.num { (comp(&r.breakdown, "deduction")) }
                     td {
                         @if r.appealed { (r.appeal) @if r.decided { div { span.muted { (t(lang, "sup.decision")) } " " (r.appeal_decision) } } }
+                        @if let (Some(due), false) = (r.decision_due, r.decided) { div.muted { (t(lang, "sup.decision_due")) " " (due) } }
                         @if office && r.appealed && !r.decided {
                             form.inline-fields method="post" action=(format!("/reform/assessments/{id}/decide")) {
                                 (csrf(actor)) input type="hidden" name="unit" value=(r.unit_code);

@@ -48,7 +48,8 @@ async fn evidence(d: &District, token: &str) -> String {
 /// `domain::reform` (40 on time, 30 quality, 20 reports, 10 rectification, 5 per
 /// accountability record).
 #[tokio::test]
-async fn an_assessment_scores_ranks_and_takes_one_appeal() {
+async fn zhengfu_ducha_tiaoli_articles_16_to_21_findings_rectified_results_fed_back_one_appeal_decided_by_another(
+) {
     let d = District::new().await;
     d.clock.set_ms(MARCH_2);
     let reform = d.token("reform").await;
@@ -366,11 +367,45 @@ async fn an_assessment_scores_ranks_and_takes_one_appeal() {
         (StatusCode::CONFLICT, Some("appeal_used")),
         "{v}"
     );
+    // 政府督查工作条例第十七条: whoever published the result stands aside; the director decides.
     let (s, v) = call(
         &d,
         Method::POST,
         &format!("/api/v1/assessments/{a}/appeal-decision"),
         &reform,
+        Some(json!({"unit": "D07", "decision": "维持"})),
+    )
+    .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("appeal_recusal")),
+        "{v}"
+    );
+    let director = d.token("director").await;
+    let (_, view) = call(
+        &d,
+        Method::GET,
+        &format!("/api/v1/assessments/{a}"),
+        &director,
+        None,
+    )
+    .await;
+    let appealed = view["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["unit"] == "区教育局")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        appealed["decision_due"], "2026-06-05",
+        "30 days after the appeal of 5-06"
+    );
+    let (s, v) = call(
+        &d,
+        Method::POST,
+        &format!("/api/v1/assessments/{a}/appeal-decision"),
+        &director,
         Some(json!({"unit": "D04", "decision": "维持"})),
     )
     .await;
@@ -383,7 +418,7 @@ async fn an_assessment_scores_ranks_and_takes_one_appeal() {
         &d,
         Method::POST,
         &format!("/api/v1/assessments/{a}/appeal-decision"),
-        &reform,
+        &director,
         Some(json!({"unit": "D07", "decision": "经核实，省级系统延期属实，质量分调整为80"})),
     )
     .await;
@@ -424,6 +459,25 @@ async fn an_assessment_scores_ranks_and_takes_one_appeal() {
     assert_eq!(
         (mine["appealed"].as_bool(), mine["decided"].as_bool()),
         (Some(true), Some(true))
+    );
+
+    // 政府督查工作条例第十七条: an objection comes within 30 days of the result (published on
+    // 5-06): on 6-06, 区市场监管局 is too late.
+    d.clock.set_ms(MARCH_2 + 96 * DAY);
+    let keeper = d.token("keeper").await;
+    let reform = d.token("reform").await;
+    let (s, v) = call(
+        &d,
+        Method::POST,
+        &format!("/api/v1/assessments/{a}/appeal"),
+        &keeper,
+        Some(json!({"text": "申请复核"})),
+    )
+    .await;
+    assert_eq!(
+        (s, v["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("appeal_late")),
+        "{v}"
     );
 
     // The dashboard names the scores; the bulletin names what was completed in its period.
