@@ -109,6 +109,7 @@ impl App {
                 id,
                 lead_id,
                 "lead",
+                "",
                 &due,
                 (start_day < today).then_some((Some(on.as_str()), "", 0)),
             )
@@ -136,7 +137,7 @@ impl App {
                 } else {
                     Some((Some(on.as_str()), "", 0))
                 };
-                tx.insert_acceptance(id, *pid, "partner", &due, answered)
+                tx.insert_acceptance(id, *pid, "partner", "", &due, answered)
                     .await?;
             }
         }

@@ -620,6 +620,7 @@ catalogue! {
     "review.appealed" => "复核申请已提交", "Appeal submitted";
     "review.issued" => "通报已生成", "Bulletin issued";
     "review.submitted" => "已报送，待改革办审核", "Submitted for review";
+    "inbox.part" => "本单位分工：", "Your part:";
     "inbox.findings" => "督查发现问题整改", "Findings to rectify";
     "inbox.rectify" => "报送整改情况", "Report rectification";
     "inbox.assessments" => "考核结果", "Assessment results";

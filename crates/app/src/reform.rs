@@ -71,9 +71,10 @@ pub struct TaskInput {
     /// The part of the plan it belongs to.
     #[serde(default)]
     pub section: String,
-    /// Cooperating units (配合单位), by department code.
+    /// Cooperating units (配合单位): a department code, or `{"unit", "part"}` with the unit's
+    /// share of the work.
     #[serde(default)]
-    pub partners: Vec<String>,
+    pub partners: Vec<PartnerInput>,
     /// The number of the plan clause it comes from.
     #[serde(default)]
     pub clause: String,
@@ -81,6 +82,33 @@ pub struct TaskInput {
 
 fn one() -> i64 {
     1
+}
+
+/// A cooperating unit of a task, with its part when the office states it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum PartnerInput {
+    Code(String),
+    Part {
+        unit: String,
+        #[serde(default)]
+        part: String,
+    },
+}
+
+impl PartnerInput {
+    pub fn unit(&self) -> &str {
+        match self {
+            PartnerInput::Code(c) | PartnerInput::Part { unit: c, .. } => c.trim(),
+        }
+    }
+
+    pub fn part(&self) -> &str {
+        match self {
+            PartnerInput::Code(_) => "",
+            PartnerInput::Part { part, .. } => part.trim(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -304,21 +332,24 @@ impl App {
             })
             .collect();
         let warnings = reform::dependency_warnings(input.deadline, &dep_dates);
-        let mut partner_ids = Vec::new();
+        let mut partner_ids: Vec<(i64, String)> = Vec::new();
         for p in &input.partners {
             let found = self
                 .store()
-                .find_department_by_code(&Scope::system("reform partner"), p.trim())
+                .find_department_by_code(&Scope::system("reform partner"), p.unit())
                 .await?;
             match found {
-                Some(d) if p.trim() != input.lead.trim() && !partner_ids.contains(&d.id) => {
-                    partner_ids.push(d.id)
+                Some(d)
+                    if p.unit() != input.lead.trim()
+                        && !partner_ids.iter().any(|(id, _)| *id == d.id) =>
+                {
+                    partner_ids.push((d.id, p.part().to_owned()))
                 }
                 _ => {
                     return Err(ServiceError::field(
                         "invalid_field",
                         "partners",
-                        &format!("配合单位“{p}”不存在、重复或与牵头单位相同"),
+                        &format!("配合单位“{}”不存在、重复或与牵头单位相同", p.unit()),
                     ))
                 }
             }
@@ -341,7 +372,7 @@ impl App {
         let partners = input
             .partners
             .iter()
-            .map(|p| p.trim())
+            .map(PartnerInput::unit)
             .collect::<Vec<_>>()
             .join("；");
         let (start, deadline) = (input.start.to_string(), input.deadline.to_string());
@@ -722,13 +753,13 @@ impl App {
         tx: &mut fgf_store::WriteTx,
         task_id: i64,
         lead: i64,
-        partners: &[i64],
+        partners: &[(i64, String)],
     ) -> ServiceResult<()> {
         let due = reform::acceptance_due(self.today(), ACCEPTANCE_WORKDAYS, &self.calendar());
-        tx.insert_acceptance(task_id, lead, "lead", &due.to_string(), None)
+        tx.insert_acceptance(task_id, lead, "lead", "", &due.to_string(), None)
             .await?;
-        for p in partners {
-            tx.insert_acceptance(task_id, *p, "partner", &due.to_string(), None)
+        for (p, part) in partners {
+            tx.insert_acceptance(task_id, *p, "partner", part, &due.to_string(), None)
                 .await?;
         }
         Ok(())

@@ -393,9 +393,12 @@ pub struct AcceptanceRow {
     pub reason: String,
     pub resolution: String,
     pub resolved_at_ms: Option<i64>,
+    /// What the unit's part is (a cooperating unit's share of the work; empty for the lead,
+    /// whose part is the task's requirement).
+    pub part: String,
 }
 
-const ACC_COLS: &str = "a.reform_acceptance_id, a.task_id, a.department_id, a.role, a.due, a.accepted_on, a.disputed_at, a.reason, a.resolution, a.resolved_at";
+const ACC_COLS: &str = "a.reform_acceptance_id, a.task_id, a.department_id, a.role, a.due, a.accepted_on, a.disputed_at, a.reason, a.resolution, a.resolved_at, a.part";
 
 fn acceptance(r: &AnyRow) -> Result<AcceptanceRow> {
     Ok(AcceptanceRow {
@@ -409,6 +412,7 @@ fn acceptance(r: &AnyRow) -> Result<AcceptanceRow> {
         reason: get_str(r, "reason")?,
         resolution: get_str(r, "resolution")?,
         resolved_at_ms: get_opt_i64(r, "resolved_at")?,
+        part: get_str(r, "part")?,
     })
 }
 
@@ -446,6 +450,7 @@ impl WriteTx {
         task_id: i64,
         department_id: i64,
         role: &str,
+        part: &str,
         due: &str,
         answered: Option<(Option<&str>, &str, i64)>,
     ) -> Result<()> {
@@ -455,12 +460,14 @@ impl WriteTx {
             Some((Some(on), _, _)) => (Some(on), None, ""),
             Some((None, reason, at)) => (None, Some(at), reason),
         };
-        let mut sql = Sql::new("insert into reform_acceptance (task_id, department_id, role, due, accepted_on, disputed_at, reason, created_at) values (");
+        let mut sql = Sql::new("insert into reform_acceptance (task_id, department_id, role, part, due, accepted_on, disputed_at, reason, created_at) values (");
         sql.bind(task_id)
             .push(",")
             .bind(department_id)
             .push(",")
             .bind(role)
+            .push(",")
+            .bind(part)
             .push(",")
             .bind(due)
             .push(",")

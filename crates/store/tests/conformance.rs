@@ -1008,7 +1008,7 @@ on_every_backend!(
         ));
         // Acceptance: answered once; a resolution binds the unit it names, once.
         let mut tx = s.write(ctx(8)).await.unwrap();
-        tx.insert_acceptance(a, dept, "lead", "2026-03-09", None)
+        tx.insert_acceptance(a, dept, "lead", "", "2026-03-09", None)
             .await
             .unwrap();
         tx.audit("test.reform", "reform_task", &a.to_string(), &[])

@@ -175,6 +175,7 @@ async fn render_inbox(
                 @for (a, title) in parts.iter().zip(&part_titles) {
                     div.part {
                         p { strong { (title) } " " span.muted { (t(lang, if a.role == "lead" { "reform.role_lead" } else { "reform.role_partner" })) " " (t(lang, "inbox.accept_by")) " " (a.due) } }
+                        @if !a.part.is_empty() { p { span.muted { (t(lang, "inbox.part")) } " " (a.part) } }
                         form.inline method="post" action=(format!("/reform/tasks/{}/accept", a.task_id)) {
                             (csrf(actor))
                             button type="submit" name="accept" value="1" { (t(lang, "inbox.accept")) }

@@ -135,10 +135,22 @@ async fn a_plan_goes_through_consultation_to_approval_and_revision() {
         Method::POST,
         &format!("{base}/tasks"),
         &reform,
-        Some(task("1")),
+        Some({
+            // Cooperating units: one with its part stated, one by code alone.
+            let mut t = task("1");
+            t["partners"] = json!([{"unit": "D07", "part": "负责校园周边企业开办指引"}, "D03"]);
+            t
+        }),
     )
     .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
+    // The cooperating unit reads its part where it accepts it.
+    let (cookie, _) = d.page_session("teacher").await;
+    let inbox = d.page(Method::GET, "/reform/inbox", &cookie).await;
+    assert!(
+        inbox.text().contains("负责校园周边企业开办指引"),
+        "the part is not in the unit's inbox"
+    );
 
     // Steps out of order are refused.
     let (s, v) = call(
