@@ -566,6 +566,21 @@ pub struct ConsulteeRow {
     pub no_comment: bool,
 }
 
+const CONSULTEE_COLS: &str =
+    "reform_consultee_id, plan_id, round, department_id, due, replied_at, no_comment";
+
+fn consultee(r: &AnyRow) -> Result<ConsulteeRow> {
+    Ok(ConsulteeRow {
+        id: get_i64(r, "reform_consultee_id")?,
+        plan_id: get_i64(r, "plan_id")?,
+        round: get_i64(r, "round")?,
+        department_id: get_i64(r, "department_id")?,
+        due: get_str(r, "due")?,
+        replied_at_ms: get_opt_i64(r, "replied_at")?,
+        no_comment: get_i64(r, "no_comment")? != 0,
+    })
+}
+
 /// A unit's comment on a clause, with the office's disposition once made.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct CommentRow {
@@ -621,44 +636,24 @@ impl Store {
 
     /// Every unit asked in every round of a plan's consultation.
     pub async fn consultees(&self, plan_id: i64) -> Result<Vec<ConsulteeRow>> {
-        let mut sql = Sql::new("select reform_consultee_id, plan_id, round, department_id, due, replied_at, no_comment from reform_consultee where plan_id = ");
+        let mut sql = Sql::new(&format!(
+            "select {CONSULTEE_COLS} from reform_consultee where plan_id = "
+        ));
         sql.bind(plan_id)
             .push(" order by round, reform_consultee_id");
         let rows = sql.query().fetch_all(self.pool()).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ConsulteeRow {
-                    id: get_i64(r, "reform_consultee_id")?,
-                    plan_id: get_i64(r, "plan_id")?,
-                    round: get_i64(r, "round")?,
-                    department_id: get_i64(r, "department_id")?,
-                    due: get_str(r, "due")?,
-                    replied_at_ms: get_opt_i64(r, "replied_at")?,
-                    no_comment: get_i64(r, "no_comment")? != 0,
-                })
-            })
-            .collect()
+        rows.iter().map(consultee).collect()
     }
 
     /// The consultations a unit has been asked to answer, across plans.
     pub async fn consultations_of(&self, department_id: i64) -> Result<Vec<ConsulteeRow>> {
-        let mut sql = Sql::new("select reform_consultee_id, plan_id, round, department_id, due, replied_at, no_comment from reform_consultee where department_id = ");
+        let mut sql = Sql::new(&format!(
+            "select {CONSULTEE_COLS} from reform_consultee where department_id = "
+        ));
         sql.bind(department_id)
             .push(" order by reform_consultee_id desc");
         let rows = sql.query().fetch_all(self.pool()).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ConsulteeRow {
-                    id: get_i64(r, "reform_consultee_id")?,
-                    plan_id: get_i64(r, "plan_id")?,
-                    round: get_i64(r, "round")?,
-                    department_id: get_i64(r, "department_id")?,
-                    due: get_str(r, "due")?,
-                    replied_at_ms: get_opt_i64(r, "replied_at")?,
-                    no_comment: get_i64(r, "no_comment")? != 0,
-                })
-            })
-            .collect()
+        rows.iter().map(consultee).collect()
     }
 
     /// Every comment on a plan, in the order received.

@@ -201,7 +201,9 @@ impl WriteTx {
         }
     }
 
-    async fn flush(&mut self) -> Result<()> {
+    /// The queued statements, the audit entries last as one insert (so the head trigger sees
+    /// them in chain order on both backends).
+    fn take_pending(&mut self) -> Vec<Pending> {
         let mut stmts = std::mem::take(&mut self.pending);
         let audits = std::mem::take(&mut self.pending_audit);
         if !audits.is_empty() {
@@ -217,6 +219,11 @@ impl WriteTx {
             }
             stmts.push(Pending::Plain(insert));
         }
+        stmts
+    }
+
+    async fn flush(&mut self) -> Result<()> {
+        let stmts = self.take_pending();
         let batch = match stmts.as_slice() {
             [] => return Ok(()),
             [Pending::Plain(one)] => one.clone(),
@@ -384,21 +391,7 @@ impl WriteTx {
     /// optimistic path). A failing statement stops the text with the transaction open; the
     /// caller rolls it back.
     async fn commit_in_one_text(&mut self) -> Result<()> {
-        let mut stmts = std::mem::take(&mut self.pending);
-        let audits = std::mem::take(&mut self.pending_audit);
-        if !audits.is_empty() {
-            let mut insert = Sql::new(
-                "insert into audit_entry (audit_entry_id, at, actor_account_id, actor_name, department_id, \
-                 source_addr, action, object_type, object_id, changes, digest, prev_hash, hash) values ",
-            );
-            for (i, row) in audits.iter().enumerate() {
-                if i > 0 {
-                    insert.push(", ");
-                }
-                insert.append_renumbered(row);
-            }
-            stmts.push(Pending::Plain(insert));
-        }
+        let stmts = self.take_pending();
         let mut text = Sql::new("begin immediate;\n");
         let batch = self.batch(&stmts);
         text.append_renumbered(&batch);

@@ -126,7 +126,7 @@ pub struct BoardQuery {
     msg: Option<String>,
 }
 
-fn light_class(l: Light) -> &'static str {
+pub(crate) fn light_class(l: Light) -> &'static str {
     match l {
         Light::Green => "light green",
         Light::Yellow => "light yellow",
@@ -135,7 +135,7 @@ fn light_class(l: Light) -> &'static str {
     }
 }
 
-fn light_key(l: Light) -> &'static str {
+pub(crate) fn light_key(l: Light) -> &'static str {
     match l {
         Light::Green => "reform.light_green",
         Light::Yellow => "reform.light_yellow",

@@ -7,6 +7,7 @@ use crate::error::WebError;
 use crate::extract::{PageForm, PageMultipart, PageQuery};
 use crate::layout::{self, csrf, flash};
 use crate::pages::{chrome, html_page, page_err};
+use crate::reform::{light_class, light_key};
 use crate::reform_plan::MsgQuery;
 use crate::{AppState, Prefs};
 use axum::extract::{Path, State};
@@ -19,24 +20,6 @@ use fgf_app::{Actor, ServiceError};
 use fgf_domain::permission::Permission;
 use fgf_domain::reform::Light;
 use maud::{html, Markup};
-
-fn light_class(l: Light) -> &'static str {
-    match l {
-        Light::Green => "light green",
-        Light::Yellow => "light yellow",
-        Light::Red => "light red",
-        Light::Done => "light done",
-    }
-}
-
-fn light_key(l: Light) -> &'static str {
-    match l {
-        Light::Green => "reform.light_green",
-        Light::Yellow => "reform.light_yellow",
-        Light::Red => "reform.light_red",
-        Light::Done => "reform.light_done",
-    }
-}
 
 pub(crate) fn kind_key(kind: &str) -> &'static str {
     match kind {

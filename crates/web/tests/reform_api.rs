@@ -25,21 +25,6 @@ async fn board(d: &District, token: &str, plan: i64) -> Vec<Value> {
     r.json()["items"].as_array().unwrap().clone()
 }
 
-/// Uploads an evidence file (佐证材料) and answers its content hash.
-async fn evidence(d: &District, token: &str) -> String {
-    let r = d
-        .raw(
-            Method::POST,
-            "/api/v1/files?name=%E4%BD%90%E8%AF%81.pdf",
-            Some(token),
-            "application/pdf",
-            b"%PDF-1.4 evidence".to_vec(),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
-    r.json()["content_hash"].as_str().unwrap().to_owned()
-}
-
 fn find<'a>(tasks: &'a [Value], code: &str) -> &'a Value {
     tasks.iter().find(|t| t["task"]["code"] == code).unwrap()
 }
@@ -49,7 +34,7 @@ async fn tasks_follow_their_lights_dependencies_and_the_lead_unit() {
     let d = District::new().await;
     d.clock.set_ms(MARCH_2);
     let reform = d.token("reform").await;
-    let ev = evidence(&d, &reform).await;
+    let ev = d.evidence(&reform).await;
     let keeper = d.token("keeper").await; // 区市场监管局
     let r = d
         .api(
@@ -264,7 +249,7 @@ async fn a_dependency_cycle_and_an_early_completion_are_refused() {
     let d = District::new().await;
     d.clock.set_ms(MARCH_2);
     let reform = d.token("reform").await;
-    let ev = evidence(&d, &reform).await;
+    let ev = d.evidence(&reform).await;
     let keeper = d.token("keeper").await;
     let r = d
         .api(

@@ -13,31 +13,15 @@ use serde_json::{json, Value};
 const MARCH_2: i64 = 1_772_380_800_000;
 const DAY: i64 = 86_400_000;
 
-async fn call(
-    d: &District,
-    m: Method,
-    path: &str,
-    token: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let r = d.api(m, path, Some(token), body).await;
-    let v = if r.body.is_empty() {
-        Value::Null
-    } else {
-        r.json()
-    };
-    (r.status, v)
-}
-
 async fn notices(d: &District, token: &str, all: bool) -> Vec<Value> {
-    let (s, v) = call(
-        d,
-        Method::GET,
-        &format!("/api/v1/reform-notices?all={all}"),
-        token,
-        None,
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::GET,
+            &format!("/api/v1/reform-notices?all={all}"),
+            token,
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     v["items"].as_array().unwrap().clone()
 }
@@ -50,28 +34,28 @@ async fn a_plan_goes_through_consultation_to_approval_and_revision() {
     let keeper = d.token("keeper").await; // 区市场监管局 D04
     let teacher = d.token("teacher").await; // 区教育局 D07
     let clerk = d.token("clerk").await; // 综合受理窗口
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        "/api/v1/plans",
-        &reform,
-        Some(json!({"title": "优化营商环境行动方案"})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            "/api/v1/plans",
+            &reform,
+            Some(json!({"title": "优化营商环境行动方案"})),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let plan = v["id"].as_i64().unwrap();
     let base = format!("/api/v1/plans/{plan}");
 
     // Nothing to consult on yet.
     let consult = json!({"units": ["D04", "D07", "D03"], "due": "2026-03-06"});
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("{base}/consultation"),
-        &reform,
-        Some(consult.clone()),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("{base}/consultation"),
+            &reform,
+            Some(consult.clone()),
+        )
+        .await;
     assert_eq!(
         (s, v["error"]["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("plan_no_clauses")),
@@ -80,23 +64,23 @@ async fn a_plan_goes_through_consultation_to_approval_and_revision() {
 
     // The text as typed; a unit may not write it, a bad line is refused whole.
     let text = "一、提升政务服务效能\n1 企业开办一日办结\n2 工程建设项目审批60个工作日内\n二、加强监管\n3 涉企检查综合查一次\n";
-    let (s, _) = call(
-        &d,
-        Method::PUT,
-        &format!("{base}/clauses"),
-        &keeper,
-        Some(json!({"text": text})),
-    )
-    .await;
+    let (s, _) = d
+        .call(
+            Method::PUT,
+            &format!("{base}/clauses"),
+            &keeper,
+            Some(json!({"text": text})),
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
-    let (s, v) = call(
-        &d,
-        Method::PUT,
-        &format!("{base}/clauses"),
-        &reform,
-        Some(json!({"text": "1 甲\n1 乙"})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::PUT,
+            &format!("{base}/clauses"),
+            &reform,
+            Some(json!({"text": "1 甲\n1 乙"})),
+        )
+        .await;
     assert_eq!(
         (s, v["error"]["code"].as_str()),
         (
@@ -105,44 +89,44 @@ async fn a_plan_goes_through_consultation_to_approval_and_revision() {
         ),
         "{v}"
     );
-    let (s, v) = call(
-        &d,
-        Method::PUT,
-        &format!("{base}/clauses"),
-        &reform,
-        Some(json!({"text": text})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::PUT,
+            &format!("{base}/clauses"),
+            &reform,
+            Some(json!({"text": text})),
+        )
+        .await;
     assert_eq!((s, v["clauses"].as_i64()), (StatusCode::OK, Some(3)), "{v}");
 
     // A task comes from a clause of the plan, and only from one that exists.
     let task = |clause: &str| json!({"code": format!("T{clause}"), "title": "企业开办", "category": "放管服", "start": "2026-03-02", "deadline": "2026-06-30", "lead": "D04", "clause": clause});
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("{base}/tasks"),
-        &reform,
-        Some(task("9")),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("{base}/tasks"),
+            &reform,
+            Some(task("9")),
+        )
+        .await;
     assert_eq!(
         (s, v["error"]["details"]["field"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("clause")),
         "{v}"
     );
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("{base}/tasks"),
-        &reform,
-        Some({
-            // Cooperating units: one with its part stated, one by code alone.
-            let mut t = task("1");
-            t["partners"] = json!([{"unit": "D07", "part": "负责校园周边企业开办指引"}, "D03"]);
-            t
-        }),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("{base}/tasks"),
+            &reform,
+            Some({
+                // Cooperating units: one with its part stated, one by code alone.
+                let mut t = task("1");
+                t["partners"] = json!([{"unit": "D07", "part": "负责校园周边企业开办指引"}, "D03"]);
+                t
+            }),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     // The cooperating unit reads its part where it accepts it.
     let (cookie, _) = d.page_session("teacher").await;
@@ -153,38 +137,38 @@ async fn a_plan_goes_through_consultation_to_approval_and_revision() {
     );
 
     // Steps out of order are refused.
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("{base}/steps"),
-        &reform,
-        Some(json!({"step": "approve"})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("{base}/steps"),
+            &reform,
+            Some(json!({"step": "approve"})),
+        )
+        .await;
     assert_eq!(
         (s, v["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("plan_step_not_allowed")),
         "{v}"
     );
 
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("{base}/consultation"),
-        &reform,
-        Some(consult),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("{base}/consultation"),
+            &reform,
+            Some(consult),
+        )
+        .await;
     assert_eq!((s, v["round"].as_i64()), (StatusCode::OK, Some(1)), "{v}");
     // The text is frozen while units read it.
-    let (s, v) = call(
-        &d,
-        Method::PUT,
-        &format!("{base}/clauses"),
-        &reform,
-        Some(json!({"text": text})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::PUT,
+            &format!("{base}/clauses"),
+            &reform,
+            Some(json!({"text": text})),
+        )
+        .await;
     assert_eq!(
         (s, v["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("plan_not_draft")),
@@ -192,97 +176,97 @@ async fn a_plan_goes_through_consultation_to_approval_and_revision() {
     );
 
     // Units reply once: comments on named clauses, or no comment; a unit not asked cannot.
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("{base}/replies"),
-        &clerk,
-        Some(json!({"no_comment": true})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("{base}/replies"),
+            &clerk,
+            Some(json!({"no_comment": true})),
+        )
+        .await;
     assert_eq!(
         (s, v["error"]["code"].as_str()),
         (StatusCode::FORBIDDEN, Some("not_consulted")),
         "{v}"
     );
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("{base}/replies"),
-        &keeper,
-        Some(json!({})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("{base}/replies"),
+            &keeper,
+            Some(json!({})),
+        )
+        .await;
     assert_eq!(
         (s, v["error"]["code"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("reply_empty")),
         "{v}"
     );
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("{base}/replies"),
-        &keeper,
-        Some(json!({"comments": [{"clause": "7", "body": "x"}]})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("{base}/replies"),
+            &keeper,
+            Some(json!({"comments": [{"clause": "7", "body": "x"}]})),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-    let (s, v) = call(&d, Method::POST, &format!("{base}/replies"), &keeper, Some(json!({"comments": [{"clause": "1", "body": "建议明确一日办结的起算时点"}, {"clause": "3", "body": ""}]}))).await;
+    let (s, v) = d.call(Method::POST, &format!("{base}/replies"), &keeper, Some(json!({"comments": [{"clause": "1", "body": "建议明确一日办结的起算时点"}, {"clause": "3", "body": ""}]}))).await;
     assert_eq!(
         (s, v["comments"].as_i64()),
         (StatusCode::CREATED, Some(1)),
         "{v}"
     );
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("{base}/replies"),
-        &keeper,
-        Some(json!({"no_comment": true})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("{base}/replies"),
+            &keeper,
+            Some(json!({"no_comment": true})),
+        )
+        .await;
     assert_eq!(
         (s, v["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("already_replied")),
         "{v}"
     );
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("{base}/replies"),
-        &teacher,
-        Some(json!({"no_comment": true})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("{base}/replies"),
+            &teacher,
+            Some(json!({"no_comment": true})),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
 
     // The meeting waits for every disposition, and for 区行政审批局 until its date passes.
     let meeting = json!({"step": "record_meeting", "note": "区委深改委第3次会议审议通过"});
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("{base}/steps"),
-        &reform,
-        Some(meeting.clone()),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("{base}/steps"),
+            &reform,
+            Some(meeting.clone()),
+        )
+        .await;
     assert_eq!(
         (s, v["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("plan_comments_open")),
         "{v}"
     );
-    let doc = call(&d, Method::GET, &base, &keeper, None).await.1;
+    let doc = d.call(Method::GET, &base, &keeper, None).await.1;
     let comment = doc["comments"][0]["id"].as_i64().unwrap();
     assert_eq!(doc["comments"][0]["unit"], "区市场监管局");
     let path = format!("{base}/comments/{comment}/disposition");
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &path,
-        &reform,
-        Some(json!({"disposition": "rejected"})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &path,
+            &reform,
+            Some(json!({"disposition": "rejected"})),
+        )
+        .await;
     assert_eq!(
         (s, v["error"]["code"].as_str()),
         (
@@ -291,32 +275,32 @@ async fn a_plan_goes_through_consultation_to_approval_and_revision() {
         ),
         "{v}"
     );
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &path,
-        &keeper,
-        Some(json!({"disposition": "adopted"})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &path,
+            &keeper,
+            Some(json!({"disposition": "adopted"})),
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{v}");
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &path,
-        &reform,
-        Some(json!({"disposition": "partly", "reason": "起算时点以申请材料齐全为准"})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &path,
+            &reform,
+            Some(json!({"disposition": "partly", "reason": "起算时点以申请材料齐全为准"})),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("{base}/steps"),
-        &reform,
-        Some(meeting.clone()),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("{base}/steps"),
+            &reform,
+            Some(meeting.clone()),
+        )
+        .await;
     assert_eq!(
         (s, v["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("plan_replies_awaited")),
@@ -327,10 +311,14 @@ async fn a_plan_goes_through_consultation_to_approval_and_revision() {
     d.clock.set_ms(MARCH_2 + 5 * DAY);
     let reform = d.token("reform").await;
     let keeper = d.token("keeper").await;
-    let (s, sum) = call(&d, Method::POST, "/api/v1/reform/sweep", &reform, None).await;
+    let (s, sum) = d
+        .call(Method::POST, "/api/v1/reform/sweep", &reform, None)
+        .await;
     assert_eq!(s, StatusCode::OK, "{sum}");
     assert_eq!(sum["consultation_chases"], 1, "{sum}");
-    let (_, again) = call(&d, Method::POST, "/api/v1/reform/sweep", &reform, None).await;
+    let (_, again) = d
+        .call(Method::POST, "/api/v1/reform/sweep", &reform, None)
+        .await;
     assert_eq!(again["consultation_chases"], 0, "{again}");
     let chased: Vec<Value> = notices(&d, &reform, true)
         .await
@@ -339,14 +327,14 @@ async fn a_plan_goes_through_consultation_to_approval_and_revision() {
         .collect();
     assert_eq!(chased.len(), 1);
     assert_eq!(chased[0]["unit"], "区行政审批局");
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("{base}/steps"),
-        &reform,
-        Some(json!({"step": "record_meeting"})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("{base}/steps"),
+            &reform,
+            Some(json!({"step": "record_meeting"})),
+        )
+        .await;
     assert_eq!(
         (s, v["error"]["details"]["field"].as_str()),
         (StatusCode::UNPROCESSABLE_ENTITY, Some("note")),
@@ -362,14 +350,9 @@ async fn a_plan_goes_through_consultation_to_approval_and_revision() {
         } else {
             json!({"step": step})
         };
-        let (s, v) = call(
-            &d,
-            Method::POST,
-            &format!("{base}/steps"),
-            &reform,
-            Some(body),
-        )
-        .await;
+        let (s, v) = d
+            .call(Method::POST, &format!("{base}/steps"), &reform, Some(body))
+            .await;
         assert_eq!(
             (s, v["status"].as_str()),
             (StatusCode::OK, Some(status)),
@@ -378,14 +361,14 @@ async fn a_plan_goes_through_consultation_to_approval_and_revision() {
     }
 
     // The consultation report.
-    let (s, r) = call(
-        &d,
-        Method::GET,
-        &format!("{base}/consultation-report"),
-        &keeper,
-        None,
-    )
-    .await;
+    let (s, r) = d
+        .call(
+            Method::GET,
+            &format!("{base}/consultation-report"),
+            &keeper,
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{r}");
     assert_eq!(
         (
@@ -406,30 +389,30 @@ async fn a_plan_goes_through_consultation_to_approval_and_revision() {
     );
 
     // A revision is the next version, and shows what changed from the published one.
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("{base}/steps"),
-        &reform,
-        Some(json!({"step": "revise"})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("{base}/steps"),
+            &reform,
+            Some(json!({"step": "revise"})),
+        )
+        .await;
     assert_eq!(
         (s, v["status"].as_str()),
         (StatusCode::OK, Some("draft")),
         "{v}"
     );
     let revised = "一、提升政务服务效能\n1 企业开办半日办结\n2 工程建设项目审批60个工作日内\n二、加强监管\n4 信用分级分类监管\n";
-    let (s, _) = call(
-        &d,
-        Method::PUT,
-        &format!("{base}/clauses"),
-        &reform,
-        Some(json!({"text": revised})),
-    )
-    .await;
+    let (s, _) = d
+        .call(
+            Method::PUT,
+            &format!("{base}/clauses"),
+            &reform,
+            Some(json!({"text": revised})),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK);
-    let doc = call(&d, Method::GET, &base, &reform, None).await.1;
+    let doc = d.call(Method::GET, &base, &reform, None).await.1;
     assert_eq!(doc["plan"]["version"], 2);
     assert_eq!(doc["versions"].as_array().unwrap().len(), 1);
     let changes: Vec<(&str, &str)> = doc["changes"]
@@ -442,27 +425,17 @@ async fn a_plan_goes_through_consultation_to_approval_and_revision() {
         changes,
         vec![("changed", "1"), ("added", "4"), ("removed", "3")]
     );
-    let (s, v) = call(
-        &d,
-        Method::GET,
-        &format!("{base}/diff?from=1"),
-        &keeper,
-        None,
-    )
-    .await;
+    let (s, v) = d
+        .call(Method::GET, &format!("{base}/diff?from=1"), &keeper, None)
+        .await;
     assert_eq!(
         (s, v["changes"].as_array().map(Vec::len)),
         (StatusCode::OK, Some(3)),
         "{v}"
     );
-    let (s, _) = call(
-        &d,
-        Method::GET,
-        &format!("{base}/diff?from=5"),
-        &keeper,
-        None,
-    )
-    .await;
+    let (s, _) = d
+        .call(Method::GET, &format!("{base}/diff?from=5"), &keeper, None)
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     d.cleanup().await;
 }
@@ -473,7 +446,7 @@ async fn overdue_tasks_escalate_by_level_and_units_answer_in_writing() {
     d.clock.set_ms(MARCH_2);
     let reform = d.token("reform").await;
     // The demo's published plan (plan 1) takes a new task for 区市场监管局, due Friday 3-13.
-    let (s, v) = call(&d, Method::POST, "/api/v1/plans/1/tasks", &reform, Some(json!({"code": "99", "title": "企业开办一日办结", "category": "放管服", "start": "2026-03-02", "deadline": "2026-03-13", "lead": "D04"}))).await;
+    let (s, v) = d.call(Method::POST, "/api/v1/plans/1/tasks", &reform, Some(json!({"code": "99", "title": "企业开办一日办结", "category": "放管服", "start": "2026-03-02", "deadline": "2026-03-13", "lead": "D04"}))).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let task = v["id"].as_i64().unwrap();
     let subject = format!("task:{task}");
@@ -489,7 +462,7 @@ async fn overdue_tasks_escalate_by_level_and_units_answer_in_writing() {
         let d = &d;
         async move {
             let t = d.token("reform").await;
-            call(d, Method::POST, "/api/v1/reform/sweep", &t, None)
+            d.call(Method::POST, "/api/v1/reform/sweep", &t, None)
                 .await
                 .1
         }
@@ -507,14 +480,14 @@ async fn overdue_tasks_escalate_by_level_and_units_answer_in_writing() {
         (Some("reminder"), None)
     );
     let reminder = got[0]["id"].as_i64().unwrap();
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("/api/v1/reform-notices/{reminder}/response"),
-        &keeper,
-        Some(json!({"response": "x"})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("/api/v1/reform-notices/{reminder}/response"),
+            &keeper,
+            Some(json!({"response": "x"})),
+        )
+        .await;
     assert_eq!(
         (s, v["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("notice_no_response")),
@@ -540,7 +513,9 @@ async fn overdue_tasks_escalate_by_level_and_units_answer_in_writing() {
     );
     let urge = got[0]["id"].as_i64().unwrap();
     // The board shows the task red.
-    let (_, board) = call(&d, Method::GET, "/api/v1/plans/1/tasks", &keeper, None).await;
+    let (_, board) = d
+        .call(Method::GET, "/api/v1/plans/1/tasks", &keeper, None)
+        .await;
     let row = board["items"]
         .as_array()
         .unwrap()
@@ -551,48 +526,50 @@ async fn overdue_tasks_escalate_by_level_and_units_answer_in_writing() {
     assert_eq!(row["light"], "red");
     // Only the unit answers, in writing, once.
     let teacher = d.token("teacher").await;
-    let (s, _) = call(
-        &d,
-        Method::POST,
-        &format!("/api/v1/reform-notices/{urge}/response"),
-        &teacher,
-        Some(json!({"response": "不是我们"})),
-    )
-    .await;
+    let (s, _) = d
+        .call(
+            Method::POST,
+            &format!("/api/v1/reform-notices/{urge}/response"),
+            &teacher,
+            Some(json!({"response": "不是我们"})),
+        )
+        .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("/api/v1/reform-notices/{urge}/response"),
-        &keeper,
-        Some(json!({"response": "  "})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("/api/v1/reform-notices/{urge}/response"),
+            &keeper,
+            Some(json!({"response": "  "})),
+        )
+        .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("/api/v1/reform-notices/{urge}/response"),
-        &keeper,
-        Some(json!({"response": "系统对接延误，已协调省平台，3月20日前完成"})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("/api/v1/reform-notices/{urge}/response"),
+            &keeper,
+            Some(json!({"response": "系统对接延误，已协调省平台，3月20日前完成"})),
+        )
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("/api/v1/reform-notices/{urge}/response"),
-        &keeper,
-        Some(json!({"response": "再答"})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("/api/v1/reform-notices/{urge}/response"),
+            &keeper,
+            Some(json!({"response": "再答"})),
+        )
+        .await;
     assert_eq!(
         (s, v["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("notice_answered")),
         "{v}"
     );
     // The unit's staff got a message for each notice.
-    let (_, msgs) = call(&d, Method::GET, "/api/v1/notifications", &keeper, None).await;
+    let (_, msgs) = d
+        .call(Method::GET, "/api/v1/notifications", &keeper, None)
+        .await;
     assert!(
         msgs["items"].as_array().unwrap().iter().any(|m| m["title"]
             .as_str()
@@ -614,14 +591,14 @@ async fn overdue_tasks_escalate_by_level_and_units_answer_in_writing() {
         .collect();
     assert_eq!(kinds, vec!["supervise", "urge", "reminder"]);
     // The office sees every unit's notices with their responses; a unit may not.
-    let (s, _) = call(
-        &d,
-        Method::GET,
-        "/api/v1/reform-notices?all=true",
-        &keeper,
-        None,
-    )
-    .await;
+    let (s, _) = d
+        .call(
+            Method::GET,
+            "/api/v1/reform-notices?all=true",
+            &keeper,
+            None,
+        )
+        .await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let reform = d.token("reform").await;
     let all = mine(notices(&d, &reform, true).await);
@@ -637,7 +614,7 @@ async fn a_missing_report_is_chased_once_per_due_date() {
     let d = District::new().await;
     d.clock.set_ms(MARCH_2);
     let reform = d.token("reform").await;
-    let (s, v) = call(&d, Method::POST, "/api/v1/plans/1/tasks", &reform, Some(json!({"code": "98", "title": "涉企检查综合查一次", "category": "放管服", "start": "2026-03-02", "deadline": "2026-09-30", "lead": "D04"}))).await;
+    let (s, v) = d.call(Method::POST, "/api/v1/plans/1/tasks", &reform, Some(json!({"code": "98", "title": "涉企检查综合查一次", "category": "放管服", "start": "2026-03-02", "deadline": "2026-09-30", "lead": "D04"}))).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let subject = format!("task:{}", v["id"]);
     let chases = |all: &[Value]| {
@@ -649,7 +626,8 @@ async fn a_missing_report_is_chased_once_per_due_date() {
     for (day, expect) in [(23, 0), (24, 1), (30, 1)] {
         d.clock.set_ms(MARCH_2 + day * DAY);
         let reform = d.token("reform").await;
-        call(&d, Method::POST, "/api/v1/reform/sweep", &reform, None).await;
+        d.call(Method::POST, "/api/v1/reform/sweep", &reform, None)
+            .await;
         assert_eq!(
             chases(&notices(&d, &reform, true).await),
             expect,
@@ -658,18 +636,19 @@ async fn a_missing_report_is_chased_once_per_due_date() {
     }
     // The unit reports; next month's due date passes with the report in: no chase.
     let keeper = d.token("keeper").await;
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        &format!("/api/v1/reform-tasks/{}/reports", v["id"]),
-        &keeper,
-        Some(json!({"percent": 20, "done": "制定检查事项清单"})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("/api/v1/reform-tasks/{}/reports", v["id"]),
+            &keeper,
+            Some(json!({"percent": 20, "done": "制定检查事项清单"})),
+        )
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     d.clock.set_ms(MARCH_2 + 55 * DAY); // 4-26
     let reform = d.token("reform").await;
-    call(&d, Method::POST, "/api/v1/reform/sweep", &reform, None).await;
+    d.call(Method::POST, "/api/v1/reform/sweep", &reform, None)
+        .await;
     assert_eq!(chases(&notices(&d, &reform, true).await), 1);
     d.cleanup().await;
 }
@@ -678,14 +657,14 @@ async fn a_missing_report_is_chased_once_per_due_date() {
 async fn the_clock_moves_only_in_the_demo_district() {
     let d = District::new().await;
     let reform = d.token("reform").await;
-    let (s, v) = call(
-        &d,
-        Method::POST,
-        "/api/v1/demo/clock",
-        &reform,
-        Some(json!({"days": 3})),
-    )
-    .await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            "/api/v1/demo/clock",
+            &reform,
+            Some(json!({"days": 3})),
+        )
+        .await;
     assert_eq!(
         (s, v["error"]["code"].as_str()),
         (StatusCode::NOT_FOUND, Some("demo_only")),

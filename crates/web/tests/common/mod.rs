@@ -120,6 +120,38 @@ impl District {
             .and_then(|s| fgf_app::auth::totp_code_base32(s, self.clock_ms() / 1000))
     }
 
+    /// An API call answering the status and the JSON body (null when empty).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let r = self.api(method, path, Some(token), body).await;
+        let v = if r.body.is_empty() {
+            Value::Null
+        } else {
+            r.json()
+        };
+        (r.status, v)
+    }
+
+    /// Uploads an evidence file (佐证材料) and answers its content hash.
+    pub async fn evidence(&self, token: &str) -> String {
+        let r = self
+            .raw(
+                Method::POST,
+                "/api/v1/files?name=%E4%BD%90%E8%AF%81.pdf",
+                Some(token),
+                "application/pdf",
+                b"%PDF-1.4 evidence".to_vec(),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+        r.json()["content_hash"].as_str().unwrap().to_owned()
+    }
+
     pub fn clock_ms(&self) -> i64 {
         use fgf_app::Clock;
         self.clock.now_ms()
