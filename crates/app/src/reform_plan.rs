@@ -4,7 +4,7 @@
 //! applies a step in one transaction with its audit entry and tells the units concerned.
 
 use crate::error::{ServiceError, ServiceResult};
-use crate::{notify, Actor, App};
+use crate::{Actor, App};
 use chrono::NaiveDate;
 use fgf_domain::audit::FieldChange;
 use fgf_domain::permission::Permission;
@@ -163,7 +163,8 @@ fn event_label(kind: &str) -> String {
 }
 
 impl App {
-    async fn department_names(&self) -> ServiceResult<HashMap<i64, (String, String)>> {
+    /// Every department's code and name by id.
+    pub(crate) async fn department_names(&self) -> ServiceResult<HashMap<i64, (String, String)>> {
         Ok(self
             .store()
             .all_departments()
@@ -375,16 +376,14 @@ impl App {
             .await?;
         for (id, _) in &units {
             tx.insert_consultee(plan_id, round, *id, &due, None).await?;
-            for account in self.store().accounts_in_department(*id).await? {
-                notify::notify(
-                    &mut tx,
-                    account,
-                    &format!("征求意见：{}", plan.title),
-                    &format!("请于{due}前反馈本单位意见（无意见也请反馈）"),
-                    &format!("/reform/plans/{plan_id}"),
-                )
-                .await?;
-            }
+            self.notify_unit(
+                &mut tx,
+                *id,
+                &format!("征求意见：{}", plan.title),
+                &format!("请于{due}前反馈本单位意见（无意见也请反馈）"),
+                &format!("/reform/plans/{plan_id}"),
+            )
+            .await?;
         }
         let names: Vec<&str> = units.iter().map(|(_, n)| n.as_str()).collect();
         tx.insert_plan_event(

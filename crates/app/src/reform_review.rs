@@ -188,17 +188,8 @@ pub struct BulletinBody {
 }
 
 impl App {
-    async fn unit_names(&self) -> ServiceResult<HashMap<i64, (String, String)>> {
-        Ok(self
-            .store()
-            .all_departments()
-            .await?
-            .into_iter()
-            .map(|d| (d.id, (d.code, d.name)))
-            .collect())
-    }
-
-    async fn notify_unit(
+    /// Tells every account holding a post in the unit, inside the caller's transaction.
+    pub(crate) async fn notify_unit(
         &self,
         tx: &mut WriteTx,
         department_id: i64,
@@ -309,7 +300,7 @@ impl App {
                 )
             }
         };
-        let names = self.unit_names().await?;
+        let names = self.department_names().await?;
         let today = self.today();
         let mut out = Vec::new();
         for f in self.store().findings(plan_id, dept).await? {
@@ -494,7 +485,7 @@ impl App {
         let quality = self.store().quality_scores(a.id).await?;
         let findings = self.store().findings(Some(a.plan_id), None).await?;
         let merits = self.store().merits(None).await?;
-        let names = self.unit_names().await?;
+        let names = self.department_names().await?;
         let in_period =
             |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok_and(|d| d >= from && d <= to);
         let mut units: BTreeMap<i64, UnitFacts> = BTreeMap::new();
@@ -654,7 +645,7 @@ impl App {
         actor.scope(Permission::Workbench)?;
         let office = actor.scope(Permission::ReformManage).is_ok();
         let a = self.store().get_assessment(id).await?;
-        let names = self.unit_names().await?;
+        let names = self.department_names().await?;
         let tasks = self.store().plan_tasks(a.plan_id).await?;
         let results = self
             .store()
@@ -890,7 +881,7 @@ impl App {
 
     pub async fn merits(&self, actor: &Actor) -> ServiceResult<Vec<MeritView>> {
         actor.scope(Permission::Workbench)?;
-        let names = self.unit_names().await?;
+        let names = self.department_names().await?;
         Ok(self
             .store()
             .merits(None)
@@ -1003,7 +994,7 @@ impl App {
     pub async fn innovations(&self, actor: &Actor) -> ServiceResult<Vec<InnovationView>> {
         actor.scope(Permission::Workbench)?;
         let office = actor.scope(Permission::ReformManage).is_ok();
-        let names = self.unit_names().await?;
+        let names = self.department_names().await?;
         Ok(self
             .store()
             .innovations(None)
@@ -1024,7 +1015,7 @@ impl App {
 
     /// What the public portal shows: published innovations only, no login needed.
     pub async fn published_innovations(&self) -> ServiceResult<Vec<InnovationView>> {
-        let names = self.unit_names().await?;
+        let names = self.department_names().await?;
         Ok(self
             .store()
             .innovations(Some("published"))

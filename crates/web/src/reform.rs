@@ -144,6 +144,16 @@ pub(crate) fn light_key(l: Light) -> &'static str {
     }
 }
 
+/// The plan a page asked for, or else the first published one, or else the newest.
+pub(crate) fn chosen_plan(
+    plans: &[fgf_store::reform::PlanRow],
+    id: Option<i64>,
+) -> Option<&fgf_store::reform::PlanRow> {
+    id.and_then(|id| plans.iter().find(|p| p.id == id))
+        .or_else(|| plans.iter().find(|p| p.status == "approved"))
+        .or(plans.first())
+}
+
 /// 一 … 十 as numbers, so the plan's parts list in their order.
 fn chinese_ordinal(c: char) -> u32 {
     "一二三四五六七八九十"
@@ -169,12 +179,7 @@ pub async fn board_page(
         .await
         .map_err(|e| err(e.into()))?;
     let c = chrome(&state, &actor, prefs, "reform").await?;
-    let Some(plan) = q
-        .plan
-        .and_then(|id| plans.iter().find(|p| p.id == id))
-        .or_else(|| plans.iter().find(|p| p.status == "approved"))
-        .or(plans.first())
-    else {
+    let Some(plan) = chosen_plan(&plans, q.plan) else {
         let body = html! { p.muted { (t(lang, "reform.no_plan")) } };
         return Ok(html_page(layout::staff(&c, t(lang, "reform.title"), body)));
     };

@@ -201,7 +201,7 @@ pub struct MsgQuery {
 
 /// A catalogue message named by a redirect's `msg`, only if it is one of ours.
 pub(crate) fn msg_text(lang: Lang, msg: Option<&str>) -> Option<&'static str> {
-    const OK: [&str; 9] = [
+    const OK: [&str; 15] = [
         "plan.saved",
         "plan.sent",
         "plan.reply_sent",
@@ -211,6 +211,12 @@ pub(crate) fn msg_text(lang: Lang, msg: Option<&str>) -> Option<&'static str> {
         "inbox.reported",
         "inbox.responded_msg",
         "inbox.swept",
+        "review.saved",
+        "review.inspected",
+        "review.published",
+        "review.appealed",
+        "review.issued",
+        "review.submitted",
     ];
     msg.and_then(|m| OK.iter().find(|k| **k == m))
         .map(|k| t(lang, k))

@@ -260,23 +260,7 @@ async fn pick_plan(
         .list_plans()
         .await
         .map_err(|e| page_err(prefs)(e.into()))?;
-    Ok(plan
-        .and_then(|id| plans.iter().find(|p| p.id == id).cloned())
-        .or_else(|| plans.iter().find(|p| p.status == "approved").cloned())
-        .or_else(|| plans.first().cloned()))
-}
-
-fn msg(lang: Lang, m: Option<&str>) -> Option<&'static str> {
-    const OK: [&str; 6] = [
-        "review.saved",
-        "review.inspected",
-        "review.published",
-        "review.appealed",
-        "review.issued",
-        "review.submitted",
-    ];
-    m.and_then(|m| OK.iter().find(|k| **k == m))
-        .map(|k| t(lang, k))
+    Ok(crate::reform::chosen_plan(&plans, plan).cloned())
 }
 
 fn pct(done: usize, total: usize) -> usize {
@@ -585,7 +569,7 @@ pub async fn supervision_page(
         &actor,
         prefs,
         q.plan,
-        msg(prefs.lang, q.msg.as_deref()),
+        crate::reform_plan::msg_text(prefs.lang, q.msg.as_deref()),
         None,
     )
     .await
@@ -923,7 +907,7 @@ pub async fn assessment_page(
         &actor,
         prefs,
         id,
-        msg(prefs.lang, q.msg.as_deref()),
+        crate::reform_plan::msg_text(prefs.lang, q.msg.as_deref()),
         None,
     )
     .await
@@ -1159,7 +1143,7 @@ pub async fn innovations_page(
     let plan = pick_plan(&state, prefs, q.plan).await?.map_or(0, |p| p.id);
     let body = html! {
         (review_nav(lang, plan, "innovations"))
-        (flash(msg(lang, q.msg.as_deref()), true))
+        (flash(crate::reform_plan::msg_text(lang, q.msg.as_deref()), true))
         p { a href="/guide/innovations" { (t(lang, "inno.portal")) } }
         @for i in &items {
             section.card.innovation {
