@@ -23,6 +23,16 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, VecDeque};
 
 pub type Vars = BTreeMap<String, Value>;
+
+// The state is written on every command, so fields at their defaults are left out of it
+// (a smaller row to serialise and store); reading fills them back in.
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+fn is_zero<T: Default + PartialEq>(n: &T) -> bool {
+    *n == T::default()
+}
 pub type ExecId = u32;
 
 /// A pure service-task handler: variables in, variables out, or a BPMN error code.
@@ -153,45 +163,65 @@ pub enum ExecKind {
 /// A person's piece of work at a user task (待办), with what the approval operations need.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct WorkItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub candidate_users: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub candidate_groups: Vec<String>,
     /// Set while delegated (委派): the owner gets the task back when the delegate resolves it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
     pub claimed: bool,
     /// Opened, claimed, delegated or transferred: a 撤回 is no longer possible.
+    #[serde(default, skip_serializing_if = "is_false")]
     pub touched: bool,
     /// The task that sent the token here and who completed it (for 撤回).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous: Option<(String, ExecId, Option<String>)>,
     /// Signers added before this one (加签 before): this task waits for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waiting_for: Vec<ExecId>,
     /// A signer added after this one (加签 after): created when this task completes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub then_signers: Vec<String>,
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub urged: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Exec {
     pub id: ExecId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<ExecId>,
     /// Index into `Instance::procs`.
     pub proc: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub node: Option<NodeIx>,
     pub kind: ExecKind,
     pub alive: bool,
     /// Activation order, for "the earliest-activated task".
     pub seq: u64,
     pub activated_ms: i64,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub locals: Vars,
     /// Arrivals at joining gateways of this scope: gateway → flows that arrived.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub joins: BTreeMap<NodeIx, Vec<FlowIx>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task: Option<WorkItem>,
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub loop_iter: u32,
+    #[serde(default, skip_serializing_if = "is_false")]
     pub mi_inner: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mi: Option<MiState>,
     /// 退回 with "return straight to the sender": where to jump once this node completes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_to: Option<NodeIx>,
     /// For a CallScope: the index of the called process in `Instance::procs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callee: Option<u16>,
 }
 
@@ -240,11 +270,15 @@ pub struct Instance {
     pub timers: Vec<Timer>,
     pub seq: u64,
     pub started_ms: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiator: Option<String>,
     /// Suspended (挂起) since; commands other than resume are refused meanwhile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspended_since: Option<i64>,
     /// Total time spent suspended, so deadlines can exclude it.
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub suspended_ms: i64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub copies: Vec<CarbonCopy>,
     /// Ids of user tasks completed so far, in order (the targets 退回 may choose from).
     pub completed_tasks: Vec<String>,
@@ -254,7 +288,7 @@ pub struct Instance {
     pub record: Vars,
     /// Whether the instance has a stored business record, so the runtime reads it only
     /// when there is one.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub has_record: bool,
 }
 

@@ -1022,3 +1022,56 @@ fn start_at_a_named_start_event_when_the_process_has_several() {
     )
     .is_err());
 }
+
+#[test]
+fn a_stored_state_leaves_defaults_out_and_reads_back_whole() {
+    // A countersign in flight with a delegated task: non-default values in every kind of
+    // field that the stored form may leave out when it is at its default.
+    let body = r#"
+<startEvent id="s"/><userTask id="accept" camunda:assignee="clerk"/>
+<userTask id="sign" camunda:assignee="${d}"><multiInstanceLoopCharacteristics isSequential="false" camunda:collection="depts" camunda:elementVariable="d"/></userTask>
+<endEvent id="e"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="accept"/><sequenceFlow id="f2" sourceRef="accept" targetRef="sign"/>
+<sequenceFlow id="f3" sourceRef="sign" targetRef="e"/>"#;
+    let mut r = Run::start(body, json!({"depts": ["a", "b"]}));
+    r.complete("accept", "clerk");
+    let t = r.tasks("sign")[0];
+    r.cmd(Command::Delegate {
+        exec: t,
+        to: "deputy".to_owned(),
+        by: Some("a".to_owned()),
+    })
+    .unwrap();
+    let stored = serde_json::to_string(&r.inst).unwrap();
+    let back: Instance = serde_json::from_str(&stored).unwrap();
+    assert_eq!(
+        back, r.inst,
+        "nothing lost between the store and the engine"
+    );
+    for left_out in [
+        "\"joins\":{}",
+        "\"callee\":null",
+        "\"mi_inner\":false",
+        "\"urged\":0",
+    ] {
+        assert!(!stored.contains(left_out), "{left_out} in {stored}");
+    }
+    // A state written before defaults were left out still reads, to the same instance.
+    let mut full: serde_json::Value = serde_json::to_value(&r.inst).unwrap();
+    for exec in full["execs"].as_array_mut().unwrap() {
+        let e = exec.as_object_mut().unwrap();
+        for (k, v) in [
+            ("joins", json!({})),
+            ("callee", json!(null)),
+            ("return_to", json!(null)),
+            ("loop_iter", json!(0)),
+            ("mi_inner", json!(false)),
+        ] {
+            e.entry(k).or_insert(v);
+        }
+    }
+    full["copies"] = json!([]);
+    full["suspended_ms"] = json!(0);
+    let old: Instance = serde_json::from_value(full).unwrap();
+    assert_eq!(old, r.inst);
+}

@@ -106,24 +106,32 @@ impl Sql {
     /// spliced), so the scan cannot misread user data.
     pub fn append_renumbered(&mut self, other: &Sql) {
         let offset = self.args.len();
-        let mut chars = other.text.char_indices().peekable();
-        while let Some((_, c)) = chars.next() {
-            self.text.push(c);
-            if c != '$' {
+        let text = other.text.as_str();
+        self.text.reserve(text.len() + 8);
+        // `$` and digits are ASCII, so byte positions are character boundaries here.
+        let bytes = text.as_bytes();
+        let mut copied = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] != b'$' {
+                i += 1;
                 continue;
             }
-            let mut n = 0usize;
-            let mut digits = false;
-            while let Some(&(_, d)) = chars.peek() {
-                let Some(v) = d.to_digit(10) else { break };
-                n = n * 10 + v as usize;
-                digits = true;
-                chars.next();
+            let digits_end = bytes[i + 1..]
+                .iter()
+                .position(|b| !b.is_ascii_digit())
+                .map_or(bytes.len(), |p| i + 1 + p);
+            if digits_end == i + 1 || offset == 0 {
+                i = digits_end;
+                continue;
             }
-            if digits {
-                self.text.push_str(&(n + offset).to_string());
-            }
+            let n: usize = text[i + 1..digits_end].parse().unwrap_or(0);
+            self.text.push_str(&text[copied..=i]);
+            self.text.push_str(&(n + offset).to_string());
+            copied = digits_end;
+            i = digits_end;
         }
+        self.text.push_str(&text[copied..]);
         self.args.extend(other.args.iter().cloned());
     }
 
@@ -159,4 +167,33 @@ pub(crate) fn like_escape(s: &str) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appended_placeholders_continue_the_numbering() {
+        let mut a = Sql::new("update t set x = ");
+        a.bind(1_i64).push(" where y = ").bind("k");
+        let mut b = Sql::new("insert into u values (");
+        for i in 0..11_i64 {
+            if i > 0 {
+                b.push(",");
+            }
+            b.bind(i);
+        }
+        b.push(") -- $ alone stays");
+        a.push(";\n");
+        a.append_renumbered(&b);
+        assert_eq!(
+            a.text,
+            "update t set x = $1 where y = $2;\ninsert into u values ($3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) -- $ alone stays"
+        );
+        assert_eq!(a.args.len(), 13);
+        let mut empty = Sql::default();
+        empty.append_renumbered(&b);
+        assert_eq!(empty.text, b.text, "nothing to shift from an empty start");
+    }
 }

@@ -12,7 +12,8 @@
 //! is most of its price next to the store's own ceiling (docs/benchmarks.md).
 //!
 //! The optimistic path ([`Store::write_optimistic`]) skips even the head read: it appends
-//! from the head the last commit left in memory, and checks instead of locking. The audit
+//! from the head the last commit left in memory, checks instead of locking, and commits in
+//! one request (see [`Conn::Raw`]). The audit
 //! trigger refuses an entry that does not follow the stored head exactly, and guarded
 //! statements ([`WriteTx::defer_guarded`]) fail the batch when they changed no row. A failed
 //! optimistic transaction changes nothing; its caller retries on the locked path.
@@ -51,10 +52,12 @@ impl AuditCtx {
 pub(crate) enum Conn {
     /// A transaction sqlx began (the locked path, and PostgreSQL).
     Tx(Transaction<'static, Any>),
-    /// SQLite's optimistic path: a connection on which nothing has run yet. Unless a read
-    /// forces it earlier (`open` then), `begin immediate`, the batch and `commit` go to the
-    /// SQLite worker thread as one text: one hand-off instead of three, which is most of a
-    /// small command's cost there (docs/benchmarks.md).
+    /// The optimistic path: a connection on which nothing has run yet. Unless a read forces
+    /// a transaction open earlier (`open` then), the whole command goes to the database as
+    /// one request: on SQLite `begin immediate`, the batch and `commit` as one text to the
+    /// worker thread, on PostgreSQL the batch as one statement, which is a transaction of its
+    /// own. One request instead of three is most of a small command's cost next to a
+    /// one-row insert (docs/benchmarks.md).
     Raw {
         conn: PoolConnection<Any>,
         open: bool,
@@ -109,12 +112,9 @@ impl Store {
         let Some((last_seq, last_hash)) = head else {
             return Ok(None);
         };
-        let tx = match self.backend() {
-            crate::Backend::Sqlite => Conn::Raw {
-                conn: self.write_pool().acquire().await?,
-                open: false,
-            },
-            crate::Backend::Postgres => Conn::Tx(self.write_pool().begin().await?),
+        let tx = Conn::Raw {
+            conn: self.write_pool().acquire().await?,
+            open: false,
         };
         Ok(Some(WriteTx {
             tx,
@@ -190,7 +190,11 @@ impl WriteTx {
             Conn::Tx(tx) => Ok(&mut **tx),
             Conn::Raw { conn, open } => {
                 if !*open {
-                    sqlx::query("begin immediate").execute(&mut **conn).await?;
+                    let begin = match self.backend {
+                        crate::Backend::Sqlite => "begin immediate",
+                        crate::Backend::Postgres => "begin",
+                    };
+                    sqlx::query(begin).execute(&mut **conn).await?;
                     *open = true;
                 }
                 Ok(&mut **conn)
@@ -387,24 +391,36 @@ impl WriteTx {
         self.finish(false).await
     }
 
-    /// `begin immediate`, the pending statements and `commit` as one text (SQLite's
-    /// optimistic path). A failing statement stops the text with the transaction open; the
-    /// caller rolls it back.
+    /// The optimistic path's commit as one request: on SQLite `begin immediate`, the pending
+    /// statements and `commit` as one text (a failing statement stops the text with the
+    /// transaction open; the caller rolls it back); on PostgreSQL the batch, one statement,
+    /// committed by itself or not at all.
     async fn commit_in_one_text(&mut self) -> Result<()> {
         let stmts = self.take_pending();
-        let mut text = Sql::new("begin immediate;\n");
-        let batch = self.batch(&stmts);
-        text.append_renumbered(&batch);
-        text.push(";\ncommit");
+        let batch = match stmts.as_slice() {
+            [Pending::Plain(one)] => one.clone(),
+            _ => self.batch(&stmts),
+        };
+        let backend = self.backend;
         let Conn::Raw { conn, open } = &mut self.tx else {
             return Err(StoreError::Internal(
                 "one-text commit without a raw connection".to_owned(),
             ));
         };
-        // Open until the text says otherwise: a failure part way leaves `begin` done.
-        *open = true;
-        text.query().execute(&mut **conn).await?;
-        *open = false;
+        match backend {
+            crate::Backend::Sqlite => {
+                let mut text = Sql::new("begin immediate;\n");
+                text.append_renumbered(&batch);
+                text.push(";\ncommit");
+                // Open until the text says otherwise: a failure part way leaves `begin` done.
+                *open = true;
+                text.query().execute(&mut **conn).await?;
+                *open = false;
+            }
+            crate::Backend::Postgres => {
+                batch.query().execute(&mut **conn).await?;
+            }
+        }
         Ok(())
     }
 

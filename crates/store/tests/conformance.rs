@@ -698,7 +698,7 @@ on_every_backend!(
     }
 );
 
-on_every_backend!(a_guarded_update_that_changes_no_row_fails_its_batch, |db| {
+on_every_backend!(a_stale_instance_version_fails_its_batch, |db| {
     let mut tx = db.store.write(ctx(1)).await.unwrap();
     let (def, _) = tx
         .insert_process_definition("p", "P", "<definitions/>", None, "published", None)
@@ -727,6 +727,24 @@ on_every_backend!(a_guarded_update_that_changes_no_row_fails_its_batch, |db| {
     assert_eq!(
         db.store.verify_audit().await.unwrap(),
         Verify::Intact { entries: 1 }
+    );
+    // An instance that is not there: the update finds no row, and the history row the
+    // runtime writes with every update refers to it, so the batch fails all the same.
+    append(&db.store, 1).await;
+    let mut tx = db.store.write_optimistic(ctx(2)).await.unwrap().unwrap();
+    tx.update_process_instance(id + 1000, 1, "running", "{}", false)
+        .await
+        .unwrap();
+    tx.insert_process_events(id + 1000, None, "", &["[]".to_owned()])
+        .await
+        .unwrap();
+    tx.audit("test.update", "process_instance", "missing", &[])
+        .await
+        .unwrap();
+    assert!(tx.commit().await.is_err());
+    assert_eq!(
+        db.store.verify_audit().await.unwrap(),
+        Verify::Intact { entries: 2 }
     );
     // The version it was read at goes through.
     append(&db.store, 1).await;
