@@ -60,6 +60,7 @@ struct Inner {
     node_id: String,
     processes: process::RegistryCache,
     instances: process::InstanceCache,
+    starts: process::StartCache,
     catalog_index: std::sync::OnceLock<search::CatalogIndex>,
     /// Set only for the demo district (`fgf demo`), whose clock may be moved forward.
     demo_clock: Option<Arc<clock::DemoClock>>,
@@ -155,6 +156,7 @@ impl App {
                 node_id,
                 processes: process::RegistryCache::default(),
                 instances: process::InstanceCache::default(),
+                starts: process::StartCache::default(),
                 catalog_index: std::sync::OnceLock::new(),
                 demo_clock: None,
             }),
@@ -209,6 +211,10 @@ impl App {
 
     pub(crate) fn instance_cache(&self) -> &process::InstanceCache {
         &self.inner.instances
+    }
+
+    pub(crate) fn start_cache(&self) -> &process::StartCache {
+        &self.inner.starts
     }
 
     pub(crate) fn catalog_index_cell(&self) -> &std::sync::OnceLock<search::CatalogIndex> {

@@ -73,6 +73,41 @@ impl InstanceCache {
     }
 }
 
+/// The latest published definition of each process key (id, version) as the last start
+/// through this node found it: the optimistic start begins from it, and its batch checks
+/// that it is still the latest.
+#[derive(Default)]
+pub struct StartCache(Mutex<HashMap<String, (i64, i64)>>);
+
+impl StartCache {
+    fn get(&self, key: &str) -> Option<(i64, i64)> {
+        self.0.lock().ok().and_then(|c| c.get(key).copied())
+    }
+
+    fn put(&self, key: &str, def: (i64, i64)) {
+        if let Ok(mut c) = self.0.lock() {
+            c.insert(key.to_owned(), def);
+        }
+    }
+
+    fn forget(&self, key: &str) {
+        if let Ok(mut c) = self.0.lock() {
+            c.remove(key);
+        }
+    }
+}
+
+/// What a start was asked for.
+struct Start<'a> {
+    by: Option<String>,
+    key: &'a str,
+    vars: Vars,
+    record: serde_json::Map<String, serde_json::Value>,
+    business_key: &'a str,
+    department_id: Option<i64>,
+    start_event: Option<String>,
+}
+
 /// What a command's writes need to know besides the new state.
 struct Done<'a> {
     instance_id: i64,
@@ -386,59 +421,139 @@ impl App {
         department_id: Option<i64>,
         start_event: Option<String>,
     ) -> ServiceResult<(i64, Vec<Event>)> {
-        let now = ctx.at_ms;
-        let initiator = ctx.actor_account_id;
+        let start = Start {
+            by,
+            key,
+            vars,
+            record,
+            business_key,
+            department_id,
+            start_event,
+        };
+        // A process this node started before starts from the definition it remembers, with
+        // an id reserved ahead, in one request; the batch checks both, and any failure there
+        // goes the locked way, which decides.
+        if let Some(def) = self.start_cache().get(key) {
+            match self.start_optimistic(ctx.clone(), &start, def).await {
+                Ok(Some(done)) => return Ok(done),
+                Ok(None) => {}
+                Err(e) => tracing::debug!(key, %e, "optimistic start retried locked"),
+            }
+            self.start_cache().forget(key);
+        }
         // The definition is read under the transaction's lock, so a version published
         // meanwhile on another node is either wholly before this start or wholly after it.
         let (mut tx, def) = self.store().write_starting(ctx, key).await?;
-        let Some((def_id, def_version)) = def else {
+        let Some(def) = def else {
             tx.rollback().await?;
             return Err(ServiceError::not_found("not_found").arg("process").arg(key));
         };
-        let reg = self.registry_by_id(def_id).await?;
-        let mut inst = Instance::new(key);
-        inst.record = record.clone().into_iter().collect();
-        inst.has_record = !record.is_empty();
-        let applied = apply(
-            &reg,
-            &mut inst,
-            match start_event {
-                Some(start_event) => Command::StartAt {
-                    vars,
-                    initiator: by.clone(),
-                    start_event,
-                },
-                None => Command::Start {
-                    vars,
-                    initiator: by.clone(),
-                },
-            },
-            now,
-        );
-        let mut events = match applied {
-            Ok(ev) => ev,
+        let reg = self.registry_by_id(def.0).await?;
+        let (inst, events) = match self.apply_start(&reg, &start, tx.now_ms()).await {
+            Ok(applied) => applied,
             Err(e) => {
                 tx.rollback().await?;
-                return Err(engine_error(&e));
+                return Err(e);
             }
         };
-        self.resolve_assignments(&reg, &mut inst, &mut events, now)
-            .await?;
         let state = serde_json::to_string(&inst).map_err(ServiceError::internal)?;
         let id = tx
             .insert_process_instance(
-                def_id,
+                def.0,
                 business_key,
                 status_code(&inst.status),
                 &state,
                 department_id,
-                initiator,
+                tx.ctx().actor_account_id,
             )
             .await?;
-        if !record.is_empty() {
-            tx.save_business_record(id, &record).await?;
+        self.finish_start(&mut tx, &reg, id, def, &start, &inst, &events)
+            .await?;
+        tx.commit().await?;
+        self.start_cache().put(key, def);
+        self.instance_cache().put(id, def.0, 1, inst);
+        Ok((id, events))
+    }
+
+    /// The optimistic start: None when it cannot be tried (no remembered audit head or
+    /// instance id) or the engine refused; an error when the store's checks failed.
+    async fn start_optimistic(
+        &self,
+        ctx: AuditCtx,
+        start: &Start<'_>,
+        def: (i64, i64),
+    ) -> ServiceResult<Option<(i64, Vec<Event>)>> {
+        let reg = self.registry_by_id(def.0).await?;
+        let Ok((inst, events)) = self.apply_start(&reg, start, ctx.at_ms).await else {
+            return Ok(None);
+        };
+        let Some(id) = self.store().reserve_instance_id().await? else {
+            return Ok(None);
+        };
+        let Some(mut tx) = self.store().write_optimistic(ctx).await? else {
+            return Ok(None);
+        };
+        tx.expect_latest_definition(start.key, def.0, def.1);
+        let state = serde_json::to_string(&inst).map_err(ServiceError::internal)?;
+        tx.insert_process_instance_with_id(
+            id,
+            def.0,
+            start.business_key,
+            status_code(&inst.status),
+            &state,
+            start.department_id,
+            tx.ctx().actor_account_id,
+        );
+        self.finish_start(&mut tx, &reg, id, def, start, &inst, &events)
+            .await?;
+        tx.commit().await?;
+        self.instance_cache().put(id, def.0, 1, inst);
+        Ok(Some((id, events)))
+    }
+
+    /// A new instance with the start command applied and its assignments resolved.
+    async fn apply_start(
+        &self,
+        reg: &Registry,
+        start: &Start<'_>,
+        now: i64,
+    ) -> ServiceResult<(Instance, Vec<Event>)> {
+        let mut inst = Instance::new(start.key);
+        inst.record = start.record.clone().into_iter().collect();
+        inst.has_record = !start.record.is_empty();
+        let vars = start.vars.clone();
+        let initiator = start.by.clone();
+        let cmd = match start.start_event.clone() {
+            Some(start_event) => Command::StartAt {
+                vars,
+                initiator,
+                start_event,
+            },
+            None => Command::Start { vars, initiator },
+        };
+        let mut events = apply(reg, &mut inst, cmd, now).map_err(|e| engine_error(&e))?;
+        self.resolve_assignments(reg, &mut inst, &mut events, now)
+            .await?;
+        Ok((inst, events))
+    }
+
+    /// The writes of a start after the instance row: the business record, the history and
+    /// projections, the audit entry.
+    #[allow(clippy::too_many_arguments)]
+    async fn finish_start(
+        &self,
+        tx: &mut fgf_store::WriteTx,
+        reg: &Registry,
+        id: i64,
+        def: (i64, i64),
+        start: &Start<'_>,
+        inst: &Instance,
+        events: &[Event],
+    ) -> ServiceResult<()> {
+        if !start.record.is_empty() {
+            tx.save_business_record(id, &start.record).await?;
         }
-        self.persist(&mut tx, id, &reg, None, &inst, &events, by.as_deref(), "")
+        self.persist(tx, id, reg, None, inst, events, start.by.as_deref(), "")
             .await?;
         tx.audit(
             "process.start",
@@ -448,14 +563,12 @@ impl App {
                 field: "process".to_owned(),
                 before: None,
                 after: Some(
-                    json!({ "key": key, "version": def_version, "business_key": business_key }),
+                    json!({ "key": start.key, "version": def.1, "business_key": start.business_key }),
                 ),
             }],
         )
         .await?;
-        tx.commit().await?;
-        self.instance_cache().put(id, def_id, 1, inst);
-        Ok((id, events))
+        Ok(())
     }
 
     /// Applies one engine command to a stored instance, in one transaction.
@@ -794,7 +907,17 @@ impl App {
                 .iter()
                 .map(|t| (i64::from(t.id), node_info(t.proc, t.node).0, t.due_ms))
                 .collect();
-            tx.sync_timers(instance_id, &live).await?;
+            // Timers live before and not now were fired, cancelled or replaced.
+            let gone: Vec<i64> = before
+                .map(|b| {
+                    b.live_timers()
+                        .iter()
+                        .map(|t| i64::from(t.id))
+                        .filter(|id| !live.iter().any(|(l, _, _)| l == id))
+                        .collect()
+                })
+                .unwrap_or_default();
+            tx.sync_timers(instance_id, &gone, &live).await?;
         }
         if before.is_none_or(|b| b.copies != inst.copies) && !inst.copies.is_empty() {
             let copies: Vec<CopyRow> = inst

@@ -431,3 +431,107 @@ async fn stale_remembered_instances_are_retried_on_postgresql() {
     second.close().await;
     db.cleanup().await;
 }
+
+/// Each node remembers the definition it last started from and (on SQLite) the next
+/// instance id, and starts from that memory without a read. Starts on the other node make
+/// the id stale, a version published on the other node makes the definition stale: every
+/// start must still land exactly once, on the latest version, with a unique id.
+async fn two_nodes_start_in_turns(a: Store, b: Store, dir: &Path) {
+    let key = fgf_domain::PiiKey::derive_from_secret(b"t");
+    let cfg = Config {
+        data_dir: dir.to_path_buf(),
+        ..Config::default()
+    };
+    let node_a = App::with_store(a.clone(), cfg.clone(), Arc::new(SystemClock), key.clone())
+        .await
+        .unwrap();
+    let node_b = App::with_store(b.clone(), cfg, Arc::new(SystemClock), key)
+        .await
+        .unwrap();
+    let first = node_a
+        .deploy_process_with(node_a.system_ctx("test"), SEQ3, None, true, false, None)
+        .await
+        .unwrap();
+    let start = |node: &App, n: usize| {
+        let node = node.clone();
+        async move {
+            node.start_process(
+                node.system_ctx("test"),
+                None,
+                "seq",
+                Default::default(),
+                &format!("start-{n}"),
+                None,
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let scope = fgf_app::process::system_scope();
+    let mut ids = Vec::new();
+    // a twice (the second from memory), b once, a again (its remembered id is taken).
+    for (n, node) in [&node_a, &node_a, &node_b, &node_a, &node_a]
+        .into_iter()
+        .enumerate()
+    {
+        ids.push(start(node, n).await);
+    }
+    // b publishes a second version; a still remembers the first.
+    let second = node_b
+        .deploy_process_with(node_b.system_ctx("test"), SEQ3, None, true, false, None)
+        .await
+        .unwrap();
+    assert_ne!(first.id, second.id);
+    for n in 5..8 {
+        ids.push(start(&node_a, n).await);
+    }
+    let (x, y) = tokio::join!(start(&node_a, 8), start(&node_b, 9));
+    ids.extend([x, y]);
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        ids.len(),
+        "every start its own instance: {ids:?}"
+    );
+    for (n, id) in ids.iter().enumerate() {
+        let row = a.get_process_instance(&scope, *id).await.unwrap();
+        assert_eq!(row.business_key, format!("start-{n}"));
+        assert_eq!(row.version, 1);
+        let want = if n < 5 { first.id } else { second.id };
+        assert_eq!(row.definition_id, want, "start {n} on the latest version");
+        let items = a.work_items_of(*id).await.unwrap();
+        assert_eq!(items.len(), 1, "one open task for start {n}");
+    }
+    assert!(matches!(
+        a.verify_audit().await.unwrap(),
+        fgf_store::audit::Verify::Intact { .. }
+    ));
+    // The optimistic starts went on: the instance can be worked from the node's memory.
+    let t = open_task(&a, ids[1]).await.unwrap();
+    complete(&node_a, ids[1], t).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stale_remembered_starts_are_retried_on_sqlite() {
+    let db = TestDb::sqlite().await.unwrap();
+    let second = db.reopen().await.unwrap();
+    let dir = std::env::temp_dir().join(format!("fgf-starts-s-{}", std::process::id()));
+    two_nodes_start_in_turns(db.store.clone(), second.clone(), &dir).await;
+    second.close().await;
+    db.cleanup().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stale_remembered_starts_are_retried_on_postgresql() {
+    let Some(db) = TestDb::postgres().await.unwrap() else {
+        eprintln!("FGF_TEST_PG not set: the two-node PostgreSQL test is skipped (CI sets it)");
+        return;
+    };
+    let second = db.reopen().await.unwrap();
+    let dir = std::env::temp_dir().join(format!("fgf-starts-p-{}", std::process::id()));
+    two_nodes_start_in_turns(db.store.clone(), second.clone(), &dir).await;
+    second.close().await;
+    db.cleanup().await;
+}

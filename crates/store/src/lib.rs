@@ -75,6 +75,9 @@ pub struct Store {
     /// The audit head as the last commit through this handle left it (None until known, and
     /// after any failed commit): the optimistic write path appends from it without reading.
     head: tx::RememberedHead,
+    /// Ids a new process instance may take without asking the database first (see
+    /// [`Store::reserve_instance_id`]).
+    instance_ids: tx::ReservedIds,
 }
 
 /// Pool options for SQLite. A connection to a local file does not go stale, so it is not
@@ -151,6 +154,7 @@ impl Store {
             writer,
             backend,
             head: std::sync::Arc::default(),
+            instance_ids: std::sync::Arc::default(),
         })
     }
 

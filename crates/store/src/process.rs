@@ -466,6 +466,38 @@ impl Store {
         Ok(f64::from(n) / started.elapsed().as_secs_f64().max(1e-9))
     }
 
+    /// An id for the next process instance, without a read where possible: on SQLite the
+    /// one after the last instance this handle committed (None until it has committed one),
+    /// on PostgreSQL the next of a block of 32 taken from the identity sequence in one query
+    /// when the last block is used up. An id handed out is never handed out again; one whose
+    /// start fails is a gap, as a sequence leaves.
+    pub async fn reserve_instance_id(&self) -> Result<Option<i64>> {
+        let poisoned = || StoreError::Internal("instance id reserve poisoned".to_owned());
+        if let Some(id) = self.instance_ids.lock().map_err(|_| poisoned())?.pop() {
+            return Ok(Some(id));
+        }
+        if self.backend() == Backend::Sqlite {
+            return Ok(None);
+        }
+        let rows = sqlx::query(
+            "select nextval(pg_get_serial_sequence('process_instance', 'process_instance_id')) as id from generate_series(1, 32)",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let mut block = rows
+            .iter()
+            .map(|r| get_i64(r, "id"))
+            .collect::<Result<Vec<_>>>()?;
+        // Handed out smallest first (`pop` takes from the end).
+        block.sort_unstable_by(|a, b| b.cmp(a));
+        let id = block.pop();
+        self.instance_ids
+            .lock()
+            .map_err(|_| poisoned())?
+            .extend(block);
+        Ok(id)
+    }
+
     /// Copies SQLite's write-ahead log into the database file now (SQLite does it by itself
     /// every thousand pages, on whichever commit crosses the mark); nothing on PostgreSQL.
     pub async fn checkpoint(&self) -> Result<()> {
@@ -643,10 +675,75 @@ impl WriteTx {
             .push(",")
             .bind(now)
             .push(") returning process_instance_id");
-        get_i64(
+        let id = get_i64(
             &sql.query().fetch_one(self.conn().await?).await?,
             "process_instance_id",
-        )
+        )?;
+        self.inserted_instance = Some(id);
+        Ok(id)
+    }
+
+    /// As [`WriteTx::insert_process_instance`] with an id taken from
+    /// [`Store::reserve_instance_id`], deferred like the rest of an optimistic start. On
+    /// SQLite the id is the one after the last this handle committed; if anything else
+    /// started an instance meanwhile, the id is taken or no longer the highest, and the batch
+    /// fails (a guard row), so ids keep the order instances were started in.
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert_process_instance_with_id(
+        &mut self,
+        id: i64,
+        definition_id: i64,
+        business_key: &str,
+        status: &str,
+        state: &str,
+        department_id: Option<i64>,
+        initiator: Option<i64>,
+    ) {
+        let now = self.now_ms();
+        let mut sql = Sql::new("insert into process_instance (process_instance_id, process_definition_id, business_key, status, state, version, department_id, initiator_account_id, started_at, updated_at) values (");
+        sql.bind(id)
+            .push(",")
+            .bind(definition_id)
+            .push(",")
+            .bind(business_key)
+            .push(",")
+            .bind(status)
+            .push(",")
+            .bind(state)
+            .push(",1,")
+            .bind(department_id)
+            .push(",")
+            .bind(initiator)
+            .push(",")
+            .bind(now)
+            .push(",")
+            .bind(now)
+            .push(")");
+        self.defer(sql);
+        if self.backend == Backend::Sqlite {
+            let mut highest = Sql::new(
+                "insert into write_guard (must_hold) select null where exists (select 1 from process_instance where process_instance_id > ",
+            );
+            highest.bind(id).push(")");
+            self.defer(highest);
+        }
+        self.inserted_instance = Some(id);
+    }
+
+    /// Fails the batch unless `definition_id` (version `version`) is still the latest
+    /// published version of `key`: an optimistic start works from the definition it
+    /// remembers, and a version published or withdrawn meanwhile sends it the locked way.
+    pub fn expect_latest_definition(&mut self, key: &str, definition_id: i64, version: i64) {
+        let mut sql = Sql::new(
+            "insert into write_guard (must_hold) select null where not exists (select 1 from process_definition where process_definition_id = ",
+        );
+        sql.bind(definition_id)
+            .push(" and status = 'published') or exists (select 1 from process_definition where status = 'published' and process_key = ")
+            .bind(key)
+            .push(" and version > ")
+            .bind(version)
+            .push(")");
+        self.defer(sql);
     }
 
     /// Loads an instance inside the transaction (locked on PostgreSQL; SQLite's write lock is
@@ -738,28 +835,33 @@ impl WriteTx {
     }
 
     /// Projects the live timers: new and moved ones are (re)scheduled, gone ones closed.
+    /// Brings the timer projection in line with the engine state: the timers in `gone`
+    /// (live before this command, not after) are closed, the `live` ones scheduled. Both are
+    /// addressed by instance and timer id, so each statement is a lookup in the unique
+    /// index, however many timers other instances have scheduled.
     pub async fn sync_timers(
         &mut self,
         instance_id: i64,
+        gone: &[i64],
         live: &[(i64, String, i64)],
     ) -> Result<()> {
         let now = self.now_ms();
-        let mut close = Sql::new("update process_timer set status = 'done', updated_at = ");
-        close
-            .bind(now)
-            .push(" where status = 'scheduled' and process_instance_id = ")
-            .bind(instance_id);
-        if !live.is_empty() {
-            close.push(" and timer_id not in (");
-            for (i, (t, _, _)) in live.iter().enumerate() {
+        if !gone.is_empty() {
+            let mut close = Sql::new("update process_timer set status = 'done', updated_at = ");
+            close
+                .bind(now)
+                .push(" where process_instance_id = ")
+                .bind(instance_id)
+                .push(" and timer_id in (");
+            for (i, t) in gone.iter().enumerate() {
                 if i > 0 {
                     close.push(",");
                 }
                 close.bind(*t);
             }
-            close.push(")");
+            close.push(") and status = 'scheduled'");
+            self.defer(close);
         }
-        self.defer(close);
         for (timer, node, due) in live {
             let mut up = Sql::new("insert into process_timer (process_instance_id, timer_id, node_id, due_at, status, updated_at) values (");
             up.bind(instance_id)

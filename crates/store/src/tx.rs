@@ -81,7 +81,15 @@ pub struct WriteTx {
     head_cache: RememberedHead,
     /// The process instance loaded (and locked) in this transaction, with its version.
     pub(crate) loaded_instance: Option<(i64, i64)>,
+    /// The process instance this transaction inserted, to remember its id after commit.
+    pub(crate) inserted_instance: Option<i64>,
+    instance_ids: ReservedIds,
 }
+
+/// Instance ids a start may use without a read: on SQLite the one after the last id this
+/// handle committed (a start from elsewhere meanwhile makes it fail its batch); on
+/// PostgreSQL a block taken from the identity sequence.
+pub(crate) type ReservedIds = std::sync::Arc<std::sync::Mutex<Vec<i64>>>;
 
 /// The audit head (sequence number and hash) as the last commit through one `Store` left it.
 pub(crate) type RememberedHead = std::sync::Arc<std::sync::Mutex<Option<(i64, [u8; 32])>>>;
@@ -127,6 +135,8 @@ impl Store {
             pending_audit: Vec::new(),
             head_cache: self.head.clone(),
             loaded_instance: None,
+            inserted_instance: None,
+            instance_ids: self.instance_ids.clone(),
         }))
     }
 
@@ -149,6 +159,8 @@ impl Store {
             pending_audit: Vec::new(),
             head_cache: self.head.clone(),
             loaded_instance: None,
+            inserted_instance: None,
+            instance_ids: self.instance_ids.clone(),
         })
     }
 }
@@ -383,6 +395,13 @@ impl WriteTx {
         }
         if let Ok(mut h) = cache.lock() {
             *h = committed.as_ref().ok().map(|()| head);
+        }
+        if self.backend == crate::Backend::Sqlite {
+            if let (Ok(()), Some(id)) = (&committed, self.inserted_instance) {
+                if let Ok(mut ids) = self.instance_ids.lock() {
+                    *ids = vec![id + 1];
+                }
+            }
         }
         committed
     }

@@ -761,6 +761,104 @@ on_every_backend!(a_stale_instance_version_fails_its_batch, |db| {
     assert!(row.ended_at_ms.is_some());
 });
 
+on_every_backend!(an_optimistic_start_checks_its_id_and_its_definition, |db| {
+    let scope = Scope::system("conformance");
+    let mut tx = db.store.write(ctx(1)).await.unwrap();
+    let (def, _) = tx
+        .insert_process_definition("p", "P", "<definitions/>", None, "published", None)
+        .await
+        .unwrap();
+    let first = tx
+        .insert_process_instance(def, "k-0", "running", "{}", None, None)
+        .await
+        .unwrap();
+    tx.audit("test.start", "process_instance", &first.to_string(), &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let start = |id: i64, def: i64, version: i64, bkey: &'static str| {
+        let store = db.store.clone();
+        async move {
+            let mut tx = store.write_optimistic(ctx(2)).await.unwrap().unwrap();
+            tx.expect_latest_definition("p", def, version);
+            tx.insert_process_instance_with_id(id, def, bkey, "running", "{}", None, None);
+            tx.audit("test.start", "process_instance", &id.to_string(), &[])
+                .await
+                .unwrap();
+            tx.commit().await
+        }
+    };
+    // From memory: the id after the one just committed (SQLite), or a reserved one.
+    let id = db.store.reserve_instance_id().await.unwrap().unwrap();
+    assert!(id > first);
+    start(id, def, 1, "k-1").await.unwrap();
+    // Another node starts an instance. On SQLite it takes the id this handle would use
+    // next, and the batch fails; PostgreSQL's reserved ids are this handle's alone.
+    let other = db.reopen().await.unwrap();
+    let mut tx = other.write(ctx(3)).await.unwrap();
+    let theirs = tx
+        .insert_process_instance(def, "k-2", "running", "{}", None, None)
+        .await
+        .unwrap();
+    tx.audit("test.start", "process_instance", &theirs.to_string(), &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    append(&db.store, 1).await;
+    let next = db.store.reserve_instance_id().await.unwrap().unwrap();
+    let stale = start(next, def, 1, "k-3").await;
+    if db.label == "sqlite" {
+        assert_eq!(
+            next, theirs,
+            "the remembered id is the one the other node took"
+        );
+        assert!(stale.is_err());
+        assert!(db
+            .store
+            .find_instance_by_business_key(&scope, "k-3")
+            .await
+            .unwrap()
+            .is_none());
+        // Nothing remembered after a failure: the next start reads (the locked path).
+        assert!(db.store.reserve_instance_id().await.unwrap().is_none());
+    } else {
+        stale.unwrap();
+        assert_ne!(next, theirs);
+    }
+    // A version published elsewhere: a start from the remembered one fails, writing nothing.
+    let mut tx = other.write(ctx(4)).await.unwrap();
+    tx.insert_process_definition("p", "P", "<definitions/>", None, "published", None)
+        .await
+        .unwrap();
+    tx.audit("test.publish", "process_definition", "p", &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    append(&db.store, 1).await;
+    let mut tx = db.store.write(ctx(5)).await.unwrap();
+    let id = tx
+        .insert_process_instance(def, "k-4", "running", "{}", None, None)
+        .await
+        .unwrap();
+    tx.audit("test.start", "process_instance", &id.to_string(), &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let next = db.store.reserve_instance_id().await.unwrap().unwrap();
+    assert!(start(next, def, 1, "k-5").await.is_err());
+    assert!(db
+        .store
+        .find_instance_by_business_key(&scope, "k-5")
+        .await
+        .unwrap()
+        .is_none());
+    assert!(matches!(
+        db.store.verify_audit().await.unwrap(),
+        Verify::Intact { .. }
+    ));
+    other.close().await;
+});
+
 on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
     use fgf_store::catalog::{MatterFilter, MatterSummary};
     let s = &db.store;
