@@ -2,7 +2,8 @@
 # The engine benchmark of docs/benchmarks.md in one run: fgf (release) in memory on the three
 # shared processes, then SpiffWorkflow and bpmn-engine on the same files on the same machine
 # (bench/peers/run.sh installs them into a scratch folder), then the durable runs on SQLite
-# and, when FGF_BENCH_PG is set, PostgreSQL. Prints JSON lines.
+# and, when FGF_BENCH_PG is set, PostgreSQL (that database is dropped and created for each
+# run). Prints JSON lines.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH="${FGF_BENCH_DIR:-../shared/data/bench}"
@@ -19,7 +20,11 @@ for c in "${cases[@]}"; do
   IFS='|' read -r file proc vars <<<"$c"
   echo "{\"engine\": \"fgf-durable\", \"process\": \"$proc\", \"result\": $($FGF process bench "$BENCH/$file" --vars "$vars" --instances "${DURABLE_INSTANCES:-1000}" --store sqlite --data-dir "$tmp/$proc")}"
   if [ -n "${FGF_BENCH_PG:-}" ]; then
-    echo "{\"engine\": \"fgf-durable\", \"process\": \"$proc\", \"result\": $($FGF process bench "$BENCH/$file" --vars "$vars" --instances "${DURABLE_PG_INSTANCES:-300}" --store "$FGF_BENCH_PG" --data-dir "$tmp/pg-$proc" 2>/dev/null)}"
+    # A database of its own for each run (FGF_BENCH_PG names it; it is dropped and created
+    # through the server's `postgres` database): a reused one bloats when autovacuum is off.
+    db="${FGF_BENCH_PG##*/}"
+    psql "${FGF_BENCH_PG%/*}/postgres" -qc "drop database if exists $db" -c "create database $db" >/dev/null
+    echo "{\"engine\": \"fgf-durable\", \"process\": \"$proc\", \"result\": $($FGF process bench "$BENCH/$file" --vars "$vars" --instances "${DURABLE_PG_INSTANCES:-1000}" --store "$FGF_BENCH_PG" --data-dir "$tmp/pg-$proc" 2>/dev/null)}"
   fi
 done
 rm -rf "$tmp"
