@@ -304,7 +304,6 @@ impl App {
         let today = self.today();
         let mut out = Vec::new();
         for f in self.store().findings(plan_id, dept).await? {
-            let t = self.store().get_task(f.task_id).await?;
             let late = f.verified_at_ms.is_none()
                 && NaiveDate::parse_from_str(&f.rectify_by, "%Y-%m-%d").is_ok_and(|d| today > d);
             out.push(FindingView {
@@ -312,7 +311,7 @@ impl App {
                     .get(&f.department_id)
                     .map(|(_, n)| n.clone())
                     .unwrap_or_default(),
-                task: format!("{} {}", t.code, t.title),
+                task: f.task_label.clone(),
                 late,
                 row: f,
             });

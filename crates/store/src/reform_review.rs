@@ -23,6 +23,9 @@ pub struct FindingRow {
     pub held_on: String,
     pub plan_id: i64,
     pub task_id: i64,
+    /// The task's code and title, as lists show it (served as `task` by the app's view).
+    #[serde(skip)]
+    pub task_label: String,
     pub department_id: i64,
     pub finding: String,
     pub rectify_by: String,
@@ -140,6 +143,7 @@ fn finding(r: &AnyRow) -> Result<FindingRow> {
         held_on: get_str(r, "held_on")?,
         plan_id: get_i64(r, "plan_id")?,
         task_id: get_i64(r, "task_id")?,
+        task_label: get_str(r, "task_label")?,
         department_id: get_i64(r, "department_id")?,
         finding: get_str(r, "finding")?,
         rectify_by: get_str(r, "rectify_by")?,
@@ -149,7 +153,8 @@ fn finding(r: &AnyRow) -> Result<FindingRow> {
     })
 }
 
-const FINDING_SQL: &str = "select f.reform_finding_id, f.inspection_id, i.held_on, i.plan_id, f.task_id, f.department_id, f.finding, f.rectify_by, f.rectification, f.rectified_at, f.verified_at from reform_finding f join reform_inspection i on i.reform_inspection_id = f.inspection_id where 1 = 1";
+// The task's label comes with the finding, so a list of findings is one query.
+const FINDING_SQL: &str = "select f.reform_finding_id, f.inspection_id, i.held_on, i.plan_id, f.task_id, t.code || ' ' || t.title as task_label, f.department_id, f.finding, f.rectify_by, f.rectification, f.rectified_at, f.verified_at from reform_finding f join reform_inspection i on i.reform_inspection_id = f.inspection_id join reform_task t on t.reform_task_id = f.task_id where 1 = 1";
 
 fn assessment(r: &AnyRow) -> Result<AssessmentRow> {
     Ok(AssessmentRow {

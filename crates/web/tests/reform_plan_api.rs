@@ -578,6 +578,32 @@ async fn overdue_tasks_escalate_by_level_and_units_answer_in_writing() {
         "{msgs}"
     );
 
+    // The unit's leader (负责人) sits in another unit here: the 督办通报 reaches them too, and
+    // the earlier levels did not.
+    let director = d.account_id("director").await;
+    let unit = d
+        .app
+        .store()
+        .find_department_by_code(&fgf_store::Scope::system("test"), "D04")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut tx = d.app.store().write(d.app.system_ctx("test")).await.unwrap();
+    tx.set_department_leader(unit.id, Some(director))
+        .await
+        .unwrap();
+    tx.audit("test.leader", "department", &unit.id.to_string(), &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let leader_got = |msgs: &Value, prefix: &str| {
+        msgs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["title"].as_str().unwrap_or_default().starts_with(prefix))
+    };
+
     // Five working days overdue (Friday 3-20): 督办通报; no level is ever sent twice.
     sweep_at(MARCH_2 + 18 * DAY).await;
     sweep_at(MARCH_2 + 25 * DAY).await;
@@ -590,6 +616,12 @@ async fn overdue_tasks_escalate_by_level_and_units_answer_in_writing() {
         .filter(|k| *k != "report_chase")
         .collect();
     assert_eq!(kinds, vec!["supervise", "urge", "reminder"]);
+    let director_token = d.token("director").await;
+    let (_, msgs) = d
+        .call(Method::GET, "/api/v1/notifications", &director_token, None)
+        .await;
+    assert!(leader_got(&msgs, "督办通报：99"), "{msgs}");
+    assert!(!leader_got(&msgs, "催办：99"), "{msgs}");
     // The office sees every unit's notices with their responses; a unit may not.
     let (s, _) = d
         .call(
