@@ -98,7 +98,9 @@ const TIMER_PROCESS: &str = r#"<?xml version="1.0"?><definitions xmlns="http://w
 <startEvent id="s"/><intermediateCatchEvent id="t"><timerEventDefinition><timeDuration>PT0S</timeDuration></timerEventDefinition></intermediateCatchEvent><endEvent id="e"/>
 <sequenceFlow id="f1" sourceRef="s" targetRef="t"/><sequenceFlow id="f2" sourceRef="t" targetRef="e"/></process></definitions>"#;
 
-async fn two_nodes_fire_each_timer_once(a: Store, b: Store, dir: &Path) {
+/// Two nodes of one district, each with its own store handle (its own memory of what it
+/// wrote) on the same database.
+async fn two_apps(a: &Store, b: &Store, dir: &Path) -> (App, App) {
     let key = fgf_domain::PiiKey::derive_from_secret(b"t");
     let cfg = Config {
         data_dir: dir.to_path_buf(),
@@ -110,6 +112,24 @@ async fn two_nodes_fire_each_timer_once(a: Store, b: Store, dir: &Path) {
     let node_b = App::with_store(b.clone(), cfg, Arc::new(SystemClock), key)
         .await
         .unwrap();
+    (node_a, node_b)
+}
+
+/// Runs `scenario` with two store handles on the test database `db`, then cleans up.
+async fn on_two_handles<F, Fut>(db: TestDb, tag: &str, scenario: F)
+where
+    F: FnOnce(Store, Store, std::path::PathBuf) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let second = db.reopen().await.unwrap();
+    let dir = std::env::temp_dir().join(format!("fgf-{tag}-{}", std::process::id()));
+    scenario(db.store.clone(), second.clone(), dir).await;
+    second.close().await;
+    db.cleanup().await;
+}
+
+async fn two_nodes_fire_each_timer_once(a: Store, b: Store, dir: &Path) {
+    let (node_a, node_b) = two_apps(&a, &b, dir).await;
     node_a
         .deploy_process_with(
             node_a.system_ctx("test"),
@@ -194,23 +214,19 @@ async fn due_timers_fire_exactly_once_with_two_nodes_on_postgresql() {
         );
         return;
     };
-    let url = std::env::var("FGF_TEST_PG").unwrap();
-    let _ = url;
-    let second = db.reopen().await.unwrap();
-    let dir = std::env::temp_dir().join(format!("fgf-2node-{}", std::process::id()));
-    two_nodes_fire_each_timer_once(db.store.clone(), second.clone(), &dir).await;
-    second.close().await;
-    db.cleanup().await;
+    on_two_handles(db, "2node", |a, b, dir| async move {
+        two_nodes_fire_each_timer_once(a, b, &dir).await
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn due_timers_fire_exactly_once_with_two_nodes_on_sqlite() {
     let db = TestDb::sqlite().await.unwrap();
-    let second = db.reopen().await.unwrap();
-    let dir = std::env::temp_dir().join(format!("fgf-2node-s-{}", std::process::id()));
-    two_nodes_fire_each_timer_once(db.store.clone(), second.clone(), &dir).await;
-    second.close().await;
-    db.cleanup().await;
+    on_two_handles(db, "2node-s", |a, b, dir| async move {
+        two_nodes_fire_each_timer_once(a, b, &dir).await
+    })
+    .await;
 }
 
 /// The same guarantee with two real `fgf serve` processes on one PostgreSQL database.
@@ -356,17 +372,7 @@ async fn complete(app: &App, id: i64, exec: u32) -> Result<(), String> {
 /// command must still land exactly once, on the real state, and a race for one task has one
 /// winner.
 async fn two_nodes_take_turns_on_one_instance(a: Store, b: Store, dir: &Path) {
-    let key = fgf_domain::PiiKey::derive_from_secret(b"t");
-    let cfg = Config {
-        data_dir: dir.to_path_buf(),
-        ..Config::default()
-    };
-    let node_a = App::with_store(a.clone(), cfg.clone(), Arc::new(SystemClock), key.clone())
-        .await
-        .unwrap();
-    let node_b = App::with_store(b.clone(), cfg, Arc::new(SystemClock), key)
-        .await
-        .unwrap();
+    let (node_a, node_b) = two_apps(&a, &b, dir).await;
     node_a
         .deploy_process_with(node_a.system_ctx("test"), SEQ3, None, true, false, None)
         .await
@@ -412,11 +418,10 @@ async fn two_nodes_take_turns_on_one_instance(a: Store, b: Store, dir: &Path) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stale_remembered_instances_are_retried_on_sqlite() {
     let db = TestDb::sqlite().await.unwrap();
-    let second = db.reopen().await.unwrap();
-    let dir = std::env::temp_dir().join(format!("fgf-turns-s-{}", std::process::id()));
-    two_nodes_take_turns_on_one_instance(db.store.clone(), second.clone(), &dir).await;
-    second.close().await;
-    db.cleanup().await;
+    on_two_handles(db, "turns-s", |a, b, dir| async move {
+        two_nodes_take_turns_on_one_instance(a, b, &dir).await
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -425,11 +430,10 @@ async fn stale_remembered_instances_are_retried_on_postgresql() {
         eprintln!("FGF_TEST_PG not set: the two-node PostgreSQL test is skipped (CI sets it)");
         return;
     };
-    let second = db.reopen().await.unwrap();
-    let dir = std::env::temp_dir().join(format!("fgf-turns-p-{}", std::process::id()));
-    two_nodes_take_turns_on_one_instance(db.store.clone(), second.clone(), &dir).await;
-    second.close().await;
-    db.cleanup().await;
+    on_two_handles(db, "turns-p", |a, b, dir| async move {
+        two_nodes_take_turns_on_one_instance(a, b, &dir).await
+    })
+    .await;
 }
 
 /// Each node remembers the definition it last started from and (on SQLite) the next
@@ -437,17 +441,7 @@ async fn stale_remembered_instances_are_retried_on_postgresql() {
 /// the id stale, a version published on the other node makes the definition stale: every
 /// start must still land exactly once, on the latest version, with a unique id.
 async fn two_nodes_start_in_turns(a: Store, b: Store, dir: &Path) {
-    let key = fgf_domain::PiiKey::derive_from_secret(b"t");
-    let cfg = Config {
-        data_dir: dir.to_path_buf(),
-        ..Config::default()
-    };
-    let node_a = App::with_store(a.clone(), cfg.clone(), Arc::new(SystemClock), key.clone())
-        .await
-        .unwrap();
-    let node_b = App::with_store(b.clone(), cfg, Arc::new(SystemClock), key)
-        .await
-        .unwrap();
+    let (node_a, node_b) = two_apps(&a, &b, dir).await;
     let first = node_a
         .deploy_process_with(node_a.system_ctx("test"), SEQ3, None, true, false, None)
         .await
@@ -516,11 +510,10 @@ async fn two_nodes_start_in_turns(a: Store, b: Store, dir: &Path) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stale_remembered_starts_are_retried_on_sqlite() {
     let db = TestDb::sqlite().await.unwrap();
-    let second = db.reopen().await.unwrap();
-    let dir = std::env::temp_dir().join(format!("fgf-starts-s-{}", std::process::id()));
-    two_nodes_start_in_turns(db.store.clone(), second.clone(), &dir).await;
-    second.close().await;
-    db.cleanup().await;
+    on_two_handles(db, "starts-s", |a, b, dir| async move {
+        two_nodes_start_in_turns(a, b, &dir).await
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -529,9 +522,8 @@ async fn stale_remembered_starts_are_retried_on_postgresql() {
         eprintln!("FGF_TEST_PG not set: the two-node PostgreSQL test is skipped (CI sets it)");
         return;
     };
-    let second = db.reopen().await.unwrap();
-    let dir = std::env::temp_dir().join(format!("fgf-starts-p-{}", std::process::id()));
-    two_nodes_start_in_turns(db.store.clone(), second.clone(), &dir).await;
-    second.close().await;
-    db.cleanup().await;
+    on_two_handles(db, "starts-p", |a, b, dir| async move {
+        two_nodes_start_in_turns(a, b, &dir).await
+    })
+    .await;
 }

@@ -3,6 +3,7 @@
 //! an instance twice), the event history, and the work item, timer and copy projections.
 
 use crate::sql::Sql;
+use crate::tx::GUARD;
 use crate::AuditCtx;
 use crate::{
     get_i64, get_opt_i64, get_opt_str, get_str, Backend, Page, Paged, Result, Scope, Store,
@@ -443,8 +444,7 @@ impl Store {
     pub async fn bench_ceiling(&self, n: u32) -> Result<f64> {
         let started = std::time::Instant::now();
         for i in 0..n {
-            let mut sql = Sql::new("insert into bench_row (payload) values (");
-            sql.bind(format!("row {i}")).push(")");
+            let sql = bench_row(i);
             sql.query().execute(self.write_pool()).await?;
         }
         self.checkpoint().await?;
@@ -457,8 +457,7 @@ impl Store {
         let started = std::time::Instant::now();
         for i in 0..n {
             let mut tx = self.write_pool().begin().await?;
-            let mut sql = Sql::new("insert into bench_row (payload) values (");
-            sql.bind(format!("row {i}")).push(")");
+            let sql = bench_row(i);
             sql.query().execute(&mut *tx).await?;
             tx.commit().await?;
         }
@@ -508,6 +507,13 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// One small row for the ceiling benchmarks.
+fn bench_row(i: u32) -> Sql {
+    let mut sql = Sql::new("insert into bench_row (payload) values (");
+    sql.bind(format!("row {i}")).push(")");
+    sql
 }
 
 impl Store {
@@ -657,24 +663,16 @@ impl WriteTx {
         department_id: Option<i64>,
         initiator: Option<i64>,
     ) -> Result<i64> {
-        let now = self.now_ms();
-        let mut sql = Sql::new("insert into process_instance (process_definition_id, business_key, status, state, version, department_id, initiator_account_id, started_at, updated_at) values (");
-        sql.bind(definition_id)
-            .push(",")
-            .bind(business_key)
-            .push(",")
-            .bind(status)
-            .push(",")
-            .bind(state)
-            .push(",1,")
-            .bind(department_id)
-            .push(",")
-            .bind(initiator)
-            .push(",")
-            .bind(now)
-            .push(",")
-            .bind(now)
-            .push(") returning process_instance_id");
+        let mut sql = self.instance_insert(
+            None,
+            definition_id,
+            business_key,
+            status,
+            state,
+            department_id,
+            initiator,
+        );
+        sql.push(" returning process_instance_id");
         let id = get_i64(
             &sql.query().fetch_one(self.conn().await?).await?,
             "process_instance_id",
@@ -699,11 +697,48 @@ impl WriteTx {
         department_id: Option<i64>,
         initiator: Option<i64>,
     ) {
+        let sql = self.instance_insert(
+            Some(id),
+            definition_id,
+            business_key,
+            status,
+            state,
+            department_id,
+            initiator,
+        );
+        self.defer(sql);
+        if self.backend == Backend::Sqlite {
+            let mut highest = Sql::new(&format!(
+                "{GUARD} where exists (select 1 from process_instance where process_instance_id > "
+            ));
+            highest.bind(id).push(")");
+            self.defer(highest);
+        }
+        self.inserted_instance = Some(id);
+    }
+
+    /// The insert of a new instance at version 1, with its id when the caller chose it.
+    #[allow(clippy::too_many_arguments)]
+    fn instance_insert(
+        &self,
+        id: Option<i64>,
+        definition_id: i64,
+        business_key: &str,
+        status: &str,
+        state: &str,
+        department_id: Option<i64>,
+        initiator: Option<i64>,
+    ) -> Sql {
         let now = self.now_ms();
-        let mut sql = Sql::new("insert into process_instance (process_instance_id, process_definition_id, business_key, status, state, version, department_id, initiator_account_id, started_at, updated_at) values (");
-        sql.bind(id)
-            .push(",")
-            .bind(definition_id)
+        let mut sql = Sql::new("insert into process_instance (");
+        if id.is_some() {
+            sql.push("process_instance_id, ");
+        }
+        sql.push("process_definition_id, business_key, status, state, version, department_id, initiator_account_id, started_at, updated_at) values (");
+        if let Some(id) = id {
+            sql.bind(id).push(",");
+        }
+        sql.bind(definition_id)
             .push(",")
             .bind(business_key)
             .push(",")
@@ -719,24 +754,16 @@ impl WriteTx {
             .push(",")
             .bind(now)
             .push(")");
-        self.defer(sql);
-        if self.backend == Backend::Sqlite {
-            let mut highest = Sql::new(
-                "insert into write_guard (must_hold) select null where exists (select 1 from process_instance where process_instance_id > ",
-            );
-            highest.bind(id).push(")");
-            self.defer(highest);
-        }
-        self.inserted_instance = Some(id);
+        sql
     }
 
     /// Fails the batch unless `definition_id` (version `version`) is still the latest
     /// published version of `key`: an optimistic start works from the definition it
     /// remembers, and a version published or withdrawn meanwhile sends it the locked way.
     pub fn expect_latest_definition(&mut self, key: &str, definition_id: i64, version: i64) {
-        let mut sql = Sql::new(
-            "insert into write_guard (must_hold) select null where not exists (select 1 from process_definition where process_definition_id = ",
-        );
+        let mut sql = Sql::new(&format!(
+            "{GUARD} where not exists (select 1 from process_definition where process_definition_id = "
+        ));
         sql.bind(definition_id)
             .push(" and status = 'published') or exists (select 1 from process_definition where status = 'published' and process_key = ")
             .bind(key)
@@ -834,7 +861,6 @@ impl WriteTx {
         Ok(())
     }
 
-    /// Projects the live timers: new and moved ones are (re)scheduled, gone ones closed.
     /// Brings the timer projection in line with the engine state: the timers in `gone`
     /// (live before this command, not after) are closed, the `live` ones scheduled. Both are
     /// addressed by instance and timer id, so each statement is a lookup in the unique

@@ -50,7 +50,7 @@ impl AuditCtx {
 
 /// The connection a write transaction runs on.
 pub(crate) enum Conn {
-    /// A transaction sqlx began (the locked path, and PostgreSQL).
+    /// A transaction sqlx began (the locked path).
     Tx(Transaction<'static, Any>),
     /// The optimistic path: a connection on which nothing has run yet. Unless a read forces
     /// a transaction open earlier (`open` then), the whole command goes to the database as
@@ -90,6 +90,10 @@ pub struct WriteTx {
 /// handle committed (a start from elsewhere meanwhile makes it fail its batch); on
 /// PostgreSQL a block taken from the identity sequence.
 pub(crate) type ReservedIds = std::sync::Arc<std::sync::Mutex<Vec<i64>>>;
+
+/// The start of a statement that fails its batch: the guard row's null breaks a not-null
+/// constraint, so `{GUARD} where <a check failed>` fails exactly when the check did.
+pub(crate) const GUARD: &str = "insert into write_guard (must_hold) select null";
 
 /// The audit head (sequence number and hash) as the last commit through one `Store` left it.
 pub(crate) type RememberedHead = std::sync::Arc<std::sync::Mutex<Option<(i64, [u8; 32])>>>;
@@ -254,7 +258,6 @@ impl WriteTx {
     /// whether or not they are read. They share one snapshot, so a batch never touches one
     /// row twice: the callers write disjoint rows, and the audit entries go in one insert.
     fn batch(&self, stmts: &[Pending]) -> Sql {
-        const GUARD: &str = "insert into write_guard (must_hold) select null";
         let mut batch = Sql::default();
         match self.backend {
             crate::Backend::Sqlite => {
