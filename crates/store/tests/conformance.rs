@@ -219,6 +219,20 @@ on_every_backend!(concurrent_writers_never_fork_the_chain, |db| {
 
 /// A small tree: root(1) → a(2) → a1(3); root → b(4). Accounts: one per department, each
 /// with a role granting UserRead/DeptRead at the given scope.
+/// A top-level bureau named `name`, for tests that need one unit.
+async fn bureau(tx: &mut fgf_store::WriteTx, code: &str, name: &str) -> i64 {
+    tx.insert_department(&NewDepartment {
+        parent_id: None,
+        code: code.to_owned(),
+        name: name.to_owned(),
+        kind: "bureau".to_owned(),
+        sort: 0,
+    })
+    .await
+    .unwrap()
+    .id
+}
+
 async fn seed_tree(store: &Store) -> Vec<i64> {
     let mut tx = store.write(ctx(10)).await.unwrap();
     let mk = |parent: Option<i64>, code: &str| NewDepartment {
@@ -863,17 +877,7 @@ on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
     use fgf_store::catalog::{MatterFilter, MatterSummary};
     let s = &db.store;
     let mut tx = s.write(ctx(1)).await.unwrap();
-    let dept = tx
-        .insert_department(&NewDepartment {
-            parent_id: None,
-            code: "D77".to_owned(),
-            name: "测试局".to_owned(),
-            kind: "bureau".to_owned(),
-            sort: 0,
-        })
-        .await
-        .unwrap()
-        .id;
+    let dept = bureau(&mut tx, "D77", "测试局").await;
     let street = tx
         .insert_department(&NewDepartment {
             parent_id: None,
@@ -1037,17 +1041,7 @@ on_every_backend!(
         use fgf_store::reform::NewTask;
         let s = &db.store;
         let mut tx = s.write(ctx(1)).await.unwrap();
-        let dept = tx
-            .insert_department(&NewDepartment {
-                parent_id: None,
-                code: "R01".to_owned(),
-                name: "改革办".to_owned(),
-                kind: "bureau".to_owned(),
-                sort: 0,
-            })
-            .await
-            .unwrap()
-            .id;
+        let dept = bureau(&mut tx, "R01", "改革办").await;
         let plan = tx.insert_plan("实施方案", "draft", 25).await.unwrap();
         let task = |code: &'static str, parent: Option<i64>| NewTask {
             plan_id: plan,
@@ -1169,17 +1163,7 @@ on_every_backend!(
         use fgf_store::reform::{Clause, NewNotice};
         let s = &db.store;
         let mut tx = s.write(ctx(1)).await.unwrap();
-        let dept = tx
-            .insert_department(&NewDepartment {
-                parent_id: None,
-                code: "R02".to_owned(),
-                name: "市场监管局".to_owned(),
-                kind: "bureau".to_owned(),
-                sort: 0,
-            })
-            .await
-            .unwrap()
-            .id;
+        let dept = bureau(&mut tx, "R02", "市场监管局").await;
         let plan = tx.insert_plan("行动方案", "draft", 25).await.unwrap();
         let clause = |n: &str, body: &str| Clause {
             section: "一、提升效能".to_owned(),
@@ -1328,17 +1312,7 @@ on_every_backend!(
         use fgf_store::reform_review::{NewMerit, NewResult};
         let s = &db.store;
         let mut tx = s.write(ctx(1)).await.unwrap();
-        let dept = tx
-            .insert_department(&NewDepartment {
-                parent_id: None,
-                code: "R03".to_owned(),
-                name: "卫健委".to_owned(),
-                kind: "bureau".to_owned(),
-                sort: 0,
-            })
-            .await
-            .unwrap()
-            .id;
+        let dept = bureau(&mut tx, "R03", "卫健委").await;
         let plan = tx.insert_plan("方案", "approved", 25).await.unwrap();
         let task = tx
             .insert_task(&NewTask {
