@@ -3,7 +3,9 @@
 //! administrator roles, cookie sessions with a CSRF token for pages and bearer tokens for API
 //! clients. Every attempt and every session is written to the login log.
 
+use crate::config::SecondFactor;
 use crate::error::{ErrorKind, ServiceError, ServiceResult};
+use crate::users::AccountPii;
 use crate::{clock, App};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -166,11 +168,34 @@ pub fn totp_code(secret: &[u8], unix_secs: i64) -> String {
 
 /// Accepts the current code and one step either side, for clock drift.
 pub fn totp_verify(secret: &[u8], code: &str, unix_secs: i64) -> bool {
+    totp_step(secret, code, unix_secs).is_some()
+}
+
+/// The time step whose code `code` is (the current one or one either side), compared in
+/// constant time so the comparison does not tell how many digits were right. The caller
+/// refuses a step already used ([`fgf_store::Store::claim_totp_step`]).
+pub fn totp_step(secret: &[u8], code: &str, unix_secs: i64) -> Option<i64> {
     let code = code.trim();
-    code.len() == 6
-        && [-30, 0, 30]
-            .iter()
-            .any(|d| totp_code(secret, unix_secs + d) == code)
+    if code.len() != 6 {
+        return None;
+    }
+    let mut found = None;
+    // Every candidate is computed and compared, whether or not an earlier one matched.
+    for d in [-30, 0, 30] {
+        let at = unix_secs + d;
+        if constant_time_eq(totp_code(secret, at).as_bytes(), code.as_bytes()) {
+            found = Some(at.div_euclid(30));
+        }
+    }
+    found
+}
+
+/// Equality whose time depends on the length only.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub fn totp_secret_base32(secret: &[u8]) -> String {
@@ -187,10 +212,6 @@ pub fn totp_uri(secret: &[u8], username: &str) -> String {
 fn random_token(bytes: usize) -> String {
     let raw: Vec<u8> = (0..bytes).map(|_| rand::random::<u8>()).collect();
     hex::encode(raw)
-}
-
-fn nonce() -> [u8; 16] {
-    std::array::from_fn(|_| rand::random::<u8>())
 }
 
 impl App {
@@ -216,37 +237,82 @@ impl App {
         }
     }
 
-    /// Signs in. Unknown users and wrong passwords get the same answer, so the login form does
-    /// not reveal which usernames exist.
+    /// Whether `duties` and the account's kind call for a second factor under the district's
+    /// `security.second_factor` setting.
+    fn needs_second_factor(&self, account: &Account, duties: &[AdminDuty]) -> bool {
+        match self.config().security.second_factor {
+            SecondFactor::Admins => !duties.is_empty(),
+            SecondFactor::Staff => !duties.is_empty() || account.kind == "staff",
+            SecondFactor::All => true,
+        }
+    }
+
+    /// The answer to a source address that has failed too often, if it has.
+    async fn address_limit(&self, username: &str, source_addr: &str) -> ServiceResult<()> {
+        let policy = &self.config().security;
+        let now = self.now_ms();
+        let since = now - policy.lockout_window_minutes * 60_000;
+        if self.store().count_failures_from(source_addr, since).await? >= policy.address_failures {
+            self.store()
+                .insert_login_log(now, username, None, source_addr, "address_limited", "")
+                .await?;
+            return Err(
+                ServiceError::new(ErrorKind::TooManyRequests, "too_many_attempts")
+                    .arg(policy.lockout_window_minutes),
+            );
+        }
+        Ok(())
+    }
+
+    /// The lock on a username for one source address, if one holds now.
+    async fn pair_lock(&self, username: &str, source_addr: &str) -> ServiceResult<Option<i64>> {
+        let policy = &self.config().security;
+        let now = self.now_ms();
+        let span = policy.lockout_minutes * 60_000;
+        Ok(self
+            .store()
+            .pair_locked_at(username, Some(source_addr), now - span)
+            .await?
+            .map(|at| at + span)
+            .filter(|until| *until > now))
+    }
+
+    /// Whether failures have locked the username out from some address right now (shown to
+    /// the security administrator, who may unlock it).
+    pub async fn locked_somewhere(&self, username: &str) -> ServiceResult<bool> {
+        let now = self.now_ms();
+        let span = self.config().security.lockout_minutes * 60_000;
+        Ok(self
+            .store()
+            .pair_locked_at(username, None, now - span)
+            .await?
+            .is_some())
+    }
+
+    /// Signs in. Unknown users and wrong passwords get the same answer, and unknown users
+    /// are locked out like real ones, so the login form does not reveal which usernames
+    /// exist. Failures lock a username for the address they came from (so nobody locks an
+    /// administrator out from elsewhere), too many from one address refuse that address, and
+    /// a guess spread over many addresses locks the account itself; none of these ends the
+    /// account's live sessions.
     pub async fn login(&self, req: LoginRequest<'_>) -> ServiceResult<LoginOk> {
         let store = self.store();
         let now = self.now_ms();
-        let policy = self.config().security.clone();
         let username = req.username.trim();
+        self.address_limit(username, req.source_addr).await?;
+        if let Some(until) = self.pair_lock(username, req.source_addr).await? {
+            store
+                .insert_login_log(now, username, None, req.source_addr, "locked", "")
+                .await?;
+            return Err(locked_error(until));
+        }
         let Some((account, creds)) = store.find_account_for_login(username).await? else {
             // Spend the same time as a real check so timing does not reveal unknown users.
             let _ = verify_password(req.password, DUMMY_HASH).await;
-            store
-                .insert_login_log(now, username, None, req.source_addr, "unknown_user", "")
-                .await?;
-            return Err(ServiceError::new(
-                ErrorKind::Unauthenticated,
-                "invalid_credentials",
-            ));
+            return Err(self
+                .record_failure(username, None, req.source_addr, "unknown_user")
+                .await?);
         };
-        if account.status != "active" {
-            store
-                .insert_login_log(
-                    now,
-                    username,
-                    Some(account.id),
-                    req.source_addr,
-                    "disabled",
-                    "",
-                )
-                .await?;
-            return Err(ServiceError::new(ErrorKind::Forbidden, "account_disabled"));
-        }
         if let Some(until) = account.locked_until_ms.filter(|u| *u > now) {
             store
                 .insert_login_log(
@@ -262,40 +328,74 @@ impl App {
         }
         if !verify_password(req.password, &creds.password_hash).await {
             return Err(self
-                .record_failure(&account, req.source_addr, "bad_password", &policy)
+                .record_failure(username, Some(&account), req.source_addr, "bad_password")
                 .await?);
+        }
+        // Only someone who knows the password learns that the account is disabled.
+        if account.status != "active" {
+            store
+                .insert_login_log(
+                    now,
+                    username,
+                    Some(account.id),
+                    req.source_addr,
+                    "disabled",
+                    "",
+                )
+                .await?;
+            return Err(ServiceError::new(ErrorKind::Forbidden, "account_disabled"));
         }
         let duties = store.account_duties(account.id).await?;
         if account.totp_enabled {
             let secret = match &creds.totp_secret_enc {
-                Some(enc) => self.pii().decrypt(enc).map_err(ServiceError::internal)?,
+                Some(enc) => self.unseal(account.id, AccountPii::TotpSecret, enc)?,
                 None => return Err(ServiceError::internal("totp enabled without a secret")),
             };
             let secret = hex::decode(secret).map_err(ServiceError::internal)?;
-            match req.totp.map(str::trim).filter(|s| !s.is_empty()) {
-                None => {
-                    store
-                        .insert_login_log(
-                            now,
-                            username,
-                            Some(account.id),
-                            req.source_addr,
-                            "totp_missing",
-                            "",
-                        )
-                        .await?;
-                    return Err(ServiceError::new(
-                        ErrorKind::Unauthenticated,
-                        "totp_required",
-                    ));
-                }
-                Some(code) if !totp_verify(&secret, code, now / 1000) => {
-                    return Err(self
-                        .record_failure(&account, req.source_addr, "bad_totp", &policy)
-                        .await?);
-                }
-                Some(_) => {}
+            let Some(code) = req.totp.map(str::trim).filter(|s| !s.is_empty()) else {
+                store
+                    .insert_login_log(
+                        now,
+                        username,
+                        Some(account.id),
+                        req.source_addr,
+                        "totp_missing",
+                        "",
+                    )
+                    .await?;
+                return Err(ServiceError::new(
+                    ErrorKind::Unauthenticated,
+                    "totp_required",
+                ));
+            };
+            let fresh = match totp_step(&secret, code, now / 1000) {
+                Some(step) => store.claim_totp_step(account.id, step).await?,
+                None => false,
+            };
+            if !fresh {
+                // A replayed code is a failure like a wrong one: whoever has it saw it used.
+                return Err(self
+                    .record_failure(username, Some(&account), req.source_addr, "bad_totp")
+                    .await?);
             }
+        }
+        let mut account = account;
+        if self.password_expired(&account) {
+            let mut tx = store.write(self.own_ctx(&account, req.source_addr)).await?;
+            tx.require_password_change(account.id).await?;
+            tx.audit(
+                "account.password_expired",
+                "account",
+                &account.id.to_string(),
+                &[FieldChange {
+                    field: "must_change_password".to_owned(),
+                    before: Some(json!(false)),
+                    after: Some(json!(true)),
+                }],
+            )
+            .await?;
+            tx.commit().await?;
+            account.must_change_password = true;
         }
         let department_id = store
             .posts_of(account.id)
@@ -304,7 +404,8 @@ impl App {
             .map(|p| p.department_id);
         let token = random_token(32);
         let expires_at_ms = now + self.idle_ms(&account, req.kind);
-        let needs_totp_enrolment = !duties.is_empty() && !account.totp_enabled;
+        let needs_totp_enrolment =
+            self.needs_second_factor(&account, &duties) && !account.totp_enabled;
         store
             .insert_session(&Session {
                 id: sm3_hex(token.as_bytes()),
@@ -338,73 +439,97 @@ impl App {
         })
     }
 
-    /// Logs a failed attempt and locks the account when the window's limit is reached.
+    /// Whether a staff account's password is older than `security.password_max_age_days`
+    /// (等保 level 3, RULES.md §7.2).
+    fn password_expired(&self, account: &Account) -> bool {
+        let days = self.config().security.password_max_age_days;
+        days > 0
+            && account.kind == "staff"
+            && !account.must_change_password
+            && self.now_ms() - account.password_changed_at_ms > days * 86_400_000
+    }
+
+    /// The audit context of an account acting on itself before it has a session.
+    fn own_ctx(&self, account: &Account, source_addr: &str) -> AuditCtx {
+        AuditCtx {
+            actor_account_id: Some(account.id),
+            actor_name: account.username.clone(),
+            department_id: None,
+            source_addr: source_addr.to_owned(),
+            at_ms: self.now_ms(),
+        }
+    }
+
+    /// Logs a failed attempt and, when a limit is reached, locks the username for this
+    /// address (a `locked` row in the login log) or the account itself (from everywhere).
+    /// Returns the error to answer: the same for an unknown user as for a wrong password.
     async fn record_failure(
         &self,
-        account: &Account,
+        username: &str,
+        account: Option<&Account>,
         source_addr: &str,
         outcome: &str,
-        policy: &crate::config::SecurityPolicy,
     ) -> ServiceResult<ServiceError> {
         let store = self.store();
+        let policy = &self.config().security;
         let now = self.now_ms();
+        let account_id = account.map(|a| a.id);
         store
-            .insert_login_log(
-                now,
-                &account.username,
-                Some(account.id),
-                source_addr,
-                outcome,
-                "",
-            )
+            .insert_login_log(now, username, account_id, source_addr, outcome, "")
             .await?;
         let since = now - policy.lockout_window_minutes * 60_000;
-        let failures = store.count_login_failures(account.id, since).await?;
-        if failures >= policy.lockout_failures {
-            let until = now + policy.lockout_minutes * 60_000;
-            let mut tx = store
-                .write(AuditCtx {
-                    actor_account_id: Some(account.id),
-                    actor_name: account.username.clone(),
-                    department_id: None,
-                    source_addr: source_addr.to_owned(),
-                    at_ms: now,
-                })
+        if let Some(account) = account {
+            let everywhere = store.count_failures_for(username, None, since).await?;
+            if everywhere >= policy.account_lock_failures {
+                let until = now + policy.lockout_minutes * 60_000;
+                let mut tx = store.write(self.own_ctx(account, source_addr)).await?;
+                tx.set_locked_until(account.id, Some(until)).await?;
+                tx.audit(
+                    "account.lock",
+                    "account",
+                    &account.id.to_string(),
+                    &[FieldChange {
+                        field: "locked_until".to_owned(),
+                        before: account.locked_until_ms.map(|v| json!(clock::rfc3339(v))),
+                        after: Some(json!(clock::rfc3339(until))),
+                    }],
+                )
                 .await?;
-            tx.set_locked_until(account.id, Some(until)).await?;
-            tx.audit(
-                "account.lock",
-                "account",
-                &account.id.to_string(),
-                &[FieldChange {
-                    field: "locked_until".to_owned(),
-                    before: account.locked_until_ms.map(|v| json!(clock::rfc3339(v))),
-                    after: Some(json!(clock::rfc3339(until))),
-                }],
-            )
+                tx.commit().await?;
+                store
+                    .insert_login_log(
+                        now,
+                        username,
+                        account_id,
+                        source_addr,
+                        "locked",
+                        &format!("account: {everywhere} failures"),
+                    )
+                    .await?;
+                return Ok(locked_error(until));
+            }
+        }
+        let here = store
+            .count_failures_for(username, Some(source_addr), since)
             .await?;
-            tx.commit().await?;
+        if here >= policy.lockout_failures {
             store
                 .insert_login_log(
                     now,
-                    &account.username,
-                    Some(account.id),
+                    username,
+                    account_id,
                     source_addr,
                     "locked",
-                    &format!("{failures} failures"),
+                    &format!("failures: {here}"),
                 )
                 .await?;
-            return Ok(locked_error(until));
+            return Ok(locked_error(now + policy.lockout_minutes * 60_000));
         }
-        let remaining = policy.lockout_failures - failures;
-        let code = if outcome == "bad_totp" {
-            "totp_invalid"
+        Ok(if outcome == "bad_totp" {
+            ServiceError::new(ErrorKind::Unauthenticated, "totp_invalid")
         } else {
-            "invalid_credentials_remaining"
-        };
-        Ok(ServiceError::new(ErrorKind::Unauthenticated, code)
-            .arg(remaining)
-            .details(json!({ "remaining_attempts": remaining })))
+            ServiceError::new(ErrorKind::Unauthenticated, "invalid_credentials")
+        })
     }
 
     /// Resolves a token to the caller, sliding the idle expiry. Expired or revoked sessions
@@ -443,7 +568,9 @@ impl App {
                 "session_expired",
             ));
         }
-        if account.status != "active" || account.locked_until_ms.is_some_and(|u| u > now) {
+        // A lock by failed logins keeps live sessions: failures from elsewhere must not end
+        // the owner's work (anyone could otherwise sign an administrator out).
+        if account.status != "active" {
             store.revoke_session(&id, now).await?;
             return Err(ServiceError::new(
                 ErrorKind::Unauthenticated,
@@ -470,7 +597,8 @@ impl App {
         };
         let duties = store.account_duties(account.id).await?;
         Ok(Actor {
-            needs_totp_enrolment: !duties.is_empty() && !account.totp_enabled,
+            needs_totp_enrolment: self.needs_second_factor(&account, &duties)
+                && !account.totp_enabled,
             account,
             session_id: id,
             session_kind: kind,
@@ -498,15 +626,58 @@ impl App {
         Ok(())
     }
 
-    pub async fn change_password(&self, actor: &Actor, old: &str, new: &str) -> ServiceResult<()> {
-        let (account, creds) = self.store().get_own_account(actor.account.id).await?;
-        if !verify_password(old, &creds.password_hash).await {
-            return Err(ServiceError::invalid("password_wrong"));
+    /// Checks the caller's current password where a signed-in session asks for something a
+    /// stolen session must not get (a new password, a new second factor). A wrong one counts
+    /// towards the lockout like a wrong login, so a session cannot be used to guess it.
+    async fn check_own_password(&self, actor: &Actor, password: &str) -> ServiceResult<()> {
+        if let Some(until) = self
+            .pair_lock(&actor.account.username, &actor.source_addr)
+            .await?
+        {
+            return Err(locked_error(until));
         }
+        let (account, creds) = self.store().get_own_account(actor.account.id).await?;
+        if verify_password(password, &creds.password_hash).await {
+            return Ok(());
+        }
+        let e = self
+            .record_failure(
+                &account.username,
+                Some(&account),
+                &actor.source_addr,
+                "bad_password",
+            )
+            .await?;
+        Err(if e.kind == ErrorKind::Locked {
+            e
+        } else {
+            ServiceError::invalid("password_wrong")
+        })
+    }
+
+    /// Refuses a password equal to one of the account's last `security.password_history`
+    /// passwords (the current one included).
+    async fn check_password_reuse(&self, account_id: i64, new: &str) -> ServiceResult<()> {
+        let n = self.config().security.password_history;
+        let (_, creds) = self.store().get_own_account(account_id).await?;
+        let mut hashes = vec![creds.password_hash];
+        hashes.extend(self.store().password_history(account_id, n - 1).await?);
+        for h in &hashes {
+            if verify_password(new, h).await {
+                return Err(ServiceError::invalid("password_reused").arg(n));
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn change_password(&self, actor: &Actor, old: &str, new: &str) -> ServiceResult<()> {
+        self.check_own_password(actor, old).await?;
+        let (account, _) = self.store().get_own_account(actor.account.id).await?;
         if old == new {
             return Err(ServiceError::invalid("password_same"));
         }
         self.check_password_policy(new, &account.username)?;
+        self.check_password_reuse(account.id, new).await?;
         let hash = hash_password(new).await?;
         let now = self.now_ms();
         let mut tx = self.store().write(actor.audit_ctx(now)).await?;
@@ -530,10 +701,47 @@ impl App {
         Ok(())
     }
 
-    /// Starts TOTP enrolment: stores a fresh secret (not yet enabled) and returns it.
-    pub async fn totp_start(&self, actor: &Actor) -> ServiceResult<Vec<u8>> {
+    /// Starts TOTP enrolment: stores a fresh secret (not yet enabled) and returns it. The
+    /// password is asked again, and where a second factor is already enabled so is its
+    /// current code: a stolen session alone must not be able to take the factor over.
+    pub async fn totp_start(
+        &self,
+        actor: &Actor,
+        password: &str,
+        current_code: &str,
+    ) -> ServiceResult<Vec<u8>> {
+        self.check_own_password(actor, password).await?;
+        let (account, _) = self.store().get_own_account(actor.account.id).await?;
+        if account.totp_enabled {
+            let Some(secret) = self.totp_pending_secret(actor).await? else {
+                return Err(ServiceError::internal("totp enabled without a secret"));
+            };
+            let fresh = match totp_step(&secret, current_code, self.now_ms() / 1000) {
+                Some(step) => self.store().claim_totp_step(account.id, step).await?,
+                None => false,
+            };
+            if !fresh {
+                let e = self
+                    .record_failure(
+                        &account.username,
+                        Some(&account),
+                        &actor.source_addr,
+                        "bad_totp",
+                    )
+                    .await?;
+                return Err(if e.kind == ErrorKind::Locked {
+                    e
+                } else {
+                    ServiceError::invalid("totp_invalid")
+                });
+            }
+        }
         let secret: Vec<u8> = (0..20).map(|_| rand::random::<u8>()).collect();
-        let enc = self.pii().encrypt(&hex::encode(&secret), nonce());
+        let enc = self.seal(
+            actor.account.id,
+            AccountPii::TotpSecret,
+            &hex::encode(&secret),
+        );
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         tx.set_totp(actor.account.id, Some(enc), false).await?;
         tx.audit(
@@ -542,7 +750,7 @@ impl App {
             &actor.account.id.to_string(),
             &[FieldChange {
                 field: "totp_enabled".to_owned(),
-                before: Some(json!(actor.account.totp_enabled)),
+                before: Some(json!(account.totp_enabled)),
                 after: Some(json!(false)),
             }],
         )
@@ -556,7 +764,7 @@ impl App {
         let (_, creds) = self.store().get_own_account(actor.account.id).await?;
         match creds.totp_secret_enc {
             Some(enc) => {
-                let hexs = self.pii().decrypt(&enc).map_err(ServiceError::internal)?;
+                let hexs = self.unseal(actor.account.id, AccountPii::TotpSecret, &enc)?;
                 Ok(Some(hex::decode(hexs).map_err(ServiceError::internal)?))
             }
             None => Ok(None),
@@ -569,10 +777,18 @@ impl App {
             return Err(ServiceError::invalid("totp_not_started"));
         };
         let now = self.now_ms();
-        if !totp_verify(&secret, code, now / 1000) {
+        let fresh = match totp_step(&secret, code, now / 1000) {
+            Some(step) => self.store().claim_totp_step(actor.account.id, step).await?,
+            None => false,
+        };
+        if !fresh {
             return Err(ServiceError::invalid("totp_invalid"));
         }
-        let enc = self.pii().encrypt(&hex::encode(&secret), nonce());
+        let enc = self.seal(
+            actor.account.id,
+            AccountPii::TotpSecret,
+            &hex::encode(&secret),
+        );
         let mut tx = self.store().write(actor.audit_ctx(now)).await?;
         tx.set_totp(actor.account.id, Some(enc), true).await?;
         tx.audit(
@@ -587,6 +803,54 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        Ok(())
+    }
+
+    /// A security administrator's reset of someone's second factor (a lost phone): the
+    /// secret is removed, the owner enrols again at the next login, their sessions end, and
+    /// the reset is audited and notified to them. Nobody resets their own this way.
+    pub async fn reset_totp(&self, actor: &Actor, id: i64) -> ServiceResult<()> {
+        let scope = actor.scope(Permission::UserUnlock)?;
+        if id == actor.account.id {
+            return Err(ServiceError::forbidden("account_self_admin"));
+        }
+        if !self
+            .store()
+            .account_duties(actor.account.id)
+            .await?
+            .contains(&AdminDuty::Security)
+        {
+            return Err(ServiceError::forbidden("security_admin_only"));
+        }
+        let now = self.now_ms();
+        let mut tx = self.store().write(actor.audit_ctx(now)).await?;
+        let target = tx.get_account(&scope, id).await?;
+        tx.set_totp(id, None, false).await?;
+        tx.audit(
+            "account.totp_reset",
+            "account",
+            &id.to_string(),
+            &[FieldChange {
+                field: "totp_enabled".to_owned(),
+                before: Some(json!(target.totp_enabled)),
+                after: Some(json!(false)),
+            }],
+        )
+        .await?;
+        crate::notify::notify(
+            &mut tx,
+            id,
+            "您的动态口令（第二因素）已被重置",
+            &format!(
+                "安全管理员 {} 于 {} 重置了您的动态口令；下次登录时请重新绑定。如非您本人申请，请立即联系审计管理员。",
+                actor.account.username,
+                clock::local_minute(now)
+            ),
+            "/totp",
+        )
+        .await?;
+        tx.commit().await?;
+        self.store().revoke_account_sessions(id, now, None).await?;
         Ok(())
     }
 

@@ -1731,7 +1731,15 @@ impl App {
         code: &str,
         add: bool,
     ) -> ServiceResult<()> {
-        actor.scope(Permission::CatalogDraft)?;
+        let scope = actor.scope(Permission::CatalogDraft)?;
+        // A keeper edits the phrases of the matters their department keeps, as with drafts:
+        // another department's matter answers as if it did not exist.
+        let m = self
+            .store()
+            .find_matter(code.trim())
+            .await?
+            .ok_or_else(|| ServiceError::not_found("not_found").arg("matter").arg(code))?;
+        self.store().get_department(&scope, m.department_id).await?;
         if add {
             self.add_phrases(
                 actor.audit_ctx(self.now_ms()),
@@ -1740,11 +1748,6 @@ impl App {
             .await?;
             return Ok(());
         }
-        let m = self
-            .store()
-            .find_matter(code)
-            .await?
-            .ok_or_else(|| ServiceError::not_found("not_found").arg("matter").arg(code))?;
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         tx.remove_phrase(phrase, m.id).await?;
         tx.outbox("catalog.changed", &json!({ "matter_id": m.id }))

@@ -35,6 +35,42 @@ pub struct SecurityPolicy {
     pub applicant_idle_minutes: i64,
     pub bearer_hours: i64,
     pub password_min_len: usize,
+    /// Failed logins from one source address, for any usernames, within the lockout window
+    /// after which that address is refused for the rest of the window (429).
+    pub address_failures: i64,
+    /// Failed logins for one account from all addresses within the window after which the
+    /// account itself is locked (a guess spread over many addresses). `lockout_failures`
+    /// locks the account for the address the failures came from only, so that nobody can
+    /// lock someone else out from afar with five wrong passwords.
+    pub account_lock_failures: i64,
+    /// Days after which a staff password must be changed at the next login (0: never).
+    pub password_max_age_days: i64,
+    /// How many of the last passwords a new one may not repeat (the current one included).
+    pub password_history: i64,
+    /// Which accounts must sign in with a second factor (TOTP).
+    pub second_factor: SecondFactor,
+}
+
+/// Who needs a second factor: the three administrators (default), every staff account (what a
+/// 等保 level-3 deployment sets), or every account, applicants included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecondFactor {
+    Admins,
+    Staff,
+    All,
+}
+
+impl std::str::FromStr for SecondFactor {
+    type Err = anyhow::Error;
+    fn from_str(s: &str) -> anyhow::Result<SecondFactor> {
+        match s {
+            "admins" => Ok(SecondFactor::Admins),
+            "staff" => Ok(SecondFactor::Staff),
+            "all" => Ok(SecondFactor::All),
+            other => anyhow::bail!("second_factor must be admins, staff or all, got {other:?}"),
+        }
+    }
 }
 
 impl Default for SecurityPolicy {
@@ -47,6 +83,11 @@ impl Default for SecurityPolicy {
             applicant_idle_minutes: 30,
             bearer_hours: 8,
             password_min_len: 8,
+            address_failures: 20,
+            account_lock_failures: 50,
+            password_max_age_days: 90,
+            password_history: 5,
+            second_factor: SecondFactor::Admins,
         }
     }
 }
@@ -109,6 +150,14 @@ impl Config {
             "FGF_APPLICANT_IDLE_MINUTES",
             &mut self.security.applicant_idle_minutes,
         )?;
+        num("FGF_ADDRESS_FAILURES", &mut self.security.address_failures)?;
+        num(
+            "FGF_PASSWORD_MAX_AGE_DAYS",
+            &mut self.security.password_max_age_days,
+        )?;
+        if let Some(v) = get("FGF_SECOND_FACTOR") {
+            self.security.second_factor = v.parse()?;
+        }
         Ok(())
     }
 
@@ -130,6 +179,22 @@ impl Config {
         anyhow::ensure!(
             s.staff_idle_minutes >= 1,
             "security.staff_idle_minutes must be at least 1"
+        );
+        anyhow::ensure!(
+            s.address_failures >= s.lockout_failures,
+            "security.address_failures must be at least security.lockout_failures"
+        );
+        anyhow::ensure!(
+            s.account_lock_failures >= s.lockout_failures,
+            "security.account_lock_failures must be at least security.lockout_failures"
+        );
+        anyhow::ensure!(
+            s.password_max_age_days >= 0,
+            "security.password_max_age_days must be 0 (never) or more"
+        );
+        anyhow::ensure!(
+            (1..=24).contains(&s.password_history),
+            "security.password_history must be 1 to 24"
         );
         anyhow::ensure!(
             s.password_min_len >= 8,

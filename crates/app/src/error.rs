@@ -20,6 +20,8 @@ pub enum ErrorKind {
     Conflict,
     /// The account is locked (423).
     Locked,
+    /// Too many attempts from the caller's address; try again later (429).
+    TooManyRequests,
     /// Try again later (503).
     Unavailable,
     /// A bug; the message is generic (500).
@@ -111,7 +113,7 @@ impl From<StoreError> for ServiceError {
             }
             StoreError::Conflict { constraint } => {
                 let code = match constraint.as_str() {
-                    "account_username_key" => "username_taken",
+                    "account_username_key" | "account_username_lower_key" => "username_taken",
                     "department_code_key" => "department_code_taken",
                     "account_resident_id_hmac_key" => "resident_id_registered",
                     "account_uscc_key" => "uscc_registered",

@@ -85,11 +85,28 @@ impl App {
         Ok(self.store().find_file(&hash).await?.unwrap_or(f))
     }
 
+    /// A stored file, for whoever may read a record it belongs to: its uploader, anyone for
+    /// the blank forms and samples of the public catalogue, staff at the workbench for the
+    /// reform supervision's evidence and decisions. Anyone else is told it does not exist.
     pub async fn read_file(
         &self,
-        _actor: &Actor,
+        actor: &Actor,
         hash: &str,
     ) -> ServiceResult<(FileObject, Vec<u8>)> {
+        let missing = || ServiceError::not_found("not_found").arg("file").arg(hash);
+        if !valid_hash(hash) {
+            return Err(missing());
+        }
+        let Some(meta) = self.store().find_file(hash).await? else {
+            return Err(missing());
+        };
+        let refs = self.store().file_refs(hash).await?;
+        let allowed = meta.uploaded_by == Some(actor.account.id)
+            || refs.catalog
+            || (refs.reform && actor.has(Permission::Workbench));
+        if !allowed {
+            return Err(missing());
+        }
         self.read_stored_file(hash).await
     }
 

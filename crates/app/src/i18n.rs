@@ -82,7 +82,8 @@ catalogue! {
     "unauthenticated" => "请先登录", "please sign in";
     "session_expired" => "会话已超时，请重新登录", "your session expired, please sign in again";
     "invalid_credentials" => "用户名或密码错误", "wrong username or password";
-    "invalid_credentials_remaining" => "用户名或密码错误，再错 {0} 次账号将被锁定", "wrong username or password; {0} more failures lock the account";
+    "too_many_attempts" => "本地址登录失败次数过多，请 {0} 分钟后再试", "too many failed logins from this address; try again in {0} minutes";
+    "password_reused" => "新密码不能与最近 {0} 次使用过的密码相同", "the new password must differ from the last {0} passwords";
     "account_locked" => "登录失败次数过多，账号已锁定至 {0}，请稍后再试或联系安全管理员解锁", "too many failed logins: the account is locked until {0}; try later or ask the security administrator to unlock it";
     "account_disabled" => "账号已停用，请联系管理员", "the account is disabled, contact the administrator";
     "totp_required" => "请输入动态口令（6 位数字）", "enter your one-time code (6 digits)";
@@ -112,7 +113,12 @@ catalogue! {
     "post_last" => "不能删除用户唯一的岗位", "cannot remove the user's only post";
     "role_unknown" => "未知角色：{0}", "unknown role: {0}";
     "admin_duty_conflict" => "三员分立：同一账号不能同时担任{0}和{1}", "separation of duties: one account cannot be both {0} and {1}";
-    "admin_duty_self" => "不能给自己分配管理员角色", "you cannot grant yourself an administrator role";
+    "role_self_grant" => "不能给自己的账号分配角色", "you cannot grant roles to your own account";
+    "admin_business_role" => "三员分立：{0}账号不能同时持有业务角色", "separation of duties: an administrator account ({0}) cannot also hold business roles";
+    "account_self_admin" => "不能通过用户管理停用、重置或调整自己的账号", "you cannot disable, reset or re-post your own account through administration";
+    "admin_account_protected" => "三员分立：系统管理员不能停用、重置或调整{0}的账号", "separation of duties: the system administrator cannot disable, reset or re-post the account of the {0}";
+    "applicant_reset_self_service" => "申请人账号的密码不能由管理员重置，请申请人通过“找回密码”自行重置", "an administrator does not reset an applicant's password: the applicant recovers it through password recovery";
+    "security_admin_only" => "只有安全管理员可以重置动态口令", "only the security administrator resets a second factor";
     "calendar_invalid" => "日历数据无效：{0}", "invalid calendar data: {0}";
     "date_invalid" => "日期无效：{0}（应为 YYYY-MM-DD）", "invalid date {0} (expected YYYY-MM-DD)";
     "number_invalid" => "数字无效：{0}", "invalid number: {0}";
@@ -337,6 +343,7 @@ catalogue! {
     "form.none" => "暂无数据", "Nothing here yet";
     "form.unmask" => "查看完整信息（将记入审计）", "Show in full (audited)";
     "form.unlock" => "解锁", "Unlock";
+    "form.totp_reset" => "重置动态口令", "Reset the second factor";
     "form.reset_password" => "重置密码", "Reset password";
     "form.add_post" => "增加兼职岗位", "Add a post";
     "form.primary" => "主岗", "Primary";
@@ -439,6 +446,9 @@ catalogue! {
     // Staff and applicant pages.
     "page.totp_secret" => "密钥 Secret:", "Secret:";
     "page.totp_code" => "6 位动态口令", "6-digit one-time code";
+    "page.totp_reenrol" => "更换动态口令", "Change the second factor";
+    "page.totp_reenrol_note" => "更换前须输入登录密码和当前的动态口令；手机丢失时请联系安全管理员重置。", "Enter your password and the current code first; if you lost your phone, ask the security administrator to reset it.";
+    "page.totp_current_code" => "当前动态口令", "Current one-time code";
     "page.workbench_inbox" => "我的待办 · 消息", "My tasks · Messages";
     "page.workbench_all_messages" => "全部消息 →", "All messages →";
     "page.workbench_identity" => "当前身份", "Current identity";

@@ -1078,6 +1078,9 @@ impl App {
     ) -> ServiceResult<()> {
         actor.scope(Permission::Workbench)?;
         let wi = self.store().get_work_item(work_item_id).await?;
+        // Acting on an item is acting on its instance: an item of an instance the caller may not
+        // read answers as if it did not exist (催办 and 撤回 included, which need no assignment).
+        self.process_instance(actor, wi.instance_id).await?;
         let me = actor.account.username.clone();
         let roles: Vec<String> = actor
             .grants
@@ -1183,7 +1186,7 @@ impl App {
             Err(StoreError::NotFound { .. })
                 if self
                     .store()
-                    .is_process_participant(id, &actor.account.username)
+                    .is_process_participant(id, &actor.account.username, &role_codes(actor))
                     .await? =>
             {
                 self.store()
@@ -1194,6 +1197,16 @@ impl App {
         };
         let inst = serde_json::from_str(&row.state).map_err(ServiceError::internal)?;
         Ok((row, inst))
+    }
+
+    /// Whether the caller may read (and so act on) an instance: what [`App::process_instance`]
+    /// allows, without loading the state.
+    pub async fn may_reach_instance(&self, actor: &Actor, id: i64) -> ServiceResult<bool> {
+        match self.process_instance(actor, id).await {
+            Ok(_) => Ok(true),
+            Err(e) if e.kind == crate::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     pub async fn process_diagram(&self, actor: &Actor, id: i64) -> ServiceResult<String> {
@@ -1292,6 +1305,15 @@ fn shape_kind(n: &fgf_engine::model::Node) -> fgf_engine::diagram::ShapeKind {
         K::SubProcess { .. } => S::SubProcess,
         K::CallActivity { .. } => S::CallActivity,
     }
+}
+
+/// The role codes the caller holds for the department it acts for (candidate groups).
+fn role_codes(actor: &Actor) -> Vec<String> {
+    actor
+        .grants
+        .as_ref()
+        .map(|g| g.role_codes().to_vec())
+        .unwrap_or_default()
 }
 
 /// Scope helper for system work on instances (timers, benchmarks).
@@ -1647,20 +1669,31 @@ impl App {
     /// Delivers a message (消息): to the oldest running instance waiting for it (the one with
     /// `business_key`, when given), or else starts the latest published process whose start
     /// event waits for it. Returns the instance it went to.
+    ///
+    /// Routing a message to an instance is acting on it, so only instances the caller may
+    /// reach ([`App::process_instance`]) receive it; one outside the caller's data scope is
+    /// treated as if it did not wait.
     pub async fn deliver_message(
         &self,
-        ctx: AuditCtx,
+        actor: &Actor,
         name: &str,
         business_key: Option<&str>,
         vars: Vars,
     ) -> ServiceResult<i64> {
-        if let Some(id) = self
+        actor.scope(Permission::Workbench)?;
+        let ctx = actor.audit_ctx(self.now_ms());
+        let mut receiver = None;
+        for id in self
             .store()
             .subscribers("message", name, business_key)
             .await?
-            .into_iter()
-            .next()
         {
+            if self.may_reach_instance(actor, id).await? {
+                receiver = Some(id);
+                break;
+            }
+        }
+        if let Some(id) = receiver {
             self.process_command(
                 ctx,
                 id,
@@ -1699,9 +1732,16 @@ impl App {
 
     /// Broadcasts a signal (信号) to every running instance waiting for it and starts every
     /// published process with a matching signal start. Returns the instances reached.
-    pub async fn broadcast_signal(&self, ctx: AuditCtx, name: &str) -> ServiceResult<Vec<i64>> {
+    ///
+    /// A signal reaches only the waiting instances the caller may reach, as a message does.
+    pub async fn broadcast_signal(&self, actor: &Actor, name: &str) -> ServiceResult<Vec<i64>> {
+        actor.scope(Permission::ProcessDesign)?;
+        let ctx = actor.audit_ctx(self.now_ms());
         let mut reached = Vec::new();
         for id in self.store().subscribers("signal", name, None).await? {
+            if !self.may_reach_instance(actor, id).await? {
+                continue;
+            }
             self.process_command(
                 ctx.clone(),
                 id,

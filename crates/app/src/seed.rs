@@ -3,6 +3,7 @@
 
 use crate::auth::hash_password;
 use crate::error::{ServiceError, ServiceResult};
+use crate::users::AccountPii;
 use crate::App;
 use fgf_domain::audit::FieldChange;
 use fgf_domain::permission::{AdminDuty, Permission};
@@ -409,10 +410,6 @@ pub struct DemoLogin {
     pub totp_secret: Option<String>,
 }
 
-fn nonce() -> [u8; 16] {
-    std::array::from_fn(|_| rand::random::<u8>())
-}
-
 async fn seed_roles_and_dictionaries(tx: &mut WriteTx) -> ServiceResult<()> {
     for r in ROLES {
         let id = tx
@@ -583,12 +580,14 @@ impl App {
                     kind: "staff".to_owned(),
                     password_hash: hash.clone(),
                     must_change_password: false,
-                    phone_enc: Some(self.pii().encrypt(a.phone, nonce())),
+                    phone_enc: None,
                     phone_hmac: Some(self.pii().lookup_hash(a.phone)),
                     resident_id_enc: None,
                     resident_id_hmac: None,
                     uscc: None,
                 })
+                .await?;
+            tx.set_account_pii(id, Some(self.seal(id, AccountPii::Phone, a.phone)), None)
                 .await?;
             if a.username == "reviewer" {
                 reviewer_id = Some(id);
@@ -610,7 +609,7 @@ impl App {
                 let secret: Vec<u8> = (0..20).map(|_| rand::random::<u8>()).collect();
                 tx.set_totp(
                     id,
-                    Some(self.pii().encrypt(&hex::encode(&secret), nonce())),
+                    Some(self.seal(id, AccountPii::TotpSecret, &hex::encode(&secret))),
                     true,
                 )
                 .await?;
@@ -635,13 +634,19 @@ impl App {
                 kind: "citizen".to_owned(),
                 password_hash: hash.clone(),
                 must_change_password: false,
-                phone_enc: Some(self.pii().encrypt("13712345678", nonce())),
+                phone_enc: None,
                 phone_hmac: Some(self.pii().lookup_hash("13712345678")),
-                resident_id_enc: Some(self.pii().encrypt(citizen_id, nonce())),
+                resident_id_enc: None,
                 resident_id_hmac: Some(self.pii().lookup_hash(citizen_id)),
                 uscc: None,
             })
             .await?;
+        tx.set_account_pii(
+            citizen,
+            Some(self.seal(citizen, AccountPii::Phone, "13712345678")),
+            Some(self.seal(citizen, AccountPii::ResidentId, citizen_id)),
+        )
+        .await?;
         tx.audit("account.register", "account", &citizen.to_string(), &[])
             .await?;
         let enterprise = tx
@@ -651,13 +656,19 @@ impl App {
                 kind: "enterprise".to_owned(),
                 password_hash: hash,
                 must_change_password: false,
-                phone_enc: Some(self.pii().encrypt("13612345678", nonce())),
+                phone_enc: None,
                 phone_hmac: Some(self.pii().lookup_hash("13612345678")),
                 resident_id_enc: None,
                 resident_id_hmac: None,
                 uscc: Some("91110108MA1H8R7C4F".to_owned()),
             })
             .await?;
+        tx.set_account_pii(
+            enterprise,
+            Some(self.seal(enterprise, AccountPii::Phone, "13612345678")),
+            None,
+        )
+        .await?;
         tx.audit("account.register", "account", &enterprise.to_string(), &[])
             .await?;
         if let Some(reviewer) = reviewer_id {
@@ -711,7 +722,7 @@ impl App {
                 .unwrap_or_default();
             let totp_secret = match (account.totp_enabled, creds.totp_secret_enc) {
                 (true, Some(enc)) => {
-                    let h = self.pii().decrypt(&enc).map_err(ServiceError::internal)?;
+                    let h = self.unseal(account.id, AccountPii::TotpSecret, &enc)?;
                     Some(crate::auth::totp_secret_base32(
                         &hex::decode(h).map_err(ServiceError::internal)?,
                     ))

@@ -7,7 +7,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::{Actor, App};
 use fgf_domain::audit::{diff_json, FieldChange};
 use fgf_domain::permission::{AdminDuty, Permission};
-use fgf_domain::{mask_phone, mask_resident_id, validate_mobile, ResidentId, Uscc};
+use fgf_domain::{mask_phone, mask_resident_id, validate_mobile, PiiBinding, ResidentId, Uscc};
 use fgf_store::account::{Account, AccountQuery, NewAccount, Post, Role};
 use fgf_store::{Page, Paged};
 use serde_json::json;
@@ -106,20 +106,65 @@ fn nonce() -> [u8; 16] {
     std::array::from_fn(|_| rand::random::<u8>())
 }
 
-impl App {
-    fn encrypt_opt(&self, v: Option<&str>) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
-        match v {
-            Some(v) => (
-                Some(self.pii().encrypt(v, nonce())),
-                Some(self.pii().lookup_hash(v)),
-            ),
-            None => (None, None),
+/// The account fields that hold personal data. Each is encrypted bound to its row and column
+/// (RULES.md §7.3), so a ciphertext moved to another account or field does not decrypt.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum AccountPii {
+    Phone,
+    ResidentId,
+    TotpSecret,
+}
+
+impl AccountPii {
+    fn column(self) -> &'static str {
+        match self {
+            AccountPii::Phone => "phone_enc",
+            AccountPii::ResidentId => "resident_id_enc",
+            AccountPii::TotpSecret => "totp_secret_enc",
         }
     }
 
-    fn decrypt_opt(&self, v: Option<&Vec<u8>>) -> ServiceResult<Option<String>> {
-        v.map(|b| self.pii().decrypt(b).map_err(ServiceError::internal))
-            .transpose()
+    fn binding(self, account_id: i64) -> PiiBinding<'static> {
+        PiiBinding {
+            table: "account",
+            column: self.column(),
+            row: account_id,
+        }
+    }
+}
+
+impl App {
+    pub(crate) fn seal(&self, account_id: i64, field: AccountPii, value: &str) -> Vec<u8> {
+        self.pii()
+            .encrypt_bound(value, nonce(), &field.binding(account_id))
+    }
+
+    pub(crate) fn unseal(
+        &self,
+        account_id: i64,
+        field: AccountPii,
+        blob: &[u8],
+    ) -> ServiceResult<String> {
+        self.pii()
+            .decrypt_bound(blob, &field.binding(account_id))
+            .map_err(ServiceError::internal)
+    }
+
+    fn seal_opt(&self, account_id: i64, field: AccountPii, v: Option<&str>) -> Option<Vec<u8>> {
+        v.map(|v| self.seal(account_id, field, v))
+    }
+
+    fn lookup_opt(&self, v: Option<&str>) -> Option<Vec<u8>> {
+        v.map(|v| self.pii().lookup_hash(v))
+    }
+
+    fn unseal_opt(
+        &self,
+        account_id: i64,
+        field: AccountPii,
+        v: Option<&Vec<u8>>,
+    ) -> ServiceResult<Option<String>> {
+        v.map(|b| self.unseal(account_id, field, b)).transpose()
     }
 
     /// Builds the view of an account; personal data in full only when asked for and allowed,
@@ -130,8 +175,12 @@ impl App {
         account: Account,
         unmask: bool,
     ) -> ServiceResult<UserView> {
-        let phone = self.decrypt_opt(account.phone_enc.as_ref())?;
-        let resident_id = self.decrypt_opt(account.resident_id_enc.as_ref())?;
+        let phone = self.unseal_opt(account.id, AccountPii::Phone, account.phone_enc.as_ref())?;
+        let resident_id = self.unseal_opt(
+            account.id,
+            AccountPii::ResidentId,
+            account.resident_id_enc.as_ref(),
+        )?;
         let full = unmask && (actor.has(Permission::PiiUnmask) || actor.account.id == account.id);
         if full && actor.account.id != account.id && (phone.is_some() || resident_id.is_some()) {
             let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
@@ -149,9 +198,11 @@ impl App {
             tx.commit().await?;
         }
         let posts = self.store().posts_of(account.id).await?;
+        let locked = account.locked_until_ms.is_some_and(|u| u > self.now_ms())
+            || self.locked_somewhere(&account.username).await?;
         Ok(UserView {
             id: account.id,
-            locked: account.locked_until_ms.is_some_and(|u| u > self.now_ms()),
+            locked,
             phone: phone.map(|p| if full { p } else { mask_phone(&p) }),
             resident_id: resident_id.map(|r| if full { r } else { mask_resident_id(&r) }),
             unmasked: full,
@@ -224,7 +275,6 @@ impl App {
                     "部门不存在或不在您的数据权限范围内",
                 )
             })?;
-        let (phone_enc, phone_hmac) = self.encrypt_opt(phone.as_deref());
         let id = tx
             .insert_account(&NewAccount {
                 username: username.to_owned(),
@@ -233,13 +283,20 @@ impl App {
                 password_hash: hash,
                 // The administrator chose this password; the person must choose their own.
                 must_change_password: true,
-                phone_enc,
-                phone_hmac,
+                phone_enc: None,
+                phone_hmac: self.lookup_opt(phone.as_deref()),
                 resident_id_enc: None,
                 resident_id_hmac: None,
                 uscc: None,
             })
             .await?;
+        // Encrypted once the row exists, since the ciphertext is bound to the row's id.
+        tx.set_account_pii(
+            id,
+            self.seal_opt(id, AccountPii::Phone, phone.as_deref()),
+            None,
+        )
+        .await?;
         tx.insert_post(id, dept.id, true, input.title.trim())
             .await?;
         let after = json!({
@@ -275,14 +332,16 @@ impl App {
         let phone = normalise_phone(input.phone.as_deref())?;
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let current = tx.get_account(&scope, id).await?;
-        let old_phone = self.decrypt_opt(current.phone_enc.as_ref())?;
-        let (phone_enc, phone_hmac) = self.encrypt_opt(phone.as_deref());
+        if input.status != current.status {
+            self.check_admin_guard(actor, id).await?;
+        }
+        let old_phone = self.unseal_opt(id, AccountPii::Phone, current.phone_enc.as_ref())?;
         tx.update_account_profile(
             id,
             input.display_name.trim(),
             &input.status,
-            phone_enc,
-            phone_hmac,
+            self.seal_opt(id, AccountPii::Phone, phone.as_deref()),
+            self.lookup_opt(phone.as_deref()),
         )
         .await?;
         let before = json!({ "display_name": current.display_name, "status": current.status, "phone": old_phone.as_deref().map(mask_phone) });
@@ -303,6 +362,27 @@ impl App {
         self.get_user(actor, id, false).await
     }
 
+    /// 三员分立 between the administrators: nobody disables, resets or re-posts their own
+    /// account through administration, and the system administrator does none of these to
+    /// the security or audit administrator (who would otherwise answer to the person they
+    /// check).
+    async fn check_admin_guard(&self, actor: &Actor, target: i64) -> ServiceResult<()> {
+        if target == actor.account.id {
+            return Err(ServiceError::forbidden("account_self_admin"));
+        }
+        let target_duties = self.store().account_duties(target).await?;
+        let mine = self.store().account_duties(actor.account.id).await?;
+        let protected = target_duties
+            .iter()
+            .any(|d| matches!(d, AdminDuty::Security | AdminDuty::Audit));
+        if protected && !mine.contains(&AdminDuty::Security) {
+            return Err(
+                ServiceError::forbidden("admin_account_protected").arg(target_duties[0].label_zh())
+            );
+        }
+        Ok(())
+    }
+
     /// Adds a post in another department (兼职).
     pub async fn add_post(
         &self,
@@ -312,6 +392,7 @@ impl App {
         title: &str,
     ) -> ServiceResult<UserView> {
         let scope = actor.scope(Permission::UserWrite)?;
+        self.check_admin_guard(actor, id).await?;
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let account = tx.get_account(&scope, id).await?;
         if account.kind != "staff" {
@@ -352,6 +433,7 @@ impl App {
         post_id: i64,
     ) -> ServiceResult<UserView> {
         let scope = actor.scope(Permission::UserWrite)?;
+        self.check_admin_guard(actor, id).await?;
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         tx.get_account(&scope, id).await?;
         let posts = tx.post_ids_of(id).await?;
@@ -389,6 +471,10 @@ impl App {
         role_codes: &[String],
     ) -> ServiceResult<UserView> {
         let scope = actor.scope(Permission::RoleAssign)?;
+        // Nobody grants themselves anything, business roles included (三员分立).
+        if id == actor.account.id {
+            return Err(ServiceError::forbidden("role_self_grant"));
+        }
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let account = tx.get_account(&scope, id).await?;
         if account.kind != "staff" {
@@ -428,8 +514,20 @@ impl App {
                 .arg(duties[0].label_zh())
                 .arg(duties[1].label_zh()));
         }
-        if id == actor.account.id && chosen.iter().any(|r| r.admin_duty.is_some()) {
-            return Err(ServiceError::forbidden("admin_duty_self"));
+        // An administrator account is only that: business roles beside a duty would let an
+        // administrator act as the office they administer (and unmask what it may see).
+        let business = chosen.iter().any(|r| r.admin_duty.is_none())
+            || posts
+                .iter()
+                .filter(|p| p.id != post_id)
+                .flat_map(|p| p.role_codes.iter())
+                .any(|code| {
+                    roles
+                        .iter()
+                        .any(|r| &r.code == code && r.admin_duty.is_none())
+                });
+        if !duties.is_empty() && business {
+            return Err(ServiceError::conflict("admin_business_role").arg(duties[0].label_zh()));
         }
         let ids: Vec<i64> = chosen.iter().map(|r| r.id).collect();
         tx.set_post_roles(post_id, &ids).await?;
@@ -491,12 +589,30 @@ impl App {
     ) -> ServiceResult<UserView> {
         let scope = actor.scope(Permission::UserWrite)?;
         let current = self.store().get_account(&scope, id).await?;
+        // An administrator who set an applicant's password could sign in as them and read
+        // their unmasked data: applicants recover their own accounts.
+        if current.kind != "staff" {
+            return Err(ServiceError::forbidden("applicant_reset_self_service"));
+        }
+        self.check_admin_guard(actor, id).await?;
         self.check_password_policy(password, &current.username)?;
         let hash = hash_password(password).await?;
         let now = self.now_ms();
         let mut tx = self.store().write(actor.audit_ctx(now)).await?;
         tx.get_account(&scope, id).await?;
         tx.set_password(id, &hash, true).await?;
+        crate::notify::notify(
+            &mut tx,
+            id,
+            "您的登录密码已被管理员重置",
+            &format!(
+                "管理员 {} 于 {} 重置了您的登录密码；请用管理员告知的初始密码登录并立即修改。如非您本人申请，请联系安全管理员。",
+                actor.account.username,
+                crate::clock::local_minute(now)
+            ),
+            "/password",
+        )
+        .await?;
         tx.audit(
             "account.password_reset",
             "account",
@@ -515,11 +631,16 @@ impl App {
 
     /// Public registration of an applicant account: a citizen by resident ID or an
     /// enterprise by USCC, both checked with their check digits.
+    ///
+    /// A resident ID or USCC that already has an account is answered exactly as a new
+    /// registration is (`Ok(None)`), and the account's owner is told through their own
+    /// channel: answering "already registered" would tell anyone whether a person or an
+    /// enterprise has an account here.
     pub async fn register_applicant(
         &self,
         input: &RegisterInput,
         source_addr: &str,
-    ) -> ServiceResult<i64> {
+    ) -> ServiceResult<Option<i64>> {
         let username = input.username.trim();
         validate_username(username)?;
         validate_display_name(&input.display_name)?;
@@ -555,9 +676,51 @@ impl App {
         let hash = hash_password(&input.password).await?;
         let mut ctx = self.system_ctx(username);
         ctx.source_addr = source_addr.to_owned();
+        let system = fgf_store::Scope::system("registration: is this identity registered");
+        let holder = match (&resident, &uscc) {
+            (Some(r), _) => {
+                let hmac = self.pii().lookup_hash(r.as_str());
+                self.store()
+                    .find_account_by_resident_hmac(&system, &hmac)
+                    .await?
+            }
+            (None, Some(u)) => {
+                self.store()
+                    .find_account_by_uscc(&system, u.as_str())
+                    .await?
+            }
+            (None, None) => None,
+        };
+        if let Some(owner) = holder {
+            let now = self.now_ms();
+            let mut tx = self.store().write(ctx).await?;
+            tx.audit(
+                "account.register_duplicate",
+                "account",
+                &owner.id.to_string(),
+                &[FieldChange {
+                    field: "attempted_username".to_owned(),
+                    before: None,
+                    after: Some(json!(username)),
+                }],
+            )
+            .await?;
+            crate::notify::notify(
+                &mut tx,
+                owner.id,
+                "有人尝试用您的证件注册账号",
+                &format!(
+                    "{} 有人尝试用您账号所登记的证件号码注册新账号（用户名 {username}）。您的账号未受影响；如非您本人操作，请留意账号安全。",
+                    crate::clock::local_minute(now)
+                ),
+                "/me",
+            )
+            .await?;
+            tx.commit().await?;
+            return Ok(None);
+        }
         let mut tx = self.store().write(ctx).await?;
-        let (phone_enc, phone_hmac) = self.encrypt_opt(phone.as_deref());
-        let (rid_enc, rid_hmac) = self.encrypt_opt(resident.as_ref().map(ResidentId::as_str));
+        let rid = resident.as_ref().map(ResidentId::as_str);
         let id = tx
             .insert_account(&NewAccount {
                 username: username.to_owned(),
@@ -565,13 +728,19 @@ impl App {
                 kind: input.kind.clone(),
                 password_hash: hash,
                 must_change_password: false,
-                phone_enc,
-                phone_hmac,
-                resident_id_enc: rid_enc,
-                resident_id_hmac: rid_hmac,
+                phone_enc: None,
+                phone_hmac: self.lookup_opt(phone.as_deref()),
+                resident_id_enc: None,
+                resident_id_hmac: self.lookup_opt(rid),
                 uscc: uscc.as_ref().map(|u| u.as_str().to_owned()),
             })
             .await?;
+        tx.set_account_pii(
+            id,
+            self.seal_opt(id, AccountPii::Phone, phone.as_deref()),
+            self.seal_opt(id, AccountPii::ResidentId, rid),
+        )
+        .await?;
         let after = json!({
             "username": username, "kind": input.kind, "display_name": input.display_name.trim(),
             "resident_id": resident.as_ref().map(|r| mask_resident_id(r.as_str())),
@@ -586,7 +755,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(Some(id))
     }
 
     /// Finds an applicant by resident ID through the keyed hash (exact match, never a scan

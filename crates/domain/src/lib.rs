@@ -29,5 +29,5 @@ pub use ids::{
 };
 pub use password::{PasswordError, PasswordPolicy};
 pub use permission::{AdminDuty, Permission, UnknownPermission};
-pub use pii::{PiiError, PiiKey};
+pub use pii::{PiiBinding, PiiError, PiiKey};
 pub use scope::{dept_path_contains, DataScope, ScopeError};

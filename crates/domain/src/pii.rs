@@ -7,7 +7,13 @@
 //! hashing every possible identity number.
 //!
 //! Blob layout, version 1: `0x01 || nonce (16) || SM4-CTR ciphertext || tag (32)`, where the tag is
-//! HMAC-SM3 over `0xFF || 0x01 || nonce || ciphertext` (encrypt-then-MAC). The leading 0xFF never
+//! HMAC-SM3 over `0xFF || 0x01 || nonce || ciphertext` (encrypt-then-MAC).
+//!
+//! Version 2 (`0x02`, same layout) binds the value to where it is stored: the tag is HMAC-SM3
+//! over `0xFF || 0x02 || table || column || row id || nonce || ciphertext` (names
+//! length-prefixed), so a ciphertext copied into another row or field no longer verifies. New
+//! writes use version 2 ([`PiiKey::encrypt_bound`]); version-1 values still read and become
+//! version 2 when their field is next written. The leading 0xFF never
 //! starts valid UTF-8, so a tag can never equal the lookup hash of some string, although both use
 //! the same HMAC key. The nonce comes from the caller because this crate draws no randomness; it
 //! must never repeat under one key, as CTR mode would then leak the XOR of two plaintexts.
@@ -22,6 +28,7 @@ type Sm4Ctr = ctr::Ctr128BE<sm4::Sm4>;
 type HmacSm3 = Hmac<Sm3>;
 
 const VERSION: u8 = 1;
+const VERSION_BOUND: u8 = 2;
 const NONCE_LEN: usize = 16;
 const TAG_LEN: usize = 32;
 /// Separates encryption tags from lookup hashes; see the module documentation.
@@ -62,6 +69,14 @@ impl PiiError {
             PiiError::NotUtf8 => "解密结果不是有效的文本".to_owned(),
         }
     }
+}
+
+/// Where a protected value is stored: table, column and row id, bound into its tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PiiBinding<'a> {
+    pub table: &'a str,
+    pub column: &'a str,
+    pub row: i64,
 }
 
 /// The keys protecting personal data: an SM4 key for confidentiality and an HMAC-SM3 key for
@@ -175,6 +190,64 @@ impl PiiKey {
         String::from_utf8(plaintext).map_err(|_| PiiError::NotUtf8)
     }
 
+    fn bound_tag_mac(&self, at: &PiiBinding<'_>, nonce: &[u8], ciphertext: &[u8]) -> HmacSm3 {
+        let mut mac = self.mac();
+        mac.update(&[TAG_DOMAIN, VERSION_BOUND]);
+        for name in [at.table, at.column] {
+            // Length prefixes keep ("ab", "c") and ("a", "bc") apart.
+            mac.update(&u32::try_from(name.len()).unwrap_or(u32::MAX).to_be_bytes());
+            mac.update(name.as_bytes());
+        }
+        mac.update(&at.row.to_be_bytes());
+        mac.update(nonce);
+        mac.update(ciphertext);
+        mac
+    }
+
+    /// Encrypts a value for one field of one row (version 2); `nonce` must be fresh random
+    /// bytes from the caller.
+    pub fn encrypt_bound(&self, plaintext: &str, nonce: [u8; 16], at: &PiiBinding<'_>) -> Vec<u8> {
+        let mut ciphertext = plaintext.as_bytes().to_vec();
+        let mut cipher = Sm4Ctr::new(&self.sm4.into(), &nonce.into());
+        cipher.apply_keystream(&mut ciphertext);
+        let tag = self
+            .bound_tag_mac(at, &nonce, &ciphertext)
+            .finalize()
+            .into_bytes();
+        let mut blob = Vec::with_capacity(1 + NONCE_LEN + ciphertext.len() + TAG_LEN);
+        blob.push(VERSION_BOUND);
+        blob.extend_from_slice(&nonce);
+        blob.extend_from_slice(&ciphertext);
+        blob.extend_from_slice(&tag);
+        blob
+    }
+
+    /// Decrypts a value read from one field of one row: a version-2 blob must have been
+    /// written for exactly that place; a version-1 blob (written before binding) still reads.
+    pub fn decrypt_bound(&self, blob: &[u8], at: &PiiBinding<'_>) -> Result<String, PiiError> {
+        if blob.first() == Some(&VERSION) {
+            return self.decrypt(blob);
+        }
+        if blob.len() < 1 + NONCE_LEN + TAG_LEN {
+            return Err(PiiError::Truncated { found: blob.len() });
+        }
+        if blob[0] != VERSION_BOUND {
+            return Err(PiiError::UnsupportedVersion(blob[0]));
+        }
+        let nonce = &blob[1..1 + NONCE_LEN];
+        let (ciphertext, tag) =
+            blob[1 + NONCE_LEN..].split_at(blob.len() - 1 - NONCE_LEN - TAG_LEN);
+        self.bound_tag_mac(at, nonce, ciphertext)
+            .verify_slice(tag)
+            .map_err(|_| PiiError::TagMismatch)?;
+        let mut plaintext = ciphertext.to_vec();
+        let mut nonce_block = [0u8; NONCE_LEN];
+        nonce_block.copy_from_slice(nonce);
+        let mut cipher = Sm4Ctr::new(&self.sm4.into(), &nonce_block.into());
+        cipher.apply_keystream(&mut plaintext);
+        String::from_utf8(plaintext).map_err(|_| PiiError::NotUtf8)
+    }
+
     /// HMAC-SM3 of a normalised value, for exact-match search on an encrypted column.
     /// Callers normalise first (e.g. through `ResidentId::parse`), or equal values will not match.
     pub fn lookup_hash(&self, normalised: &str) -> Vec<u8> {
@@ -193,6 +266,36 @@ mod tests {
     }
 
     const NONCE_A: [u8; 16] = [7; 16];
+
+    const AT_1: PiiBinding<'static> = PiiBinding {
+        table: "account",
+        column: "phone_enc",
+        row: 1,
+    };
+
+    #[test]
+    fn gbt39786_integrity_a_bound_value_does_not_verify_in_another_row_or_field() {
+        let key = key();
+        let blob = key.encrypt_bound("13812345678", NONCE_A, &AT_1);
+        assert_eq!(key.decrypt_bound(&blob, &AT_1).unwrap(), "13812345678");
+        let other_row = PiiBinding { row: 2, ..AT_1 };
+        let other_field = PiiBinding {
+            column: "resident_id_enc",
+            ..AT_1
+        };
+        let other_table = PiiBinding {
+            table: "accounts",
+            ..AT_1
+        };
+        for at in [other_row, other_field, other_table] {
+            assert_eq!(key.decrypt_bound(&blob, &at), Err(PiiError::TagMismatch));
+        }
+        // An unbound (version 1) value written before binding still reads anywhere.
+        let old = key.encrypt("13812345678", NONCE_B);
+        assert_eq!(key.decrypt_bound(&old, &other_row).unwrap(), "13812345678");
+        // The plain reader does not accept a bound value as unbound.
+        assert_eq!(key.decrypt(&blob), Err(PiiError::UnsupportedVersion(2)));
+    }
     const NONCE_B: [u8; 16] = [8; 16];
 
     #[test]

@@ -146,6 +146,7 @@ fn every_error_code_has_a_catalogue_message() {
             "::field(\"",
             "ErrorKind::Unauthenticated, \"",
             "ErrorKind::Locked, \"",
+            "ErrorKind::TooManyRequests, \"",
             "ErrorKind::Forbidden, \"",
             "ErrorKind::Unavailable, \"",
             "ErrorKind::Invalid, \"",

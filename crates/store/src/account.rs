@@ -159,6 +159,34 @@ async fn fetch_roles<'e, E: Executor<'e, Database = Any>>(ex: E) -> Result<Vec<R
 impl Store {
     /// Looks an account up by username for authentication. This is the one unscoped account
     /// lookup: it runs before anyone is known, and returns only what login needs.
+    /// The argon2id hashes of an account's `n` most recent earlier passwords, newest first.
+    pub async fn password_history(&self, account_id: i64, n: i64) -> Result<Vec<String>> {
+        let mut sql = Sql::new("select password_hash from password_history where account_id = ");
+        sql.bind(account_id)
+            .push(" order by created_at desc, password_history_id desc limit ")
+            .bind(n);
+        sql.query()
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| get_str(r, "password_hash"))
+            .collect()
+    }
+
+    /// Records that a TOTP code of time step `step` was used, if no code of that step or a
+    /// later one was used before; false means the code is a replay. One conditional update,
+    /// so two logins racing with the same code cannot both win.
+    pub async fn claim_totp_step(&self, account_id: i64, step: i64) -> Result<bool> {
+        let mut sql = Sql::new("update account set totp_last_step = ");
+        sql.bind(step)
+            .push(" where account_id = ")
+            .bind(account_id)
+            .push(" and (totp_last_step is null or totp_last_step < ")
+            .bind(step)
+            .push(")");
+        Ok(sql.query().execute(self.pool()).await?.rows_affected() == 1)
+    }
+
     pub async fn find_account_for_login(
         &self,
         username: &str,
@@ -460,8 +488,16 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Sets a new password; the one it replaces goes to the account's password history.
     pub async fn set_password(&mut self, id: i64, hash: &str, must_change: bool) -> Result<()> {
         let now = self.now_ms();
+        let mut keep = Sql::new(
+            "insert into password_history (account_id, password_hash, created_at) select account_id, password_hash, ",
+        );
+        keep.bind(now)
+            .push(" from account where account_id = ")
+            .bind(id);
+        keep.query().execute(self.conn().await?).await?;
         let mut sql = Sql::new("update account set password_hash = ");
         sql.bind(hash)
             .push(", must_change_password = ")
@@ -470,6 +506,36 @@ impl WriteTx {
             .bind(now)
             .push(", updated_at = ")
             .bind(now)
+            .push(" where account_id = ")
+            .bind(id);
+        sql.query().execute(self.conn().await?).await?;
+        Ok(())
+    }
+
+    /// Writes an account's encrypted personal data (bound to its row, so written after the
+    /// row exists).
+    pub async fn set_account_pii(
+        &mut self,
+        id: i64,
+        phone_enc: Option<Vec<u8>>,
+        resident_id_enc: Option<Vec<u8>>,
+    ) -> Result<()> {
+        let mut sql = Sql::new("update account set phone_enc = ");
+        sql.bind(phone_enc)
+            .push(", resident_id_enc = ")
+            .bind(resident_id_enc)
+            .push(" where account_id = ")
+            .bind(id);
+        sql.query().execute(self.conn().await?).await?;
+        Ok(())
+    }
+
+    /// Marks the password as due for change (its maximum age has passed).
+    pub async fn require_password_change(&mut self, id: i64) -> Result<()> {
+        let mut sql = Sql::new("update account set must_change_password = ");
+        sql.bind(true)
+            .push(", updated_at = ")
+            .bind(self.now_ms())
             .push(" where account_id = ")
             .bind(id);
         sql.query().execute(self.conn().await?).await?;

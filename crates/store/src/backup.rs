@@ -20,6 +20,11 @@ const TABLES: &[(&str, &str, Option<&str>)] = &[
     ("department", "path", Some("department_id")),
     ("account", "account_id", Some("account_id")),
     ("post", "post_id", Some("post_id")),
+    (
+        "password_history",
+        "password_history_id",
+        Some("password_history_id"),
+    ),
     ("role", "role_id", Some("role_id")),
     ("role_permission", "role_id, permission", None),
     ("post_role", "post_id, role_id", None),

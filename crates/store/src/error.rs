@@ -84,6 +84,10 @@ fn sqlite_constraint_name(msg: &str) -> String {
     let Some(cols) = msg.split(": ").nth(1) else {
         return msg.to_owned();
     };
+    // A unique index on an expression is reported by its name: "index 'account_username_lower_key'".
+    if let Some(name) = cols.strip_prefix("index '") {
+        return name.trim_end_matches('\'').to_owned();
+    }
     let mut table = "";
     let mut names = Vec::new();
     for part in cols.split(", ") {
@@ -108,6 +112,12 @@ mod tests {
                 "UNIQUE constraint failed: post.account_id, post.department_id"
             ),
             "post_account_id_department_id_key"
+        );
+        assert_eq!(
+            super::sqlite_constraint_name(
+                "UNIQUE constraint failed: index 'account_username_lower_key'"
+            ),
+            "account_username_lower_key"
         );
     }
 }

@@ -37,6 +37,45 @@ impl Store {
     }
 }
 
+/// Which kinds of record refer to a stored file; who may read the file follows from them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FileRefs {
+    /// A blank form or sample of a published (or once published) matter version: public.
+    pub catalog: bool,
+    /// Evidence of a progress report, a plan document or an accountability decision of the
+    /// reform supervision (督): staff records.
+    pub reform: bool,
+}
+
+impl Store {
+    pub async fn file_refs(&self, content_hash: &str) -> Result<FileRefs> {
+        // Hashes are 64 lowercase hex characters, so a match inside a matter's JSON document or
+        // a space-separated evidence list is that file and nothing else.
+        let find = match self.backend() {
+            crate::Backend::Postgres => "strpos",
+            crate::Backend::Sqlite => "instr",
+        };
+        let mut sql = Sql::new(&format!(
+            "select (select count(*) from matter_version where status in ('published', 'superseded') and {find}(doc, "
+        ));
+        sql.bind(content_hash)
+            .push(&format!(
+                ") > 0) as catalog, (select count(*) from reform_report where {find}(evidence, "
+            ))
+            .bind(content_hash)
+            .push(")  > 0) + (select count(*) from reform_plan_event where file_hash = ")
+            .bind(content_hash)
+            .push(") + (select count(*) from reform_merit where file_hash = ")
+            .bind(content_hash)
+            .push(") as reform");
+        let r = sql.query().fetch_one(self.pool()).await?;
+        Ok(FileRefs {
+            catalog: get_i64(&r, "catalog")? > 0,
+            reform: get_i64(&r, "reform")? > 0,
+        })
+    }
+}
+
 impl WriteTx {
     /// Records a stored file; a second upload of the same bytes keeps the first record.
     pub async fn insert_file(&mut self, f: &FileObject) -> Result<()> {

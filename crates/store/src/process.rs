@@ -284,9 +284,15 @@ impl Store {
         Ok(out)
     }
 
-    /// Whether `user` takes part in an instance (holds, held or may claim one of its tasks, or
-    /// was copied): participants see the instance whatever their data scope.
-    pub async fn is_process_participant(&self, instance_id: i64, user: &str) -> Result<bool> {
+    /// Whether `user` takes part in an instance (holds, held or may claim one of its tasks —
+    /// by name, or through one of `groups` while the task is open —, or was copied):
+    /// participants see the instance whatever their data scope.
+    pub async fn is_process_participant(
+        &self,
+        instance_id: i64,
+        user: &str,
+        groups: &[String],
+    ) -> Result<bool> {
         let mut sql =
             Sql::new("select (select count(*) from work_item where process_instance_id = ");
         sql.bind(instance_id)
@@ -294,14 +300,31 @@ impl Store {
             .bind(user)
             .push(" or completed_by = ")
             .bind(user)
-            .push(" or candidate_users like ")
-            .bind(format!("%,{user},%"))
-            .push(")) + (select count(*) from process_copy where process_instance_id = ")
+            .push(" or ");
+        self.push_list_holds(&mut sql, "candidate_users", user);
+        for g in groups {
+            sql.push(" or (status = 'open' and assignee is null and ");
+            self.push_list_holds(&mut sql, "candidate_groups", g);
+            sql.push(")");
+        }
+        sql.push(")) + (select count(*) from process_copy where process_instance_id = ")
             .bind(instance_id)
             .push(" and reader = ")
             .bind(user)
             .push(") as n");
         Ok(get_i64(&sql.query().fetch_one(self.pool()).await?, "n")? > 0)
+    }
+
+    /// Whether the comma-framed list in `column` holds `name` exactly. Not `like`: its `_`
+    /// and `%` are wildcards and SQLite's `like` ignores case, so `r_viewer` would match
+    /// `reviewer`. Names never contain a comma (usernames and role codes are validated).
+    fn push_list_holds(&self, sql: &mut Sql, column: &str, name: &str) {
+        let framed = format!(",{name},");
+        match self.backend() {
+            Backend::Postgres => sql.push(&format!("strpos({column}, ")),
+            Backend::Sqlite => sql.push(&format!("instr({column}, ")),
+        };
+        sql.bind(framed).push(") > 0");
     }
 
     pub async fn get_work_item(&self, id: i64) -> Result<WorkItemRow> {
@@ -337,14 +360,11 @@ impl Store {
         page: Page,
     ) -> Result<Paged<WorkItemRow>> {
         let mut filter = Sql::new(" from work_item where status = 'open' and (assignee = ");
-        filter
-            .bind(user)
-            .push(" or (assignee is null and (candidate_users like ")
-            .bind(format!("%,{user},%"));
+        filter.bind(user).push(" or (assignee is null and (");
+        self.push_list_holds(&mut filter, "candidate_users", user);
         for g in groups {
-            filter
-                .push(" or candidate_groups like ")
-                .bind(format!("%,{g},%"));
+            filter.push(" or ");
+            self.push_list_holds(&mut filter, "candidate_groups", g);
         }
         filter.push(")))");
         self.paged(

@@ -192,17 +192,69 @@ impl Store {
         Ok(())
     }
 
-    /// Failed attempts (wrong password or second factor) for an account since `since_ms`,
-    /// counted after its last successful login so an unlock or a success resets the count.
-    pub async fn count_login_failures(&self, account_id: i64, since_ms: i64) -> Result<i64> {
-        let mut sql = Sql::new("select count(*) as n from login_log where account_id = ");
-        sql.bind(account_id)
-            .push(" and outcome in ('bad_password', 'bad_totp') and at >= ")
-            .bind(since_ms)
-            .push(" and at > coalesce((select max(at) from login_log where outcome in ('success', 'unlocked') and account_id = ")
-            .bind(account_id)
-            .push("), 0)");
+    /// Failed attempts (wrong password or second factor, or an unknown username) from one
+    /// source address since `since_ms`, whatever the username: the per-address limit.
+    pub async fn count_failures_from(&self, source_addr: &str, since_ms: i64) -> Result<i64> {
+        let mut sql = Sql::new("select count(*) as n from login_log where source_addr = ");
+        sql.bind(source_addr)
+            .push(" and outcome in ('bad_password', 'bad_totp', 'unknown_user') and at >= ")
+            .bind(since_ms);
         get_i64(&sql.query().fetch_one(self.pool()).await?, "n")
+    }
+
+    /// Failed attempts for a username since `since_ms` — from one address when `source_addr`
+    /// is given, from anywhere otherwise — counted after the last successful login (from that
+    /// address) and after the last unlock, so either resets the count. Unknown usernames count
+    /// alike, so a lock does not reveal whether an account exists.
+    pub async fn count_failures_for(
+        &self,
+        username: &str,
+        source_addr: Option<&str>,
+        since_ms: i64,
+    ) -> Result<i64> {
+        let mut sql = Sql::new("select count(*) as n from login_log where username = ");
+        sql.bind(username);
+        if let Some(a) = source_addr {
+            sql.push(" and source_addr = ").bind(a);
+        }
+        // "After" by the log's own order, not by time: a success and a failure may share a
+        // millisecond.
+        sql.push(" and outcome in ('bad_password', 'bad_totp', 'unknown_user') and at >= ")
+            .bind(since_ms)
+            .push(" and login_log_id > coalesce((select max(login_log_id) from login_log where username = ")
+            .bind(username)
+            .push(" and (outcome = 'unlocked'");
+        match source_addr {
+            Some(a) => sql
+                .push(" or (outcome = 'success' and source_addr = ")
+                .bind(a)
+                .push(")"),
+            None => sql.push(" or outcome = 'success'"),
+        };
+        sql.push(")), 0)");
+        get_i64(&sql.query().fetch_one(self.pool()).await?, "n")
+    }
+
+    /// When a username was last locked out for one source address (the `locked` row written
+    /// at the failure that reached the limit) since `since_ms`, unless unlocked after it.
+    /// With `source_addr` `None`: the last such lock from any address.
+    pub async fn pair_locked_at(
+        &self,
+        username: &str,
+        source_addr: Option<&str>,
+        since_ms: i64,
+    ) -> Result<Option<i64>> {
+        let mut sql = Sql::new("select max(at) as at from login_log where username = ");
+        sql.bind(username);
+        if let Some(a) = source_addr {
+            sql.push(" and source_addr = ").bind(a);
+        }
+        sql.push(" and outcome = 'locked' and detail like 'failures%' and at >= ")
+            .bind(since_ms)
+            .push(" and login_log_id > coalesce((select max(login_log_id) from login_log where username = ")
+            .bind(username)
+            .push(" and outcome = 'unlocked'), 0)");
+        crate::get_opt_i64(&sql.query().fetch_one(self.pool()).await?, "at")
     }
 
     pub async fn list_login_log(

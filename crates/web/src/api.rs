@@ -209,11 +209,13 @@ pub async fn register(
     Extension(maybe): Extension<crate::MaybeActor>,
     ApiJson(b): ApiJson<RegisterInput>,
 ) -> ApiResult {
-    let id = state
+    // The same answer whether or not the identity already had an account (see
+    // `register_applicant`), so no account id is given back.
+    state
         .app
         .register_applicant(&b, &source(maybe.0.as_ref()))
         .await?;
-    created(json!({ "id": id, "username": b.username.trim() }))
+    created(json!({ "username": b.username.trim(), "status": "registered" }))
 }
 
 // ---- departments ----
@@ -425,6 +427,15 @@ pub async fn unlock_user(
     Path(id): Path<i64>,
 ) -> ApiResult {
     ok(json!(state.app.unlock_user(&actor, id).await?))
+}
+
+pub async fn reset_totp(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    state.app.reset_totp(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[derive(Deserialize)]

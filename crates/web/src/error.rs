@@ -43,6 +43,7 @@ pub fn status_of(kind: ErrorKind, code: &str) -> StatusCode {
         ErrorKind::NotFound => StatusCode::NOT_FOUND,
         ErrorKind::Conflict => StatusCode::CONFLICT,
         ErrorKind::Locked => StatusCode::LOCKED,
+        ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
         ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
@@ -89,6 +90,10 @@ impl IntoResponse for WebError {
                 header::WWW_AUTHENTICATE,
                 header::HeaderValue::from_static("Bearer realm=\"fgf\""),
             );
+        }
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("900"));
         }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             res.headers_mut()

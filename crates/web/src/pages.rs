@@ -558,6 +558,17 @@ async fn totp_body(
         @if let Some((m, ok)) = message { (flash(Some(m), ok)) }
         @if actor.account.totp_enabled {
             p.flash.ok { (t(lang, "page.totp_enabled")) }
+            h2 { (t(lang, "page.totp_reenrol")) }
+            p.muted { (t(lang, "page.totp_reenrol_note")) }
+            form.narrow method="post" action="/totp" {
+                (csrf(actor))
+                input type="hidden" name="action" value="start";
+                label for="password" { (t(lang, "form.password")) }
+                input id="password" name="password" type="password" required autocomplete="current-password";
+                label for="current_code" { (t(lang, "page.totp_current_code")) }
+                input id="current_code" name="current_code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" required autocomplete="one-time-code";
+                button type="submit" { (t(lang, "page.totp_start")) }
+            }
         } @else if let Some(secret) = pending {
             p { (t(lang, "page.totp_intro")) }
             p { (t(lang, "page.totp_secret")) " " code.secret { (totp_secret_base32(&secret)) } }
@@ -573,6 +584,8 @@ async fn totp_body(
             form.narrow method="post" action="/totp" {
                 (csrf(actor))
                 input type="hidden" name="action" value="start";
+                label for="password" { (t(lang, "form.password")) }
+                input id="password" name="password" type="password" required autocomplete="current-password";
                 button type="submit" { (t(lang, "page.totp_start")) }
             }
         }
@@ -608,7 +621,15 @@ pub async fn totp_submit(
     form: PageForm,
 ) -> PageResult {
     let res = match form.get("action") {
-        Some("start") => state.app.totp_start(&actor).await.map(|_| ()),
+        Some("start") => state
+            .app
+            .totp_start(
+                &actor,
+                form.get("password").unwrap_or(""),
+                &form.text("current_code"),
+            )
+            .await
+            .map(|_| ()),
         _ => state.app.totp_confirm(&actor, &form.text("code")).await,
     };
     match res {
@@ -1246,6 +1267,9 @@ async fn user_view(
         @if u.locked && actor.has(Permission::UserUnlock) {
             form.inline method="post" action=(format!("/admin/users/{}/unlock", u.id)) { (csrf(actor)) button type="submit" { (t(lang, "form.unlock")) } }
         }
+        @if u.totp_enabled && u.id != actor.account.id && actor.has(Permission::UserUnlock) {
+            form.inline method="post" action=(format!("/admin/users/{}/totp-reset", u.id)) { (csrf(actor)) button type="submit" { (t(lang, "form.totp_reset")) } }
+        }
         h2 { (t(lang, "page.user_posts")) }
         table.data {
             thead { tr { th { (t(lang, "form.department")) } th { (t(lang, "form.title")) } th { (t(lang, "form.roles")) } } }
@@ -1397,6 +1421,17 @@ pub async fn user_unlock(
     _form: PageForm,
 ) -> PageResult {
     let res = state.app.unlock_user(&actor, id).await.map(|_| ());
+    after_user_change(&state, &actor, prefs, id, res).await
+}
+
+pub async fn user_reset_totp(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+    _form: PageForm,
+) -> PageResult {
+    let res = state.app.reset_totp(&actor, id).await;
     after_user_change(&state, &actor, prefs, id, res).await
 }
 

@@ -271,6 +271,14 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         ),
         r(
             "POST",
+            "/api/v1/users/{id}/totp-reset",
+            Perm(P::UserUnlock),
+            "users",
+            "Reset an account's second factor (security administrator; audited, owner notified)",
+            post(api::reset_totp),
+        ),
+        r(
+            "POST",
             "/api/v1/users/{id}/password-reset",
             Perm(P::UserWrite),
             "users",
@@ -712,6 +720,14 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "pages",
             "Unlock an account",
             post(pages::user_unlock),
+        ),
+        r(
+            "POST",
+            "/admin/users/{id}/totp-reset",
+            Perm(P::UserUnlock),
+            "pages",
+            "Reset an account's second factor",
+            post(pages::user_reset_totp),
         ),
         r(
             "GET",

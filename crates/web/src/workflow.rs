@@ -289,7 +289,7 @@ pub async fn deliver_message(
     let id = state
         .app
         .deliver_message(
-            actor.audit_ctx(state.app.now_ms()),
+            &actor,
             &b.name,
             b.business_key.as_deref(),
             vars_of(&b.vars)?,
@@ -308,10 +308,7 @@ pub async fn broadcast_signal(
     Extension(actor): Extension<Actor>,
     ApiJson(b): ApiJson<SignalBody>,
 ) -> ApiResult {
-    let ids = state
-        .app
-        .broadcast_signal(actor.audit_ctx(state.app.now_ms()), &b.name)
-        .await?;
+    let ids = state.app.broadcast_signal(&actor, &b.name).await?;
     Ok(Json(json!({ "instances": ids, "total": ids.len() })).into_response())
 }
 

@@ -32,8 +32,9 @@ async fn gb_t_22239_8_1_4_1_lockout_after_five_failures_in_fifteen_minutes() {
     for i in 1..=4 {
         let r = login(&d, "keeper", "Wrong-pass1!").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-        assert_eq!(code(&r.json()), "invalid_credentials_remaining");
-        assert_eq!(r.json()["error"]["details"]["remaining_attempts"], 5 - i);
+        // No count of remaining attempts: it would tell that the account exists (issue 11).
+        assert_eq!(code(&r.json()), "invalid_credentials", "attempt {i}");
+        assert!(r.json()["error"]["details"].is_null());
         assert!(has_chinese(r.json()["error"]["message"].as_str().unwrap()));
     }
     let r = login(&d, "keeper", "Wrong-pass1!").await;
@@ -58,7 +59,7 @@ async fn gb_t_22239_8_1_4_1_lockout_after_five_failures_in_fifteen_minutes() {
             .status,
         StatusCode::OK
     );
-    // The attempts are in the login log, and the lock is in the audit trail.
+    // The attempts and the lock (for the address they came from) are in the login log.
     let auditor = d.token("auditor").await;
     let log = d
         .api(
@@ -77,16 +78,11 @@ async fn gb_t_22239_8_1_4_1_lockout_after_five_failures_in_fifteen_minutes() {
         .collect();
     assert_eq!(outcomes.iter().filter(|o| **o == "bad_password").count(), 5);
     assert!(outcomes.contains(&"locked") && outcomes.contains(&"success"));
-    let audit = d
-        .api(
-            Method::GET,
-            "/api/v1/audit?action=account.lock",
-            Some(&auditor),
-            None,
-        )
-        .await
-        .json();
-    assert_eq!(audit["total"], 1);
+    assert!(log["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|l| l["outcome"] == "locked" && l["detail"] == "failures: 5"));
     d.cleanup().await;
 }
 
@@ -300,7 +296,7 @@ async fn gb_t_22239_8_1_5_three_administrator_duties_cannot_be_combined() {
         )
         .await;
     assert_eq!(code(&r.json()), "admin_duty_conflict");
-    // And nobody grants an administrator duty to themselves.
+    // And nobody grants anything to themselves.
     let me = d.account_id("security").await;
     let mypost = d.app.store().posts_of(me).await.unwrap()[0].id;
     let r = d
@@ -311,7 +307,7 @@ async fn gb_t_22239_8_1_5_three_administrator_duties_cannot_be_combined() {
             Some(json!({"roles": ["secadmin", "clerk"]})),
         )
         .await;
-    assert_eq!(code(&r.json()), "admin_duty_self");
+    assert_eq!(code(&r.json()), "role_self_grant");
     d.cleanup().await;
 }
 
@@ -708,12 +704,16 @@ async fn bad_user_input_gets_clear_errors_and_writes_nothing() {
             Some(reg("34052419800101001X")),
         )
         .await;
-    assert_eq!(
-        r.status,
-        StatusCode::CONFLICT,
-        "the demo citizen already holds this resident ID"
-    );
-    assert_eq!(code(&r.json()), "resident_id_registered");
+    // The demo citizen already holds this resident ID: answered as a registration (so the
+    // answer does not tell who has an account; issue 11), and no second account is made.
+    assert_eq!(r.status, StatusCode::CREATED);
+    assert!(d
+        .app
+        .store()
+        .find_account_for_login(reg("34052419800101001X")["username"].as_str().unwrap())
+        .await
+        .unwrap()
+        .is_none());
     let r = d.api(Method::POST, "/api/v1/auth/register", None, Some(json!({"kind": "robot", "username": "r2d2", "password": "Reg-Password1!", "display_name": "x"}))).await;
     assert_eq!(code(&r.json()), "invalid_field");
     // The user form re-renders with the reason.

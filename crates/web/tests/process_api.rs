@@ -39,12 +39,24 @@ async fn an_application_goes_from_window_to_decision_through_the_inboxes() {
         .collect();
     assert_eq!(mine.len(), 1);
     let accept = mine[0]["id"].as_i64().unwrap();
-    // Someone else cannot complete the clerk's task.
+    // Someone else cannot complete the clerk's task: the reviewer of another department
+    // cannot even see it yet (issue 11, finding 1) …
     let r = d
         .api(
             Method::POST,
             &format!("/api/v1/tasks/{accept}"),
             Some(&reviewer),
+            Some(json!({"op": "complete"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.json()["error"]["code"], "not_found");
+    // … and the leader, who sees every department's work, may not do the clerk's.
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/tasks/{accept}"),
+            Some(&leader),
             Some(json!({"op": "complete"})),
         )
         .await;
@@ -705,7 +717,19 @@ async fn messages_find_their_instance_by_business_key_and_signals_reach_all() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "B no longer waits for it");
     assert_eq!(r.json()["error"]["code"], "message_no_receiver");
-    // One signal reaches both.
+    // A signal reaches the waiting instances its sender may act on: the keeper's own
+    // department's instance, not the service centre's (issue 11, finding 1).
+    let c = d
+        .api(
+            Method::POST,
+            "/api/v1/processes/fees/start",
+            Some(&keeper),
+            Some(json!({"business_key": "FEE-C"})),
+        )
+        .await
+        .json()["instance_id"]
+        .as_i64()
+        .unwrap();
     let r = d
         .api(
             Method::POST,
@@ -715,7 +739,19 @@ async fn messages_find_their_instance_by_business_key_and_signals_reach_all() {
         )
         .await
         .json();
-    assert_eq!(r["total"], 2);
+    assert_eq!(r["instances"], json!([c]), "{r}");
+    // The district's process designer with a district-wide scope reaches every waiting one.
+    let admin = d.token("admin").await;
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/signals",
+            Some(&admin),
+            Some(json!({"name": "policy_changed"})),
+        )
+        .await
+        .json();
+    assert_eq!(r["total"], 2, "{r}");
     let sb = d
         .api(
             Method::GET,

@@ -60,9 +60,14 @@ impl Resp {
 
 impl District {
     pub async fn new() -> District {
+        District::with_config(|_| {}).await
+    }
+
+    /// A test district with some settings changed.
+    pub async fn with_config(change: impl FnOnce(&mut Config)) -> District {
         let db = TestDb::sqlite().await.unwrap();
         let clock = TestClock::new(NOW_MS);
-        let config = Config {
+        let mut config = Config {
             data_dir: std::env::temp_dir().join(format!(
                 "fgf-web-test-{}-{}",
                 std::process::id(),
@@ -70,6 +75,7 @@ impl District {
             )),
             ..Config::default()
         };
+        change(&mut config);
         let app = App::with_store(
             db.store.clone(),
             config,
@@ -111,13 +117,16 @@ impl District {
         r.json()["token"].as_str().unwrap().to_owned()
     }
 
+    /// The current one-time code of an administrator. A code is accepted once, so the test
+    /// clock first moves on to the next 30-second step: every login gets a fresh code.
     pub async fn totp(&self, username: &str) -> Option<String> {
         let logins = self.app.demo_logins().await.unwrap();
-        logins
+        let secret = logins
             .iter()
             .find(|l| l.username == username)
-            .and_then(|l| l.totp_secret.as_deref())
-            .and_then(|s| fgf_app::auth::totp_code_base32(s, self.clock_ms() / 1000))
+            .and_then(|l| l.totp_secret.clone())?;
+        self.clock.advance_ms(30_000);
+        fgf_app::auth::totp_code_base32(&secret, self.clock_ms() / 1000)
     }
 
     /// An API call answering the status and the JSON body (null when empty).
