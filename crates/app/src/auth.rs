@@ -248,7 +248,11 @@ impl App {
     }
 
     /// The answer to a source address that has failed too often, if it has.
-    async fn address_limit(&self, username: &str, source_addr: &str) -> ServiceResult<()> {
+    pub(crate) async fn address_limit(
+        &self,
+        username: &str,
+        source_addr: &str,
+    ) -> ServiceResult<()> {
         let policy = &self.config().security;
         let now = self.now_ms();
         let since = now - policy.lockout_window_minutes * 60_000;
@@ -265,7 +269,11 @@ impl App {
     }
 
     /// The lock on a username for one source address, if one holds now.
-    async fn pair_lock(&self, username: &str, source_addr: &str) -> ServiceResult<Option<i64>> {
+    pub(crate) async fn pair_lock(
+        &self,
+        username: &str,
+        source_addr: &str,
+    ) -> ServiceResult<Option<i64>> {
         let policy = &self.config().security;
         let now = self.now_ms();
         let span = policy.lockout_minutes * 60_000;
@@ -450,7 +458,7 @@ impl App {
     }
 
     /// The audit context of an account acting on itself before it has a session.
-    fn own_ctx(&self, account: &Account, source_addr: &str) -> AuditCtx {
+    pub(crate) fn own_ctx(&self, account: &Account, source_addr: &str) -> AuditCtx {
         AuditCtx {
             actor_account_id: Some(account.id),
             actor_name: account.username.clone(),
@@ -463,7 +471,7 @@ impl App {
     /// Logs a failed attempt and, when a limit is reached, locks the username for this
     /// address (a `locked` row in the login log) or the account itself (from everywhere).
     /// Returns the error to answer: the same for an unknown user as for a wrong password.
-    async fn record_failure(
+    pub(crate) async fn record_failure(
         &self,
         username: &str,
         account: Option<&Account>,
@@ -657,7 +665,11 @@ impl App {
 
     /// Refuses a password equal to one of the account's last `security.password_history`
     /// passwords (the current one included).
-    async fn check_password_reuse(&self, account_id: i64, new: &str) -> ServiceResult<()> {
+    pub(crate) async fn check_password_reuse(
+        &self,
+        account_id: i64,
+        new: &str,
+    ) -> ServiceResult<()> {
         let n = self.config().security.password_history;
         let (_, creds) = self.store().get_own_account(account_id).await?;
         let mut hashes = vec![creds.password_hash];
@@ -897,7 +909,7 @@ impl App {
     }
 }
 
-fn locked_error(until_ms: i64) -> ServiceError {
+pub(crate) fn locked_error(until_ms: i64) -> ServiceError {
     ServiceError::new(ErrorKind::Locked, "account_locked")
         .arg(clock::local_minute(until_ms))
         .details(json!({ "locked_until": clock::rfc3339(until_ms) }))

@@ -84,6 +84,7 @@ catalogue! {
     "invalid_credentials" => "用户名或密码错误", "wrong username or password";
     "too_many_attempts" => "本地址登录失败次数过多，请 {0} 分钟后再试", "too many failed logins from this address; try again in {0} minutes";
     "password_reused" => "新密码不能与最近 {0} 次使用过的密码相同", "the new password must differ from the last {0} passwords";
+    "recovery_code_invalid" => "验证码错误、已过期或已失效，请重新获取", "the code is wrong, expired or used up; ask for a new one";
     "account_locked" => "登录失败次数过多，账号已锁定至 {0}，请稍后再试或联系安全管理员解锁", "too many failed logins: the account is locked until {0}; try later or ask the security administrator to unlock it";
     "account_disabled" => "账号已停用，请联系管理员", "the account is disabled, contact the administrator";
     "totp_required" => "请输入动态口令（6 位数字）", "enter your one-time code (6 digits)";
@@ -286,6 +287,7 @@ catalogue! {
     "nav.logout" => "退出", "Sign out";
     "nav.login" => "登录", "Sign in";
     "nav.register" => "注册", "Register";
+    "nav.recover" => "忘记密码", "Forgot password";
     "nav.portal" => "门户首页", "Portal";
     "nav.me" => "我的", "My account";
     "nav.api_docs" => "接口文档", "API docs";
@@ -306,6 +308,7 @@ catalogue! {
     "form.delete" => "删除", "Delete";
     "form.old_password" => "原密码", "Current password";
     "form.new_password" => "新密码", "New password";
+    "form.recovery_code" => "短信验证码", "Code from the text message";
     "form.new_password2" => "确认新密码", "Repeat new password";
     "form.name" => "名称", "Name";
     "form.code" => "编码", "Code";
@@ -374,6 +377,10 @@ catalogue! {
     "page.dictionaries" => "数据字典", "Dictionaries";
     "page.notifications" => "消息中心", "Messages";
     "page.register" => "申请人注册", "Applicant registration";
+    "page.recover" => "找回密码", "Recover your password";
+    "page.recover_intro" => "申请人可凭注册时登记的证件号码和手机号码自行找回密码；工作人员请联系安全管理员。", "Applicants recover their password with the identity and mobile number they registered; staff ask the security administrator.";
+    "page.recover_send" => "发送验证码", "Send a code";
+    "page.recover_sent" => "如填写的信息与账号登记一致，验证码已发送至登记的手机，10 分钟内有效。", "If the details match the account, a code valid for 10 minutes went to the registered phone.";
     "page.me" => "我的办事", "My services";
     "page.portal_title" => "一网通办 · 只进一扇门 · 最多跑一次", "One-stop online services";
     "page.portal_intro" => "在这里查询办事指南、在线申请、查看办理进度。", "Find service guides, apply online and follow your applications.";
@@ -385,6 +392,7 @@ catalogue! {
     "msg.logged_out" => "您已安全退出", "You are signed out";
     "msg.password_changed" => "密码已修改", "Password changed";
     "msg.registered" => "注册成功，请登录", "Registered; please sign in";
+    "msg.recovered" => "密码已重置，请用新密码登录", "Your password was reset; sign in with the new one";
 
     // Layout chrome.
     "nav.main_aria" => "主导航", "Main navigation";

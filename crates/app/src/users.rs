@@ -780,6 +780,211 @@ impl App {
     }
 }
 
+/// What an applicant who forgot their password proves they are: the username, the
+/// identity registered with it, and the registered mobile number.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct RecoverInput {
+    pub username: String,
+    #[serde(default)]
+    pub resident_id: Option<String>,
+    #[serde(default)]
+    pub uscc: Option<String>,
+    pub phone: String,
+}
+
+/// How long a recovery code lives, and how many tries it allows.
+const RECOVERY_MINUTES: i64 = 10;
+const RECOVERY_TRIES: i64 = 5;
+
+fn recovery_hash(account_id: i64, code: &str) -> String {
+    fgf_domain::audit::sm3_hex(format!("recovery:{account_id}:{code}").as_bytes())
+}
+
+impl App {
+    /// Step one of an applicant's own password recovery (找回密码): when the username, the
+    /// registered identity and the registered mobile number all match an applicant account, a
+    /// one-time code goes to that account's phone through the notification senders. The
+    /// answer is the same whether or not anything matched, and misses count towards the
+    /// source address's limit, so the form cannot be used to test identities.
+    pub async fn recover_start(
+        &self,
+        input: &RecoverInput,
+        source_addr: &str,
+    ) -> ServiceResult<()> {
+        let username = input.username.trim();
+        self.address_limit(username, source_addr).await?;
+        let now = self.now_ms();
+        let matched = match self.store().find_account_for_login(username).await? {
+            Some((a, _)) if a.kind != "staff" && a.status == "active" => {
+                let phone = self.unseal_opt(a.id, AccountPii::Phone, a.phone_enc.as_ref())?;
+                let rid =
+                    self.unseal_opt(a.id, AccountPii::ResidentId, a.resident_id_enc.as_ref())?;
+                let given_rid = input
+                    .resident_id
+                    .as_deref()
+                    .and_then(|r| ResidentId::parse(r).ok());
+                let given_uscc = input.uscc.as_deref().and_then(|u| Uscc::parse(u).ok());
+                let identity = match (&rid, &a.uscc) {
+                    (Some(r), _) => given_rid.is_some_and(|g| g.as_str() == r),
+                    (None, Some(u)) => given_uscc.is_some_and(|g| g.as_str() == u),
+                    (None, None) => false,
+                };
+                let phone_ok = phone.as_deref() == Some(input.phone.trim());
+                (identity && phone_ok).then_some(a)
+            }
+            _ => None,
+        };
+        let Some(account) = matched else {
+            self.store()
+                .insert_login_log(now, username, None, source_addr, "recovery_unmatched", "")
+                .await?;
+            return Ok(());
+        };
+        let code = format!("{:06}", rand::random::<u32>() % 1_000_000);
+        let mut tx = self
+            .store()
+            .write(self.own_ctx(&account, source_addr))
+            .await?;
+        tx.put_recovery_code(
+            account.id,
+            &recovery_hash(account.id, &code),
+            now + RECOVERY_MINUTES * 60_000,
+        )
+        .await?;
+        tx.audit(
+            "account.recovery_code",
+            "account",
+            &account.id.to_string(),
+            &[FieldChange {
+                field: "recovery_code".to_owned(),
+                before: None,
+                after: Some(json!("***")),
+            }],
+        )
+        .await?;
+        crate::notify::notify(
+            &mut tx,
+            account.id,
+            "找回密码验证码",
+            &format!(
+                "您正在找回放管服平台账号 {} 的密码，验证码 {code}，{RECOVERY_MINUTES} 分钟内有效。如非本人操作，请忽略本消息。",
+                account.username
+            ),
+            "/recover",
+        )
+        .await?;
+        tx.commit().await?;
+        self.store()
+            .insert_login_log(
+                now,
+                username,
+                Some(account.id),
+                source_addr,
+                "recovery_sent",
+                "",
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Step two: the code from the phone and a new password. A wrong code counts towards the
+    /// lockout like a wrong password; a code works once, for ten minutes and five tries.
+    pub async fn recover_confirm(
+        &self,
+        username: &str,
+        code: &str,
+        new_password: &str,
+        source_addr: &str,
+    ) -> ServiceResult<()> {
+        let username = username.trim();
+        self.address_limit(username, source_addr).await?;
+        if let Some(until) = self.pair_lock(username, source_addr).await? {
+            return Err(crate::auth::locked_error(until));
+        }
+        let now = self.now_ms();
+        let invalid = || ServiceError::invalid("recovery_code_invalid");
+        let account = match self.store().find_account_for_login(username).await? {
+            Some((a, _)) if a.kind != "staff" && a.status == "active" => a,
+            _ => {
+                let e = self
+                    .record_failure(username, None, source_addr, "unknown_user")
+                    .await?;
+                return Err(if e.kind == crate::ErrorKind::Locked {
+                    e
+                } else {
+                    invalid()
+                });
+            }
+        };
+        let pending = self.store().find_recovery_code(account.id).await?;
+        let good = pending.is_some_and(|(hash, expires, tries)| {
+            expires > now
+                && tries < RECOVERY_TRIES
+                && crate::auth::constant_time_eq(
+                    hash.as_bytes(),
+                    recovery_hash(account.id, code.trim()).as_bytes(),
+                )
+        });
+        if !good {
+            self.store().bump_recovery_attempts(account.id).await?;
+            let e = self
+                .record_failure(username, Some(&account), source_addr, "bad_password")
+                .await?;
+            return Err(if e.kind == crate::ErrorKind::Locked {
+                e
+            } else {
+                invalid()
+            });
+        }
+        self.check_password_policy(new_password, &account.username)?;
+        self.check_password_reuse(account.id, new_password).await?;
+        let hash = hash_password(new_password).await?;
+        let mut tx = self
+            .store()
+            .write(self.own_ctx(&account, source_addr))
+            .await?;
+        tx.set_password(account.id, &hash, false).await?;
+        tx.delete_recovery_code(account.id).await?;
+        tx.audit(
+            "account.password_recover",
+            "account",
+            &account.id.to_string(),
+            &[FieldChange {
+                field: "password".to_owned(),
+                before: Some(json!("***")),
+                after: Some(json!("***")),
+            }],
+        )
+        .await?;
+        crate::notify::notify(
+            &mut tx,
+            account.id,
+            "您的登录密码已重置",
+            &format!(
+                "您于 {} 通过找回密码重置了登录密码，其他已登录的会话均已退出。如非本人操作，请立即再次找回密码并联系政务服务中心。",
+                crate::clock::local_minute(now)
+            ),
+            "/me",
+        )
+        .await?;
+        tx.commit().await?;
+        self.store()
+            .revoke_account_sessions(account.id, now, None)
+            .await?;
+        self.store()
+            .insert_login_log(
+                now,
+                username,
+                Some(account.id),
+                source_addr,
+                "recovered",
+                "",
+            )
+            .await?;
+        Ok(())
+    }
+}
+
 /// Used by the API to tell which kind of session to open.
 pub fn session_kind_for_api() -> SessionKind {
     SessionKind::Bearer

@@ -173,6 +173,34 @@ impl Store {
             .collect()
     }
 
+    /// The pending recovery code of an account: (code hash, expiry, tries made).
+    pub async fn find_recovery_code(&self, account_id: i64) -> Result<Option<(String, i64, i64)>> {
+        let mut sql = Sql::new(
+            "select code_hash, expires_at, attempts from recovery_code where account_id = ",
+        );
+        sql.bind(account_id);
+        sql.query()
+            .fetch_optional(self.pool())
+            .await?
+            .map(|r| {
+                Ok((
+                    get_str(&r, "code_hash")?,
+                    get_i64(&r, "expires_at")?,
+                    get_i64(&r, "attempts")?,
+                ))
+            })
+            .transpose()
+    }
+
+    /// Counts one wrong try at a recovery code.
+    pub async fn bump_recovery_attempts(&self, account_id: i64) -> Result<()> {
+        let mut sql =
+            Sql::new("update recovery_code set attempts = attempts + 1 where account_id = ");
+        sql.bind(account_id);
+        sql.query().execute(self.pool()).await?;
+        Ok(())
+    }
+
     /// Records that a TOTP code of time step `step` was used, if no code of that step or a
     /// later one was used before; false means the code is a replay. One conditional update,
     /// so two logins racing with the same code cannot both win.
@@ -526,6 +554,36 @@ impl WriteTx {
             .bind(resident_id_enc)
             .push(" where account_id = ")
             .bind(id);
+        sql.query().execute(self.conn().await?).await?;
+        Ok(())
+    }
+
+    /// Puts a fresh recovery code in place of any pending one.
+    pub async fn put_recovery_code(
+        &mut self,
+        account_id: i64,
+        code_hash: &str,
+        expires_at_ms: i64,
+    ) -> Result<()> {
+        let now = self.now_ms();
+        let mut sql = Sql::new(
+            "insert into recovery_code (account_id, code_hash, expires_at, attempts, created_at) values (",
+        );
+        sql.bind(account_id)
+            .push(",")
+            .bind(code_hash)
+            .push(",")
+            .bind(expires_at_ms)
+            .push(", 0, ")
+            .bind(now)
+            .push(") on conflict (account_id) do update set code_hash = excluded.code_hash, expires_at = excluded.expires_at, attempts = 0, created_at = excluded.created_at");
+        sql.query().execute(self.conn().await?).await?;
+        Ok(())
+    }
+
+    pub async fn delete_recovery_code(&mut self, account_id: i64) -> Result<()> {
+        let mut sql = Sql::new("delete from recovery_code where account_id = ");
+        sql.bind(account_id);
         sql.query().execute(self.conn().await?).await?;
         Ok(())
     }

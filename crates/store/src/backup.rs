@@ -20,6 +20,7 @@ const TABLES: &[(&str, &str, Option<&str>)] = &[
     ("department", "path", Some("department_id")),
     ("account", "account_id", Some("account_id")),
     ("post", "post_id", Some("post_id")),
+    ("recovery_code", "account_id", None),
     (
         "password_history",
         "password_history_id",

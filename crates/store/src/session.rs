@@ -197,7 +197,7 @@ impl Store {
     pub async fn count_failures_from(&self, source_addr: &str, since_ms: i64) -> Result<i64> {
         let mut sql = Sql::new("select count(*) as n from login_log where source_addr = ");
         sql.bind(source_addr)
-            .push(" and outcome in ('bad_password', 'bad_totp', 'unknown_user') and at >= ")
+            .push(" and outcome in ('bad_password', 'bad_totp', 'unknown_user', 'recovery_unmatched') and at >= ")
             .bind(since_ms);
         get_i64(&sql.query().fetch_one(self.pool()).await?, "n")
     }

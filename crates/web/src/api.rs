@@ -218,6 +218,47 @@ pub async fn register(
     created(json!({ "username": b.username.trim(), "status": "registered" }))
 }
 
+/// Step one of an applicant's password recovery; the same answer whatever matched.
+pub async fn recover_start(
+    State(state): State<AppState>,
+    Extension(maybe): Extension<crate::MaybeActor>,
+    ApiJson(b): ApiJson<fgf_app::users::RecoverInput>,
+) -> ApiResult {
+    state
+        .app
+        .recover_start(&b, &source(maybe.0.as_ref()))
+        .await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "status": "sent_if_matched" })),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RecoverConfirmBody {
+    username: String,
+    code: String,
+    new_password: String,
+}
+
+pub async fn recover_confirm(
+    State(state): State<AppState>,
+    Extension(maybe): Extension<crate::MaybeActor>,
+    ApiJson(b): ApiJson<RecoverConfirmBody>,
+) -> ApiResult {
+    state
+        .app
+        .recover_confirm(
+            &b.username,
+            &b.code,
+            &b.new_password,
+            &source(maybe.0.as_ref()),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 // ---- departments ----
 
 fn department_json(d: &Department) -> Value {

@@ -15,7 +15,7 @@ use fgf_app::calendar::{parse_date, YearInput};
 use fgf_app::clock::local_minute;
 use fgf_app::i18n::{department_kind_label, permission_label, scope_label, t};
 use fgf_app::org::{DepartmentInput, DEPARTMENT_KINDS};
-use fgf_app::users::{NewStaffInput, RegisterInput, UpdateUserInput};
+use fgf_app::users::{NewStaffInput, RecoverInput, RegisterInput, UpdateUserInput};
 use fgf_app::{Actor, Lang, ServiceError};
 use fgf_domain::permission::Permission;
 use fgf_store::account::AccountQuery;
@@ -216,6 +216,7 @@ pub struct LoginParams {
     expired: Option<String>,
     bye: Option<String>,
     registered: Option<String>,
+    recovered: Option<String>,
 }
 
 fn login_form(
@@ -241,9 +242,131 @@ fn login_form(
                 button type="submit" { (t(lang, "nav.login")) }
             }
             p.muted { (t(lang, "page.login_hint")) }
-            p { a href="/register" { (t(lang, "nav.register")) } " · " a href="/" { (t(lang, "nav.portal")) } }
+            p { a href="/register" { (t(lang, "nav.register")) } " · " a href="/recover" { (t(lang, "nav.recover")) } " · " a href="/" { (t(lang, "nav.portal")) } }
         }
     }
+}
+
+/// The applicant's own password recovery: step one asks who they are, step two (after the
+/// code went to their phone) asks for the code and a new password.
+fn recover_form(
+    lang: Lang,
+    pre: &str,
+    f: Option<&PageForm>,
+    step_two: bool,
+    message: Option<(&str, bool)>,
+) -> Markup {
+    let v = |k: &str| f.map(|f| f.text(k)).unwrap_or_default();
+    html! {
+        div.login-box.wide {
+            h1 { (t(lang, "page.recover")) }
+            @if let Some((m, ok)) = message { (flash(Some(m), ok)) }
+            p.muted { (t(lang, "page.recover_intro")) }
+            @if step_two {
+                form method="post" action="/recover" {
+                    input type="hidden" name="_csrf" value=(pre);
+                    input type="hidden" name="action" value="confirm";
+                    label for="rc-username" { (t(lang, "form.username")) }
+                    input id="rc-username" name="username" value=(v("username")) autocomplete="username" required;
+                    label for="rc-code" { (t(lang, "form.recovery_code")) }
+                    input id="rc-code" name="code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" autocomplete="one-time-code" required;
+                    label for="rc-pw" { (t(lang, "form.new_password")) }
+                    input id="rc-pw" name="password" type="password" autocomplete="new-password" required;
+                    p.muted { (t(lang, "page.password_rule")) }
+                    button type="submit" { (t(lang, "form.submit")) }
+                }
+            } @else {
+                form method="post" action="/recover" {
+                    input type="hidden" name="_csrf" value=(pre);
+                    input type="hidden" name="action" value="send";
+                    label for="rc-username" { (t(lang, "form.username")) }
+                    input id="rc-username" name="username" value=(v("username")) autocomplete="username" required;
+                    label for="rc-rid" { (t(lang, "form.resident_id")) (t(lang, "form.required_citizen")) }
+                    input id="rc-rid" name="resident_id" value=(v("resident_id")) maxlength="18" autocomplete="off";
+                    label for="rc-uscc" { (t(lang, "form.uscc")) (t(lang, "form.required_enterprise")) }
+                    input id="rc-uscc" name="uscc" value=(v("uscc")) maxlength="18";
+                    label for="rc-phone" { (t(lang, "form.phone")) }
+                    input id="rc-phone" name="phone" value=(v("phone")) inputmode="tel" maxlength="11" required;
+                    button type="submit" { (t(lang, "page.recover_send")) }
+                }
+            }
+            p { a href="/login" { (t(lang, "nav.login")) } " · " a href="/" { (t(lang, "nav.portal")) } }
+        }
+    }
+}
+
+pub async fn recover_page(Extension(prefs): Extension<Prefs>) -> Response {
+    let pre = pre_token();
+    with_pre_cookie(
+        &pre,
+        layout::portal(
+            prefs,
+            None,
+            t(prefs.lang, "page.recover"),
+            recover_form(prefs.lang, &pre, None, false, None),
+        ),
+        StatusCode::OK,
+    )
+}
+
+pub async fn recover_submit(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(maybe): Extension<crate::MaybeActor>,
+    form: PageForm,
+) -> Response {
+    let addr = maybe
+        .0
+        .as_ref()
+        .map_or_else(|| "127.0.0.1".to_owned(), |a| a.source_addr.clone());
+    let opt = |k: &str| Some(form.text(k)).filter(|s| !s.is_empty());
+    let lang = prefs.lang;
+    let (res, confirm) = if form.get("action") == Some("confirm") {
+        let r = state
+            .app
+            .recover_confirm(
+                &form.text("username"),
+                &form.text("code"),
+                form.get("password").unwrap_or(""),
+                &addr,
+            )
+            .await;
+        (r, true)
+    } else {
+        let input = RecoverInput {
+            username: form.text("username"),
+            resident_id: opt("resident_id"),
+            uscc: opt("uscc"),
+            phone: form.text("phone"),
+        };
+        (state.app.recover_start(&input, &addr).await, false)
+    };
+    let pre = pre_token();
+    let (body, status) = match res {
+        Ok(()) if confirm => return Redirect::to("/login?recovered=1").into_response(),
+        Ok(()) => (
+            recover_form(
+                lang,
+                &pre,
+                Some(&form),
+                true,
+                Some((t(lang, "page.recover_sent"), true)),
+            ),
+            StatusCode::OK,
+        ),
+        Err(e) => {
+            let m = e.message(lang);
+            (
+                recover_form(lang, &pre, Some(&form), confirm, Some((&m, false))),
+                status_of(e.kind, e.code),
+            )
+        }
+    };
+    with_pre_cookie(
+        &pre,
+        layout::portal(prefs, None, t(lang, "page.recover"), body),
+        status,
+    )
 }
 
 pub async fn login_page(
@@ -258,6 +381,8 @@ pub async fn login_page(
         Some((t(lang, "msg.logged_out"), true))
     } else if q.registered.is_some() {
         Some((t(lang, "msg.registered"), true))
+    } else if q.recovered.is_some() {
+        Some((t(lang, "msg.recovered"), true))
     } else {
         None
     };

@@ -164,6 +164,22 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "Register an applicant account",
             post(api::register),
         ),
+        r(
+            "POST",
+            "/api/v1/auth/recover",
+            Public,
+            "auth",
+            "An applicant's password recovery, step one: a code to the registered phone (same answer whatever matched)",
+            post(api::recover_start),
+        ),
+        r(
+            "POST",
+            "/api/v1/auth/recover/confirm",
+            Public,
+            "auth",
+            "An applicant's password recovery, step two: the code and a new password",
+            post(api::recover_confirm),
+        ),
         // Organisation.
         r(
             "GET",
@@ -536,6 +552,22 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "pages",
             "Sign out",
             post(pages::logout_submit),
+        ),
+        r(
+            "GET",
+            "/recover",
+            Public,
+            "pages",
+            "Password recovery for applicants",
+            get(pages::recover_page),
+        ),
+        r(
+            "POST",
+            "/recover",
+            Public,
+            "pages",
+            "Password recovery for applicants (send a code, then confirm)",
+            post(pages::recover_submit),
         ),
         r(
             "GET",

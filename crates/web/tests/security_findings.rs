@@ -839,3 +839,145 @@ async fn finding_16_a_personal_data_ciphertext_swapped_into_another_row_does_not
     assert_eq!(me["account"]["phone"], "13712345678");
     d.cleanup().await;
 }
+
+#[tokio::test]
+async fn finding_3_applicants_recover_their_own_password_with_a_code_to_their_phone() {
+    let d = District::new().await;
+    let citizen = d.account_id("citizen").await;
+    let session = d.token("citizen").await;
+    let codes = |d: &District| {
+        let d = d.app.clone();
+        async move {
+            d.store()
+                .list_notifications(citizen, false, fgf_store::Page::new(Some(1), Some(50)))
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .filter(|n| n.title.contains("验证码"))
+                .map(|n| {
+                    n.body
+                        .split("验证码 ")
+                        .nth(1)
+                        .unwrap()
+                        .chars()
+                        .take(6)
+                        .collect::<String>()
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    // A wrong phone gets the same answer and sends nothing.
+    let wrong =
+        json!({"username": "citizen", "resident_id": "34052419800101001X", "phone": "13700000000"});
+    let right =
+        json!({"username": "citizen", "resident_id": "34052419800101001X", "phone": "13712345678"});
+    let a = d
+        .api(Method::POST, "/api/v1/auth/recover", None, Some(wrong))
+        .await;
+    assert_eq!(a.status, StatusCode::ACCEPTED);
+    assert!(codes(&d).await.is_empty());
+    let b = d
+        .api(Method::POST, "/api/v1/auth/recover", None, Some(right))
+        .await;
+    assert_eq!(
+        (b.status, b.json()),
+        (a.status, a.json()),
+        "the same answer"
+    );
+    let sent = codes(&d).await;
+    assert_eq!(sent.len(), 1, "a code went to the registered phone");
+    let confirm = |code: &str| json!({"username": "citizen", "code": code, "new_password": "Recovered-Pass9!"});
+    let wrong_code = if sent[0] == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/auth/recover/confirm",
+            None,
+            Some(confirm(wrong_code)),
+        )
+        .await;
+    assert_eq!(
+        (r.status, code(&r.json())),
+        (StatusCode::UNPROCESSABLE_ENTITY, "recovery_code_invalid")
+    );
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/auth/recover/confirm",
+            None,
+            Some(confirm(&sent[0])),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    // The code works once; the old session ended; the new password signs in; audited.
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/auth/recover/confirm",
+            None,
+            Some(confirm(&sent[0])),
+        )
+        .await;
+    assert_eq!(code(&r.json()), "recovery_code_invalid");
+    let (s, _) = d.call(Method::GET, "/api/v1/auth/me", &session, None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(creds("citizen", "Recovered-Pass9!")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let auditor = d.token("auditor").await;
+    let (_, audit) = d
+        .call(
+            Method::GET,
+            "/api/v1/audit?action=account.password_recover",
+            &auditor,
+            None,
+        )
+        .await;
+    assert_eq!(audit["total"], 1);
+    // Staff do not recover this way: they ask the security administrator.
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/auth/recover/confirm",
+            None,
+            Some(
+                json!({"username": "clerk", "code": "123456", "new_password": "Recovered-Pass9!"}),
+            ),
+        )
+        .await;
+    assert_eq!(code(&r.json()), "recovery_code_invalid");
+    d.cleanup().await;
+}
+
+#[tokio::test]
+async fn finding_4_a_second_factor_reset_of_an_unknown_account_is_not_found() {
+    let d = District::new().await;
+    let sec = d.token("security").await;
+    let (s, v) = d
+        .call(Method::POST, "/api/v1/users/999999/totp-reset", &sec, None)
+        .await;
+    assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "not_found"));
+    let keeper = d.token("keeper").await;
+    let auditor = d.account_id("auditor").await;
+    let (s, v) = d
+        .call(
+            Method::POST,
+            &format!("/api/v1/users/{auditor}/totp-reset"),
+            &keeper,
+            None,
+        )
+        .await;
+    assert_eq!((s, code(&v)), (StatusCode::FORBIDDEN, "permission_denied"));
+    d.cleanup().await;
+}

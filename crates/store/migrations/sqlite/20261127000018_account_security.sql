@@ -21,3 +21,14 @@ create index password_history_account_idx on password_history (account_id, creat
 -- keep those counts to an index range instead of a scan of the whole log.
 create index login_log_addr_at_idx on login_log (source_addr, at);
 create index login_log_username_at_idx on login_log (username, at);
+
+-- An applicant recovers a forgotten password themselves: a one-time code goes to the phone
+-- registered with the account (no administrator ever sets an applicant's password). One
+-- pending code per account; only its SM3 hash is kept, with its expiry and the tries made.
+create table recovery_code (
+    account_id integer primary key references account (account_id),
+    code_hash text not null,
+    expires_at integer not null,
+    attempts integer not null default 0,
+    created_at integer not null
+);
