@@ -1,8 +1,10 @@
 // Sign-in, sign-out, lockout and the citizen's own page, driven in a real browser.
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   DEMO_PASSWORD,
+  ensureOutDir,
   launchBrowser,
   login,
   newContext,
@@ -76,6 +78,28 @@ describe('login', () => {
       assert.equal(pathOf(page), '/login');
       await page.getByText(/登录失败次数过多，账号已锁定至/).waitFor();
       assert.equal(await page.locator('form[action="/logout"]').count(), 0, 'not signed in');
+    }));
+
+  test('an applicant asks for a recovery code from the login page, on a desktop and on a phone', () =>
+    withPage(async (page) => {
+      const out = await ensureOutDir();
+      for (const [width, height, name] of [[1280, 900, 'desktop'], [390, 844, 'phone']]) {
+        await page.setViewportSize({ width, height });
+        await page.goto('/login');
+        await Promise.all([page.waitForURL((u) => u.pathname === '/recover'), page.getByRole('link', { name: '忘记密码' }).click()]);
+        await page.getByRole('heading', { level: 1, name: '找回密码' }).waitFor();
+        await page.locator('#rc-username').fill('citizen');
+        await page.locator('#rc-rid').fill('34052419800101001X');
+        // A wrong phone: the answer is the same as for a right one.
+        await page.locator('#rc-phone').fill('13700000000');
+        await page.getByRole('button', { name: '发送验证码' }).click();
+        await page.waitForLoadState('load');
+        await page.getByText('如填写的信息与账号登记一致，验证码已发送至登记的手机').waitFor();
+        await page.locator('#rc-code').waitFor();
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+        assert.equal(overflow, false, `no sideways scrolling at ${width} px`);
+        await page.screenshot({ path: path.join(out, `recover-${name}.png`), fullPage: true });
+      }
     }));
 
   test('citizen lands on 我的办事 with the resident ID masked', () =>
