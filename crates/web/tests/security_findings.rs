@@ -265,7 +265,8 @@ async fn finding_2_candidates_match_exactly_not_by_like_pattern_or_case() {
 }
 
 #[tokio::test]
-async fn finding_3_nobody_grants_themselves_a_role_and_administrators_hold_no_business_role() {
+async fn finding_3_gb_t_22239_8_1_5_nobody_grants_themselves_a_role_and_administrators_hold_no_business_role(
+) {
     let d = District::new().await;
     let admin = d.token("admin").await;
     let sec = d.token("security").await;
@@ -429,7 +430,7 @@ fn creds(user: &str, pw: &str) -> Value {
 }
 
 #[tokio::test]
-async fn finding_4_a_second_factor_is_re_enrolled_only_with_password_and_code_and_a_code_works_once(
+async fn finding_4_gb_t_22239_8_1_4_1_d_a_second_factor_is_re_enrolled_only_with_password_and_code_and_a_code_works_once(
 ) {
     let d = District::new().await;
     // A code is accepted once: a second login with it in its window is refused.
@@ -588,7 +589,7 @@ async fn finding_5_registration_does_not_tell_whether_an_identity_has_an_account
 }
 
 #[tokio::test]
-async fn finding_5_the_current_password_check_counts_towards_lockout() {
+async fn finding_5_gb_t_22239_8_1_4_1_b_the_current_password_check_counts_towards_lockout() {
     let d = District::new().await;
     let t = d.token("keeper").await;
     for _ in 0..4 {
@@ -704,7 +705,7 @@ async fn finding_9_a_file_is_readable_by_whoever_may_read_a_record_it_belongs_to
 }
 
 #[tokio::test]
-async fn finding_15_a_password_older_than_its_maximum_age_must_be_changed_and_the_last_five_are_not_reused(
+async fn finding_15_gb_t_22239_8_1_4_1_a_a_password_older_than_its_maximum_age_must_be_changed_and_the_last_five_are_not_reused(
 ) {
     let d = District::new().await;
     d.clock.advance_ms(91 * 86_400_000);
@@ -777,7 +778,7 @@ async fn finding_15_a_password_older_than_its_maximum_age_must_be_changed_and_th
 }
 
 #[tokio::test]
-async fn finding_15_second_factor_for_staff_is_a_setting() {
+async fn finding_15_gb_t_22239_8_1_4_1_d_second_factor_for_staff_is_a_setting() {
     let d = District::with_config(|c| {
         c.security.second_factor = fgf_app::config::SecondFactor::Staff;
     })
@@ -811,7 +812,8 @@ async fn finding_15_second_factor_for_staff_is_a_setting() {
 }
 
 #[tokio::test]
-async fn finding_16_a_personal_data_ciphertext_swapped_into_another_row_does_not_decrypt() {
+async fn finding_16_gb_t_39786_8_4_g_a_personal_data_ciphertext_swapped_into_another_row_does_not_decrypt(
+) {
     let d = District::new().await;
     let citizen = d.account_id("citizen").await;
     let enterprise = d.account_id("enterprise").await;
