@@ -77,6 +77,8 @@ catalogue! {
     "invalid_form" => "表单内容无效：{0}", "invalid form: {0}";
     "invalid_query" => "查询参数无效：{0}", "invalid query parameter: {0}";
     "invalid_field" => "字段“{0}”无效：{1}", "field {0} is invalid: {1}";
+    "text_invalid_chars" => "字段“{0}”含有不允许的控制字符或文字方向控制字符", "field {0} contains control or text-direction characters that are not allowed";
+    "text_too_long" => "字段“{0}”过长：最多 {1} 个字符", "field {0} is too long: at most {1} characters";
     "reference_invalid" => "引用的记录不存在：{0}", "referenced record does not exist: {0}";
     "store_unavailable" => "数据库暂时不可用，请稍后重试", "the database is temporarily unavailable, try again later";
     "unauthenticated" => "请先登录", "please sign in";
@@ -939,6 +941,9 @@ catalogue! {
     "catalog.code_duplicate" => "事项编码重复（与第 {0} 行相同）", "duplicate matter code (same as line {0})";
     "catalog.name_missing" => "缺少事项名称", "the name is missing";
     "catalog.name_too_long" => "事项名称不能超过 200 个字", "the name is longer than 200 characters";
+    "catalog.cell_invalid_chars" => "含有控制字符或文字方向控制字符", "holds control or text-direction characters";
+    "catalog.cell_too_long" => "内容过长", "is too long";
+    "catalog.name_invalid_chars" => "事项名称不能含换行、控制字符或文字方向控制字符", "the name may not hold line breaks, control or text-direction characters";
     "catalog.audiences_missing" => "缺少服务对象", "the audience is missing";
     "catalog.legal_basis_missing" => "缺少设定依据", "the legal basis is missing";
     "catalog.conditions_missing" => "依申请事项须写明受理条件", "a matter on application needs its acceptance conditions";
