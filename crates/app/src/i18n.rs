@@ -274,6 +274,7 @@ catalogue! {
     "nav.users" => "用户管理", "Users";
     "nav.audit" => "审计日志", "Audit log";
     "nav.login_log" => "登录日志", "Login log";
+    "nav.refusals" => "越权访问记录", "Refused attempts";
     "nav.calendar" => "工作日历", "Calendar";
     "nav.dictionaries" => "数据字典", "Dictionaries";
     "nav.notifications" => "消息", "Messages";
@@ -364,6 +365,13 @@ catalogue! {
     "page.audit" => "审计日志", "Audit log";
     "page.audit_entry" => "审计记录 #{0}", "Audit entry #{0}";
     "page.login_log" => "登录日志", "Login log";
+    "page.refusals" => "越权访问记录", "Refused attempts";
+    "page.refusals_note" => "被拒绝的操作（无权限、安全校验失败、访问数据范围以外的记录）。同一账号或地址在同一分钟内对同一功能的重复尝试合并为一行并计数。", "Refused actions (a permission not held, a failed security check, a record outside the data scope). Repeats by one account or address on one function within a minute are one row with a count.";
+    "form.refusal_code" => "拒绝原因代码", "Refusal code";
+    "form.route" => "功能（请求）", "Function (request)";
+    "form.count" => "次数", "Count";
+    "form.address" => "地址", "Address";
+    "form.anonymous" => "（未登录）", "(anonymous)";
     "page.calendar" => "工作日历", "Working-day calendar";
     "page.calendar_note" => "法定节假日与调休安排依据国务院办公厅通知；年度数据由系统管理员录入。无数据的年份按周一至周五计算，并在期限计算处注明。", "Holidays and make-up days follow the State Council notices; administrators enter each new year. Years without data count Monday–Friday, and deadlines say so.";
     "page.dictionaries" => "数据字典", "Dictionaries";

@@ -60,9 +60,14 @@ impl Resp {
 
 impl District {
     pub async fn new() -> District {
+        District::with_config(|_| {}).await
+    }
+
+    /// A district whose configuration `edit` changes from the test defaults.
+    pub async fn with_config(edit: impl FnOnce(&mut Config)) -> District {
         let db = TestDb::sqlite().await.unwrap();
         let clock = TestClock::new(NOW_MS);
-        let config = Config {
+        let mut config = Config {
             data_dir: std::env::temp_dir().join(format!(
                 "fgf-web-test-{}-{}",
                 std::process::id(),
@@ -70,6 +75,7 @@ impl District {
             )),
             ..Config::default()
         };
+        edit(&mut config);
         let app = App::with_store(
             db.store.clone(),
             config,
