@@ -1134,6 +1134,24 @@ impl App {
         if !errors.is_empty() {
             return Ok(Err(errors));
         }
+        // The text rules of the web edge hold for a file as well, whichever way it came.
+        for (sheet, table) in [("事项", matters), ("材料", materials)] {
+            for (line, cells) in &table.rows {
+                for (header, cell) in table.headers.iter().zip(cells) {
+                    let code = if fgf_domain::text::has_forbidden_char(cell) {
+                        "cell_invalid_chars"
+                    } else if cell.chars().count() > fgf_domain::text::LONG_MAX {
+                        "cell_too_long"
+                    } else {
+                        continue;
+                    };
+                    errors.push(row_error(sheet, *line, header, code, None));
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Ok(Err(errors));
+        }
         let mi = column_index(&matters.headers);
         let ti = column_index(&materials.headers);
         let mut parsed: Vec<ParsedMatter> = matters

@@ -2,6 +2,7 @@
 //! line; the binary applies the last two. Secrets are masked when the config is printed.
 
 use serde::Deserialize;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Deserialize)]
@@ -21,6 +22,45 @@ pub struct Config {
     pub makeup_days_count: bool,
     /// Largest upload accepted, in megabytes.
     pub max_upload_mb: u64,
+    /// Reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For` is believed. Empty
+    /// by default: the peer's own address is recorded, and a forwarded header from anyone is
+    /// ignored, because any client can write one.
+    pub trusted_proxies: Vec<String>,
+}
+
+/// An address or a CIDR block (`10.0.0.0/8`, `fd00::/8`), as `trusted_proxies` lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IpBlock {
+    // Invariant: `prefix` is at most the address's bit length.
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl IpBlock {
+    pub fn parse(s: &str) -> Option<IpBlock> {
+        let (addr, prefix) = match s.trim().split_once('/') {
+            Some((a, p)) => (a.parse::<IpAddr>().ok()?, Some(p.parse::<u8>().ok()?)),
+            None => (s.trim().parse::<IpAddr>().ok()?, None),
+        };
+        let addr = addr.to_canonical();
+        let bits = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = prefix.unwrap_or(bits);
+        (prefix <= bits).then_some(IpBlock { addr, prefix })
+    }
+
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        // Compare as 128-bit numbers with the block's prefix; a mapped IPv4 peer
+        // (`::ffff:10.0.0.1`) counts as its IPv4 address.
+        let (a, b, bits) = match (self.addr, ip.to_canonical()) {
+            (IpAddr::V4(a), IpAddr::V4(b)) => {
+                (u128::from(u32::from(a)), u128::from(u32::from(b)), 32)
+            }
+            (IpAddr::V6(a), IpAddr::V6(b)) => (u128::from(a), u128::from(b), 128),
+            _ => return false,
+        };
+        let shift = bits - u32::from(self.prefix);
+        shift >= bits || (a >> shift) == (b >> shift)
+    }
 }
 
 /// 等保 level-3 login controls (RULES.md §7.2); the standard gives no numbers, these are the
@@ -49,6 +89,9 @@ pub struct SecurityPolicy {
     pub password_history: i64,
     /// Which accounts must sign in with a second factor (TOTP).
     pub second_factor: SecondFactor,
+    /// Most rows kept of refused attempts (403s, CSRF failures, out-of-scope 404s); the
+    /// oldest go first, so a flood of refusals cannot fill the disk.
+    pub refusal_max_rows: i64,
 }
 
 /// Who needs a second factor: the three administrators (default), every staff account (what a
@@ -88,6 +131,7 @@ impl Default for SecurityPolicy {
             password_max_age_days: 90,
             password_history: 5,
             second_factor: SecondFactor::Admins,
+            refusal_max_rows: 100_000,
         }
     }
 }
@@ -102,6 +146,7 @@ impl Default for Config {
             security: SecurityPolicy::default(),
             makeup_days_count: true,
             max_upload_mb: 20,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -127,6 +172,14 @@ impl Config {
         }
         if let Some(v) = get("FGF_PII_KEY") {
             self.pii_key = v;
+        }
+        if let Some(v) = get("FGF_TRUSTED_PROXIES") {
+            self.trusted_proxies = v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect();
         }
         let num = |name: &str, target: &mut i64| -> anyhow::Result<()> {
             if let Some(v) = get(name) {
@@ -158,6 +211,7 @@ impl Config {
         if let Some(v) = get("FGF_SECOND_FACTOR") {
             self.security.second_factor = v.parse()?;
         }
+        num("FGF_REFUSAL_MAX_ROWS", &mut self.security.refusal_max_rows)?;
         Ok(())
     }
 
@@ -200,6 +254,16 @@ impl Config {
             s.password_min_len >= 8,
             "security.password_min_len must be at least 8 (等保)"
         );
+        anyhow::ensure!(
+            s.refusal_max_rows >= 1000,
+            "security.refusal_max_rows must be at least 1000"
+        );
+        for p in &self.trusted_proxies {
+            anyhow::ensure!(
+                IpBlock::parse(p).is_some(),
+                "trusted_proxies: {p:?} is not an address or a CIDR block (10.0.0.0/8)"
+            );
+        }
         if !self.db.is_empty()
             && !self.db.starts_with("postgres://")
             && !self.db.starts_with("postgresql://")
@@ -208,6 +272,14 @@ impl Config {
             anyhow::bail!("db must be a postgres:// or sqlite:// url");
         }
         Ok(())
+    }
+
+    /// The parsed `trusted_proxies` (entries that do not parse were refused by `validate`).
+    pub fn trusted_proxy_blocks(&self) -> Vec<IpBlock> {
+        self.trusted_proxies
+            .iter()
+            .filter_map(|p| IpBlock::parse(p))
+            .collect()
     }
 
     /// A printable summary with secrets masked.
@@ -247,6 +319,30 @@ mod tests {
             .apply_env(|k| (k == "FGF_STAFF_IDLE_MINUTES").then(|| "ten".to_owned()))
             .unwrap_err();
         assert!(err.to_string().contains("FGF_STAFF_IDLE_MINUTES"));
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_the_environment_and_match_their_blocks() {
+        let mut c = Config::default();
+        assert!(
+            c.trusted_proxies.is_empty(),
+            "no proxy is trusted by default"
+        );
+        c.apply_env(|k| {
+            (k == "FGF_TRUSTED_PROXIES").then(|| "10.0.0.0/8, 192.168.1.7,fd00::/8".to_owned())
+        })
+        .unwrap();
+        c.validate().unwrap();
+        let blocks = c.trusted_proxy_blocks();
+        let has = |ip: &str| blocks.iter().any(|b| b.contains(ip.parse().unwrap()));
+        assert!(has("10.9.8.7") && has("192.168.1.7") && has("fd00::1") && has("::ffff:10.1.1.1"));
+        assert!(!has("11.0.0.1") && !has("192.168.1.8") && !has("fe80::1"));
+        c.trusted_proxies = vec!["10.0.0.0/33".to_owned()];
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("trusted_proxies"));
     }
 
     #[test]

@@ -28,6 +28,9 @@ impl App {
         bytes: &[u8],
     ) -> ServiceResult<FileObject> {
         actor.scope(Permission::FileUpload)?;
+        // Refused rather than cleaned: a name that reads differently from what it is (a
+        // right-to-left override) is an attempt to mislead whoever downloads it.
+        crate::text::check_file_name("name", name)?;
         let limit = self.config().max_upload_mb;
         if bytes.is_empty() {
             return Err(ServiceError::invalid("file_empty"));
@@ -51,11 +54,7 @@ impl App {
                 .await
                 .map_err(ServiceError::internal)?;
         }
-        let name: String = name
-            .chars()
-            .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
-            .take(200)
-            .collect();
+        let name: String = name.chars().filter(|c| *c != '/' && *c != '\\').collect();
         let f = FileObject {
             content_hash: hash.clone(),
             size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),

@@ -77,6 +77,8 @@ catalogue! {
     "invalid_form" => "表单内容无效：{0}", "invalid form: {0}";
     "invalid_query" => "查询参数无效：{0}", "invalid query parameter: {0}";
     "invalid_field" => "字段“{0}”无效：{1}", "field {0} is invalid: {1}";
+    "text_invalid_chars" => "字段“{0}”含有不允许的控制字符或文字方向控制字符", "field {0} contains control or text-direction characters that are not allowed";
+    "text_too_long" => "字段“{0}”过长：最多 {1} 个字符", "field {0} is too long: at most {1} characters";
     "reference_invalid" => "引用的记录不存在：{0}", "referenced record does not exist: {0}";
     "store_unavailable" => "数据库暂时不可用，请稍后重试", "the database is temporarily unavailable, try again later";
     "unauthenticated" => "请先登录", "please sign in";
@@ -279,6 +281,7 @@ catalogue! {
     "nav.users" => "用户管理", "Users";
     "nav.audit" => "审计日志", "Audit log";
     "nav.login_log" => "登录日志", "Login log";
+    "nav.refusals" => "越权访问记录", "Refused attempts";
     "nav.calendar" => "工作日历", "Calendar";
     "nav.dictionaries" => "数据字典", "Dictionaries";
     "nav.notifications" => "消息", "Messages";
@@ -372,6 +375,13 @@ catalogue! {
     "page.audit" => "审计日志", "Audit log";
     "page.audit_entry" => "审计记录 #{0}", "Audit entry #{0}";
     "page.login_log" => "登录日志", "Login log";
+    "page.refusals" => "越权访问记录", "Refused attempts";
+    "page.refusals_note" => "被拒绝的操作（无权限、安全校验失败、访问数据范围以外的记录）。同一账号或地址在同一分钟内对同一功能的重复尝试合并为一行并计数。", "Refused actions (a permission not held, a failed security check, a record outside the data scope). Repeats by one account or address on one function within a minute are one row with a count.";
+    "form.refusal_code" => "拒绝原因代码", "Refusal code";
+    "form.route" => "功能（请求）", "Function (request)";
+    "form.count" => "次数", "Count";
+    "form.address" => "地址", "Address";
+    "form.anonymous" => "（未登录）", "(anonymous)";
     "page.calendar" => "工作日历", "Working-day calendar";
     "page.calendar_note" => "法定节假日与调休安排依据国务院办公厅通知；年度数据由系统管理员录入。无数据的年份按周一至周五计算，并在期限计算处注明。", "Holidays and make-up days follow the State Council notices; administrators enter each new year. Years without data count Monday–Friday, and deadlines say so.";
     "page.dictionaries" => "数据字典", "Dictionaries";
@@ -957,6 +967,9 @@ catalogue! {
     "catalog.code_duplicate" => "事项编码重复（与第 {0} 行相同）", "duplicate matter code (same as line {0})";
     "catalog.name_missing" => "缺少事项名称", "the name is missing";
     "catalog.name_too_long" => "事项名称不能超过 200 个字", "the name is longer than 200 characters";
+    "catalog.cell_invalid_chars" => "含有控制字符或文字方向控制字符", "holds control or text-direction characters";
+    "catalog.cell_too_long" => "内容过长", "is too long";
+    "catalog.name_invalid_chars" => "事项名称不能含换行、控制字符或文字方向控制字符", "the name may not hold line breaks, control or text-direction characters";
     "catalog.audiences_missing" => "缺少服务对象", "the audience is missing";
     "catalog.legal_basis_missing" => "缺少设定依据", "the legal basis is missing";
     "catalog.conditions_missing" => "依申请事项须写明受理条件", "a matter on application needs its acceptance conditions";

@@ -26,6 +26,7 @@ pub mod reform_plan;
 pub mod reform_review;
 pub mod search;
 pub mod seed;
+pub mod text;
 pub mod users;
 
 pub use auth::Actor;

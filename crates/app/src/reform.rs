@@ -195,6 +195,7 @@ impl App {
                 "缺少方案名称",
             ));
         }
+        crate::text::check_title("title", input.title.trim())?;
         if !(1..=28).contains(&input.report_day) {
             return Err(ServiceError::field(
                 "invalid_field",
@@ -246,6 +247,7 @@ impl App {
                 "缺少任务名称",
             ));
         }
+        crate::text::check_title("title", input.title.trim())?;
         if !CATEGORIES.contains(&input.category.as_str()) {
             return Err(ServiceError::field(
                 "invalid_field",

@@ -215,6 +215,7 @@ impl App {
     ) -> ServiceResult<i64> {
         actor.scope(Permission::ReformManage)?;
         required("title", &input.title, "检查名称")?;
+        crate::text::check_title("title", input.title.trim())?;
         if input.findings.is_empty() {
             return Err(ServiceError::field(
                 "invalid_field",
@@ -396,6 +397,7 @@ impl App {
         actor.scope(Permission::ReformManage)?;
         self.store().get_plan(plan_id).await?;
         required("title", &input.title, "考核名称")?;
+        crate::text::check_title("title", input.title.trim())?;
         if input.to < input.from {
             return Err(ServiceError::field(
                 "invalid_field",
@@ -908,6 +910,7 @@ impl App {
             .department_id
             .ok_or_else(|| ServiceError::forbidden("permission_denied").arg("报送经验"))?;
         required("title", &input.title, "标题")?;
+        crate::text::check_title("title", input.title.trim())?;
         required("summary", &input.summary, "摘要")?;
         required("body", &input.body, "正文")?;
         if input.body.chars().count() > 20_000 {

@@ -512,6 +512,9 @@ pub fn problems(doc: &MatterDoc) -> Vec<Problem> {
     } else if doc.name.chars().count() > 200 {
         // GB/T 39046 表4: 事项名称 an..200.
         out.push(problem(Field::Name, "name_too_long"));
+    } else if crate::text::has_forbidden_char_in_line(&doc.name) {
+        // One line without controls or bidi overrides, whichever way the matter came in.
+        out.push(problem(Field::Name, "name_invalid_chars"));
     }
     if doc.audiences.is_empty() {
         out.push(problem(Field::Audiences, "audiences_missing"));

@@ -18,6 +18,7 @@ pub mod pii;
 pub mod reform;
 pub mod reform_plan;
 pub mod scope;
+pub mod text;
 
 pub use audit::{chain_hash, diff_json, sm3_hex, FieldChange, GENESIS};
 pub use calendar::{

@@ -31,6 +31,11 @@ const TABLES: &[(&str, &str, Option<&str>)] = &[
     ("post_role", "post_id, role_id", None),
     ("session", "session_id", None),
     ("login_log", "login_log_id", Some("login_log_id")),
+    (
+        "refused_attempt",
+        "refused_attempt_id",
+        Some("refused_attempt_id"),
+    ),
     ("audit_entry", "audit_entry_id", Some("audit_entry_id")),
     ("audit_head", "audit_head_id", None),
     ("dictionary", "dictionary_id", Some("dictionary_id")),

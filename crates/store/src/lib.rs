@@ -32,6 +32,7 @@ pub mod outbox;
 pub mod process;
 pub mod reform;
 pub mod reform_review;
+pub mod refusal;
 pub mod scope;
 pub mod session;
 pub mod testing;

@@ -1508,3 +1508,72 @@ on_every_backend!(a_backup_carries_every_table, |db| {
         "tables a backup leaves out: {missing:?}"
     );
 });
+
+on_every_backend!(refusals_coalesce_per_minute_and_keep_to_the_cap, |db| {
+    use fgf_store::refusal::{NewRefusal, RefusalQuery};
+    let s = &db.store;
+    let refusal = |at_ms: i64, account_id: Option<i64>, addr: &'static str| NewRefusal {
+        at_ms,
+        account_id,
+        username: if account_id.is_some() { "clerk" } else { "" },
+        source_addr: addr,
+        method: "GET",
+        route: "/api/v1/users/{id}",
+        object_id: "7",
+        code: "not_found",
+    };
+    let minute = 60_000 * 1_000_000;
+    for i in 0..5 {
+        s.record_refusal(&refusal(minute + i, Some(3), "10.0.0.1"), 1000)
+            .await
+            .unwrap();
+    }
+    // The next minute, and an anonymous caller, are rows of their own.
+    s.record_refusal(&refusal(minute + 60_000, Some(3), "10.0.0.1"), 1000)
+        .await
+        .unwrap();
+    s.record_refusal(&refusal(minute + 1, None, "10.0.0.9"), 1000)
+        .await
+        .unwrap();
+    let all = s
+        .list_refusals(
+            &Scope::system("test"),
+            &RefusalQuery::default(),
+            Page::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.total, 3);
+    let counts: Vec<i64> = all.items.iter().map(|r| r.count).collect();
+    assert_eq!(counts, vec![1, 1, 5]);
+    assert_eq!(all.items[2].last_at_ms, minute + 4);
+    let anon = s
+        .list_refusals(
+            &Scope::system("test"),
+            &RefusalQuery {
+                address: Some("10.0.0.9".to_owned()),
+                ..RefusalQuery::default()
+            },
+            Page::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(anon.total, 1);
+    assert_eq!(anon.items[0].account_id, None);
+    // The cap: new rows push the oldest out.
+    for i in 0..10 {
+        s.record_refusal(&refusal(minute + 60_000 * (2 + i), Some(3), "10.0.0.1"), 4)
+            .await
+            .unwrap();
+    }
+    let kept = s
+        .list_refusals(
+            &Scope::system("test"),
+            &RefusalQuery::default(),
+            Page::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(kept.total, 4);
+    assert_eq!(kept.items[3].first_at_ms, minute + 60_000 * 8);
+});

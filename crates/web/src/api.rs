@@ -20,6 +20,7 @@ use fgf_store::audit::{AuditQuery, Verify};
 use fgf_store::dict::DictItem;
 use fgf_store::idem::IdemRecord;
 use fgf_store::org::{Department, DepartmentQuery};
+use fgf_store::refusal::RefusalQuery;
 use fgf_store::session::LoginLogQuery;
 use fgf_store::Page;
 use serde::Deserialize;
@@ -34,10 +35,6 @@ fn ok(v: Value) -> ApiResult {
 
 fn created(v: Value) -> ApiResult {
     Ok((StatusCode::CREATED, Json(v)).into_response())
-}
-
-fn source(actor: Option<&Actor>) -> String {
-    actor.map_or_else(|| "127.0.0.1".to_owned(), |a| a.source_addr.clone())
 }
 
 #[derive(Deserialize, Default)]
@@ -120,10 +117,9 @@ pub struct LoginBody {
 
 pub async fn login(
     State(state): State<AppState>,
-    Extension(maybe): Extension<crate::MaybeActor>,
+    Extension(crate::ClientAddr(addr)): Extension<crate::ClientAddr>,
     ApiJson(body): ApiJson<LoginBody>,
 ) -> ApiResult {
-    let addr = source(maybe.0.as_ref());
     let res = state
         .app
         .login(LoginRequest {
@@ -206,28 +202,22 @@ pub async fn switch_department(
 
 pub async fn register(
     State(state): State<AppState>,
-    Extension(maybe): Extension<crate::MaybeActor>,
+    Extension(crate::ClientAddr(addr)): Extension<crate::ClientAddr>,
     ApiJson(b): ApiJson<RegisterInput>,
 ) -> ApiResult {
     // The same answer whether or not the identity already had an account (see
     // `register_applicant`), so no account id is given back.
-    state
-        .app
-        .register_applicant(&b, &source(maybe.0.as_ref()))
-        .await?;
+    state.app.register_applicant(&b, &addr).await?;
     created(json!({ "username": b.username.trim(), "status": "registered" }))
 }
 
 /// Step one of an applicant's password recovery; the same answer whatever matched.
 pub async fn recover_start(
     State(state): State<AppState>,
-    Extension(maybe): Extension<crate::MaybeActor>,
+    Extension(crate::ClientAddr(addr)): Extension<crate::ClientAddr>,
     ApiJson(b): ApiJson<fgf_app::users::RecoverInput>,
 ) -> ApiResult {
-    state
-        .app
-        .recover_start(&b, &source(maybe.0.as_ref()))
-        .await?;
+    state.app.recover_start(&b, &addr).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({ "status": "sent_if_matched" })),
@@ -244,17 +234,12 @@ pub struct RecoverConfirmBody {
 
 pub async fn recover_confirm(
     State(state): State<AppState>,
-    Extension(maybe): Extension<crate::MaybeActor>,
+    Extension(crate::ClientAddr(addr)): Extension<crate::ClientAddr>,
     ApiJson(b): ApiJson<RecoverConfirmBody>,
 ) -> ApiResult {
     state
         .app
-        .recover_confirm(
-            &b.username,
-            &b.code,
-            &b.new_password,
-            &source(maybe.0.as_ref()),
-        )
+        .recover_confirm(&b.username, &b.code, &b.new_password, &addr)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -615,6 +600,54 @@ pub async fn list_login_log(
         .items
         .iter()
         .map(|l| json!({ "id": l.id, "at": rfc3339(l.at_ms), "username": l.username, "account_id": l.account_id, "source_addr": l.source_addr, "outcome": l.outcome, "detail": l.detail }))
+        .collect();
+    ok(json!({ "items": items, "total": res.total }))
+}
+
+#[derive(Deserialize, Default)]
+pub struct RefusalParams {
+    username: Option<String>,
+    address: Option<String>,
+    code: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+impl RefusalParams {
+    pub fn query(&self) -> Result<RefusalQuery, ServiceError> {
+        let (from_ms, to_ms) = date_range(self.from.as_deref(), self.to.as_deref())?;
+        Ok(RefusalQuery {
+            username: self.username.clone(),
+            address: self.address.clone(),
+            code: self.code.clone(),
+            from_ms,
+            to_ms,
+        })
+    }
+}
+
+pub async fn list_refusals(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiQuery(q): ApiQuery<RefusalParams>,
+) -> ApiResult {
+    let res = state
+        .app
+        .list_refusals(&actor, &q.query()?, Page::new(q.page, q.per_page))
+        .await?;
+    let items: Vec<Value> = res
+        .items
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id, "first_at": rfc3339(r.first_at_ms), "last_at": rfc3339(r.last_at_ms),
+                "account_id": r.account_id, "username": r.username, "source_addr": r.source_addr,
+                "method": r.method, "route": r.route, "object_id": r.object_id, "code": r.code,
+                "count": r.count,
+            })
+        })
         .collect();
     ok(json!({ "items": items, "total": res.total }))
 }

@@ -327,6 +327,9 @@ async fn read_upload(mut mp: Multipart) -> Result<(Option<String>, Sheet, Sheet)
     let (mut matters, mut materials) = (None, None);
     while let Some(field) = mp.next_field().await.map_err(|e| bad(e.to_string()))? {
         let name = field.name().unwrap_or_default().to_owned();
+        if let Some(f) = field.file_name() {
+            fgf_app::text::check_file_name(&name, f)?;
+        }
         let file = field.file_name().unwrap_or_default().to_lowercase();
         let bytes = field.bytes().await.map_err(|e| bad(e.to_string()))?;
         match name.as_str() {

@@ -7,6 +7,14 @@ use axum::response::{Html, IntoResponse, Response};
 use fgf_app::{ErrorKind, Lang, ServiceError};
 use serde_json::json;
 
+/// The error code of an answer, put in the response's extensions so that middleware (the
+/// refused-attempt log) reads it without parsing the body.
+#[derive(Debug, Clone, Copy)]
+pub struct AnswerCode {
+    pub kind: ErrorKind,
+    pub code: &'static str,
+}
+
 #[derive(Debug)]
 pub struct WebError {
     pub error: ServiceError,
@@ -85,6 +93,10 @@ impl IntoResponse for WebError {
                 (status, Html(page.into_string())).into_response()
             }
         };
+        res.extensions_mut().insert(AnswerCode {
+            kind: self.error.kind,
+            code: self.error.code,
+        });
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

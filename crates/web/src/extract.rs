@@ -1,5 +1,8 @@
 //! Extractors that turn malformed input into the API's error envelope (never axum's plain
-//! text rejections), and the page form extractor that checks the CSRF token.
+//! text rejections), and the page form extractor that checks the CSRF token. Every string a
+//! request brings (JSON values and keys, form fields, query parameters, uploaded file names)
+//! passes the text rules of `fgf_domain::text` here, before any handler sees it: no control
+//! or bidi characters, and a length cap (`text_invalid_chars`, `text_too_long`, 422).
 
 use crate::error::WebError;
 use crate::routes::Surface;
@@ -8,8 +11,120 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::HeaderMap;
+use fgf_app::text::check_text;
 use fgf_app::{Actor, Lang, ServiceError};
+use fgf_domain::text::{
+    has_forbidden_char, is_forbidden_char, LONG_FIELDS, LONG_MAX, ORDINARY_MAX,
+};
 use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// The edge's cap for a field named `name` (not nested).
+fn field_limit(name: &str) -> usize {
+    if LONG_FIELDS.contains(&name) {
+        LONG_MAX
+    } else {
+        ORDINARY_MAX
+    }
+}
+
+/// A field name as an error may show it: forbidden characters spelled out, and short.
+fn shown(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().take(100) {
+        if is_forbidden_char(c) {
+            out.push_str(&format!("\\u{{{:04x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Whether `s` passes the text rules with `limit` (the error is built only when not).
+fn fits(s: &str, limit: usize) -> bool {
+    !has_forbidden_char(s) && (s.len() <= limit || s.chars().count() <= limit)
+}
+
+/// Checks name=value pairs (a form or a query string), names too.
+fn check_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Result<(), ServiceError> {
+    for (k, v) in pairs {
+        check_text(&shown(k), k, ORDINARY_MAX)?;
+        check_text(&shown(k), v, field_limit(k))?;
+    }
+    Ok(())
+}
+
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The JSON path of a string, such as `doc.materials[0].name`.
+fn json_path(steps: &[Step<'_>]) -> String {
+    let mut out = String::new();
+    for s in steps {
+        match s {
+            Step::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(&shown(k));
+            }
+            Step::Index(i) => out.push_str(&format!("[{i}]")),
+        }
+    }
+    if out.is_empty() {
+        "body".to_owned()
+    } else {
+        out
+    }
+}
+
+/// Checks every string of a JSON document, keys included, whatever its shape. A string is
+/// long text when any key on its path names a long-text field (`doc.legal_basis[0]`).
+pub(crate) fn check_json(v: &Value) -> Result<(), ServiceError> {
+    fn walk<'a>(v: &'a Value, steps: &mut Vec<Step<'a>>, long: bool) -> Result<(), ServiceError> {
+        match v {
+            Value::String(s) => {
+                let limit = if long { LONG_MAX } else { ORDINARY_MAX };
+                // The path is only spelled out for an error.
+                if fits(s, limit) {
+                    Ok(())
+                } else {
+                    check_text(&json_path(steps), s, limit)
+                }
+            }
+            Value::Array(items) => {
+                for (i, x) in items.iter().enumerate() {
+                    steps.push(Step::Index(i));
+                    walk(x, steps, long)?;
+                    steps.pop();
+                }
+                Ok(())
+            }
+            Value::Object(map) => {
+                for (k, x) in map {
+                    steps.push(Step::Key(k));
+                    if !fits(k, ORDINARY_MAX) {
+                        check_text(&json_path(steps), k, ORDINARY_MAX)?;
+                    }
+                    walk(x, steps, long || LONG_FIELDS.contains(&k.as_str()))?;
+                    steps.pop();
+                }
+                Ok(())
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => Ok(()),
+        }
+    }
+    walk(v, &mut Vec::new(), false)
+}
+
+/// Checks every parameter of a query string.
+fn check_query(q: &str) -> Result<(), ServiceError> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(q.as_bytes()).into_owned().collect();
+    check_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
 
 /// Reads one cookie.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -33,6 +148,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|e| WebError::api(ServiceError::invalid("invalid_json").arg(e.body_text())))?;
+        // The text rules run on the document before its shape is looked at, so every route
+        // answers a bad string alike; a body that is not JSON at all is left to the parse
+        // below, which names the syntax error.
+        if let Ok(doc) = serde_json::from_slice::<Value>(&bytes) {
+            check_json(&doc).map_err(WebError::api)?;
+        }
         serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| {
             WebError::api(
                 ServiceError::invalid("invalid_json")
@@ -51,6 +172,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let q = parts.uri.query().unwrap_or("");
+        check_query(q).map_err(WebError::api)?;
         serde_urlencoded::from_str(q)
             .map(ApiQuery)
             .map_err(|e| WebError::api(ServiceError::invalid("invalid_query").arg(e.to_string())))
@@ -66,6 +188,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let lang = parts.extensions.get::<Prefs>().map_or(Lang::Zh, |p| p.lang);
         let q = parts.uri.query().unwrap_or("");
+        check_query(q).map_err(|e| WebError::new(e, Surface::Page, lang))?;
         serde_urlencoded::from_str(q).map(PageQuery).map_err(|e| {
             WebError::new(
                 ServiceError::invalid("invalid_query").arg(e.to_string()),
@@ -77,7 +200,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
 }
 
 /// A submitted page form, CSRF-checked: the `_csrf` field must equal the session's token
-/// (signed-in forms) or the `fgf_pre` cookie (the login and registration forms).
+/// when there is a session, and the `fgf_pre` cookie only when there is none (the login and
+/// registration forms of an anonymous visitor).
 pub struct PageForm {
     pub pairs: Vec<(String, String)>,
 }
@@ -102,6 +226,11 @@ impl PageForm {
             .collect()
     }
 
+    /// The edge's text rules on every field, names included.
+    fn check_text(&self) -> Result<(), ServiceError> {
+        check_pairs(self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    }
+
     /// An optional whole number; an unparsable one is a validation error naming the field.
     pub fn opt_i64(&self, name: &str) -> Result<Option<i64>, ServiceError> {
         match self.get(name).map(str::trim).filter(|s| !s.is_empty()) {
@@ -120,13 +249,13 @@ impl<S: Send + Sync> FromRequest<S> for PageForm {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let lang = req.extensions().get::<Prefs>().map_or(Lang::Zh, |p| p.lang);
         let page_err = |e: ServiceError| WebError::new(e, Surface::Page, lang);
-        // A signed-in user may still submit the login form (signing in as someone else), whose
-        // token is the `fgf_pre` cookie's; both are same-site proofs, so either is accepted.
-        let session = req
-            .extensions()
-            .get::<Actor>()
-            .map(|a| a.csrf_token.clone());
-        let pre = cookie(req.headers(), "fgf_pre");
+        // With a session, only its own token counts: a cookie can be planted by a sibling
+        // subdomain or an earlier visit, so the pre-session cookie proves nothing about this
+        // session. The login page shows a signed-in user the session's token for that reason.
+        let expected = match req.extensions().get::<Actor>() {
+            Some(a) => Some(a.csrf_token.clone()),
+            None => cookie(req.headers(), "fgf_pre"),
+        };
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(|e| page_err(ServiceError::invalid("invalid_form").arg(e.body_text())))?;
@@ -135,15 +264,15 @@ impl<S: Send + Sync> FromRequest<S> for PageForm {
             .iter()
             .find(|(k, _)| k == "_csrf")
             .map(|(_, v)| v.as_str());
-        let matches = |e: &Option<String>| {
-            e.as_deref()
-                .is_some_and(|e| !e.is_empty() && Some(e) == sent)
-        };
-        if matches(&session) || matches(&pre) {
-            Ok(PageForm { pairs })
-        } else {
-            Err(page_err(ServiceError::forbidden("csrf_invalid")))
+        if !expected
+            .as_deref()
+            .is_some_and(|e| !e.is_empty() && Some(e) == sent)
+        {
+            return Err(page_err(ServiceError::forbidden("csrf_invalid")));
         }
+        let form = PageForm { pairs };
+        form.check_text().map_err(page_err)?;
+        Ok(form)
     }
 }
 
@@ -203,8 +332,47 @@ impl<S: Send + Sync> FromRequest<S> for PageMultipart {
         }
         let form = PageForm { pairs };
         match (expected.as_deref(), form.get("_csrf")) {
-            (Some(e), Some(s)) if !e.is_empty() && e == s => Ok(PageMultipart { form, files }),
-            _ => Err(page_err(ServiceError::forbidden("csrf_invalid"))),
+            (Some(e), Some(s)) if !e.is_empty() && e == s => {}
+            _ => return Err(page_err(ServiceError::forbidden("csrf_invalid"))),
         }
+        form.check_text().map_err(page_err)?;
+        for f in &files {
+            fgf_app::text::check_file_name(&shown(&f.field), &f.name).map_err(page_err)?;
+        }
+        Ok(PageMultipart { form, files })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn refused(v: &Value) -> Option<(&'static str, Value)> {
+        check_json(v)
+            .err()
+            .map(|e| (e.code, e.details.unwrap_or(Value::Null)))
+    }
+
+    #[test]
+    fn every_string_of_a_document_is_checked_with_its_path() {
+        let (code, d) =
+            refused(&json!({"doc": {"materials": [{"name": "ok"}, {"name": "a\u{202e}b"}]}}))
+                .unwrap();
+        assert_eq!(code, "text_invalid_chars");
+        assert_eq!(d["field"], "doc.materials[1].name");
+        let (code, d) = refused(&json!({"name": "x".repeat(501)})).unwrap();
+        assert_eq!((code, d["limit"].as_u64()), ("text_too_long", Some(500)));
+        // Long-text fields, at any depth, keep their room; line breaks are text.
+        let long = "第一条\n".repeat(5_000);
+        assert!(refused(
+            &json!({"doc": {"legal_basis": [long.clone()], "conditions": long.clone()}})
+        )
+        .is_none());
+        assert!(refused(&json!({"record": {"applicant_reason": long}})).is_none());
+        let (_, d) = refused(&json!(["a\u{0}"])).unwrap();
+        assert_eq!(d["field"], "[0]");
+        let (_, d) = refused(&json!("a\u{1b}")).unwrap();
+        assert_eq!(d["field"], "body");
     }
 }

@@ -115,6 +115,12 @@ pub fn staff(c: &Chrome<'_>, title: &str, body: Markup) -> Markup {
             a.has(Permission::LoginLogRead),
         ),
         (
+            "refusals",
+            "/admin/refusals",
+            t(lang, "nav.refusals"),
+            a.has(Permission::LoginLogRead),
+        ),
+        (
             "calendar",
             "/admin/calendar",
             t(lang, "nav.calendar"),

@@ -31,9 +31,10 @@ use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
+use fgf_app::config::IpBlock;
 use fgf_app::{Actor, App, ErrorKind, Lang, ServiceError};
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 pub const SESSION_COOKIE: &str = "fgf_session";
@@ -43,7 +44,14 @@ pub struct AppState {
     pub app: App,
     pub(crate) specs: Arc<HashMap<(String, String), RouteSpec>>,
     pub(crate) metrics: Arc<metrics::Metrics>,
+    pub(crate) trusted_proxies: Arc<Vec<IpBlock>>,
 }
+
+/// The client's address, resolved once per request by [`resolve_client`]: the peer, or with
+/// a trusted proxy in front the address that proxy says it forwarded for. `unknown` when the
+/// request came without a connection (tests through `oneshot`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientAddr(pub String);
 
 /// Per-request view preferences, read from cookies.
 #[derive(Debug, Clone, Copy)]
@@ -65,6 +73,7 @@ pub fn router(app: App) -> Router {
         r = r.route(spec.path, handler);
     }
     let state = AppState {
+        trusted_proxies: Arc::new(app.config().trusted_proxy_blocks()),
         app,
         specs: Arc::new(specs),
         metrics: Arc::new(metrics::Metrics::default()),
@@ -78,7 +87,15 @@ pub fn router(app: App) -> Router {
         state.clone(),
         count_requests,
     ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        record_refusals,
+    ))
     .layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        resolve_client,
+    ))
     .with_state(state)
 }
 
@@ -88,10 +105,47 @@ fn prefs_from(headers: &HeaderMap) -> Prefs {
     Prefs { lang, large }
 }
 
-fn source_addr(req: &Request) -> String {
-    req.extensions()
+/// The outermost layer: every request, public routes and unknown paths included, gets its
+/// [`ClientAddr`] here and nowhere else.
+async fn resolve_client(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let peer = req
+        .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "127.0.0.1".to_owned(), |c| c.0.ip().to_string())
+        .map(|c| c.0.ip());
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    let addr = client_addr(peer, &forwarded, &state.trusted_proxies)
+        .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+    req.extensions_mut().insert(ClientAddr(addr));
+    next.run(req).await
+}
+
+/// The peer, unless the peer is a trusted proxy: then the right-most `X-Forwarded-For` entry
+/// (of all the header's lines, each a comma-separated list)
+/// that is not itself a trusted proxy. Entries left of that one were written by whoever
+/// connected to the first proxy and prove nothing. An entry that does not parse ends the
+/// walk at the last trusted hop, which is then the best address known.
+fn client_addr(peer: Option<IpAddr>, forwarded: &[&str], trusted: &[IpBlock]) -> Option<IpAddr> {
+    let peer = peer?.to_canonical();
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|b| b.contains(ip));
+    if !is_trusted(peer) {
+        return Some(peer);
+    }
+    let mut client = peer;
+    for hop in forwarded.iter().flat_map(|v| v.split(',')).rev() {
+        let Ok(ip) = hop.trim().parse::<IpAddr>() else {
+            break;
+        };
+        client = ip.to_canonical();
+        if !is_trusted(client) {
+            break;
+        }
+    }
+    Some(client)
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
@@ -102,9 +156,111 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
         .map(|t| t.trim().to_owned())
 }
 
+/// Which route a request reached and who called it, put in the response's extensions by
+/// [`authorise`] for [`record_refusals`], which runs outside the routes.
+#[derive(Debug, Clone)]
+struct Reached {
+    method: String,
+    route: String,
+    /// The path's parameters joined with `/` (`42`, `XK-D04-0001-01/1`).
+    object_id: String,
+    /// (account id, username) when signed in.
+    caller: Option<(i64, String)>,
+}
+
+/// Runs [`check_and_run`] and notes on the answer which route was reached by whom.
+async fn authorise(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+        .unwrap_or_default();
+    let object_id = path_params(&route, req.uri().path());
+    let method = req.method().to_string();
+    let mut caller = None;
+    let mut res = check_and_run(&state, req, next, &mut caller).await;
+    res.extensions_mut().insert(Reached {
+        method,
+        route,
+        object_id,
+        caller,
+    });
+    res
+}
+
+/// The values of a matched route's `{param}` segments in `path`, joined with `/`.
+fn path_params(route: &str, path: &str) -> String {
+    let values: Vec<&str> = route
+        .split('/')
+        .zip(path.split('/'))
+        .filter(|(r, _)| r.starts_with('{'))
+        .map(|(_, p)| p)
+        .collect();
+    // The value is the caller's own writing: keep the row small whatever they sent.
+    values.join("/").chars().take(200).collect()
+}
+
+/// Records every refused attempt: a 403 (a permission not held, a forbidden step, a failed
+/// CSRF check) or a 404 for a record (outside the caller's data scope, or absent), as opposed
+/// to a path that names no route. One place sees them all, because every refusal is a
+/// [`WebError`] whose code rides on the answer.
+async fn record_refusals(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let addr = req
+        .extensions()
+        .get::<ClientAddr>()
+        .map_or_else(|| "unknown".to_owned(), |a| a.0.clone());
+    let res = next.run(req).await;
+    let (Some(answer), Some(reached)) = (
+        res.extensions().get::<error::AnswerCode>(),
+        res.extensions().get::<Reached>(),
+    ) else {
+        return res;
+    };
+    let refused = match answer.kind {
+        ErrorKind::Forbidden => true,
+        ErrorKind::NotFound => answer.code != "route_not_found",
+        _ => false,
+    };
+    if refused {
+        let (account_id, username) = reached
+            .caller
+            .as_ref()
+            .map_or((None, ""), |(id, name)| (Some(*id), name.as_str()));
+        tracing::warn!(
+            code = answer.code,
+            method = %reached.method,
+            route = %reached.route,
+            object = %reached.object_id,
+            account = username,
+            addr = %addr,
+            "refused"
+        );
+        state
+            .app
+            .record_refusal(&fgf_store::refusal::NewRefusal {
+                at_ms: state.app.now_ms(),
+                account_id,
+                username,
+                source_addr: &addr,
+                method: &reached.method,
+                route: &reached.route,
+                object_id: &reached.object_id,
+                code: answer.code,
+            })
+            .await;
+    }
+    res
+}
+
 /// Resolves the caller and enforces the route's declared permission. Pages answer a missing
 /// session with a redirect to the login page; the API answers 401 with `WWW-Authenticate`.
-async fn authorise(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+/// The signed-in caller, once known, is left in `caller` for the refused-attempt log.
+async fn check_and_run(
+    state: &AppState,
+    mut req: Request,
+    next: Next,
+    caller: &mut Option<(i64, String)>,
+) -> Response {
     let prefs = prefs_from(req.headers());
     let path = req
         .extensions()
@@ -125,7 +281,10 @@ async fn authorise(State(state): State<AppState>, mut req: Request, next: Next) 
         )
         .into_response();
     };
-    let addr = source_addr(&req);
+    let addr = req
+        .extensions()
+        .get::<ClientAddr>()
+        .map_or_else(|| "unknown".to_owned(), |a| a.0.clone());
     let headers = req.headers().clone();
     let token = bearer(&headers);
     let from_cookie = token.is_none();
@@ -141,6 +300,9 @@ async fn authorise(State(state): State<AppState>, mut req: Request, next: Next) 
         },
         None => None,
     };
+    *caller = actor
+        .as_ref()
+        .map(|a| (a.account.id, a.account.username.clone()));
     let fail = |e: ServiceError| WebError::new(e, spec.surface, prefs.lang).into_response();
     match spec.need {
         Need::Public => {}
@@ -225,4 +387,57 @@ async fn not_found(headers: HeaderMap, uri: axum::http::Uri) -> Response {
     .into_response();
     *res.status_mut() = StatusCode::NOT_FOUND;
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolve(peer: &str, forwarded: &[&str], trusted: &[&str]) -> String {
+        let trusted: Vec<IpBlock> = trusted.iter().filter_map(|t| IpBlock::parse(t)).collect();
+        client_addr(Some(peer.parse().unwrap()), forwarded, &trusted)
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+        // No trusted proxy: the header is the client's own writing.
+        assert_eq!(resolve("10.1.2.3", &["1.1.1.1"], &[]), "10.1.2.3");
+        // A peer outside the list is not believed either.
+        assert_eq!(
+            resolve("10.1.2.3", &["1.1.1.1"], &["10.9.0.0/16"]),
+            "10.1.2.3"
+        );
+        // Behind a trusted proxy: the right-most entry that is not a trusted proxy.
+        assert_eq!(
+            resolve(
+                "10.0.0.1",
+                &["6.6.6.6, 203.0.113.9", " 10.0.0.2"],
+                &["10.0.0.0/24"]
+            ),
+            "203.0.113.9"
+        );
+        // Every hop trusted: the left-most one is the best known.
+        assert_eq!(
+            resolve("10.0.0.1", &["10.0.0.5"], &["10.0.0.0/24"]),
+            "10.0.0.5"
+        );
+        // Garbage stops the walk at the last trusted hop.
+        assert_eq!(
+            resolve(
+                "10.0.0.1",
+                &["203.0.113.9, bogus, 10.0.0.7"],
+                &["10.0.0.0/24"]
+            ),
+            "10.0.0.7"
+        );
+        // A mapped IPv4 peer is its IPv4 address.
+        assert_eq!(resolve("::ffff:10.1.2.3", &[], &[]), "10.1.2.3");
+        assert_eq!(
+            client_addr(None, &["1.1.1.1"], &[]),
+            None,
+            "no connection, no address"
+        );
+    }
 }

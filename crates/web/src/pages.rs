@@ -5,7 +5,7 @@ use crate::error::{status_of, WebError};
 use crate::extract::{PageForm, PageQuery};
 use crate::layout::{self, csrf, flash, Chrome};
 use crate::routes::Surface;
-use crate::{AppState, MaybeActor, Prefs, SESSION_COOKIE};
+use crate::{AppState, ClientAddr, MaybeActor, Prefs, SESSION_COOKIE};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -77,6 +77,37 @@ fn session_cookie(token: &str) -> String {
 
 fn pre_token() -> String {
     hex::encode((0..16).map(|_| rand::random::<u8>()).collect::<Vec<_>>())
+}
+
+/// The CSRF token of a public form (login, registration): a signed-in caller's own session
+/// token, since [`PageForm`] takes nothing else once there is a session; otherwise a fresh
+/// pre-session token, sent as the `fgf_pre` cookie when the page is answered.
+struct FormToken {
+    token: String,
+    pre: bool,
+}
+
+impl FormToken {
+    fn for_caller(maybe: &MaybeActor) -> FormToken {
+        match maybe.0.as_ref() {
+            Some(a) => FormToken {
+                token: a.csrf_token.clone(),
+                pre: false,
+            },
+            None => FormToken {
+                token: pre_token(),
+                pre: true,
+            },
+        }
+    }
+
+    fn answer(&self, m: Markup, status: StatusCode) -> Response {
+        if self.pre {
+            with_pre_cookie(&self.token, m, status)
+        } else {
+            (status, Html(m.into_string())).into_response()
+        }
+    }
 }
 
 fn with_pre_cookie(token: &str, m: Markup, status: StatusCode) -> Response {
@@ -295,15 +326,17 @@ fn recover_form(
     }
 }
 
-pub async fn recover_page(Extension(prefs): Extension<Prefs>) -> Response {
-    let pre = pre_token();
-    with_pre_cookie(
-        &pre,
+pub async fn recover_page(
+    Extension(prefs): Extension<Prefs>,
+    Extension(maybe): Extension<MaybeActor>,
+) -> Response {
+    let form_token = FormToken::for_caller(&maybe);
+    form_token.answer(
         layout::portal(
             prefs,
             None,
             t(prefs.lang, "page.recover"),
-            recover_form(prefs.lang, &pre, None, false, None),
+            recover_form(prefs.lang, &form_token.token, None, false, None),
         ),
         StatusCode::OK,
     )
@@ -312,13 +345,10 @@ pub async fn recover_page(Extension(prefs): Extension<Prefs>) -> Response {
 pub async fn recover_submit(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
-    Extension(maybe): Extension<crate::MaybeActor>,
+    Extension(maybe): Extension<MaybeActor>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
     form: PageForm,
 ) -> Response {
-    let addr = maybe
-        .0
-        .as_ref()
-        .map_or_else(|| "127.0.0.1".to_owned(), |a| a.source_addr.clone());
     let opt = |k: &str| Some(form.text(k)).filter(|s| !s.is_empty());
     let lang = prefs.lang;
     let (res, confirm) = if form.get("action") == Some("confirm") {
@@ -341,7 +371,8 @@ pub async fn recover_submit(
         };
         (state.app.recover_start(&input, &addr).await, false)
     };
-    let pre = pre_token();
+    let form_token = FormToken::for_caller(&maybe);
+    let pre = form_token.token.clone();
     let (body, status) = match res {
         Ok(()) if confirm => return Redirect::to("/login?recovered=1").into_response(),
         Ok(()) => (
@@ -362,8 +393,7 @@ pub async fn recover_submit(
             )
         }
     };
-    with_pre_cookie(
-        &pre,
+    form_token.answer(
         layout::portal(prefs, None, t(lang, "page.recover"), body),
         status,
     )
@@ -371,10 +401,11 @@ pub async fn recover_submit(
 
 pub async fn login_page(
     Extension(prefs): Extension<Prefs>,
+    Extension(maybe): Extension<MaybeActor>,
     PageQuery(q): PageQuery<LoginParams>,
 ) -> Response {
     let lang = prefs.lang;
-    let pre = pre_token();
+    let form_token = FormToken::for_caller(&maybe);
     let msg = if q.expired.is_some() {
         Some((t(lang, "session_expired"), false))
     } else if q.bye.is_some() {
@@ -387,13 +418,12 @@ pub async fn login_page(
         None
     };
     let next = safe_next(q.next.as_deref());
-    with_pre_cookie(
-        &pre,
+    form_token.answer(
         layout::portal(
             prefs,
             None,
             t(lang, "page.login"),
-            login_form(lang, &pre, next.as_deref(), "", msg),
+            login_form(lang, &form_token.token, next.as_deref(), "", msg),
         ),
         StatusCode::OK,
     )
@@ -403,19 +433,11 @@ pub async fn login_submit(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
     Extension(maybe): Extension<MaybeActor>,
-    headers: HeaderMap,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
     form: PageForm,
 ) -> Response {
     let lang = prefs.lang;
     let username = form.text("username");
-    let addr = maybe
-        .0
-        .as_ref()
-        .map_or_else(|| "127.0.0.1".to_owned(), |a| a.source_addr.clone());
-    let addr = headers
-        .get("x-fgf-test-addr")
-        .and_then(|v| v.to_str().ok())
-        .map_or(addr, str::to_owned);
     let next = safe_next(form.get("next"));
     let totp = form.text("totp");
     let res = state
@@ -450,16 +472,21 @@ pub async fn login_submit(
             r
         }
         Err(e) => {
-            let pre = pre_token();
+            let form_token = FormToken::for_caller(&maybe);
             let status = status_of(e.kind, e.code);
             let m = e.message(lang);
-            with_pre_cookie(
-                &pre,
+            form_token.answer(
                 layout::portal(
                     prefs,
                     None,
                     t(lang, "page.login"),
-                    login_form(lang, &pre, next.as_deref(), &username, Some((&m, false))),
+                    login_form(
+                        lang,
+                        &form_token.token,
+                        next.as_deref(),
+                        &username,
+                        Some((&m, false)),
+                    ),
                 ),
                 status,
             )
@@ -514,15 +541,17 @@ fn register_form(lang: Lang, pre: &str, f: Option<&PageForm>, message: Option<&s
     }
 }
 
-pub async fn register_page(Extension(prefs): Extension<Prefs>) -> Response {
-    let pre = pre_token();
-    with_pre_cookie(
-        &pre,
+pub async fn register_page(
+    Extension(prefs): Extension<Prefs>,
+    Extension(maybe): Extension<MaybeActor>,
+) -> Response {
+    let form_token = FormToken::for_caller(&maybe);
+    form_token.answer(
         layout::portal(
             prefs,
             None,
             t(prefs.lang, "page.register"),
-            register_form(prefs.lang, &pre, None, None),
+            register_form(prefs.lang, &form_token.token, None, None),
         ),
         StatusCode::OK,
     )
@@ -531,6 +560,8 @@ pub async fn register_page(Extension(prefs): Extension<Prefs>) -> Response {
 pub async fn register_submit(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
+    Extension(maybe): Extension<MaybeActor>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
     form: PageForm,
 ) -> Response {
     let opt = |k: &str| Some(form.text(k)).filter(|s| !s.is_empty());
@@ -543,18 +574,17 @@ pub async fn register_submit(
         uscc: opt("uscc"),
         phone: opt("phone"),
     };
-    match state.app.register_applicant(&input, "127.0.0.1").await {
+    match state.app.register_applicant(&input, &addr).await {
         Ok(_) => Redirect::to("/login?registered=1").into_response(),
         Err(e) => {
-            let pre = pre_token();
+            let form_token = FormToken::for_caller(&maybe);
             let m = e.message(prefs.lang);
-            with_pre_cookie(
-                &pre,
+            form_token.answer(
                 layout::portal(
                     prefs,
                     None,
                     t(prefs.lang, "page.register"),
-                    register_form(prefs.lang, &pre, Some(&form), Some(&m)),
+                    register_form(prefs.lang, &form_token.token, Some(&form), Some(&m)),
                 ),
                 status_of(e.kind, e.code),
             )
@@ -1731,6 +1761,73 @@ pub async fn login_log(
         t(lang, "page.login_log"),
         body,
     )))
+}
+
+#[derive(Deserialize, Default)]
+pub struct RefusalPageParams {
+    username: Option<String>,
+    address: Option<String>,
+    code: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<u32>,
+}
+
+pub async fn refusals(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    PageQuery(q): PageQuery<RefusalPageParams>,
+) -> PageResult {
+    let lang = prefs.lang;
+    let (from_ms, to_ms) =
+        crate::api::date_range(q.from.as_deref(), q.to.as_deref()).map_err(page_err(prefs))?;
+    let page = Page::new(q.page, Some(30));
+    let res = state
+        .app
+        .list_refusals(
+            &actor,
+            &fgf_store::refusal::RefusalQuery {
+                username: q.username.clone(),
+                address: q.address.clone(),
+                code: q.code.clone(),
+                from_ms,
+                to_ms,
+            },
+            page,
+        )
+        .await
+        .map_err(page_err(prefs))?;
+    let c = chrome(&state, &actor, prefs, "refusals").await?;
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let body = html! {
+        p.muted { (t(lang, "page.refusals_note")) }
+        form.filters method="get" action="/admin/refusals" {
+            label { (t(lang, "form.username")) " " input name="username" value=[q.username.as_deref()]; }
+            label { (t(lang, "form.address")) " " input name="address" value=[q.address.as_deref()]; }
+            label { (t(lang, "form.refusal_code")) " " input name="code" value=[q.code.as_deref()]; }
+            label { (t(lang, "form.from")) " " input type="date" name="from" value=[q.from.as_deref()]; }
+            label { (t(lang, "form.to")) " " input type="date" name="to" value=[q.to.as_deref()]; }
+            button type="submit" { (t(lang, "form.search")) }
+        }
+        table.data {
+            thead { tr {
+                th { (t(lang, "form.time")) } th { (t(lang, "form.username")) } th { (t(lang, "form.source")) }
+                th { (t(lang, "form.route")) } th { (t(lang, "form.object")) } th { (t(lang, "form.refusal_code")) } th { (t(lang, "form.count")) }
+            } }
+            tbody { @for r in &res.items { tr {
+                td { (local_minute(r.first_at_ms)) }
+                td { @if r.username.is_empty() { span.muted { (t(lang, "form.anonymous")) } } @else { (r.username) } }
+                td { (r.source_addr) }
+                td { code { (r.method) " " (r.route) } }
+                td { (r.object_id) }
+                td { code { (r.code) } }
+                td { (r.count) }
+            } } }
+        }
+        (layout::pager(lang, "/admin/refusals", &[("username", v(&q.username)), ("address", v(&q.address)), ("code", v(&q.code)), ("from", v(&q.from)), ("to", v(&q.to))], page.page, page.per_page, res.total))
+    };
+    Ok(html_page(layout::staff(&c, t(lang, "page.refusals"), body)))
 }
 
 // ---- calendar and dictionaries ----

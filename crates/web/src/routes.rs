@@ -334,6 +334,14 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "The login log",
             get(api::list_login_log),
         ),
+        r(
+            "GET",
+            "/api/v1/refusals",
+            Perm(P::LoginLogRead),
+            "audit",
+            "Refused attempts (403s, CSRF failures, out-of-scope 404s)",
+            get(api::list_refusals),
+        ),
         // Shared services.
         r(
             "GET",
@@ -784,6 +792,14 @@ pub fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "pages",
             "Login log",
             get(pages::login_log),
+        ),
+        r(
+            "GET",
+            "/admin/refusals",
+            Perm(P::LoginLogRead),
+            "pages",
+            "Refused attempts",
+            get(pages::refusals),
         ),
         r(
             "GET",

@@ -502,6 +502,10 @@ fn sample(
         .replace("{file}", "app.css");
     let uname = format!("newuser{seq}");
     match (method, path) {
+        ("GET", "/api/v1/refusals") => {
+            s.path = format!("{path}?code=permission_denied&from=2026-11-27&address=10.")
+        }
+        ("GET", "/admin/refusals") => s.path = format!("{path}?username=clerk&to=2026-11-27"),
         ("POST", "/api/v1/auth/login") => {
             s.json = Some(json!({"username": "clerk", "password": fgf_app::seed::DEMO_PASSWORD}))
         }
@@ -1013,6 +1017,49 @@ async fn records_outside_the_data_scope_are_invisible() {
         .await
         .text();
     assert!(page.contains("食品安全监管科") && !page.contains("区教育局"));
+    d.cleanup().await;
+}
+
+#[tokio::test]
+async fn refused_attempts_are_out_of_reach_of_everyone_but_the_security_and_audit_admins() {
+    let d = District::new().await;
+    let mut readers = Vec::new();
+    for (who, holds) in HOLDS {
+        let t = d.token(who).await;
+        let r = d.api(Method::GET, "/api/v1/refusals", Some(&t), None).await;
+        let (cookie, _) = d.page_session(who).await;
+        let p = d.page(Method::GET, "/admin/refusals", &cookie).await;
+        if holds.contains(&"login_log.read") {
+            assert_eq!(r.status, StatusCode::OK, "{who}");
+            assert_eq!(p.status, StatusCode::OK, "{who}");
+            readers.push(*who);
+        } else {
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
+            assert_eq!(r.json()["error"]["code"], "permission_denied");
+            assert_eq!(p.status, StatusCode::FORBIDDEN, "{who}");
+        }
+    }
+    assert_eq!(readers, ["security", "auditor"]);
+    // Every one of those attempts is itself on the list, named by the caller.
+    let t = d.token("security").await;
+    let list = d
+        .api(
+            Method::GET,
+            "/api/v1/refusals?code=permission_denied&per_page=200",
+            Some(&t),
+            None,
+        )
+        .await
+        .json();
+    let api_refused: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["route"] == "/api/v1/refusals")
+        .map(|r| r["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(api_refused.len(), HOLDS.len() - 2, "{api_refused:?}");
+    assert!(api_refused.contains(&"admin") && !api_refused.contains(&"security"));
     d.cleanup().await;
 }
 

@@ -4,9 +4,12 @@
 
 mod common;
 
-use axum::http::{Method, StatusCode};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{header, Method, Request, StatusCode};
 use common::{District, Resp};
 use serde_json::{json, Value};
+use std::net::SocketAddr;
 
 fn code(v: &Value) -> &str {
     v["error"]["code"].as_str().unwrap_or("")
@@ -423,6 +426,18 @@ async fn finding_3_gb_t_22239_8_1_5_nobody_grants_themselves_a_role_and_administ
         .await;
     assert_eq!(audit["total"], 1, "{audit}");
     d.cleanup().await;
+}
+
+async fn login_from(d: &District, addr: &str, body: Value) -> Resp {
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/auth/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let sock: SocketAddr = format!("{addr}:40000").parse().unwrap();
+    req.extensions_mut().insert(ConnectInfo(sock));
+    d.send(req).await
 }
 
 fn creds(user: &str, pw: &str) -> Value {
@@ -981,5 +996,77 @@ async fn finding_4_a_second_factor_reset_of_an_unknown_account_is_not_found() {
         )
         .await;
     assert_eq!((s, code(&v)), (StatusCode::FORBIDDEN, "permission_denied"));
+    d.cleanup().await;
+}
+
+#[tokio::test]
+async fn finding_5_gb_t_22239_8_1_4_1_b_failures_lock_a_username_for_their_address_only_and_keep_live_sessions(
+) {
+    let d = District::new().await;
+    // The auditor is signed in at their desk.
+    let auditor = d.token("auditor").await;
+    // An attacker elsewhere fails five times: the same answer as for an unknown username,
+    // with nothing that tells how many tries are left.
+    for _ in 0..4 {
+        let r = login_from(&d, "10.9.9.9", creds("auditor", "Wrong-pass1!")).await;
+        let unknown = login_from(&d, "10.9.9.8", creds("nobody", "Wrong-pass1!")).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            r.json(),
+            unknown.json(),
+            "wrong user and wrong password alike"
+        );
+        assert_eq!(code(&r.json()), "invalid_credentials");
+        assert!(r.json()["error"]["details"].is_null(), "{}", r.text());
+    }
+    let r = login_from(&d, "10.9.9.9", creds("auditor", "Wrong-pass1!")).await;
+    assert_eq!(
+        (r.status, code(&r.json())),
+        (StatusCode::LOCKED, "account_locked")
+    );
+    // Unknown usernames lock the same way, so a lock does not reveal an account either.
+    let r = login_from(&d, "10.9.9.8", creds("nobody", "Wrong-pass1!")).await;
+    assert_eq!(
+        (r.status, code(&r.json())),
+        (StatusCode::LOCKED, "account_locked")
+    );
+    // The auditor's session lives on, and the auditor signs in from their own address.
+    let (s, _) = d.call(Method::GET, "/api/v1/auth/me", &auditor, None).await;
+    assert_eq!(s, StatusCode::OK);
+    let totp = d.totp("auditor").await.unwrap();
+    let r = login_from(
+        &d,
+        "10.1.1.1",
+        json!({"username": "auditor", "password": fgf_app::seed::DEMO_PASSWORD, "totp": totp}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    // From the attacker's address even the right password is refused while locked.
+    let totp = d.totp("auditor").await.unwrap();
+    let r = login_from(
+        &d,
+        "10.9.9.9",
+        json!({"username": "auditor", "password": fgf_app::seed::DEMO_PASSWORD, "totp": totp}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::LOCKED);
+    d.cleanup().await;
+}
+
+#[tokio::test]
+async fn finding_5_gb_t_22239_8_1_4_1_b_one_address_failing_on_many_usernames_is_refused() {
+    let d = District::new().await;
+    for i in 0..20 {
+        let r = login_from(&d, "10.7.7.7", creds(&format!("user{i}"), "Wrong-pass1!")).await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    let r = login_from(&d, "10.7.7.7", creds("clerk", fgf_app::seed::DEMO_PASSWORD)).await;
+    assert_eq!(
+        (r.status, code(&r.json())),
+        (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
+    );
+    assert!(r.headers.get(header::RETRY_AFTER).is_some());
+    let r = login_from(&d, "10.7.7.6", creds("clerk", fgf_app::seed::DEMO_PASSWORD)).await;
+    assert_eq!(r.status, StatusCode::OK, "other addresses are not affected");
     d.cleanup().await;
 }
