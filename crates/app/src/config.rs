@@ -26,6 +26,43 @@ pub struct Config {
     /// by default: the peer's own address is recorded, and a forwarded header from anyone is
     /// ignored, because any client can write one.
     pub trusted_proxies: Vec<String>,
+    /// The address the district is reached at, e.g. `https://zwfw.example.gov.cn`; empty when
+    /// unknown. When it is `https://…`, every cookie the server sets is marked `Secure`, so a
+    /// session never travels over plain HTTP (the TLS terminator in front speaks HTTPS).
+    pub public_url: String,
+    pub metrics: MetricsAccess,
+}
+
+/// Who may read `/metrics` (sessions, error counts, the version): it is for the monitoring
+/// system, not the public. Anyone else gets a 404, as if it did not exist.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsAccess {
+    /// Peer addresses admitted: CIDR ranges (`10.0.0.0/8`) or single addresses. The peer is
+    /// the connection's address, never a forwarded header.
+    pub allow: Vec<String>,
+    /// When not empty, `Authorization: Bearer <token>` admits from anywhere as well.
+    pub token: String,
+}
+
+impl Default for MetricsAccess {
+    fn default() -> Self {
+        MetricsAccess {
+            allow: vec!["127.0.0.1/32".to_owned(), "::1/128".to_owned()],
+            token: String::new(),
+        }
+    }
+}
+
+impl MetricsAccess {
+    /// Whether a peer address lies in one of the allowed ranges (unparsable entries were
+    /// refused by [`Config::validate`], so they admit nobody here).
+    pub fn allows(&self, peer: IpAddr) -> bool {
+        self.allow
+            .iter()
+            .filter_map(|a| IpBlock::parse(a))
+            .any(|r| r.contains(peer))
+    }
 }
 
 /// An address or a CIDR block (`10.0.0.0/8`, `fd00::/8`), as `trusted_proxies` lists them.
@@ -147,11 +184,20 @@ impl Default for Config {
             makeup_days_count: true,
             max_upload_mb: 20,
             trusted_proxies: Vec::new(),
+            public_url: String::new(),
+            metrics: MetricsAccess::default(),
         }
     }
 }
 
 impl Config {
+    /// Whether the district is served over HTTPS, so cookies must carry `Secure`.
+    pub fn https(&self) -> bool {
+        self.public_url
+            .get(..8)
+            .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+    }
+
     /// Reads `path` (TOML) over the defaults.
     pub fn from_file(path: &Path) -> anyhow::Result<Config> {
         let text = std::fs::read_to_string(path)
@@ -180,6 +226,20 @@ impl Config {
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
                 .collect();
+        }
+        if let Some(v) = get("FGF_PUBLIC_URL") {
+            self.public_url = v;
+        }
+        if let Some(v) = get("FGF_METRICS_ALLOW") {
+            self.metrics.allow = v
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(str::to_owned)
+                .collect();
+        }
+        if let Some(v) = get("FGF_METRICS_TOKEN") {
+            self.metrics.token = v;
         }
         let num = |name: &str, target: &mut i64| -> anyhow::Result<()> {
             if let Some(v) = get(name) {
@@ -271,6 +331,18 @@ impl Config {
         {
             anyhow::bail!("db must be a postgres:// or sqlite:// url");
         }
+        let url = self.public_url.to_ascii_lowercase();
+        if !url.is_empty() && !url.starts_with("https://") && !url.starts_with("http://") {
+            anyhow::bail!(
+                "public_url must start with https:// or http://, got {:?}",
+                self.public_url
+            );
+        }
+        for a in &self.metrics.allow {
+            IpBlock::parse(a).ok_or_else(|| {
+                anyhow::anyhow!("metrics.allow: {a:?} is not an address or a CIDR block")
+            })?;
+        }
         Ok(())
     }
 
@@ -285,7 +357,7 @@ impl Config {
     /// A printable summary with secrets masked.
     pub fn summary(&self) -> String {
         format!(
-            "data_dir={} db={} addr={} pii_key={} lockout={}x/{}min idle={}min",
+            "data_dir={} db={} addr={} pii_key={} lockout={}x/{}min idle={}min public_url={} metrics.allow={} metrics.token={}",
             self.data_dir.display(),
             if self.db.is_empty() {
                 "sqlite (data_dir/fgf.db)".to_owned()
@@ -301,6 +373,17 @@ impl Config {
             self.security.lockout_failures,
             self.security.lockout_window_minutes,
             self.security.staff_idle_minutes,
+            if self.public_url.is_empty() {
+                "(unset)"
+            } else {
+                &self.public_url
+            },
+            self.metrics.allow.join(","),
+            if self.metrics.token.is_empty() {
+                "(none)"
+            } else {
+                "***"
+            },
         )
     }
 }
@@ -350,9 +433,73 @@ mod tests {
         let c = Config {
             db: "postgres://u:secret@h/db".to_owned(),
             pii_key: "topsecret".to_owned(),
+            metrics: MetricsAccess {
+                token: "metricsecret".to_owned(),
+                ..MetricsAccess::default()
+            },
             ..Config::default()
         };
         let s = c.summary();
-        assert!(!s.contains("secret@") && !s.contains("topsecret"), "{s}");
+        assert!(
+            !s.contains("secret@") && !s.contains("topsecret") && !s.contains("metricsecret"),
+            "{s}"
+        );
+    }
+
+    #[test]
+    fn finding_14_metrics_ranges_parse_match_and_bad_ones_are_refused() {
+        let m = MetricsAccess::default();
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert!(m.allows(ip("127.0.0.1")) && m.allows(ip("::1")));
+        assert!(
+            m.allows(ip("::ffff:127.0.0.1")),
+            "IPv4 on a dual-stack listener"
+        );
+        assert!(!m.allows(ip("127.0.0.2")) && !m.allows(ip("10.0.0.1")));
+        let m = MetricsAccess {
+            allow: vec![
+                "10.20.0.0/16".to_owned(),
+                "fd00::/8".to_owned(),
+                "192.0.2.7".to_owned(),
+            ],
+            token: String::new(),
+        };
+        assert!(m.allows(ip("10.20.255.1")) && !m.allows(ip("10.21.0.1")));
+        assert!(m.allows(ip("fd12::1")) && !m.allows(ip("fe80::1")));
+        assert!(m.allows(ip("192.0.2.7")) && !m.allows(ip("192.0.2.8")));
+        assert!(IpBlock::parse("0.0.0.0/0").unwrap().contains(ip("8.8.8.8")));
+        for bad in ["10.0.0.0/33", "localhost", "10.0.0/8", "::1/129", ""] {
+            let c = Config {
+                metrics: MetricsAccess {
+                    allow: vec![bad.to_owned()],
+                    token: String::new(),
+                },
+                ..Config::default()
+            };
+            let e = c.validate().unwrap_err().to_string();
+            assert!(e.contains("metrics.allow"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn finding_7_public_url_decides_secure_cookies_and_is_checked() {
+        assert!(!Config::default().https());
+        let c = |u: &str| Config {
+            public_url: u.to_owned(),
+            ..Config::default()
+        };
+        assert!(c("https://zwfw.example.gov.cn").https() && c("HTTPS://x").https());
+        assert!(!c("http://zwfw.example.gov.cn").https());
+        assert!(c("https://zwfw.example.gov.cn").validate().is_ok());
+        assert!(c("zwfw.example.gov.cn").validate().is_err());
+        let mut env = Config::default();
+        env.apply_env(|k| match k {
+            "FGF_PUBLIC_URL" => Some("https://a.example".to_owned()),
+            "FGF_METRICS_ALLOW" => Some("10.0.0.0/8, ::1".to_owned()),
+            _ => None,
+        })
+        .unwrap();
+        assert!(env.https());
+        assert_eq!(env.metrics.allow, vec!["10.0.0.0/8", "::1"]);
     }
 }

@@ -32,6 +32,8 @@ pub enum ErrorKind {
 pub struct ServiceError {
     pub kind: ErrorKind,
     pub code: &'static str,
+    /// The catalogue entry to show when it is not the code's own (a variant wording).
+    wording: Option<&'static str>,
     args: Vec<String>,
     pub details: Option<Value>,
 }
@@ -41,6 +43,7 @@ impl ServiceError {
         ServiceError {
             kind,
             code,
+            wording: None,
             args: Vec::new(),
             details: None,
         }
@@ -74,6 +77,14 @@ impl ServiceError {
         self
     }
 
+    /// Shows the catalogue entry `key` instead of the code's own: a more precise wording of
+    /// the same error (the code, which clients act on, stays the same).
+    #[must_use]
+    pub fn worded(mut self, key: &'static str) -> ServiceError {
+        self.wording = Some(key);
+        self
+    }
+
     #[must_use]
     pub fn details(mut self, d: Value) -> ServiceError {
         self.details = Some(d);
@@ -89,7 +100,7 @@ impl ServiceError {
     }
 
     pub fn message(&self, lang: Lang) -> String {
-        let mut m = i18n::t(lang, self.code).to_owned();
+        let mut m = i18n::t(lang, self.wording.unwrap_or(self.code)).to_owned();
         for (i, a) in self.args.iter().enumerate() {
             m = m.replace(&format!("{{{i}}}"), a);
         }
@@ -121,10 +132,16 @@ impl From<StoreError> for ServiceError {
                     "department_not_empty" => "department_not_empty",
                     _ => "conflict",
                 };
+                // The constraint's name describes the schema: it goes to the log, not the
+                // answer, which the code already makes precise.
+                tracing::debug!(%constraint, code, "unique or guard conflict");
                 ServiceError::conflict(code)
-                    .details(serde_json::json!({ "constraint": constraint }))
             }
-            StoreError::Reference(m) => ServiceError::invalid("reference_invalid").arg(m),
+            StoreError::Reference(m) => {
+                // The database's own message stays in the log.
+                tracing::debug!(%m, "foreign key violation");
+                ServiceError::invalid("reference_invalid")
+            }
             StoreError::Invalid(m) => ServiceError::invalid("invalid_request").arg(m),
             StoreError::Unavailable(m) => {
                 tracing::warn!(%m, "store unavailable");

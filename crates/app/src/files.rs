@@ -1,5 +1,9 @@
 //! File storage for uploads: bytes under `data_dir/files`, addressed by their SM3 content
 //! hash (so duplicates are stored once and a file cannot be swapped under its name).
+//!
+//! The type a client claims for an upload is never believed: a file sent as `text/html` with a
+//! script in it would run in the district's origin when opened. The type is read from the
+//! content ([`sniff_mime`]) when the file is stored and again whenever it is served.
 
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Actor, App};
@@ -15,16 +19,50 @@ fn valid_hash(h: &str) -> bool {
             .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
 }
 
+/// The type of a file judged from its first bytes, from a short list of what applicants and
+/// staff upload (PDF, images, Office documents, plain text); anything else is
+/// `application/octet-stream`. Never `text/html` or another type a browser would run.
+pub fn sniff_mime(bytes: &[u8]) -> &'static str {
+    let zip_member = |name: &[u8]| bytes.windows(name.len()).any(|w| w == name);
+    if bytes.starts_with(b"%PDF-") {
+        "application/pdf"
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if bytes.starts_with(b"\xff\xd8\xff") {
+        "image/jpeg"
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        "image/gif"
+    } else if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        "image/webp"
+    } else if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        // Member names are stored uncompressed in a zip's headers.
+        if zip_member(b"xl/workbook.xml") {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        } else if zip_member(b"word/document.xml") {
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        } else {
+            "application/zip"
+        }
+    } else if std::str::from_utf8(bytes).is_ok_and(|t| {
+        t.chars()
+            .all(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
+    }) {
+        "text/plain; charset=utf-8"
+    } else {
+        "application/octet-stream"
+    }
+}
+
 impl App {
     fn file_path(&self, hash: &str) -> PathBuf {
         self.files_root().join(&hash[..2]).join(hash)
     }
 
+    /// Stores an upload under its content hash, with the type read from its content.
     pub async fn upload_file(
         &self,
         actor: &Actor,
         name: &str,
-        mime: &str,
         bytes: &[u8],
     ) -> ServiceResult<FileObject> {
         actor.scope(Permission::FileUpload)?;
@@ -58,7 +96,7 @@ impl App {
         let f = FileObject {
             content_hash: hash.clone(),
             size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-            mime: mime.chars().take(100).collect(),
+            mime: sniff_mime(bytes).to_owned(),
             original_name: if name.is_empty() {
                 "file".to_owned()
             } else {
@@ -129,5 +167,55 @@ impl App {
             )));
         }
         Ok((meta, bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sniff_mime;
+
+    #[test]
+    fn finding_7_types_come_from_the_content_never_html() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"%PDF-1.7 ...", "application/pdf"),
+            (b"\x89PNG\r\n\x1a\n\0\0", "image/png"),
+            (b"\xff\xd8\xff\xe0\0\x10JFIF", "image/jpeg"),
+            (b"GIF89a\x01\0", "image/gif"),
+            (b"RIFF\x10\0\0\0WEBPVP8 ", "image/webp"),
+            (
+                b"PK\x03\x04\x14\0\0\0\x08\0[Content_Types].xml...xl/workbook.xml",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                b"PK\x03\x04\x14\0\0\0\x08\0word/document.xml",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ),
+            (b"PK\x03\x04\x14\0\0\0\x08\0a.txt", "application/zip"),
+            (
+                "申请说明\r\n第二行\t".as_bytes(),
+                "text/plain; charset=utf-8",
+            ),
+            (
+                b"<html><script>alert(document.cookie)</script></html>",
+                "text/plain; charset=utf-8",
+            ),
+            (
+                b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script/></svg>",
+                "text/plain; charset=utf-8",
+            ),
+            (b"\0\x01\x02binary", "application/octet-stream"),
+            (
+                b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+                "application/octet-stream",
+            ),
+        ];
+        for (bytes, want) in cases {
+            assert_eq!(
+                sniff_mime(bytes),
+                *want,
+                "{:?}",
+                String::from_utf8_lossy(bytes)
+            );
+        }
     }
 }

@@ -11,6 +11,7 @@
 pub mod audit;
 pub mod calendar;
 pub mod catalog;
+pub mod cell;
 pub mod ids;
 pub mod password;
 pub mod permission;

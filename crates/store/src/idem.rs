@@ -1,5 +1,6 @@
 //! Idempotency keys: a retried creating POST with the same `Idempotency-Key` gets the first
-//! answer back instead of creating a second record.
+//! answer back instead of creating a second record. The hash of the first request is kept
+//! with it, so a key reused for a different request can be told from a retry.
 
 use crate::sql::Sql;
 use crate::{get_i64, get_str, Result, Store};
@@ -7,14 +8,18 @@ use crate::{get_i64, get_str, Result, Store};
 #[derive(Debug, Clone)]
 pub struct IdemRecord {
     pub request_path: String,
+    /// SM3 of the method, path and body of the first request; empty for rows stored before
+    /// migration 0016, whose request is unknown.
+    pub request_hash: String,
     pub status: i64,
     pub body: String,
 }
 
 impl Store {
     pub async fn find_idempotent(&self, account_id: i64, key: &str) -> Result<Option<IdemRecord>> {
-        let mut sql =
-            Sql::new("select request_path, status, body from idempotency where account_id = ");
+        let mut sql = Sql::new(
+            "select request_path, request_hash, status, body from idempotency where account_id = ",
+        );
         sql.bind(account_id).push(" and idem_key = ").bind(key);
         sql.query()
             .fetch_optional(self.pool())
@@ -22,6 +27,7 @@ impl Store {
             .map(|r| {
                 Ok(IdemRecord {
                     request_path: get_str(&r, "request_path")?,
+                    request_hash: get_str(&r, "request_hash")?,
                     status: get_i64(&r, "status")?,
                     body: get_str(&r, "body")?,
                 })
@@ -38,13 +44,15 @@ impl Store {
         now_ms: i64,
     ) -> Result<()> {
         let mut sql = Sql::new(
-            "insert into idempotency (account_id, idem_key, request_path, status, body, created_at) values (",
+            "insert into idempotency (account_id, idem_key, request_path, request_hash, status, body, created_at) values (",
         );
         sql.bind(account_id)
             .push(",")
             .bind(key)
             .push(",")
             .bind(rec.request_path.as_str())
+            .push(",")
+            .bind(rec.request_hash.as_str())
             .push(",")
             .bind(rec.status)
             .push(",")

@@ -1577,3 +1577,50 @@ on_every_backend!(refusals_coalesce_per_minute_and_keep_to_the_cap, |db| {
     assert_eq!(kept.total, 4);
     assert_eq!(kept.items[3].first_at_ms, minute + 60_000 * 8);
 });
+
+on_every_backend!(
+    finding_17_an_idempotency_record_keeps_its_request_hash_through_a_backup,
+    |db| {
+        use fgf_store::idem::IdemRecord;
+        let rec = IdemRecord {
+            request_path: "/api/v1/departments".to_owned(),
+            request_hash: fgf_domain::sm3_hex(b"POST /api/v1/departments\n{}"),
+            status: 201,
+            body: "{\"id\":7}".to_owned(),
+        };
+        db.store.save_idempotent(1, "k-1", &rec, 10).await.unwrap();
+        // A concurrent duplicate with another hash does not replace the first.
+        let other = IdemRecord {
+            request_hash: "other".to_owned(),
+            ..rec.clone()
+        };
+        db.store
+            .save_idempotent(1, "k-1", &other, 11)
+            .await
+            .unwrap();
+        let found = db.store.find_idempotent(1, "k-1").await.unwrap().unwrap();
+        assert_eq!(found.request_hash, rec.request_hash);
+        append(&db.store, 1).await;
+        let mut buf = Vec::new();
+        db.store.backup(&mut buf, 99).await.unwrap();
+        let target = if db.label == "sqlite" {
+            TestDb::sqlite().await.unwrap()
+        } else {
+            TestDb::postgres().await.unwrap().unwrap()
+        };
+        target
+            .store
+            .restore(&mut std::io::Cursor::new(&buf))
+            .await
+            .unwrap();
+        let restored = target
+            .store
+            .find_idempotent(1, "k-1")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(restored.request_hash, rec.request_hash);
+        assert_eq!(restored.body, rec.body);
+        target.cleanup().await;
+    }
+);

@@ -2,7 +2,7 @@
 //! were checked by the middleware from the route table, data scope is applied by the store.
 
 use crate::error::WebError;
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::{ApiJson, ApiQuery, IdemJson};
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -49,17 +49,23 @@ impl PageParams {
     }
 }
 
-/// Runs a creating request once per `Idempotency-Key`: a retry gets the first answer.
+/// Runs a creating request once per `Idempotency-Key`: a retry gets the first answer. The key
+/// stands for one request: reused on another path it is a 409 `idempotency_mismatch`, reused
+/// with another body a 422 `idempotency_key_reused` (replaying the first answer would tell
+/// the client its second, different request was carried out). `body_digest` is the SM3 of
+/// the body's canonical form.
 async fn idempotent<F>(
     state: &AppState,
     actor: &Actor,
     headers: &HeaderMap,
     path: &str,
+    body_digest: &str,
     run: F,
 ) -> ApiResult
 where
     F: Future<Output = Result<(StatusCode, Value), WebError>>,
 {
+    let request_hash = fgf_domain::sm3_hex(format!("POST {path}\n{body_digest}").as_bytes());
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -78,6 +84,10 @@ where
         if prev.request_path != path {
             return Err(ServiceError::conflict("idempotency_mismatch").into());
         }
+        // An empty hash is a row stored before hashes were kept (migration 0016).
+        if !prev.request_hash.is_empty() && prev.request_hash != request_hash {
+            return Err(ServiceError::invalid("idempotency_key_reused").into());
+        }
         let status = StatusCode::from_u16(u16::try_from(prev.status).unwrap_or(200))
             .unwrap_or(StatusCode::OK);
         let body: Value = serde_json::from_str(&prev.body).unwrap_or(Value::Null);
@@ -95,6 +105,7 @@ where
             key,
             &IdemRecord {
                 request_path: path.to_owned(),
+                request_hash,
                 status: i64::from(status.as_u16()),
                 body: body.to_string(),
             },
@@ -288,12 +299,19 @@ pub async fn create_department(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     headers: HeaderMap,
-    ApiJson(b): ApiJson<DepartmentInput>,
+    IdemJson { body: b, digest }: IdemJson<DepartmentInput>,
 ) -> ApiResult {
-    idempotent(&state, &actor, &headers, "/api/v1/departments", async {
-        let d = state.app.create_department(&actor, &b).await?;
-        Ok((StatusCode::CREATED, department_json(&d)))
-    })
+    idempotent(
+        &state,
+        &actor,
+        &headers,
+        "/api/v1/departments",
+        &digest,
+        async {
+            let d = state.app.create_department(&actor, &b).await?;
+            Ok((StatusCode::CREATED, department_json(&d)))
+        },
+    )
     .await
 }
 
@@ -362,9 +380,9 @@ pub async fn create_user(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     headers: HeaderMap,
-    ApiJson(b): ApiJson<NewStaffInput>,
+    IdemJson { body: b, digest }: IdemJson<NewStaffInput>,
 ) -> ApiResult {
-    idempotent(&state, &actor, &headers, "/api/v1/users", async {
+    idempotent(&state, &actor, &headers, "/api/v1/users", &digest, async {
         let v = state.app.create_staff(&actor, &b).await?;
         Ok((StatusCode::CREATED, json!(v)))
     })
@@ -407,10 +425,10 @@ pub async fn add_post(
     Extension(actor): Extension<Actor>,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    ApiJson(b): ApiJson<PostBody>,
+    IdemJson { body: b, digest }: IdemJson<PostBody>,
 ) -> ApiResult {
     let path = format!("/api/v1/users/{id}/posts");
-    idempotent(&state, &actor, &headers, &path, async {
+    idempotent(&state, &actor, &headers, &path, &digest, async {
         let v = state
             .app
             .add_post(&actor, id, b.department_id, &b.title)
@@ -834,16 +852,11 @@ pub async fn upload_file(
     ApiQuery(q): ApiQuery<UploadParams>,
     body: Bytes,
 ) -> ApiResult {
-    let mime = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("application/octet-stream")
-        .to_owned();
-    idempotent(&state, &actor, &headers, "/api/v1/files", async {
-        let f = state
-            .app
-            .upload_file(&actor, q.name.as_deref().unwrap_or("file"), &mime, &body)
-            .await?;
+    // The stored file depends on its name and its bytes.
+    let name = q.name.as_deref().unwrap_or("file");
+    let digest = fgf_domain::sm3_hex(format!("{name}\n{}", fgf_domain::sm3_hex(&body)).as_bytes());
+    idempotent(&state, &actor, &headers, "/api/v1/files", &digest, async {
+        let f = state.app.upload_file(&actor, name, &body).await?;
         Ok((StatusCode::CREATED, json!(f)))
     })
     .await
@@ -855,22 +868,30 @@ pub async fn download_file(
     Path(hash): Path<String>,
 ) -> ApiResult {
     let (meta, bytes) = state.app.read_file(&actor, &hash).await?;
+    Ok(attachment(&meta.original_name, bytes))
+}
+
+/// An uploaded file as a download: the type read from its content (never the one its
+/// uploader claimed, which could be `text/html`), always an attachment, never sniffed by the
+/// browser, and kept out of caches because evidence and applications hold personal data.
+pub(crate) fn attachment(name: &str, bytes: Vec<u8>) -> Response {
     let disposition = format!(
         "attachment; filename*=UTF-8''{}",
-        form_urlencoded::byte_serialize(meta.original_name.as_bytes()).collect::<String>()
+        form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>()
     );
-    Ok((
+    (
         [
-            (header::CONTENT_TYPE, meta.mime),
-            (header::CONTENT_DISPOSITION, disposition),
             (
-                header::CACHE_CONTROL,
-                "private, max-age=31536000, immutable".to_owned(),
+                header::CONTENT_TYPE,
+                fgf_app::files::sniff_mime(&bytes).to_owned(),
             ),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 pub async fn list_jobs(

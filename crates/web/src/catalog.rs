@@ -28,7 +28,7 @@ use fgf_domain::catalog::{
 use fgf_domain::permission::Permission;
 use fgf_store::catalog::MatterFilter;
 use fgf_store::Page;
-use maud::{html, Markup, PreEscaped};
+use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -320,18 +320,26 @@ pub async fn report(
     }
 }
 
+const NOT_UTF8: &str = "CSV 文件须为 UTF-8 编码";
+
+/// A multipart body that broke off or is malformed; the parser's wording goes to the log only.
+fn unreadable_upload(e: axum::extract::multipart::MultipartError) -> ServiceError {
+    tracing::debug!(error = %e, "unreadable upload");
+    ServiceError::invalid("import_file_invalid").arg("上传内容不完整或格式错误")
+}
+
 /// Reads an uploaded catalogue: `workbook` (xlsx), or `matters` and `materials` (CSV).
 async fn read_upload(mut mp: Multipart) -> Result<(Option<String>, Sheet, Sheet), ServiceError> {
     let bad = |e: String| ServiceError::invalid("import_file_invalid").arg(e);
     let mut csrf = None;
     let (mut matters, mut materials) = (None, None);
-    while let Some(field) = mp.next_field().await.map_err(|e| bad(e.to_string()))? {
+    while let Some(field) = mp.next_field().await.map_err(unreadable_upload)? {
         let name = field.name().unwrap_or_default().to_owned();
         if let Some(f) = field.file_name() {
             fgf_app::text::check_file_name(&name, f)?;
         }
         let file = field.file_name().unwrap_or_default().to_lowercase();
-        let bytes = field.bytes().await.map_err(|e| bad(e.to_string()))?;
+        let bytes = field.bytes().await.map_err(unreadable_upload)?;
         match name.as_str() {
             "_csrf" => csrf = Some(String::from_utf8_lossy(&bytes).into_owned()),
             "workbook" | "file" if file.ends_with(".xlsx") || bytes.starts_with(b"PK") => {
@@ -339,11 +347,13 @@ async fn read_upload(mut mp: Multipart) -> Result<(Option<String>, Sheet, Sheet)
                 materials = Some(Sheet::from_xlsx(&bytes, MATERIALS_SHEET).map_err(bad)?);
             }
             "workbook" | "file" | "matters" => {
-                let text = String::from_utf8(bytes.to_vec()).map_err(|e| bad(e.to_string()))?;
+                let text =
+                    String::from_utf8(bytes.to_vec()).map_err(|_| bad(NOT_UTF8.to_owned()))?;
                 matters = Some(Sheet::from_csv(&text).map_err(bad)?);
             }
             "materials" if !bytes.is_empty() => {
-                let text = String::from_utf8(bytes.to_vec()).map_err(|e| bad(e.to_string()))?;
+                let text =
+                    String::from_utf8(bytes.to_vec()).map_err(|_| bad(NOT_UTF8.to_owned()))?;
                 materials = Some(Sheet::from_csv(&text).map_err(bad)?);
             }
             _ => {}
@@ -659,7 +669,7 @@ pub async fn guide_page(
                 @if let Some(p) = &parent {
                     p.muted { (t(lang, "catalog.parent_item")) " " a href=(format!("/guide/{}", p.code)) { (p.name) } }
                 }
-                button.noprint type="button" onclick="window.print()" { (t(lang, "catalog.print")) }
+                button.noprint type="button" data-print { (t(lang, "catalog.print")) }
             }
             @if !children.is_empty() {
                 section.noprint {
@@ -739,18 +749,7 @@ pub async fn guide_form_file(
         .matter_form_file(&code, index, &which)
         .await
         .map_err(page_err(prefs))?;
-    let disposition = format!(
-        "attachment; filename*=UTF-8''{}",
-        form_urlencoded::byte_serialize(meta.original_name.as_bytes()).collect::<String>()
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, meta.mime),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(crate::api::attachment(&meta.original_name, bytes))
 }
 
 // ---- staff pages ----
@@ -1148,25 +1147,21 @@ pub async fn upload_form_file(
     actor.scope(Permission::CatalogDraft)?;
     let bad = |e: String| ServiceError::invalid("import_file_invalid").arg(e);
     let (mut csrf, mut file) = (None, None);
-    while let Some(field) = mp.next_field().await.map_err(|e| bad(e.to_string()))? {
+    while let Some(field) = mp.next_field().await.map_err(unreadable_upload)? {
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.file_name().unwrap_or("form").to_owned();
-        let mime = field
-            .content_type()
-            .unwrap_or("application/octet-stream")
-            .to_owned();
-        let bytes = field.bytes().await.map_err(|e| bad(e.to_string()))?;
+        let bytes = field.bytes().await.map_err(unreadable_upload)?;
         match name.as_str() {
             "_csrf" => csrf = Some(String::from_utf8_lossy(&bytes).into_owned()),
-            "file" => file = Some((file_name, mime, bytes)),
+            "file" => file = Some((file_name, bytes)),
             _ => {}
         }
     }
     if actor.csrf_token.is_empty() || csrf.as_deref() != Some(actor.csrf_token.as_str()) {
         return Err(ServiceError::forbidden("csrf_invalid").into());
     }
-    let (name, mime, bytes) = file.ok_or_else(|| bad("no file".to_owned()))?;
-    let f = state.app.upload_file(&actor, &name, &mime, &bytes).await?;
+    let (name, bytes) = file.ok_or_else(|| bad("no file".to_owned()))?;
+    let f = state.app.upload_file(&actor, &name, &bytes).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "content_hash": f.content_hash, "name": f.original_name })),
@@ -1400,16 +1395,6 @@ async fn edit_view(
             div.field { label for="note" { (t(lang, "catalog.change_note")) } input id="note" name="note" value=(note) required maxlength="200"; }
             p.actions { button type="submit" { (t(lang, "catalog.save_draft")) } }
         }
-        // Attaching a form uploads it at once and fills in its file number; without script
-        // the number of a file uploaded elsewhere can be typed in.
-        script { (PreEscaped(r#"
-(function(){var f=document.querySelector('form.matter-form');if(!f||!window.FormData||!window.fetch)return;
-var csrf=f.querySelector('input[name=_csrf]').value;
-f.querySelectorAll('input.upload').forEach(function(u){u.addEventListener('change',function(){
-if(!u.files.length)return;var d=new FormData();d.append('_csrf',csrf);d.append('file',u.files[0]);
-fetch('/catalog/files',{method:'POST',body:d,credentials:'same-origin'}).then(function(r){return r.json();})
-.then(function(j){if(j.content_hash){u.parentNode.querySelector('input[name='+u.dataset.for+']').value=j.content_hash;}});});});})();
-"#)) }
     };
     let title = if is_new {
         t(lang, "catalog.new").to_owned()
@@ -1944,15 +1929,6 @@ async fn import_view(
             }
             p.muted { (t(lang, "catalog.template_note")) " " a href="/api/v1/catalog/export?format=xlsx" { (t(lang, "catalog.export_xlsx")) } }
         }
-        // Upload with a progress bar; without script the form posts as usual.
-        script { (PreEscaped(r#"
-(function(){var f=document.getElementById('import-form');if(!f||!window.FormData)return;
-f.addEventListener('submit',function(e){e.preventDefault();var p=document.getElementById('import-progress');p.hidden=false;
-var x=new XMLHttpRequest();x.open('POST',f.action);
-x.upload.onprogress=function(ev){if(ev.lengthComputable){p.value=Math.round(ev.loaded*100/ev.total);}};
-x.onload=function(){document.open();document.write(x.responseText);document.close();};
-x.send(new FormData(f));});})();
-"#)) }
     };
     let mut res = html_page(layout::staff(&c, t(lang, "catalog.import"), body));
     *res.status_mut() = status;

@@ -86,9 +86,10 @@ impl IntoResponse for WebError {
                             h1 { (title) }
                             p { (message) }
                             p.muted { "错误代码 / code: " code { (self.error.code) } }
-                            p { a href="javascript:history.back()" { "返回 / Back" } " · " a href="/" { "首页 / Home" } }
+                            p { a href="/" data-back { "返回 / Back" } " · " a href="/" { "首页 / Home" } }
                         }
                     },
+                    true,
                 );
                 (status, Html(page.into_string())).into_response()
             }

@@ -138,29 +138,138 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-/// JSON body for the API; a syntax or shape error is a 400 `invalid_json` naming the problem.
+/// The field a serde message names (``missing field `x` ``, ``unknown field `x` ``), if any.
+/// Only the name is passed on: the libraries' own wording never reaches an answer, because it
+/// describes our types and parsers to whoever probes them.
+fn named_field(message: &str) -> Option<(&'static str, String)> {
+    for (marker, kind) in [
+        ("missing field `", "missing"),
+        ("unknown field `", "unknown"),
+    ] {
+        if let Some(rest) = message.split_once(marker).map(|(_, r)| r) {
+            let name: String = rest.chars().take_while(|c| *c != '`').take(64).collect();
+            if !name.is_empty() {
+                return Some((kind, name));
+            }
+        }
+    }
+    None
+}
+
+/// A JSON body that cannot be read, as `invalid_json` in the catalogue's words: where it broke
+/// (line and column) or which field serde names, never serde's message.
+pub fn json_error(e: &serde_json::Error) -> ServiceError {
+    let err = ServiceError::invalid("invalid_json");
+    match named_field(&e.to_string()) {
+        Some((kind, field)) => err
+            .worded(if kind == "missing" {
+                "invalid_json.missing_field"
+            } else {
+                "invalid_json.unknown_field"
+            })
+            .arg(&field)
+            .details(serde_json::json!({ "field": field })),
+        None => err
+            .worded(if e.is_data() {
+                "invalid_json.value"
+            } else {
+                "invalid_json"
+            })
+            .details(serde_json::json!({ "line": e.line(), "column": e.column() })),
+    }
+}
+
+/// A query string that cannot be read, as `invalid_query` naming at most the field.
+fn query_error(e: &serde_urlencoded::de::Error) -> ServiceError {
+    match named_field(&e.to_string()) {
+        Some((_, field)) => ServiceError::invalid("invalid_query")
+            .worded("invalid_query.field")
+            .arg(&field)
+            .details(serde_json::json!({ "field": field })),
+        None => ServiceError::invalid("invalid_query"),
+    }
+}
+
+/// JSON body for the API; a syntax or shape error is a 400 `invalid_json` saying where.
 pub struct ApiJson<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = WebError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| WebError::api(ServiceError::invalid("invalid_json").arg(e.body_text())))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            tracing::debug!(error = %e.body_text(), "unreadable request body");
+            WebError::api(ServiceError::invalid("invalid_json"))
+        })?;
         // The text rules run on the document before its shape is looked at, so every route
         // answers a bad string alike; a body that is not JSON at all is left to the parse
         // below, which names the syntax error.
         if let Ok(doc) = serde_json::from_slice::<Value>(&bytes) {
             check_json(&doc).map_err(WebError::api)?;
         }
-        serde_json::from_slice(&bytes).map(ApiJson).map_err(|e| {
-            WebError::api(
-                ServiceError::invalid("invalid_json")
-                    .arg(e.to_string())
-                    .details(serde_json::json!({ "line": e.line(), "column": e.column() })),
-            )
+        serde_json::from_slice(&bytes)
+            .map(ApiJson)
+            .map_err(|e| WebError::api(json_error(&e)))
+    }
+}
+
+/// A JSON body for a creating request that accepts `Idempotency-Key`: the parsed body and the
+/// SM3 digest of its canonical form (keys sorted, no spacing), so a retry that spaces or
+/// orders its JSON differently still counts as the same request.
+pub struct IdemJson<T> {
+    pub body: T,
+    pub digest: String,
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for IdemJson<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            tracing::debug!(error = %e.body_text(), "unreadable request body");
+            WebError::api(ServiceError::invalid("invalid_json"))
+        })?;
+        let value: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| WebError::api(json_error(&e)))?;
+        check_json(&value).map_err(WebError::api)?;
+        let body = serde_json::from_slice(&bytes).map_err(|e| WebError::api(json_error(&e)))?;
+        let mut canonical = String::new();
+        write_canonical(&value, &mut canonical);
+        Ok(IdemJson {
+            body,
+            digest: fgf_domain::sm3_hex(canonical.as_bytes()),
         })
+    }
+}
+
+/// JSON with object keys sorted at every level, whatever map type `serde_json` was built with.
+fn write_canonical(v: &serde_json::Value, out: &mut String) {
+    match v {
+        serde_json::Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, k) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::Value::String(k.clone()).to_string());
+                out.push(':');
+                write_canonical(&m[k], out);
+            }
+            out.push('}');
+        }
+        serde_json::Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(x, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
     }
 }
 
@@ -175,7 +284,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         check_query(q).map_err(WebError::api)?;
         serde_urlencoded::from_str(q)
             .map(ApiQuery)
-            .map_err(|e| WebError::api(ServiceError::invalid("invalid_query").arg(e.to_string())))
+            .map_err(|e| WebError::api(query_error(&e)))
     }
 }
 
@@ -189,13 +298,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
         let lang = parts.extensions.get::<Prefs>().map_or(Lang::Zh, |p| p.lang);
         let q = parts.uri.query().unwrap_or("");
         check_query(q).map_err(|e| WebError::new(e, Surface::Page, lang))?;
-        serde_urlencoded::from_str(q).map(PageQuery).map_err(|e| {
-            WebError::new(
-                ServiceError::invalid("invalid_query").arg(e.to_string()),
-                Surface::Page,
-                lang,
-            )
-        })
+        serde_urlencoded::from_str(q)
+            .map(PageQuery)
+            .map_err(|e| WebError::new(query_error(&e), Surface::Page, lang))
     }
 }
 
@@ -256,9 +361,10 @@ impl<S: Send + Sync> FromRequest<S> for PageForm {
             Some(a) => Some(a.csrf_token.clone()),
             None => cookie(req.headers(), "fgf_pre"),
         };
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| page_err(ServiceError::invalid("invalid_form").arg(e.body_text())))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            tracing::debug!(error = %e.body_text(), "unreadable form body");
+            page_err(ServiceError::invalid("invalid_form"))
+        })?;
         let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
         let sent = pairs
             .iter()
@@ -280,7 +386,6 @@ impl<S: Send + Sync> FromRequest<S> for PageForm {
 pub struct UploadedFile {
     pub field: String,
     pub name: String,
-    pub mime: String,
     pub bytes: Bytes,
 }
 
@@ -300,7 +405,11 @@ impl<S: Send + Sync> FromRequest<S> for PageMultipart {
             .extensions()
             .get::<Actor>()
             .map(|a| a.csrf_token.clone());
-        let bad = |e: String| page_err(ServiceError::invalid("invalid_form").arg(e));
+        // The multipart parser's wording stays in the log, not in the answer.
+        let bad = |e: String| {
+            tracing::debug!(error = %e, "unreadable multipart form");
+            page_err(ServiceError::invalid("invalid_form"))
+        };
         let mut mp = axum::extract::Multipart::from_request(req, state)
             .await
             .map_err(|e| bad(e.body_text()))?;
@@ -309,17 +418,12 @@ impl<S: Send + Sync> FromRequest<S> for PageMultipart {
             let name = field.name().unwrap_or_default().to_owned();
             match field.file_name().map(str::to_owned) {
                 Some(file_name) => {
-                    let mime = field
-                        .content_type()
-                        .unwrap_or("application/octet-stream")
-                        .to_owned();
                     let bytes = field.bytes().await.map_err(|e| bad(e.to_string()))?;
                     // An empty file input still sends a part with no name and no bytes.
                     if !bytes.is_empty() {
                         files.push(UploadedFile {
                             field: name,
                             name: file_name,
-                            mime,
                             bytes,
                         });
                     }

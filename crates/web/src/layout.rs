@@ -2,7 +2,7 @@
 //! department switcher) and the public portal. Plain HTML forms throughout, so every page
 //! works with JavaScript off; a large-type mode (适老化) is one cookie away.
 
-use crate::assets::css_url;
+use crate::assets::{css_url, js_url};
 use crate::Prefs;
 use fgf_app::i18n::t;
 use fgf_app::{Actor, Lang};
@@ -20,7 +20,9 @@ pub struct Chrome<'a> {
     pub active: &'static str,
 }
 
-fn head(lang: Lang, title: &str, large: bool) -> Markup {
+/// `script` loads the embedded script (the only script a page may run: the
+/// Content-Security-Policy allows script from this origin alone, never inline).
+fn head(lang: Lang, title: &str, large: bool, script: bool) -> Markup {
     html! {
         head {
             meta charset="utf-8";
@@ -28,6 +30,7 @@ fn head(lang: Lang, title: &str, large: bool) -> Markup {
             title { (title) " · " (t(lang, "app.name")) }
             link rel="stylesheet" href=(css_url());
             @if large { style { (PreEscaped(":root{--base:20px}")) } }
+            @if script { script src=(js_url()) defer {} }
         }
     }
 }
@@ -144,7 +147,7 @@ pub fn staff(c: &Chrome<'_>, title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
-            (head(lang, title, c.prefs.large))
+            (head(lang, title, c.prefs.large, true))
             body.staff {
                 a.skip href="#main" { (t(lang, "nav.skip")) }
                 header.topbar {
@@ -197,7 +200,7 @@ pub fn portal(prefs: Prefs, actor: Option<&Actor>, title: &str, body: Markup) ->
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
-            (head(lang, title, prefs.large))
+            (head(lang, title, prefs.large, true))
             body.portal {
                 a.skip href="#main" { (t(lang, "nav.skip")) }
                 header.portalbar {
@@ -225,12 +228,13 @@ pub fn portal(prefs: Prefs, actor: Option<&Actor>, title: &str, body: Markup) ->
     }
 }
 
-/// A minimal page for errors and documentation.
-pub fn bare(lang: Lang, title: &str, body: Markup) -> Markup {
+/// A minimal page for errors and documentation; `script` for the error page's back link (the
+/// API documentation is plain HTML).
+pub fn bare(lang: Lang, title: &str, body: Markup, script: bool) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
-            (head(lang, title, false))
+            (head(lang, title, false, script))
             body.bare {
                 header.portalbar { a.brand href="/" { span.emblem aria-hidden="true" { "政" } (t(lang, "app.name")) } }
                 main id="main" .portal-main { (body) }

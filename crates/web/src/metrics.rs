@@ -1,8 +1,13 @@
 //! `/healthz` and `/metrics` (Prometheus text format), written by hand: a handful of counters
 //! do not need a metrics framework.
+//!
+//! `/healthz` is public and says only whether the node can serve. `/metrics` tells how many
+//! people are signed in, how many errors happened and which version runs, which is for the
+//! monitoring system alone: it answers only a peer in `metrics.allow` or a caller with the
+//! `metrics.token`, and anyone else gets the same 404 as a route that does not exist.
 
 use crate::AppState;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::fmt::Write;
@@ -35,9 +40,7 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.app.store().ping().await {
         Ok(()) => (
             StatusCode::OK,
-            axum::Json(
-                serde_json::json!({ "status": "ok", "store": state.app.store().backend().name() }),
-            ),
+            axum::Json(serde_json::json!({ "status": "ok" })),
         )
             .into_response(),
         Err(e) => {
@@ -52,7 +55,30 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-pub async fn metrics(State(state): State<AppState>) -> Response {
+/// Whether the caller may read the metrics: the connection's own peer address (never a
+/// forwarded header; with no known peer, nobody) in an allowed range, or the bearer token.
+fn admitted(state: &AppState, req: &Request) -> bool {
+    let access = &state.app.config().metrics;
+    let by_addr = req
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .is_some_and(|c| access.allows(c.0.ip()));
+    let by_token = !access.token.is_empty()
+        && crate::bearer(req.headers()).is_some_and(|t| {
+            // Compared in constant time: the token is a secret.
+            t.len() == access.token.len()
+                && t.bytes()
+                    .zip(access.token.bytes())
+                    .fold(0_u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0
+        });
+    by_addr || by_token
+}
+
+pub async fn metrics(State(state): State<AppState>, req: Request) -> Response {
+    if !admitted(&state, &req) {
+        return crate::not_found(req.headers().clone(), req.uri().clone()).await;
+    }
     let mut out = String::new();
     let m = &state.metrics;
     let _ = writeln!(

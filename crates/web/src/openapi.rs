@@ -58,7 +58,7 @@ pub fn document() -> Value {
         "info": {
             "title": "Fangguanfu (放管服) API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Errors: {\"error\": {\"code\", \"message\", \"details\"}}. Lists: {\"items\", \"total\"} with page and per_page. Creating POSTs accept Idempotency-Key. Times are RFC 3339 (+08:00)."
+            "description": "Errors: {\"error\": {\"code\", \"message\", \"details\"}}. Lists: {\"items\", \"total\"} with page and per_page. Creating POSTs accept Idempotency-Key (a key reused with a different body is refused: 422 idempotency_key_reused). Times are RFC 3339 (+08:00)."
         },
         "servers": [{ "url": "/" }],
         "paths": paths,
@@ -111,5 +111,6 @@ pub async fn docs_page(State(_state): State<AppState>) -> Response {
             }
         }
     };
-    Html(crate::layout::bare(fgf_app::Lang::Zh, "接口文档", body).into_string()).into_response()
+    Html(crate::layout::bare(fgf_app::Lang::Zh, "接口文档", body, false).into_string())
+        .into_response()
 }

@@ -66,9 +66,67 @@ pub(crate) async fn chrome<'a>(
 }
 
 /// Redirect targets must be local paths, never another site.
+///
+/// A browser reading a `Location` drops tab, CR and LF anywhere and C0 controls and spaces at
+/// the ends, and treats `\` like `/`: so `/\t/evil.example` becomes `//evil.example`, another
+/// host. A target whose meaning could change that way is refused outright (our own `next`
+/// values are percent-encoded paths and never contain such characters), and so is one whose
+/// path percent-decodes to such a form, in case a proxy or framework decodes it once more.
+/// What is left is resolved against a dummy origin and kept only if it stays on that origin;
+/// the resolved path and query are what is returned, so the browser gets what was checked.
 fn safe_next(next: Option<&str>) -> Option<String> {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .map(str::to_owned)
+    let next = next?;
+    let altered_by_browsers = |c: char| c.is_control() || c == '\\';
+    if next.chars().any(altered_by_browsers)
+        || next.starts_with(char::is_whitespace)
+        || next.ends_with(char::is_whitespace)
+    {
+        return None;
+    }
+    let path = next.split(['?', '#']).next().unwrap_or_default();
+    let decoded = percent_decode(path);
+    if !path.starts_with('/')
+        || path.starts_with("//")
+        || decoded.starts_with(b"//")
+        || decoded.iter().any(|b| b.is_ascii_control() || *b == b'\\')
+    {
+        return None;
+    }
+    let base = url::Url::parse("http://fgf.invalid/").ok()?;
+    let joined = base.join(next).ok()?;
+    if joined.origin() != base.origin() || joined.path().starts_with("//") {
+        return None;
+    }
+    let mut local = joined.path().to_owned();
+    if let Some(q) = joined.query() {
+        local.push('?');
+        local.push_str(q);
+    }
+    Some(local)
+}
+
+/// Percent-decodes a path for checking, leaving a malformed escape as it is.
+fn percent_decode(s: &str) -> Vec<u8> {
+    let hex = |b: u8| {
+        char::from(b)
+            .to_digit(16)
+            .and_then(|d| u8::try_from(d).ok())
+    };
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out
 }
 
 fn session_cookie(token: &str) -> String {
@@ -1251,7 +1309,11 @@ pub async fn users(
     let lang = prefs.lang;
     let dept: Option<i64> = match q.department_id.as_deref().filter(|s| !s.is_empty()) {
         Some(d) => Some(d.parse().map_err(|_| {
-            page_err(prefs)(ServiceError::invalid("invalid_query").arg("department_id"))
+            page_err(prefs)(
+                ServiceError::invalid("invalid_query")
+                    .worded("invalid_query.field")
+                    .arg("department_id"),
+            )
         })?),
         None => None,
     };

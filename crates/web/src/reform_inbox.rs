@@ -275,10 +275,7 @@ pub async fn report_submit(
     let result = async {
         let mut evidence = Vec::new();
         for f in mp.files.iter().filter(|f| f.field == "evidence") {
-            let stored = state
-                .app
-                .upload_file(&actor, &f.name, &f.mime, &f.bytes)
-                .await?;
+            let stored = state.app.upload_file(&actor, &f.name, &f.bytes).await?;
             evidence.push(stored.content_hash);
         }
         let percent = mp

@@ -631,7 +631,7 @@ pub async fn report_page(
         .map_err(&err)?;
     let c = chrome(&state, &actor, prefs, "reform").await?;
     let body = html! {
-        p.crumbs.no-print { a href=(format!("/reform/plans/{id}")) { (t(lang, "plan.back_plan")) } " · " a href="javascript:print()" { (t(lang, "plan.print")) } }
+        p.crumbs.no-print { a href=(format!("/reform/plans/{id}")) { (t(lang, "plan.back_plan")) } " · " a href="#" data-print { (t(lang, "plan.print")) } }
         article.print-sheet {
             h2 { (r.plan_title) } h3 { (t(lang, "plan.report")) " · " (t(lang, "plan.round").replace("{0}", &r.round.to_string())) }
             p {

@@ -383,7 +383,7 @@ pub async fn dashboard_page(
         }
         p.no-print {
             a.button.secondary href=(format!("/reform/export.xlsx?plan={}", plan.id)) { (t(lang, "dash.export")) } " "
-            a.button.secondary href="javascript:print()" { (t(lang, "plan.print")) }
+            a.button.secondary href="#" data-print { (t(lang, "plan.print")) }
         }
         div.grid2 {
             section.card { h3 { (t(lang, "dash.by_category")) } (tally_table(&d.by_category, lang, t(lang, "dash.category"), false)) }
@@ -1110,7 +1110,7 @@ pub async fn bulletin_page(
         }
     };
     let body = html! {
-        p.crumbs.no-print { a href=(format!("/reform/supervision?plan={}", row.plan_id)) { (t(lang, "dash.nav_supervision")) } " · " a href="javascript:print()" { (t(lang, "plan.print")) } }
+        p.crumbs.no-print { a href=(format!("/reform/supervision?plan={}", row.plan_id)) { (t(lang, "dash.nav_supervision")) } " · " a href="#" data-print { (t(lang, "plan.print")) } }
         article.print-sheet.bulletin {
             h2 { (row.title) }
             p { (b.plan_title) "：" (t(lang, "bul.total")) " " strong { (b.total) } "，" (t(lang, "bul.completed_total")) " " strong { (b.completed_total) } "，" (t(lang, "bul.on_track")) " " strong { (b.on_track) } "，" (t(lang, "bul.behind")) " " strong { (b.behind.len()) } "，" (t(lang, "bul.overdue")) " " strong { (b.overdue.len()) } "；" (t(lang, "bul.cases")) " " strong { (b.open_cases) } "。" }

@@ -706,8 +706,7 @@ pub async fn process_start(
     let vars: Value = if vars_text.is_empty() {
         json!({})
     } else {
-        serde_json::from_str(&vars_text)
-            .map_err(|e| err(ServiceError::invalid("invalid_json").arg(e)))?
+        serde_json::from_str(&vars_text).map_err(|e| err(crate::extract::json_error(&e)))?
     };
     let instance = state
         .app

@@ -80,13 +80,13 @@ async fn finding_10_the_login_log_records_the_real_client_address() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     assert_eq!(last_login_addr(&d, "citizen").await, "10.1.2.3");
-    // Without a connection (a test through oneshot) the address is unknown, not 127.0.0.1,
-    // and the removed test header is not believed either.
+    // From the test district's default connection (127.0.0.1) the removed test header is not
+    // believed either.
     let r = d
         .send(page_login(Some(("x-fgf-test-addr", "9.9.9.9"))))
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(last_login_addr(&d, "citizen").await, "unknown");
+    assert_eq!(last_login_addr(&d, "citizen").await, "127.0.0.1");
     // A forged X-Forwarded-For from a peer that is not a trusted proxy is ignored.
     let mut req = from_peer(json_login("keeper", "Wrong-pass1!"), "10.1.2.3");
     req.headers_mut()
@@ -710,7 +710,7 @@ async fn finding_13_uploaded_file_names_keep_no_bidi_override() {
     let clerk_actor = d.app.authenticate(&clerk, "test").await.unwrap();
     let e = d
         .app
-        .upload_file(&clerk_actor, "a\u{202e}b.pdf", "application/pdf", b"x")
+        .upload_file(&clerk_actor, "a\u{202e}b.pdf", b"x")
         .await
         .unwrap_err();
     assert_eq!(e.code, "text_invalid_chars");

@@ -4,12 +4,14 @@
 #![allow(dead_code)]
 
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{header, Method, Request, StatusCode};
 use axum::Router;
 use fgf_app::{App, Config, TestClock};
 use fgf_store::testing::TestDb;
 use http_body_util::BodyExt;
 use serde_json::Value;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use tower::ServiceExt;
 
@@ -94,7 +96,13 @@ impl District {
         }
     }
 
-    pub async fn send(&self, req: Request<Body>) -> Resp {
+    /// Sends a request as the server would receive it: from a peer on this machine
+    /// (127.0.0.1) unless the request names its own `ConnectInfo`.
+    pub async fn send(&self, mut req: Request<Body>) -> Resp {
+        if req.extensions().get::<ConnectInfo<SocketAddr>>().is_none() {
+            req.extensions_mut()
+                .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 50_000))));
+        }
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
