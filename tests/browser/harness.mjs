@@ -13,6 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import crypto from 'node:crypto';
 import { chromium } from 'playwright-core';
 
 /** This folder (tests/browser) and the repository root two levels up. */
@@ -223,4 +224,28 @@ export function pathOf(page) {
 export async function ensureOutDir() {
   await fsp.mkdir(OUT_DIR, { recursive: true });
   return OUT_DIR;
+}
+
+/** The base32 TOTP secret `fgf demo` printed for an administrator account. */
+export function demoTotpSecret(server, username) {
+  const line = server.log().split('\n').find((l) => l.trim().startsWith(`${username} `) && l.includes('TOTP secret'));
+  if (!line) throw new Error(`no TOTP secret printed for ${username}`);
+  return line.trim().split(/\s+/).pop();
+}
+
+/**
+ * The RFC 6238 code (HMAC-SHA1, 30 s, 6 digits) of a base32 secret for the step `offset`
+ * steps from now: a code is accepted once, so a second sign-in takes the next step's code.
+ */
+export function totpCode(secretBase32, offset = 0) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30000) + offset));
+  const h = crypto.createHmac('sha1', key).update(counter).digest();
+  const o = h[19] & 0x0f;
+  const bin = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
+  return String(bin % 1000000).padStart(6, '0');
 }

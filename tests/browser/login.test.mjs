@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   DEMO_PASSWORD,
+  demoTotpSecret,
   ensureOutDir,
   launchBrowser,
   login,
@@ -11,6 +12,7 @@ import {
   pathOf,
   startServer,
   submitLogin,
+  totpCode,
 } from './harness.mjs';
 
 describe('login', () => {
@@ -99,6 +101,33 @@ describe('login', () => {
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
         assert.equal(overflow, false, `no sideways scrolling at ${width} px`);
         await page.screenshot({ path: path.join(out, `recover-${name}.png`), fullPage: true });
+      }
+    }));
+
+  test('the security administrator finds a refused attempt and the second-factor page asks for password and code', () =>
+    withPage(async (page) => {
+      const out = await ensureOutDir();
+      // A refused attempt: the keeper opens the user administration, which needs another role.
+      await login(page, 'inspector');
+      const refused = await page.goto('/admin/audit');
+      assert.equal(refused.status(), 403);
+      await page.context().clearCookies();
+      await page.goto('/login');
+      await submitLogin(page, 'security', DEMO_PASSWORD, totpCode(demoTotpSecret(server, 'security')));
+      assert.notEqual(pathOf(page), '/login', 'the security administrator signed in');
+      for (const [width, height, name] of [[1280, 900, 'desktop'], [390, 844, 'phone']]) {
+        await page.setViewportSize({ width, height });
+        await page.goto('/admin/refusals');
+        await page.getByRole('heading', { level: 1 }).first().waitFor();
+        const body = await page.locator('main').innerText();
+        assert.match(body, /inspector/, 'the refused attempt is listed with who made it');
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+        assert.equal(overflow, false, `no sideways scrolling at ${width} px`);
+        await page.screenshot({ path: path.join(out, `refusals-${name}.png`), fullPage: true });
+        await page.goto('/totp');
+        await page.locator('#password').waitFor();
+        await page.locator('#current_code').waitFor();
+        await page.screenshot({ path: path.join(out, `totp-reenrol-${name}.png`), fullPage: true });
       }
     }));
 

@@ -1872,19 +1872,20 @@ pub async fn refusals(
             label { (t(lang, "form.to")) " " input type="date" name="to" value=[q.to.as_deref()]; }
             button type="submit" { (t(lang, "form.search")) }
         }
-        table.data {
+        table.data.stack {
             thead { tr {
                 th { (t(lang, "form.time")) } th { (t(lang, "form.username")) } th { (t(lang, "form.source")) }
                 th { (t(lang, "form.route")) } th { (t(lang, "form.object")) } th { (t(lang, "form.refusal_code")) } th { (t(lang, "form.count")) }
             } }
             tbody { @for r in &res.items { tr {
-                td { (local_minute(r.first_at_ms)) }
-                td { @if r.username.is_empty() { span.muted { (t(lang, "form.anonymous")) } } @else { (r.username) } }
-                td { (r.source_addr) }
-                td { code { (r.method) " " (r.route) } }
-                td { (r.object_id) }
-                td { code { (r.code) } }
-                td { (r.count) }
+                td data-label=(t(lang, "form.time")) { (local_minute(r.first_at_ms)) }
+                td data-label=(t(lang, "form.username")) { @if r.username.is_empty() { span.muted { (t(lang, "form.anonymous")) } } @else { (r.username) } }
+                td data-label=(t(lang, "form.source")) { (r.source_addr) }
+                td data-label=(t(lang, "form.route")) { code { (r.method) " " (r.route) } }
+                td data-label=(t(lang, "form.object")) { (r.object_id) }
+                // The reason in words, the code beside it for searching.
+                td data-label=(t(lang, "form.refusal_code")) { (refusal_reason(lang, &r.code)) " " code.muted title=(r.code) { (r.code) } }
+                td data-label=(t(lang, "form.count")) { (r.count) }
             } } }
         }
         (layout::pager(lang, "/admin/refusals", &[("username", v(&q.username)), ("address", v(&q.address)), ("code", v(&q.code)), ("from", v(&q.from)), ("to", v(&q.to))], page.page, page.per_page, res.total))
@@ -1893,6 +1894,31 @@ pub async fn refusals(
 }
 
 // ---- calendar and dictionaries ----
+
+/// A refusal's reason as words: the catalogue message of its code without the
+/// placeholders the refusal had no values for.
+fn refusal_reason(lang: Lang, code: &str) -> String {
+    let m = t(lang, code)
+        .replace("“{0}”", "")
+        .replace("“{1}”", "")
+        .replace(" {0}", "")
+        .replace(" {1}", "");
+    let m = m.as_str();
+    let mut out = String::with_capacity(m.len());
+    let mut rest = m;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        match rest[open..].find('}') {
+            Some(close) => rest = &rest[open + close + 1..],
+            None => {
+                rest = &rest[open..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.trim_end_matches(['：', ':', ' ']).to_owned()
+}
 
 #[derive(Deserialize, Default)]
 pub struct CalendarParams {
@@ -2162,5 +2188,23 @@ pub async fn dictionary_save(
             *r.status_mut() = status_of(e.kind, e.code);
             Ok(r)
         }
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_reason_reads_as_words_without_empty_placeholders() {
+        assert_eq!(refusal_reason(Lang::Zh, "permission_denied"), "您没有权限");
+        assert_eq!(
+            refusal_reason(Lang::En, "permission_denied"),
+            "you lack the permission"
+        );
+        assert_eq!(
+            refusal_reason(Lang::Zh, "csrf_invalid"),
+            t(Lang::Zh, "csrf_invalid")
+        );
     }
 }
