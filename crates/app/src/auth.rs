@@ -698,11 +698,7 @@ impl App {
             "account.password_change",
             "account",
             &account.id.to_string(),
-            &[FieldChange {
-                field: "password".to_owned(),
-                before: Some(json!("***")),
-                after: Some(json!("***")),
-            }],
+            &crate::auth::password_changed(),
         )
         .await?;
         tx.commit().await?;
@@ -913,6 +909,15 @@ pub(crate) fn locked_error(until_ms: i64) -> ServiceError {
     ServiceError::new(ErrorKind::Locked, "account_locked")
         .arg(clock::local_minute(until_ms))
         .details(json!({ "locked_until": clock::rfc3339(until_ms) }))
+}
+
+/// The audit diff of a password change: that it changed, never what to.
+pub(crate) fn password_changed() -> [FieldChange; 1] {
+    [FieldChange {
+        field: "password".to_owned(),
+        before: Some(json!("***")),
+        after: Some(json!("***")),
+    }]
 }
 
 /// A valid argon2id hash of a random string, verified against when the user is unknown.

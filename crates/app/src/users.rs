@@ -617,11 +617,7 @@ impl App {
             "account.password_reset",
             "account",
             &id.to_string(),
-            &[FieldChange {
-                field: "password".to_owned(),
-                before: Some(json!("***")),
-                after: Some(json!("***")),
-            }],
+            &crate::auth::password_changed(),
         )
         .await?;
         tx.commit().await?;
@@ -949,11 +945,7 @@ impl App {
             "account.password_recover",
             "account",
             &account.id.to_string(),
-            &[FieldChange {
-                field: "password".to_owned(),
-                before: Some(json!("***")),
-                after: Some(json!("***")),
-            }],
+            &crate::auth::password_changed(),
         )
         .await?;
         crate::notify::notify(
