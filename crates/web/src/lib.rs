@@ -121,8 +121,11 @@ const OTHER_CSP: &str =
 /// served over HTTPS.
 async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     use axum::http::HeaderValue;
+    // HTTPS as the district's address says, or as a trusted proxy in front says for this
+    // request (`X-Forwarded-Proto: https`; `resolve_client` believes it from such a peer only).
+    let via_https = req.extensions().get::<ViaHttps>().is_some();
     let mut res = next.run(req).await;
-    let secure_cookies = state.app.config().https();
+    let secure_cookies = state.app.config().https() || via_https;
     let h = res.headers_mut();
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
@@ -187,8 +190,21 @@ async fn resolve_client(State(state): State<AppState>, mut req: Request, next: N
     let addr = client_addr(peer, &forwarded, &state.trusted_proxies)
         .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
     req.extensions_mut().insert(ClientAddr(addr));
+    let from_proxy = peer.is_some_and(|p| state.trusted_proxies.iter().any(|b| b.contains(p)));
+    let https = req
+        .headers()
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"));
+    if from_proxy && https {
+        req.extensions_mut().insert(ViaHttps);
+    }
     next.run(req).await
 }
+
+/// The request reached a trusted proxy over HTTPS (the proxy said so).
+#[derive(Debug, Clone, Copy)]
+struct ViaHttps;
 
 /// The peer, unless the peer is a trusted proxy: then the right-most `X-Forwarded-For` entry
 /// (of all the header's lines, each a comma-separated list)

@@ -473,6 +473,36 @@ async fn finding_7_cookies_carry_secure_when_the_district_is_served_over_https()
     d.cleanup().await;
 }
 
+#[tokio::test]
+async fn finding_7_cookies_carry_secure_when_a_trusted_proxy_says_the_request_came_over_https() {
+    let d = District::with_config(|c| c.trusted_proxies = vec!["10.0.0.5".to_owned()]).await;
+    let login_page = |peer: &str| {
+        let mut req = Request::builder()
+            .method(Method::GET)
+            .uri("/login")
+            .header("x-forwarded-proto", "https")
+            .body(Body::empty())
+            .unwrap();
+        let sock: SocketAddr = format!("{peer}:443").parse().unwrap();
+        req.extensions_mut().insert(ConnectInfo(sock));
+        req
+    };
+    let secure_pre = |r: &Resp| {
+        r.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(|c| c.starts_with("fgf_pre=") && c.contains("Secure"))
+    };
+    // From the trusted proxy the header is believed …
+    let r = d.send(login_page("10.0.0.5")).await;
+    assert!(secure_pre(&r), "{:?}", r.headers);
+    // … from anyone else it is not.
+    let r = d.send(login_page("10.9.9.9")).await;
+    assert!(!secure_pre(&r), "{:?}", r.headers);
+    d.cleanup().await;
+}
+
 // ---- finding 8: formula injection in exports ----
 
 /// Leading characters a spreadsheet program runs as a formula (tab and CR are trimmed by the
