@@ -22,6 +22,8 @@ pub enum ErrorKind {
     Locked,
     /// Too many attempts from the caller's address; try again later (429).
     TooManyRequests,
+    /// The path exists, but not with this method (405).
+    MethodNotAllowed,
     /// Try again later (503).
     Unavailable,
     /// A bug; the message is generic (500).

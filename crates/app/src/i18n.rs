@@ -88,6 +88,7 @@ catalogue! {
     "unauthenticated" => "请先登录", "please sign in";
     "session_expired" => "会话已超时，请重新登录", "your session expired, please sign in again";
     "invalid_credentials" => "用户名或密码错误", "wrong username or password";
+    "method_not_allowed" => "此地址不支持该请求方法，可用的方法：{0}", "this address does not take that method; it takes {0}";
     "too_many_attempts" => "本地址登录失败次数过多，请 {0} 分钟后再试", "too many failed logins from this address; try again in {0} minutes";
     "password_reused" => "新密码不能与最近 {0} 次使用过的密码相同", "the new password must differ from the last {0} passwords";
     "recovery_code_invalid" => "验证码错误、已过期或已失效，请重新获取", "the code is wrong, expired or used up; ask for a new one";

@@ -147,6 +147,7 @@ fn every_error_code_has_a_catalogue_message() {
             "ErrorKind::Unauthenticated, \"",
             "ErrorKind::Locked, \"",
             "ErrorKind::TooManyRequests, \"",
+            "ErrorKind::MethodNotAllowed, \"",
             "ErrorKind::Forbidden, \"",
             "ErrorKind::Unavailable, \"",
             "ErrorKind::Invalid, \"",

@@ -350,18 +350,16 @@ async fn check_and_run(
         .map(|m| m.as_str().to_owned())
         .unwrap_or_default();
     let method = req.method().clone();
-    let Some(spec) = state
-        .specs
-        .get(&(method.as_str().to_owned(), path.clone()))
-        .cloned()
-    else {
-        // Every route is registered from the table, so this is a bug worth failing loudly.
-        return WebError::new(
-            ServiceError::internal(format!("route {method} {path} has no declaration")),
-            Surface::Api,
-            prefs.lang,
-        )
-        .into_response();
+    let lookup = |m: &str| state.specs.get(&(m.to_owned(), path.clone())).cloned();
+    let spec = match lookup(method.as_str()) {
+        Some(s) => s,
+        // HEAD is a GET without its body (the server drops the body), authorised as the GET.
+        None if method == Method::HEAD => match lookup("GET") {
+            Some(s) => s,
+            None => return method_not_allowed(state, &path, prefs.lang),
+        },
+        // The path exists with other methods: a client mistake, answered 405 with `Allow`.
+        None => return method_not_allowed(state, &path, prefs.lang),
     };
     let addr = req
         .extensions()
@@ -446,6 +444,36 @@ async fn check_and_run(
         req.extensions_mut().insert(a);
     }
     next.run(req).await
+}
+
+/// 405 for a method the path does not have, with the methods it does have in `Allow`.
+fn method_not_allowed(state: &AppState, path: &str, lang: Lang) -> Response {
+    let mut allowed: Vec<&str> = state
+        .specs
+        .keys()
+        .filter(|(_, p)| p == path)
+        .map(|(m, _)| m.as_str())
+        .collect();
+    if allowed.contains(&"GET") {
+        allowed.push("HEAD");
+    }
+    allowed.sort_unstable();
+    let surface = if path.starts_with("/api/") {
+        Surface::Api
+    } else {
+        Surface::Page
+    };
+    let mut res = WebError::new(
+        ServiceError::new(ErrorKind::MethodNotAllowed, "method_not_allowed")
+            .arg(allowed.join(", ")),
+        surface,
+        lang,
+    )
+    .into_response();
+    if let Ok(v) = header::HeaderValue::from_str(&allowed.join(", ")) {
+        res.headers_mut().insert(header::ALLOW, v);
+    }
+    res
 }
 
 async fn count_requests(State(state): State<AppState>, req: Request, next: Next) -> Response {
