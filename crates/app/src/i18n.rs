@@ -137,7 +137,6 @@ catalogue! {
     "idempotency_key_reused" => "幂等键已用于内容不同的另一个请求，请为新请求使用新的幂等键", "the idempotency key was used for a request with a different body; use a new key for a new request";
     "idempotency_mismatch" => "幂等键已用于另一个请求", "the idempotency key was used for a different request";
     "route_not_found" => "页面不存在", "page not found";
-    "method_not_allowed" => "不支持的请求方法", "method not allowed";
     "bpmn_invalid" => "BPMN 文件无法读取：{0}", "the BPMN file cannot be read: {0}";
     "process_check_failed" => "流程定义校验未通过（{0} 个问题），不能发布", "the process definition failed its check ({0} problems) and cannot be published";
     "process_operation_refused" => "当前流程状态不允许此操作：{0}", "the process state does not allow this: {0}";
