@@ -437,7 +437,16 @@ impl App {
             match self.start_optimistic(ctx.clone(), &start, def).await {
                 Ok(Some(done)) => return Ok(done),
                 Ok(None) => {}
-                Err(e) => tracing::debug!(key, %e, "optimistic start retried locked"),
+                // Only someone else's write (a conflict) or a busy store sends it the locked
+                // way; anything else is a fault, not a race, and is not hidden by a retry.
+                Err(e) if retriable_optimistic(&e) => {
+                    tracing::debug!(key, %e, "optimistic start retried locked");
+                }
+                Err(e) => {
+                    tracing::error!(key, %e, "optimistic start failed");
+                    self.start_cache().forget(key);
+                    return Err(e);
+                }
             }
             self.start_cache().forget(key);
         }
@@ -622,8 +631,13 @@ impl App {
                 {
                     Ok(Some(events)) => return Ok(events),
                     Ok(None) => {}
+                    Err(e) if retriable_optimistic(&e) => {
+                        tracing::debug!(instance_id, %e, "optimistic command retried locked");
+                    }
                     Err(e) => {
-                        tracing::debug!(instance_id, %e, "optimistic command retried locked")
+                        tracing::error!(instance_id, %e, "optimistic command failed");
+                        self.instance_cache().forget(instance_id);
+                        return Err(e);
                     }
                 }
                 self.instance_cache().forget(instance_id);
@@ -1305,6 +1319,11 @@ fn shape_kind(n: &fgf_engine::model::Node) -> fgf_engine::diagram::ShapeKind {
         K::SubProcess { .. } => S::SubProcess,
         K::CallActivity { .. } => S::CallActivity,
     }
+}
+
+/// Whether an optimistic write's failure means it lost a race (the locked path decides).
+fn retriable_optimistic(e: &ServiceError) -> bool {
+    matches!(e.kind, ErrorKind::Conflict | ErrorKind::Unavailable)
 }
 
 /// The role codes the caller holds for the department it acts for (candidate groups).

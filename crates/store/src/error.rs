@@ -52,6 +52,13 @@ impl From<sqlx::Error> for StoreError {
                         constraint: "audit_head".to_owned(),
                     };
                 }
+                // The instance's version did not follow the stored one (migration 0015): a
+                // writer on another node moved it first.
+                if msg.contains("process_instance_changed") {
+                    return StoreError::Conflict {
+                        constraint: "process_instance_version".to_owned(),
+                    };
+                }
                 if db.is_unique_violation() {
                     StoreError::Conflict {
                         constraint: db

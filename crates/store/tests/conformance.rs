@@ -21,6 +21,12 @@ fn ctx(at: i64) -> AuditCtx {
     }
 }
 
+/// A transaction refused because someone else wrote first (not any failure: a syntax error
+/// in a batch must not pass a concurrency test).
+fn is_conflict<T: std::fmt::Debug>(r: &Result<T, StoreError>) -> bool {
+    matches!(r, Err(StoreError::Conflict { .. }))
+}
+
 fn change(v: i64) -> Vec<FieldChange> {
     vec![FieldChange {
         field: "n".to_owned(),
@@ -671,7 +677,11 @@ on_every_backend!(
             .await
             .unwrap();
         tx.outbox("test.topic", &json!({ "n": 5 })).await.unwrap();
-        assert!(tx.commit().await.is_err(), "a stale head must be refused");
+        let r = tx.commit().await;
+        assert!(
+            is_conflict(&r),
+            "a stale head must be refused as a conflict: {r:?}"
+        );
         assert_eq!(
             db.store.verify_audit().await.unwrap(),
             Verify::Intact { entries: 4 }
@@ -735,7 +745,8 @@ on_every_backend!(a_stale_instance_version_fails_its_batch, |db| {
     tx.audit("test.update", "process_instance", &id.to_string(), &[])
         .await
         .unwrap();
-    assert!(tx.commit().await.is_err());
+    let r = tx.commit().await;
+    assert!(is_conflict(&r), "{r:?}");
     let row = db.store.get_process_instance(&scope, id).await.unwrap();
     assert_eq!((row.version, row.state.as_str()), (1, "{}"));
     assert_eq!(
@@ -755,7 +766,12 @@ on_every_backend!(a_stale_instance_version_fails_its_batch, |db| {
     tx.audit("test.update", "process_instance", "missing", &[])
         .await
         .unwrap();
-    assert!(tx.commit().await.is_err());
+    let r = tx.commit().await;
+    // The history row's reference to the instance is what fails (no row to conflict with).
+    assert!(
+        matches!(r, Err(StoreError::Reference(_))) || is_conflict(&r),
+        "{r:?}"
+    );
     assert_eq!(
         db.store.verify_audit().await.unwrap(),
         Verify::Intact { entries: 2 }
@@ -826,7 +842,7 @@ on_every_backend!(an_optimistic_start_checks_its_id_and_its_definition, |db| {
             next, theirs,
             "the remembered id is the one the other node took"
         );
-        assert!(stale.is_err());
+        assert!(is_conflict(&stale), "{stale:?}");
         assert!(db
             .store
             .find_instance_by_business_key(&scope, "k-3")
@@ -859,7 +875,8 @@ on_every_backend!(an_optimistic_start_checks_its_id_and_its_definition, |db| {
         .unwrap();
     tx.commit().await.unwrap();
     let next = db.store.reserve_instance_id().await.unwrap().unwrap();
-    assert!(start(next, def, 1, "k-5").await.is_err());
+    let r = start(next, def, 1, "k-5").await;
+    assert!(is_conflict(&r), "{r:?}");
     assert!(db
         .store
         .find_instance_by_business_key(&scope, "k-5")
@@ -1093,7 +1110,8 @@ on_every_backend!(
         tx.audit("test.reform", "reform_task", &b.to_string(), &[])
             .await
             .unwrap();
-        assert!(tx.commit().await.is_err());
+        let r = tx.commit().await;
+        assert!(is_conflict(&r), "{r:?}");
         let tasks = s.plan_tasks(plan).await.unwrap();
         assert_eq!(tasks.len(), 2);
         assert_eq!(
@@ -1226,7 +1244,8 @@ on_every_backend!(
         tx.audit("test.plan", "reform_plan", &plan.to_string(), &[])
             .await
             .unwrap();
-        assert!(tx.commit().await.is_err());
+        let r = tx.commit().await;
+        assert!(is_conflict(&r), "{r:?}");
         assert_eq!(s.plan_comments(plan).await.unwrap()[0].disposition, None);
         let mut tx = s.write(ctx(4)).await.unwrap();
         tx.dispose_comment(comment.id, plan, "partly", "部分吸收")
