@@ -472,11 +472,32 @@ impl CatalogIndex {
                 score,
             });
         }
+        // A matter named exactly as asked comes first, then those whose name begins with it
+        // (its 子项: 食品经营许可（新办）…), then the rest by relevance: people who type a
+        // matter's name want that matter, not one whose guide text repeats the words more.
+        let asked: String = q.chars().filter(|c| !c.is_whitespace()).collect();
+        let tier = |name: &str| {
+            let name: String = name
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_lowercase();
+            if asked.is_empty() {
+                0
+            } else if name == asked {
+                2
+            } else if name.starts_with(&asked) {
+                1
+            } else {
+                0
+            }
+        };
         // Scores equal to four significant digits count as a tie.
         let key = |s: f32| (f64::from(s) * 1e4).round() as i64;
         hits.sort_by(|a, b| {
-            key(b.score)
-                .cmp(&key(a.score))
+            tier(&b.name)
+                .cmp(&tier(&a.name))
+                .then(key(b.score).cmp(&key(a.score)))
                 .then(b.apply_count.cmp(&a.apply_count))
                 .then(a.code.cmp(&b.code))
         });

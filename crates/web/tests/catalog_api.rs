@@ -642,6 +642,39 @@ fn names(hits: &[Value]) -> Vec<String> {
 }
 
 #[tokio::test]
+async fn search_ranks_an_exact_matter_name_first_then_names_that_begin_with_it() {
+    let d = District::new().await;
+    // Issue 12: 食品生产许可（新办） used to come before 食品经营许可 itself.
+    let hits = names(&search(&d, "食品经营许可").await);
+    assert_eq!(
+        hits.first().map(String::as_str),
+        Some("食品经营许可"),
+        "{hits:?}"
+    );
+    let prefixed = hits
+        .iter()
+        .position(|n| !n.starts_with("食品经营许可"))
+        .unwrap_or(hits.len());
+    assert!(prefixed >= 5, "the 子项 follow their 主项: {hits:?}");
+    assert!(
+        hits[..prefixed]
+            .iter()
+            .all(|n| n.starts_with("食品经营许可")),
+        "{hits:?}"
+    );
+    let hits = names(&search(&d, "食品生产许可").await);
+    assert_eq!(
+        hits.first().map(String::as_str),
+        Some("食品生产许可"),
+        "{hits:?}"
+    );
+    // With spaces typed in, the same.
+    let hits = names(&search(&d, " 食品经营许可 ").await);
+    assert_eq!(hits.first().map(String::as_str), Some("食品经营许可"));
+    d.cleanup().await;
+}
+
+#[tokio::test]
 async fn search_finds_what_people_mean() {
     let d = District::new().await;
     // Everyday phrases mapped by keepers come first.
