@@ -667,9 +667,9 @@ impl App {
                     breakdown: show.then_some(r.breakdown),
                     appeal: if show { r.appeal } else { String::new() },
                     appealed: r.appealed_at_ms.is_some(),
-                    decision_due: r
-                        .appealed_at_ms
-                        .map(|ms| reform::appeal_decision_due(crate::clock::local_date(ms))),
+                    decision_due: r.appealed_at_ms.map(|ms| {
+                        reform::appeal_decision_due(crate::clock::local_date(ms), &self.calendar())
+                    }),
                     appeal_decision: if show {
                         r.appeal_decision
                     } else {
@@ -727,7 +727,7 @@ impl App {
         let received = a
             .published_at_ms
             .map_or_else(|| self.today(), crate::clock::local_date);
-        if !reform::appeal_in_time(received, self.today()) {
+        if !reform::appeal_in_time(received, self.today(), &self.calendar()) {
             return Err(ServiceError::conflict("appeal_late").arg(reform::APPEAL_DAYS));
         }
         required("appeal", text, "复核理由")?;

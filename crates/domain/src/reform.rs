@@ -812,14 +812,29 @@ pub fn reports_on_time(dues: &[NaiveDate], reports: &[NaiveDate]) -> u32 {
 /// (政府督查工作条例第十七条: 30 日 each, counted in calendar days as the regulation says 日).
 pub const APPEAL_DAYS: i64 = 30;
 
+/// The last day of a period of `days` calendar days that starts the day after `from`: when
+/// that day is a statutory rest day (a weekend not made a working day, or a holiday), the
+/// period ends on the first working day after it (民法典第二百零三条).
+pub fn calendar_period_end(from: NaiveDate, days: i64, cal: &Calendar) -> NaiveDate {
+    let mut end = from + chrono::Duration::days(days);
+    // A holiday run is at most a few weeks; the bound only keeps a broken calendar finite.
+    for _ in 0..60 {
+        if cal.is_working_day(end) {
+            break;
+        }
+        end = end.succ_opt().unwrap_or(end);
+    }
+    end
+}
+
 /// Whether an objection received on `today` to a conclusion received on `received` is in time.
-pub fn appeal_in_time(received: NaiveDate, today: NaiveDate) -> bool {
-    today >= received && (today - received).num_days() <= APPEAL_DAYS
+pub fn appeal_in_time(received: NaiveDate, today: NaiveDate, cal: &Calendar) -> bool {
+    today >= received && today <= calendar_period_end(received, APPEAL_DAYS, cal)
 }
 
 /// The last day to decide an objection made on `appealed`.
-pub fn appeal_decision_due(appealed: NaiveDate) -> NaiveDate {
-    appealed + chrono::Duration::days(APPEAL_DAYS)
+pub fn appeal_decision_due(appealed: NaiveDate, cal: &Calendar) -> NaiveDate {
+    calendar_period_end(appealed, APPEAL_DAYS, cal)
 }
 
 /// Whoever made the conclusion stands aside from deciding the objection to it (回避).
@@ -1541,16 +1556,55 @@ mod tests {
     }
 
     #[test]
+    fn minfadian_article_203_a_period_ending_on_a_rest_day_ends_on_the_next_working_day() {
+        let cal = Calendar::builtin();
+        // 30 days from 09-01 end on 10-01, National Day (10-01..07): the period runs to 10-08.
+        assert_eq!(
+            calendar_period_end(day(2026, 9, 1), 30, &cal),
+            day(2026, 10, 8)
+        );
+        assert!(appeal_in_time(day(2026, 9, 1), day(2026, 10, 8), &cal));
+        assert!(!appeal_in_time(day(2026, 9, 1), day(2026, 10, 9), &cal));
+        // Ending on a Sunday (06-07): Monday 06-08.
+        assert_eq!(
+            calendar_period_end(day(2026, 5, 8), 30, &cal),
+            day(2026, 6, 8)
+        );
+        // Ending on a 调休 Saturday that is a working day (10-10): it stays.
+        assert_eq!(
+            calendar_period_end(day(2026, 9, 10), 30, &cal),
+            day(2026, 10, 10)
+        );
+        // Ending on a working day: unchanged.
+        assert_eq!(
+            calendar_period_end(day(2026, 5, 6), 30, &cal),
+            day(2026, 6, 5)
+        );
+    }
+
+    #[test]
     fn zhengfu_ducha_tiaoli_article_17_objection_within_30_days_decided_within_30_by_another() {
+        let cal = Calendar::builtin();
         let received = day(2026, 5, 6);
-        assert!(appeal_in_time(received, received));
-        assert!(appeal_in_time(received, day(2026, 6, 5)), "the 30th day");
-        assert!(!appeal_in_time(received, day(2026, 6, 6)), "the 31st day");
+        assert!(appeal_in_time(received, received, &cal));
         assert!(
-            !appeal_in_time(received, day(2026, 5, 5)),
+            appeal_in_time(received, day(2026, 6, 5), &cal),
+            "the 30th day"
+        );
+        assert!(
+            !appeal_in_time(received, day(2026, 6, 6), &cal),
+            "the 31st day"
+        );
+        assert!(
+            !appeal_in_time(received, day(2026, 5, 5), &cal),
             "before the conclusion"
         );
-        assert_eq!(appeal_decision_due(day(2026, 5, 20)), day(2026, 6, 19));
+        // The 30th day after 05-20 is 06-19, the first day of 端午节 (06-19..21): the period
+        // ends on the next working day (民法典第二百零三条).
+        assert_eq!(
+            appeal_decision_due(day(2026, 5, 20), &cal),
+            day(2026, 6, 22)
+        );
         assert!(
             !may_decide_appeal(7, Some(7)),
             "the author of the conclusion stands aside"
