@@ -1643,3 +1643,232 @@ on_every_backend!(
         target.cleanup().await;
     }
 );
+
+fn staff(username: &str) -> NewAccount {
+    NewAccount {
+        username: username.to_owned(),
+        display_name: username.to_owned(),
+        kind: "staff".to_owned(),
+        password_hash: "h0".to_owned(),
+        must_change_password: false,
+        phone_enc: None,
+        phone_hmac: None,
+        resident_id_enc: None,
+        resident_id_hmac: None,
+        uscc: None,
+    }
+}
+
+// Issue 11, finding 2: candidates are matched exactly (each backend's own substring function,
+// no LIKE wildcards, no case folding), and a held role makes a participant of an open task.
+on_every_backend!(finding_2_candidates_match_exactly_on_each_backend, |db| {
+    let s = &db.store;
+    let mut tx = s.write(ctx(1)).await.unwrap();
+    let (def, _) = tx
+        .insert_process_definition("p", "P", "<definitions/>", None, "published", None)
+        .await
+        .unwrap();
+    let id = tx
+        .insert_process_instance(def, "k-1", "running", "{}", None, None)
+        .await
+        .unwrap();
+    tx.apply_work_item_changes(
+        id,
+        &[],
+        &[fgf_store::process::OpenTask {
+            exec_id: 1,
+            activation: 1,
+            node_id: "t".to_owned(),
+            name: "审查".to_owned(),
+            assignee: None,
+            candidate_users: vec!["reviewer".to_owned()],
+            candidate_groups: vec!["keeper".to_owned()],
+            owner: None,
+            created_at_ms: 1,
+        }],
+        &[],
+    )
+    .await
+    .unwrap();
+    tx.audit("test.setup", "process_instance", &id.to_string(), &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let todo = |user: &'static str, groups: Vec<String>| async move {
+        s.inbox_todo(user, &groups, Page::default())
+            .await
+            .unwrap()
+            .total
+    };
+    assert_eq!(todo("reviewer", vec![]).await, 1);
+    for near in ["r_viewer", "Reviewer", "review", "%"] {
+        assert_eq!(todo(near, vec![]).await, 0, "{near}");
+        assert!(
+            !s.is_process_participant(id, near, &[]).await.unwrap(),
+            "{near}"
+        );
+    }
+    assert_eq!(todo("x", vec!["keeper".to_owned()]).await, 1);
+    assert_eq!(todo("x", vec!["k_eper".to_owned()]).await, 0);
+    assert!(s.is_process_participant(id, "reviewer", &[]).await.unwrap());
+    assert!(s
+        .is_process_participant(id, "x", &["keeper".to_owned()])
+        .await
+        .unwrap());
+    assert!(!s
+        .is_process_participant(id, "x", &["KEEPER".to_owned()])
+        .await
+        .unwrap());
+});
+
+on_every_backend!(
+    finding_2_usernames_are_unique_without_regard_to_case,
+    |db| {
+        let mut tx = db.store.write(ctx(1)).await.unwrap();
+        tx.insert_account(&staff("Clerk9")).await.unwrap();
+        match tx.insert_account(&staff("clerk9")).await {
+            Err(StoreError::Conflict { constraint }) => {
+                assert_eq!(constraint, "account_username_lower_key");
+            }
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+    }
+);
+
+// Issue 11, findings 4, 5, 15: a TOTP step is claimed once; failures are counted per username
+// and address and reset by a success from that address or an unlock; the lock row is found;
+// a replaced password goes to the history.
+on_every_backend!(
+    finding_4_5_15_login_bookkeeping_behaves_alike_on_each_backend,
+    |db| {
+        let s = &db.store;
+        let mut tx = s.write(ctx(1)).await.unwrap();
+        let acc = tx.insert_account(&staff("lockme")).await.unwrap();
+        tx.audit("test.setup", "account", &acc.to_string(), &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(s.claim_totp_step(acc, 100).await.unwrap());
+        assert!(!s.claim_totp_step(acc, 100).await.unwrap(), "a replay");
+        assert!(!s.claim_totp_step(acc, 99).await.unwrap(), "an older step");
+        assert!(s.claim_totp_step(acc, 101).await.unwrap());
+
+        let log = |at: i64, addr: &'static str, outcome: &'static str, detail: &'static str| {
+            s.insert_login_log(at, "lockme", Some(acc), addr, outcome, detail)
+        };
+        log(10, "10.0.0.1", "bad_password", "").await.unwrap();
+        log(10, "10.0.0.1", "bad_password", "").await.unwrap();
+        log(10, "10.0.0.2", "bad_totp", "").await.unwrap();
+        s.insert_login_log(10, "ghost", None, "10.0.0.1", "unknown_user", "")
+            .await
+            .unwrap();
+        assert_eq!(
+            s.count_failures_for("lockme", Some("10.0.0.1"), 0)
+                .await
+                .unwrap(),
+            2
+        );
+        assert_eq!(s.count_failures_for("lockme", None, 0).await.unwrap(), 3);
+        assert_eq!(s.count_failures_from("10.0.0.1", 0).await.unwrap(), 3);
+        assert_eq!(s.count_failures_from("10.0.0.1", 11).await.unwrap(), 0);
+        // A success from 10.0.0.1 resets that address's count, not the other's.
+        log(10, "10.0.0.1", "success", "").await.unwrap();
+        assert_eq!(
+            s.count_failures_for("lockme", Some("10.0.0.1"), 0)
+                .await
+                .unwrap(),
+            0
+        );
+        assert_eq!(
+            s.count_failures_for("lockme", Some("10.0.0.2"), 0)
+                .await
+                .unwrap(),
+            1
+        );
+        // A lock row for one address, cleared by an unlock.
+        log(20, "10.0.0.2", "locked", "failures: 5").await.unwrap();
+        assert_eq!(
+            s.pair_locked_at("lockme", Some("10.0.0.2"), 0)
+                .await
+                .unwrap(),
+            Some(20)
+        );
+        assert_eq!(
+            s.pair_locked_at("lockme", Some("10.0.0.1"), 0)
+                .await
+                .unwrap(),
+            None
+        );
+        assert_eq!(s.pair_locked_at("lockme", None, 21).await.unwrap(), None);
+        log(30, "10.9.9.9", "unlocked", "").await.unwrap();
+        assert_eq!(s.pair_locked_at("lockme", None, 0).await.unwrap(), None);
+
+        let mut tx = s.write(ctx(2)).await.unwrap();
+        tx.set_password(acc, "h1", false).await.unwrap();
+        tx.set_password(acc, "h2", false).await.unwrap();
+        tx.audit("test.password", "account", &acc.to_string(), &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(
+            s.password_history(acc, 5).await.unwrap(),
+            vec!["h1".to_owned(), "h0".to_owned()]
+        );
+        assert_eq!(
+            s.password_history(acc, 1).await.unwrap(),
+            vec!["h1".to_owned()]
+        );
+    }
+);
+
+// Issue 11, finding 9: which records refer to a file (each backend's substring function for
+// a matter's document).
+on_every_backend!(
+    finding_9_a_file_is_found_in_the_records_that_refer_to_it,
+    |db| {
+        use fgf_store::catalog::MatterSummary;
+        let s = &db.store;
+        let hash = "ab".repeat(32);
+        let other = "cd".repeat(32);
+        assert_eq!(
+            s.file_refs(&hash).await.unwrap(),
+            fgf_store::file::FileRefs::default()
+        );
+        let mut tx = s.write(ctx(1)).await.unwrap();
+        let dept = bureau(&mut tx, "D78", "文件局").await;
+        let summary = MatterSummary {
+            parent_id: None,
+            department_id: dept,
+            name: "带表格的事项",
+            kind: "01",
+            tier: "main",
+        };
+        let id = tx.insert_matter("XK-F-1", &summary).await.unwrap();
+        let doc = format!("{{\"materials\":[{{\"blank_form_file\":\"{hash}\"}}]}}");
+        tx.insert_matter_version(id, "draft", &doc, "", None)
+            .await
+            .unwrap();
+        tx.audit("test.setup", "matter", "XK-F-1", &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(
+            !s.file_refs(&hash).await.unwrap().catalog,
+            "a draft is not public"
+        );
+        let mut tx = s.write(ctx(2)).await.unwrap();
+        tx.insert_matter_version(id, "published", &doc, "", Some("2026-01-01"))
+            .await
+            .unwrap();
+        tx.audit("test.publish", "matter", "XK-F-1", &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let refs = s.file_refs(&hash).await.unwrap();
+        assert!(refs.catalog && !refs.reform);
+        assert_eq!(
+            s.file_refs(&other).await.unwrap(),
+            fgf_store::file::FileRefs::default()
+        );
+    }
+);
