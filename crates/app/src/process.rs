@@ -1094,7 +1094,7 @@ impl App {
         let wi = self.store().get_work_item(work_item_id).await?;
         // Acting on an item is acting on its instance: an item of an instance the caller may not
         // read answers as if it did not exist (催办 and 撤回 included, which need no assignment).
-        self.process_instance(actor, wi.instance_id).await?;
+        self.instance_row(actor, wi.instance_id).await?;
         let me = actor.account.username.clone();
         let roles: Vec<String> = actor
             .grants
@@ -1190,6 +1190,19 @@ impl App {
         actor: &Actor,
         id: i64,
     ) -> ServiceResult<(fgf_store::process::ProcessInstanceRow, Instance)> {
+        let row = self.instance_row(actor, id).await?;
+        let inst = serde_json::from_str(&row.state).map_err(ServiceError::internal)?;
+        Ok((row, inst))
+    }
+
+    /// The instance's row if the caller may read (and so act on) it: within the data scope,
+    /// their own as initiator, or one they take part in; otherwise not found. The state is
+    /// not parsed, so a check before acting costs no more than the lookup.
+    pub async fn instance_row(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> ServiceResult<fgf_store::process::ProcessInstanceRow> {
         let scope = actor
             .scope(Permission::Workbench)
             .or_else(|_| actor.scope(Permission::ApplicantSelf))?;
@@ -1209,14 +1222,13 @@ impl App {
             }
             Err(e) => return Err(e.into()),
         };
-        let inst = serde_json::from_str(&row.state).map_err(ServiceError::internal)?;
-        Ok((row, inst))
+        Ok(row)
     }
 
     /// Whether the caller may read (and so act on) an instance: what [`App::process_instance`]
     /// allows, without loading the state.
     pub async fn may_reach_instance(&self, actor: &Actor, id: i64) -> ServiceResult<bool> {
-        match self.process_instance(actor, id).await {
+        match self.instance_row(actor, id).await {
             Ok(_) => Ok(true),
             Err(e) if e.kind == crate::ErrorKind::NotFound => Ok(false),
             Err(e) => Err(e),
@@ -1350,7 +1362,7 @@ impl App {
         action: &str,
         reason: &str,
     ) -> ServiceResult<()> {
-        let (row, _) = self.process_instance(actor, id).await?;
+        let row = self.instance_row(actor, id).await?;
         let allowed = actor.has(Permission::ProcessDesign)
             || row.initiator_account_id == Some(actor.account.id);
         if !allowed {
@@ -1667,7 +1679,7 @@ impl App {
         work_item_id: i64,
     ) -> ServiceResult<serde_json::Value> {
         let wi = self.store().get_work_item(work_item_id).await?;
-        self.process_instance(actor, wi.instance_id).await?;
+        self.instance_row(actor, wi.instance_id).await?;
         let access = self.node_fields(&wi).await?;
         let record = self.store().business_record(wi.instance_id).await?;
         let mut fields = serde_json::Map::new();

@@ -183,7 +183,7 @@ pub async fn instance_history(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    state.app.process_instance(&actor, id).await?;
+    state.app.instance_row(&actor, id).await?;
     let ev = state
         .app
         .store()
