@@ -12,7 +12,7 @@ use argon2::Argon2;
 use fgf_domain::audit::{sm3_hex, FieldChange};
 use fgf_domain::permission::{AdminDuty, Permission};
 use fgf_domain::PasswordPolicy;
-use fgf_store::account::Account;
+use fgf_store::account::{Account, Credentials};
 use fgf_store::session::Session;
 use fgf_store::{AuditCtx, Grants, Scope};
 use hmac::{Hmac, Mac};
@@ -355,11 +355,9 @@ impl App {
         }
         let duties = store.account_duties(account.id).await?;
         if account.totp_enabled {
-            let secret = match &creds.totp_secret_enc {
-                Some(enc) => self.unseal(account.id, AccountPii::TotpSecret, enc)?,
-                None => return Err(ServiceError::internal("totp enabled without a secret")),
+            let Some(secret) = self.totp_secret(account.id, &creds)? else {
+                return Err(ServiceError::internal("totp enabled without a secret"));
             };
-            let secret = hex::decode(secret).map_err(ServiceError::internal)?;
             let Some(code) = req.totp.map(str::trim).filter(|s| !s.is_empty()) else {
                 store
                     .insert_login_log(
@@ -637,7 +635,11 @@ impl App {
     /// Checks the caller's current password where a signed-in session asks for something a
     /// stolen session must not get (a new password, a new second factor). A wrong one counts
     /// towards the lockout like a wrong login, so a session cannot be used to guess it.
-    async fn check_own_password(&self, actor: &Actor, password: &str) -> ServiceResult<()> {
+    async fn check_own_password(
+        &self,
+        actor: &Actor,
+        password: &str,
+    ) -> ServiceResult<(Account, Credentials)> {
         if let Some(until) = self
             .pair_lock(&actor.account.username, &actor.source_addr)
             .await?
@@ -646,7 +648,7 @@ impl App {
         }
         let (account, creds) = self.store().get_own_account(actor.account.id).await?;
         if verify_password(password, &creds.password_hash).await {
-            return Ok(());
+            return Ok((account, creds));
         }
         let e = self
             .record_failure(
@@ -664,15 +666,15 @@ impl App {
     }
 
     /// Refuses a password equal to one of the account's last `security.password_history`
-    /// passwords (the current one included).
+    /// passwords (the current one, whose hash the caller has read, included).
     pub(crate) async fn check_password_reuse(
         &self,
         account_id: i64,
+        current_hash: &str,
         new: &str,
     ) -> ServiceResult<()> {
         let n = self.config().security.password_history;
-        let (_, creds) = self.store().get_own_account(account_id).await?;
-        let mut hashes = vec![creds.password_hash];
+        let mut hashes = vec![current_hash.to_owned()];
         hashes.extend(self.store().password_history(account_id, n - 1).await?);
         for h in &hashes {
             if verify_password(new, h).await {
@@ -683,13 +685,13 @@ impl App {
     }
 
     pub async fn change_password(&self, actor: &Actor, old: &str, new: &str) -> ServiceResult<()> {
-        self.check_own_password(actor, old).await?;
-        let (account, _) = self.store().get_own_account(actor.account.id).await?;
+        let (account, creds) = self.check_own_password(actor, old).await?;
         if old == new {
             return Err(ServiceError::invalid("password_same"));
         }
         self.check_password_policy(new, &account.username)?;
-        self.check_password_reuse(account.id, new).await?;
+        self.check_password_reuse(account.id, &creds.password_hash, new)
+            .await?;
         let hash = hash_password(new).await?;
         let now = self.now_ms();
         let mut tx = self.store().write(actor.audit_ctx(now)).await?;
@@ -718,10 +720,9 @@ impl App {
         password: &str,
         current_code: &str,
     ) -> ServiceResult<Vec<u8>> {
-        self.check_own_password(actor, password).await?;
-        let (account, _) = self.store().get_own_account(actor.account.id).await?;
+        let (account, creds) = self.check_own_password(actor, password).await?;
         if account.totp_enabled {
-            let Some(secret) = self.totp_pending_secret(actor).await? else {
+            let Some(secret) = self.totp_secret(account.id, &creds)? else {
                 return Err(ServiceError::internal("totp enabled without a secret"));
             };
             let fresh = match totp_step(&secret, current_code, self.now_ms() / 1000) {
@@ -770,13 +771,19 @@ impl App {
     /// The pending (or enabled) TOTP secret of the caller, to show during enrolment.
     pub async fn totp_pending_secret(&self, actor: &Actor) -> ServiceResult<Option<Vec<u8>>> {
         let (_, creds) = self.store().get_own_account(actor.account.id).await?;
-        match creds.totp_secret_enc {
-            Some(enc) => {
-                let hexs = self.unseal(actor.account.id, AccountPii::TotpSecret, &enc)?;
-                Ok(Some(hex::decode(hexs).map_err(ServiceError::internal)?))
-            }
-            None => Ok(None),
-        }
+        self.totp_secret(actor.account.id, &creds)
+    }
+
+    /// The account's TOTP secret (pending or enabled), decrypted from its credentials.
+    fn totp_secret(&self, account_id: i64, creds: &Credentials) -> ServiceResult<Option<Vec<u8>>> {
+        creds
+            .totp_secret_enc
+            .as_ref()
+            .map(|enc| {
+                let hexs = self.unseal(account_id, AccountPii::TotpSecret, enc)?;
+                hex::decode(hexs).map_err(ServiceError::internal)
+            })
+            .transpose()
     }
 
     /// Completes enrolment when the code from the authenticator matches.

@@ -899,8 +899,8 @@ impl App {
         }
         let now = self.now_ms();
         let invalid = || ServiceError::invalid("recovery_code_invalid");
-        let account = match self.store().find_account_for_login(username).await? {
-            Some((a, _)) if a.kind != "staff" && a.status == "active" => a,
+        let (account, creds) = match self.store().find_account_for_login(username).await? {
+            Some((a, c)) if a.kind != "staff" && a.status == "active" => (a, c),
             _ => {
                 let e = self
                     .record_failure(username, None, source_addr, "unknown_user")
@@ -933,7 +933,8 @@ impl App {
             });
         }
         self.check_password_policy(new_password, &account.username)?;
-        self.check_password_reuse(account.id, new_password).await?;
+        self.check_password_reuse(account.id, &creds.password_hash, new_password)
+            .await?;
         let hash = hash_password(new_password).await?;
         let mut tx = self
             .store()
