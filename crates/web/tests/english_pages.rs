@@ -168,3 +168,70 @@ async fn empty_lists_and_calendar_gaps_in_english() {
     assert!(text.contains("Nothing here yet") || text.contains("Subject"));
     d.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_security_pages_of_issue_11_speak_english_too() {
+    let d = District::new().await;
+    let chinese = [
+        "找回密码",
+        "发送验证码",
+        "更换动态口令",
+        "当前动态口令",
+        "越权访问记录",
+        "重置动态口令",
+        "您没有",
+    ];
+    let check = |path: &str, text: &str, english: &[&str]| {
+        assert!(text.contains(r#"<html lang="en">"#), "{path}");
+        for w in chinese {
+            assert!(!text.contains(w), "{path} still shows {w}");
+        }
+        for w in english {
+            assert!(text.contains(w), "{path} lacks {w:?}");
+        }
+    };
+    let req = Request::builder()
+        .uri("/recover")
+        .header(header::COOKIE, "fgf_lang=en")
+        .body(Body::empty())
+        .unwrap();
+    let r = d.send(req).await;
+    check(
+        "/recover",
+        &r.text(),
+        &["Recover your password", "Send a code"],
+    );
+    let login = d.send(
+        Request::builder()
+            .uri("/login")
+            .header(header::COOKIE, "fgf_lang=en")
+            .body(Body::empty())
+            .unwrap(),
+    );
+    check("/login", &login.await.text(), &["Forgot password"]);
+    // A refusal to list, then the security administrator's pages.
+    let (inspector, _) = d.page_session("inspector").await;
+    d.page(Method::GET, "/admin/audit", &inspector).await;
+    let (session, _) = d.page_session("security").await;
+    let r = english_page(&d, "/admin/refusals", &session).await;
+    assert_eq!(r.status, StatusCode::OK);
+    check(
+        "/admin/refusals",
+        &r.text(),
+        &["you lack the permission", "permission_denied"],
+    );
+    let r = english_page(&d, "/totp", &session).await;
+    check(
+        "/totp",
+        &r.text(),
+        &["Change the second factor", "Current one-time code"],
+    );
+    let auditor = d.account_id("auditor").await;
+    let r = english_page(&d, &format!("/admin/users/{auditor}"), &session).await;
+    check(
+        "/admin/users/{auditor}",
+        &r.text(),
+        &["Reset the second factor"],
+    );
+    d.cleanup().await;
+}
