@@ -125,6 +125,19 @@ impl App {
     /// A stored file, for whoever may read a record it belongs to: its uploader, anyone for
     /// the blank forms and samples of the public catalogue, staff at the workbench for the
     /// reform supervision's evidence and decisions. Anyone else is told it does not exist.
+    /// The files the caller uploaded, newest first.
+    pub async fn my_files(
+        &self,
+        actor: &Actor,
+        page: fgf_store::Page,
+    ) -> ServiceResult<fgf_store::Paged<FileObject>> {
+        actor.scope(Permission::FileUpload)?;
+        Ok(self
+            .store()
+            .files_uploaded_by(actor.account.id, page)
+            .await?)
+    }
+
     pub async fn read_file(
         &self,
         actor: &Actor,

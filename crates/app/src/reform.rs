@@ -581,6 +581,20 @@ impl App {
         Ok(())
     }
 
+    /// One task's progress reports, newest first: the board is open to every desk, and so
+    /// is what was reported on it.
+    pub async fn task_reports(
+        &self,
+        actor: &Actor,
+        task_id: i64,
+        page: fgf_store::Page,
+    ) -> ServiceResult<fgf_store::Paged<fgf_store::reform::ReportRow>> {
+        actor.scope(Permission::Workbench)?;
+        self.store().get_task(task_id).await?;
+        let all = self.store().task_reports(task_id).await?;
+        Ok(fgf_store::Paged::of_all(all, page))
+    }
+
     /// The plan's board: every task with its light on `today`, its reasons, its dependencies
     /// and the roll-up of its subtasks (a parent's light is its children's worst).
     pub async fn plan_board(&self, actor: &Actor, plan_id: i64) -> ServiceResult<Vec<TaskView>> {

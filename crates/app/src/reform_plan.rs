@@ -254,6 +254,31 @@ impl App {
         Ok(clauses.len())
     }
 
+    /// The plans, newest first (`status` one of draft, consultation, reviewed, submitted,
+    /// approved): plans are district documents every desk works from.
+    pub async fn plans(
+        &self,
+        actor: &Actor,
+        status: Option<&str>,
+        page: fgf_store::Page,
+    ) -> ServiceResult<fgf_store::Paged<PlanRow>> {
+        actor.scope(Permission::Workbench)?;
+        let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
+            None => None,
+            Some(s) => Some(PlanStatus::parse(s).ok_or_else(|| {
+                ServiceError::field(
+                    "invalid_field",
+                    "status",
+                    "状态应为 draft、consultation、reviewed、submitted 或 approved",
+                )
+            })?),
+        };
+        Ok(self
+            .store()
+            .plans_page(status.map(PlanStatus::as_str), page)
+            .await?)
+    }
+
     /// Everything the plan's page shows.
     pub async fn plan_document(&self, actor: &Actor, plan_id: i64) -> ServiceResult<PlanDocument> {
         actor.scope(Permission::Workbench)?;

@@ -1149,6 +1149,45 @@ impl App {
         Ok(id)
     }
 
+    /// The plan's inspection rounds, newest first (their findings are `findings`).
+    pub async fn plan_inspections(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        page: fgf_store::Page,
+    ) -> ServiceResult<fgf_store::Paged<fgf_store::reform_review::InspectionRow>> {
+        actor.scope(Permission::Workbench)?;
+        self.store().get_plan(plan_id).await?;
+        let all = self.store().inspections(plan_id).await?;
+        Ok(fgf_store::Paged::of_all(all, page))
+    }
+
+    /// The plan's assessment periods, latest first.
+    pub async fn plan_assessments(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        page: fgf_store::Page,
+    ) -> ServiceResult<fgf_store::Paged<AssessmentRow>> {
+        actor.scope(Permission::Workbench)?;
+        self.store().get_plan(plan_id).await?;
+        let all = self.store().assessments(Some(plan_id)).await?;
+        Ok(fgf_store::Paged::of_all(all, page))
+    }
+
+    /// The plan's progress bulletins as issued, newest first.
+    pub async fn plan_bulletins(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+        page: fgf_store::Page,
+    ) -> ServiceResult<fgf_store::Paged<BulletinRow>> {
+        actor.scope(Permission::Workbench)?;
+        self.store().get_plan(plan_id).await?;
+        let all = self.store().bulletins(Some(plan_id)).await?;
+        Ok(fgf_store::Paged::of_all(all, page))
+    }
+
     pub async fn bulletin(
         &self,
         actor: &Actor,

@@ -14,25 +14,52 @@ pub struct FileObject {
     pub created_at_ms: i64,
 }
 
+const FILE_COLS: &str = "content_hash, size, mime, original_name, uploaded_by, created_at";
+
+fn file_object(r: &sqlx::any::AnyRow) -> Result<FileObject> {
+    Ok(FileObject {
+        content_hash: get_str(r, "content_hash")?,
+        size: get_i64(r, "size")?,
+        mime: get_str(r, "mime")?,
+        original_name: get_str(r, "original_name")?,
+        uploaded_by: get_opt_i64(r, "uploaded_by")?,
+        created_at_ms: get_i64(r, "created_at")?,
+    })
+}
+
 impl Store {
+    /// The files an account uploaded first (a later upload of the same bytes keeps the
+    /// first record), newest first.
+    pub async fn files_uploaded_by(
+        &self,
+        account_id: i64,
+        page: crate::Page,
+    ) -> Result<crate::Paged<FileObject>> {
+        let mut count = Sql::new("select count(*) as n from file_object where uploaded_by = ");
+        count.bind(account_id);
+        let total = get_i64(&count.query().fetch_one(self.pool()).await?, "n")?;
+        let mut sql = Sql::new(&format!(
+            "select {FILE_COLS} from file_object where uploaded_by = "
+        ));
+        sql.bind(account_id)
+            .push(" order by created_at desc, content_hash limit ")
+            .bind(page.limit())
+            .push(" offset ")
+            .bind(page.offset());
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        let items = rows.iter().map(file_object).collect::<Result<Vec<_>>>()?;
+        Ok(crate::Paged { items, total })
+    }
+
     pub async fn find_file(&self, content_hash: &str) -> Result<Option<FileObject>> {
-        let mut sql = Sql::new(
-            "select content_hash, size, mime, original_name, uploaded_by, created_at from file_object where content_hash = ",
-        );
+        let mut sql = Sql::new(&format!(
+            "select {FILE_COLS} from file_object where content_hash = "
+        ));
         sql.bind(content_hash);
         sql.query()
             .fetch_optional(self.pool())
             .await?
-            .map(|r| {
-                Ok(FileObject {
-                    content_hash: get_str(&r, "content_hash")?,
-                    size: get_i64(&r, "size")?,
-                    mime: get_str(&r, "mime")?,
-                    original_name: get_str(&r, "original_name")?,
-                    uploaded_by: get_opt_i64(&r, "uploaded_by")?,
-                    created_at_ms: get_i64(&r, "created_at")?,
-                })
-            })
+            .map(|r| file_object(&r))
             .transpose()
     }
 }

@@ -368,3 +368,17 @@ pub struct Paged<T> {
     pub items: Vec<T>,
     pub total: i64,
 }
+
+impl<T> Paged<T> {
+    /// One page of a list already read whole (a plan's few inspections or bulletins), so
+    /// every list answers in the same shape whether or not the database pages it.
+    pub fn of_all(all: Vec<T>, page: Page) -> Paged<T> {
+        let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
+        let skip = usize::try_from(page.offset()).unwrap_or(usize::MAX);
+        let take = usize::try_from(page.limit()).unwrap_or(0);
+        Paged {
+            items: all.into_iter().skip(skip).take(take).collect(),
+            total,
+        }
+    }
+}

@@ -140,6 +140,31 @@ impl Store {
         rows.iter().map(plan).collect()
     }
 
+    /// One page of plans, newest first, optionally in one status.
+    pub async fn plans_page(
+        &self,
+        status: Option<&str>,
+        page: crate::Page,
+    ) -> Result<crate::Paged<PlanRow>> {
+        let filter = |sql: &mut Sql| {
+            if let Some(s) = status {
+                sql.push(" where status = ").bind(s);
+            }
+        };
+        let mut count = Sql::new("select count(*) as n from reform_plan");
+        filter(&mut count);
+        let total = get_i64(&count.query().fetch_one(self.pool()).await?, "n")?;
+        let mut sql = Sql::new(&format!("select {PLAN_COLS} from reform_plan"));
+        filter(&mut sql);
+        sql.push(" order by reform_plan_id desc limit ")
+            .bind(page.limit())
+            .push(" offset ")
+            .bind(page.offset());
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        let items = rows.iter().map(plan).collect::<Result<Vec<_>>>()?;
+        Ok(crate::Paged { items, total })
+    }
+
     pub async fn get_plan(&self, id: i64) -> Result<PlanRow> {
         let mut sql = Sql::new(&format!(
             "select {PLAN_COLS} from reform_plan where reform_plan_id = "
@@ -203,28 +228,41 @@ impl Store {
 
     /// Every progress report on a plan's tasks, oldest first.
     pub async fn plan_reports(&self, plan_id: i64) -> Result<Vec<ReportRow>> {
-        let mut sql = Sql::new("select r.reform_report_id, r.task_id, r.report_date, r.percent, r.done_text, r.problems, r.account_id, r.evidence from reform_report r join reform_task t on t.reform_task_id = r.task_id where t.plan_id = ");
-        sql.bind(plan_id)
+        let mut sql = Sql::new(REPORT_SQL);
+        sql.push("t.plan_id = ")
+            .bind(plan_id)
             .push(" order by r.report_date, r.reform_report_id");
         let rows = sql.query().fetch_all(self.pool()).await?;
-        rows.iter()
-            .map(|r| {
-                Ok(ReportRow {
-                    id: get_i64(r, "reform_report_id")?,
-                    task_id: get_i64(r, "task_id")?,
-                    report_date: get_str(r, "report_date")?,
-                    percent: get_i64(r, "percent")?,
-                    done_text: get_str(r, "done_text")?,
-                    problems: get_str(r, "problems")?,
-                    account_id: get_opt_i64(r, "account_id")?,
-                    evidence: get_str(r, "evidence")?
-                        .split_whitespace()
-                        .map(str::to_owned)
-                        .collect(),
-                })
-            })
-            .collect()
+        rows.iter().map(report).collect()
     }
+
+    /// One task's progress reports, newest first.
+    pub async fn task_reports(&self, task_id: i64) -> Result<Vec<ReportRow>> {
+        let mut sql = Sql::new(REPORT_SQL);
+        sql.push("r.task_id = ")
+            .bind(task_id)
+            .push(" order by r.report_date desc, r.reform_report_id desc");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter().map(report).collect()
+    }
+}
+
+const REPORT_SQL: &str = "select r.reform_report_id, r.task_id, r.report_date, r.percent, r.done_text, r.problems, r.account_id, r.evidence from reform_report r join reform_task t on t.reform_task_id = r.task_id where ";
+
+fn report(r: &AnyRow) -> Result<ReportRow> {
+    Ok(ReportRow {
+        id: get_i64(r, "reform_report_id")?,
+        task_id: get_i64(r, "task_id")?,
+        report_date: get_str(r, "report_date")?,
+        percent: get_i64(r, "percent")?,
+        done_text: get_str(r, "done_text")?,
+        problems: get_str(r, "problems")?,
+        account_id: get_opt_i64(r, "account_id")?,
+        evidence: get_str(r, "evidence")?
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+    })
 }
 
 impl WriteTx {

@@ -862,6 +862,15 @@ pub async fn upload_file(
     .await
 }
 
+pub async fn list_files(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiQuery(q): ApiQuery<PageParams>,
+) -> ApiResult {
+    let res = state.app.my_files(&actor, q.page()).await?;
+    ok(json!({ "items": res.items, "total": res.total }))
+}
+
 pub async fn download_file(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,

@@ -2,7 +2,7 @@
 //! every task's status light.
 
 use crate::error::WebError;
-use crate::extract::ApiJson;
+use crate::extract::{ApiJson, ApiQuery};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -22,6 +22,43 @@ pub async fn create_plan(
 ) -> ApiResult {
     let id = state.app.create_plan(&actor, &input).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+}
+
+/// Which page of a list, and for plans which status.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    pub status: Option<String>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+impl ListParams {
+    pub fn page(&self) -> fgf_store::Page {
+        fgf_store::Page::new(self.page, self.per_page)
+    }
+}
+
+pub async fn list_plans(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiQuery(q): ApiQuery<ListParams>,
+) -> ApiResult {
+    let res = state
+        .app
+        .plans(&actor, q.status.as_deref(), q.page())
+        .await?;
+    Ok(Json(json!({ "items": res.items, "total": res.total })).into_response())
+}
+
+pub async fn task_reports(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<ListParams>,
+) -> ApiResult {
+    let res = state.app.task_reports(&actor, id, q.page()).await?;
+    Ok(Json(json!({ "items": res.items, "total": res.total })).into_response())
 }
 
 pub async fn plan_tasks(

@@ -4,7 +4,7 @@
 //! their public page on the portal).
 
 use crate::error::WebError;
-use crate::extract::{ApiJson, PageForm, PageQuery};
+use crate::extract::{ApiJson, ApiQuery, PageForm, PageQuery};
 use crate::layout::{self, csrf, flash};
 use crate::pages::{chrome, html_page, page_err};
 use crate::{gantt, AppState, MaybeActor, Prefs};
@@ -227,6 +227,48 @@ pub async fn issue_bulletin(
 ) -> ApiResult {
     let b = state.app.issue_bulletin(&actor, id, &input).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": b }))).into_response())
+}
+
+pub async fn list_inspections(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<crate::reform::ListParams>,
+) -> ApiResult {
+    let res = state.app.plan_inspections(&actor, id, q.page()).await?;
+    Ok(Json(json!({ "items": res.items, "total": res.total })).into_response())
+}
+
+pub async fn list_assessments(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<crate::reform::ListParams>,
+) -> ApiResult {
+    let res = state.app.plan_assessments(&actor, id, q.page()).await?;
+    Ok(Json(json!({ "items": res.items, "total": res.total })).into_response())
+}
+
+/// Bulletins without their content, which `GET /api/v1/bulletins/{id}` serves.
+pub async fn list_bulletins(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+    ApiQuery(q): ApiQuery<crate::reform::ListParams>,
+) -> ApiResult {
+    let res = state.app.plan_bulletins(&actor, id, q.page()).await?;
+    let items: Vec<_> = res
+        .items
+        .iter()
+        .map(|b| {
+            json!({
+                "id": b.id, "plan_id": b.plan_id, "title": b.title,
+                "period_from": b.period_from, "period_to": b.period_to,
+                "created_at_ms": b.created_at_ms,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "items": items, "total": res.total })).into_response())
 }
 
 pub async fn get_bulletin(

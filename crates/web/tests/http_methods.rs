@@ -113,9 +113,9 @@ async fn every_route_answers_a_method_it_lacks_405_with_allow_and_head_like_get(
         failures.join("\n")
     );
     assert!(walked > 1000, "{walked}");
-    // The reported examples.
+    // The reported examples (`GET /api/v1/plans` was one; it is a list now).
     let r = d
-        .send(send_plain(Method::GET, "/api/v1/plans", &token))
+        .send(send_plain(Method::GET, "/api/v1/signals", &token))
         .await;
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(r.headers.get(header::ALLOW).unwrap(), "POST");
