@@ -12,6 +12,9 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `postgres://…` to use PostgreSQL; empty for SQLite in `data_dir`.
     pub db: String,
+    /// When SQLite acknowledges a commit: `full` (default) once it is on the disk, `normal`
+    /// before the sync, at the risk of losing the last commits to a power cut.
+    pub sqlite_synchronous: fgf_store::SqliteSync,
     pub addr: String,
     /// Key material for personal-data encryption (SM4) and lookup hashes (SM3-HMAC): 96 hex
     /// characters, or any secret string (keys are derived from it). Never stored in the
@@ -178,6 +181,7 @@ impl Default for Config {
         Config {
             data_dir: PathBuf::from("./fgf-data"),
             db: String::new(),
+            sqlite_synchronous: fgf_store::SqliteSync::Full,
             addr: "127.0.0.1:8080".to_owned(),
             pii_key: String::new(),
             security: SecurityPolicy::default(),
@@ -212,6 +216,11 @@ impl Config {
         }
         if let Some(v) = get("FGF_DB") {
             self.db = v;
+        }
+        if let Some(v) = get("FGF_SQLITE_SYNCHRONOUS") {
+            self.sqlite_synchronous = fgf_store::SqliteSync::parse(&v).ok_or_else(|| {
+                anyhow::anyhow!("FGF_SQLITE_SYNCHRONOUS must be full or normal, got {v:?}")
+            })?;
         }
         if let Some(v) = get("FGF_ADDR") {
             self.addr = v;
@@ -402,6 +411,23 @@ mod tests {
             .apply_env(|k| (k == "FGF_STAFF_IDLE_MINUTES").then(|| "ten".to_owned()))
             .unwrap_err();
         assert!(err.to_string().contains("FGF_STAFF_IDLE_MINUTES"));
+    }
+
+    #[test]
+    fn sqlite_commits_are_durable_by_default_and_normal_is_a_choice() {
+        let c = Config::default();
+        assert_eq!(c.sqlite_synchronous, fgf_store::SqliteSync::Full);
+        let from_file: Config = toml::from_str("sqlite_synchronous = \"normal\"").unwrap();
+        assert_eq!(from_file.sqlite_synchronous, fgf_store::SqliteSync::Normal);
+        assert!(toml::from_str::<Config>("sqlite_synchronous = \"off\"").is_err());
+        let mut c = Config::default();
+        c.apply_env(|k| (k == "FGF_SQLITE_SYNCHRONOUS").then(|| "NORMAL".to_owned()))
+            .unwrap();
+        assert_eq!(c.sqlite_synchronous, fgf_store::SqliteSync::Normal);
+        let err = c
+            .apply_env(|k| (k == "FGF_SQLITE_SYNCHRONOUS").then(|| "off".to_owned()))
+            .unwrap_err();
+        assert!(err.to_string().contains("FGF_SQLITE_SYNCHRONOUS"), "{err}");
     }
 
     #[test]

@@ -72,7 +72,7 @@ impl App {
     pub async fn open(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<App> {
         config.validate()?;
         let store = if config.db.is_empty() {
-            Store::open_sqlite_dir(&config.data_dir).await?
+            Store::open_sqlite_dir_with(&config.data_dir, config.sqlite_synchronous).await?
         } else {
             Store::open(&config.db).await?
         };

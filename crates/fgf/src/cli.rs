@@ -243,8 +243,11 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     let data_dir = cli.data_dir.clone().unwrap_or_else(|| {
                         std::env::temp_dir().join(format!("fgf-bench-{}", std::process::id()))
                     });
-                    crate::process::bench_durable(file, args, *instances, store, &data_dir, *resume)
-                        .await
+                    let sync = load_config(&cli)?.sqlite_synchronous;
+                    crate::process::bench_durable(
+                        file, args, *instances, store, &data_dir, *resume, sync,
+                    )
+                    .await
                 }
             }
         },
@@ -292,7 +295,7 @@ fn command_of(c: &CatalogCommand) -> crate::catalog::Cmd {
 
 async fn open_store(config: &Config) -> anyhow::Result<Store> {
     let store = if config.db.is_empty() {
-        Store::open_sqlite_dir(&config.data_dir).await?
+        Store::open_sqlite_dir_with(&config.data_dir, config.sqlite_synchronous).await?
     } else {
         Store::open(&config.db).await?
     };

@@ -208,6 +208,7 @@ pub async fn bench_durable(
     store_arg: &str,
     data_dir: &Path,
     resume: bool,
+    sync: fgf_store::SqliteSync,
 ) -> anyhow::Result<ExitCode> {
     use fgf_app::{App, Config, SystemClock};
     use fgf_engine::exec::Command;
@@ -216,8 +217,8 @@ pub async fn bench_durable(
     let opts = options(args)?;
     let (store, label) = if store_arg == "sqlite" {
         (
-            fgf_store::Store::open_sqlite_dir(data_dir).await?,
-            "sqlite".to_owned(),
+            fgf_store::Store::open_sqlite_dir_with(data_dir, sync).await?,
+            format!("sqlite (synchronous = {})", sync.as_str()),
         )
     } else {
         (

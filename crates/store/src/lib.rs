@@ -81,18 +81,62 @@ pub struct Store {
     instance_ids: tx::ReservedIds,
 }
 
+/// When SQLite acknowledges a commit (`pragma synchronous` in WAL mode).
+///
+/// `Full`, the default, returns from a commit only once its log record is on the disk, so an
+/// acknowledged change — an acceptance notice the applicant was shown — survives a power cut
+/// or an operating-system crash (DESIGN.md principle 4). `Normal` returns before that sync:
+/// the database stays consistent, but the last commits before such a crash can be lost. It
+/// is for those who accept that risk for throughput (docs/benchmarks.md measures both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SqliteSync {
+    #[default]
+    Full,
+    Normal,
+}
+
+impl SqliteSync {
+    pub fn parse(s: &str) -> Option<SqliteSync> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "full" => Some(SqliteSync::Full),
+            "normal" => Some(SqliteSync::Normal),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SqliteSync::Full => "full",
+            SqliteSync::Normal => "normal",
+        }
+    }
+
+    /// The value `pragma synchronous` reads back (FULL = 2, NORMAL = 1).
+    pub fn level(self) -> i64 {
+        match self {
+            SqliteSync::Full => 2,
+            SqliteSync::Normal => 1,
+        }
+    }
+}
+
 /// Pool options for SQLite. A connection to a local file does not go stale, so it is not
 /// checked before each use (that would add a round trip to every transaction).
-fn sqlite_pool(connections: u32) -> AnyPoolOptions {
+fn sqlite_pool(connections: u32, sync: SqliteSync) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .acquire_timeout(Duration::from_secs(30))
         .max_connections(connections)
         .test_before_acquire(false)
-        .after_connect(|conn, _meta| {
+        .after_connect(move |conn, _meta| {
             Box::pin(async move {
                 conn.execute(
-                    "pragma foreign_keys = on; pragma busy_timeout = 10000; \
-                     pragma synchronous = normal;",
+                    format!(
+                        "pragma foreign_keys = on; pragma busy_timeout = 10000; \
+                         pragma synchronous = {};",
+                        sync.as_str()
+                    )
+                    .as_str(),
                 )
                 .await?;
                 Ok(())
@@ -107,6 +151,12 @@ impl Store {
     /// Opens `url`: `sqlite://…` or `postgres://…`. Any other scheme is an error rather than a
     /// silently created SQLite file.
     pub async fn open(url: &str) -> Result<Store> {
+        Store::open_with(url, SqliteSync::default()).await
+    }
+
+    /// Opens `url` with the given SQLite commit durability (ignored on PostgreSQL, whose
+    /// `synchronous_commit` is the server's to set).
+    pub async fn open_with(url: &str, sync: SqliteSync) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -126,12 +176,18 @@ impl Store {
             // connection, so they queue in the pool instead of spinning on the busy timeout
             // and that connection's page cache stays warm; readers stay concurrent under WAL.
             Backend::Sqlite => {
-                let writer = sqlite_pool(1).connect(url).await.map_err(unavailable)?;
+                let writer = sqlite_pool(1, sync)
+                    .connect(url)
+                    .await
+                    .map_err(unavailable)?;
                 sqlx::query("pragma journal_mode = wal")
                     .execute(&writer)
                     .await
                     .map_err(StoreError::from)?;
-                let readers = sqlite_pool(4).connect(url).await.map_err(unavailable)?;
+                let readers = sqlite_pool(4, sync)
+                    .connect(url)
+                    .await
+                    .map_err(unavailable)?;
                 (readers, Some(writer))
             }
             Backend::Postgres => {
@@ -161,6 +217,11 @@ impl Store {
 
     /// Opens (creating if needed) the SQLite store inside `data_dir`.
     pub async fn open_sqlite_dir(data_dir: &Path) -> Result<Store> {
+        Store::open_sqlite_dir_with(data_dir, SqliteSync::default()).await
+    }
+
+    /// Opens the SQLite store inside `data_dir` with the given commit durability.
+    pub async fn open_sqlite_dir_with(data_dir: &Path, sync: SqliteSync) -> Result<Store> {
         std::fs::create_dir_all(data_dir).map_err(|e| {
             StoreError::Unavailable(format!(
                 "cannot create data dir {}: {e}",
@@ -168,11 +229,23 @@ impl Store {
             ))
         })?;
         let file = data_dir.join("fgf.db");
-        Store::open(&sqlite_url(&file)).await
+        Store::open_with(&sqlite_url(&file), sync).await
     }
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// SQLite's `pragma synchronous` on the connection that commits writes (2 = FULL,
+    /// 1 = NORMAL); None on PostgreSQL.
+    pub async fn sqlite_synchronous(&self) -> Result<Option<i64>> {
+        if self.backend != Backend::Sqlite {
+            return Ok(None);
+        }
+        let row = sqlx::query("pragma synchronous")
+            .fetch_one(self.write_pool())
+            .await?;
+        Ok(Some(get_i64(&row, "synchronous")?))
     }
 
     /// Where write transactions begin: SQLite's single writer connection, or the pool.

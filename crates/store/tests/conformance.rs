@@ -77,6 +77,31 @@ on_every_backend!(migrations_are_idempotent, |db| {
     );
 });
 
+/// DESIGN.md principle 4, an acknowledged change is never lost: SQLite returns from a commit
+/// only once its log is on the disk (`synchronous = full`) unless the operator chose
+/// `normal`; read back from the connection that commits.
+#[tokio::test]
+async fn design_principle_4_sqlite_commits_wait_for_the_disk_unless_normal_is_chosen() {
+    let db = TestDb::sqlite().await.unwrap();
+    assert_eq!(db.store.sqlite_synchronous().await.unwrap(), Some(2));
+    let dir = std::env::temp_dir().join(format!("fgf_sync_{}", std::process::id()));
+    for (sync, level) in [
+        (fgf_store::SqliteSync::Normal, 1),
+        (fgf_store::SqliteSync::Full, 2),
+    ] {
+        let store = Store::open_sqlite_dir_with(&dir, sync).await.unwrap();
+        store.migrate().await.unwrap();
+        assert_eq!(store.sqlite_synchronous().await.unwrap(), Some(level));
+        assert_eq!(sync.level(), level);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    if let Some(pg) = TestDb::postgres().await.unwrap() {
+        assert_eq!(pg.store.sqlite_synchronous().await.unwrap(), None);
+        pg.cleanup().await;
+    }
+    db.cleanup().await;
+}
+
 #[test]
 fn migration_trees_have_identical_names() {
     assert_eq!(
