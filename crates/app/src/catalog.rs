@@ -6,6 +6,7 @@
 //! the summary of the version in force. Imports are validated whole before anything is
 //! written: a bad file is refused with every bad row, column and reason.
 
+use crate::dict::MatterKinds;
 use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::{self, Lang};
 use crate::{Actor, App};
@@ -197,6 +198,13 @@ impl App {
         let mut out = Vec::new();
         if let Some(c) = catalog::code_problem(code) {
             out.push((Field::Code, c));
+        }
+        // A local kind the table leaves open must also be one the district has (a code it does
+        // not leave open is already a problem of the document).
+        if let MatterKind::Local(c) = &doc.kind {
+            if catalog::local_code_ok(c) && !self.matter_kinds().await?.accepts(&doc.kind) {
+                out.push((Field::Kind, "kind_unknown"));
+            }
         }
         let system = Scope::system("catalogue references");
         let department = self
@@ -950,6 +958,7 @@ fn parse_matter_row(
     line: usize,
     cells: &[String],
     index: &HashMap<String, usize>,
+    kinds: &MatterKinds,
     errors: &mut Vec<ImportError>,
 ) -> Option<ParsedMatter> {
     let before = errors.len();
@@ -964,7 +973,16 @@ fn parse_matter_row(
     let parent_code = Some(r.cell("上级事项编码").to_owned()).filter(|p| !p.is_empty());
     let tier = r.one("事项层级", Tier::parse);
     let name = r.required("事项名称");
-    let kind = r.one("事项类型", MatterKind::parse);
+    let kind = match r.required("事项类型") {
+        v if v.is_empty() => None,
+        v => {
+            let k = kinds.parse(&v);
+            if k.is_none() {
+                r.fail("事项类型", "kind_unknown");
+            }
+            k
+        }
+    };
     let department_code = r.required("实施部门编码");
     let level = r.one("行使层级", Level::parse);
     let body_nature = match r.cell("实施主体性质") {
@@ -1012,7 +1030,7 @@ fn parse_matter_row(
     let hours = r.cell("办理时间").to_owned();
     let consult_phone = r.cell("咨询电话").to_owned();
     let complaint_phone = r.cell("监督投诉电话").to_owned();
-    let special_procedures = r.many("特别程序", SpecialProcedure::parse);
+    let special_procedures = r.many("特别程序", SpecialProcedure::parse_cell);
     let result_name = r.cell("审批结果名称").to_owned();
     let disposition_kind = match r.cell("改革处置") {
         "" => Some(DispositionKind::Retain),
@@ -1177,10 +1195,11 @@ impl App {
         }
         let mi = column_index(&matters.headers);
         let ti = column_index(&materials.headers);
+        let kinds = self.matter_kinds().await?;
         let mut parsed: Vec<ParsedMatter> = matters
             .rows
             .iter()
-            .filter_map(|(line, cells)| parse_matter_row(*line, cells, &mi, &mut errors))
+            .filter_map(|(line, cells)| parse_matter_row(*line, cells, &mi, &kinds, &mut errors))
             .collect();
         // Codes are unique in the file.
         let mut lines_of: HashMap<String, usize> = HashMap::new();
@@ -1425,6 +1444,7 @@ impl App {
     /// The catalogue in force as its two sheets.
     pub async fn export_catalog(&self) -> ServiceResult<(Sheet, Sheet)> {
         let rows = self.store().matters_in_force().await?;
+        let kinds = self.matter_kinds().await?;
         let departments: HashMap<i64, String> = self
             .store()
             .all_departments()
@@ -1459,7 +1479,7 @@ impl App {
                         .unwrap_or_default(),
                     d.tier.label_zh().to_owned(),
                     d.name.clone(),
-                    d.kind.label_zh().to_owned(),
+                    kinds.label_zh(&d.kind),
                     departments
                         .get(&m.department_id)
                         .cloned()
@@ -1952,13 +1972,23 @@ impl App {
         }
         by_dept.sort_by(|a, b| a.0.cmp(&b.0));
         let all: Vec<&MatterDoc> = docs.iter().map(|(_, d)| d).collect();
+        // Table A.1 and the district's own kinds, with any a matter in force still has after
+        // the dictionary dropped it.
+        let table = self.matter_kinds().await?;
+        let mut kinds = table.choices();
+        for d in &all {
+            if !kinds.contains(&d.kind) {
+                kinds.push(d.kind.clone());
+            }
+        }
+        let labels: Vec<String> = kinds.iter().map(|k| table.label_zh(k)).collect();
         let mut kind_headers = vec!["部门"];
-        kind_headers.extend(MatterKind::ALL.iter().map(|k| k.label_zh()));
+        kind_headers.extend(labels.iter().map(String::as_str));
         kind_headers.push("合计");
         let kind_row = |name: &str, ds: &[&MatterDoc]| {
             let mut r = vec![name.to_owned()];
             r.extend(
-                MatterKind::ALL
+                kinds
                     .iter()
                     .map(|k| ds.iter().filter(|d| d.kind == *k).count().to_string()),
             );

@@ -149,7 +149,7 @@ type DictSeed = (&'static str, &'static str, &'static str);
 const DICTIONARIES: &[(&str, &str, &[DictSeed])] = &[
     (
         "matter_kind",
-        "事项类型 (GB/T 39046 A.1)",
+        "事项类型 (GB/T 39046 A.1；本区自定义类型用 11–19、21–99)",
         &[
             ("01", "行政许可", "administrative licensing"),
             ("02", "行政处罚", "administrative penalty"),
@@ -221,7 +221,7 @@ const DICTIONARIES: &[(&str, &str, &[DictSeed])] = &[
     ),
     (
         "special_procedure",
-        "特别程序种类 (A.7)",
+        "特别程序种类代码 (A.7)",
         &[
             ("1", "延长审批", "extension"),
             ("2", "除延长审批之外的情况", "other special procedure"),

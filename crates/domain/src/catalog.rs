@@ -8,9 +8,16 @@
 
 use serde::{Deserialize, Serialize};
 
-/// 事项类型, GB/T 39046—2020 表 A.1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "snake_case")]
+/// 事项类型: a kind of GB/T 39046—2020 表 A.1, or one of the district's own (RULES.md §2.2:
+/// the table leaves 11–19 and 21 onwards to local extensions, e.g. 行政备案 or 30 政府内部审批).
+///
+/// A.1 kinds are built in. A local kind is its code as written; whether the district has it is
+/// a question for its `matter_kind` dictionary, which the core cannot read, so the type holds
+/// any code and [`problems`] and the application refuse what is not a kind (`kind_unknown`).
+///
+/// In a matter document an A.1 kind is written by its name (`licensing`, as every stored
+/// version has it) and a local kind by its code (`30`); either form, and the A.1 code, read back.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MatterKind {
     Licensing,
     Penalty,
@@ -23,10 +30,13 @@ pub enum MatterKind {
     Adjudication,
     OtherPower,
     PublicService,
+    /// A kind of the district's dictionary, by its code.
+    Local(String),
 }
 
 impl MatterKind {
-    pub const ALL: [MatterKind; 11] = [
+    /// The kinds of table A.1, in its order.
+    pub const A1: [MatterKind; 11] = [
         MatterKind::Licensing,
         MatterKind::Penalty,
         MatterKind::Coercion,
@@ -40,8 +50,9 @@ impl MatterKind {
         MatterKind::PublicService,
     ];
 
-    /// The two-digit code of table A.1 (`10` is written 其他行政权力 in practice).
-    pub fn code(self) -> &'static str {
+    /// The two-digit code of table A.1 (`10` is written 其他行政权力 in practice), or the local
+    /// kind's own code.
+    pub fn code(&self) -> &str {
         match self {
             MatterKind::Licensing => "01",
             MatterKind::Penalty => "02",
@@ -54,11 +65,31 @@ impl MatterKind {
             MatterKind::Adjudication => "09",
             MatterKind::OtherPower => "10",
             MatterKind::PublicService => "20",
+            MatterKind::Local(code) => code,
         }
     }
 
-    pub fn label_zh(self) -> &'static str {
-        match self {
+    /// The name a matter document writes for an A.1 kind.
+    fn name(&self) -> Option<&'static str> {
+        Some(match self {
+            MatterKind::Licensing => "licensing",
+            MatterKind::Penalty => "penalty",
+            MatterKind::Coercion => "coercion",
+            MatterKind::Levy => "levy",
+            MatterKind::Payment => "payment",
+            MatterKind::Inspection => "inspection",
+            MatterKind::Confirmation => "confirmation",
+            MatterKind::Award => "award",
+            MatterKind::Adjudication => "adjudication",
+            MatterKind::OtherPower => "other_power",
+            MatterKind::PublicService => "public_service",
+            MatterKind::Local(_) => return None,
+        })
+    }
+
+    /// The Chinese label of table A.1; a local kind's label is in the district's dictionary.
+    pub fn a1_label_zh(&self) -> Option<&'static str> {
+        Some(match self {
             MatterKind::Licensing => "行政许可",
             MatterKind::Penalty => "行政处罚",
             MatterKind::Coercion => "行政强制",
@@ -70,33 +101,83 @@ impl MatterKind {
             MatterKind::Adjudication => "行政裁决",
             MatterKind::OtherPower => "其他行政权力",
             MatterKind::PublicService => "公共服务",
-        }
+            MatterKind::Local(_) => return None,
+        })
     }
 
-    /// Reads the Chinese label or the code (`行政许可` or `01`); `其他类别事项` is the
+    pub fn is_a1(&self) -> bool {
+        !matches!(self, MatterKind::Local(_))
+    }
+
+    /// Reads an A.1 kind by its Chinese label or code (`行政许可` or `01`); `其他类别事项` is the
     /// standard's own wording of `10`.
-    pub fn parse(s: &str) -> Option<MatterKind> {
+    pub fn parse_a1(s: &str) -> Option<MatterKind> {
         let s = s.trim();
         if s == "其他类别事项" {
             return Some(MatterKind::OtherPower);
         }
-        MatterKind::ALL
+        MatterKind::A1
             .into_iter()
-            .find(|k| k.label_zh() == s || k.code() == s)
+            .find(|k| k.a1_label_zh() == Some(s) || k.code() == s)
     }
 
-    /// 权力清单 (powers) against 服务清单 (public services).
-    pub fn is_power(self) -> bool {
-        self != MatterKind::PublicService
+    /// Reads a kind by code: an A.1 code, or a code the table leaves to local extensions.
+    /// Whether the district has that local kind is its dictionary's answer.
+    pub fn from_code(s: &str) -> Option<MatterKind> {
+        let s = s.trim();
+        if let Some(k) = MatterKind::A1.into_iter().find(|k| k.code() == s) {
+            return Some(k);
+        }
+        local_code_ok(s).then(|| MatterKind::Local(s.to_owned()))
+    }
+
+    /// 权力清单 (powers, codes below 20) against 服务清单 (public services, 20 onwards): table
+    /// A.1 groups its extensions the same way, 11–19 under 00 and 21… under 20.
+    pub fn is_power(&self) -> bool {
+        match self {
+            MatterKind::PublicService => false,
+            MatterKind::Local(code) => code.parse::<u8>().is_ok_and(|n| n < 20),
+            _ => true,
+        }
     }
 
     /// Matters a person applies for (依申请): the kinds an applicant starts and 好差评 covers.
-    /// Penalties, coercion, levies and inspections are started by the administration.
-    pub fn on_application(self) -> bool {
+    /// Penalties, coercion, levies and inspections are started by the administration; local
+    /// kinds (行政备案, 依申请便民服务 …) are applied for, so they need conditions, place and hours.
+    pub fn on_application(&self) -> bool {
         !matches!(
             self,
             MatterKind::Penalty | MatterKind::Coercion | MatterKind::Levy | MatterKind::Inspection
         )
+    }
+}
+
+/// Whether a code is one table A.1 leaves to local extensions: two digits, 11–19 or 21–99
+/// (00 is the group of powers, 01–10 and 20 are the table's own).
+pub fn local_code_ok(code: &str) -> bool {
+    code.len() == 2
+        && code.bytes().all(|b| b.is_ascii_digit())
+        && matches!(code.parse::<u8>(), Ok(11..=19 | 21..=99))
+}
+
+impl Serialize for MatterKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name().unwrap_or(self.code()))
+    }
+}
+
+impl<'de> Deserialize<'de> for MatterKind {
+    /// Any string reads: a name, an A.1 code or label, and otherwise a local code, which
+    /// [`problems`] and the dictionary check then judge, so an unknown kind is refused as
+    /// `kind_unknown` on its field rather than as a body that cannot be read.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let s = s.trim();
+        Ok(MatterKind::A1
+            .into_iter()
+            .find(|k| k.name() == Some(s))
+            .or_else(|| MatterKind::parse_a1(s))
+            .unwrap_or_else(|| MatterKind::Local(s.to_owned())))
     }
 }
 
@@ -219,10 +300,11 @@ code_table!(
 );
 
 code_table!(
-    /// 办件类型, table A.6 (其他 is not offered: every matter here is one or the other).
+    /// 办件类型, table A.6.
     CaseType {
         Instant = "1", "即办件";
         Promised = "2", "承诺件";
+        Other = "9", "其他";
     }
 );
 
@@ -238,15 +320,56 @@ code_table!(
 );
 
 code_table!(
-    /// 特别程序 a matter may involve (time spent in them is outside the limit).
-    SpecialProcedure {
-        Hearing = "1", "听证";
-        Inspection = "2", "检验";
-        Testing = "3", "检测";
-        Appraisal = "4", "鉴定";
-        ExpertReview = "5", "专家评审";
+    /// 特别程序种类代码, GB/T 39046—2020 table A.7: the code a case's special-procedure record
+    /// carries. It says only whether the pause is the extension of 行政许可法第四十二条 or any
+    /// other special procedure; which procedure it was is a [`SpecialProcedure`].
+    SpecialProcedureCode {
+        Extension = "1", "延长审批";
+        Other = "2", "除延长审批之外的情况";
     }
 );
+
+code_table!(
+    /// The special procedures of 行政许可法第四十五条 a matter may involve (听证、招标、拍卖、检验、
+    /// 检测、检疫、鉴定和专家评审; the time they take is outside the limit). Their codes are words,
+    /// so they cannot be read as the numbers of table A.7.
+    SpecialProcedure {
+        Hearing = "hearing", "听证";
+        Bidding = "bidding", "招标";
+        Auction = "auction", "拍卖";
+        Inspection = "inspection", "检验";
+        Testing = "testing", "检测";
+        Quarantine = "quarantine", "检疫";
+        Appraisal = "appraisal", "鉴定";
+        ExpertReview = "expert_review", "专家评审";
+    }
+);
+
+impl SpecialProcedure {
+    /// The A.7 code of a pause for this procedure: none of them is the extension.
+    pub fn a7_code(self) -> SpecialProcedureCode {
+        SpecialProcedureCode::Other
+    }
+
+    /// The numbers the catalogue gave five of them before they had codes of their own
+    /// (1 听证, 2 检验, 3 检测, 4 鉴定, 5 专家评审). Files written then still import with that
+    /// meaning; nothing writes them any more.
+    pub fn from_legacy_number(s: &str) -> Option<SpecialProcedure> {
+        match s.trim() {
+            "1" => Some(SpecialProcedure::Hearing),
+            "2" => Some(SpecialProcedure::Inspection),
+            "3" => Some(SpecialProcedure::Testing),
+            "4" => Some(SpecialProcedure::Appraisal),
+            "5" => Some(SpecialProcedure::ExpertReview),
+            _ => None,
+        }
+    }
+
+    /// Reads a cell of an import file: the label, the code, or an old number.
+    pub fn parse_cell(s: &str) -> Option<SpecialProcedure> {
+        SpecialProcedure::parse(s).or_else(|| SpecialProcedure::from_legacy_number(s))
+    }
+}
 
 code_table!(
     /// The reform disposition of a matter in the current plan (简政放权).
@@ -516,6 +639,13 @@ pub fn problems(doc: &MatterDoc) -> Vec<Problem> {
         // One line without controls or bidi overrides, whichever way the matter came in.
         out.push(problem(Field::Name, "name_invalid_chars"));
     }
+    // A local kind must at least be a code the table leaves open; the district's dictionary
+    // decides the rest.
+    if let MatterKind::Local(code) = &doc.kind {
+        if !local_code_ok(code) {
+            out.push(problem(Field::Kind, "kind_unknown"));
+        }
+    }
     if doc.audiences.is_empty() {
         out.push(problem(Field::Audiences, "audiences_missing"));
     }
@@ -533,7 +663,9 @@ pub fn problems(doc: &MatterDoc) -> Vec<Problem> {
         (CaseType::Promised, None) => {
             out.push(problem(Field::PromisedDays, "promised_days_missing"))
         }
-        (CaseType::Promised, Some(0)) => {
+        // 其他 (A.6 code 9) is neither on the spot nor promised: a limit is optional, but a
+        // limit of nothing is not one.
+        (CaseType::Promised | CaseType::Other, Some(0)) => {
             out.push(problem(Field::PromisedDays, "promised_days_zero"))
         }
         _ => {}
@@ -729,9 +861,10 @@ mod tests {
 
     #[test]
     fn gb_t_39046_table_a1_kind_codes_and_labels() {
-        let pairs: Vec<(&str, &str)> = MatterKind::ALL
+        let a1 = MatterKind::A1;
+        let pairs: Vec<(&str, &str)> = a1
             .iter()
-            .map(|k| (k.code(), k.label_zh()))
+            .map(|k| (k.code(), k.a1_label_zh().unwrap()))
             .collect();
         assert_eq!(
             pairs,
@@ -750,11 +883,67 @@ mod tests {
             ]
         );
         assert_eq!(
-            MatterKind::parse("其他类别事项"),
+            MatterKind::parse_a1("其他类别事项"),
             Some(MatterKind::OtherPower)
         );
-        assert_eq!(MatterKind::parse("20"), Some(MatterKind::PublicService));
-        assert_eq!(MatterKind::parse("行政备案"), None);
+        assert_eq!(MatterKind::parse_a1("20"), Some(MatterKind::PublicService));
+        assert_eq!(MatterKind::parse_a1("行政备案"), None);
+        assert_eq!(MatterKind::parse_a1("30"), None);
+    }
+
+    #[test]
+    fn gbt_39046_table_a1_local_extension_codes() {
+        // The table leaves 11–19 (under 00, the powers) and 21 onwards (under 20, the public
+        // services) to local extensions; its own codes stay its own.
+        for c in ["11", "19", "21", "30", "31", "99"] {
+            assert_eq!(
+                MatterKind::from_code(c),
+                Some(MatterKind::Local(c.to_owned())),
+                "{c}"
+            );
+        }
+        assert_eq!(MatterKind::from_code("10"), Some(MatterKind::OtherPower));
+        assert_eq!(MatterKind::from_code("20"), Some(MatterKind::PublicService));
+        for c in ["00", "1", "100", "3a", "行政备案", ""] {
+            assert_eq!(MatterKind::from_code(c), None, "{c}");
+        }
+        assert!(MatterKind::Local("11".to_owned()).is_power());
+        assert!(!MatterKind::Local("31".to_owned()).is_power());
+        assert!(MatterKind::Local("30".to_owned()).on_application());
+        // A local kind with a code the table leaves open passes the rules (the dictionary is
+        // the application's check); anything else is refused on the kind.
+        let mut d = doc();
+        d.kind = MatterKind::Local("30".to_owned());
+        assert_eq!(codes(&d), Vec::<&str>::new());
+        for bad in ["行政备案", "05", "00", "300"] {
+            d.kind = MatterKind::Local(bad.to_owned());
+            assert_eq!(codes(&d), ["kind_unknown"], "{bad}");
+        }
+    }
+
+    #[test]
+    fn stored_kinds_read_back_and_local_kinds_are_written_by_code() {
+        // Every version stored so far names its A.1 kind (`licensing`); that stays readable and
+        // is still what is written, so an unchanged matter compares equal to its stored text.
+        let stored = serde_json::to_value(doc()).unwrap();
+        assert_eq!(stored["kind"], "licensing");
+        let back: MatterDoc = serde_json::from_value(stored.clone()).unwrap();
+        assert_eq!(back, doc());
+        for (written, kind) in [
+            ("public_service", MatterKind::PublicService),
+            ("other_power", MatterKind::OtherPower),
+            ("01", MatterKind::Licensing),
+            ("行政确认", MatterKind::Confirmation),
+            ("30", MatterKind::Local("30".to_owned())),
+        ] {
+            let mut v = stored.clone();
+            v["kind"] = serde_json::json!(written);
+            let d: MatterDoc = serde_json::from_value(v).unwrap();
+            assert_eq!(d.kind, kind, "{written}");
+        }
+        let mut d = doc();
+        d.kind = MatterKind::Local("30".to_owned());
+        assert_eq!(serde_json::to_value(&d).unwrap()["kind"], "30");
     }
 
     #[test]
@@ -770,8 +959,122 @@ mod tests {
     }
 
     #[test]
+    fn gbt_39046_table_a6_other_is_9() {
+        let table: Vec<(&str, &str)> = CaseType::ALL
+            .iter()
+            .map(|c| (c.code(), c.label_zh()))
+            .collect();
+        assert_eq!(table, [("1", "即办件"), ("2", "承诺件"), ("9", "其他")]);
+        assert_eq!(CaseType::parse("9"), Some(CaseType::Other));
+        assert_eq!(CaseType::parse("其他"), Some(CaseType::Other));
+        assert_eq!(serde_json::to_value(CaseType::Other).unwrap(), "other");
+        // 其他 is neither on the spot nor promised: with or without a promised limit, but
+        // not a limit of zero days.
+        let mut d = doc();
+        d.case_type = CaseType::Other;
+        assert_eq!(codes(&d), Vec::<&str>::new());
+        d.promised_days = None;
+        assert_eq!(codes(&d), Vec::<&str>::new());
+        d.promised_days = Some(0);
+        assert_eq!(codes(&d), ["promised_days_zero"]);
+    }
+
+    #[test]
+    fn gbt_39046_table_a7_codes_are_not_procedure_kinds() {
+        let a7: Vec<(&str, &str)> = SpecialProcedureCode::ALL
+            .iter()
+            .map(|c| (c.code(), c.label_zh()))
+            .collect();
+        assert_eq!(a7, [("1", "延长审批"), ("2", "除延长审批之外的情况")]);
+        for p in SpecialProcedure::ALL {
+            // A kind's code is a word, never a number A.7 could mean something else by.
+            assert!(
+                SpecialProcedureCode::parse(p.code()).is_none(),
+                "{}",
+                p.code()
+            );
+            assert!(p.code().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+            // None of the eight is the extension.
+            assert_eq!(p.a7_code(), SpecialProcedureCode::Other);
+        }
+        // The kind's own reader does not take A.7 numbers …
+        assert_eq!(SpecialProcedure::parse("1"), None);
+        assert_eq!(SpecialProcedure::parse("2"), None);
+        assert_eq!(
+            SpecialProcedureCode::parse("1"),
+            Some(SpecialProcedureCode::Extension)
+        );
+        // … and a file cell reads an old number with the meaning it was written with.
+        let old: Vec<Option<SpecialProcedure>> = ["1", "2", "3", "4", "5", "6", "0"]
+            .into_iter()
+            .map(SpecialProcedure::parse_cell)
+            .collect();
+        assert_eq!(
+            old,
+            [
+                Some(SpecialProcedure::Hearing),
+                Some(SpecialProcedure::Inspection),
+                Some(SpecialProcedure::Testing),
+                Some(SpecialProcedure::Appraisal),
+                Some(SpecialProcedure::ExpertReview),
+                None,
+                None,
+            ]
+        );
+        assert_eq!(
+            SpecialProcedure::parse_cell("检疫"),
+            Some(SpecialProcedure::Quarantine)
+        );
+        assert_eq!(
+            SpecialProcedure::parse_cell("bidding"),
+            Some(SpecialProcedure::Bidding)
+        );
+    }
+
+    #[test]
+    fn xingzheng_xukefa_di45tiao_eight_special_procedures() {
+        // 行政许可法第四十五条: 听证、招标、拍卖、检验、检测、检疫、鉴定和专家评审.
+        let labels: Vec<&str> = SpecialProcedure::ALL.iter().map(|p| p.label_zh()).collect();
+        assert_eq!(
+            labels,
+            [
+                "听证",
+                "招标",
+                "拍卖",
+                "检验",
+                "检测",
+                "检疫",
+                "鉴定",
+                "专家评审"
+            ]
+        );
+        let mut keys: Vec<&str> = SpecialProcedure::ALL.iter().map(|p| p.code()).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), 8);
+        // A document names them by their codes, which are the names stored versions have.
+        for p in SpecialProcedure::ALL {
+            assert_eq!(serde_json::to_value(p).unwrap(), p.code());
+        }
+        let stored: Vec<SpecialProcedure> = serde_json::from_str(
+            r#"["hearing", "inspection", "testing", "appraisal", "expert_review"]"#,
+        )
+        .unwrap();
+        assert_eq!(
+            stored,
+            [
+                SpecialProcedure::Hearing,
+                SpecialProcedure::Inspection,
+                SpecialProcedure::Testing,
+                SpecialProcedure::Appraisal,
+                SpecialProcedure::ExpertReview
+            ]
+        );
+    }
+
+    #[test]
     fn rules_2_1_haoping_covers_matters_on_application_only() {
-        let on: Vec<_> = MatterKind::ALL
+        let on: Vec<_> = MatterKind::A1
             .into_iter()
             .filter(|k| !k.on_application())
             .collect();

@@ -17,6 +17,7 @@ use fgf_app::catalog::{
     MATERIALS_SHEET, MATTERS_SHEET,
 };
 use fgf_app::clock::local_minute;
+use fgf_app::dict::MatterKinds;
 use fgf_app::i18n::t;
 use fgf_app::search::SearchFilter;
 use fgf_app::{Actor, Lang, ServiceError};
@@ -401,13 +402,19 @@ fn import_refused(errors: &[ImportError]) -> ServiceError {
 
 // ---- public pages ----
 
-fn kind_options(lang: Lang, selected: Option<&str>) -> Markup {
+/// The kinds a filter offers: table A.1 and the district's own, from its dictionary.
+fn kind_options(lang: Lang, selected: Option<&str>, kinds: &MatterKinds) -> Markup {
     html! {
         option value="" { (t(lang, "catalog.any_kind")) }
-        @for k in MatterKind::ALL {
-            option value=(k.code()) selected[selected == Some(k.code())] { (k.label_zh()) }
+        @for k in kinds.choices() {
+            option value=(k.code()) selected[selected == Some(k.code())] { (kinds.label(&k, lang)) }
         }
     }
+}
+
+/// A code-table value's name for a page, from the message catalogue (`case_type.1` …).
+fn coded(lang: Lang, table: &str, code: &str) -> String {
+    t(lang, &format!("{table}.{code}")).to_owned()
 }
 
 #[derive(Deserialize, Default)]
@@ -454,6 +461,7 @@ pub async fn guide_home(
         .into_iter()
         .filter_map(|(m, v)| serde_json::from_str(&v.doc).ok().map(|d| (m, d)))
         .collect();
+    let kinds = state.app.matter_kinds().await.map_err(&err)?;
     let filter = SearchFilter {
         department: q.department.clone().filter(|s| !s.is_empty()),
         kind: q.kind.clone().filter(|s| !s.is_empty()),
@@ -553,7 +561,7 @@ pub async fn guide_home(
                     option value="" { (t(lang, "catalog.any_department")) }
                     @for d in &used_depts { option value=(d.code) selected[filter.department.as_deref() == Some(d.code.as_str())] { (d.name) } }
                 }
-                select name="kind" aria-label=(t(lang, "catalog.kind")) { (kind_options(lang, filter.kind.as_deref())) }
+                select name="kind" aria-label=(t(lang, "catalog.kind")) { (kind_options(lang, filter.kind.as_deref(), &kinds)) }
                 label.check { input type="checkbox" name="online" value="1" checked[filter.fully_online == Some(true)]; (t(lang, "catalog.fully_online")) }
                 label.check { input type="checkbox" name="trips" value="1" checked[filter.max_trips == Some(1)]; (t(lang, "catalog.at_most_one_trip")) }
                 button type="submit" { (t(lang, "catalog.search")) }
@@ -589,7 +597,7 @@ pub async fn guide_home(
                 h2 { (t(lang, "catalog.by_department")) }
                 ul.chips { @for d in &used_depts { li { a href=(format!("/guide?department={}", d.code)) { (d.name) } } } }
                 h2 { (t(lang, "catalog.by_kind")) }
-                ul.chips { @for k in MatterKind::ALL { li { a href=(format!("/guide?kind={}", k.code())) { (k.label_zh()) } } } }
+                ul.chips { @for k in kinds.choices() { li { a href=(format!("/guide?kind={}", k.code())) { (kinds.label(&k, lang)) } } } }
             }
         }
     };
@@ -625,6 +633,7 @@ pub async fn guide_page(
         .matter_view(&code, None)
         .await
         .map_err(page_err(prefs))?;
+    let kinds = state.app.matter_kinds().await.map_err(page_err(prefs))?;
     // The hierarchy: the parent item and the sub-items in force (主项 → 子项 → 业务办理项).
     let children = state
         .app
@@ -660,8 +669,8 @@ pub async fn guide_page(
                 p.muted { (t(lang, "catalog.guide")) " · " (v.matter.code) " · " (t(lang, "catalog.version_n").replace("{0}", &v.version.version.to_string())) }
                 h1 { (d.name) }
                 p {
-                    span.badge { (d.kind.label_zh()) }
-                    span.badge { (d.case_type.label_zh()) }
+                    span.badge { (kinds.label(&d.kind, lang)) }
+                    span.badge { (coded(lang, "case_type", d.case_type.code())) }
                     @if d.fully_online { span.badge.ok { (t(lang, "catalog.fully_online")) } }
                     @else { span.badge.plain { (t(lang, "catalog.trips_n").replace("{0}", &d.trips.to_string())) } }
                     @if d.disposition.kind != DispositionKind::Retain { span.badge.warn { (d.disposition.kind.label_zh()) } }
@@ -699,7 +708,7 @@ pub async fn guide_page(
                     (row(t(lang, "catalog.place"), html! { (d.place) }))
                     (row(t(lang, "catalog.hours"), html! { (d.hours) }))
                     @if !d.special_procedures.is_empty() {
-                        (row(t(lang, "catalog.special"), html! { (d.special_procedures.iter().map(|s| s.label_zh()).collect::<Vec<_>>().join("、")) " " span.muted { (t(lang, "catalog.special_note")) } }))
+                        (row(t(lang, "catalog.special"), html! { (d.special_procedures.iter().map(|s| coded(lang, "special_procedure", s.code())).collect::<Vec<_>>().join(t(lang, "list.separator"))) " " span.muted { (t(lang, "catalog.special_note")) } }))
                     }
                     @if !d.result_name.is_empty() { (row(t(lang, "catalog.result"), html! { (d.result_name) })) }
                     (row(t(lang, "catalog.phones"), html! { (t(lang, "catalog.consult")) " " (d.consult_phone) " · " (t(lang, "catalog.complaint")) " " (d.complaint_phone) }))
@@ -793,6 +802,7 @@ pub async fn catalog_page(
         .all_departments()
         .await
         .map_err(|e| err(e.into()))?;
+    let kinds = state.app.matter_kinds().await.map_err(&err)?;
     let dname = |id: i64| {
         departments
             .iter()
@@ -836,7 +846,7 @@ pub async fn catalog_page(
         }
         form.filters method="get" action="/catalog" {
             input type="search" name="q" value=[q.q.as_deref()] placeholder=(t(lang, "catalog.name_or_code")) aria-label=(t(lang, "catalog.name_or_code"));
-            select name="kind" aria-label=(t(lang, "catalog.kind")) { (kind_options(lang, q.kind.as_deref())) }
+            select name="kind" aria-label=(t(lang, "catalog.kind")) { (kind_options(lang, q.kind.as_deref(), &kinds)) }
             button type="submit" { (t(lang, "form.filter")) }
         }
         div.table-wrap { table.data {
@@ -846,7 +856,7 @@ pub async fn catalog_page(
                     tr {
                         td { code { (m.code) } }
                         td { a href=(format!("/catalog/{}", m.code)) { (m.name) } }
-                        td { (MatterKind::parse(&m.kind).map_or("", |k| k.label_zh())) }
+                        td { (kinds.label_of_code(&m.kind, lang)) }
                         td { (dname(m.department_id)) }
                         td { @match m.current_version { Some(v) => { (t(lang, "catalog.version_n").replace("{0}", &v.to_string())) } None => { span.muted { (t(lang, "catalog.not_in_force")) } } } }
                     }
@@ -1235,24 +1245,35 @@ async fn form_source(
     Ok((Some(view), doc, dept, parent))
 }
 
-fn select<T: Copy + PartialEq>(
+fn select<T: Copy + PartialEq, L: AsRef<str>>(
     name: &str,
     all: &[T],
     chosen: T,
-    label: fn(T) -> &'static str,
+    label: impl Fn(T) -> L,
     code: fn(T) -> &'static str,
 ) -> Markup {
-    html! { select name=(name) id=(name) { @for v in all { option value=(code(*v)) selected[*v == chosen] { (label(*v)) } } } }
+    html! { select name=(name) id=(name) { @for v in all { option value=(code(*v)) selected[*v == chosen] { (label(*v).as_ref()) } } } }
 }
 
-fn checks<T: Copy + PartialEq>(
+fn checks<T: Copy + PartialEq, L: AsRef<str>>(
     name: &str,
     all: &[T],
     chosen: &[T],
-    label: fn(T) -> &'static str,
+    label: impl Fn(T) -> L,
     code: fn(T) -> &'static str,
 ) -> Markup {
-    html! { span.checks { @for v in all { label.check { input type="checkbox" name=(name) value=(code(*v)) checked[chosen.contains(v)]; (label(*v)) } } } }
+    html! { span.checks { @for v in all { label.check { input type="checkbox" name=(name) value=(code(*v)) checked[chosen.contains(v)]; (label(*v).as_ref()) } } } }
+}
+
+/// The kind choice list: table A.1 and the district's own kinds from its dictionary. A kind
+/// the dictionary has since dropped stays shown (by its code) on the matter that has it, so
+/// the form does not change it silently; saving it is then refused as `kind_unknown`.
+fn kind_select(lang: Lang, kinds: &MatterKinds, chosen: &MatterKind) -> Markup {
+    let mut all = kinds.choices();
+    if !all.contains(chosen) {
+        all.push(chosen.clone());
+    }
+    html! { select name="kind" id="kind" { @for k in &all { option value=(k.code()) selected[k == chosen] { (kinds.label(k, lang)) } } } }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1276,6 +1297,7 @@ async fn edit_view(
         .all_departments()
         .await
         .map_err(|e| err(e.into()))?;
+    let kinds = state.app.matter_kinds().await.map_err(&err)?;
     let c = chrome(state, actor, prefs, "catalog").await?;
     let bad = |f: &str| problems.iter().any(|p| p.field == f);
     let field = |f: &str, label: &str, input: Markup| {
@@ -1317,7 +1339,7 @@ async fn edit_view(
                 (field("parent_code", t(lang, "catalog.parent"), html! { input id="parent_code" name="parent_code" value=[parent] maxlength="50"; }))
                 (field("tier", t(lang, "catalog.tier"), select("tier", &[Tier::Main, Tier::Sub, Tier::Item], doc.tier, Tier::label_zh, fgf_app::catalog::tier_code)))
                 (field("name", t(lang, "form.name"), html! { input id="name" name="name" value=(doc.name) required maxlength="200"; }))
-                (field("kind", t(lang, "catalog.kind"), select("kind", &MatterKind::ALL, doc.kind, MatterKind::label_zh, MatterKind::code)))
+                (field("kind", t(lang, "catalog.kind"), kind_select(lang, &kinds, &doc.kind)))
                 (field("department", t(lang, "catalog.department"), html! { select id="department" name="department" { @for d in &departments { option value=(d.code) selected[d.code == department] { (d.name) } } } }))
                 (field("level", t(lang, "catalog.level"), select("level", Level::ALL, doc.level, Level::label_zh, Level::code)))
                 (field("body_nature", t(lang, "catalog.body_nature"), select("body_nature", BodyNature::ALL, doc.body_nature, BodyNature::label_zh, BodyNature::code)))
@@ -1331,12 +1353,12 @@ async fn edit_view(
             }
             fieldset {
                 legend { (t(lang, "catalog.time_and_fee")) }
-                (field("case_type", t(lang, "catalog.case_type"), select("case_type", CaseType::ALL, doc.case_type, CaseType::label_zh, CaseType::code)))
+                (field("case_type", t(lang, "catalog.case_type"), select("case_type", CaseType::ALL, doc.case_type, |c| coded(lang, "case_type", c.code()), CaseType::code)))
                 (field("statutory_days", t(lang, "catalog.statutory"), html! { input id="statutory_days" name="statutory_days" type="number" min="0" value=(doc.statutory_days); }))
                 (field("promised_days", t(lang, "catalog.promised"), html! { input id="promised_days" name="promised_days" type="number" min="0" value=[doc.promised_days]; }))
                 (field("fee", t(lang, "catalog.fee_standard"), html! { input id="fee" name="fee" value=[doc.fee.as_ref().map(|f| f.standard.as_str())] placeholder=(t(lang, "catalog.free")); }))
                 (field("fee_basis", t(lang, "catalog.fee_basis"), html! { input id="fee_basis" name="fee_basis" value=[doc.fee.as_ref().map(|f| f.basis.as_str())]; }))
-                (field("special_procedures", t(lang, "catalog.special"), checks("special_procedures", SpecialProcedure::ALL, &doc.special_procedures, SpecialProcedure::label_zh, SpecialProcedure::code)))
+                (field("special_procedures", t(lang, "catalog.special"), checks("special_procedures", SpecialProcedure::ALL, &doc.special_procedures, |p| coded(lang, "special_procedure", p.code()), SpecialProcedure::code)))
             }
             fieldset {
                 legend { (t(lang, "catalog.how_to_apply")) }
@@ -1500,6 +1522,15 @@ fn input_of(form: &PageForm, code: &str) -> (MatterInput, Vec<FieldProblem>) {
     let statutory_days = num("statutory_days", false).unwrap_or(0);
     let promised_days = num("promised_days", true);
     let trips = num("trips", false).unwrap_or(0);
+    // A kind the form cannot read is said so, not replaced by another.
+    let kind = MatterKind::from_code(&form.text("kind"));
+    if kind.is_none() {
+        problems.push(FieldProblem {
+            field: "kind",
+            code: "kind_unknown",
+            message: t(Lang::Zh, "catalog.kind_unknown").to_owned(),
+        });
+    }
     let many = |name: &str, parse: &dyn Fn(&str) -> bool| -> Vec<String> {
         form.all(name).into_iter().filter(|v| parse(v)).collect()
     };
@@ -1551,7 +1582,7 @@ fn input_of(form: &PageForm, code: &str) -> (MatterInput, Vec<FieldProblem>) {
     };
     let doc = MatterDoc {
         name: form.text("name"),
-        kind: MatterKind::parse(&form.text("kind")).unwrap_or(MatterKind::Licensing),
+        kind: kind.unwrap_or(MatterKind::Licensing),
         tier: match form.text("tier").as_str() {
             "sub" => Tier::Sub,
             "item" => Tier::Item,

@@ -5,7 +5,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::District;
+use common::{District, Resp};
 use serde_json::{json, Value};
 
 /// A matter of the keeper's department (区市场监管局): 企业设立登记.
@@ -308,7 +308,7 @@ async fn an_import_with_any_bad_row_is_refused_whole_with_every_reason() {
         ("承诺办结时限", "999", "promised_exceeds_statutory"),
         ("事项编码", "", "cell_required"),
         ("上级事项编码", "NO-SUCH-PARENT", "parent_unknown"),
-        ("事项类型", "行政备案", "unknown_value"),
+        ("事项类型", "行政备案", "kind_unknown"),
         ("流程定义", "no_such_process", "process_unknown"),
         (
             "监督投诉电话",
@@ -456,6 +456,634 @@ async fn the_exported_workbook_imports_back_unchanged_and_a_changed_row_goes_to_
     assert_eq!(r.json()["summary"]["new_versions"], 1);
     let vs = versions(&d, &keeper, OWN).await;
     assert_eq!(vs.last().unwrap()["status"], "in_review");
+    d.cleanup().await;
+}
+
+// ---- code tables (RULES.md §2.2) ----
+
+/// Drafts, submits and publishes a change through the API (the keeper drafts, the reviewer
+/// approves), answering the version number.
+async fn publish(d: &District, draft: Value) -> i64 {
+    let keeper = d.token("keeper").await;
+    let reviewer = d.token("reviewer").await;
+    let code = draft["code"].as_str().unwrap().to_owned();
+    let r = d
+        .api(Method::POST, "/api/v1/matters", Some(&keeper), Some(draft))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let n = r.json()["version"].as_i64().unwrap();
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/matters/{code}/versions/{n}/submit"),
+            Some(&keeper),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/matters/{code}/versions/{n}/review"),
+            Some(&reviewer),
+            Some(json!({"approve": true, "comment": "同意"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    n
+}
+
+/// The cells of one column of a CSV, by matter code.
+fn column(csv_text: &str, name: &str) -> Vec<(String, String)> {
+    let mut rdr = csv::Reader::from_reader(csv_text.as_bytes());
+    let col = rdr
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == name)
+        .unwrap();
+    rdr.records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[0].to_owned(), r[col].to_owned())
+        })
+        .collect()
+}
+
+fn cell_of(csv_text: &str, code: &str, name: &str) -> String {
+    column(csv_text, name)
+        .into_iter()
+        .find(|(c, _)| c == code)
+        .unwrap()
+        .1
+}
+
+/// The line (the header is 0) of a matter in an exported CSV.
+fn row_of(csv_text: &str, code: &str) -> usize {
+    column(csv_text, "事项编码")
+        .iter()
+        .position(|(c, _)| c == code)
+        .unwrap()
+        + 1
+}
+
+async fn import_csv(d: &District, token: &str, matters: String, materials: String) -> Resp {
+    let (ct, body) = multipart(&[
+        ("matters", "m.csv", matters.into_bytes()),
+        ("materials", "t.csv", materials.into_bytes()),
+    ]);
+    d.raw(
+        Method::POST,
+        "/api/v1/catalog/import",
+        Some(token),
+        &ct,
+        body,
+    )
+    .await
+}
+
+/// The document of a matter's latest version (in review after a keeper's upload).
+async fn latest_doc(d: &District, code: &str) -> Value {
+    let m = d.app.store().find_matter(code).await.unwrap().unwrap();
+    let v = d.app.store().matter_versions(m.id).await.unwrap();
+    serde_json::from_str(&v.last().unwrap().doc).unwrap()
+}
+
+const EIGHT: [&str; 8] = [
+    "hearing",
+    "bidding",
+    "auction",
+    "inspection",
+    "testing",
+    "quarantine",
+    "appraisal",
+    "expert_review",
+];
+
+#[tokio::test]
+async fn xingzheng_xukefa_di45tiao_eight_special_procedures_survive_the_file_round_trip() {
+    let d = District::new().await;
+    let keeper = d.token("keeper").await;
+    let mut draft = draft_of(&guide(&d, OWN).await);
+    draft["doc"]["special_procedures"] = json!(EIGHT);
+    publish(&d, draft).await;
+    assert_eq!(
+        guide(&d, OWN).await["doc"]["special_procedures"],
+        json!(EIGHT)
+    );
+    // The export names each procedure by its Chinese label, never by a number that table
+    // A.7 reads as 延长审批 or 除延长审批之外的情况.
+    let matters = export_csv(&d, &keeper, "matters").await;
+    let materials = export_csv(&d, &keeper, "materials").await;
+    assert_eq!(
+        cell_of(&matters, OWN, "特别程序"),
+        "听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审"
+    );
+    for (code, cell) in column(&matters, "特别程序") {
+        assert!(!cell.chars().any(|c| c.is_ascii_digit()), "{code}: {cell}");
+    }
+    // CSV: the export imports back unchanged, the procedures with it.
+    let r = import_csv(&d, &keeper, matters, materials).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let s = &r.json()["summary"];
+    assert_eq!(s["matters"], s["unchanged"], "{s}");
+    // xlsx: the same cell, and the same round trip.
+    let r = d
+        .api(
+            Method::GET,
+            "/api/v1/catalog/export?format=xlsx",
+            Some(&keeper),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let xlsx = r.body.clone();
+    let sheet = fgf_app::catalog::Sheet::from_xlsx(&xlsx, "事项").unwrap();
+    let col = sheet.headers.iter().position(|h| h == "特别程序").unwrap();
+    let row = sheet.rows.iter().find(|(_, r)| r[0] == OWN).unwrap();
+    assert_eq!(
+        row.1[col],
+        "听证、招标、拍卖、检验、检测、检疫、鉴定、专家评审"
+    );
+    let (ct, body) = multipart(&[("workbook", "catalog.xlsx", xlsx)]);
+    let r = d
+        .raw(
+            Method::POST,
+            "/api/v1/catalog/import",
+            Some(&keeper),
+            &ct,
+            body,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let s = &r.json()["summary"];
+    assert_eq!(s["matters"], s["unchanged"], "{s}");
+    assert_eq!(s["new_versions"], 0, "{s}");
+    assert_eq!(
+        guide(&d, OWN).await["doc"]["special_procedures"],
+        json!(EIGHT)
+    );
+    d.cleanup().await;
+}
+
+#[tokio::test]
+async fn gbt_39046_table_a7_codes_are_not_procedure_kinds_and_old_files_keep_their_meaning() {
+    let d = District::new().await;
+    let keeper = d.token("keeper").await;
+    let matters = export_csv(&d, &keeper, "matters").await;
+    let materials = export_csv(&d, &keeper, "materials").await;
+    // Three matters without special procedures, each given them as some file once wrote them.
+    let blank: Vec<String> = column(&matters, "特别程序")
+        .into_iter()
+        .filter(|(_, c)| c.is_empty())
+        .map(|(code, _)| code)
+        .take(3)
+        .collect();
+    let cases: [(&str, &[&str]); 3] = [
+        // The numbers the catalogue once gave five of them: "2" was 检验, whatever A.7 says.
+        (
+            "1、2、3、4、5",
+            &[
+                "hearing",
+                "inspection",
+                "testing",
+                "appraisal",
+                "expert_review",
+            ],
+        ),
+        // The Chinese labels every export wrote.
+        ("鉴定、专家评审", &["appraisal", "expert_review"]),
+        // The new codes, for the three Article 45 added.
+        (
+            "bidding、auction、quarantine",
+            &["bidding", "auction", "quarantine"],
+        ),
+    ];
+    let mut file = matters.clone();
+    for (code, (cell, _)) in blank.iter().zip(&cases) {
+        file = set_cell(&file, row_of(&matters, code), "特别程序", cell);
+    }
+    let r = import_csv(&d, &keeper, file, materials.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["summary"]["new_versions"], 3, "{}", r.text());
+    for (code, (cell, want)) in blank.iter().zip(&cases) {
+        assert_eq!(
+            latest_doc(&d, code).await["special_procedures"],
+            json!(want),
+            "{code}: {cell}"
+        );
+    }
+    // A.7's own labels and numbers beyond the old five are not procedures.
+    let row = row_of(&matters, &blank[0]);
+    for bad in ["延长审批", "除延长审批之外的情况", "6"] {
+        let file = set_cell(&matters, row, "特别程序", bad);
+        let r = import_csv(&d, &keeper, file, materials.clone()).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}: {}",
+            r.text()
+        );
+        let errors = r.json()["error"]["details"]["errors"].clone();
+        assert_eq!(errors[0]["column"], "特别程序", "{bad}: {errors}");
+        assert_eq!(errors[0]["code"], "unknown_value", "{bad}: {errors}");
+    }
+    d.cleanup().await;
+}
+
+#[tokio::test]
+async fn gbt_39046_table_a6_other_is_9() {
+    let d = District::new().await;
+    let keeper = d.token("keeper").await;
+    let dict = d
+        .api(
+            Method::GET,
+            "/api/v1/dictionaries/case_type",
+            Some(&keeper),
+            None,
+        )
+        .await
+        .json();
+    assert!(dict["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["code"] == "9" && i["label"] == "其他"));
+    // Saved through the API, with or without a promised limit …
+    let mut draft = draft_of(&guide(&d, OWN).await);
+    draft["doc"]["case_type"] = json!("other");
+    draft["doc"]["promised_days"] = Value::Null;
+    publish(&d, draft).await;
+    let g = guide(&d, OWN).await;
+    assert_eq!(g["doc"]["case_type"], "other");
+    // … exported as 其他, and read back from 其他 or 9.
+    let matters = export_csv(&d, &keeper, "matters").await;
+    let materials = export_csv(&d, &keeper, "materials").await;
+    assert_eq!(cell_of(&matters, OWN, "办件类型"), "其他");
+    let r = import_csv(&d, &keeper, matters.clone(), materials.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["summary"]["new_versions"], 0, "{}", r.text());
+    let other = column(&matters, "办件类型")
+        .into_iter()
+        .find(|(_, t)| t == "承诺件")
+        .unwrap()
+        .0;
+    let file = set_cell(&matters, row_of(&matters, &other), "办件类型", "9");
+    let r = import_csv(&d, &keeper, file, materials).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(latest_doc(&d, &other).await["case_type"], "other");
+    // The public guide names it.
+    let page = d.page(Method::GET, &format!("/guide/{OWN}"), "").await;
+    assert!(
+        page.text().contains(r#"<span class="badge">其他</span>"#),
+        "{}",
+        page.text()
+    );
+    d.cleanup().await;
+}
+
+/// The edit form of a valid new matter of the keeper's department, of kind `kind`.
+fn matter_form(csrf: &str, code: &str, kind: &str) -> Vec<(&'static str, String)> {
+    [
+        ("_csrf", csrf),
+        ("code", code),
+        ("parent_code", ""),
+        ("tier", "main"),
+        ("name", "表单测试事项"),
+        ("kind", kind),
+        ("department", "D04"),
+        ("level", "4"),
+        ("body_nature", "1"),
+        ("audiences", "1"),
+        ("legal_basis", "《测试条例》第一条"),
+        ("conditions", "无"),
+        ("result_name", ""),
+        ("case_type", "2"),
+        ("statutory_days", "5"),
+        ("promised_days", "2"),
+        ("fee", ""),
+        ("fee_basis", ""),
+        ("process_key", ""),
+        ("online_depth", "4"),
+        ("fully_online", "1"),
+        ("trips", "0"),
+        ("trips_reason", ""),
+        ("handling_forms", "2"),
+        ("place", "政务服务中心"),
+        ("hours", "工作日"),
+        ("consult_phone", "0571-86000000"),
+        ("complaint_phone", "0571-12345"),
+        ("life_events", ""),
+        ("disposition", "retain"),
+        ("disposition_note", ""),
+        ("delegate_to", ""),
+        ("note", "表单测试"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_owned()))
+    .collect()
+}
+
+/// Adds the district's own kinds to its `matter_kind` dictionary (as the administrator).
+async fn add_kinds(d: &District, kinds: &[(&str, &str, &str, bool)]) -> Resp {
+    let admin = d.token("admin").await;
+    let mut dict = d
+        .api(
+            Method::GET,
+            "/api/v1/dictionaries/matter_kind",
+            Some(&admin),
+            None,
+        )
+        .await
+        .json();
+    for (code, label, en, enabled) in kinds {
+        let items = dict["items"].as_array_mut().unwrap();
+        items.retain(|i| i["code"] != *code);
+        items.push(
+            json!({"code": code, "label": label, "label_en": en, "sort": 90, "enabled": enabled}),
+        );
+    }
+    d.api(
+        Method::PUT,
+        "/api/v1/dictionaries/matter_kind",
+        Some(&admin),
+        Some(json!({"name": dict["name"], "items": dict["items"]})),
+    )
+    .await
+}
+
+fn problem_codes(r: &Resp) -> Vec<(String, String)> {
+    r.json()["error"]["details"]["problems"]
+        .as_array()
+        .unwrap_or(&Vec::new())
+        .iter()
+        .map(|p| {
+            (
+                p["field"].as_str().unwrap().to_owned(),
+                p["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn gbt_39046_table_a1_local_extension_from_dictionary() {
+    let d = District::new().await;
+    let keeper = d.token("keeper").await;
+    let internal = "XK-D04-9030";
+    let mut draft = draft_of(&guide(&d, "XK-D04-0001").await);
+    draft["code"] = json!(internal);
+    draft["parent_code"] = Value::Null;
+    draft["doc"]["name"] = json!("区内部审批试点事项");
+    draft["doc"]["kind"] = json!("30");
+    // Not a kind of this district yet: refused on the kind, nothing written.
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/matters",
+            Some(&keeper),
+            Some(draft.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(r.json()["error"]["code"], "matter_invalid");
+    assert_eq!(
+        problem_codes(&r),
+        [("kind".to_owned(), "kind_unknown".to_owned())]
+    );
+    assert!(d.app.store().find_matter(internal).await.unwrap().is_none());
+    // The administrator adds it (and 行政备案 among the powers) to the dictionary.
+    let r = add_kinds(
+        &d,
+        &[
+            ("30", "政府内部审批", "internal government approval", true),
+            ("11", "行政备案", "administrative filing", true),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    publish(&d, draft).await;
+    let g = guide(&d, internal).await;
+    assert_eq!(g["doc"]["kind"], "30");
+    assert_eq!(g["matter"]["kind"], "30");
+    // The public guide and the filters know it by its name.
+    let page = d.page(Method::GET, &format!("/guide/{internal}"), "").await;
+    assert!(page.text().contains("政府内部审批"), "{}", page.text());
+    let home = d.page(Method::GET, "/guide", "").await.text();
+    assert!(home.contains("/guide?kind=30"), "the browse chips offer it");
+    assert!(home.contains("行政备案"));
+    let listed = d
+        .api(Method::GET, "/api/v1/matters?kind=30", None, None)
+        .await
+        .json();
+    assert_eq!(listed["total"], 1, "{listed}");
+    assert_eq!(listed["items"][0]["code"], internal);
+    let found = d
+        .api(
+            Method::GET,
+            &format!(
+                "/api/v1/matters?{}",
+                serde_urlencoded::to_string([("q", "内部审批试点"), ("kind", "30")]).unwrap()
+            ),
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(found["items"][0]["code"], internal, "{found}");
+    let none = d
+        .api(
+            Method::GET,
+            &format!(
+                "/api/v1/matters?{}",
+                serde_urlencoded::to_string([("q", "内部审批试点"), ("kind", "01")]).unwrap()
+            ),
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert!(
+        none["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["code"] != internal),
+        "{none}"
+    );
+    // The by-kind report has a column for it.
+    let leader = d.token("leader").await;
+    let rep = d
+        .api(
+            Method::GET,
+            "/api/v1/catalog/reports/by_kind",
+            Some(&leader),
+            None,
+        )
+        .await
+        .json();
+    let headers = rep["sheet"]["headers"].as_array().unwrap();
+    let at = headers.iter().position(|h| h == "政府内部审批").unwrap();
+    assert_eq!(
+        rep["sheet"]["rows"].as_array().unwrap().last().unwrap()[at],
+        "1"
+    );
+    // The export writes its label, and the file imports back unchanged; a row may also give
+    // the code.
+    let matters = export_csv(&d, &keeper, "matters").await;
+    let materials = export_csv(&d, &keeper, "materials").await;
+    assert_eq!(cell_of(&matters, internal, "事项类型"), "政府内部审批");
+    let r = import_csv(&d, &keeper, matters.clone(), materials.clone()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let s = &r.json()["summary"];
+    assert_eq!(s["matters"], s["unchanged"], "{s}");
+    let file = set_cell(&matters, row_of(&matters, OWN), "事项类型", "11");
+    let r = import_csv(&d, &keeper, file, materials).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(latest_doc(&d, OWN).await["kind"], "11");
+    // The edit form offers the district's kinds, and saves one with the new procedure codes
+    // and 其他 as its case type.
+    let (cookie, csrf) = d.page_session("keeper").await;
+    let form = d.page(Method::GET, "/catalog/new", &cookie).await.text();
+    assert!(
+        form.contains(r#"<option value="30">政府内部审批</option>"#),
+        "{form}"
+    );
+    assert!(form.contains(r#"<option value="01" selected>行政许可</option>"#));
+    assert!(
+        form.contains(r#"value="quarantine""#),
+        "the eight procedures are offered"
+    );
+    assert!(form.contains(r#"<option value="9">其他</option>"#));
+    let mut fields = matter_form(&csrf, "XK-D04-9011", "11");
+    fields.push(("special_procedures", "hearing".to_owned()));
+    fields.push(("special_procedures", "quarantine".to_owned()));
+    fields.retain(|(k, _)| *k != "case_type" && *k != "promised_days");
+    fields.push(("case_type", "9".to_owned()));
+    let r = d
+        .form(
+            Method::POST,
+            "/catalog/new",
+            None,
+            &format!("fgf_session={cookie}"),
+            &fields,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let doc = latest_doc(&d, "XK-D04-9011").await;
+    assert_eq!(doc["kind"], "11");
+    assert_eq!(doc["special_procedures"], json!(["hearing", "quarantine"]));
+    assert_eq!(doc["case_type"], "other");
+    d.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_kind_neither_in_table_a1_nor_in_the_dictionary_is_refused_as_kind_unknown() {
+    let d = District::new().await;
+    let keeper = d.token("keeper").await;
+    // Through the API: a free code, a label, an A.1-looking code that is not one.
+    for kind in ["55", "行政备案", "00", "300"] {
+        let mut draft = draft_of(&guide(&d, OWN).await);
+        draft["doc"]["kind"] = json!(kind);
+        let r = d
+            .api(Method::POST, "/api/v1/matters", Some(&keeper), Some(draft))
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{kind}: {}",
+            r.text()
+        );
+        assert_eq!(
+            problem_codes(&r),
+            [("kind".to_owned(), "kind_unknown".to_owned())],
+            "{kind}"
+        );
+    }
+    // A disabled kind of the dictionary is no longer accepted either.
+    let r = add_kinds(
+        &d,
+        &[("31", "依申请便民服务", "convenience service", false)],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let mut draft = draft_of(&guide(&d, OWN).await);
+    draft["doc"]["kind"] = json!("31");
+    let r = d
+        .api(Method::POST, "/api/v1/matters", Some(&keeper), Some(draft))
+        .await;
+    assert_eq!(
+        problem_codes(&r),
+        [("kind".to_owned(), "kind_unknown".to_owned())]
+    );
+    // Through an import: by label or by code, each on its row and column.
+    let matters = export_csv(&d, &keeper, "matters").await;
+    let materials = export_csv(&d, &keeper, "materials").await;
+    let mut file = set_cell(&matters, 1, "事项类型", "行政备案");
+    file = set_cell(&file, 2, "事项类型", "55");
+    file = set_cell(&file, 3, "事项类型", "依申请便民服务");
+    let r = import_csv(&d, &keeper, file, materials).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    let errors = r.json()["error"]["details"]["errors"].clone();
+    for row in [2, 3, 4] {
+        assert!(
+            errors.as_array().unwrap().iter().any(|e| e["row"] == row
+                && e["column"] == "事项类型"
+                && e["code"] == "kind_unknown"),
+            "row {row}: {errors}"
+        );
+    }
+    // Through the edit form: a kind the district does not have, or one the form cannot read,
+    // is said so on the field, not saved as another.
+    let (cookie, csrf) = d.page_session("keeper").await;
+    for kind in ["55", "行政备案"] {
+        let r = d
+            .form(
+                Method::POST,
+                "/catalog/new",
+                None,
+                &format!("fgf_session={cookie}"),
+                &matter_form(&csrf, "XK-D04-9055", kind),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{kind}");
+        let page = r.text();
+        assert!(
+            page.contains(r#"<div class="field invalid"><label for="kind">"#),
+            "{kind}: {page}"
+        );
+        assert!(page.contains("事项类型不在国家标准"), "{kind}: {page}");
+    }
+    assert!(d
+        .app
+        .store()
+        .find_matter("XK-D04-9055")
+        .await
+        .unwrap()
+        .is_none());
+    // The dictionary itself takes only the codes table A.1 leaves open, under names of their
+    // own.
+    for (code, label, want) in [
+        ("5", "某类", "matter_kind_code_invalid"),
+        ("100", "某类", "matter_kind_code_invalid"),
+        ("x1", "某类", "matter_kind_code_invalid"),
+        ("12", "行政许可", "matter_kind_label_taken"),
+    ] {
+        let r = add_kinds(&d, &[(code, label, "", true)]).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{code}: {}",
+            r.text()
+        );
+        assert_eq!(r.json()["error"]["code"], want, "{code}");
+    }
+    let r = add_kinds(
+        &d,
+        &[("12", "同名类型", "", true), ("13", "同名类型", "", true)],
+    )
+    .await;
+    assert_eq!(r.json()["error"]["code"], "matter_kind_label_taken");
     d.cleanup().await;
 }
 
