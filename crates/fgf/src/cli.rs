@@ -311,6 +311,7 @@ async fn calendar(cli: &Cli, command: &CalendarCommand) -> anyhow::Result<ExitCo
         Arc::new(fgf_domain::Calendar::builtin_with(
             fgf_domain::CalendarConfig {
                 makeup_days_count: config.makeup_days_count,
+                business_day_end: config.business_day_end,
             },
         ))
     };
