@@ -23,6 +23,10 @@ pub struct Config {
     pub security: SecurityPolicy,
     /// Whether 调休 make-up working days count as working days (RULES.md §1.3, open point).
     pub makeup_days_count: bool,
+    /// When the last day of a working-day deadline ends, `HH:MM` in +08:00: `24:00` (the
+    /// default, 民法典第二百零三条 截止时间为二十四时) or the time the district's windows close
+    /// (有业务时间的，以停止业务活动的时间为截止), e.g. `17:30`.
+    pub business_day_end: fgf_domain::BusinessDayEnd,
     /// Largest upload accepted, in megabytes.
     pub max_upload_mb: u64,
     /// Reverse proxies (addresses or CIDR blocks) whose `X-Forwarded-For` is believed. Empty
@@ -186,6 +190,7 @@ impl Default for Config {
             pii_key: String::new(),
             security: SecurityPolicy::default(),
             makeup_days_count: true,
+            business_day_end: fgf_domain::BusinessDayEnd::MIDNIGHT,
             max_upload_mb: 20,
             trusted_proxies: Vec::new(),
             public_url: String::new(),
@@ -249,6 +254,11 @@ impl Config {
         }
         if let Some(v) = get("FGF_METRICS_TOKEN") {
             self.metrics.token = v;
+        }
+        if let Some(v) = get("FGF_BUSINESS_DAY_END") {
+            self.business_day_end = v
+                .parse()
+                .map_err(|e| anyhow::anyhow!("FGF_BUSINESS_DAY_END: {e}"))?;
         }
         let num = |name: &str, target: &mut i64| -> anyhow::Result<()> {
             if let Some(v) = get(name) {
@@ -452,6 +462,28 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("trusted_proxies"));
+    }
+
+    #[test]
+    fn minfadian_203_business_day_end_defaults_to_24_00_and_is_read_from_file_and_environment() {
+        assert_eq!(
+            Config::default().business_day_end,
+            fgf_domain::BusinessDayEnd::MIDNIGHT
+        );
+        let c: Config = toml::from_str("business_day_end = \"17:30\"").unwrap();
+        assert_eq!(c.business_day_end.to_string(), "17:30");
+        let err = toml::from_str::<Config>("business_day_end = \"5 pm\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("5 pm"), "{err}");
+        let mut c = Config::default();
+        c.apply_env(|k| (k == "FGF_BUSINESS_DAY_END").then(|| "17:00".to_owned()))
+            .unwrap();
+        assert_eq!(c.business_day_end.minutes(), 17 * 60);
+        let err = c
+            .apply_env(|k| (k == "FGF_BUSINESS_DAY_END").then(|| "00:00".to_owned()))
+            .unwrap_err();
+        assert!(err.to_string().contains("FGF_BUSINESS_DAY_END"), "{err}");
     }
 
     #[test]

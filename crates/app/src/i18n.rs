@@ -210,6 +210,16 @@ catalogue! {
     "instance.resume" => "激活", "Resume";
     "instance.terminate" => "终止", "Terminate";
     "instance.reason" => "终止原因（必填）", "Reason (required)";
+    "instance.suspend_reason" => "挂起原因（如听证、检验、鉴定、专家评审）", "Reason for suspending (e.g. a hearing, an inspection, an appraisal, an expert review)";
+    "instance.deadlines" => "办理时限", "Deadlines";
+    "instance.pauses" => "挂起记录", "Suspensions";
+    "instance.pause_open" => "至今", "until now";
+    "instance.suspended_note" => "挂起期间时限停止计算，激活后按工作日重新计算。", "Deadlines stop while the instance is suspended and are counted again in working days when it resumes.";
+    "deadline.column" => "办理时限", "Deadline";
+    "deadline.due" => "{0} {1} 前", "by {0} {1}";
+    "deadline.working_days" => "{0} 个工作日", "{0} working days";
+    "deadline.paused" => "挂起不计 {0} 个工作日", "{0} working days paused";
+    "deadline.assumed" => "按周一至周五推算，{0} 年放假安排未导入", "Counted Monday to Friday: the holiday arrangements for {0} have not been imported";
     "instance.legend_done" => "已完成", "done";
     "instance.legend_active" => "进行中", "active";
     "instance.legend_pending" => "未开始", "not started";

@@ -235,6 +235,7 @@ impl App {
     pub async fn reload_calendar(&self) -> ServiceResult<()> {
         let mut cal = Calendar::builtin_with(CalendarConfig {
             makeup_days_count: self.inner.config.makeup_days_count,
+            business_day_end: self.inner.config.business_day_end,
         });
         for y in self.store().list_calendar_years().await? {
             let schedule: YearSchedule = serde_json::from_str(&y.data).map_err(|e| {
@@ -246,6 +247,8 @@ impl App {
             Ok(mut c) => *c = Arc::new(cal),
             Err(poisoned) => *poisoned.into_inner() = Arc::new(cal),
         }
+        // The compiled processes carry the calendar their timers are counted with.
+        self.process_cache().clear();
         Ok(())
     }
 }

@@ -15,13 +15,51 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// Compiled registries by definition id: definitions never change once stored (a change is a
-/// new version), so a cached registry is always right.
+/// new version), so a cached registry is right until the calendar it carries changes.
 #[derive(Default)]
 pub struct RegistryCache(Mutex<HashMap<i64, Arc<Registry>>>);
 
 impl RegistryCache {
     fn get(&self, id: i64) -> Option<Arc<Registry>> {
         self.0.lock().ok().and_then(|c| c.get(&id).cloned())
+    }
+
+    /// Drops every registry, so the next command builds one with the calendar as it is now
+    /// (a holiday notice just imported must count for the next working-day timer).
+    pub(crate) fn clear(&self) {
+        match self.0.lock() {
+            Ok(mut c) => c.clear(),
+            Err(poisoned) => poisoned.into_inner().clear(),
+        }
+    }
+}
+
+/// A working-day deadline running on an instance (a live `P5WD` timer), with what it rests on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InstanceDeadline {
+    pub timer: u32,
+    /// The execution the timer belongs to (the work item's `exec_id` for a boundary timer).
+    pub exec: u32,
+    pub node: String,
+    pub working_days: u32,
+    pub due_at_ms: i64,
+    /// The last day, whose end of business is `due_at_ms`.
+    pub due_date: chrono::NaiveDate,
+    /// When that day ends, `HH:MM` (`24:00` unless the district ends business earlier).
+    pub ends_at: String,
+    pub paused_workdays: u32,
+    /// Years without a holiday notice, counted Monday–Friday: the due date is a guess there.
+    pub assumed_years: Vec<i32>,
+}
+
+impl InstanceDeadline {
+    /// The warning to show beside a due date counted Monday–Friday for want of a notice.
+    pub fn warning(&self, lang: crate::Lang) -> Option<String> {
+        if self.assumed_years.is_empty() {
+            return None;
+        }
+        let years: Vec<String> = self.assumed_years.iter().map(i32::to_string).collect();
+        Some(crate::i18n::t(lang, "deadline.assumed").replace("{0}", &years.join("、")))
     }
 }
 
@@ -776,6 +814,51 @@ impl App {
         Ok(())
     }
 
+    /// The working-day deadlines running on `inst`, soonest first.
+    pub async fn instance_deadlines(
+        &self,
+        definition_id: i64,
+        inst: &Instance,
+    ) -> ServiceResult<Vec<InstanceDeadline>> {
+        let timers: Vec<_> = inst
+            .live_timers()
+            .into_iter()
+            .filter(|t| matches!(t.spec, fgf_engine::timer::TimerSpec::WorkingDays(_)))
+            .collect();
+        if timers.is_empty() {
+            return Ok(Vec::new());
+        }
+        let reg = self.registry_by_id(definition_id).await?;
+        Ok(timers
+            .into_iter()
+            .filter_map(|t| {
+                let fgf_engine::timer::TimerSpec::WorkingDays(n) = t.spec else {
+                    return None;
+                };
+                let node = reg
+                    .get(inst.procs.get(usize::from(t.proc))?)
+                    .map(|c| c.process.node(t.node).id.clone())
+                    .unwrap_or_default();
+                let due_date = fgf_engine::timer::due_date(t.due_ms)?;
+                // Midnight +08:00 at the start of the last day.
+                let midnight =
+                    due_date.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis() - 8 * 3_600_000;
+                let minutes = (t.due_ms - midnight) / 60_000;
+                Some(InstanceDeadline {
+                    timer: t.id,
+                    exec: t.owner,
+                    node,
+                    working_days: n,
+                    due_at_ms: t.due_ms,
+                    due_date,
+                    ends_at: format!("{:02}:{:02}", minutes / 60, minutes % 60),
+                    paused_workdays: t.paused_workdays,
+                    assumed_years: t.assumed_years.clone(),
+                })
+            })
+            .collect())
+    }
+
     async fn registry_by_id(&self, definition_id: i64) -> ServiceResult<Arc<Registry>> {
         if let Some(r) = self.process_cache().get(definition_id) {
             return Ok(r);
@@ -1371,7 +1454,10 @@ impl App {
         }
         let by = Some(actor.account.username.clone());
         let cmd = match action {
-            "suspend" => Command::Suspend { by },
+            "suspend" => Command::Suspend {
+                by,
+                reason: Some(reason.trim().to_owned()).filter(|r| !r.is_empty()),
+            },
             "resume" => Command::Resume { by },
             "terminate" => Command::Terminate {
                 reason: reason.to_owned(),
@@ -1553,7 +1639,10 @@ impl App {
                             assignee: Some("admin".to_owned()),
                             candidate_users: Vec::new(),
                         },
-                        ([], Some("stop")) => Command::Suspend { by: None },
+                        ([], Some("stop")) => Command::Suspend {
+                            by: None,
+                            reason: Some(format!("{} 无人可办理", n.id)),
+                        },
                         ([], _) => continue,
                     };
                     cmds.push(cmd);

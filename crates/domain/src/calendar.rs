@@ -58,6 +58,8 @@ pub enum CalendarError {
     YearOutOfRange(i32),
     #[error("invalid calendar file: {0}")]
     Json(String),
+    #[error("end of business {0:?} is not a time from 00:01 to 24:00 written HH:MM")]
+    BusinessDayEnd(String),
 }
 
 impl CalendarError {
@@ -88,6 +90,9 @@ impl CalendarError {
             CalendarError::DuplicateYear(year) => format!("{year}年的放假安排重复"),
             CalendarError::YearOutOfRange(year) => format!("年份{year}超出支持范围"),
             CalendarError::Json(detail) => format!("日历文件格式错误：{detail}"),
+            CalendarError::BusinessDayEnd(text) => {
+                format!("业务终止时间“{text}”须为 00:01 至 24:00 之间的时刻，格式 HH:MM")
+            }
         }
     }
 }
@@ -260,14 +265,166 @@ pub struct CalendarConfig {
     /// (RULES.md §1.3, open point); almost every platform counts it because the agency is open,
     /// so that is the default.
     pub makeup_days_count: bool,
+    /// When the last day of a deadline ends.
+    pub business_day_end: BusinessDayEnd,
 }
 
 impl Default for CalendarConfig {
     fn default() -> Self {
         CalendarConfig {
             makeup_days_count: true,
+            business_day_end: BusinessDayEnd::MIDNIGHT,
         }
     }
+}
+
+/// The time at which a deadline day ends, in +08:00: 民法典第二百零三条 says 截止时间为二十四时；
+/// 有业务时间的，以停止业务活动的时间为截止, so a district whose windows close at 17:30 may end its
+/// deadlines then. Kept as minutes after midnight, from 1 (00:01) to 1440 (24:00).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct BusinessDayEnd(u16);
+
+impl BusinessDayEnd {
+    /// 二十四时, the end of the calendar day: the default where no business hours are set.
+    pub const MIDNIGHT: BusinessDayEnd = BusinessDayEnd(24 * 60);
+
+    /// `None` unless `minutes` is from 1 to 1440: a day that ends at 00:00 would end before
+    /// it began.
+    pub fn from_minutes(minutes: u32) -> Option<BusinessDayEnd> {
+        let m = u16::try_from(minutes).ok()?;
+        (1..=24 * 60).contains(&m).then_some(BusinessDayEnd(m))
+    }
+
+    /// Minutes after midnight.
+    pub fn minutes(self) -> u32 {
+        u32::from(self.0)
+    }
+}
+
+impl Default for BusinessDayEnd {
+    fn default() -> Self {
+        BusinessDayEnd::MIDNIGHT
+    }
+}
+
+impl std::str::FromStr for BusinessDayEnd {
+    type Err = CalendarError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || CalendarError::BusinessDayEnd(s.to_owned());
+        let (h, m) = s.trim().split_once(':').ok_or_else(bad)?;
+        let digits = |t: &str| t.len() == 2 && t.bytes().all(|c| c.is_ascii_digit());
+        if !digits(h) || !digits(m) {
+            return Err(bad());
+        }
+        let (h, m): (u32, u32) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        if h > 24 || m > 59 {
+            return Err(bad());
+        }
+        BusinessDayEnd::from_minutes(h * 60 + m).ok_or_else(bad)
+    }
+}
+
+impl std::fmt::Display for BusinessDayEnd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)
+    }
+}
+
+impl TryFrom<String> for BusinessDayEnd {
+    type Error = CalendarError;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<BusinessDayEnd> for String {
+    fn from(end: BusinessDayEnd) -> String {
+        end.to_string()
+    }
+}
+
+/// An inclusive range of dates: a pause of a deadline clock, written `FROM..TO`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct DateRange {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl DateRange {
+    pub fn new(from: NaiveDate, to: NaiveDate) -> DateRange {
+        DateRange { from, to }
+    }
+
+    /// The ranges sorted, with overlapping and adjacent ones joined and reversed ones left out:
+    /// two suspensions on one day cover that day once.
+    pub fn merge(ranges: impl IntoIterator<Item = DateRange>) -> Vec<DateRange> {
+        let mut sorted: Vec<DateRange> = ranges.into_iter().filter(|r| r.from <= r.to).collect();
+        sorted.sort();
+        let mut out: Vec<DateRange> = Vec::with_capacity(sorted.len());
+        for r in sorted {
+            match out.last_mut() {
+                Some(last) if last.to.succ_opt().is_none_or(|next| r.from <= next) => {
+                    last.to = last.to.max(r.to);
+                }
+                _ => out.push(r),
+            }
+        }
+        out
+    }
+}
+
+impl std::fmt::Display for DateRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}..{}", self.from, self.to)
+    }
+}
+
+impl std::str::FromStr for DateRange {
+    type Err = DeadlineError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || DeadlineError::RangeSyntax(s.to_owned());
+        let (from, to) = s.trim().split_once("..").ok_or_else(bad)?;
+        let date = |t: &str| NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map_err(|_| bad());
+        Ok(DateRange {
+            from: date(from)?,
+            to: date(to)?,
+        })
+    }
+}
+
+/// Why a deadline with pauses cannot be computed: every one is a mistake in the input, never a
+/// case for guessing what was meant.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeadlineError {
+    #[error("pause {0} runs backwards")]
+    PauseReversed(DateRange),
+    #[error("pause {pause} starts on or before the accepted day {accepted}; the period only starts the day after")]
+    PauseNotAfterAccepted {
+        pause: DateRange,
+        accepted: NaiveDate,
+    },
+    #[error("pauses {first} and {second} overlap")]
+    PausesOverlap { first: DateRange, second: DateRange },
+    #[error("the period is too long: its last day is beyond any date that can be written")]
+    TooLong,
+    #[error("invalid date range {0:?} (expected YYYY-MM-DD..YYYY-MM-DD)")]
+    RangeSyntax(String),
+}
+
+/// A case's deadline on a clock that pauses (RULES.md §1.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseDeadline {
+    /// The day on which the last counted working day falls; it ends at the end of business.
+    pub due: NaiveDate,
+    /// Working days inside the pauses that were not counted. A pause that begins after the due
+    /// date cannot move it (the period had already run out), so its days are not among them.
+    pub paused_workdays: u32,
+    /// Years without a notice that were assumed to work Monday–Friday, ascending.
+    pub assumed_years: Vec<i32>,
 }
 
 /// What kind of day a date is.
@@ -615,6 +772,77 @@ impl Calendar {
         }
     }
 
+    /// The due date of a period of `days` working days accepted on `accepted`, extended by
+    /// `extend` working days (行政许可法第四十二条) and stopped during `pauses` (第四十五条: 听证、
+    /// 检验、鉴定、专家评审 and the like are not counted).
+    ///
+    /// Day 1 is the first working day after `accepted` (民法典第二百零一条); each pause is an
+    /// inclusive range of dates whose working days are not counted; the due date is the day on
+    /// which the `days + extend`-th counted working day falls. A pause must start after the
+    /// accepted day, run forwards and not overlap another, or the answer would be a guess.
+    pub fn deadline(
+        &self,
+        accepted: NaiveDate,
+        days: u32,
+        pauses: &[DateRange],
+        extend: u32,
+    ) -> Result<CaseDeadline, DeadlineError> {
+        let mut sorted = pauses.to_vec();
+        for &pause in &sorted {
+            if pause.to < pause.from {
+                return Err(DeadlineError::PauseReversed(pause));
+            }
+            if pause.from <= accepted {
+                return Err(DeadlineError::PauseNotAfterAccepted { pause, accepted });
+            }
+        }
+        sorted.sort();
+        for pair in sorted.windows(2) {
+            if pair[1].from <= pair[0].to {
+                return Err(DeadlineError::PausesOverlap {
+                    first: pair[0],
+                    second: pair[1],
+                });
+            }
+        }
+        let n = days.checked_add(extend).ok_or(DeadlineError::TooLong)?;
+        let mut remaining = i64::from(n);
+        let mut assumed = BTreeSet::new();
+        let mut paused = 0i64;
+        // The last day already accounted for: counted up to here, pauses before it skipped.
+        let mut cursor = accepted;
+        for pause in &sorted {
+            if remaining == 0 {
+                break;
+            }
+            // The pause starts after `accepted`, so the day before it exists.
+            let Some(before) = pause.from.pred_opt() else {
+                break;
+            };
+            let gap = self.workdays_between(cursor, before);
+            if gap.days >= remaining {
+                break;
+            }
+            remaining -= gap.days;
+            let skipped = self.workdays_between(before, pause.to);
+            paused += skipped.days;
+            assumed.extend(gap.assumed_years);
+            assumed.extend(skipped.assumed_years);
+            cursor = pause.to;
+        }
+        // `remaining` never grows past `n`, a u32.
+        let remaining = u32::try_from(remaining).map_err(|_| DeadlineError::TooLong)?;
+        let last = self
+            .checked_add_workdays(cursor, remaining)
+            .ok_or(DeadlineError::TooLong)?;
+        assumed.extend(last.assumed_years);
+        Ok(CaseDeadline {
+            due: last.date,
+            paused_workdays: u32::try_from(paused).map_err(|_| DeadlineError::TooLong)?,
+            assumed_years: assumed.into_iter().collect(),
+        })
+    }
+
     /// Working days in (`from`, `to`]: the days that [`Calendar::add_workdays`] would count going
     /// from `from` to `to`. Negative when `to` is before `from`, so that an overdue case shows how
     /// many working days it is late.
@@ -668,6 +896,7 @@ mod tests {
     fn not_counted() -> CalendarConfig {
         CalendarConfig {
             makeup_days_count: false,
+            ..CalendarConfig::default()
         }
     }
 
@@ -1017,6 +1246,246 @@ mod tests {
         ));
     }
 
+    // (e) Pauses and extensions (RULES.md §1.4).
+
+    fn range(from: NaiveDate, to: NaiveDate) -> DateRange {
+        DateRange::new(from, to)
+    }
+
+    #[test]
+    fn minfadian_201_deadline_without_pauses_follows_the_rules_1_6_vectors() {
+        for (start, n, counts, not_counted_date) in [
+            (day(2025, 9, 26), 5, day(2025, 10, 10), day(2025, 10, 13)),
+            (day(2025, 9, 26), 20, day(2025, 10, 30), day(2025, 11, 3)),
+            (day(2026, 2, 12), 5, day(2026, 2, 26), day(2026, 2, 27)),
+            (day(2026, 2, 12), 20, day(2026, 3, 18), day(2026, 3, 20)),
+            (day(2024, 12, 31), 20, day(2025, 2, 5), day(2025, 2, 6)),
+            (day(2026, 9, 18), 10, day(2026, 10, 9), day(2026, 10, 12)),
+            (day(2026, 4, 30), 20, day(2026, 6, 1), day(2026, 6, 2)),
+        ] {
+            for (config, expected) in [
+                (CalendarConfig::default(), counts),
+                (not_counted(), not_counted_date),
+            ] {
+                let deadline = Calendar::builtin_with(config)
+                    .deadline(start, n, &[], 0)
+                    .unwrap();
+                assert_eq!(deadline.due, expected, "{start} + {n} with {config:?}");
+                assert_eq!(deadline.paused_workdays, 0);
+                assert!(deadline.assumed_years.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn xingzheng_xukefa_di45tiao_pause_over_guoqing_stops_only_its_working_days() {
+        let calendar = Calendar::builtin();
+        // Accepted Friday 2025-09-26, 5 working days. The pause 9/30–10/9 holds two working
+        // days (9/30 and 10/9; 10/1–10/8 is the 国庆节、中秋节 holiday), so the clock loses two:
+        // 9/28 (调休, 1), 9/29 (2), pause, 10/10 (3), 10/11 (Saturday 调休, 4), 10/13 (5).
+        let pause = range(day(2025, 9, 30), day(2025, 10, 9));
+        let deadline = calendar.deadline(day(2025, 9, 26), 5, &[pause], 0).unwrap();
+        assert_eq!(deadline.due, day(2025, 10, 13));
+        assert_eq!(deadline.paused_workdays, 2);
+        // Ten calendar days of pause pushed by wall-clock time would have given 10/20.
+        assert_ne!(deadline.due, day(2025, 10, 20));
+        // 调休 not counted: 9/29 (1), pause, 10/10 (2), 10/13 (3), 10/14 (4), 10/15 (5).
+        let deadline = Calendar::builtin_with(not_counted())
+            .deadline(day(2025, 9, 26), 5, &[pause], 0)
+            .unwrap();
+        assert_eq!(deadline.due, day(2025, 10, 15));
+        assert_eq!(deadline.paused_workdays, 2);
+        // A pause over the holiday alone holds no working day and moves nothing.
+        let holiday_only = range(day(2025, 10, 1), day(2025, 10, 8));
+        let deadline = calendar
+            .deadline(day(2025, 9, 26), 5, &[holiday_only], 0)
+            .unwrap();
+        assert_eq!(deadline.due, day(2025, 10, 10));
+        assert_eq!(deadline.paused_workdays, 0);
+    }
+
+    #[test]
+    fn xingzheng_xukefa_di45tiao_pauses_on_the_due_day_and_after_it() {
+        let calendar = Calendar::builtin();
+        let accepted = day(2025, 9, 26);
+        // A pause on the due day itself moves the due date to the next working day, the
+        // make-up Saturday 10/11.
+        let on_due = range(day(2025, 10, 10), day(2025, 10, 10));
+        let deadline = calendar.deadline(accepted, 5, &[on_due], 0).unwrap();
+        assert_eq!(
+            (deadline.due, deadline.paused_workdays),
+            (day(2025, 10, 11), 1)
+        );
+        // A pause that begins after the due date cannot reopen a period that has run out.
+        let after = range(day(2025, 10, 13), day(2025, 10, 17));
+        let deadline = calendar.deadline(accepted, 5, &[after], 0).unwrap();
+        assert_eq!(
+            (deadline.due, deadline.paused_workdays),
+            (day(2025, 10, 10), 0)
+        );
+        // Two pauses: 9/29 and 10/9–10/10 (three working days); the day after the accepted
+        // day may be paused.
+        let pauses = [
+            range(day(2025, 10, 9), day(2025, 10, 10)),
+            range(day(2025, 9, 27), day(2025, 9, 29)),
+        ];
+        let deadline = calendar.deadline(accepted, 5, &pauses, 0).unwrap();
+        // 9/27 Sat (rest), 9/28 Sun (调休, in the pause), 9/29 (in the pause), 9/30 (1),
+        // 10/9–10/10 (paused), 10/11 (2), 10/13 (3), 10/14 (4), 10/15 (5).
+        assert_eq!(
+            (deadline.due, deadline.paused_workdays),
+            (day(2025, 10, 15), 4)
+        );
+    }
+
+    #[test]
+    fn xingzheng_xukefa_di42tiao_extension_adds_counted_working_days() {
+        let calendar = Calendar::builtin();
+        let deadline = calendar.deadline(day(2025, 9, 26), 5, &[], 10).unwrap();
+        assert_eq!(
+            deadline.due,
+            calendar.add_workdays(day(2025, 9, 26), 15).date
+        );
+        assert_eq!(deadline.due, day(2025, 10, 23));
+        // 20 working days, extended by 10, paused over 国庆 (two working days).
+        let pause = range(day(2025, 9, 30), day(2025, 10, 9));
+        let deadline = calendar
+            .deadline(day(2025, 9, 26), 20, &[pause], 10)
+            .unwrap();
+        assert_eq!(
+            deadline.due,
+            calendar.add_workdays(day(2025, 9, 26), 32).date
+        );
+        assert_eq!(deadline.paused_workdays, 2);
+    }
+
+    #[test]
+    fn a_pause_that_is_not_after_the_accepted_day_or_runs_backwards_or_overlaps_is_refused() {
+        let calendar = Calendar::builtin();
+        let accepted = day(2025, 9, 26);
+        let on_accepted = range(accepted, day(2025, 9, 30));
+        assert_eq!(
+            calendar.deadline(accepted, 5, &[on_accepted], 0),
+            Err(DeadlineError::PauseNotAfterAccepted {
+                pause: on_accepted,
+                accepted
+            })
+        );
+        let before = range(day(2025, 9, 1), day(2025, 9, 2));
+        assert!(matches!(
+            calendar.deadline(accepted, 5, &[before], 0),
+            Err(DeadlineError::PauseNotAfterAccepted { .. })
+        ));
+        let reversed = range(day(2025, 10, 9), day(2025, 9, 30));
+        assert_eq!(
+            calendar.deadline(accepted, 5, &[reversed], 0),
+            Err(DeadlineError::PauseReversed(reversed))
+        );
+        let first = range(day(2025, 9, 29), day(2025, 9, 30));
+        let second = range(day(2025, 9, 30), day(2025, 10, 9));
+        assert_eq!(
+            calendar.deadline(accepted, 5, &[second, first], 0),
+            Err(DeadlineError::PausesOverlap { first, second })
+        );
+        assert_eq!(
+            calendar.deadline(accepted, u32::MAX, &[], 1),
+            Err(DeadlineError::TooLong)
+        );
+        let err = DeadlineError::PausesOverlap { first, second };
+        assert_eq!(
+            err.to_string(),
+            "pauses 2025-09-29..2025-09-30 and 2025-09-30..2025-10-09 overlap"
+        );
+    }
+
+    #[test]
+    fn a_pause_in_a_year_without_a_notice_is_reported_as_assumed() {
+        let calendar = Calendar::builtin();
+        let pause = range(day(2027, 1, 4), day(2027, 1, 5));
+        let deadline = calendar.deadline(day(2026, 12, 1), 3, &[pause], 0).unwrap();
+        // The due date falls in December 2026; the pause after it is not consulted.
+        assert_eq!(deadline.due, day(2026, 12, 4));
+        assert!(deadline.assumed_years.is_empty());
+        let deadline = calendar
+            .deadline(day(2026, 12, 1), 30, &[pause], 0)
+            .unwrap();
+        assert_eq!(deadline.paused_workdays, 2);
+        assert_eq!(deadline.assumed_years, [2027]);
+    }
+
+    #[test]
+    fn date_ranges_parse_print_and_merge() {
+        let r: DateRange = "2025-09-30..2025-10-09".parse().unwrap();
+        assert_eq!(r, range(day(2025, 9, 30), day(2025, 10, 9)));
+        assert_eq!(r.to_string(), "2025-09-30..2025-10-09");
+        for bad in [
+            "2025-09-30",
+            "2025-09-30..",
+            "2025-09-30..2025-13-01",
+            "a..b",
+            "",
+        ] {
+            assert_eq!(
+                bad.parse::<DateRange>(),
+                Err(DeadlineError::RangeSyntax(bad.to_owned())),
+                "{bad}"
+            );
+        }
+        let merged = DateRange::merge([
+            range(day(2025, 10, 6), day(2025, 10, 7)),
+            range(day(2025, 10, 1), day(2025, 10, 1)),
+            range(day(2025, 10, 1), day(2025, 10, 2)),
+            range(day(2025, 10, 3), day(2025, 10, 3)),
+            range(day(2025, 10, 9), day(2025, 10, 8)),
+        ]);
+        assert_eq!(
+            merged,
+            [
+                range(day(2025, 10, 1), day(2025, 10, 3)),
+                range(day(2025, 10, 6), day(2025, 10, 7))
+            ]
+        );
+    }
+
+    #[test]
+    fn minfadian_203_business_day_end_is_24_00_unless_set() {
+        assert_eq!(
+            CalendarConfig::default().business_day_end,
+            BusinessDayEnd::MIDNIGHT
+        );
+        assert_eq!(BusinessDayEnd::MIDNIGHT.to_string(), "24:00");
+        let end: BusinessDayEnd = "17:30".parse().unwrap();
+        assert_eq!(end.minutes(), 17 * 60 + 30);
+        assert_eq!(end.to_string(), "17:30");
+        assert_eq!("24:00".parse(), Ok(BusinessDayEnd::MIDNIGHT));
+        for bad in [
+            "00:00",
+            "24:01",
+            "25:00",
+            "17:60",
+            "1730",
+            "7:30",
+            "17:3",
+            "",
+            "下午五点",
+        ] {
+            assert_eq!(
+                bad.parse::<BusinessDayEnd>(),
+                Err(CalendarError::BusinessDayEnd(bad.to_owned())),
+                "{bad}"
+            );
+        }
+        let config: CalendarConfig =
+            serde_json::from_str(r#"{"business_day_end":"17:30"}"#).unwrap();
+        assert_eq!(config.business_day_end, end);
+        assert!(config.makeup_days_count);
+        assert!(serde_json::from_str::<CalendarConfig>(r#"{"business_day_end":"0:00"}"#).is_err());
+        assert_eq!(
+            serde_json::to_string(&config).unwrap(),
+            r#"{"makeup_days_count":true,"business_day_end":"17:30"}"#
+        );
+    }
+
     // (d) Properties, over known and unknown years and both configurations.
 
     /// RULES.md §1.3's reference algorithm, one day at a time.
@@ -1040,7 +1509,7 @@ mod tests {
     proptest! {
         #[test]
         fn add_then_count_gives_back_n(start in any_date(), n in 0u32..3_000, counts in any::<bool>()) {
-            let calendar = Calendar::builtin_with(CalendarConfig { makeup_days_count: counts });
+            let calendar = Calendar::builtin_with(CalendarConfig { makeup_days_count: counts, ..CalendarConfig::default() });
             let deadline = calendar.add_workdays(start, n);
             let counted = calendar.workdays_between(start, deadline.date);
             prop_assert_eq!(counted.days, i64::from(n));
@@ -1054,8 +1523,48 @@ mod tests {
 
         #[test]
         fn fast_deadline_equals_day_by_day_reference(start in any_date(), n in 0u32..400, counts in any::<bool>()) {
-            let calendar = Calendar::builtin_with(CalendarConfig { makeup_days_count: counts });
+            let calendar = Calendar::builtin_with(CalendarConfig { makeup_days_count: counts, ..CalendarConfig::default() });
             prop_assert_eq!(calendar.add_workdays(start, n).date, naive_deadline(&calendar, start, n));
+        }
+
+        /// RULES.md §1.4 counted one day at a time: skip the days inside a pause, count the
+        /// other working days until the last one.
+        #[test]
+        fn paused_deadline_equals_day_by_day_reference(
+            start in any_date(),
+            n in 0u32..300,
+            extend in 0u32..20,
+            gaps in proptest::collection::vec((1i64..40, 0i64..30), 0..4),
+            counts in any::<bool>(),
+        ) {
+            let calendar = Calendar::builtin_with(CalendarConfig { makeup_days_count: counts, ..CalendarConfig::default() });
+            let mut pauses = Vec::new();
+            let mut cursor = start;
+            for (gap, len) in gaps {
+                let from = cursor + chrono::Duration::days(gap);
+                let to = from + chrono::Duration::days(len);
+                pauses.push(DateRange::new(from, to));
+                cursor = to;
+            }
+            let paused = |d: NaiveDate| pauses.iter().any(|p| p.from <= d && d <= p.to);
+            let mut date = start;
+            let mut counted = 0;
+            let mut skipped = 0;
+            while counted < n + extend {
+                date = date.succ_opt().unwrap();
+                if calendar.is_working_day(date) {
+                    if paused(date) {
+                        skipped += 1;
+                    } else {
+                        counted += 1;
+                    }
+                }
+            }
+            // Pauses are given in any order.
+            pauses.reverse();
+            let deadline = calendar.deadline(start, n, &pauses, extend).unwrap();
+            prop_assert_eq!(deadline.due, date);
+            prop_assert_eq!(deadline.paused_workdays, skipped);
         }
     }
 }

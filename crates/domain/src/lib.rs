@@ -23,7 +23,8 @@ pub mod text;
 
 pub use audit::{chain_hash, diff_json, sm3_hex, FieldChange, GENESIS};
 pub use calendar::{
-    Calendar, CalendarConfig, CalendarError, Counted, DayInfo, DayKind, Deadline, YearSchedule,
+    BusinessDayEnd, Calendar, CalendarConfig, CalendarError, CaseDeadline, Counted, DateRange,
+    DayInfo, DayKind, Deadline, DeadlineError, YearSchedule,
 };
 pub use ids::{
     check_code, mask_name, mask_phone, mask_resident_id, validate_mobile, IdCheck, IdError, IdKind,

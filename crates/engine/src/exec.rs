@@ -131,8 +131,22 @@ impl Registry {
 }
 
 impl WorkdayCalendar for fgf_domain::Calendar {
-    fn add_workdays(&self, start: chrono::NaiveDate, n: u32) -> chrono::NaiveDate {
-        fgf_domain::Calendar::add_workdays(self, start, n).date
+    fn deadline(
+        &self,
+        start: chrono::NaiveDate,
+        n: u32,
+        pauses: &[fgf_domain::DateRange],
+        extend: u32,
+    ) -> Result<fgf_domain::CaseDeadline, fgf_domain::DeadlineError> {
+        fgf_domain::Calendar::deadline(self, start, n, pauses, extend)
+    }
+
+    fn workdays_between(&self, from: chrono::NaiveDate, to: chrono::NaiveDate) -> i64 {
+        fgf_domain::Calendar::workdays_between(self, from, to).days
+    }
+
+    fn business_day_end(&self) -> fgf_domain::BusinessDayEnd {
+        self.config().business_day_end
     }
 }
 
@@ -249,6 +263,30 @@ pub struct Timer {
     pub fired: u32,
     pub due_ms: i64,
     pub alive: bool,
+    /// A working-day timer: the years without a holiday notice its due date was counted in,
+    /// Monday–Friday assumed. Whoever sees the deadline must be told it is a guess.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumed_years: Vec<i32>,
+    /// A working-day timer: the working days the instance's pauses held back.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub paused_workdays: u32,
+    /// A working-day timer: working days added to its count. An instance suspended before
+    /// pauses were recorded had its timers pushed back by wall-clock time; that push is kept
+    /// here as working days so that recounting from the recorded pauses does not lose it.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub extra_workdays: u32,
+}
+
+/// One stop of the instance's clocks, 挂起 to 激活: RULES.md §1.4 keeps a clock as a list of
+/// such intervals (start, end, reason), and working-day deadlines are counted from them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pause {
+    pub start_ms: i64,
+    /// None while the instance is suspended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_ms: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// A copy to a reader (抄送 / 传阅), who marks it read (已阅).
@@ -272,12 +310,18 @@ pub struct Instance {
     pub started_ms: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initiator: Option<String>,
-    /// Suspended (挂起) since; commands other than resume are refused meanwhile.
+    /// Suspended (挂起) since; commands other than resume are refused meanwhile. The open
+    /// entry of `pauses` starts at the same instant (a state stored before pauses were
+    /// recorded may lack it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suspended_since: Option<i64>,
-    /// Total time spent suspended, so deadlines can exclude it.
+    /// Total time spent suspended, the ended pauses' wall-clock length. States stored before
+    /// pauses were recorded have only this.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub suspended_ms: i64,
+    /// The suspensions, oldest first; the last one is open while suspended.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pauses: Vec<Pause>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub copies: Vec<CarbonCopy>,
     /// Ids of user tasks completed so far, in order (the targets 退回 may choose from).
@@ -491,9 +535,12 @@ pub enum Command {
         exec: ExecId,
         by: Option<String>,
     },
-    /// 挂起 / 激活.
+    /// 挂起 / 激活: the reason, e.g. the 特别程序 (听证、检验、鉴定……) that stops the clock, is kept
+    /// with the pause.
     Suspend {
         by: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     Resume {
         by: Option<String>,
@@ -555,6 +602,7 @@ impl Instance {
             initiator: None,
             suspended_since: None,
             suspended_ms: 0,
+            pauses: Vec::new(),
             copies: Vec::new(),
             completed_tasks: Vec::new(),
             record: Vars::new(),
@@ -585,6 +633,14 @@ impl Instance {
 
     pub fn is_finished(&self) -> bool {
         self.status != Status::Running
+    }
+
+    /// The ended pauses as (start, end) instants, what working-day clocks are counted from.
+    pub fn ended_pauses(&self) -> Vec<(i64, i64)> {
+        self.pauses
+            .iter()
+            .filter_map(|p| Some((p.start_ms, p.end_ms?)))
+            .collect()
     }
 }
 
@@ -1400,7 +1456,14 @@ impl<'a> Run<'a> {
                 }
             }
         };
-        let Some(due) = spec.due_ms(self.now, 0, &self.reg.calendar) else {
+        // Timers start only while the instance runs, so every pause so far ended before this
+        // clock started and none of them counts against it.
+        let (due, assumed_years) = match spec.working_day_due(self.now, &[], 0, &self.reg.calendar)
+        {
+            Some(d) => (Some(d.due_ms), d.assumed_years),
+            None => (spec.due_ms(self.now, 0, &self.reg.calendar), Vec::new()),
+        };
+        let Some(due) = due else {
             return;
         };
         let id = self.inst.timers.len() as u32;
@@ -1414,6 +1477,9 @@ impl<'a> Run<'a> {
             fired: 0,
             due_ms: due,
             alive: true,
+            assumed_years,
+            paused_workdays: 0,
+            extra_workdays: 0,
         });
         self.events.push(Event::TimerScheduled {
             timer: id,
@@ -2407,12 +2473,15 @@ fn self_ops<'r, 'a>(run: &'r mut Run<'a>) -> crate::ops::OpsRun<'r, 'a> {
 }
 
 // Accessors for the operations module (kept here so `Run` stays private to the engine).
-impl Run<'_> {
+impl<'a> Run<'a> {
     pub(crate) fn inst(&mut self) -> &mut Instance {
         self.inst
     }
     pub(crate) fn inst_ref(&self) -> &Instance {
         self.inst
+    }
+    pub(crate) fn calendar(&self) -> &'a fgf_domain::Calendar {
+        &self.reg.calendar
     }
     pub(crate) fn now(&self) -> i64 {
         self.now

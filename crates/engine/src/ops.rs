@@ -7,12 +7,17 @@
 //! * 退回 send back, 撤回 withdraw: the target node starts a new clock when re-entered; the
 //!   instance's statutory clock runs on.
 //! * 转办 transfer, 委派 delegate / resolve, 认领 claim, 加签 / 减签, 抄送, 催办: no effect.
-//! * 挂起 suspend / 激活 resume: the suspended interval is recorded (`suspended_ms`) and all
-//!   timers are pushed back by it, so deadlines exclude it.
+//! * 挂起 suspend / 激活 resume: the pause is recorded (start, end, reason; RULES.md §1.4). A
+//!   working-day deadline is counted again from its activation with the working days of the
+//!   pauses left out, so it stops for those days and no others; other timers are pushed back by
+//!   the pause's wall-clock length.
 //! * 终止 terminate: all clocks stop.
 
-use crate::exec::{CarbonCopy, Command, EngineError, Event, ExecId, ExecKind, Run};
+use crate::exec::{
+    CarbonCopy, Command, EngineError, Event, ExecId, ExecKind, Instance, Pause, Run,
+};
 use crate::model::{NodeIx, NodeKind, TaskKind};
+use crate::timer::{due_date, TimerSpec, WorkdayCalendar};
 use serde_json::{json, Value};
 
 pub(crate) struct OpsRun<'r, 'a> {
@@ -33,6 +38,62 @@ fn op_event(run: &mut Run<'_>, op: &str, exec: Option<ExecId>, by: Option<String
         by,
         detail,
     });
+}
+
+/// Ends the open pause at `end` and moves the live timers: working-day ones are counted again
+/// from their activation with every ended pause left out; the others are pushed back by the
+/// pause's length.
+fn resume(inst: &mut Instance, since: i64, end: i64, cal: &fgf_domain::Calendar) {
+    // Time suspended that no recorded pause accounts for: a state stored before pauses were
+    // kept, whose working-day timers were already pushed back by wall-clock time.
+    let before = inst.ended_pauses();
+    let recorded: i64 = before.iter().map(|(s, e)| e - s).sum();
+    let unrecorded = inst.suspended_ms > recorded;
+    match inst.pauses.last_mut() {
+        Some(open) if open.end_ms.is_none() => open.end_ms = Some(end),
+        // Suspended by a state stored before pauses were kept: the pause begins then.
+        _ => inst.pauses.push(Pause {
+            start_ms: since,
+            end_ms: Some(end),
+            reason: None,
+        }),
+    }
+    inst.suspended_since = None;
+    inst.suspended_ms += end - since;
+    let pauses = inst.ended_pauses();
+    for t in inst.timers.iter_mut().filter(|t| t.alive) {
+        if !matches!(t.spec, TimerSpec::WorkingDays(_)) {
+            // Durations and cycles measure elapsed time ("remind after 4 hours"), so the time
+            // the instance stood still is given back in full; a date timer moves with them, as
+            // before, so a suspension never lets it fire while nobody may act.
+            t.due_ms += end - since;
+            continue;
+        }
+        if unrecorded {
+            // Keep the old wall-clock push: the working days between the due date the recorded
+            // pauses explain and the stored one become extra working days.
+            let explained = t
+                .spec
+                .working_day_due(t.activated_ms, &before, t.extra_workdays, cal);
+            if let (Some(explained), Some(stored)) = (
+                explained.and_then(|d| due_date(d.due_ms)),
+                due_date(t.due_ms),
+            ) {
+                let lost = WorkdayCalendar::workdays_between(cal, explained, stored);
+                t.extra_workdays = t
+                    .extra_workdays
+                    .saturating_add(u32::try_from(lost.max(0)).unwrap_or(u32::MAX));
+            }
+        }
+        if let Some(d) = t
+            .spec
+            .working_day_due(t.activated_ms, &pauses, t.extra_workdays, cal)
+        {
+            t.due_ms = d.due_ms;
+            t.paused_workdays = d.paused_workdays;
+            t.assumed_years = d.assumed_years;
+        }
+    }
 }
 
 pub(crate) fn operation(o: OpsRun<'_, '_>, cmd: Command) -> Result<(), EngineError> {
@@ -341,15 +402,28 @@ pub(crate) fn operation(o: OpsRun<'_, '_>, cmd: Command) -> Result<(), EngineErr
             });
             Ok(())
         }
-        Command::Suspend { by } => {
+        Command::Suspend { by, reason } => {
             if run.inst_ref().suspended_since.is_some() {
                 return Err(EngineError::InvalidTransition(
                     "the instance is already suspended".to_owned(),
                 ));
             }
             let now = run.now();
-            run.inst().suspended_since = Some(now);
-            op_event(run, "suspend", None, by, json!({}));
+            let reason = reason
+                .map(|r| r.trim().to_owned())
+                .filter(|r| !r.is_empty());
+            let inst = run.inst();
+            inst.suspended_since = Some(now);
+            inst.pauses.push(Pause {
+                start_ms: now,
+                end_ms: None,
+                reason: reason.clone(),
+            });
+            let detail = match reason {
+                Some(r) => json!({ "reason": r }),
+                None => json!({}),
+            };
+            op_event(run, "suspend", None, by, detail);
             Ok(())
         }
         Command::Resume { by } => {
@@ -360,12 +434,8 @@ pub(crate) fn operation(o: OpsRun<'_, '_>, cmd: Command) -> Result<(), EngineErr
             };
             let now = run.now();
             let paused = (now - since).max(0);
-            let inst = run.inst();
-            inst.suspended_since = None;
-            inst.suspended_ms += paused;
-            for t in inst.timers.iter_mut().filter(|t| t.alive) {
-                t.due_ms += paused;
-            }
+            let cal = run.calendar();
+            resume(run.inst(), since, now.max(since), cal);
             op_event(run, "resume", None, by, json!({ "paused_ms": paused }));
             Ok(())
         }

@@ -12,10 +12,8 @@
 //! so a date without an offset, a month step or "end of a working day" means
 //! +08:00 local time.
 
-use chrono::{
-    DateTime, Duration as ChronoDuration, FixedOffset, Months, NaiveDate, NaiveDateTime, NaiveTime,
-    SecondsFormat,
-};
+use chrono::{DateTime, FixedOffset, Months, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat};
+use fgf_domain::{BusinessDayEnd, CaseDeadline, DateRange, DeadlineError};
 use serde::{Deserialize, Serialize};
 
 /// China Standard Time in seconds east of UTC.
@@ -28,8 +26,34 @@ const MS_PER_DAY: i128 = 24 * MS_PER_HOUR;
 /// depend on where holiday notices come from and can be tested with a plain
 /// Monday–Friday week.
 pub trait WorkdayCalendar {
-    /// The `n`-th working day after `start`; `start` itself is not counted.
-    fn add_workdays(&self, start: NaiveDate, n: u32) -> NaiveDate;
+    /// The day on which the `n`-th counted working day after `start` falls; `start` itself is
+    /// not counted, nor are the working days inside `pauses` (as
+    /// [`fgf_domain::Calendar::deadline`], with `extend` added to `n`).
+    fn deadline(
+        &self,
+        start: NaiveDate,
+        n: u32,
+        pauses: &[DateRange],
+        extend: u32,
+    ) -> Result<CaseDeadline, DeadlineError>;
+
+    /// Working days in (`from`, `to`], negative when `to` is before `from`.
+    fn workdays_between(&self, from: NaiveDate, to: NaiveDate) -> i64;
+
+    /// When the last day of a deadline ends (民法典第二百零三条).
+    fn business_day_end(&self) -> BusinessDayEnd {
+        BusinessDayEnd::MIDNIGHT
+    }
+}
+
+/// When a working-day timer is due and what that rests on, to show beside the deadline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkdayDue {
+    pub due_ms: i64,
+    /// Working days the pauses held back (not counted).
+    pub paused_workdays: u32,
+    /// Years without a holiday notice, counted Monday–Friday.
+    pub assumed_years: Vec<i32>,
 }
 
 /// An ISO 8601 duration kept component by component, because years and months
@@ -488,6 +512,44 @@ fn start_of_day_ms(date: NaiveDate) -> Option<i64> {
     Some(at.timestamp_millis())
 }
 
+/// The end of business on `date`: 24:00 is the next midnight, so the whole day is within the
+/// deadline; a district with business hours ends it when its windows close.
+fn end_of_business_ms(date: NaiveDate, end: BusinessDayEnd) -> Option<i64> {
+    start_of_day_ms(date)?.checked_add(i64::from(end.minutes()) * 60_000)
+}
+
+/// The date of an instant in +08:00.
+pub fn local_date(at_ms: i64) -> Option<NaiveDate> {
+    Some(
+        DateTime::from_timestamp_millis(at_ms)?
+            .with_timezone(&CST)
+            .date_naive(),
+    )
+}
+
+/// The last day of a deadline that falls due at `due_ms`, whatever the end of business: the
+/// day of the instant just before it.
+pub fn due_date(due_ms: i64) -> Option<NaiveDate> {
+    local_date(due_ms.checked_sub(1)?)
+}
+
+/// The dates a working-day clock started on `activated` stops for, from pauses given as
+/// (start, end) instants: each pause covers the days from its start to its end in +08:00, both
+/// included, as RULES.md §1.4 keeps them (开始时间 to 结束时间), so the clock and a hand check
+/// with `fgf case deadline` agree. Days up to the activation day are not counted anyway and
+/// are left out, and two pauses on one day cover it once.
+pub fn pause_dates(activated: NaiveDate, pauses: &[(i64, i64)]) -> Vec<DateRange> {
+    let Some(first) = activated.succ_opt() else {
+        return Vec::new();
+    };
+    DateRange::merge(pauses.iter().filter_map(|&(start, end)| {
+        // A pause that ends exactly at midnight did not touch the day that begins then.
+        let to = local_date(end.saturating_sub(1).max(start))?;
+        let from = local_date(start)?.max(first);
+        (from <= to).then_some(DateRange::new(from, to))
+    }))
+}
+
 /// Camunda and Flowable accept Quartz cron in `timeCycle`; recognising it
 /// lets the error say what is unsupported instead of "bad interval".
 fn looks_like_cron(t: &str) -> bool {
@@ -603,17 +665,11 @@ impl TimerSpec {
                 d.add_to(activated_ms)
             }
             TimerSpec::Date { at_ms } => (fired == 0).then_some(*at_ms),
-            TimerSpec::WorkingDays(n) => {
+            TimerSpec::WorkingDays(_) => {
                 if fired > 0 {
                     return None;
                 }
-                let activated = DateTime::from_timestamp_millis(activated_ms)?
-                    .with_timezone(&CST)
-                    .date_naive();
-                let last_day = cal.add_workdays(activated, *n);
-                // "End of the day" is the next midnight, so the whole last
-                // working day is still within the deadline.
-                start_of_day_ms(last_day.checked_add_signed(ChronoDuration::days(1))?)
+                Some(self.working_day_due(activated_ms, &[], 0, cal)?.due_ms)
             }
             TimerSpec::Cycle {
                 repetitions,
@@ -627,6 +683,33 @@ impl TimerSpec {
                 step.add_to(start_ms.unwrap_or(activated_ms))
             }
         }
+    }
+
+    /// A working-day timer's due instant: the end of business (see
+    /// [`WorkdayCalendar::business_day_end`]) of the day on which the n-th counted working day
+    /// after the activation date falls, with the working days inside `pauses` ((start, end)
+    /// instants, see [`pause_dates`]) not counted and `extra` working days added. `None` for
+    /// other timers and for a deadline beyond the representable dates.
+    pub fn working_day_due(
+        &self,
+        activated_ms: i64,
+        pauses: &[(i64, i64)],
+        extra: u32,
+        cal: &dyn WorkdayCalendar,
+    ) -> Option<WorkdayDue> {
+        let TimerSpec::WorkingDays(n) = self else {
+            return None;
+        };
+        let activated = local_date(activated_ms)?;
+        let pauses = pause_dates(activated, pauses);
+        // `pause_dates` gives sorted, disjoint ranges after the activation day, so only a
+        // deadline too far away can be refused here.
+        let deadline = cal.deadline(activated, *n, &pauses, extra).ok()?;
+        Some(WorkdayDue {
+            due_ms: end_of_business_ms(deadline.due, cal.business_day_end())?,
+            paused_workdays: deadline.paused_workdays,
+            assumed_years: deadline.assumed_years,
+        })
     }
 
     /// Whether a firing may be followed by another.
@@ -668,23 +751,85 @@ mod tests {
     use chrono::{Datelike, Weekday};
     use proptest::prelude::*;
 
-    /// Monday–Friday, no holidays.
+    /// Monday–Friday, no holidays, counted one day at a time; ends its days at `end`.
     struct Weekdays;
 
-    impl WorkdayCalendar for Weekdays {
-        fn add_workdays(&self, start: NaiveDate, n: u32) -> NaiveDate {
-            let mut day = start;
-            let mut left = n;
-            while left > 0 {
-                day = match day.succ_opt() {
-                    Some(d) => d,
-                    None => return NaiveDate::MAX,
-                };
-                if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+    struct ClosesAt(BusinessDayEnd);
+
+    fn weekday(day: NaiveDate) -> bool {
+        !matches!(day.weekday(), Weekday::Sat | Weekday::Sun)
+    }
+
+    fn count_weekdays(
+        start: NaiveDate,
+        n: u32,
+        pauses: &[DateRange],
+        extend: u32,
+    ) -> Result<CaseDeadline, DeadlineError> {
+        let mut day = start;
+        let mut left = n + extend;
+        let mut paused = 0;
+        while left > 0 {
+            day = day.succ_opt().ok_or(DeadlineError::TooLong)?;
+            if weekday(day) {
+                if pauses.iter().any(|p| p.from <= day && day <= p.to) {
+                    paused += 1;
+                } else {
                     left -= 1;
                 }
             }
-            day
+        }
+        Ok(CaseDeadline {
+            due: day,
+            paused_workdays: paused,
+            assumed_years: Vec::new(),
+        })
+    }
+
+    fn count_between(from: NaiveDate, to: NaiveDate) -> i64 {
+        if to < from {
+            return -count_between(to, from);
+        }
+        from.iter_days()
+            .skip(1)
+            .take_while(|d| *d <= to)
+            .filter(|d| weekday(*d))
+            .count() as i64
+    }
+
+    impl WorkdayCalendar for Weekdays {
+        fn deadline(
+            &self,
+            start: NaiveDate,
+            n: u32,
+            pauses: &[DateRange],
+            extend: u32,
+        ) -> Result<CaseDeadline, DeadlineError> {
+            count_weekdays(start, n, pauses, extend)
+        }
+
+        fn workdays_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+            count_between(from, to)
+        }
+    }
+
+    impl WorkdayCalendar for ClosesAt {
+        fn deadline(
+            &self,
+            start: NaiveDate,
+            n: u32,
+            pauses: &[DateRange],
+            extend: u32,
+        ) -> Result<CaseDeadline, DeadlineError> {
+            count_weekdays(start, n, pauses, extend)
+        }
+
+        fn workdays_between(&self, from: NaiveDate, to: NaiveDate) -> i64 {
+            count_between(from, to)
+        }
+
+        fn business_day_end(&self) -> BusinessDayEnd {
+            self.0
         }
     }
 
@@ -824,6 +969,82 @@ mod tests {
         assert_eq!(
             TimerSpec::WorkingDays(0).due_ms(friday, 0, &Weekdays),
             Some(ms("2026-11-28T00:00:00+08:00"))
+        );
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().expect("test date")
+    }
+
+    #[test]
+    fn minfadian_203_working_days_end_at_the_end_of_business() {
+        let friday = ms("2026-11-27T10:00:00+08:00");
+        let spec = TimerSpec::WorkingDays(1);
+        let closes = ClosesAt("17:30".parse().expect("time"));
+        assert_eq!(
+            spec.due_ms(friday, 0, &closes),
+            Some(ms("2026-11-30T17:30:00+08:00"))
+        );
+        assert_eq!(
+            spec.due_ms(friday, 0, &ClosesAt(BusinessDayEnd::MIDNIGHT)),
+            Some(ms("2026-12-01T00:00:00+08:00"))
+        );
+        // Either way the last day is Monday.
+        assert_eq!(
+            due_date(ms("2026-12-01T00:00:00+08:00")),
+            Some(date("2026-11-30"))
+        );
+        assert_eq!(
+            due_date(ms("2026-11-30T17:30:00+08:00")),
+            Some(date("2026-11-30"))
+        );
+    }
+
+    #[test]
+    fn working_day_pauses_stop_the_clock_for_whole_days_in_china_time() {
+        let friday = ms("2026-11-27T10:00:00+08:00");
+        let spec = TimerSpec::WorkingDays(3);
+        let due = |pauses: &[(&str, &str)]| {
+            let pauses: Vec<(i64, i64)> = pauses.iter().map(|(a, b)| (ms(a), ms(b))).collect();
+            let d = spec
+                .working_day_due(friday, &pauses, 0, &Weekdays)
+                .expect("due");
+            (due_date(d.due_ms).expect("date"), d.paused_workdays)
+        };
+        // Mon 11-30 (1), Tue 12-01 (2), Wed 12-02 (3).
+        assert_eq!(due(&[]), (date("2026-12-02"), 0));
+        // Two hours on Monday stop Monday.
+        let monday = ("2026-11-30T09:00:00+08:00", "2026-11-30T11:00:00+08:00");
+        assert_eq!(due(&[monday]), (date("2026-12-03"), 1));
+        // Two pauses on Monday, the second to Tuesday: Monday is stopped once.
+        let monday_tuesday = ("2026-11-30T14:00:00+08:00", "2026-12-01T10:00:00+08:00");
+        assert_eq!(due(&[monday, monday_tuesday]), (date("2026-12-04"), 2));
+        // A pause that ends at midnight did not touch the day that begins then.
+        assert_eq!(
+            due(&[("2026-11-30T09:00:00+08:00", "2026-12-01T00:00:00+08:00")]),
+            (date("2026-12-03"), 1)
+        );
+        // The days are China's: 20:00 UTC on Sunday is Monday 04:00 in +08:00.
+        assert_eq!(
+            due(&[("2026-11-29T20:00:00Z", "2026-11-29T21:00:00Z")]),
+            (date("2026-12-03"), 1)
+        );
+        // The activation day and the weekend are not counted anyway.
+        assert_eq!(
+            due(&[("2026-11-27T11:00:00+08:00", "2026-11-29T23:00:00+08:00")]),
+            (date("2026-12-02"), 0)
+        );
+        // Extra working days are counted after the others.
+        let d = spec
+            .working_day_due(friday, &[], 2, &Weekdays)
+            .expect("due");
+        assert_eq!(due_date(d.due_ms), Some(date("2026-12-04")));
+        // Other timers have no working-day due date.
+        assert_eq!(
+            TimerSpec::parse_duration("PT1H")
+                .expect("spec")
+                .working_day_due(friday, &[], 0, &Weekdays),
+            None
         );
     }
 

@@ -605,6 +605,7 @@ fn suspend_refuses_work_and_resume_pushes_timers_back() {
     let due = r.inst.live_timers()[0].due_ms;
     r.cmd(Command::Suspend {
         by: Some("admin".to_owned()),
+        reason: None,
     })
     .unwrap();
     let t = r.task("t");
@@ -621,6 +622,242 @@ fn suspend_refuses_work_and_resume_pushes_timers_back() {
     r.cmd(Command::Resume { by: None }).unwrap();
     assert_eq!(r.inst.live_timers()[0].due_ms, due + 30 * 60_000);
     assert_eq!(r.inst.suspended_ms, 30 * 60_000);
+}
+
+/// A task with a working-day deadline (a non-interrupting boundary timer, `P5WD`).
+const WORKDAY_DEADLINE: &str = r#"
+<startEvent id="s"/><userTask id="review" camunda:assignee="x"/><endEvent id="e"/>
+<boundaryEvent id="late" attachedToRef="review" cancelActivity="false"><timerEventDefinition><timeDuration>P5WD</timeDuration></timerEventDefinition></boundaryEvent><endEvent id="e2"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="review"/><sequenceFlow id="f2" sourceRef="review" targetRef="e"/><sequenceFlow id="f3" sourceRef="late" targetRef="e2"/>"#;
+
+fn at(s: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .unwrap()
+        .timestamp_millis()
+}
+
+fn run_at(reg: Registry, body_now: &str) -> Run {
+    let mut r = Run {
+        reg,
+        inst: Instance::new("p"),
+        now: at(body_now),
+        trace: Vec::new(),
+    };
+    r.cmd(Command::Start {
+        vars: Vars::new(),
+        initiator: Some("alice".to_owned()),
+    })
+    .unwrap();
+    r
+}
+
+#[test]
+fn xingzheng_xukefa_di45tiao_pause_stops_only_workdays() {
+    // Accepted Friday 2025-09-26; 5 working days end with 10-10 (9/28 调休, 9/29, 9/30, 10/9,
+    // 10/10), due at 24:00.
+    let mut r = run_at(registry(WORKDAY_DEADLINE), "2025-09-26T10:00:00+08:00");
+    assert_eq!(
+        r.inst.live_timers()[0].due_ms,
+        at("2025-10-11T00:00:00+08:00")
+    );
+    // 专家评审 from Tuesday 9/30 09:00 to Thursday 10/9 17:00: the pause holds two working days
+    // (9/30, 10/9) and the 国庆节、中秋节 holiday, which was never counted.
+    r.now = at("2025-09-30T09:00:00+08:00");
+    r.cmd(Command::Suspend {
+        by: Some("admin".to_owned()),
+        reason: Some("专家评审".to_owned()),
+    })
+    .unwrap();
+    assert_eq!(r.inst.pauses.len(), 1);
+    assert_eq!(r.inst.pauses[0].end_ms, None);
+    r.now = at("2025-10-09T17:00:00+08:00");
+    let events = r.cmd(Command::Resume { by: None }).unwrap();
+    assert!(events
+        .iter()
+        .any(|e| matches!(e, Event::Operation { op, .. } if op == "resume")));
+    let pause = &r.inst.pauses[0];
+    assert_eq!(
+        (pause.start_ms, pause.end_ms, pause.reason.as_deref()),
+        (
+            at("2025-09-30T09:00:00+08:00"),
+            Some(at("2025-10-09T17:00:00+08:00")),
+            Some("专家评审")
+        )
+    );
+    let timer = r.inst.live_timers()[0].clone();
+    // 10/10 (3), 10/11 Saturday 调休 (4), 10/13 (5): the wall-clock push of 9 days 8 hours
+    // would have given 10/20 08:00.
+    assert_eq!(timer.due_ms, at("2025-10-14T00:00:00+08:00"));
+    assert_eq!(timer.paused_workdays, 2);
+    assert!(timer.assumed_years.is_empty());
+    // The due date is the one the domain gives for the same dates (and `fgf case deadline`).
+    let by_hand = fgf_domain::Calendar::builtin()
+        .deadline(
+            "2025-09-26".parse().unwrap(),
+            5,
+            &["2025-09-30..2025-10-09".parse().unwrap()],
+            0,
+        )
+        .unwrap();
+    assert_eq!(by_hand.due.to_string(), "2025-10-13");
+    assert_eq!(
+        r.inst.suspended_ms,
+        at("2025-10-09T17:00:00+08:00") - at("2025-09-30T09:00:00+08:00")
+    );
+}
+
+#[test]
+fn a_suspension_over_a_weekend_never_moves_a_working_day_deadline_onto_a_rest_day() {
+    // Friday 2026-11-27 10:00 + 5 working days: Friday 12-04, due at 24:00.
+    let mut r = run_at(registry(WORKDAY_DEADLINE), "2026-11-27T10:00:00+08:00");
+    assert_eq!(
+        r.inst.live_timers()[0].due_ms,
+        at("2026-12-05T00:00:00+08:00")
+    );
+    // Suspended Thursday 12-03 20:00 to Friday 12-04 20:00: pushed by that wall-clock day the
+    // deadline would end with Saturday 12-05, a rest day. Thursday and Friday are working days
+    // inside the pause, so the clock loses them and ends with Tuesday 12-08.
+    r.now = at("2026-12-03T20:00:00+08:00");
+    r.cmd(Command::Suspend {
+        by: None,
+        reason: None,
+    })
+    .unwrap();
+    r.now = at("2026-12-04T20:00:00+08:00");
+    r.cmd(Command::Resume { by: None }).unwrap();
+    let timer = &r.inst.live_timers()[0];
+    assert_ne!(timer.due_ms, at("2026-12-06T00:00:00+08:00"));
+    assert_eq!(timer.due_ms, at("2026-12-09T00:00:00+08:00"));
+    assert_eq!(timer.paused_workdays, 2);
+    let last_day = fgf_engine::timer::due_date(timer.due_ms).unwrap();
+    assert!(fgf_domain::Calendar::builtin().is_working_day(last_day));
+}
+
+#[test]
+fn suspending_twice_on_one_day_stops_that_day_once_and_durations_keep_wall_clock_time() {
+    let body = r#"
+<startEvent id="s"/><userTask id="review" camunda:assignee="x"/><endEvent id="e"/>
+<boundaryEvent id="late" attachedToRef="review" cancelActivity="false"><timerEventDefinition><timeDuration>P3WD</timeDuration></timerEventDefinition></boundaryEvent><endEvent id="e2"/>
+<boundaryEvent id="remind" attachedToRef="review" cancelActivity="false"><timerEventDefinition><timeDuration>PT4H</timeDuration></timerEventDefinition></boundaryEvent><endEvent id="e3"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="review"/><sequenceFlow id="f2" sourceRef="review" targetRef="e"/><sequenceFlow id="f3" sourceRef="late" targetRef="e2"/><sequenceFlow id="f4" sourceRef="remind" targetRef="e3"/>"#;
+    // Friday 2026-11-27: three working days end with Wednesday 12-02.
+    let mut r = run_at(registry(body), "2026-11-27T10:00:00+08:00");
+    let working = |r: &Run| {
+        r.inst
+            .live_timers()
+            .iter()
+            .find(|t| matches!(t.spec, fgf_engine::timer::TimerSpec::WorkingDays(_)))
+            .map(|t| (*t).clone())
+            .unwrap()
+    };
+    let duration = |r: &Run| {
+        r.inst
+            .live_timers()
+            .iter()
+            .find(|t| matches!(t.spec, fgf_engine::timer::TimerSpec::Duration(_)))
+            .map(|t| (*t).clone())
+            .unwrap()
+    };
+    assert_eq!(working(&r).due_ms, at("2026-12-03T00:00:00+08:00"));
+    assert_eq!(duration(&r).due_ms, at("2026-11-27T14:00:00+08:00"));
+    for (from, to) in [
+        ("2026-11-27T11:00:00+08:00", "2026-11-27T12:00:00+08:00"),
+        ("2026-11-30T09:00:00+08:00", "2026-11-30T10:00:00+08:00"),
+        ("2026-11-30T15:00:00+08:00", "2026-11-30T16:00:00+08:00"),
+    ] {
+        r.now = at(from);
+        r.cmd(Command::Suspend {
+            by: None,
+            reason: None,
+        })
+        .unwrap();
+        r.now = at(to);
+        r.cmd(Command::Resume { by: None }).unwrap();
+    }
+    // The pause on the activation day costs nothing; the two on Monday cost Monday once.
+    assert_eq!(working(&r).due_ms, at("2026-12-04T00:00:00+08:00"));
+    assert_eq!(working(&r).paused_workdays, 1);
+    // The reminder measures elapsed time: three hours of suspension, three hours later.
+    assert_eq!(duration(&r).due_ms, at("2026-11-27T17:00:00+08:00"));
+    assert_eq!(r.inst.pauses.len(), 3);
+    assert_eq!(r.inst.suspended_ms, 3 * 3_600_000);
+}
+
+#[test]
+fn minfadian_203_a_working_day_timer_falls_due_at_the_districts_end_of_business() {
+    let config = fgf_domain::CalendarConfig {
+        business_day_end: "17:30".parse().unwrap(),
+        ..fgf_domain::CalendarConfig::default()
+    };
+    let (def, _) = fgf_engine::import(&wrap(WORKDAY_DEADLINE)).unwrap();
+    let mut reg = Registry::new(fgf_domain::Calendar::builtin_with(config));
+    reg.add(&def);
+    let r = run_at(reg, "2025-09-26T10:00:00+08:00");
+    assert_eq!(
+        r.inst.live_timers()[0].due_ms,
+        at("2025-10-10T17:30:00+08:00")
+    );
+    // With the default it is 24:00, the start of the next day.
+    let r = run_at(registry(WORKDAY_DEADLINE), "2025-09-26T10:00:00+08:00");
+    assert_eq!(
+        r.inst.live_timers()[0].due_ms,
+        at("2025-10-11T00:00:00+08:00")
+    );
+}
+
+#[test]
+fn a_working_day_timer_in_a_year_without_a_holiday_notice_records_the_assumed_year() {
+    let r = run_at(registry(WORKDAY_DEADLINE), "2026-12-28T10:00:00+08:00");
+    let timer = &r.inst.live_timers()[0];
+    assert_eq!(timer.assumed_years, [2027]);
+    let r = run_at(registry(WORKDAY_DEADLINE), "2026-11-27T10:00:00+08:00");
+    assert!(r.inst.live_timers()[0].assumed_years.is_empty());
+}
+
+#[test]
+fn a_state_stored_before_pauses_were_recorded_loads_and_keeps_its_wall_clock_push() {
+    // Monday 2026-11-30 10:00 + 5 working days: Monday 12-07. Under the old rule a two-day
+    // suspension pushed the timer to the end of Wednesday 12-09 and kept only
+    // `suspended_ms`; then the instance was suspended again, and stored so.
+    let mut r = run_at(registry(WORKDAY_DEADLINE), "2026-11-30T10:00:00+08:00");
+    assert_eq!(
+        r.inst.live_timers()[0].due_ms,
+        at("2026-12-08T00:00:00+08:00")
+    );
+    let mut old = serde_json::to_value(&r.inst).unwrap();
+    old["timers"][0]["due_ms"] = json!(at("2026-12-10T00:00:00+08:00"));
+    old["suspended_ms"] = json!(2 * 86_400_000);
+    old["suspended_since"] = json!(at("2026-12-01T09:00:00+08:00"));
+    assert!(old.get("pauses").is_none());
+    assert!(old["timers"][0].get("extra_workdays").is_none());
+    r.inst = serde_json::from_value(old).unwrap();
+    assert!(r.inst.pauses.is_empty());
+    // Resumed Wednesday 12-02 09:00: the pause covers Tuesday and Wednesday.
+    r.now = at("2026-12-02T09:00:00+08:00");
+    r.cmd(Command::Resume { by: None }).unwrap();
+    assert_eq!(r.inst.pauses.len(), 1);
+    assert_eq!(r.inst.pauses[0].start_ms, at("2026-12-01T09:00:00+08:00"));
+    let timer = &r.inst.live_timers()[0];
+    // The old push (Monday to Wednesday: two working days) is kept as extra working days;
+    // counted again: Thu 12-03 (1), Fri (2), Mon (3), Tue (4), Wed 12-09 (5), Thu (6),
+    // Fri 12-11 (7).
+    assert_eq!(timer.extra_workdays, 2);
+    assert_eq!(timer.paused_workdays, 2);
+    assert_eq!(timer.due_ms, at("2026-12-12T00:00:00+08:00"));
+    assert_eq!(r.inst.suspended_ms, 3 * 86_400_000);
+    // A later suspension counts from the recorded pauses and keeps the extra days.
+    r.now = at("2026-12-07T09:00:00+08:00");
+    r.cmd(Command::Suspend {
+        by: None,
+        reason: Some("检验".to_owned()),
+    })
+    .unwrap();
+    r.now = at("2026-12-07T11:00:00+08:00");
+    r.cmd(Command::Resume { by: None }).unwrap();
+    let timer = &r.inst.live_timers()[0];
+    assert_eq!(timer.extra_workdays, 2);
+    assert_eq!(timer.paused_workdays, 3);
+    assert_eq!(timer.due_ms, at("2026-12-15T00:00:00+08:00"));
 }
 
 #[test]

@@ -26,6 +26,9 @@ struct Cli {
     /// Configuration file (TOML); defaults to DATA_DIR/fgf.toml when that exists.
     #[arg(long, global = true, env = "FGF_CONFIG")]
     config: Option<PathBuf>,
+    /// Whether 调休 make-up working days count, for this call (overrides `makeup_days_count`).
+    #[arg(long, global = true, value_name = "true|false")]
+    makeup_days_count: Option<bool>,
     #[command(subcommand)]
     command: Command,
 }
@@ -61,6 +64,11 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         command: CalendarCommand,
+    },
+    /// Case (办件) arithmetic, to check a date by hand.
+    Case {
+        #[command(subcommand)]
+        command: CaseCommand,
     },
     /// Process definitions (BPMN 2.0).
     Process {
@@ -162,6 +170,29 @@ enum CalendarCommand {
     WorkdaysBetween { from: String, to: String },
 }
 
+#[derive(Subcommand)]
+enum CaseCommand {
+    /// The due date of a period of working days: prints {"due": "YYYY-MM-DD", "paused_workdays": K}.
+    /// Day 1 is the first working day after the accepted day; the working days of each pause
+    /// (inclusive) are not counted; --extend adds counted working days. Exit 1 with the reason
+    /// on a pause not after the accepted day, a reversed or overlapping pause, or a date in a
+    /// year without a holiday notice.
+    Deadline {
+        /// The day the case was accepted (受理), YYYY-MM-DD; not counted.
+        #[arg(long)]
+        accepted: String,
+        /// Working days of the period (e.g. 20 for 行政许可法第四十二条).
+        #[arg(long)]
+        days: u32,
+        /// A pause of the clock, FROM..TO (both days included); repeat for several.
+        #[arg(long = "pause", value_name = "FROM..TO")]
+        pauses: Vec<String>,
+        /// Working days added by an extension (延长).
+        #[arg(long, default_value_t = 0)]
+        extend: u32,
+    },
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
@@ -209,6 +240,9 @@ fn load_config(cli: &Cli) -> anyhow::Result<Config> {
     if let Some(db) = &cli.db {
         config.db.clone_from(db);
     }
+    if let Some(counts) = cli.makeup_days_count {
+        config.makeup_days_count = counts;
+    }
     config.validate()?;
     Ok(config)
 }
@@ -227,6 +261,29 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
         Command::Calendar { command } => calendar(&cli, command).await,
+        Command::Case {
+            command:
+                CaseCommand::Deadline {
+                    accepted,
+                    days,
+                    pauses,
+                    extend,
+                },
+        } => {
+            let cal = district_calendar(&cli).await?;
+            Ok(
+                match case_deadline(&cal, accepted, *days, pauses, *extend) {
+                    Ok(line) => {
+                        println!("{line}");
+                        ExitCode::SUCCESS
+                    }
+                    Err(reason) => {
+                        eprintln!("error: {reason}");
+                        ExitCode::from(1)
+                    }
+                },
+            )
+        }
         Command::Process { command } => match command {
             ProcessCommand::Check { file, with } => crate::process::check(file, with),
             ProcessCommand::Simulate { file, args } => crate::process::simulate_cmd(file, args),
@@ -302,21 +359,72 @@ async fn open_store(config: &Config) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-/// The calendar: the shipped years plus any an administrator entered, when a store exists.
-/// A missing SQLite store is not created just to answer a calendar question.
-async fn calendar(cli: &Cli, command: &CalendarCommand) -> anyhow::Result<ExitCode> {
+/// The district's calendar: the shipped years plus any an administrator entered, when a store
+/// exists, with the district's settings. A missing SQLite store is not created just to answer
+/// a calendar question.
+async fn district_calendar(cli: &Cli) -> anyhow::Result<Arc<fgf_domain::Calendar>> {
     let config = load_config(cli)?;
     let has_store = !config.db.is_empty() || config.data_dir.join("fgf.db").exists();
-    let cal = if has_store {
+    Ok(if has_store {
         let app = App::open(config, Arc::new(SystemClock)).await?;
         app.calendar()
     } else {
         Arc::new(fgf_domain::Calendar::builtin_with(
             fgf_domain::CalendarConfig {
                 makeup_days_count: config.makeup_days_count,
+                business_day_end: config.business_day_end,
             },
         ))
+    })
+}
+
+/// `fgf case deadline`: the JSON line, or the one-line reason it cannot be given. A date in a
+/// year the calendar has no notice for is refused rather than counted Monday–Friday: an
+/// auditor's check must not rest on a guess.
+fn case_deadline(
+    cal: &fgf_domain::Calendar,
+    accepted: &str,
+    days: u32,
+    pauses: &[String],
+    extend: u32,
+) -> Result<String, String> {
+    let accepted = chrono::NaiveDate::parse_from_str(accepted.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("invalid date {accepted:?} for --accepted (expected YYYY-MM-DD)"))?;
+    let pauses = pauses
+        .iter()
+        .map(|p| p.parse::<fgf_domain::DateRange>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("--pause: {e}"))?;
+    let unknown = |date: chrono::NaiveDate| {
+        let year = chrono::Datelike::year(&date);
+        cal.year(year).is_none().then_some(year)
     };
+    let given = std::iter::once(accepted).chain(pauses.iter().flat_map(|p| [p.from, p.to]));
+    let mut years: Vec<i32> = given.filter_map(unknown).collect();
+    let deadline = cal
+        .deadline(accepted, days, &pauses, extend)
+        .map_err(|e| e.to_string())?;
+    years.extend(&deadline.assumed_years);
+    years.sort_unstable();
+    years.dedup();
+    if !years.is_empty() {
+        let known: Vec<String> = cal.years().map(|y| y.year.to_string()).collect();
+        let years: Vec<String> = years.iter().map(i32::to_string).collect();
+        return Err(format!(
+            "no holiday notice for {} (the calendar has {}); a due date there would be a guess",
+            years.join(", "),
+            known.join(", ")
+        ));
+    }
+    Ok(
+        serde_json::json!({ "due": deadline.due, "paused_workdays": deadline.paused_workdays })
+            .to_string(),
+    )
+}
+
+/// `fgf calendar …`, on the district's calendar.
+async fn calendar(cli: &Cli, command: &CalendarCommand) -> anyhow::Result<ExitCode> {
+    let cal = district_calendar(cli).await?;
     let date = |s: &str| {
         chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
             .with_context(|| format!("invalid date {s:?} (expected YYYY-MM-DD)"))

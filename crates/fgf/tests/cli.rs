@@ -124,6 +124,289 @@ fn calendar_commands_follow_rules_1_6_vectors() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+/// `fgf case deadline ARGS… --data-dir DIR`: exit code, the parsed JSON line (Null when there
+/// is none) and stderr.
+fn case_deadline(dir: &Path, args: &[&str]) -> (i32, serde_json::Value, String) {
+    let mut all = vec!["case", "deadline"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--data-dir", dir.to_str().unwrap()]);
+    let (status, out, err) = run(&all);
+    if status == 0 {
+        assert_eq!(out.lines().count(), 1, "one JSON line: {out}");
+    } else {
+        assert!(out.is_empty(), "nothing on stdout on an error: {out}");
+    }
+    let json = serde_json::from_str(out.trim()).unwrap_or(serde_json::Value::Null);
+    (status, json, err)
+}
+
+fn due(dir: &Path, args: &[&str]) -> (String, u64) {
+    let (status, v, err) = case_deadline(dir, args);
+    assert_eq!(status, 0, "{args:?}: {err}");
+    assert_eq!(v.as_object().map(|o| o.len()), Some(2), "{v}");
+    (
+        v["due"].as_str().unwrap().to_owned(),
+        v["paused_workdays"].as_u64().unwrap(),
+    )
+}
+
+#[test]
+fn minfadian_201_start_day_not_counted_case_deadline_follows_rules_1_6_vectors() {
+    let dir = tmpdir("case-vectors");
+    for (accepted, n, counts, not_counted) in [
+        ("2025-09-26", "5", "2025-10-10", "2025-10-13"),
+        ("2025-09-26", "20", "2025-10-30", "2025-11-03"),
+        ("2026-02-12", "5", "2026-02-26", "2026-02-27"),
+        ("2026-02-12", "20", "2026-03-18", "2026-03-20"),
+        ("2024-12-31", "20", "2025-02-05", "2025-02-06"),
+        ("2026-09-18", "10", "2026-10-09", "2026-10-12"),
+        ("2026-04-30", "20", "2026-06-01", "2026-06-02"),
+    ] {
+        let args = ["--accepted", accepted, "--days", n];
+        assert_eq!(due(&dir, &args), (counts.to_owned(), 0), "{accepted} + {n}");
+        let mut off = args.to_vec();
+        off.extend(["--makeup-days-count", "false"]);
+        assert_eq!(
+            due(&dir, &off),
+            (not_counted.to_owned(), 0),
+            "{accepted} + {n}, 调休 not counted"
+        );
+    }
+    // The accepted day itself is never day 1, even when it is a working day: Monday + 1 is
+    // Tuesday.
+    assert_eq!(
+        due(&dir, &["--accepted", "2026-11-30", "--days", "1"]),
+        ("2026-12-01".to_owned(), 0)
+    );
+    assert!(
+        !dir.join("fgf.db").exists(),
+        "a hand check does not create a store"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn xingzheng_xukefa_di45tiao_pause_stops_only_workdays() {
+    let dir = tmpdir("case-pause");
+    let five = ["--accepted", "2025-09-26", "--days", "5"];
+    let with = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut a = five.to_vec();
+        a.extend_from_slice(extra);
+        a
+    };
+    // Hand check: 9/28 (Sunday 调休, 1), 9/29 (2), pause 9/30–10/9 (9/30 and 10/9 are its
+    // only working days; 10/1–10/8 is the 国庆节、中秋节 holiday), 10/10 (3), 10/11 (Saturday
+    // 调休, 4), 10/13 (5).
+    assert_eq!(
+        due(&dir, &with(&["--pause", "2025-09-30..2025-10-09"])),
+        ("2025-10-13".to_owned(), 2)
+    );
+    // 调休 not counted: 9/29 (1), pause, 10/10 (2), 10/13 (3), 10/14 (4), 10/15 (5).
+    assert_eq!(
+        due(
+            &dir,
+            &with(&[
+                "--pause",
+                "2025-09-30..2025-10-09",
+                "--makeup-days-count",
+                "false"
+            ])
+        ),
+        ("2025-10-15".to_owned(), 2)
+    );
+    // A pause over the holiday alone holds no working day.
+    assert_eq!(
+        due(&dir, &with(&["--pause", "2025-10-01..2025-10-08"])),
+        ("2025-10-10".to_owned(), 0)
+    );
+    // Two pauses, in any order; the day after the accepted day may be paused: 9/28 and 9/29
+    // held, 9/30 (1), 10/9 and 10/10 held, 10/11 (2), 10/13 (3), 10/14 (4), 10/15 (5).
+    assert_eq!(
+        due(
+            &dir,
+            &with(&[
+                "--pause",
+                "2025-10-09..2025-10-10",
+                "--pause",
+                "2025-09-27..2025-09-29"
+            ])
+        ),
+        ("2025-10-15".to_owned(), 4)
+    );
+    // A pause on the due day moves it to the next working day; one after it moves nothing.
+    assert_eq!(
+        due(&dir, &with(&["--pause", "2025-10-10..2025-10-10"])),
+        ("2025-10-11".to_owned(), 1)
+    );
+    assert_eq!(
+        due(&dir, &with(&["--pause", "2025-10-13..2025-10-17"])),
+        ("2025-10-10".to_owned(), 0)
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn xingzheng_xukefa_di42tiao_extend_adds_counted_working_days() {
+    let dir = tmpdir("case-extend");
+    let d = dir.to_str().unwrap();
+    assert_eq!(
+        due(
+            &dir,
+            &["--accepted", "2025-09-26", "--days", "5", "--extend", "10"]
+        ),
+        ("2025-10-23".to_owned(), 0)
+    );
+    // 20 working days extended by 10, paused over 国庆 (two working days): the 32nd working
+    // day after the accepted day.
+    let (status, out, _) = run(&[
+        "calendar",
+        "add-workdays",
+        "2025-09-26",
+        "32",
+        "--data-dir",
+        d,
+    ]);
+    assert_eq!(status, 0);
+    assert_eq!(
+        due(
+            &dir,
+            &[
+                "--accepted",
+                "2025-09-26",
+                "--days",
+                "20",
+                "--extend",
+                "10",
+                "--pause",
+                "2025-09-30..2025-10-09"
+            ]
+        ),
+        (out.trim().to_owned(), 2)
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn case_deadline_uses_the_districts_makeup_days_setting_unless_overridden() {
+    let dir = tmpdir("case-config");
+    std::fs::write(
+        dir.join("fgf.toml"),
+        "makeup_days_count = false
+",
+    )
+    .unwrap();
+    let args = ["--accepted", "2025-09-26", "--days", "5"];
+    assert_eq!(
+        due(&dir, &args),
+        ("2025-10-13".to_owned(), 0),
+        "district: 调休 not counted"
+    );
+    let mut over = args.to_vec();
+    over.extend(["--makeup-days-count", "true"]);
+    assert_eq!(
+        due(&dir, &over),
+        ("2025-10-10".to_owned(), 0),
+        "this call: counted"
+    );
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn case_deadline_refuses_what_it_cannot_count_with_exit_1_and_the_reason() {
+    let dir = tmpdir("case-errors");
+    for (args, reason) in [
+        (
+            vec![
+                "--accepted",
+                "2025-09-26",
+                "--days",
+                "5",
+                "--pause",
+                "2025-09-26..2025-09-30",
+            ],
+            "pause 2025-09-26..2025-09-30 starts on or before the accepted day 2025-09-26",
+        ),
+        (
+            vec![
+                "--accepted",
+                "2025-09-26",
+                "--days",
+                "5",
+                "--pause",
+                "2025-09-01..2025-09-02",
+            ],
+            "pause 2025-09-01..2025-09-02 starts on or before the accepted day 2025-09-26",
+        ),
+        (
+            vec![
+                "--accepted",
+                "2025-09-26",
+                "--days",
+                "5",
+                "--pause",
+                "2025-10-09..2025-09-30",
+            ],
+            "pause 2025-10-09..2025-09-30 runs backwards",
+        ),
+        (
+            vec![
+                "--accepted",
+                "2025-09-26",
+                "--days",
+                "5",
+                "--pause",
+                "2025-09-30..2025-10-09",
+                "--pause",
+                "2025-10-09..2025-10-10",
+            ],
+            "pauses 2025-09-30..2025-10-09 and 2025-10-09..2025-10-10 overlap",
+        ),
+        (
+            vec!["--accepted", "2023-06-01", "--days", "5"],
+            "no holiday notice for 2023",
+        ),
+        (
+            vec!["--accepted", "2026-12-01", "--days", "30"],
+            "no holiday notice for 2027",
+        ),
+        (
+            vec![
+                "--accepted",
+                "2026-11-02",
+                "--days",
+                "5",
+                "--pause",
+                "2027-01-04..2027-01-05",
+            ],
+            "no holiday notice for 2027",
+        ),
+        (
+            vec!["--accepted", "2025-13-01", "--days", "5"],
+            "invalid date \"2025-13-01\" for --accepted",
+        ),
+        (
+            vec![
+                "--accepted",
+                "2025-09-26",
+                "--days",
+                "5",
+                "--pause",
+                "2025-10-01",
+            ],
+            "invalid date range \"2025-10-01\"",
+        ),
+    ] {
+        let (status, _, err) = case_deadline(&dir, &args);
+        assert_eq!(status, 1, "{args:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+        assert!(
+            err.contains(reason),
+            "{args:?}: expected {reason:?} in {err}"
+        );
+    }
+    std::fs::remove_dir_all(dir).ok();
+}
+
 /// Starts `fgf demo` or `fgf serve` on a free port and waits for it to serve.
 fn start(cmd: &str, dir: &Path) -> (std::process::Child, String, Vec<String>) {
     let mut child = fgf()

@@ -170,12 +170,46 @@ pub async fn get_instance(
         .work_items_of(id)
         .await
         .map_err(ServiceError::from)?;
+    let deadlines = state
+        .app
+        .instance_deadlines(row.definition_id, &inst)
+        .await?;
     Ok(Json(json!({
         "id": row.id, "definition_id": row.definition_id, "business_key": row.business_key, "status": inst.status,
         "variables": inst.vars, "suspended": inst.suspended_since.is_some(), "suspended_ms": inst.suspended_ms,
+        "pauses": pauses_json(&inst), "deadlines": deadlines.iter().map(deadline_json).collect::<Vec<_>>(),
         "started_at": rfc3339(row.started_at_ms), "ended_at": row.ended_at_ms.map(rfc3339), "work_items": items,
     }))
     .into_response())
+}
+
+/// The instance's suspensions (RULES.md §1.4: start, end, reason); `end` is null while open.
+fn pauses_json(inst: &fgf_engine::Instance) -> Vec<Value> {
+    inst.pauses
+        .iter()
+        .map(|p| json!({ "start": rfc3339(p.start_ms), "end": p.end_ms.map(rfc3339), "reason": p.reason }))
+        .collect()
+}
+
+/// A working-day deadline for the API; `warning` (Chinese, like the API's messages) is set when
+/// a year was counted Monday–Friday for want of a holiday notice.
+fn deadline_json(d: &fgf_app::process::InstanceDeadline) -> Value {
+    json!({
+        "timer": d.timer, "node": d.node, "exec": d.exec, "working_days": d.working_days,
+        "due_date": d.due_date, "ends_at": d.ends_at, "due_at": rfc3339(d.due_at_ms),
+        "paused_workdays": d.paused_workdays, "assumed_years": d.assumed_years,
+        "warning": d.warning(Lang::Zh),
+    })
+}
+
+/// A deadline as a page shows it: the due day and hour, the paused days, the warning.
+fn deadline_cell(lang: Lang, d: &fgf_app::process::InstanceDeadline) -> Markup {
+    html! {
+        span { (t(lang, "deadline.due").replace("{0}", &d.due_date.to_string()).replace("{1}", &d.ends_at)) }
+        " " span.muted { (t(lang, "deadline.working_days").replace("{0}", &d.working_days.to_string())) }
+        @if d.paused_workdays > 0 { " · " span.muted { (t(lang, "deadline.paused").replace("{0}", &d.paused_workdays.to_string())) } }
+        @if let Some(w) = d.warning(lang) { br; span.badge.warn role="note" { (w) } }
+    }
 }
 
 pub async fn instance_history(
@@ -426,11 +460,35 @@ pub async fn tasks_page(
         .await
         .map_err(|e| err(e.into()))?;
     let mut completed_by_instance = std::collections::BTreeMap::new();
+    let mut deadlines_by_instance = std::collections::BTreeMap::new();
     for w in &todo.items {
-        if let Ok((_, inst)) = state.app.process_instance(&actor, w.instance_id).await {
+        if completed_by_instance.contains_key(&w.instance_id) {
+            continue;
+        }
+        if let Ok((row, inst)) = state.app.process_instance(&actor, w.instance_id).await {
+            let deadlines = state
+                .app
+                .instance_deadlines(row.definition_id, &inst)
+                .await
+                .map_err(&err)?;
+            deadlines_by_instance.insert(w.instance_id, deadlines);
             completed_by_instance.insert(w.instance_id, inst.completed_tasks.clone());
         }
     }
+    // A work item's deadlines are the working-day timers on its own execution (a boundary
+    // timer on the task).
+    let deadlines_of =
+        |w: &fgf_store::process::WorkItemRow| -> Vec<fgf_app::process::InstanceDeadline> {
+            deadlines_by_instance
+                .get(&w.instance_id)
+                .map(|ds| {
+                    ds.iter()
+                        .filter(|d| i64::from(d.exec) == w.exec_id)
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
     let c = chrome(&state, &actor, prefs, "tasks").await?;
     let tab = |key: &str, label: &str, n: i64| html! { a.tab href=(format!("/tasks?box={key}")) aria-current=[(which == key).then_some("page")] { (label) " (" (n) ")" } };
     let body = html! {
@@ -457,12 +515,13 @@ pub async fn tasks_page(
             _ => {
                 @if todo.items.is_empty() { p.muted { (t(lang, "form.none")) } } @else {
                     div.table-wrap { table.data {
-                        thead { tr { th { (t(lang, "task.name")) } th { (t(lang, "task.instance")) } th { (t(lang, "task.assignee")) } th { (t(lang, "form.time")) } th { (t(lang, "form.actions")) } } }
+                        thead { tr { th { (t(lang, "task.name")) } th { (t(lang, "task.instance")) } th { (t(lang, "task.assignee")) } th { (t(lang, "form.time")) } th { (t(lang, "deadline.column")) } th { (t(lang, "form.actions")) } } }
                         tbody { @for w in &todo.items { tr {
                             td { strong { (w.name) } }
                             td { a href=(format!("/instances/{}", w.instance_id)) { "#" (w.instance_id) } }
                             td { (w.assignee.clone().unwrap_or_else(|| format!("{}{}", t(lang, "task.candidates"), w.candidate_groups.join("、")))) }
                             td.nowrap { (local_minute(w.created_at_ms)) }
+                            td { @for d in deadlines_of(w) { div { (deadline_cell(lang, &d)) } } }
                             td { (op_forms(lang, &actor, w, completed_by_instance.get(&w.instance_id).map_or(&[][..], |v| &v[..]))) }
                         } } }
                     } }
@@ -737,6 +796,11 @@ pub async fn instance_page(
         .process_events(id)
         .await
         .map_err(|e| err(e.into()))?;
+    let deadlines = state
+        .app
+        .instance_deadlines(row.definition_id, &inst)
+        .await
+        .map_err(&err)?;
     let c = chrome(&state, &actor, prefs, "tasks").await?;
     let status = match &inst.status {
         fgf_engine::Status::Running if inst.suspended_since.is_some() => {
@@ -756,6 +820,18 @@ pub async fn instance_page(
             dt { (t(lang, "form.status")) } dd { (status) }
             dt { (t(lang, "process.business_key")) } dd { (row.business_key) }
             dt { (t(lang, "instance.started")) } dd { (local_minute(row.started_at_ms)) }
+        }
+        @if !deadlines.is_empty() {
+            h2 { (t(lang, "instance.deadlines")) }
+            @if inst.suspended_since.is_some() { p.muted { (t(lang, "instance.suspended_note")) } }
+            ul.plain { @for d in &deadlines { li { code { (d.node) } " " (deadline_cell(lang, d)) } } }
+        }
+        @if !inst.pauses.is_empty() {
+            h2 { (t(lang, "instance.pauses")) }
+            ul.plain { @for p in &inst.pauses { li {
+                (local_minute(p.start_ms)) " – " (p.end_ms.map_or_else(|| t(lang, "instance.pause_open").to_owned(), local_minute))
+                @if let Some(r) = &p.reason { " · " (r) }
+            } } }
         }
         div.diagram { (PreEscaped(svg_text)) }
         p.legend { span.sw.completed {} (t(lang, "instance.legend_done")) " " span.sw.active {} (t(lang, "instance.legend_active")) " " span.sw.pending {} (t(lang, "instance.legend_pending")) }
@@ -778,7 +854,11 @@ pub async fn instance_page(
                 form.inline method="post" action=(format!("/instances/{id}/control")) {
                     (csrf(&actor))
                     @if inst.suspended_since.is_some() { input type="hidden" name="action" value="resume"; button.small type="submit" { (t(lang, "instance.resume")) } }
-                    @else { input type="hidden" name="action" value="suspend"; button.small type="submit" { (t(lang, "instance.suspend")) } }
+                    @else {
+                        input type="hidden" name="action" value="suspend";
+                        input name="reason" placeholder=(t(lang, "instance.suspend_reason")) aria-label=(t(lang, "instance.suspend_reason")) size="24";
+                        button.small type="submit" { (t(lang, "instance.suspend")) }
+                    }
                 }
                 form method="post" action=(format!("/instances/{id}/control")) {
                     (csrf(&actor)) input type="hidden" name="action" value="terminate";

@@ -1166,3 +1166,166 @@ async fn the_designer_page_edits_anywhere_and_reopens_a_published_flow() {
     assert!(r.text().contains("不是在设计器中制作的"));
     d.cleanup().await;
 }
+
+/// A case with a 30-working-day deadline (a boundary timer on the clerk's task).
+const THIRTY_WORKING_DAYS: &str = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="x"><process id="long_review" isExecutable="true">
+<startEvent id="s"/><userTask id="review" name="审查" camunda:assignee="clerk"/><endEvent id="e"/>
+<boundaryEvent id="late" attachedToRef="review" cancelActivity="false"><timerEventDefinition><timeDuration>P30WD</timeDuration></timerEventDefinition></boundaryEvent><endEvent id="e2"/>
+<sequenceFlow id="f1" sourceRef="s" targetRef="review"/><sequenceFlow id="f2" sourceRef="review" targetRef="e"/><sequenceFlow id="f3" sourceRef="late" targetRef="e2"/></process></definitions>"#;
+
+async fn start_long_review(d: &District, clerk: &str) -> i64 {
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/processes/long_review/start",
+            Some(clerk),
+            Some(json!({"business_key": "SQ-WD-30"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    r.json()["instance_id"].as_i64().unwrap()
+}
+
+async fn instance(d: &District, token: &str, id: i64) -> Value {
+    d.api(
+        Method::GET,
+        &format!("/api/v1/instances/{id}"),
+        Some(token),
+        None,
+    )
+    .await
+    .json()
+}
+
+/// Issue 12: a working-day deadline counted through a year the district has no holiday notice
+/// for says so wherever it is shown, and a suspension stops it for its working days only.
+#[tokio::test]
+async fn a_working_day_deadline_in_a_year_without_a_holiday_notice_carries_the_warning() {
+    let d = District::new().await;
+    let keeper = d.token("keeper").await;
+    let r = d
+        .raw(
+            Method::POST,
+            "/api/v1/processes?publish=true",
+            Some(&keeper),
+            "application/xml",
+            THIRTY_WORKING_DAYS.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let clerk = d.token("clerk").await;
+    // Friday 2026-11-27 + 30 working days: 24 in December 2026, then 2027, which has no
+    // notice: 1 January (元旦 in every year) is counted as a Friday at work, and the due
+    // date is Friday 2027-01-08.
+    let id = start_long_review(&d, &clerk).await;
+    let inst = instance(&d, &clerk, id).await;
+    let deadline = &inst["deadlines"][0];
+    assert_eq!(deadline["node"], "late");
+    assert_eq!(deadline["working_days"], 30);
+    assert_eq!(deadline["due_date"], "2027-01-08");
+    assert_eq!(deadline["ends_at"], "24:00");
+    assert_eq!(deadline["due_at"], "2027-01-09T00:00:00+08:00");
+    assert_eq!(deadline["assumed_years"], json!([2027]));
+    assert_eq!(
+        deadline["warning"],
+        "按周一至周五推算，2027 年放假安排未导入"
+    );
+    // The 待办 list and the instance page show it beside the due date.
+    let (cookie, _) = d.page_session("clerk").await;
+    let page = d.page(Method::GET, "/tasks", &cookie).await.text();
+    assert!(page.contains("2027-01-08 24:00"), "{page}");
+    assert!(
+        page.contains("按周一至周五推算，2027 年放假安排未导入"),
+        "{page}"
+    );
+    let page = d
+        .page(Method::GET, &format!("/instances/{id}"), &cookie)
+        .await
+        .text();
+    assert!(
+        page.contains("按周一至周五推算，2027 年放假安排未导入"),
+        "{page}"
+    );
+
+    // 挂起 for an expert review from Friday 10:00 to Monday 10:00: the pause holds Monday
+    // 11-30 (Friday, the day the clock started, is not counted anyway), so one working day.
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/instances/{id}/control"),
+            Some(&clerk),
+            Some(json!({"action": "suspend", "reason": "专家评审"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    let inst = instance(&d, &clerk, id).await;
+    assert_eq!(inst["suspended"], true);
+    assert_eq!(inst["pauses"][0]["reason"], "专家评审");
+    assert_eq!(inst["pauses"][0]["end"], Value::Null);
+    d.clock.advance_ms(3 * 86_400_000);
+    // Bearer tokens last hours, not days.
+    let clerk = d.token("clerk").await;
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/instances/{id}/control"),
+            Some(&clerk),
+            Some(json!({"action": "resume"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.text());
+    let inst = instance(&d, &clerk, id).await;
+    assert_eq!(inst["pauses"][0]["start"], "2026-11-27T10:00:00+08:00");
+    assert_eq!(inst["pauses"][0]["end"], "2026-11-30T10:00:00+08:00");
+    let deadline = &inst["deadlines"][0];
+    assert_eq!(deadline["paused_workdays"], 1);
+    assert_eq!(deadline["due_date"], "2027-01-11");
+    assert_eq!(deadline["assumed_years"], json!([2027]));
+
+    // Once the 2027 notice is entered, a case started afterwards is counted with it: 元旦 is
+    // no longer counted, and nothing is assumed.
+    let admin = d.token("admin").await;
+    let notice = json!({"document_no": "国办发明电〔2026〕9号", "holidays": {"2027-01-01": "元旦"}, "workdays": []});
+    let r = d
+        .api(
+            Method::PUT,
+            "/api/v1/calendar/years/2027",
+            Some(&admin),
+            Some(notice),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    d.clock.set_ms(common::NOW_MS);
+    let clerk = d.token("clerk").await;
+    let id = start_long_review(&d, &clerk).await;
+    let deadline = instance(&d, &clerk, id).await["deadlines"][0].clone();
+    assert_eq!(deadline["due_date"], "2027-01-11");
+    assert_eq!(deadline["assumed_years"], json!([]));
+    assert_eq!(deadline["warning"], Value::Null);
+    d.cleanup().await;
+}
+
+/// 民法典第二百零三条: where the district sets business hours, a deadline day ends when
+/// business stops.
+#[tokio::test]
+async fn minfadian_203_a_district_that_closes_at_17_30_ends_its_deadlines_then() {
+    let d = District::with_config(|c| c.business_day_end = "17:30".parse().unwrap()).await;
+    let keeper = d.token("keeper").await;
+    let r = d
+        .raw(
+            Method::POST,
+            "/api/v1/processes?publish=true",
+            Some(&keeper),
+            "application/xml",
+            THIRTY_WORKING_DAYS.as_bytes().to_vec(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let clerk = d.token("clerk").await;
+    let id = start_long_review(&d, &clerk).await;
+    let deadline = instance(&d, &clerk, id).await["deadlines"][0].clone();
+    assert_eq!(deadline["due_date"], "2027-01-08");
+    assert_eq!(deadline["ends_at"], "17:30");
+    assert_eq!(deadline["due_at"], "2027-01-08T17:30:00+08:00");
+    d.cleanup().await;
+}
