@@ -70,6 +70,30 @@ describe('pages', () => {
       }));
   }
 
+  test('the clerk\'s work items show their time limit, and read on a phone', () =>
+    withPage(async (page) => {
+      await login(page, 'clerk');
+      for (const [name, width] of [['desktop', 1280], ['phone', 390]]) {
+        await page.setViewportSize({ width, height: 800 });
+        const response = await page.goto('/tasks');
+        assert.equal(response.status(), 200);
+        await page.locator('h1').first().waitFor();
+        const text = await page.locator('main').innerText();
+        assert.match(text, /办理时限/, 'the time-limit column');
+        assert.doesNotMatch(text, /\b(accept|review|cc_leader)\b/, 'no node ids');
+        const sideways = await page.evaluate(
+          () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
+        );
+        assert.equal(sideways, false, `/tasks scrolls sideways at ${width}px`);
+        // Nor may the table scroll inside its frame: on a phone each item is a card.
+        const clipped = await page.evaluate(() =>
+          [...document.querySelectorAll('.table-wrap')].some((w) => w.scrollWidth > w.clientWidth + 1),
+        );
+        assert.equal(clipped, false, `the work-item table scrolls inside its frame at ${width}px`);
+        await shot(page, `clerk-tasks-${name}`);
+      }
+    }));
+
   test('process designer reopens the demo flow, moves and removes a card', () =>
     withPage(async (page) => {
       await login(page, 'keeper');

@@ -497,12 +497,12 @@ pub async fn tasks_page(
         @match which.as_str() {
             "done" => {
                 @if done.items.is_empty() { p.muted { (t(lang, "form.none")) } } @else {
-                    div.table-wrap { table.data {
+                    div.table-wrap { table.data.stack {
                         thead { tr { th { (t(lang, "task.name")) } th { (t(lang, "task.instance")) } th { (t(lang, "task.completed_at")) } th { (t(lang, "form.actions")) } } }
                         tbody { @for w in &done.items { tr {
-                            td { (w.name) } td { a href=(format!("/instances/{}", w.instance_id)) { "#" (w.instance_id) } }
-                            td { (w.completed_at_ms.map(local_minute).unwrap_or_default()) }
-                            td { form.inline method="post" action=(format!("/tasks/{}", w.id)) { (csrf(&actor)) input type="hidden" name="op" value="withdraw"; button.small type="submit" { (t(lang, "task.withdraw")) } } }
+                            td data-label=(t(lang, "task.name")) { (w.name) } td data-label=(t(lang, "task.instance")) { a href=(format!("/instances/{}", w.instance_id)) { "#" (w.instance_id) } }
+                            td data-label=(t(lang, "task.completed_at")) { (w.completed_at_ms.map(local_minute).unwrap_or_default()) }
+                            td data-label=(t(lang, "form.actions")) { form.inline method="post" action=(format!("/tasks/{}", w.id)) { (csrf(&actor)) input type="hidden" name="op" value="withdraw"; button.small type="submit" { (t(lang, "task.withdraw")) } } }
                         } } }
                     } }
                 }
@@ -514,15 +514,20 @@ pub async fn tasks_page(
             }
             _ => {
                 @if todo.items.is_empty() { p.muted { (t(lang, "form.none")) } } @else {
-                    div.table-wrap { table.data {
+                    // One card per item on a phone: the operations need the whole width.
+                    div.table-wrap { table.data.stack {
                         thead { tr { th { (t(lang, "task.name")) } th { (t(lang, "task.instance")) } th { (t(lang, "task.assignee")) } th { (t(lang, "form.time")) } th { (t(lang, "deadline.column")) } th { (t(lang, "form.actions")) } } }
                         tbody { @for w in &todo.items { tr {
-                            td { strong { (w.name) } }
-                            td { a href=(format!("/instances/{}", w.instance_id)) { "#" (w.instance_id) } }
-                            td { (w.assignee.clone().unwrap_or_else(|| format!("{}{}", t(lang, "task.candidates"), w.candidate_groups.join("、")))) }
-                            td.nowrap { (local_minute(w.created_at_ms)) }
-                            td { @for d in deadlines_of(w) { div { (deadline_cell(lang, &d)) } } }
-                            td { (op_forms(lang, &actor, w, completed_by_instance.get(&w.instance_id).map_or(&[][..], |v| &v[..]))) }
+                            td data-label=(t(lang, "task.name")) { strong { (w.name) } }
+                            td data-label=(t(lang, "task.instance")) { a href=(format!("/instances/{}", w.instance_id)) { "#" (w.instance_id) } }
+                            td data-label=(t(lang, "task.assignee")) { (w.assignee.clone().unwrap_or_else(|| format!("{}{}", t(lang, "task.candidates"), w.candidate_groups.join("、")))) }
+                            td.nowrap data-label=(t(lang, "form.time")) { (local_minute(w.created_at_ms)) }
+                            td data-label=(t(lang, "deadline.column")) {
+                                @let ds = deadlines_of(w);
+                                @if ds.is_empty() { span.muted { "—" } }
+                                @for d in ds { div { (deadline_cell(lang, &d)) } }
+                            }
+                            td data-label=(t(lang, "form.actions")) { (op_forms(lang, &actor, w, completed_by_instance.get(&w.instance_id).map_or(&[][..], |v| &v[..]))) }
                         } } }
                     } }
                 }
