@@ -306,7 +306,7 @@ impl WriteTx {
 
     /// One statement text for the whole batch: SQLite takes several statements in one text;
     /// on PostgreSQL each becomes a data-modifying CTE, all of which run to completion
-    /// whether or not they are read. They share one snapshot, so a batch never touches one
+    /// whether or not they are read, in the order queued (see below). They share one snapshot, so a batch never touches one
     /// row twice: each statement declares its rows and debug builds refuse a batch that
     /// would ([`crate::rows`]); the audit entries go in one insert.
     fn batch(&self, stmts: &[Pending]) -> Sql {
@@ -325,9 +325,14 @@ impl WriteTx {
                 }
             }
             crate::Backend::Postgres => {
+                // Written last first: PostgreSQL runs the data-modifying CTEs nobody reads
+                // last-declared first (ExecInitModifyTable queues each with `lcons`), so in
+                // this order they run in the order queued, and rows inserted by one batch get
+                // their ids in that order, as on SQLite (histories list by id). The demo
+                // parity test and the conformance suite hold this.
                 batch.push("with ");
-                for (i, p) in stmts.iter().enumerate() {
-                    if i > 0 {
+                for (n, (i, p)) in stmts.iter().enumerate().rev().enumerate() {
+                    if n > 0 {
                         batch.push(", ");
                     }
                     batch.push(&format!("b{i} as ("));

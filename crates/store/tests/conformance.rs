@@ -978,6 +978,26 @@ on_every_backend!(a_batch_that_writes_one_row_twice_is_refused, |db| {
     ));
 });
 
+// Histories list by id (process events, reports, plan events, the outbox): rows one batch
+// inserts get their ids in the order they were queued, on PostgreSQL as on SQLite.
+on_every_backend!(rows_one_batch_inserts_get_ids_in_the_order_queued, |db| {
+    let s = &db.store;
+    let mut tx = s.write(ctx(1)).await.unwrap();
+    for n in 1..=5 {
+        tx.outbox("test.order", &json!({ "n": n })).await.unwrap();
+    }
+    tx.audit("test.order", "outbox", "5", &[]).await.unwrap();
+    tx.commit().await.unwrap();
+    let queued: Vec<i64> = s
+        .pending_outbox(10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.payload["n"].as_i64().unwrap())
+        .collect();
+    assert_eq!(queued, [1, 2, 3, 4, 5], "by id, the order queued");
+});
+
 on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
     use fgf_store::catalog::{MatterFilter, MatterSummary};
     let s = &db.store;
