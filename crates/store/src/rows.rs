@@ -2,9 +2,10 @@
 //!
 //! A [`WriteTx`](crate::WriteTx) sends its deferred statements as one batch. On PostgreSQL
 //! that batch is one statement of data-modifying CTEs, which all read the snapshot taken
-//! when the statement began and run in no set order: a second update of a row updated in
-//! the same batch is silently dropped (or trips a guard), and an update or delete cannot see
-//! a row inserted earlier in the batch. SQLite runs the same batch one statement after the
+//! when the statement began (and run in an order SQL does not promise; `WriteTx::batch`
+//! says how it is kept): a second update of a row updated in the same batch is silently
+//! dropped (or trips a guard), and an update or delete cannot see a row inserted earlier in
+//! the batch. SQLite runs the same batch one statement after the
 //! other and sees every earlier write, so such a batch means different things on the two
 //! backends.
 //!
