@@ -172,11 +172,9 @@ impl Store {
         }
         if let Some(t) = f.text.as_deref().filter(|t| !t.trim().is_empty()) {
             let pattern = format!("%{}%", crate::sql::like_escape(t.trim()));
-            sql.push(" and (m.name like ")
-                .bind(pattern.as_str())
-                .push(" escape '\\' or m.code like ")
-                .bind(pattern)
-                .push(" escape '\\')");
+            sql.push(" and (");
+            sql.like_any_case("m.name", pattern.as_str()).push(" or ");
+            sql.like_any_case("m.code", pattern).push(")");
         }
         self.paged(
             &sql,

@@ -601,6 +601,67 @@ on_every_backend!(dictionaries_are_versioned, |db| {
     );
 });
 
+// A search typed in the other letter case finds the same rows on both stores (SQLite's
+// `like` folds ASCII case, PostgreSQL's does not).
+on_every_backend!(text_filters_ignore_letter_case_on_both_backends, |db| {
+    use fgf_store::catalog::{MatterFilter, MatterSummary};
+    let s = &db.store;
+    let sys = Scope::system("test");
+    let mut tx = s.write(ctx(1)).await.unwrap();
+    let dept = bureau(&mut tx, "D80", "Alpha 数据局").await;
+    let summary = MatterSummary {
+        parent_id: None,
+        department_id: dept,
+        name: "ICP 许可",
+        kind: "01",
+        tier: "main",
+        apply_count: None,
+    };
+    tx.insert_matter("XK-Case-1", &summary).await.unwrap();
+    tx.audit("test.case", "matter", "XK-Case-1", &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let page = Page::new(Some(1), Some(10));
+    for text in ["xk-case", "XK-CASE-1", "icp", "Icp 许"] {
+        let found = s
+            .list_matters(
+                &MatterFilter {
+                    text: Some(text.to_owned()),
+                    ..MatterFilter::default()
+                },
+                page,
+            )
+            .await
+            .unwrap();
+        assert_eq!(found.total, 1, "matter search {text:?}");
+    }
+    let found = s
+        .list_departments(
+            &sys,
+            &DepartmentQuery {
+                name: Some("ALPHA".to_owned()),
+                ..DepartmentQuery::default()
+            },
+            page,
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.total, 1, "department search");
+    let found = s
+        .list_audit(
+            &sys,
+            &AuditQuery {
+                actor: Some("TESTER".to_owned()),
+                ..AuditQuery::default()
+            },
+            page,
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.total, 1, "audit actor search");
+});
+
 on_every_backend!(audit_search_filters_by_actor_object_and_time, |db| {
     append(&db.store, 6).await;
     let sys = Scope::system("test");
