@@ -173,50 +173,105 @@ fn short(text: &str) -> String {
     }
 }
 
-/// Refuses a batch in which two statements may write one row, or a write statement that
-/// declared no rows. `guard_prefix` starts the check statements, which write nothing.
+/// The table a write statement writes: the word after `update`, `delete from` or
+/// `insert into`.
+fn target(text: &str) -> Option<&str> {
+    let mut words = text.split_whitespace();
+    let verb = words.next()?.to_ascii_lowercase();
+    let table = match verb.as_str() {
+        "update" => words.next()?,
+        "delete" | "insert" => {
+            words.next()?;
+            words.next()?
+        }
+        _ => return None,
+    };
+    Some(table.split('(').next().unwrap_or(table))
+}
+
+/// Refuses a batch in which two statements may write one row, a write statement that
+/// declared no rows, or a declaration of another table than the statement writes.
+/// `guard_prefix` starts the check statements, which write nothing.
 pub(crate) fn check_batch(stmts: &[Declared<'_>], guard_prefix: &str) -> Result<()> {
-    let mut seen: Vec<(usize, &Rows)> = Vec::new();
+    use std::collections::HashMap;
+    // Rows by id, and the sets and new rows, of each table written so far, with the
+    // statement that wrote them. Rows inserted later clash with nothing (module doc), so
+    // the common batch (rows by id, inserts) is checked without scanning.
+    let mut ones: HashMap<(&str, i64), usize> = HashMap::new();
+    let mut ones_of: HashMap<&str, Vec<(usize, &Rows)>> = HashMap::new();
+    let mut sets_of: HashMap<&str, Vec<(usize, &Rows)>> = HashMap::new();
+    let refuse = |what: &str, s: &Declared<'_>| {
+        Err(StoreError::Internal(format!(
+            "a deferred statement {what}: `{}`",
+            short(s.text)
+        )))
+    };
     for (i, s) in stmts.iter().enumerate() {
         let text = s.text.trim_start();
-        let verb = text
-            .split_whitespace()
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let declared_existing = s
+        if text.starts_with(guard_prefix) {
+            if !s.writes.is_empty() {
+                return refuse("that checks declares rows it would write", s);
+            }
+            continue;
+        }
+        let Some(table) = target(text) else {
+            return refuse("is not an insert, update or delete", s);
+        };
+        let existing = s
             .writes
             .iter()
             .any(|w| matches!(w, Rows::One { .. } | Rows::Set { .. }));
-        let undeclared = if text.starts_with(guard_prefix) {
-            !s.writes.is_empty()
-        } else {
-            match verb.as_str() {
-                "update" | "delete" => !declared_existing,
-                _ => s.writes.is_empty(),
-            }
-        };
-        if undeclared {
-            return Err(StoreError::Internal(format!(
-                "a deferred statement does not declare the rows it writes: `{}`",
-                short(s.text)
-            )));
+        let updates = !text.to_ascii_lowercase().starts_with("insert");
+        if s.writes.is_empty() || (updates && !existing) {
+            return refuse("does not declare the rows it writes", s);
         }
+        if let Some(w) = s.writes.iter().find(|w| w.table() != table) {
+            return refuse(
+                &format!("declares rows of {} but writes {table}", w.table()),
+                s,
+            );
+        }
+        let clash = |j: usize| {
+            Err(StoreError::Internal(format!(
+                "one batch writes a row of {table} twice (PostgreSQL runs a batch on one snapshot): `{}` and `{}`",
+                short(stmts[j].text),
+                short(s.text)
+            )))
+        };
         for w in s.writes {
             // Within one statement the database itself sees every row once.
-            if let Some((j, _)) = seen
-                .iter()
-                .find(|(j, earlier)| *j != i && earlier.clashes_with(w))
-            {
-                return Err(StoreError::Internal(format!(
-                    "one batch writes a row of {} twice (PostgreSQL runs a batch on one snapshot): `{}` and `{}`",
-                    w.table(),
-                    short(stmts[*j].text),
-                    short(s.text)
-                )));
+            let earlier = |list: Option<&Vec<(usize, &Rows)>>| {
+                list.into_iter()
+                    .flatten()
+                    .find(|(j, e)| *j != i && e.clashes_with(w))
+                    .map(|(j, _)| *j)
+            };
+            let hit = match w {
+                Rows::One { id, .. } => ones
+                    .get(&(table, *id))
+                    .copied()
+                    .filter(|j| *j != i)
+                    .or_else(|| earlier(sets_of.get(table))),
+                Rows::Set { .. } => {
+                    earlier(ones_of.get(table)).or_else(|| earlier(sets_of.get(table)))
+                }
+                Rows::New { .. } => None,
+            };
+            if let Some(j) = hit {
+                return clash(j);
             }
         }
-        seen.extend(s.writes.iter().map(|w| (i, w)));
+        for w in s.writes {
+            match w {
+                Rows::One { id, .. } => {
+                    ones.insert((table, *id), i);
+                    ones_of.entry(table).or_default().push((i, w));
+                }
+                Rows::Set { .. } | Rows::New { .. } => {
+                    sets_of.entry(table).or_default().push((i, w));
+                }
+            }
+        }
     }
     Ok(())
 }
@@ -225,36 +280,51 @@ pub(crate) fn check_batch(stmts: &[Declared<'_>], guard_prefix: &str) -> Result<
 mod tests {
     use super::*;
 
-    fn check(stmts: &[(&str, Vec<Rows>)]) -> Result<()> {
+    /// The refusal's message, or "ok".
+    fn check(stmts: &[(&str, Vec<Rows>)]) -> String {
         let declared: Vec<Declared<'_>> = stmts
             .iter()
             .map(|(t, w)| Declared { text: t, writes: w })
             .collect();
-        check_batch(&declared, "insert into write_guard")
+        match check_batch(&declared, "insert into write_guard") {
+            Ok(()) => "ok".to_owned(),
+            Err(StoreError::Internal(msg)) => msg,
+            Err(e) => panic!("{e:?}"),
+        }
     }
+
+    const SUPERSEDE: &str =
+        "update matter_version set status = 'superseded' where matter_id = $1 and version < $2";
+    const NEW_VERSION: &str = "insert into matter_version (matter_id, version) values ($1, $2)";
 
     #[test]
     fn one_row_written_twice_is_refused_naming_both_statements() {
-        let e = check(&[
+        let msg = check(&[
             (
-                "update matter set current_version = 1",
+                "update matter set current_version = $1 where matter_id = $2",
                 vec![row("matter", 7)],
             ),
-            ("update matter set apply_count = 3", vec![row("matter", 7)]),
-        ])
-        .unwrap_err();
-        let StoreError::Internal(msg) = e else {
-            panic!("{e:?}")
-        };
+            (
+                "update matter set apply_count = $1 where matter_id = $2",
+                vec![row("matter", 7)],
+            ),
+        ]);
+        assert!(msg.contains("twice"), "{msg}");
         assert!(
             msg.contains("current_version") && msg.contains("apply_count"),
             "{msg}"
         );
-        assert!(check(&[
-            ("update matter set apply_count = 1", vec![row("matter", 7)]),
-            ("update matter set apply_count = 3", vec![row("matter", 8)]),
-        ])
-        .is_ok());
+        let two_rows = check(&[
+            (
+                "update matter set apply_count = $1 where matter_id = $2",
+                vec![row("matter", 7)],
+            ),
+            (
+                "update matter set apply_count = $1 where matter_id = $2",
+                vec![row("matter", 8)],
+            ),
+        ]);
+        assert_eq!(two_rows, "ok");
     }
 
     #[test]
@@ -268,25 +338,26 @@ mod tests {
         let older =
             rows("matter_version", [("matter_id", 1.into())]).with("version", Cond::Below(3));
         // The new version 3 is not below 3: the supersede cannot touch it.
-        assert!(check(&[
-            ("insert", vec![version(3)]),
-            ("update", vec![older.clone()])
-        ])
-        .is_ok());
-        assert!(check(&[
-            ("insert", vec![version(2)]),
-            ("update", vec![older.clone()])
-        ])
-        .is_err());
-        // Deleting a set and then inserting into it is the same on both backends.
+        let disjoint = check(&[
+            (NEW_VERSION, vec![version(3)]),
+            (SUPERSEDE, vec![older.clone()]),
+        ]);
+        assert_eq!(disjoint, "ok");
+        let inside = check(&[(NEW_VERSION, vec![version(2)]), (SUPERSEDE, vec![older])]);
+        assert!(inside.contains("twice"), "{inside}");
+        // Deleting a set and then inserting into it means the same on both backends; the
+        // other way round, SQLite's delete sees the new rows and PostgreSQL's does not.
         let subs = rows("process_subscription", [("process_instance_id", 4.into())]);
         let new_sub = new_rows("process_subscription", [("process_instance_id", 4.into())]);
-        assert!(check(&[
-            ("delete", vec![subs.clone()]),
-            ("insert", vec![new_sub.clone()])
-        ])
-        .is_ok());
-        assert!(check(&[("insert", vec![new_sub]), ("delete", vec![subs])]).is_err());
+        let delete = "delete from process_subscription where process_instance_id = $1";
+        let insert = "insert into process_subscription (process_instance_id) values ($1)";
+        let first_delete = check(&[
+            (delete, vec![subs.clone()]),
+            (insert, vec![new_sub.clone()]),
+        ]);
+        assert_eq!(first_delete, "ok");
+        let first_insert = check(&[(insert, vec![new_sub]), (delete, vec![subs])]);
+        assert!(first_insert.contains("twice"), "{first_insert}");
     }
 
     #[test]
@@ -295,34 +366,50 @@ mod tests {
             "work_item",
             [("process_instance_id", 1.into()), ("exec_id", 2.into())],
         );
-        assert!(check(&[
-            ("update", vec![row("work_item", 9)]),
-            ("update", vec![set.clone()])
-        ])
-        .is_err());
+        let by_id = "update work_item set status = 'done' where work_item_id = $1";
+        let by_key =
+            "update work_item set status = 'done' where process_instance_id = $1 and exec_id = $2";
+        let unknown = check(&[
+            (by_id, vec![row("work_item", 9)]),
+            (by_key, vec![set.clone()]),
+        ]);
+        assert!(unknown.contains("twice"), "{unknown}");
         let other = row("work_item", 9).with("exec_id", Cond::Eq(3.into()));
-        assert!(check(&[("update", vec![other]), ("update", vec![set])]).is_ok());
+        assert_eq!(check(&[(by_id, vec![other]), (by_key, vec![set])]), "ok");
     }
 
     #[test]
-    fn a_write_without_a_declaration_is_refused() {
-        assert!(check(&[
-            ("update matter set x = 1", vec![]),
-            ("insert into outbox", vec![new_rows("outbox", [])])
-        ])
-        .is_err());
-        assert!(check(&[
-            ("delete from t", vec![new_rows("t", [])]),
-            ("insert into outbox", vec![new_rows("outbox", [])])
-        ])
-        .is_err());
-        assert!(check(&[
+    fn a_write_must_declare_the_rows_of_the_table_it_writes() {
+        let outbox = (
+            "insert into outbox (topic) values ($1)",
+            vec![new_rows("outbox", [])],
+        );
+        let bare = check(&[("update matter set x = 1", vec![]), outbox.clone()]);
+        assert!(bare.contains("does not declare"), "{bare}");
+        // An update or delete writes rows that exist: new rows are no declaration for it.
+        let only_new = check(&[
+            ("delete from matter", vec![new_rows("matter", [])]),
+            outbox.clone(),
+        ]);
+        assert!(only_new.contains("does not declare"), "{only_new}");
+        let elsewhere = check(&[
+            (
+                "update matter set x = 1 where matter_id = 1",
+                vec![row("matter_version", 1)],
+            ),
+            outbox.clone(),
+        ]);
+        assert!(
+            elsewhere.contains("declares rows of matter_version but writes matter"),
+            "{elsewhere}"
+        );
+        let check_only = check(&[
             (
                 "insert into write_guard (must_hold) select null where 1 = 0",
-                vec![]
+                vec![],
             ),
-            ("insert into outbox", vec![new_rows("outbox", [])])
-        ])
-        .is_ok());
+            outbox,
+        ]);
+        assert_eq!(check_only, "ok");
     }
 }
