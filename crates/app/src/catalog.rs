@@ -157,6 +157,7 @@ fn summary<'a>(
         name: &doc.name,
         kind: doc.kind.code(),
         tier: tier_code(doc.tier),
+        apply_count: None,
     }
 }
 
@@ -313,7 +314,7 @@ impl App {
                     return Err(ServiceError::conflict("matter_in_review"));
                 }
                 Some(v) => {
-                    tx.update_draft(v.id, &doc_json, &input.note).await?;
+                    tx.update_draft(&v, &doc_json, &input.note).await?;
                     (m.id, v.version, "catalog.draft_update")
                 }
                 None => {
@@ -355,7 +356,7 @@ impl App {
             tx.rollback().await?;
             return Err(ServiceError::conflict("matter_not_draft"));
         }
-        tx.set_version_status(v.id, "draft", "in_review", None)
+        tx.set_version_status(&v, "draft", "in_review", None)
             .await?;
         tx.audit(
             "catalog.submit",
@@ -419,7 +420,7 @@ impl App {
             "rejected"
         };
         tx.set_version_status(
-            v.id,
+            &v,
             "in_review",
             to,
             Some((
@@ -430,7 +431,7 @@ impl App {
         .await?;
         if review.approve && effective <= today {
             let doc = parse_doc(&v)?;
-            self.put_in_force(&mut tx, &m, &v, &doc, true).await?;
+            self.put_in_force(&mut tx, &m, &v, &doc, true, None).await?;
         }
         tx.audit(
             if review.approve {
@@ -456,6 +457,7 @@ impl App {
 
     /// Makes a published version the one in force; a delegation opens its handover.
     /// `announce` writes the search index's message; an import announces once for all.
+    /// `apply_count` goes into the same update of the matter row (an import sets it).
     async fn put_in_force(
         &self,
         tx: &mut fgf_store::WriteTx,
@@ -463,10 +465,14 @@ impl App {
         v: &MatterVersionRow,
         doc: &MatterDoc,
         announce: bool,
+        apply_count: Option<i64>,
     ) -> ServiceResult<()> {
         let parent_id = m.parent_id;
-        tx.make_current(m.id, v.version, &summary(doc, parent_id, m.department_id))
-            .await?;
+        let s = MatterSummary {
+            apply_count,
+            ..summary(doc, parent_id, m.department_id)
+        };
+        tx.make_current(m.id, v.version, &s).await?;
         if announce {
             tx.outbox("catalog.changed", &json!({ "matter_id": m.id }))
                 .await?;
@@ -496,7 +502,7 @@ impl App {
             let m = self.store().get_matter(v.matter_id).await?;
             let doc = parse_doc(&v)?;
             let mut tx = self.store().write(self.system_ctx("catalog")).await?;
-            self.put_in_force(&mut tx, &m, &v, &doc, true).await?;
+            self.put_in_force(&mut tx, &m, &v, &doc, true, None).await?;
             tx.audit(
                 "catalog.in_force",
                 "matter",
@@ -1371,7 +1377,10 @@ impl App {
                     m.clone()
                 }
                 None => {
-                    let s = self::summary(&p.doc, parent_id, department_id);
+                    let s = MatterSummary {
+                        apply_count: Some(p.apply_count),
+                        ..self::summary(&p.doc, parent_id, department_id)
+                    };
                     let id = tx.insert_matter(&p.code, &s).await?;
                     ids.insert(p.code.clone(), id);
                     summary.created += 1;
@@ -1384,7 +1393,7 @@ impl App {
                         kind: p.doc.kind.code().to_owned(),
                         tier: tier_code(p.doc.tier).to_owned(),
                         current_version: None,
-                        apply_count: 0,
+                        apply_count: p.apply_count,
                         created_at_ms: tx.now_ms(),
                         updated_at_ms: tx.now_ms(),
                     }
@@ -1419,9 +1428,13 @@ impl App {
                     department_id,
                     ..m
                 };
-                self.put_in_force(&mut tx, &m, &v, &p.doc, false).await?;
+                // The count goes into the same update as the version: one batch must not
+                // write the matter row twice (PostgreSQL runs it on one snapshot).
+                self.put_in_force(&mut tx, &m, &v, &p.doc, false, Some(p.apply_count))
+                    .await?;
+            } else if m.apply_count != p.apply_count {
+                tx.set_apply_count(m.id, p.apply_count).await?;
             }
-            tx.set_apply_count(m.id, p.apply_count).await?;
         }
         // One message for the whole import: the index rebuilds rather than applying thousands.
         tx.outbox("catalog.rebuild", &json!({ "matters": summary.matters }))
@@ -1744,6 +1757,7 @@ impl App {
         pairs: &[(String, String)],
     ) -> ServiceResult<usize> {
         let mut resolved = Vec::with_capacity(pairs.len());
+        let mut seen = std::collections::HashSet::new();
         for (phrase, code) in pairs {
             let phrase = phrase.trim();
             if phrase.is_empty() || phrase.chars().count() > 50 {
@@ -1758,7 +1772,11 @@ impl App {
                 .find_matter(code.trim())
                 .await?
                 .ok_or_else(|| ServiceError::not_found("not_found").arg("matter").arg(code))?;
-            resolved.push((phrase.to_owned(), m.id));
+            // A pair given twice is one mapping: written twice, it would write one row twice
+            // in the batch.
+            if seen.insert((phrase.to_owned(), m.id)) {
+                resolved.push((phrase.to_owned(), m.id));
+            }
         }
         let mut tx = self.store().write(ctx).await?;
         for (phrase, id) in &resolved {

@@ -296,12 +296,9 @@ impl Store {
         scope.filter_account(&mut filter, "a.account_id");
         if let Some(text) = q.text.as_deref().filter(|s| !s.is_empty()) {
             let pat = format!("%{}%", like_escape(text));
-            filter
-                .push(" and (a.username like ")
-                .bind(pat.clone())
-                .push(" escape '\\' or a.display_name like ")
-                .bind(pat)
-                .push(" escape '\\')");
+            filter.push(" and (");
+            filter.like_any_case("a.username", pat.clone()).push(" or ");
+            filter.like_any_case("a.display_name", pat).push(")");
         }
         if let Some(dept) = q.department_id {
             filter

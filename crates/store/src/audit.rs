@@ -77,9 +77,8 @@ impl Store {
         );
         if let Some(actor) = q.actor.as_deref().filter(|s| !s.is_empty()) {
             filter
-                .push(" and actor_name like ")
-                .bind(format!("%{}%", like_escape(actor)))
-                .push(" escape '\\'");
+                .push(" and ")
+                .like_any_case("actor_name", format!("%{}%", like_escape(actor)));
         }
         if let Some(v) = q.object_type.as_deref().filter(|s| !s.is_empty()) {
             filter.push(" and object_type = ").bind(v);

@@ -5,6 +5,7 @@
 //! The published catalogue is public information, so its reads take no scope; the drafts
 //! and reviews of one department are staff records and their lists take one.
 
+use crate::rows::{new_rows, row, rows, Cond};
 use crate::sql::Sql;
 use crate::{
     get_i64, get_opt_i64, get_opt_str, get_str, Page, Paged, Result, Scope, Store, StoreError,
@@ -171,11 +172,9 @@ impl Store {
         }
         if let Some(t) = f.text.as_deref().filter(|t| !t.trim().is_empty()) {
             let pattern = format!("%{}%", crate::sql::like_escape(t.trim()));
-            sql.push(" and (m.name like ")
-                .bind(pattern.as_str())
-                .push(" escape '\\' or m.code like ")
-                .bind(pattern)
-                .push(" escape '\\')");
+            sql.push(" and (");
+            sql.like_any_case("m.name", pattern.as_str()).push(" or ");
+            sql.like_any_case("m.code", pattern).push(")");
         }
         self.paged(
             &sql,
@@ -292,6 +291,22 @@ impl Store {
     }
 }
 
+/// A version row as a batch claim: with its matter and number, which the supersede of older
+/// versions (`make_current`) selects by.
+fn version_row(v: &MatterVersionRow) -> crate::rows::Rows {
+    row("matter_version", v.id)
+        .with("matter_id", Cond::Eq(v.matter_id.into()))
+        .with("version", Cond::Eq(v.version.into()))
+}
+
+/// A phrase's mapping row, by its unique key.
+fn phrase_row(phrase: &str, matter_id: i64) -> crate::rows::Rows {
+    rows(
+        "matter_phrase",
+        [("phrase", phrase.into()), ("matter_id", matter_id.into())],
+    )
+}
+
 /// What a matter row says about the version in force.
 #[derive(Debug, Clone)]
 pub struct MatterSummary<'a> {
@@ -300,12 +315,15 @@ pub struct MatterSummary<'a> {
     pub name: &'a str,
     pub kind: &'a str,
     pub tier: &'a str,
+    /// The yearly application count, when this write sets it too (an import): one write of
+    /// the matter row instead of two in one batch.
+    pub apply_count: Option<i64>,
 }
 
 impl WriteTx {
     pub async fn insert_matter(&mut self, code: &str, s: &MatterSummary<'_>) -> Result<i64> {
         let now = self.now_ms();
-        let mut sql = Sql::new("insert into matter (code, parent_id, department_id, name, kind, tier, created_at, updated_at) values (");
+        let mut sql = Sql::new("insert into matter (code, parent_id, department_id, name, kind, tier, apply_count, created_at, updated_at) values (");
         sql.bind(code)
             .push(",")
             .bind(s.parent_id)
@@ -317,6 +335,8 @@ impl WriteTx {
             .bind(s.kind)
             .push(",")
             .bind(s.tier)
+            .push(",")
+            .bind(s.apply_count.unwrap_or(0))
             .push(",")
             .bind(now)
             .push(",")
@@ -364,17 +384,24 @@ impl WriteTx {
             .push(", current_version = ")
             .bind(version)
             .push(", updated_at = ")
-            .bind(now)
-            .push(" where matter_id = ")
+            .bind(now);
+        if let Some(count) = s.apply_count {
+            sql.push(", apply_count = ").bind(count);
+        }
+        sql.push(" where matter_id = ")
             .bind(matter_id)
             .push(" and (current_version is null or current_version < ")
             .bind(version)
             .push(")");
         // Two nodes putting the same due version in force: the second one's batch fails.
-        self.defer_guarded(sql);
+        self.defer_guarded(sql, [row("matter", matter_id)]);
         let mut old = Sql::new("update matter_version set status = 'superseded' where status = 'published' and matter_id = ");
         old.bind(matter_id).push(" and version < ").bind(version);
-        self.defer(old);
+        self.defer(
+            old,
+            [rows("matter_version", [("matter_id", matter_id.into())])
+                .with("version", Cond::Below(version))],
+        );
         Ok(())
     }
 
@@ -390,14 +417,14 @@ impl WriteTx {
             .bind(self.now_ms())
             .push(" where matter_id = ")
             .bind(matter_id);
-        self.defer(sql);
+        self.defer(sql, [row("matter", matter_id)]);
         Ok(())
     }
 
     pub async fn set_apply_count(&mut self, matter_id: i64, count: i64) -> Result<()> {
         let mut sql = Sql::new("update matter set apply_count = ");
         sql.bind(count).push(" where matter_id = ").bind(matter_id);
-        self.defer(sql);
+        self.defer(sql, [row("matter", matter_id)]);
         Ok(())
     }
 
@@ -433,7 +460,13 @@ impl WriteTx {
             .push(",")
             .bind(effective_date)
             .push(")");
-        self.defer(sql);
+        self.defer(
+            sql,
+            [new_rows(
+                "matter_version",
+                [("matter_id", matter_id.into()), ("version", number.into())],
+            )],
+        );
         Ok(number)
     }
 
@@ -472,7 +505,12 @@ impl WriteTx {
     }
 
     /// Rewrites a draft's content.
-    pub async fn update_draft(&mut self, version_id: i64, doc: &str, note: &str) -> Result<()> {
+    pub async fn update_draft(
+        &mut self,
+        v: &MatterVersionRow,
+        doc: &str,
+        note: &str,
+    ) -> Result<()> {
         let mut sql = Sql::new("update matter_version set doc = ");
         sql.bind(doc)
             .push(", note = ")
@@ -482,8 +520,8 @@ impl WriteTx {
             .push(", drafted_at = ")
             .bind(self.now_ms())
             .push(" where status = 'draft' and matter_version_id = ")
-            .bind(version_id);
-        self.defer_guarded(sql);
+            .bind(v.id);
+        self.defer_guarded(sql, [version_row(v)]);
         Ok(())
     }
 
@@ -491,7 +529,7 @@ impl WriteTx {
     /// the transaction if the version was not in `from`.
     pub async fn set_version_status(
         &mut self,
-        version_id: i64,
+        v: &MatterVersionRow,
         from: &str,
         to: &str,
         review: Option<(&str, Option<&str>)>,
@@ -511,8 +549,8 @@ impl WriteTx {
         sql.push(" where status = ")
             .bind(from)
             .push(" and matter_version_id = ")
-            .bind(version_id);
-        self.defer_guarded(sql);
+            .bind(v.id);
+        self.defer_guarded(sql, [version_row(v)]);
         Ok(())
     }
 
@@ -528,14 +566,14 @@ impl WriteTx {
             .push(",")
             .bind(self.now_ms())
             .push(") on conflict (phrase, matter_id) do nothing");
-        self.defer(sql);
+        self.defer(sql, [phrase_row(phrase, matter_id)]);
         Ok(())
     }
 
     pub async fn remove_phrase(&mut self, phrase: &str, matter_id: i64) -> Result<()> {
         let mut sql = Sql::new("delete from matter_phrase where phrase = ");
         sql.bind(phrase).push(" and matter_id = ").bind(matter_id);
-        self.defer_guarded(sql);
+        self.defer_guarded(sql, [phrase_row(phrase, matter_id)]);
         Ok(())
     }
 
@@ -594,7 +632,7 @@ impl WriteTx {
         }
         sql.push(" where state = 'pending' and matter_handover_id = ")
             .bind(id);
-        self.defer_guarded(sql);
+        self.defer_guarded(sql, [row("matter_handover", id)]);
         Ok(())
     }
 

@@ -15,6 +15,7 @@
 //! * driver errors never leave this crate: they become [`StoreError`].
 
 mod error;
+mod rows;
 mod sql;
 
 pub mod account;

@@ -126,9 +126,8 @@ impl Store {
         scope.filter_record(&mut filter, "department_id", None);
         if let Some(name) = q.name.as_deref().filter(|s| !s.is_empty()) {
             filter
-                .push(" and name like ")
-                .bind(format!("%{}%", like_escape(name)))
-                .push(" escape '\\'");
+                .push(" and ")
+                .like_any_case("name", format!("%{}%", like_escape(name)));
         }
         if let Some(parent) = q.parent_id {
             filter.push(" and parent_id = ").bind(parent);

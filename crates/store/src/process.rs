@@ -2,6 +2,7 @@
 //! state as JSON, with a version checked on every update so a stale writer can never advance
 //! an instance twice), the event history, and the work item, timer and copy projections.
 
+use crate::rows::{new_rows, row, rows};
 use crate::sql::Sql;
 use crate::tx::GUARD;
 use crate::AuditCtx;
@@ -726,13 +727,13 @@ impl WriteTx {
             department_id,
             initiator,
         );
-        self.defer(sql);
+        self.defer(sql, [row("process_instance", id)]);
         if self.backend == Backend::Sqlite {
             let mut highest = Sql::new(&format!(
                 "{GUARD} where exists (select 1 from process_instance where process_instance_id > "
             ));
             highest.bind(id).push(")");
-            self.defer(highest);
+            self.defer_check(highest);
         }
         self.inserted_instance = Some(id);
     }
@@ -790,7 +791,7 @@ impl WriteTx {
             .push(" and version > ")
             .bind(version)
             .push(")");
-        self.defer(sql);
+        self.defer_check(sql);
     }
 
     /// Loads an instance inside the transaction (locked on PostgreSQL; SQLite's write lock is
@@ -852,7 +853,7 @@ impl WriteTx {
                 self.loaded_instance = Some((id, expected_version + 1));
             }
         }
-        self.defer(sql);
+        self.defer(sql, [row("process_instance", id)]);
         Ok(())
     }
 
@@ -876,7 +877,13 @@ impl WriteTx {
                 .push(",")
                 .bind(e.as_str())
                 .push(")");
-            self.defer(sql);
+            self.defer(
+                sql,
+                [new_rows(
+                    "process_event",
+                    [("process_instance_id", instance_id.into())],
+                )],
+            );
         }
         Ok(())
     }
@@ -906,7 +913,7 @@ impl WriteTx {
                 close.bind(*t);
             }
             close.push(") and status = 'scheduled'");
-            self.defer(close);
+            self.defer(close, gone.iter().map(|t| timer_row(instance_id, *t)));
         }
         for (timer, node, due) in live {
             let mut up = Sql::new("insert into process_timer (process_instance_id, timer_id, node_id, due_at, status, updated_at) values (");
@@ -920,7 +927,7 @@ impl WriteTx {
                 .push(",'scheduled',")
                 .bind(now)
                 .push(") on conflict (process_instance_id, timer_id) do update set due_at = excluded.due_at, status = 'scheduled', lease_owner = null, lease_until = null, updated_at = excluded.updated_at");
-            self.defer(up);
+            self.defer(up, [timer_row(instance_id, *timer)]);
         }
         Ok(())
     }
@@ -942,7 +949,17 @@ impl WriteTx {
                 .push(",")
                 .bind(c.read_at_ms)
                 .push(") on conflict (process_instance_id, seq) do update set read_at = excluded.read_at");
-            self.defer(up);
+            let seq = i64::try_from(seq).unwrap_or(0);
+            self.defer(
+                up,
+                [rows(
+                    "process_copy",
+                    [
+                        ("process_instance_id", instance_id.into()),
+                        ("seq", seq.into()),
+                    ],
+                )],
+            );
         }
         Ok(())
     }
@@ -1007,7 +1024,13 @@ impl WriteTx {
             .push(",")
             .bind(now)
             .push(") on conflict (process_instance_id) do update set data = excluded.data, updated_at = excluded.updated_at");
-        self.defer(sql);
+        self.defer(
+            sql,
+            [rows(
+                "business_record",
+                [("process_instance_id", instance_id.into())],
+            )],
+        );
         Ok(())
     }
 }
@@ -1042,7 +1065,15 @@ impl WriteTx {
     ) -> Result<()> {
         let mut del = Sql::new("delete from process_subscription where process_instance_id = ");
         del.bind(instance_id);
-        self.defer(del);
+        // The new rows are inserted after the delete: its statement (SQLite) or snapshot
+        // (PostgreSQL) does not see them, and the table has no unique key they could meet.
+        self.defer(
+            del,
+            [rows(
+                "process_subscription",
+                [("process_instance_id", instance_id.into())],
+            )],
+        );
         let now = self.now_ms();
         for (kind, name) in subs {
             let mut ins = Sql::new("insert into process_subscription (process_instance_id, kind, name, created_at) values (");
@@ -1054,7 +1085,13 @@ impl WriteTx {
                 .push(",")
                 .bind(now)
                 .push(")");
-            self.defer(ins);
+            self.defer(
+                ins,
+                [new_rows(
+                    "process_subscription",
+                    [("process_instance_id", instance_id.into())],
+                )],
+            );
         }
         Ok(())
     }
@@ -1084,7 +1121,7 @@ impl WriteTx {
                 .bind(*exec)
                 .push(" and activation = ")
                 .bind(*activation);
-            self.defer(upd);
+            self.defer(upd, [work_item_row(instance_id, *exec, *activation)]);
         }
         for o in reassigned {
             let mut upd = Sql::new("update work_item set assignee = ");
@@ -1099,7 +1136,7 @@ impl WriteTx {
                 .bind(o.exec_id)
                 .push(" and activation = ")
                 .bind(o.activation);
-            self.defer(upd);
+            self.defer(upd, [work_item_row(instance_id, o.exec_id, o.activation)]);
         }
         // One statement for all the items a command opens (a countersign opens several).
         let mut ins = Sql::new(&format!(
@@ -1130,8 +1167,43 @@ impl WriteTx {
                 .push(", null, null)");
         }
         if !opened.is_empty() {
-            self.defer(ins);
+            self.defer(
+                ins,
+                opened.iter().map(|o| {
+                    new_rows(
+                        "work_item",
+                        [
+                            ("process_instance_id", instance_id.into()),
+                            ("exec_id", o.exec_id.into()),
+                            ("activation", o.activation.into()),
+                        ],
+                    )
+                }),
+            );
         }
         Ok(())
     }
+}
+
+/// A timer's projection row, by its unique key (instance, timer).
+fn timer_row(instance_id: i64, timer_id: i64) -> crate::rows::Rows {
+    rows(
+        "process_timer",
+        [
+            ("process_instance_id", instance_id.into()),
+            ("timer_id", timer_id.into()),
+        ],
+    )
+}
+
+/// A work item, by its unique key (instance, execution, activation).
+fn work_item_row(instance_id: i64, exec_id: i64, activation: i64) -> crate::rows::Rows {
+    rows(
+        "work_item",
+        [
+            ("process_instance_id", instance_id.into()),
+            ("exec_id", exec_id.into()),
+            ("activation", activation.into()),
+        ],
+    )
 }

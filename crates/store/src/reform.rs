@@ -3,6 +3,7 @@
 //! every unit that works on them, so their reads take no scope; who may report on a task is
 //! decided by the use case against the task's lead unit.
 
+use crate::rows::{new_rows, row};
 use crate::sql::Sql;
 use crate::{get_i64, get_opt_i64, get_str, Result, Store, StoreError, WriteTx};
 use sqlx::any::AnyRow;
@@ -336,7 +337,7 @@ impl WriteTx {
     pub async fn insert_task_dep(&mut self, task_id: i64, depends_on_id: i64) -> Result<()> {
         let mut sql = Sql::new("insert into reform_task_dep (task_id, depends_on_id) values (");
         sql.bind(task_id).push(",").bind(depends_on_id).push(")");
-        self.defer(sql);
+        self.defer(sql, [new_rows("reform_task_dep", [])]);
         Ok(())
     }
 
@@ -358,7 +359,7 @@ impl WriteTx {
             .push(",")
             .bind(done_at_ms)
             .push(")");
-        self.defer(sql);
+        self.defer(sql, [new_rows("reform_milestone", [])]);
         Ok(())
     }
 
@@ -388,7 +389,7 @@ impl WriteTx {
             .push(",")
             .bind(self.now_ms())
             .push(")");
-        self.defer(sql);
+        self.defer(sql, [new_rows("reform_report", [])]);
         Ok(())
     }
 
@@ -411,7 +412,7 @@ impl WriteTx {
             .bind(id)
             .push(" and status = ")
             .bind(from_status);
-        self.defer_guarded(sql);
+        self.defer_guarded(sql, [row("reform_task", id)]);
         Ok(())
     }
 }
@@ -517,7 +518,7 @@ impl WriteTx {
             .push(",")
             .bind(now)
             .push(")");
-        self.defer(sql);
+        self.defer(sql, [new_rows("reform_acceptance", [])]);
         Ok(())
     }
 
@@ -543,7 +544,7 @@ impl WriteTx {
         }
         sql.push(" where accepted_on is null and disputed_at is null and reform_acceptance_id = ")
             .bind(id);
-        self.defer_guarded(sql);
+        self.defer_guarded(sql, [row("reform_acceptance", id)]);
         Ok(())
     }
 
@@ -568,7 +569,7 @@ impl WriteTx {
             .bind(self.ctx().actor_account_id)
             .push(" where resolved_at is null and reform_acceptance_id = ")
             .bind(id);
-        self.defer_guarded(sql);
+        self.defer_guarded(sql, [row("reform_acceptance", id)]);
         Ok(())
     }
 
@@ -580,7 +581,7 @@ impl WriteTx {
             .bind(self.now_ms())
             .push(" where reform_task_id = ")
             .bind(task_id);
-        self.defer(sql);
+        self.defer(sql, [row("reform_task", task_id)]);
         Ok(())
     }
 }
@@ -777,7 +778,7 @@ impl WriteTx {
                 .push(",")
                 .bind(c.body.as_str())
                 .push(")");
-            self.defer(sql);
+            self.defer(sql, [new_rows("reform_clause", [])]);
         }
         Ok(())
     }
@@ -804,7 +805,7 @@ impl WriteTx {
             .bind(plan_id)
             .push(" and status = ")
             .bind(from);
-        self.defer_guarded(sql);
+        self.defer_guarded(sql, [row("reform_plan", plan_id)]);
         Ok(())
     }
 
@@ -831,7 +832,7 @@ impl WriteTx {
             .push(",")
             .bind(i64::from(replied.is_some_and(|(_, none)| none)))
             .push(")");
-        self.defer(sql);
+        self.defer(sql, [new_rows("reform_consultee", [])]);
         Ok(())
     }
 
@@ -843,7 +844,7 @@ impl WriteTx {
             .bind(i64::from(no_comment))
             .push(" where replied_at is null and reform_consultee_id = ")
             .bind(id);
-        self.defer_guarded(sql);
+        self.defer_guarded(sql, [row("reform_consultee", id)]);
         Ok(())
     }
 
@@ -875,7 +876,7 @@ impl WriteTx {
             .push(",")
             .bind(self.now_ms())
             .push(")");
-        self.defer(sql);
+        self.defer(sql, [new_rows("reform_comment", [])]);
         Ok(())
     }
 
@@ -899,7 +900,7 @@ impl WriteTx {
             .bind(id)
             .push(" and plan_id = ")
             .bind(plan_id);
-        self.defer_guarded(sql);
+        self.defer_guarded(sql, [row("reform_comment", id)]);
         Ok(())
     }
 
@@ -926,7 +927,7 @@ impl WriteTx {
             .push(",")
             .bind(self.now_ms())
             .push(")");
-        self.defer(sql);
+        self.defer(sql, [new_rows("reform_plan_event", [])]);
         Ok(())
     }
 
@@ -952,7 +953,7 @@ impl WriteTx {
             .push(",")
             .bind(self.now_ms())
             .push(")");
-        self.defer(sql);
+        self.defer(sql, [new_rows("reform_plan_version", [])]);
         Ok(())
     }
 }
@@ -1073,7 +1074,7 @@ impl WriteTx {
             .push(",'',null,")
             .bind(self.now_ms())
             .push(")");
-        self.defer(sql);
+        self.defer(sql, [new_rows("reform_notice", [])]);
         Ok(())
     }
 
@@ -1087,7 +1088,7 @@ impl WriteTx {
             .bind(self.ctx().actor_account_id)
             .push(" where responded_at is null and reform_notice_id = ")
             .bind(id);
-        self.defer_guarded(sql);
+        self.defer_guarded(sql, [row("reform_notice", id)]);
         Ok(())
     }
 }

@@ -3,6 +3,7 @@
 //! Like the plans they judge, they are district records without a data scope; the use cases
 //! decide who sees what (a unit sees its own result and appeals it).
 
+use crate::rows::{new_rows, row, rows};
 use crate::sql::Sql;
 use crate::{get_i64, get_opt_i64, get_opt_str, get_str, Result, Store, StoreError, WriteTx};
 use sqlx::any::AnyRow;
@@ -449,7 +450,7 @@ impl WriteTx {
             .push(",")
             .bind(self.now_ms())
             .push(")");
-        self.defer(sql);
+        self.defer(sql, [new_rows("reform_finding", [])]);
         Ok(())
     }
 
@@ -461,7 +462,7 @@ impl WriteTx {
             .bind(self.now_ms())
             .push(" where rectified_at is null and reform_finding_id = ")
             .bind(id);
-        self.defer_guarded(sql);
+        self.defer_guarded(sql, [row("reform_finding", id)]);
         Ok(())
     }
 
@@ -477,7 +478,7 @@ impl WriteTx {
             " where rectified_at is not null and verified_at is null and reform_finding_id = ",
         )
         .bind(id);
-        self.defer_guarded(sql);
+        self.defer_guarded(sql, [row("reform_finding", id)]);
         Ok(())
     }
 
@@ -526,7 +527,16 @@ impl WriteTx {
             .push(",")
             .bind(self.now_ms())
             .push(") on conflict (assessment_id, task_id) do update set score = excluded.score, note = excluded.note, account_id = excluded.account_id, created_at = excluded.created_at");
-        self.defer(sql);
+        self.defer(
+            sql,
+            [rows(
+                "reform_quality_score",
+                [
+                    ("assessment_id", assessment_id.into()),
+                    ("task_id", task_id.into()),
+                ],
+            )],
+        );
         Ok(())
     }
 
@@ -541,7 +551,13 @@ impl WriteTx {
             let facts = r.facts.to_string();
             let breakdown = r.breakdown.to_string();
             let mut sql;
+            let key = [
+                ("assessment_id", assessment_id.into()),
+                ("department_id", r.department_id.into()),
+            ];
+            let writes;
             if existing.contains(&r.department_id) {
+                writes = rows("reform_assessment_result", key);
                 sql = Sql::new("update reform_assessment_result set facts = ");
                 sql.bind(facts)
                     .push(", breakdown = ")
@@ -555,6 +571,7 @@ impl WriteTx {
                     .push(" and department_id = ")
                     .bind(r.department_id);
             } else {
+                writes = new_rows("reform_assessment_result", key);
                 sql = Sql::new("insert into reform_assessment_result (assessment_id, department_id, facts, breakdown, total_centi, rank) values (");
                 sql.bind(assessment_id)
                     .push(",")
@@ -569,7 +586,7 @@ impl WriteTx {
                     .bind(r.rank)
                     .push(")");
             }
-            self.defer(sql);
+            self.defer(sql, [writes]);
         }
         Ok(())
     }
@@ -584,7 +601,7 @@ impl WriteTx {
             .bind(self.ctx().actor_account_id)
             .push(" else published_by end where reform_assessment_id = ")
             .bind(id);
-        self.defer(sql);
+        self.defer(sql, [row("reform_assessment", id)]);
         Ok(())
     }
 
@@ -603,7 +620,7 @@ impl WriteTx {
             .bind(assessment_id)
             .push(" and department_id = ")
             .bind(department_id);
-        self.defer_guarded(sql);
+        self.defer_guarded(sql, [result_row(assessment_id, department_id)]);
         Ok(())
     }
 
@@ -622,7 +639,7 @@ impl WriteTx {
             .bind(assessment_id)
             .push(" and department_id = ")
             .bind(department_id);
-        self.defer_guarded(sql);
+        self.defer_guarded(sql, [result_row(assessment_id, department_id)]);
         Ok(())
     }
 
@@ -648,7 +665,7 @@ impl WriteTx {
             .push(",")
             .bind(self.now_ms())
             .push(")");
-        self.defer(sql);
+        self.defer(sql, [new_rows("reform_merit", [])]);
         Ok(())
     }
 
@@ -689,7 +706,7 @@ impl WriteTx {
             .bind(publish.then_some(now))
             .push(" where status = 'submitted' and reform_innovation_id = ")
             .bind(id);
-        self.defer_guarded(sql);
+        self.defer_guarded(sql, [row("reform_innovation", id)]);
         Ok(())
     }
 
@@ -719,4 +736,15 @@ impl WriteTx {
             "reform_bulletin_id",
         )
     }
+}
+
+/// A unit's result in an assessment, by its unique key.
+fn result_row(assessment_id: i64, department_id: i64) -> crate::rows::Rows {
+    rows(
+        "reform_assessment_result",
+        [
+            ("assessment_id", assessment_id.into()),
+            ("department_id", department_id.into()),
+        ],
+    )
 }

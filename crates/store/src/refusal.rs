@@ -107,16 +107,14 @@ impl Store {
         scope.filter_account(&mut filter, "refused_attempt.account_id");
         if let Some(u) = q.username.as_deref().filter(|s| !s.is_empty()) {
             filter
-                .push(" and username like ")
-                .bind(format!("%{}%", like_escape(u)))
-                .push(" escape '\\'");
+                .push(" and ")
+                .like_any_case("username", format!("%{}%", like_escape(u)));
         }
         if let Some(a) = q.address.as_deref().filter(|s| !s.is_empty()) {
             // A prefix finds a network (`10.1.`) as well as one address.
             filter
-                .push(" and source_addr like ")
-                .bind(format!("{}%", like_escape(a)))
-                .push(" escape '\\'");
+                .push(" and ")
+                .like_any_case("source_addr", format!("{}%", like_escape(a)));
         }
         if let Some(c) = q.code.as_deref().filter(|s| !s.is_empty()) {
             filter.push(" and code = ").bind(c);

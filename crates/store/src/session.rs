@@ -267,9 +267,8 @@ impl Store {
         scope.filter_account(&mut filter, "login_log.account_id");
         if let Some(u) = q.username.as_deref().filter(|s| !s.is_empty()) {
             filter
-                .push(" and username like ")
-                .bind(format!("%{}%", like_escape(u)))
-                .push(" escape '\\'");
+                .push(" and ")
+                .like_any_case("username", format!("%{}%", like_escape(u)));
         }
         if let Some(o) = q.outcome.as_deref().filter(|s| !s.is_empty()) {
             filter.push(" and outcome = ").bind(o);

@@ -93,6 +93,17 @@ impl Sql {
         self
     }
 
+    /// Appends `column like pattern` ignoring letter case on both backends: SQLite's `like`
+    /// folds ASCII case and PostgreSQL's does not, so a search typed in the other case found
+    /// rows on one store only. `pattern` is already escaped ([`like_escape`]).
+    pub fn like_any_case(&mut self, column: &str, pattern: impl Into<Arg>) -> &mut Sql {
+        self.push("lower(")
+            .push(column)
+            .push(") like lower(")
+            .bind(pattern)
+            .push(") escape '\\'")
+    }
+
     /// A copy with `prefix` before the text: one filter, used for both the count and the page.
     pub fn prefixed(&self, prefix: &str) -> Sql {
         Sql {

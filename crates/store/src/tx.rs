@@ -18,6 +18,7 @@
 //! statements ([`WriteTx::defer_guarded`]) fail the batch when they changed no row. A failed
 //! optimistic transaction changes nothing; its caller retries on the locked path.
 
+use crate::rows::Rows;
 use crate::sql::Sql;
 use crate::{get_i64, get_str, Result, Store, StoreError};
 use fgf_domain::audit::{chain_hash, sm3_hex, FieldChange};
@@ -99,9 +100,26 @@ pub(crate) const GUARD: &str = "insert into write_guard (must_hold) select null"
 pub(crate) type RememberedHead = std::sync::Arc<std::sync::Mutex<Option<(i64, [u8; 32])>>>;
 
 /// A deferred statement; a guarded one must change at least one row or the batch fails.
-pub(crate) enum Pending {
-    Plain(Sql),
-    Guarded(Sql),
+pub(crate) struct Pending {
+    sql: Sql,
+    guarded: bool,
+    /// The rows it writes, for the batch rule ([`crate::rows::check_batch`]), which only
+    /// debug builds check.
+    #[cfg(debug_assertions)]
+    writes: Vec<Rows>,
+}
+
+impl Pending {
+    fn new(sql: Sql, guarded: bool, writes: impl IntoIterator<Item = Rows>) -> Pending {
+        #[cfg(not(debug_assertions))]
+        drop(writes);
+        Pending {
+            sql,
+            guarded,
+            #[cfg(debug_assertions)]
+            writes: writes.into_iter().collect(),
+        }
+    }
 }
 
 impl Store {
@@ -182,15 +200,23 @@ impl WriteTx {
         self.ctx.at_ms
     }
 
-    /// Queues a statement whose outcome nobody reads; it runs with the next flush.
-    pub(crate) fn defer(&mut self, stmt: Sql) {
-        self.pending.push(Pending::Plain(stmt));
+    /// Queues a statement whose outcome nobody reads; it runs with the next flush. `writes`
+    /// declares the rows it writes: one batch must not write a row twice (see [`crate::rows`]).
+    pub(crate) fn defer(&mut self, stmt: Sql, writes: impl IntoIterator<Item = Rows>) {
+        self.pending.push(Pending::new(stmt, false, writes));
     }
 
     /// Queues a statement that must change at least one row: when it changes none, the batch
     /// fails and the transaction with it (the optimistic path's version checks).
-    pub(crate) fn defer_guarded(&mut self, stmt: Sql) {
-        self.pending.push(Pending::Guarded(stmt));
+    pub(crate) fn defer_guarded(&mut self, stmt: Sql, writes: impl IntoIterator<Item = Rows>) {
+        self.pending.push(Pending::new(stmt, true, writes));
+    }
+
+    /// Queues a check that writes nothing: a statement starting with [`GUARD`], which fails
+    /// the batch when its condition holds.
+    pub(crate) fn defer_check(&mut self, stmt: Sql) {
+        debug_assert!(stmt.text.starts_with(GUARD), "a check starts with GUARD");
+        self.pending.push(Pending::new(stmt, false, []));
     }
 
     /// The connection, after the deferred statements ran: every read and every statement
@@ -237,16 +263,41 @@ impl WriteTx {
                 }
                 insert.append_renumbered(row);
             }
-            stmts.push(Pending::Plain(insert));
+            stmts.push(Pending::new(
+                insert,
+                false,
+                [crate::rows::new_rows("audit_entry", [])],
+            ));
         }
         stmts
     }
 
+    /// The batch rule, enforced where tests run: two statements of one batch that may write
+    /// one row, or a write that declared no rows, refuse the batch (an internal error naming
+    /// the statements; the transaction rolls back).
+    #[cfg(debug_assertions)]
+    fn check(stmts: &[Pending]) -> Result<()> {
+        let declared: Vec<crate::rows::Declared<'_>> = stmts
+            .iter()
+            .map(|p| crate::rows::Declared {
+                text: &p.sql.text,
+                writes: &p.writes,
+            })
+            .collect();
+        crate::rows::check_batch(&declared, GUARD)
+    }
+
+    #[cfg(not(debug_assertions))]
+    fn check(_: &[Pending]) -> Result<()> {
+        Ok(())
+    }
+
     async fn flush(&mut self) -> Result<()> {
         let stmts = self.take_pending();
+        Self::check(&stmts)?;
         let batch = match stmts.as_slice() {
             [] => return Ok(()),
-            [Pending::Plain(one)] => one.clone(),
+            [one] if !one.guarded => one.sql.clone(),
             _ => self.batch(&stmts),
         };
         batch.query().execute(self.open_conn().await?).await?;
@@ -255,8 +306,9 @@ impl WriteTx {
 
     /// One statement text for the whole batch: SQLite takes several statements in one text;
     /// on PostgreSQL each becomes a data-modifying CTE, all of which run to completion
-    /// whether or not they are read. They share one snapshot, so a batch never touches one
-    /// row twice: the callers write disjoint rows, and the audit entries go in one insert.
+    /// whether or not they are read, in the order queued (see below). They share one snapshot, so a batch never touches one
+    /// row twice: each statement declares its rows and debug builds refuse a batch that
+    /// would ([`crate::rows`]); the audit entries go in one insert.
     fn batch(&self, stmts: &[Pending]) -> Sql {
         let mut batch = Sql::default();
         match self.backend {
@@ -265,34 +317,32 @@ impl WriteTx {
                     if i > 0 {
                         batch.push(";\n");
                     }
-                    match p {
-                        Pending::Plain(s) => batch.append_renumbered(s),
-                        Pending::Guarded(s) => {
-                            batch.append_renumbered(s);
-                            // changes() counts the rows of the statement just before it.
-                            batch.push(&format!(";\n{GUARD} where changes() = 0"));
-                        }
+                    batch.append_renumbered(&p.sql);
+                    if p.guarded {
+                        // changes() counts the rows of the statement just before it.
+                        batch.push(&format!(";\n{GUARD} where changes() = 0"));
                     }
                 }
             }
             crate::Backend::Postgres => {
+                // Written last first: PostgreSQL runs the data-modifying CTEs nobody reads
+                // last-declared first (ExecInitModifyTable queues each with `lcons`), so in
+                // this order they run in the order queued, and rows inserted by one batch get
+                // their ids in that order, as on SQLite (histories list by id). The demo
+                // parity test and the conformance suite hold this.
                 batch.push("with ");
-                for (i, p) in stmts.iter().enumerate() {
-                    if i > 0 {
+                for (n, (i, p)) in stmts.iter().enumerate().rev().enumerate() {
+                    if n > 0 {
                         batch.push(", ");
                     }
                     batch.push(&format!("b{i} as ("));
-                    match p {
-                        Pending::Plain(s) => {
-                            batch.append_renumbered(s);
-                            batch.push(")");
-                        }
-                        Pending::Guarded(s) => {
-                            batch.append_renumbered(s);
-                            batch.push(&format!(
-                                " returning 1), g{i} as ({GUARD} where not exists (select 1 from b{i}))"
-                            ));
-                        }
+                    batch.append_renumbered(&p.sql);
+                    if p.guarded {
+                        batch.push(&format!(
+                            " returning 1), g{i} as ({GUARD} where not exists (select 1 from b{i}))"
+                        ));
+                    } else {
+                        batch.push(")");
                     }
                 }
                 batch.push(" select 1");
@@ -368,7 +418,7 @@ impl WriteTx {
             .push(",")
             .bind(self.ctx.at_ms)
             .push(")");
-        self.defer(sql);
+        self.defer(sql, [crate::rows::new_rows("outbox", [])]);
         Ok(())
     }
 
@@ -419,8 +469,9 @@ impl WriteTx {
     /// committed by itself or not at all.
     async fn commit_in_one_text(&mut self) -> Result<()> {
         let stmts = self.take_pending();
+        Self::check(&stmts)?;
         let batch = match stmts.as_slice() {
-            [Pending::Plain(one)] => one.clone(),
+            [one] if !one.guarded => one.sql.clone(),
             _ => self.batch(&stmts),
         };
         let backend = self.backend;

@@ -626,6 +626,67 @@ on_every_backend!(dictionaries_are_versioned, |db| {
     );
 });
 
+// A search typed in the other letter case finds the same rows on both stores (SQLite's
+// `like` folds ASCII case, PostgreSQL's does not).
+on_every_backend!(text_filters_ignore_letter_case_on_both_backends, |db| {
+    use fgf_store::catalog::{MatterFilter, MatterSummary};
+    let s = &db.store;
+    let sys = Scope::system("test");
+    let mut tx = s.write(ctx(1)).await.unwrap();
+    let dept = bureau(&mut tx, "D80", "Alpha 数据局").await;
+    let summary = MatterSummary {
+        parent_id: None,
+        department_id: dept,
+        name: "ICP 许可",
+        kind: "01",
+        tier: "main",
+        apply_count: None,
+    };
+    tx.insert_matter("XK-Case-1", &summary).await.unwrap();
+    tx.audit("test.case", "matter", "XK-Case-1", &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let page = Page::new(Some(1), Some(10));
+    for text in ["xk-case", "XK-CASE-1", "icp", "Icp 许"] {
+        let found = s
+            .list_matters(
+                &MatterFilter {
+                    text: Some(text.to_owned()),
+                    ..MatterFilter::default()
+                },
+                page,
+            )
+            .await
+            .unwrap();
+        assert_eq!(found.total, 1, "matter search {text:?}");
+    }
+    let found = s
+        .list_departments(
+            &sys,
+            &DepartmentQuery {
+                name: Some("ALPHA".to_owned()),
+                ..DepartmentQuery::default()
+            },
+            page,
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.total, 1, "department search");
+    let found = s
+        .list_audit(
+            &sys,
+            &AuditQuery {
+                actor: Some("TESTER".to_owned()),
+                ..AuditQuery::default()
+            },
+            page,
+        )
+        .await
+        .unwrap();
+    assert_eq!(found.total, 1, "audit actor search");
+});
+
 on_every_backend!(audit_search_filters_by_actor_object_and_time, |db| {
     append(&db.store, 6).await;
     let sys = Scope::system("test");
@@ -915,6 +976,114 @@ on_every_backend!(an_optimistic_start_checks_its_id_and_its_definition, |db| {
     other.close().await;
 });
 
+// One batch is one statement on PostgreSQL, on one snapshot: a second write of a row updated
+// earlier in the batch is lost or trips the write guard there, while SQLite applies both. The
+// batch builder refuses such a batch (in debug builds, so in every test) on both backends,
+// naming both statements, and the transaction writes nothing.
+on_every_backend!(a_batch_that_writes_one_row_twice_is_refused, |db| {
+    use fgf_store::catalog::MatterSummary;
+    let s = &db.store;
+    let mut tx = s.write(ctx(1)).await.unwrap();
+    let dept = bureau(&mut tx, "D79", "批次局").await;
+    let summary = |apply_count| MatterSummary {
+        parent_id: None,
+        department_id: dept,
+        name: "批次许可",
+        kind: "01",
+        tier: "main",
+        apply_count,
+    };
+    let id = tx.insert_matter("XK-B-1", &summary(None)).await.unwrap();
+    let v1 = tx
+        .insert_matter_version(id, "published", "{}", "导入", Some("2026-01-01"))
+        .await
+        .unwrap();
+    tx.audit("test.setup", "matter", "XK-B-1", &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let refused = |r: Result<(), StoreError>| match r {
+        Err(StoreError::Internal(msg)) => {
+            assert!(
+                msg.contains("twice")
+                    && msg.contains("current_version")
+                    && msg.contains("apply_count"),
+                "the refusal names both statements: {msg}"
+            );
+        }
+        other => panic!("expected the batch to be refused, got {other:?}"),
+    };
+    // The catalogue import's old batch: the version in force, then the count, one row; on
+    // the optimistic path (the head the setup left is known), whose commit is one request.
+    let mut tx = s
+        .write_optimistic(ctx(2))
+        .await
+        .unwrap()
+        .expect("head known");
+    tx.make_current(id, v1, &summary(None)).await.unwrap();
+    tx.set_apply_count(id, 40).await.unwrap();
+    tx.audit("test.twice", "matter", "XK-B-1", &[])
+        .await
+        .unwrap();
+    refused(tx.commit().await);
+    // On the locked path.
+    let mut tx = s.write(ctx(2)).await.unwrap();
+    tx.make_current(id, v1, &summary(None)).await.unwrap();
+    tx.set_apply_count(id, 40).await.unwrap();
+    tx.audit("test.twice", "matter", "XK-B-1", &[])
+        .await
+        .unwrap();
+    refused(tx.commit().await);
+    // Refused the same when a read flushes the batch mid-transaction.
+    let mut tx = s.write(ctx(3)).await.unwrap();
+    tx.set_apply_count(id, 41).await.unwrap();
+    tx.set_apply_count(id, 42).await.unwrap();
+    match tx.load_matter(id).await {
+        Err(StoreError::Internal(msg)) => assert!(msg.contains("twice"), "{msg}"),
+        other => panic!("expected the batch to be refused, got {other:?}"),
+    }
+    tx.rollback().await.unwrap();
+    let m = s.get_matter(id).await.unwrap();
+    assert_eq!(
+        (m.current_version, m.apply_count),
+        (None, 0),
+        "a refused batch writes nothing"
+    );
+    // Both in one write of the row is what the import does now.
+    let mut tx = s.write(ctx(5)).await.unwrap();
+    tx.make_current(id, v1, &summary(Some(44))).await.unwrap();
+    tx.audit("test.once", "matter", "XK-B-1", &[])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let m = s.get_matter(id).await.unwrap();
+    assert_eq!((m.current_version, m.apply_count), (Some(1), 44));
+    assert!(matches!(
+        s.verify_audit().await.unwrap(),
+        Verify::Intact { .. }
+    ));
+});
+
+// Histories list by id (process events, reports, plan events, the outbox): rows one batch
+// inserts get their ids in the order they were queued, on PostgreSQL as on SQLite.
+on_every_backend!(rows_one_batch_inserts_get_ids_in_the_order_queued, |db| {
+    let s = &db.store;
+    let mut tx = s.write(ctx(1)).await.unwrap();
+    for n in 1..=5 {
+        tx.outbox("test.order", &json!({ "n": n })).await.unwrap();
+    }
+    tx.audit("test.order", "outbox", "5", &[]).await.unwrap();
+    tx.commit().await.unwrap();
+    let queued: Vec<i64> = s
+        .pending_outbox(10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.payload["n"].as_i64().unwrap())
+        .collect();
+    assert_eq!(queued, [1, 2, 3, 4, 5], "by id, the order queued");
+});
+
 on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
     use fgf_store::catalog::{MatterFilter, MatterSummary};
     let s = &db.store;
@@ -937,6 +1106,7 @@ on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
         name,
         kind: "01",
         tier: "main",
+        apply_count: None,
     };
     let id = tx
         .insert_matter("XK-T-1", &summary("测试许可_一"))
@@ -969,7 +1139,7 @@ on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
     let draft = s.matter_version(id, 2).await.unwrap();
     let mut tx = s.write(ctx(3)).await.unwrap();
     tx.set_version_status(
-        draft.id,
+        &draft,
         "in_review",
         "published",
         Some(("ok", Some("2026-02-01"))),
@@ -990,7 +1160,7 @@ on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
         ("in_review", "published", Some(("同意", Some("2026-03-01")))),
     ] {
         let mut tx = s.write(ctx(4)).await.unwrap();
-        tx.set_version_status(draft.id, from, to, review)
+        tx.set_version_status(&draft, from, to, review)
             .await
             .unwrap();
         tx.audit("test.catalog", "matter", "XK-T-1", &[])
@@ -1867,6 +2037,7 @@ on_every_backend!(
             name: "带表格的事项",
             kind: "01",
             tier: "main",
+            apply_count: None,
         };
         let id = tx.insert_matter("XK-F-1", &summary).await.unwrap();
         let doc = format!("{{\"materials\":[{{\"blank_form_file\":\"{hash}\"}}]}}");

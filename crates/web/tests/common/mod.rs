@@ -1,5 +1,7 @@
-//! A test district: the demo seed on a fresh SQLite store, driven through the real router
-//! with `tower::ServiceExt::oneshot`.
+//! A test district: the demo seed on a fresh store, driven through the real router with
+//! `tower::ServiceExt::oneshot`. The store is SQLite, or a fresh PostgreSQL database when
+//! `FGF_TEST_STORE=postgres` (with `FGF_TEST_PG` naming the server): `tests/run` runs the
+//! suites a second time that way whenever `FGF_TEST_PG` is set.
 
 #![allow(dead_code)]
 
@@ -67,7 +69,7 @@ impl District {
 
     /// A test district with some settings changed.
     pub async fn with_config(change: impl FnOnce(&mut Config)) -> District {
-        let db = TestDb::sqlite().await.unwrap();
+        let db = test_store().await;
         let clock = TestClock::new(NOW_MS);
         let mut config = Config {
             data_dir: std::env::temp_dir().join(format!(
@@ -300,6 +302,19 @@ impl District {
         if let Some(db) = self.db.take() {
             db.cleanup().await;
         }
+    }
+}
+
+/// The store the suites run on, chosen by `FGF_TEST_STORE` (`sqlite`, the default, or
+/// `postgres`).
+async fn test_store() -> TestDb {
+    match std::env::var("FGF_TEST_STORE").as_deref() {
+        Err(_) | Ok("" | "sqlite") => TestDb::sqlite().await.unwrap(),
+        Ok("postgres") => TestDb::postgres()
+            .await
+            .unwrap()
+            .expect("FGF_TEST_STORE=postgres needs FGF_TEST_PG, the URL of a PostgreSQL server (postgres://root@127.0.0.1:5432/test)"),
+        Ok(other) => panic!("FGF_TEST_STORE={other}: expected sqlite or postgres"),
     }
 }
 
