@@ -272,7 +272,7 @@ pub async fn board_page(
     } else {
         Vec::new()
     };
-    let escalations: Vec<&fgf_app::reform_notice::NoticeView> = notices
+    let escalations: Vec<&fgf_app::reform::notice::NoticeView> = notices
         .iter()
         .filter(|n| n.notice.kind == "urge" || n.notice.kind == "supervise")
         .collect();

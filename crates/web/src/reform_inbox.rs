@@ -14,8 +14,8 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use fgf_app::i18n::{t, Lang};
+use fgf_app::reform::notice::{NoticeView, ResponseInput};
 use fgf_app::reform::{AcceptanceInput, ReportInput, TaskView};
-use fgf_app::reform_notice::{NoticeView, ResponseInput};
 use fgf_app::{Actor, ServiceError};
 use fgf_domain::permission::Permission;
 use fgf_domain::reform::Light;
@@ -97,7 +97,7 @@ async fn render_inbox(
         }
     }
     let notices = state.app.reform_notices(actor, false).await.map_err(&err)?;
-    let findings: Vec<fgf_app::reform_review::FindingView> = state
+    let findings: Vec<fgf_app::reform::review::FindingView> = state
         .app
         .findings(actor, None)
         .await

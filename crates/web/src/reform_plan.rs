@@ -12,8 +12,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
 use fgf_app::i18n::{t, Lang};
-use fgf_app::reform_notice::ResponseInput;
-use fgf_app::reform_plan::{
+use fgf_app::reform::notice::ResponseInput;
+use fgf_app::reform::plan::{
     ClausesInput, CommentInput, ConsultInput, DispositionInput, PlanDocument, ReplyInput, StepInput,
 };
 use fgf_app::{Actor, ServiceError};

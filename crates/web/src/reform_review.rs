@@ -15,7 +15,7 @@ use axum::{Extension, Json};
 use chrono::NaiveDate;
 use fgf_app::catalog::Sheet;
 use fgf_app::i18n::{t, Lang};
-use fgf_app::reform_review::{
+use fgf_app::reform::review::{
     AssessmentInput, BulletinInput, Dashboard, FindingInput, InnovationInput, InspectionInput,
     MeritInput, QualityInput, Tally,
 };
@@ -336,7 +336,7 @@ fn tally_table(rows: &[Tally], lang: Lang, head: &str, scores: bool) -> Markup {
     }
 }
 
-fn flagged_table(rows: &[fgf_app::reform_review::Flagged], lang: Lang) -> Markup {
+fn flagged_table(rows: &[fgf_app::reform::review::Flagged], lang: Lang) -> Markup {
     html! {
         div.table-wrap { table.data.compact {
             thead { tr { th { (t(lang, "reform.task")) } th { (t(lang, "reform.lead")) } th { (t(lang, "reform.deadline")) } th { (t(lang, "reform.progress")) } th { (t(lang, "dash.overdue_days")) } th { (t(lang, "reform.reason")) } } }
@@ -1146,7 +1146,7 @@ pub async fn bulletin_page(
         .await
         .map_err(page_err(prefs))?;
     let c = chrome(&state, &actor, prefs, "reform").await?;
-    let list = |items: &[fgf_app::reform_review::BulletinItem]| {
+    let list = |items: &[fgf_app::reform::review::BulletinItem]| {
         html! {
             ol { @for i in items { li { strong { (i.code) " " (i.title) } "（" (i.unit) "，" (t(lang, "reform.deadline")) " " (i.deadline) "，" (t(lang, "reform.progress")) " " (i.progress) "%）" @if !i.note.is_empty() { " " span.muted { (i.note) } } } } }
         }

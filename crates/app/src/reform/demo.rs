@@ -11,7 +11,7 @@ use fgf_store::reform::NewTask;
 use serde_json::json;
 use std::collections::HashMap;
 
-const TASKS: &str = include_str!("demo/reform_tasks.csv");
+const TASKS: &str = include_str!("../demo/reform_tasks.csv");
 
 impl App {
     /// Loads the demo plan in one transaction. Dates in the file are days from today.
@@ -388,7 +388,7 @@ impl App {
         self.write_bulletin(
             self.system_ctx("demo"),
             plan,
-            &crate::reform_review::BulletinInput {
+            &crate::reform::review::BulletinInput {
                 from: today - chrono::Duration::days(30),
                 to: today,
             },
