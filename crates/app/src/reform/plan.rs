@@ -279,10 +279,20 @@ impl App {
             .await?)
     }
 
+    /// A plan any desk may read (plans are district documents), or 404 when there is none:
+    /// its page and the lists under it start here.
+    pub(crate) async fn plan_for_reading(
+        &self,
+        actor: &Actor,
+        plan_id: i64,
+    ) -> ServiceResult<PlanRow> {
+        actor.scope(Permission::Workbench)?;
+        Ok(self.store().get_plan(plan_id).await?)
+    }
+
     /// Everything the plan's page shows.
     pub async fn plan_document(&self, actor: &Actor, plan_id: i64) -> ServiceResult<PlanDocument> {
-        actor.scope(Permission::Workbench)?;
-        let plan = self.store().get_plan(plan_id).await?;
+        let plan = self.plan_for_reading(actor, plan_id).await?;
         let status = status_of(&plan)?;
         let clauses = self.store().plan_clauses(plan_id).await?;
         let names = self.department_names().await?;

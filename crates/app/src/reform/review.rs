@@ -1156,8 +1156,7 @@ impl App {
         plan_id: i64,
         page: fgf_store::Page,
     ) -> ServiceResult<fgf_store::Paged<fgf_store::reform_review::InspectionRow>> {
-        actor.scope(Permission::Workbench)?;
-        self.store().get_plan(plan_id).await?;
+        self.plan_for_reading(actor, plan_id).await?;
         let all = self.store().inspections(plan_id).await?;
         Ok(fgf_store::Paged::of_all(all, page))
     }
@@ -1169,8 +1168,7 @@ impl App {
         plan_id: i64,
         page: fgf_store::Page,
     ) -> ServiceResult<fgf_store::Paged<AssessmentRow>> {
-        actor.scope(Permission::Workbench)?;
-        self.store().get_plan(plan_id).await?;
+        self.plan_for_reading(actor, plan_id).await?;
         let all = self.store().assessments(Some(plan_id)).await?;
         Ok(fgf_store::Paged::of_all(all, page))
     }
@@ -1182,8 +1180,7 @@ impl App {
         plan_id: i64,
         page: fgf_store::Page,
     ) -> ServiceResult<fgf_store::Paged<BulletinRow>> {
-        actor.scope(Permission::Workbench)?;
-        self.store().get_plan(plan_id).await?;
+        self.plan_for_reading(actor, plan_id).await?;
         let all = self.store().bulletins(Some(plan_id)).await?;
         Ok(fgf_store::Paged::of_all(all, page))
     }
