@@ -4,28 +4,19 @@
 //! state opens one [`fgf_store::WriteTx`], applies the domain rules, writes the change with
 //! its audit entry (and outbox message, if any) and commits. Nothing here knows HTTP.
 
-pub mod audit;
-pub mod auth;
-pub mod calendar;
+pub mod base;
 pub mod catalog;
 pub mod clock;
 pub mod config;
-mod demo_catalog;
-pub mod dict;
 pub mod error;
-pub mod files;
 pub mod i18n;
 pub mod jobs;
-pub mod notify;
-pub mod org;
+pub mod parts;
 pub mod process;
 pub mod reform;
-pub mod search;
-pub mod seed;
 pub mod text;
-pub mod users;
 
-pub use auth::Actor;
+pub use base::auth::Actor;
 pub use clock::{Clock, SystemClock, TestClock};
 pub use config::Config;
 pub use error::{ErrorKind, ServiceError, ServiceResult};
@@ -51,14 +42,14 @@ struct Inner {
     // year, so a new State Council notice applies without a restart.
     calendar: RwLock<Arc<Calendar>>,
     files_root: PathBuf,
-    senders: Vec<Arc<dyn notify::NotificationSender>>,
-    log_sender: Arc<notify::LogSender>,
+    senders: Vec<Arc<dyn base::notify::NotificationSender>>,
+    log_sender: Arc<base::notify::LogSender>,
     jobs: jobs::JobRegistry,
     node_id: String,
     processes: process::RegistryCache,
     instances: process::InstanceCache,
     starts: process::StartCache,
-    catalog_index: std::sync::OnceLock<search::CatalogIndex>,
+    catalog_index: std::sync::OnceLock<catalog::search::CatalogIndex>,
     /// Set only for the demo district (`fgf demo`), whose clock may be moved forward.
     demo_clock: Option<Arc<clock::DemoClock>>,
 }
@@ -99,7 +90,7 @@ impl App {
         actor: &Actor,
         days: i64,
     ) -> error::ServiceResult<chrono::NaiveDate> {
-        actor.scope(fgf_domain::permission::Permission::ReformManage)?;
+        actor.scope(fgf_domain::base::permission::Permission::ReformManage)?;
         let Some(clock) = &self.inner.demo_clock else {
             return Err(error::ServiceError::not_found("demo_only"));
         };
@@ -136,9 +127,9 @@ impl App {
     ) -> anyhow::Result<App> {
         let files_root = config.data_dir.join("files");
         let node_id = format!("node-{}-{}", std::process::id(), rand::random::<u32>());
-        let log_sender = Arc::new(notify::LogSender::default());
-        let senders: Vec<Arc<dyn notify::NotificationSender>> =
-            vec![Arc::clone(&log_sender) as Arc<dyn notify::NotificationSender>];
+        let log_sender = Arc::new(base::notify::LogSender::default());
+        let senders: Vec<Arc<dyn base::notify::NotificationSender>> =
+            vec![Arc::clone(&log_sender) as Arc<dyn base::notify::NotificationSender>];
         let app = App {
             inner: Arc::new(Inner {
                 store,
@@ -189,12 +180,12 @@ impl App {
         }
     }
 
-    pub fn senders(&self) -> &[Arc<dyn notify::NotificationSender>] {
+    pub fn senders(&self) -> &[Arc<dyn base::notify::NotificationSender>] {
         &self.inner.senders
     }
 
     /// The log sender every notification also goes to (what tests assert against).
-    pub fn log_sender(&self) -> &notify::LogSender {
+    pub fn log_sender(&self) -> &base::notify::LogSender {
         &self.inner.log_sender
     }
 
@@ -214,7 +205,7 @@ impl App {
         &self.inner.starts
     }
 
-    pub(crate) fn catalog_index_cell(&self) -> &std::sync::OnceLock<search::CatalogIndex> {
+    pub(crate) fn catalog_index_cell(&self) -> &std::sync::OnceLock<catalog::search::CatalogIndex> {
         &self.inner.catalog_index
     }
 

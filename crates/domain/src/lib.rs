@@ -8,29 +8,22 @@
 //! parameters, so the web, store and CLI crates can rely on it and tests can replay it exactly.
 //! The legal sources are cited in `shared/RULES.md`; each test names the rule it checks.
 
-pub mod audit;
-pub mod calendar;
+pub mod base;
 pub mod catalog;
 pub mod cell;
-pub mod ids;
-pub mod password;
-pub mod permission;
-pub mod pii;
 pub mod reform;
-pub mod reform_plan;
-pub mod scope;
 pub mod text;
 
-pub use audit::{chain_hash, diff_json, sm3_hex, FieldChange, GENESIS};
-pub use calendar::{
+pub use base::audit::{chain_hash, diff_json, sm3_hex, FieldChange, GENESIS};
+pub use base::calendar::{
     BusinessDayEnd, Calendar, CalendarConfig, CalendarError, CaseDeadline, Counted, DateRange,
     DayInfo, DayKind, Deadline, DeadlineError, YearSchedule,
 };
-pub use ids::{
+pub use base::ids::{
     check_code, mask_name, mask_phone, mask_resident_id, validate_mobile, IdCheck, IdError, IdKind,
     MobileError, ResidentId, Uscc,
 };
-pub use password::{PasswordError, PasswordPolicy};
-pub use permission::{AdminDuty, Permission, UnknownPermission};
-pub use pii::{PiiBinding, PiiError, PiiKey};
-pub use scope::{dept_path_contains, DataScope, ScopeError};
+pub use base::password::{PasswordError, PasswordPolicy};
+pub use base::permission::{AdminDuty, Permission, UnknownPermission};
+pub use base::pii::{PiiBinding, PiiError, PiiKey};
+pub use base::scope::{dept_path_contains, DataScope, ScopeError};

@@ -4,7 +4,7 @@
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use fgf_app::{App, Config, SystemClock};
-use fgf_store::audit::Verify;
+use fgf_store::base::audit::Verify;
 use fgf_store::Store;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -553,7 +553,10 @@ async fn serve(cli: &Cli, addr: Option<String>, demo: bool) -> anyhow::Result<Ex
         let logins = app.demo_logins().await?;
         if !logins.is_empty() {
             println!();
-            println!("demo accounts (password {}):", fgf_app::seed::DEMO_PASSWORD);
+            println!(
+                "demo accounts (password {}):",
+                fgf_app::base::seed::DEMO_PASSWORD
+            );
             for l in &logins {
                 match &l.totp_secret {
                     Some(s) => println!(
@@ -597,30 +600,15 @@ async fn background(app: App) {
     loop {
         tick.tick().await;
         n += 1;
-        if let Err(e) = app.dispatch_outbox().await {
-            tracing::warn!(%e, "outbox dispatch failed");
-        }
-        // Process timers: leased, so with several nodes each due timer fires on one.
-        if let Err(e) = app.fire_due_timers().await {
-            tracing::warn!(%e, "process timers failed");
-        }
-        if n.is_multiple_of(5) {
-            if let Err(e) = app.run_due_jobs().await {
-                tracing::warn!(%e, "job run failed");
-            }
-        }
-        // Catalogue versions whose effective date has come, and the search index.
-        if n.is_multiple_of(60) {
-            if let Err(e) = app.activate_due_matters().await {
-                tracing::warn!(%e, "putting due catalogue versions in force failed");
-            }
-            if let Err(e) = app.sync_search_index(false).await {
-                tracing::warn!(%e, "search index sync failed");
-            }
-            // Reminders, escalations and chases of the reform tasks (督): each is unique in
-            // the store, so every node may sweep.
-            if let Err(e) = app.reform_sweep().await {
-                tracing::warn!(%e, "reform supervision sweep failed");
+        // Each part's periodic work (`fgf_app::parts`): leased or unique in the store, so
+        // with several nodes each due item is handled once.
+        for part in fgf_app::parts::PARTS {
+            for work in part.periodic {
+                if n.is_multiple_of(work.every_secs) {
+                    if let Err(e) = (work.run)(&app).await {
+                        tracing::warn!(%e, part = part.name, "{} failed", work.what);
+                    }
+                }
             }
         }
     }

@@ -87,7 +87,7 @@ fn killed_at_any_instant_no_instance_is_lost_or_advanced_twice() {
         }
         assert!(matches!(
             store.verify_audit().await.unwrap(),
-            fgf_store::audit::Verify::Intact { .. }
+            fgf_store::base::audit::Verify::Intact { .. }
         ));
         store.close().await;
     });
@@ -411,7 +411,7 @@ async fn two_nodes_take_turns_on_one_instance(a: Store, b: Store, dir: &Path) {
     }
     assert!(matches!(
         a.verify_audit().await.unwrap(),
-        fgf_store::audit::Verify::Intact { .. }
+        fgf_store::base::audit::Verify::Intact { .. }
     ));
 }
 
@@ -500,7 +500,7 @@ async fn two_nodes_start_in_turns(a: Store, b: Store, dir: &Path) {
     }
     assert!(matches!(
         a.verify_audit().await.unwrap(),
-        fgf_store::audit::Verify::Intact { .. }
+        fgf_store::base::audit::Verify::Intact { .. }
     ));
     // The optimistic starts went on: the instance can be worked from the node's memory.
     let t = open_task(&a, ids[1]).await.unwrap();

@@ -14,183 +14,26 @@ use sqlx::any::AnyRow;
 use sqlx::{Column, Row};
 use std::io::{BufRead, Write};
 
-/// Tables in an order that satisfies every foreign key on insert.
-const TABLES: &[(&str, &str, Option<&str>)] = &[
-    // (table, order by, identity column to resynchronise on PostgreSQL)
-    ("department", "path", Some("department_id")),
-    ("account", "account_id", Some("account_id")),
-    ("post", "post_id", Some("post_id")),
-    ("recovery_code", "account_id", None),
-    (
-        "password_history",
-        "password_history_id",
-        Some("password_history_id"),
-    ),
-    ("role", "role_id", Some("role_id")),
-    ("role_permission", "role_id, permission", None),
-    ("post_role", "post_id, role_id", None),
-    ("session", "session_id", None),
-    ("login_log", "login_log_id", Some("login_log_id")),
-    (
-        "refused_attempt",
-        "refused_attempt_id",
-        Some("refused_attempt_id"),
-    ),
-    ("audit_entry", "audit_entry_id", Some("audit_entry_id")),
-    ("audit_head", "audit_head_id", None),
-    ("dictionary", "dictionary_id", Some("dictionary_id")),
-    (
-        "dictionary_item",
-        "dictionary_item_id",
-        Some("dictionary_item_id"),
-    ),
-    (
-        "dictionary_version",
-        "dictionary_version_id",
-        Some("dictionary_version_id"),
-    ),
-    ("calendar_year", "year", None),
-    ("notification", "notification_id", Some("notification_id")),
-    ("outbox", "outbox_id", Some("outbox_id")),
-    ("job", "job_id", Some("job_id")),
-    ("file_object", "content_hash", None),
-    ("idempotency", "account_id, idem_key", None),
-    (
-        "process_definition",
-        "process_definition_id",
-        Some("process_definition_id"),
-    ),
-    (
-        "process_instance",
-        "process_instance_id",
-        Some("process_instance_id"),
-    ),
-    (
-        "process_event",
-        "process_event_id",
-        Some("process_event_id"),
-    ),
-    ("work_item", "work_item_id", Some("work_item_id")),
-    (
-        "process_timer",
-        "process_timer_id",
-        Some("process_timer_id"),
-    ),
-    ("process_copy", "process_copy_id", Some("process_copy_id")),
-    ("bench_row", "bench_row_id", Some("bench_row_id")),
-    (
-        "business_record",
-        "business_record_id",
-        Some("business_record_id"),
-    ),
-    (
-        "process_subscription",
-        "process_subscription_id",
-        Some("process_subscription_id"),
-    ),
-    // Parents before children: a sub-item may have been re-parented under a later matter.
-    (
-        "matter",
-        "case tier when 'main' then 0 when 'sub' then 1 else 2 end, matter_id",
-        Some("matter_id"),
-    ),
-    (
-        "matter_version",
-        "matter_version_id",
-        Some("matter_version_id"),
-    ),
-    (
-        "matter_phrase",
-        "matter_phrase_id",
-        Some("matter_phrase_id"),
-    ),
-    (
-        "matter_handover",
-        "matter_handover_id",
-        Some("matter_handover_id"),
-    ),
-    ("reform_plan", "reform_plan_id", Some("reform_plan_id")),
-    // A subtask is always inserted after its parent, so id order is parent first.
-    ("reform_task", "reform_task_id", Some("reform_task_id")),
-    ("reform_task_dep", "task_id, depends_on_id", None),
-    (
-        "reform_milestone",
-        "reform_milestone_id",
-        Some("reform_milestone_id"),
-    ),
-    (
-        "reform_report",
-        "reform_report_id",
-        Some("reform_report_id"),
-    ),
-    (
-        "reform_acceptance",
-        "reform_acceptance_id",
-        Some("reform_acceptance_id"),
-    ),
-    (
-        "reform_clause",
-        "reform_clause_id",
-        Some("reform_clause_id"),
-    ),
-    (
-        "reform_consultee",
-        "reform_consultee_id",
-        Some("reform_consultee_id"),
-    ),
-    (
-        "reform_comment",
-        "reform_comment_id",
-        Some("reform_comment_id"),
-    ),
-    (
-        "reform_plan_event",
-        "reform_plan_event_id",
-        Some("reform_plan_event_id"),
-    ),
-    ("reform_plan_version", "plan_id, version", None),
-    (
-        "reform_notice",
-        "reform_notice_id",
-        Some("reform_notice_id"),
-    ),
-    (
-        "reform_inspection",
-        "reform_inspection_id",
-        Some("reform_inspection_id"),
-    ),
-    (
-        "reform_finding",
-        "reform_finding_id",
-        Some("reform_finding_id"),
-    ),
-    (
-        "reform_assessment",
-        "reform_assessment_id",
-        Some("reform_assessment_id"),
-    ),
-    ("reform_quality_score", "assessment_id, task_id", None),
-    (
-        "reform_assessment_result",
-        "assessment_id, department_id",
-        None,
-    ),
-    ("reform_merit", "reform_merit_id", Some("reform_merit_id")),
-    (
-        "reform_innovation",
-        "reform_innovation_id",
-        Some("reform_innovation_id"),
-    ),
-    (
-        "reform_bulletin",
-        "reform_bulletin_id",
-        Some("reform_bulletin_id"),
-    ),
+/// A part's tables in the backup: (table, order by, identity column to resynchronise on
+/// PostgreSQL), in an order that satisfies every foreign key on insert.
+pub type Tables = &'static [(&'static str, &'static str, Option<&'static str>)];
+
+/// The backup carries every part's tables, the parts in the order their foreign keys need:
+/// one line per part.
+const PARTS: &[Tables] = &[
+    crate::base::TABLES,
+    crate::process::TABLES,
+    crate::catalog::TABLES,
+    crate::reform::TABLES,
 ];
+
+fn tables() -> impl Iterator<Item = &'static (&'static str, &'static str, Option<&'static str>)> {
+    PARTS.iter().flat_map(|part| part.iter())
+}
 
 /// The tables a backup carries, in restore order.
 pub fn table_names() -> Vec<&'static str> {
-    TABLES.iter().map(|(t, _, _)| *t).collect()
+    tables().map(|(t, _, _)| *t).collect()
 }
 
 /// What a backup or restore moved.
@@ -262,7 +105,7 @@ impl Store {
         });
         writeln!(out, "{header}").map_err(io)?;
         let mut summary = BackupSummary::default();
-        for (table, order, _) in TABLES {
+        for (table, order, _) in tables() {
             let q = format!("select * from {table} order by {order}");
             let mut rows = sqlx::query(&q).fetch(&mut *tx);
             let mut wrote_columns = false;
@@ -331,7 +174,7 @@ impl Store {
             match v {
                 Value::Object(o) if o.contains_key("table") => {
                     let name = o["table"].as_str().unwrap_or_default().to_owned();
-                    if !TABLES.iter().any(|(t, _, _)| *t == name) {
+                    if !tables().any(|(t, _, _)| *t == name) {
                         return Err(bad(format!("unknown table {name:?}")));
                     }
                     columns = serde_json::from_value(o["columns"].clone())
@@ -392,7 +235,7 @@ impl Store {
             return Err(bad("file is truncated (no trailer)".to_owned()));
         }
         if self.backend() == Backend::Postgres {
-            for (t, _, identity) in TABLES {
+            for (t, _, identity) in tables() {
                 if let Some(col) = identity {
                     let q = format!(
                         "select setval(pg_get_serial_sequence('{t}', '{col}'), coalesce((select max({col}) from {t}), 0) + 1, false)"
@@ -408,7 +251,7 @@ impl Store {
     /// Row counts of every table, to compare two stores after a round trip.
     pub async fn table_counts(&self) -> Result<Vec<(String, i64)>> {
         let mut out = Vec::new();
-        for (t, _, _) in TABLES {
+        for (t, _, _) in tables() {
             let row = sqlx::query(&format!("select count(*) as n from {t}"))
                 .fetch_one(self.pool())
                 .await?;

@@ -18,24 +18,16 @@ mod error;
 mod rows;
 mod sql;
 
-pub mod account;
-pub mod audit;
 pub mod backup;
-pub mod calendar;
+pub mod base;
 pub mod catalog;
-pub mod dict;
-pub mod file;
 pub mod idem;
 pub mod job;
-pub mod notify;
-pub mod org;
 pub mod outbox;
 pub mod process;
 pub mod reform;
-pub mod reform_review;
 pub mod refusal;
 pub mod scope;
-pub mod session;
 pub mod testing;
 pub mod tx;
 

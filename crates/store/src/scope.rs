@@ -7,8 +7,8 @@
 //! its reason and is used only by background jobs and operator commands).
 
 use crate::sql::Sql;
-use fgf_domain::permission::{AdminDuty, Permission};
-use fgf_domain::scope::DataScope;
+use fgf_domain::base::permission::{AdminDuty, Permission};
+use fgf_domain::base::scope::DataScope;
 use std::collections::BTreeMap;
 
 /// What an account may do while acting for one department: loaded from its post's roles.

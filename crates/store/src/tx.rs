@@ -21,7 +21,7 @@
 use crate::rows::Rows;
 use crate::sql::Sql;
 use crate::{get_i64, get_str, Result, Store, StoreError};
-use fgf_domain::audit::{chain_hash, sm3_hex, FieldChange};
+use fgf_domain::base::audit::{chain_hash, sm3_hex, FieldChange};
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Transaction};
 

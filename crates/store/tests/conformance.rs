@@ -1,12 +1,12 @@
 //! The store conformance suite: every behaviour runs on SQLite and, when `FGF_TEST_PG` is
 //! set, on PostgreSQL, with the same assertions.
 
-use fgf_domain::audit::FieldChange;
-use fgf_domain::permission::Permission;
+use fgf_domain::base::audit::FieldChange;
+use fgf_domain::base::permission::Permission;
 use fgf_domain::DataScope;
-use fgf_store::account::{AccountQuery, NewAccount};
-use fgf_store::audit::{AuditQuery, Verify};
-use fgf_store::org::{DepartmentQuery, NewDepartment};
+use fgf_store::base::account::{AccountQuery, NewAccount};
+use fgf_store::base::audit::{AuditQuery, Verify};
+use fgf_store::base::org::{DepartmentQuery, NewDepartment};
 use fgf_store::testing::TestDb;
 use fgf_store::{AuditCtx, Page, Scope, Store, StoreError};
 use serde_json::json;
@@ -342,8 +342,9 @@ on_every_backend!(data_scope_limits_accounts_along_the_tree, |db| {
     let d = seed_tree(&db.store).await;
     let s = &db.store;
     // Account 2 works in department a (d[1]).
-    let names =
-        |v: Vec<fgf_store::account::Account>| v.into_iter().map(|a| a.username).collect::<Vec<_>>();
+    let names = |v: Vec<fgf_store::base::account::Account>| {
+        v.into_iter().map(|a| a.username).collect::<Vec<_>>()
+    };
     let q = AccountQuery::default();
     let p = Page::default();
     let own = scope_with(s, 2, d[1], "own").await;
@@ -418,8 +419,8 @@ on_every_backend!(unique_violations_name_their_constraint, |db| {
     }
 });
 
-fn upd(parent: Option<i64>, code: &str) -> fgf_store::org::DepartmentUpdate {
-    fgf_store::org::DepartmentUpdate {
+fn upd(parent: Option<i64>, code: &str) -> fgf_store::base::org::DepartmentUpdate {
+    fgf_store::base::org::DepartmentUpdate {
         parent_id: parent,
         code: code.to_owned(),
         name: code.to_owned(),
@@ -594,7 +595,7 @@ on_every_backend!(jobs_are_leased_to_one_owner, |db| {
 });
 
 on_every_backend!(dictionaries_are_versioned, |db| {
-    use fgf_store::dict::DictItem;
+    use fgf_store::base::dict::DictItem;
     let item = |c: &str, l: &str| DictItem {
         code: c.to_owned(),
         label: l.to_owned(),
@@ -1522,8 +1523,8 @@ on_every_backend!(
 on_every_backend!(
     inspections_assessments_merits_innovations_and_bulletins_round_trip,
     |db| {
+        use fgf_store::reform::review::{NewMerit, NewResult};
         use fgf_store::reform::NewTask;
-        use fgf_store::reform_review::{NewMerit, NewResult};
         let s = &db.store;
         let mut tx = s.write(ctx(1)).await.unwrap();
         let dept = bureau(&mut tx, "R03", "卫健委").await;
@@ -2027,7 +2028,7 @@ on_every_backend!(
         let other = "cd".repeat(32);
         assert_eq!(
             s.file_refs(&hash).await.unwrap(),
-            fgf_store::file::FileRefs::default()
+            fgf_store::base::file::FileRefs::default()
         );
         let mut tx = s.write(ctx(1)).await.unwrap();
         let dept = bureau(&mut tx, "D78", "文件局").await;
@@ -2064,7 +2065,7 @@ on_every_backend!(
         assert!(refs.catalog && !refs.reform);
         assert_eq!(
             s.file_refs(&other).await.unwrap(),
-            fgf_store::file::FileRefs::default()
+            fgf_store::base::file::FileRefs::default()
         );
     }
 );

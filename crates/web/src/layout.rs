@@ -6,8 +6,8 @@ use crate::assets::{css_url, js_url};
 use crate::Prefs;
 use fgf_app::i18n::t;
 use fgf_app::{Actor, Lang};
-use fgf_domain::permission::Permission;
-use fgf_store::account::Post;
+use fgf_domain::base::permission::Permission;
+use fgf_store::base::account::Post;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 /// What the staff chrome needs besides the page itself.

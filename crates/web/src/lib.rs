@@ -6,22 +6,17 @@
 //! a route without a declaration cannot be added. Handlers parse, call one `fgf_app` use
 //! case, and render.
 
-mod api;
 mod assets;
+mod base;
 mod catalog;
 mod error;
 mod extract;
-mod gantt;
 mod layout;
 mod metrics;
 mod openapi;
-mod pages;
+mod process;
 mod reform;
-mod reform_inbox;
-mod reform_plan;
-mod reform_review;
 pub mod routes;
-mod workflow;
 
 pub use error::WebError;
 pub use routes::{Need, RouteSpec, Surface};

@@ -46,7 +46,7 @@ async fn gb_t_22239_8_1_4_1_lockout_after_five_failures_in_fifteen_minutes() {
         .contains("锁定"));
     // Even the right password is refused while locked …
     assert_eq!(
-        login(&d, "keeper", fgf_app::seed::DEMO_PASSWORD)
+        login(&d, "keeper", fgf_app::base::seed::DEMO_PASSWORD)
             .await
             .status,
         StatusCode::LOCKED
@@ -54,7 +54,7 @@ async fn gb_t_22239_8_1_4_1_lockout_after_five_failures_in_fifteen_minutes() {
     // … and accepted again after the lock period (15 minutes).
     d.clock.advance_ms(15 * 60_000 + 1);
     assert_eq!(
-        login(&d, "keeper", fgf_app::seed::DEMO_PASSWORD)
+        login(&d, "keeper", fgf_app::base::seed::DEMO_PASSWORD)
             .await
             .status,
         StatusCode::OK
@@ -109,7 +109,7 @@ async fn security_admin_unlocks_a_locked_account() {
         login(&d, "reform", "Wrong-pass1!").await;
     }
     assert_eq!(
-        login(&d, "reform", fgf_app::seed::DEMO_PASSWORD)
+        login(&d, "reform", fgf_app::base::seed::DEMO_PASSWORD)
             .await
             .status,
         StatusCode::LOCKED
@@ -126,7 +126,7 @@ async fn security_admin_unlocks_a_locked_account() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(
-        login(&d, "reform", fgf_app::seed::DEMO_PASSWORD)
+        login(&d, "reform", fgf_app::base::seed::DEMO_PASSWORD)
             .await
             .status,
         StatusCode::OK
@@ -182,13 +182,13 @@ async fn gb_t_22239_8_1_4_1_idle_session_expires_after_thirty_minutes() {
 #[tokio::test]
 async fn gb_t_22239_8_1_4_1_d_administrators_need_a_second_factor() {
     let d = District::new().await;
-    let r = login(&d, "admin", fgf_app::seed::DEMO_PASSWORD).await;
+    let r = login(&d, "admin", fgf_app::base::seed::DEMO_PASSWORD).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert_eq!(code(&r.json()), "totp_required");
-    let r = d.api(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "admin", "password": fgf_app::seed::DEMO_PASSWORD, "totp": "000000"}))).await;
+    let r = d.api(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "admin", "password": fgf_app::base::seed::DEMO_PASSWORD, "totp": "000000"}))).await;
     assert_eq!(code(&r.json()), "totp_invalid");
     let good = d.totp("admin").await.unwrap();
-    let r = d.api(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "admin", "password": fgf_app::seed::DEMO_PASSWORD, "totp": good}))).await;
+    let r = d.api(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "admin", "password": fgf_app::base::seed::DEMO_PASSWORD, "totp": good}))).await;
     assert_eq!(r.status, StatusCode::OK);
     d.cleanup().await;
 }

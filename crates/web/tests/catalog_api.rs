@@ -138,7 +138,7 @@ async fn a_keeper_drafts_another_person_publishes_and_the_guide_changes() {
         .store()
         .list_audit(
             &fgf_store::Scope::system("test"),
-            &fgf_store::audit::AuditQuery {
+            &fgf_store::base::audit::AuditQuery {
                 object_type: Some("matter".to_owned()),
                 ..Default::default()
             },

@@ -271,7 +271,7 @@ async fn every_route_answers_every_role_as_declared() {
             };
             let note = if spec.path.contains("notifications/{id}") && c.account_id > 0 {
                 let mut tx = d.app.store().write(d.app.system_ctx("test")).await.unwrap();
-                let id = fgf_app::notify::notify(&mut tx, c.account_id, "t", "b", "/")
+                let id = fgf_app::base::notify::notify(&mut tx, c.account_id, "t", "b", "/")
                     .await
                     .unwrap();
                 tx.audit("test", "notification", "x", &[]).await.unwrap();
@@ -507,7 +507,8 @@ fn sample(
         }
         ("GET", "/admin/refusals") => s.path = format!("{path}?username=clerk&to=2026-11-27"),
         ("POST", "/api/v1/auth/login") => {
-            s.json = Some(json!({"username": "clerk", "password": fgf_app::seed::DEMO_PASSWORD}))
+            s.json =
+                Some(json!({"username": "clerk", "password": fgf_app::base::seed::DEMO_PASSWORD}))
         }
         ("POST", "/api/v1/auth/password") => {
             s.json =
@@ -626,7 +627,7 @@ fn sample(
         ("POST", "/login") => {
             s.form = vec![
                 ("username", "clerk".to_owned()),
-                ("password", fgf_app::seed::DEMO_PASSWORD.to_owned()),
+                ("password", fgf_app::base::seed::DEMO_PASSWORD.to_owned()),
             ]
         }
         ("POST", "/register") => {

@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Method, Request, StatusCode};
 use common::District;
-use fgf_store::session::LoginLogQuery;
+use fgf_store::base::session::LoginLogQuery;
 use fgf_store::{Page, Scope};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
@@ -56,7 +56,7 @@ async fn last_login_addr(d: &District, username: &str) -> String {
 #[tokio::test]
 async fn finding_10_the_login_log_records_the_real_client_address() {
     let d = District::new().await;
-    let pw = fgf_app::seed::DEMO_PASSWORD;
+    let pw = fgf_app::base::seed::DEMO_PASSWORD;
     // A page login over a connection from 10.1.2.3; the old test header changes nothing.
     let form =
         serde_urlencoded::to_string([("_csrf", "pre"), ("username", "citizen"), ("password", pw)])
@@ -124,7 +124,7 @@ async fn finding_10_the_login_log_records_the_real_client_address() {
         .store()
         .list_audit(
             &Scope::system("test"),
-            &fgf_store::audit::AuditQuery {
+            &fgf_store::base::audit::AuditQuery {
                 actor: Some("newcomer".to_owned()),
                 ..Default::default()
             },
@@ -159,7 +159,7 @@ async fn finding_10_forwarded_for_counts_only_from_a_trusted_proxy() {
 #[tokio::test]
 async fn finding_12_a_signed_in_form_takes_only_the_sessions_own_token() {
     let d = District::new().await;
-    let pw = fgf_app::seed::DEMO_PASSWORD.to_owned();
+    let pw = fgf_app::base::seed::DEMO_PASSWORD.to_owned();
     let (cookie, csrf) = d.page_session("citizen").await;
     let login_as = |token: &str| {
         vec![
@@ -335,7 +335,7 @@ async fn finding_11_refused_attempts_are_kept_where_the_security_admin_finds_the
         .store()
         .list_audit(
             &Scope::system("test"),
-            &fgf_store::audit::AuditQuery {
+            &fgf_store::base::audit::AuditQuery {
                 actor: Some("clerk".to_owned()),
                 ..Default::default()
             },
@@ -749,7 +749,7 @@ async fn finding_13_uploaded_file_names_keep_no_bidi_override() {
     assert_eq!(code(&r.json()), "text_invalid_chars");
     // The catalogue import: the file's name, and every cell (the CLI import shares the rule).
     let keeper = d.token("keeper").await;
-    let csv = include_str!("../../app/src/demo/catalog_matters.csv");
+    let csv = include_str!("../../app/src/catalog/data/matters.csv");
     let mut lines = csv.lines();
     let header_line = lines.next().unwrap();
     let row = lines.next().unwrap().replacen(',', ",\u{202e}", 2);

@@ -450,8 +450,7 @@ async fn finding_4_gb_t_22239_8_1_4_1_d_a_second_factor_is_re_enrolled_only_with
     let d = District::new().await;
     // A code is accepted once: a second login with it in its window is refused.
     let code1 = d.totp("auditor").await.unwrap();
-    let body =
-        json!({"username": "auditor", "password": fgf_app::seed::DEMO_PASSWORD, "totp": code1});
+    let body = json!({"username": "auditor", "password": fgf_app::base::seed::DEMO_PASSWORD, "totp": code1});
     let r = d
         .api(Method::POST, "/api/v1/auth/login", None, Some(body.clone()))
         .await;
@@ -486,7 +485,7 @@ async fn finding_4_gb_t_22239_8_1_4_1_d_a_second_factor_is_re_enrolled_only_with
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     let r = post(vec![
         ("action", "start".to_owned()),
-        ("password", fgf_app::seed::DEMO_PASSWORD.to_owned()),
+        ("password", fgf_app::base::seed::DEMO_PASSWORD.to_owned()),
         ("current_code", "000000".to_owned()),
     ])
     .await;
@@ -503,7 +502,7 @@ async fn finding_4_gb_t_22239_8_1_4_1_d_a_second_factor_is_re_enrolled_only_with
     let good = d.totp("admin").await.unwrap();
     let r = post(vec![
         ("action", "start".to_owned()),
-        ("password", fgf_app::seed::DEMO_PASSWORD.to_owned()),
+        ("password", fgf_app::base::seed::DEMO_PASSWORD.to_owned()),
         ("current_code", good),
     ])
     .await;
@@ -552,14 +551,14 @@ async fn finding_4_gb_t_22239_8_1_4_1_d_a_second_factor_is_re_enrolled_only_with
 #[test]
 fn finding_4_codes_are_compared_in_constant_time_and_give_their_step() {
     let seed = b"12345678901234567890";
-    let code = fgf_app::auth::totp_code(seed, 1_000_000_000);
+    let code = fgf_app::base::auth::totp_code(seed, 1_000_000_000);
     assert_eq!(
-        fgf_app::auth::totp_step(seed, &code, 1_000_000_000),
+        fgf_app::base::auth::totp_step(seed, &code, 1_000_000_000),
         Some(1_000_000_000 / 30)
     );
-    assert!(fgf_app::auth::constant_time_eq(b"123456", b"123456"));
-    assert!(!fgf_app::auth::constant_time_eq(b"123456", b"123457"));
-    assert!(!fgf_app::auth::constant_time_eq(b"12345", b"123456"));
+    assert!(fgf_app::base::auth::constant_time_eq(b"123456", b"123456"));
+    assert!(!fgf_app::base::auth::constant_time_eq(b"123456", b"123457"));
+    assert!(!fgf_app::base::auth::constant_time_eq(b"12345", b"123456"));
 }
 
 #[tokio::test]
@@ -635,7 +634,7 @@ async fn finding_5_gb_t_22239_8_1_4_1_b_the_current_password_check_counts_toward
             Method::POST,
             "/api/v1/auth/password",
             &t,
-            Some(json!({"old_password": fgf_app::seed::DEMO_PASSWORD, "new_password": "Other-Pass9!"})),
+            Some(json!({"old_password": fgf_app::base::seed::DEMO_PASSWORD, "new_password": "Other-Pass9!"})),
         )
         .await;
     assert_eq!(
@@ -729,7 +728,7 @@ async fn finding_15_gb_t_22239_8_1_4_1_a_a_password_older_than_its_maximum_age_m
             Method::POST,
             "/api/v1/auth/login",
             None,
-            Some(creds("clerk", fgf_app::seed::DEMO_PASSWORD)),
+            Some(creds("clerk", fgf_app::base::seed::DEMO_PASSWORD)),
         )
         .await;
     assert_eq!(r.status, StatusCode::OK);
@@ -741,7 +740,7 @@ async fn finding_15_gb_t_22239_8_1_4_1_a_a_password_older_than_its_maximum_age_m
         (StatusCode::FORBIDDEN, "password_change_required")
     );
     // Five passwords in turn; none of the last five comes back.
-    let mut old = fgf_app::seed::DEMO_PASSWORD.to_owned();
+    let mut old = fgf_app::base::seed::DEMO_PASSWORD.to_owned();
     for i in 1..=4 {
         let new = format!("Rotate-Pass{i}!");
         let (s, v) = d
@@ -760,7 +759,7 @@ async fn finding_15_gb_t_22239_8_1_4_1_a_a_password_older_than_its_maximum_age_m
             Method::POST,
             "/api/v1/auth/password",
             &t,
-            Some(json!({"old_password": old, "new_password": fgf_app::seed::DEMO_PASSWORD})),
+            Some(json!({"old_password": old, "new_password": fgf_app::base::seed::DEMO_PASSWORD})),
         )
         .await;
     assert_eq!(
@@ -781,7 +780,7 @@ async fn finding_15_gb_t_22239_8_1_4_1_a_a_password_older_than_its_maximum_age_m
             Method::POST,
             "/api/v1/auth/password",
             &t,
-            Some(json!({"old_password": "Rotate-Pass5!", "new_password": fgf_app::seed::DEMO_PASSWORD})),
+            Some(json!({"old_password": "Rotate-Pass5!", "new_password": fgf_app::base::seed::DEMO_PASSWORD})),
         )
         .await;
     assert_eq!(
@@ -803,7 +802,7 @@ async fn finding_15_gb_t_22239_8_1_4_1_d_second_factor_for_staff_is_a_setting() 
             Method::POST,
             "/api/v1/auth/login",
             None,
-            Some(creds("clerk", fgf_app::seed::DEMO_PASSWORD)),
+            Some(creds("clerk", fgf_app::base::seed::DEMO_PASSWORD)),
         )
         .await;
     assert_eq!(r.json()["needs_totp_enrolment"], true);
@@ -819,7 +818,7 @@ async fn finding_15_gb_t_22239_8_1_4_1_d_second_factor_for_staff_is_a_setting() 
             Method::POST,
             "/api/v1/auth/login",
             None,
-            Some(creds("citizen", fgf_app::seed::DEMO_PASSWORD)),
+            Some(creds("citizen", fgf_app::base::seed::DEMO_PASSWORD)),
         )
         .await;
     assert_eq!(r.json()["needs_totp_enrolment"], false);
@@ -1037,7 +1036,7 @@ async fn finding_5_gb_t_22239_8_1_4_1_b_failures_lock_a_username_for_their_addre
     let r = login_from(
         &d,
         "10.1.1.1",
-        json!({"username": "auditor", "password": fgf_app::seed::DEMO_PASSWORD, "totp": totp}),
+        json!({"username": "auditor", "password": fgf_app::base::seed::DEMO_PASSWORD, "totp": totp}),
     )
     .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
@@ -1046,7 +1045,7 @@ async fn finding_5_gb_t_22239_8_1_4_1_b_failures_lock_a_username_for_their_addre
     let r = login_from(
         &d,
         "10.9.9.9",
-        json!({"username": "auditor", "password": fgf_app::seed::DEMO_PASSWORD, "totp": totp}),
+        json!({"username": "auditor", "password": fgf_app::base::seed::DEMO_PASSWORD, "totp": totp}),
     )
     .await;
     assert_eq!(r.status, StatusCode::LOCKED);
@@ -1060,13 +1059,23 @@ async fn finding_5_gb_t_22239_8_1_4_1_b_one_address_failing_on_many_usernames_is
         let r = login_from(&d, "10.7.7.7", creds(&format!("user{i}"), "Wrong-pass1!")).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
-    let r = login_from(&d, "10.7.7.7", creds("clerk", fgf_app::seed::DEMO_PASSWORD)).await;
+    let r = login_from(
+        &d,
+        "10.7.7.7",
+        creds("clerk", fgf_app::base::seed::DEMO_PASSWORD),
+    )
+    .await;
     assert_eq!(
         (r.status, code(&r.json())),
         (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts")
     );
     assert!(r.headers.get(header::RETRY_AFTER).is_some());
-    let r = login_from(&d, "10.7.7.6", creds("clerk", fgf_app::seed::DEMO_PASSWORD)).await;
+    let r = login_from(
+        &d,
+        "10.7.7.6",
+        creds("clerk", fgf_app::base::seed::DEMO_PASSWORD),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "other addresses are not affected");
     d.cleanup().await;
 }

@@ -80,7 +80,7 @@ async fn finding_6_login_redirects_only_to_paths_on_this_site() {
                 &[
                     ("_csrf", "pre".to_owned()),
                     ("username", "clerk".to_owned()),
-                    ("password", fgf_app::seed::DEMO_PASSWORD.to_owned()),
+                    ("password", fgf_app::base::seed::DEMO_PASSWORD.to_owned()),
                     ("next", next),
                 ],
             )
@@ -412,7 +412,7 @@ async fn cookies_set(d: &District) -> Vec<String> {
             &[
                 ("_csrf", "pre".to_owned()),
                 ("username", "clerk".to_owned()),
-                ("password", fgf_app::seed::DEMO_PASSWORD.to_owned()),
+                ("password", fgf_app::base::seed::DEMO_PASSWORD.to_owned()),
             ],
         )
         .await;

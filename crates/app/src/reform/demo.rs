@@ -5,13 +5,13 @@
 use crate::catalog::Sheet;
 use crate::error::{ServiceError, ServiceResult};
 use crate::App;
-use fgf_domain::audit::FieldChange;
-use fgf_domain::reform_plan::Clause;
+use fgf_domain::base::audit::FieldChange;
+use fgf_domain::reform::plan::Clause;
 use fgf_store::reform::NewTask;
 use serde_json::json;
 use std::collections::HashMap;
 
-const TASKS: &str = include_str!("../demo/reform_tasks.csv");
+const TASKS: &str = include_str!("data/tasks.csv");
 
 impl App {
     /// Loads the demo plan in one transaction. Dates in the file are days from today.
@@ -237,7 +237,7 @@ impl App {
     /// Inspection, assessment, commendation and accountability, innovations and a bulletin on
     /// the published plan, so those pages show real records.
     async fn load_demo_review(&self, plan: i64) -> ServiceResult<()> {
-        use fgf_store::reform_review::NewMerit;
+        use fgf_store::reform::review::NewMerit;
         let today = crate::clock::local_date(self.now_ms());
         let days = |n: i64| (today + chrono::Duration::days(n)).to_string();
         let tasks = self.store().plan_tasks(plan).await?;
@@ -484,7 +484,7 @@ impl App {
     /// for consultation: the walk through the consultation the demo starts from.
     async fn load_demo_draft_plan(&self) -> ServiceResult<i64> {
         let today = crate::clock::local_date(self.now_ms());
-        let clauses = fgf_domain::reform_plan::parse_plan_text(DRAFT_PLAN)
+        let clauses = fgf_domain::reform::plan::parse_plan_text(DRAFT_PLAN)
             .map_err(|e| ServiceError::internal(format!("demo draft plan: {e}")))?;
         let departments: HashMap<String, i64> = self
             .store()

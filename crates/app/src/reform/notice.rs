@@ -10,12 +10,12 @@
 
 use crate::error::{ServiceError, ServiceResult};
 use crate::reform::{report_due, status_of};
-use crate::{notify, Actor, App};
+use crate::{base::notify, Actor, App};
 use chrono::NaiveDate;
-use fgf_domain::audit::FieldChange;
-use fgf_domain::permission::Permission;
+use fgf_domain::base::audit::FieldChange;
+use fgf_domain::base::permission::Permission;
+use fgf_domain::reform::plan;
 use fgf_domain::reform::{self, EscalationLevel, EscalationRules, TaskStatus};
-use fgf_domain::reform_plan;
 use fgf_store::reform::{NewNotice, NoticeRow};
 use fgf_store::StoreError;
 use serde::{Deserialize, Serialize};
@@ -154,7 +154,7 @@ impl App {
                     let Ok(due) = NaiveDate::parse_from_str(&c.due, "%Y-%m-%d") else {
                         continue;
                     };
-                    if !reform_plan::consultation_chase_due(due, today, c.replied_at_ms.is_some()) {
+                    if !plan::consultation_chase_due(due, today, c.replied_at_ms.is_some()) {
                         continue;
                     }
                     let subject = format!("plan:{}", plan.id);

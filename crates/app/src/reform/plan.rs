@@ -6,9 +6,9 @@
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Actor, App};
 use chrono::NaiveDate;
-use fgf_domain::audit::FieldChange;
-use fgf_domain::permission::Permission;
-use fgf_domain::reform_plan::{
+use fgf_domain::base::audit::FieldChange;
+use fgf_domain::base::permission::Permission;
+use fgf_domain::reform::plan::{
     self, Clause, ClauseChange, Disposition, PlanError, PlanFacts, PlanStatus, PlanStep,
 };
 use fgf_store::reform::{CommentRow, ConsulteeRow, PlanEventRow, PlanRow};
@@ -37,7 +37,7 @@ fn status_of(plan: &PlanRow) -> ServiceResult<PlanStatus> {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ClausesInput {
-    /// The whole text, as `domain::reform_plan::parse_plan_text` reads it …
+    /// The whole text, as `domain::plan::parse_plan_text` reads it …
     #[serde(default)]
     pub text: Option<String>,
     /// … or the clauses one by one.
@@ -174,7 +174,7 @@ impl App {
             .collect())
     }
 
-    /// The facts `domain::reform_plan::next_status` judges by.
+    /// The facts `domain::plan::next_status` judges by.
     async fn plan_facts(&self, plan: &PlanRow, units_chosen: usize) -> ServiceResult<PlanFacts> {
         let clauses = self.store().plan_clauses(plan.id).await?.len();
         let consultees = self.store().consultees(plan.id).await?;
@@ -213,9 +213,9 @@ impl App {
             return Err(ServiceError::conflict("plan_not_draft"));
         }
         let clauses = match (&input.text, &input.clauses) {
-            (Some(text), _) => reform_plan::parse_plan_text(text).map_err(|e| plan_error(&e))?,
+            (Some(text), _) => plan::parse_plan_text(text).map_err(|e| plan_error(&e))?,
             (None, Some(c)) => {
-                reform_plan::check_clauses(c).map_err(|e| plan_error(&e))?;
+                plan::check_clauses(c).map_err(|e| plan_error(&e))?;
                 c.clone()
             }
             (None, None) => {
@@ -223,7 +223,7 @@ impl App {
             }
         };
         let before = self.store().plan_clauses(plan_id).await?;
-        let changes = reform_plan::clause_diff(&before, &clauses);
+        let changes = plan::clause_diff(&before, &clauses);
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         tx.replace_clauses(plan_id, &clauses).await?;
         tx.set_plan_status(plan_id, "draft", "draft", None, None)
@@ -318,9 +318,7 @@ impl App {
             .collect();
         let versions = self.store().plan_versions(plan_id).await?;
         let changes = match versions.last() {
-            Some(v) if status != PlanStatus::Approved => {
-                reform_plan::clause_diff(&v.clauses, &clauses)
-            }
+            Some(v) if status != PlanStatus::Approved => plan::clause_diff(&v.clauses, &clauses),
             _ => Vec::new(),
         };
         let mut tasks_by_clause: HashMap<String, Vec<String>> = HashMap::new();
@@ -394,7 +392,7 @@ impl App {
             ));
         }
         let facts = self.plan_facts(&plan, units.len()).await?;
-        let to = reform_plan::next_status(status_of(&plan)?, PlanStep::SendForConsultation, &facts)
+        let to = plan::next_status(status_of(&plan)?, PlanStep::SendForConsultation, &facts)
             .map_err(|e| plan_error(&e))?;
         let round = self
             .store()
@@ -620,8 +618,8 @@ impl App {
             }
         }
         let facts = self.plan_facts(&plan, 0).await?;
-        let to = reform_plan::next_status(status_of(&plan)?, input.step, &facts)
-            .map_err(|e| plan_error(&e))?;
+        let to =
+            plan::next_status(status_of(&plan)?, input.step, &facts).map_err(|e| plan_error(&e))?;
         let (version, published) = match input.step {
             PlanStep::Approve => (None, Some(self.now_ms())),
             PlanStep::Revise => (Some(plan.version + 1), None),
@@ -743,6 +741,6 @@ impl App {
             Some(v) => find(v)?,
             None => self.store().plan_clauses(plan_id).await?,
         };
-        Ok(reform_plan::clause_diff(&old, &new))
+        Ok(plan::clause_diff(&old, &new))
     }
 }

@@ -6,12 +6,12 @@
 
 use crate::error::{ServiceError, ServiceResult};
 use crate::reform::{status_of, TaskView};
-use crate::{notify, Actor, App};
+use crate::{base::notify, Actor, App};
 use chrono::NaiveDate;
-use fgf_domain::audit::FieldChange;
-use fgf_domain::permission::Permission;
+use fgf_domain::base::audit::FieldChange;
+use fgf_domain::base::permission::Permission;
 use fgf_domain::reform::{self, AssessmentRules, Light, TaskStatus, UnitFacts};
-use fgf_store::reform_review::{
+use fgf_store::reform::review::{
     AssessmentRow, BulletinRow, FindingRow, InnovationRow, MeritRow, NewMerit, NewResult, ResultRow,
 };
 use fgf_store::{Scope, StoreError, WriteTx};
@@ -1155,7 +1155,7 @@ impl App {
         actor: &Actor,
         plan_id: i64,
         page: fgf_store::Page,
-    ) -> ServiceResult<fgf_store::Paged<fgf_store::reform_review::InspectionRow>> {
+    ) -> ServiceResult<fgf_store::Paged<fgf_store::reform::review::InspectionRow>> {
         self.plan_for_reading(actor, plan_id).await?;
         let all = self.store().inspections(plan_id).await?;
         Ok(fgf_store::Paged::of_all(all, page))

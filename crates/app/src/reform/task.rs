@@ -6,8 +6,8 @@
 use crate::error::{ServiceError, ServiceResult};
 use crate::{Actor, App};
 use chrono::{Datelike, NaiveDate};
-use fgf_domain::audit::FieldChange;
-use fgf_domain::permission::Permission;
+use fgf_domain::base::audit::FieldChange;
+use fgf_domain::base::permission::Permission;
 use fgf_domain::reform::{self, Light, LightRules, LightVerdict, TaskFacts, TaskStatus};
 use fgf_store::reform::{NewTask, TaskRow};
 use fgf_store::{Scope, StoreError};

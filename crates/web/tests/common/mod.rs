@@ -119,7 +119,7 @@ impl District {
     /// A bearer token for a demo account (computing the TOTP code for administrators).
     pub async fn token(&self, username: &str) -> String {
         let totp = self.totp(username).await;
-        let body = serde_json::json!({ "username": username, "password": fgf_app::seed::DEMO_PASSWORD, "totp": totp });
+        let body = serde_json::json!({ "username": username, "password": fgf_app::base::seed::DEMO_PASSWORD, "totp": totp });
         let r = self
             .api(Method::POST, "/api/v1/auth/login", None, Some(body))
             .await;
@@ -136,7 +136,7 @@ impl District {
             .find(|l| l.username == username)
             .and_then(|l| l.totp_secret.clone())?;
         self.clock.advance_ms(30_000);
-        fgf_app::auth::totp_code_base32(&secret, self.clock_ms() / 1000)
+        fgf_app::base::auth::totp_code_base32(&secret, self.clock_ms() / 1000)
     }
 
     /// An API call answering the status and the JSON body (null when empty).
@@ -221,7 +221,7 @@ impl District {
         let mut form = vec![
             ("_csrf", pre.to_owned()),
             ("username", username.to_owned()),
-            ("password", fgf_app::seed::DEMO_PASSWORD.to_owned()),
+            ("password", fgf_app::base::seed::DEMO_PASSWORD.to_owned()),
         ];
         if let Some(code) = self.totp(username).await {
             form.push(("totp", code));

@@ -1,0 +1,371 @@
+//! The catalogue's API: the published matters, drafts and review, history and diff, everyday
+//! phrases, handovers, reports, and the import and export of the whole catalogue.
+
+use super::*;
+
+// ---- API ----
+
+#[derive(Deserialize, Default)]
+pub struct MatterQuery {
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    department: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    fully_online: Option<bool>,
+    #[serde(default)]
+    max_trips: Option<u32>,
+    #[serde(default)]
+    page: Option<u32>,
+    #[serde(default)]
+    per_page: Option<u32>,
+}
+
+/// Public: the matters in force, searched (`q`) or listed, with filters.
+pub async fn list_matters(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<MatterQuery>,
+) -> ApiResult {
+    let filter = SearchFilter {
+        department: q.department.clone().filter(|s| !s.is_empty()),
+        kind: q.kind.clone().filter(|s| !s.is_empty()),
+        fully_online: q.fully_online,
+        max_trips: q.max_trips,
+    };
+    if let Some(text) = q.q.as_deref().filter(|s| !s.trim().is_empty()) {
+        let per = q.per_page.unwrap_or(20).clamp(1, 100) as usize;
+        let hits = state.app.search_matters(text, &filter, per).await?;
+        let total = hits.len();
+        return Ok(Json(json!({ "items": hits, "total": total })).into_response());
+    }
+    let department_id = match &filter.department {
+        Some(code) => Some(department_id(&state, code).await?),
+        None => None,
+    };
+    let f = MatterFilter {
+        department_id,
+        kind: filter.kind.clone(),
+        in_force_only: true,
+        ..MatterFilter::default()
+    };
+    let page = Page::new(q.page, q.per_page);
+    let list = state
+        .app
+        .store()
+        .list_matters(&f, page)
+        .await
+        .map_err(ServiceError::from)?;
+    Ok(Json(json!({ "items": list.items, "total": list.total })).into_response())
+}
+
+async fn department_id(state: &AppState, code: &str) -> Result<i64, ServiceError> {
+    // The public catalogue names departments, so the lookup is not scoped.
+    state
+        .app
+        .store()
+        .find_department_by_code(&fgf_store::Scope::system("catalogue filter"), code)
+        .await?
+        .map(|d| d.id)
+        .ok_or_else(|| {
+            ServiceError::not_found("not_found")
+                .arg("department")
+                .arg(code)
+        })
+}
+
+/// Public: one matter's service guide (the version in force).
+pub async fn get_matter(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult {
+    let v = state.app.matter_view(&code, None).await?;
+    Ok(Json(json!(v)).into_response())
+}
+
+/// A keeper drafts a change (new matter or next version).
+pub async fn draft_matter(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiJson(input): ApiJson<MatterInput>,
+) -> ApiResult {
+    let (id, version) = state.app.draft_matter(&actor, &input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "matter_id": id, "code": input.code, "version": version, "status": "draft" })),
+    )
+        .into_response())
+}
+
+pub(super) async fn matter_id(state: &AppState, code: &str) -> Result<i64, ServiceError> {
+    Ok(state
+        .app
+        .store()
+        .find_matter(code)
+        .await?
+        .ok_or_else(|| ServiceError::not_found("not_found").arg("matter").arg(code))?
+        .id)
+}
+
+pub async fn submit_version(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path((code, n)): Path<(String, i64)>,
+) -> ApiResult {
+    let id = matter_id(&state, &code).await?;
+    state.app.submit_matter(&actor, id, n).await?;
+    Ok(Json(json!({ "code": code, "version": n, "status": "in_review" })).into_response())
+}
+
+pub async fn review_version(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path((code, n)): Path<(String, i64)>,
+    ApiJson(review): ApiJson<ReviewInput>,
+) -> ApiResult {
+    let id = matter_id(&state, &code).await?;
+    state.app.review_matter(&actor, id, n, &review).await?;
+    let status = if review.approve {
+        "published"
+    } else {
+        "rejected"
+    };
+    Ok(Json(json!({ "code": code, "version": n, "status": status })).into_response())
+}
+
+pub async fn matter_versions(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(code): Path<String>,
+) -> ApiResult {
+    let id = matter_id(&state, &code).await?;
+    let versions = state.app.matter_history(&actor, id).await?;
+    let total = versions.len();
+    Ok(Json(json!({ "items": versions, "total": total })).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct DiffQuery {
+    from: i64,
+    to: i64,
+}
+
+pub async fn matter_diff(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(code): Path<String>,
+    ApiQuery(q): ApiQuery<DiffQuery>,
+) -> ApiResult {
+    let id = matter_id(&state, &code).await?;
+    let diff = state.app.matter_diff(&actor, id, q.from, q.to).await?;
+    Ok(Json(json!({ "items": diff, "total": diff.len() })).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PhraseBody {
+    phrase: String,
+    #[serde(default = "yes")]
+    add: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+pub async fn edit_phrase(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(code): Path<String>,
+    ApiJson(b): ApiJson<PhraseBody>,
+) -> ApiResult {
+    state
+        .app
+        .edit_phrase(&actor, &b.phrase, &code, b.add)
+        .await?;
+    Ok(Json(json!({ "code": code, "phrase": b.phrase, "added": b.add })).into_response())
+}
+
+pub async fn handovers(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+) -> ApiResult {
+    let items = state.app.handover_report(&actor).await?;
+    Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct HandoverBody {
+    checklist: Checklist,
+    #[serde(default)]
+    switch: bool,
+}
+
+pub async fn confirm_handover(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+    ApiJson(b): ApiJson<HandoverBody>,
+) -> ApiResult {
+    state
+        .app
+        .confirm_handover(&actor, id, &b.checklist, b.switch)
+        .await?;
+    Ok(
+        Json(json!({ "id": id, "state": if b.switch { "switched" } else { "pending" } }))
+            .into_response(),
+    )
+}
+
+#[derive(Deserialize, Default)]
+pub struct FormatQuery {
+    #[serde(default)]
+    format: Option<String>,
+    /// For CSV exports: `materials` for the materials sheet.
+    #[serde(default)]
+    sheet: Option<String>,
+}
+
+fn download(name: &str, format: &str, sheets: &[(&str, &Sheet)]) -> Result<Response, ServiceError> {
+    let (mime, body, ext) = match format {
+        "xlsx" => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            catalog::to_xlsx(sheets).map_err(ServiceError::internal)?,
+            "xlsx",
+        ),
+        // A byte-order mark so spreadsheet programs read the Chinese as UTF-8.
+        _ => (
+            "text/csv; charset=utf-8",
+            format!("\u{feff}{}", sheets[0].1.to_csv()).into_bytes(),
+            "csv",
+        ),
+    };
+    let disposition = format!("attachment; filename=\"{name}.{ext}\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The whole catalogue in force: xlsx with both sheets, or one CSV sheet.
+pub async fn export_catalog(
+    State(state): State<AppState>,
+    ApiQuery(q): ApiQuery<FormatQuery>,
+) -> ApiResult {
+    let (matters, materials) = state.app.export_catalog().await?;
+    let format = q.format.as_deref().unwrap_or("xlsx");
+    let r = if format == "csv" && q.sheet.as_deref() == Some("materials") {
+        download("catalog.materials", "csv", &[(MATERIALS_SHEET, &materials)])?
+    } else {
+        download(
+            "catalog",
+            format,
+            &[(MATTERS_SHEET, &matters), (MATERIALS_SHEET, &materials)],
+        )?
+    };
+    Ok(r)
+}
+
+pub async fn report(
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+    ApiQuery(q): ApiQuery<FormatQuery>,
+) -> ApiResult {
+    let reports = state.app.catalog_reports().await?;
+    let r = reports
+        .iter()
+        .find(|r| r.key == key)
+        .ok_or_else(|| ServiceError::not_found("not_found").arg("report").arg(&key))?;
+    match q.format.as_deref().unwrap_or("json") {
+        "json" => Ok(Json(json!(r)).into_response()),
+        f @ ("csv" | "xlsx") => Ok(download(r.key, f, &[(r.title, &r.sheet)])?),
+        other => Err(ServiceError::field(
+            "invalid_field",
+            "format",
+            &format!("{other}：应为 json、csv 或 xlsx"),
+        )
+        .into()),
+    }
+}
+
+const NOT_UTF8: &str = "CSV 文件须为 UTF-8 编码";
+
+/// A multipart body that broke off or is malformed; the parser's wording goes to the log only.
+pub(super) fn unreadable_upload(e: axum::extract::multipart::MultipartError) -> ServiceError {
+    tracing::debug!(error = %e, "unreadable upload");
+    ServiceError::invalid("import_file_invalid").arg("上传内容不完整或格式错误")
+}
+
+/// Reads an uploaded catalogue: `workbook` (xlsx), or `matters` and `materials` (CSV).
+pub(super) async fn read_upload(
+    mut mp: Multipart,
+) -> Result<(Option<String>, Sheet, Sheet), ServiceError> {
+    let bad = |e: String| ServiceError::invalid("import_file_invalid").arg(e);
+    let mut csrf = None;
+    let (mut matters, mut materials) = (None, None);
+    while let Some(field) = mp.next_field().await.map_err(unreadable_upload)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if let Some(f) = field.file_name() {
+            fgf_app::text::check_file_name(&name, f)?;
+        }
+        let file = field.file_name().unwrap_or_default().to_lowercase();
+        let bytes = field.bytes().await.map_err(unreadable_upload)?;
+        match name.as_str() {
+            "_csrf" => csrf = Some(String::from_utf8_lossy(&bytes).into_owned()),
+            "workbook" | "file" if file.ends_with(".xlsx") || bytes.starts_with(b"PK") => {
+                matters = Some(Sheet::from_xlsx(&bytes, MATTERS_SHEET).map_err(bad)?);
+                materials = Some(Sheet::from_xlsx(&bytes, MATERIALS_SHEET).map_err(bad)?);
+            }
+            "workbook" | "file" | "matters" => {
+                let text =
+                    String::from_utf8(bytes.to_vec()).map_err(|_| bad(NOT_UTF8.to_owned()))?;
+                matters = Some(Sheet::from_csv(&text).map_err(bad)?);
+            }
+            "materials" if !bytes.is_empty() => {
+                let text =
+                    String::from_utf8(bytes.to_vec()).map_err(|_| bad(NOT_UTF8.to_owned()))?;
+                materials = Some(Sheet::from_csv(&text).map_err(bad)?);
+            }
+            _ => {}
+        }
+    }
+    let matters = matters.ok_or_else(|| bad("未上传事项表".to_owned()))?;
+    let materials = materials.unwrap_or_else(|| Sheet {
+        headers: catalog::MATERIAL_HEADERS
+            .iter()
+            .map(|h| (*h).to_owned())
+            .collect(),
+        rows: Vec::new(),
+    });
+    Ok((csrf, matters, materials))
+}
+
+/// A keeper uploads the catalogue; what changed goes to review.
+pub async fn import_catalog(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    mp: Multipart,
+) -> ApiResult {
+    actor.scope(Permission::CatalogDraft)?;
+    let (_, matters, materials) = read_upload(mp).await?;
+    match state
+        .app
+        .import_catalog(
+            actor.audit_ctx(state.app.now_ms()),
+            &matters,
+            &materials,
+            ImportMode::ForReview,
+        )
+        .await?
+    {
+        Ok(summary) => Ok(Json(json!({ "ok": true, "summary": summary })).into_response()),
+        Err(errors) => Err(import_refused(&errors).into()),
+    }
+}
+
+fn import_refused(errors: &[ImportError]) -> ServiceError {
+    ServiceError::invalid("import_refused")
+        .arg(errors.len())
+        .details(json!({ "errors": errors }))
+}

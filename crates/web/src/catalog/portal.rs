@@ -1,0 +1,365 @@
+//! The public service guides (办事指南): search and browsing by audience, kind and department,
+//! one matter's guide, and its blank forms.
+
+use super::*;
+
+// ---- public pages ----
+
+/// The kinds a filter offers: table A.1 and the district's own, from its dictionary.
+pub(super) fn kind_options(lang: Lang, selected: Option<&str>, kinds: &MatterKinds) -> Markup {
+    html! {
+        option value="" { (t(lang, "catalog.any_kind")) }
+        @for k in kinds.choices() {
+            option value=(k.code()) selected[selected == Some(k.code())] { (kinds.label(&k, lang)) }
+        }
+    }
+}
+
+/// A code-table value's name for a page, from the message catalogue (`case_type.1` …).
+pub(super) fn coded(lang: Lang, table: &str, code: &str) -> String {
+    t(lang, &format!("{table}.{code}")).to_owned()
+}
+
+#[derive(Deserialize, Default)]
+pub struct GuideQuery {
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    department: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    online: Option<String>,
+    #[serde(default)]
+    trips: Option<String>,
+    #[serde(default)]
+    audience: Option<String>,
+    #[serde(default)]
+    event: Option<String>,
+}
+
+/// The public catalogue: search with filters, and browsing by department, kind, audience and
+/// life event.
+pub async fn guide_home(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(maybe): Extension<MaybeActor>,
+    PageQuery(q): PageQuery<GuideQuery>,
+) -> Result<Response, WebError> {
+    let lang = prefs.lang;
+    let err = page_err(prefs);
+    let departments = state
+        .app
+        .store()
+        .all_departments()
+        .await
+        .map_err(|e| err(e.into()))?;
+    let in_force = state
+        .app
+        .store()
+        .matters_in_force()
+        .await
+        .map_err(|e| err(e.into()))?;
+    let docs: Vec<(fgf_store::catalog::MatterRow, MatterDoc)> = in_force
+        .into_iter()
+        .filter_map(|(m, v)| serde_json::from_str(&v.doc).ok().map(|d| (m, d)))
+        .collect();
+    let kinds = state.app.matter_kinds().await.map_err(&err)?;
+    let filter = SearchFilter {
+        department: q.department.clone().filter(|s| !s.is_empty()),
+        kind: q.kind.clone().filter(|s| !s.is_empty()),
+        fully_online: match q.online.as_deref() {
+            Some("1") => Some(true),
+            _ => None,
+        },
+        max_trips: q.trips.as_deref().and_then(|s| s.parse().ok()),
+    };
+    let text = q.q.clone().unwrap_or_default();
+    // A search, or a browse by the chosen facet (the matters in force, main items first).
+    let results: Option<Vec<ResultRow>> = if !text.trim().is_empty() {
+        Some(
+            state
+                .app
+                .search_matters(&text, &filter, 50)
+                .await
+                .map_err(&err)?
+                .into_iter()
+                .map(|h| {
+                    (
+                        h.code,
+                        h.name,
+                        h.department,
+                        h.fully_online,
+                        u32::try_from(h.trips).unwrap_or(0),
+                    )
+                })
+                .collect(),
+        )
+    } else if filter.department.is_some()
+        || filter.kind.is_some()
+        || q.audience.is_some()
+        || q.event.is_some()
+        || filter.fully_online.is_some()
+        || filter.max_trips.is_some()
+    {
+        let dept_id = filter
+            .department
+            .as_ref()
+            .and_then(|c| departments.iter().find(|d| &d.code == c).map(|d| d.id));
+        let dept_name = |id: i64| {
+            departments
+                .iter()
+                .find(|d| d.id == id)
+                .map(|d| d.name.clone())
+                .unwrap_or_default()
+        };
+        Some(
+            docs.iter()
+                .filter(|(m, d)| {
+                    dept_id.is_none_or(|id| m.department_id == id)
+                        && filter.kind.as_deref().is_none_or(|k| d.kind.code() == k)
+                        && filter.fully_online.is_none_or(|o| d.fully_online == o)
+                        && filter.max_trips.is_none_or(|t| d.trips <= t)
+                        && q.audience.as_deref().is_none_or(|a| match a {
+                            "person" => d.audiences.contains(&Audience::Person),
+                            _ => d.audiences.iter().any(|x| *x != Audience::Person),
+                        })
+                        && q.event
+                            .as_deref()
+                            .is_none_or(|e| d.life_events.iter().any(|x| x == e))
+                })
+                .map(|(m, d)| {
+                    (
+                        m.code.clone(),
+                        d.name.clone(),
+                        dept_name(m.department_id),
+                        d.fully_online,
+                        d.trips,
+                    )
+                })
+                .collect(),
+        )
+    } else {
+        None
+    };
+    let mut events: Vec<(&str, usize)> = Vec::new();
+    for (_, d) in &docs {
+        for e in &d.life_events {
+            match events.iter_mut().find(|(x, _)| *x == e.as_str()) {
+                Some((_, n)) => *n += 1,
+                None => events.push((e.as_str(), 1)),
+            }
+        }
+    }
+    let used_depts: Vec<&fgf_store::base::org::Department> = departments
+        .iter()
+        .filter(|d| docs.iter().any(|(m, _)| m.department_id == d.id))
+        .collect();
+    let body = html! {
+        section.hero.guide-hero {
+            h1 { (t(lang, "catalog.portal_title")) }
+            form.search method="get" action="/guide" role="search" {
+                input type="search" name="q" value=(text) placeholder=(t(lang, "catalog.search_placeholder")) aria-label=(t(lang, "catalog.search"));
+                select name="department" aria-label=(t(lang, "catalog.department")) {
+                    option value="" { (t(lang, "catalog.any_department")) }
+                    @for d in &used_depts { option value=(d.code) selected[filter.department.as_deref() == Some(d.code.as_str())] { (d.name) } }
+                }
+                select name="kind" aria-label=(t(lang, "catalog.kind")) { (kind_options(lang, filter.kind.as_deref(), &kinds)) }
+                label.check { input type="checkbox" name="online" value="1" checked[filter.fully_online == Some(true)]; (t(lang, "catalog.fully_online")) }
+                label.check { input type="checkbox" name="trips" value="1" checked[filter.max_trips == Some(1)]; (t(lang, "catalog.at_most_one_trip")) }
+                button type="submit" { (t(lang, "catalog.search")) }
+            }
+        }
+        @if let Some(rs) = &results {
+            section.card {
+                h2 { (t(lang, "catalog.results").replace("{0}", &rs.len().to_string())) }
+                @if rs.is_empty() { p.muted { (t(lang, "catalog.no_results")) } }
+                ol.results {
+                    @for (code, name, dept, online, trips) in rs {
+                        li {
+                            a href=(format!("/guide/{code}")) { (name) }
+                            span.muted { " · " (dept) }
+                            @if *online { span.badge.ok { (t(lang, "catalog.fully_online")) } }
+                            @else { span.badge.plain { (t(lang, "catalog.trips_n").replace("{0}", &trips.to_string())) } }
+                        }
+                    }
+                }
+            }
+        }
+        div.cards.browse {
+            section.card {
+                h2 { (t(lang, "catalog.by_audience")) }
+                ul.chips {
+                    li { a href="/guide?audience=person" { (t(lang, "catalog.person")) } }
+                    li { a href="/guide?audience=legal" { (t(lang, "catalog.legal_person")) } }
+                }
+                h2 { (t(lang, "catalog.by_event")) }
+                ul.chips { @for (e, n) in &events { li { a href=(format!("/guide?event={}", urlencode(e))) { (e) " " span.muted { (n) } } } } }
+            }
+            section.card {
+                h2 { (t(lang, "catalog.by_department")) }
+                ul.chips { @for d in &used_depts { li { a href=(format!("/guide?department={}", d.code)) { (d.name) } } } }
+                h2 { (t(lang, "catalog.by_kind")) }
+                ul.chips { @for k in kinds.choices() { li { a href=(format!("/guide?kind={}", k.code())) { (kinds.label(&k, lang)) } } } }
+            }
+        }
+    };
+    Ok(html_page(layout::portal(
+        prefs,
+        maybe.0.as_ref(),
+        t(lang, "catalog.portal_title"),
+        body,
+    )))
+}
+
+/// A result line: code, name, department, fully online, trips.
+type ResultRow = (String, String, String, bool, u32);
+
+fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+fn yes_no(lang: Lang, b: bool) -> &'static str {
+    t(lang, if b { "catalog.yes" } else { "catalog.no" })
+}
+
+/// The service guide of one matter (办事指南), printable on A4.
+pub async fn guide_page(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(maybe): Extension<MaybeActor>,
+    Path(code): Path<String>,
+) -> Result<Response, WebError> {
+    let lang = prefs.lang;
+    let v = state
+        .app
+        .matter_view(&code, None)
+        .await
+        .map_err(page_err(prefs))?;
+    let kinds = state.app.matter_kinds().await.map_err(page_err(prefs))?;
+    // The hierarchy: the parent item and the sub-items in force (主项 → 子项 → 业务办理项).
+    let children = state
+        .app
+        .store()
+        .list_matters(
+            &MatterFilter {
+                parent_id: Some(v.matter.id),
+                in_force_only: true,
+                ..MatterFilter::default()
+            },
+            Page::new(Some(1), Some(100)),
+        )
+        .await
+        .map_err(|e| page_err(prefs)(e.into()))?
+        .items;
+    let parent = match v.matter.parent_id {
+        Some(p) => Some(
+            state
+                .app
+                .store()
+                .get_matter(p)
+                .await
+                .map_err(|e| page_err(prefs)(e.into()))?,
+        ),
+        None => None,
+    };
+    let d = &v.doc;
+    let row =
+        |label: &str, value: Markup| html! { tr { th scope="row" { (label) } td { (value) } } };
+    let body = html! {
+        article.guide {
+            header.guide-head {
+                p.muted { (t(lang, "catalog.guide")) " · " (v.matter.code) " · " (t(lang, "catalog.version_n").replace("{0}", &v.version.version.to_string())) }
+                h1 { (d.name) }
+                p {
+                    span.badge { (kinds.label(&d.kind, lang)) }
+                    span.badge { (coded(lang, "case_type", d.case_type.code())) }
+                    @if d.fully_online { span.badge.ok { (t(lang, "catalog.fully_online")) } }
+                    @else { span.badge.plain { (t(lang, "catalog.trips_n").replace("{0}", &d.trips.to_string())) } }
+                    @if d.disposition.kind != DispositionKind::Retain { span.badge.warn { (d.disposition.kind.label_zh()) } }
+                }
+                @if let Some(p) = &parent {
+                    p.muted { (t(lang, "catalog.parent_item")) " " a href=(format!("/guide/{}", p.code)) { (p.name) } }
+                }
+                button.noprint type="button" data-print { (t(lang, "catalog.print")) }
+            }
+            @if !children.is_empty() {
+                section.noprint {
+                    h2 { (t(lang, "catalog.sub_items")) }
+                    ul.chips { @for c in &children { li { a href=(format!("/guide/{}", c.code)) { (c.name) } } } }
+                }
+            }
+            table.guide-table {
+                tbody {
+                    (row(t(lang, "catalog.department"), html! { (v.department_name) }))
+                    (row(t(lang, "catalog.level"), html! { (d.level.label_zh()) " · " (d.body_nature.label_zh()) }))
+                    (row(t(lang, "catalog.audience"), html! { (d.audiences.iter().map(|a| a.label_zh()).collect::<Vec<_>>().join("、")) }))
+                    (row(t(lang, "catalog.legal_basis"), html! { @for b in &d.legal_basis { div { (b) } } }))
+                    (row(t(lang, "catalog.conditions"), html! { (d.conditions) }))
+                    (row(t(lang, "catalog.time_limits"), html! {
+                        (t(lang, "catalog.statutory_days").replace("{0}", &d.statutory_days.to_string()))
+                        " · "
+                        @match d.promised_days {
+                            Some(p) => { strong { (t(lang, "catalog.promised_days").replace("{0}", &p.to_string())) } }
+                            None => { strong { (t(lang, "catalog.on_the_spot")) } }
+                        }
+                    }))
+                    (row(t(lang, "catalog.fee"), html! { @match &d.fee { Some(f) => { (f.standard) " （" (f.basis) "）" } None => { (t(lang, "catalog.free")) } } }))
+                    (row(t(lang, "catalog.trips"), html! { (d.trips) @if !d.trips_reason.is_empty() { " （" (d.trips_reason) "）" } }))
+                    (row(t(lang, "catalog.online_depth"), html! { (d.online_depth.label_zh()) " · " (yes_no(lang, d.fully_online)) }))
+                    (row(t(lang, "catalog.handling_forms"), html! { (d.handling_forms.iter().map(|f| f.label_zh()).collect::<Vec<_>>().join("、")) }))
+                    (row(t(lang, "catalog.place"), html! { (d.place) }))
+                    (row(t(lang, "catalog.hours"), html! { (d.hours) }))
+                    @if !d.special_procedures.is_empty() {
+                        (row(t(lang, "catalog.special"), html! { (d.special_procedures.iter().map(|s| coded(lang, "special_procedure", s.code())).collect::<Vec<_>>().join(t(lang, "list.separator"))) " " span.muted { (t(lang, "catalog.special_note")) } }))
+                    }
+                    @if !d.result_name.is_empty() { (row(t(lang, "catalog.result"), html! { (d.result_name) })) }
+                    (row(t(lang, "catalog.phones"), html! { (t(lang, "catalog.consult")) " " (d.consult_phone) " · " (t(lang, "catalog.complaint")) " " (d.complaint_phone) }))
+                }
+            }
+            h2 { (t(lang, "catalog.materials")) }
+            @if d.materials.is_empty() { p.muted { (t(lang, "catalog.no_materials")) } } @else {
+                table.data.materials {
+                    thead { tr { th { "#" } th { (t(lang, "catalog.material")) } th { (t(lang, "catalog.form")) } th { (t(lang, "catalog.copies")) } th { (t(lang, "catalog.necessity")) } th { (t(lang, "catalog.source")) } th.noprint { (t(lang, "catalog.form_downloads")) } } }
+                    tbody {
+                        @for (i, m) in d.materials.iter().enumerate() {
+                            tr {
+                                td { (i + 1) }
+                                td { (m.name) @if !m.condition.is_empty() { div.muted { (m.condition) } } }
+                                td { (m.form.label_zh()) }
+                                td { (m.copies) }
+                                td { (m.necessity.label_zh()) }
+                                td { (m.source.label_zh()) @if m.source == MaterialSource::ELicence { div.muted { (t(lang, "catalog.no_need_to_bring")) } } }
+                                td.noprint {
+                                    @if m.blank_form_file.is_some() { a href=(format!("/guide/{}/materials/{}/blank", v.matter.code, i + 1)) { (t(lang, "catalog.blank_form")) } " " }
+                                    @if m.sample_file.is_some() { a href=(format!("/guide/{}/materials/{}/sample", v.matter.code, i + 1)) { (t(lang, "catalog.sample")) } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            p.muted.noprint { a href="/guide" { (t(lang, "catalog.back")) } }
+        }
+    };
+    Ok(html_page(layout::portal(
+        prefs,
+        maybe.0.as_ref(),
+        &d.name,
+        body,
+    )))
+}
+
+/// Public: a material's attached blank form or sample, from the guide in force.
+pub async fn guide_form_file(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Path((code, index, which)): Path<(String, usize, String)>,
+) -> Result<Response, WebError> {
+    let (meta, bytes) = state
+        .app
+        .matter_form_file(&code, index, &which)
+        .await
+        .map_err(page_err(prefs))?;
+    Ok(crate::base::api::attachment(&meta.original_name, bytes))
+}
