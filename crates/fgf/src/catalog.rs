@@ -45,8 +45,8 @@ pub async fn run(config: Config, cmd: Cmd) -> anyhow::Result<ExitCode> {
             Arc::new(SystemClock),
         )
         .await?;
-        app.seed_demo().await?;
-        let result = app.bench_search(matters, queries).await?;
+        app.base().seed_demo().await?;
+        let result = app.catalog().bench_search(matters, queries).await?;
         println!("{result}");
         let _ = std::fs::remove_dir_all(&dir);
         return Ok(ExitCode::SUCCESS);
@@ -78,6 +78,7 @@ pub async fn run(config: Config, cmd: Cmd) -> anyhow::Result<ExitCode> {
                 (m, t)
             };
             match app
+                .catalog()
                 .import_catalog(
                     app.system_ctx("cli"),
                     &matters,
@@ -100,7 +101,7 @@ pub async fn run(config: Config, cmd: Cmd) -> anyhow::Result<ExitCode> {
             }
         }
         Cmd::Export(file) => {
-            let (matters, materials) = app.export_catalog().await?;
+            let (matters, materials) = app.catalog().export_catalog().await?;
             if is_xlsx(&file) {
                 let bytes =
                     catalog::to_xlsx(&[(MATTERS_SHEET, &matters), (MATERIALS_SHEET, &materials)])
@@ -121,7 +122,7 @@ pub async fn run(config: Config, cmd: Cmd) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Reindex => {
-            let n = app.sync_search_index(true).await?;
+            let n = app.catalog().sync_search_index(true).await?;
             println!("{}", json!({ "ok": true, "indexed": n }));
             Ok(ExitCode::SUCCESS)
         }
@@ -130,7 +131,10 @@ pub async fn run(config: Config, cmd: Cmd) -> anyhow::Result<ExitCode> {
             query,
             json: as_json,
         } => {
-            let hits = app.search_matters(&query, &Default::default(), 20).await?;
+            let hits = app
+                .catalog()
+                .search_matters(&query, &Default::default(), 20)
+                .await?;
             if as_json {
                 println!("{}", serde_json::to_string(&hits)?);
             } else {

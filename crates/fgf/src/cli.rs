@@ -533,11 +533,11 @@ async fn serve(cli: &Cli, addr: Option<String>, demo: bool) -> anyhow::Result<Ex
         App::open(config.clone(), Arc::new(SystemClock)).await?
     };
     if demo {
-        let created = app.seed_demo().await?;
+        let created = app.base().seed_demo().await?;
         if !created {
             println!("the store already holds data; serving it as it is (demo accounts exist only if `fgf demo` created this store)");
         }
-    } else if let Some(password) = app.bootstrap().await? {
+    } else if let Some(password) = app.base().bootstrap().await? {
         println!("first start: created administrator `admin` with one-time password {password}");
         println!("it must be changed at first sign-in, and a one-time code (TOTP) enrolled");
     }
@@ -550,7 +550,7 @@ async fn serve(cli: &Cli, addr: Option<String>, demo: bool) -> anyhow::Result<Ex
         app.store().backend().name()
     );
     if demo {
-        let logins = app.demo_logins().await?;
+        let logins = app.base().demo_logins().await?;
         if !logins.is_empty() {
             println!();
             println!(

@@ -241,7 +241,8 @@ pub async fn bench_durable(
     let (def, _) = fgf_engine::import(&text).map_err(|e| anyhow::anyhow!(e))?;
     let key = process_id(&def, args.process.as_ref())?;
     if !resume || store.latest_process_definition(&key).await?.is_none() {
-        app.deploy_process_with(app.system_ctx("bench"), &text, None, true, false, None)
+        app.process()
+            .deploy_process_with(app.system_ctx("bench"), &text, None, true, false, None)
             .await?;
     }
     let scope = fgf_app::process::system_scope();
@@ -293,6 +294,7 @@ pub async fn bench_durable(
             None => {
                 commits += 1;
                 let (id, events) = app
+                    .process()
                     .start_process_traced(
                         app.system_ctx("bench"),
                         None,
@@ -311,6 +313,7 @@ pub async fn bench_durable(
         while let Some((exec, node)) = open.first().cloned() {
             let vars = opts.task_vars.get(&node).cloned().unwrap_or_default();
             let events = app
+                .process()
                 .process_command(
                     app.system_ctx("bench"),
                     id,

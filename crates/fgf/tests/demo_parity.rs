@@ -29,7 +29,10 @@ async fn demo_on(db: &TestDb, tag: &str) -> App {
     )
     .await
     .unwrap();
-    assert!(app.seed_demo().await.unwrap(), "{tag}: the store was empty");
+    assert!(
+        app.base().seed_demo().await.unwrap(),
+        "{tag}: the store was empty"
+    );
     app
 }
 

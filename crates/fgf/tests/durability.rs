@@ -131,6 +131,7 @@ where
 async fn two_nodes_fire_each_timer_once(a: Store, b: Store, dir: &Path) {
     let (node_a, node_b) = two_apps(&a, &b, dir).await;
     node_a
+        .process()
         .deploy_process_with(
             node_a.system_ctx("test"),
             TIMER_PROCESS,
@@ -144,6 +145,7 @@ async fn two_nodes_fire_each_timer_once(a: Store, b: Store, dir: &Path) {
     let n = 30;
     for i in 0..n {
         node_a
+            .process()
             .start_process(
                 node_a.system_ctx("test"),
                 None,
@@ -158,7 +160,7 @@ async fn two_nodes_fire_each_timer_once(a: Store, b: Store, dir: &Path) {
     let run = |app: App| async move {
         let mut fired = 0;
         for _ in 0..200 {
-            let f = app.fire_due_timers().await.unwrap();
+            let f = app.process().fire_due_timers().await.unwrap();
             fired += f;
             if f == 0 {
                 tokio::time::sleep(std::time::Duration::from_millis(5)).await;
@@ -254,29 +256,31 @@ async fn two_fgf_serve_processes_on_postgresql_fire_each_timer_once() {
     .await
     .unwrap();
     // An initialised store, so neither server bootstraps (both start as plain nodes).
-    app.bootstrap().await.unwrap();
-    app.deploy_process_with(
-        app.system_ctx("test"),
-        TIMER_PROCESS,
-        None,
-        true,
-        false,
-        None,
-    )
-    .await
-    .unwrap();
-    let n = 40;
-    for i in 0..n {
-        app.start_process(
+    app.base().bootstrap().await.unwrap();
+    app.process()
+        .deploy_process_with(
             app.system_ctx("test"),
+            TIMER_PROCESS,
             None,
-            "wait",
-            Default::default(),
-            &format!("p{i}"),
+            true,
+            false,
             None,
         )
         .await
         .unwrap();
+    let n = 40;
+    for i in 0..n {
+        app.process()
+            .start_process(
+                app.system_ctx("test"),
+                None,
+                "wait",
+                Default::default(),
+                &format!("p{i}"),
+                None,
+            )
+            .await
+            .unwrap();
     }
     let spawn = |k: u32| {
         Command::new(env!("CARGO_BIN_EXE_fgf"))
@@ -351,20 +355,21 @@ async fn open_task(store: &Store, id: i64) -> Option<u32> {
 }
 
 async fn complete(app: &App, id: i64, exec: u32) -> Result<(), String> {
-    app.process_command(
-        app.system_ctx("test"),
-        id,
-        None,
-        fgf_engine::exec::Command::CompleteTask {
-            exec,
-            vars: Default::default(),
-            by: None,
-        },
-        "",
-    )
-    .await
-    .map(|_| ())
-    .map_err(|e| e.to_string())
+    app.process()
+        .process_command(
+            app.system_ctx("test"),
+            id,
+            None,
+            fgf_engine::exec::Command::CompleteTask {
+                exec,
+                vars: Default::default(),
+                by: None,
+            },
+            "",
+        )
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// Each node remembers the instances it wrote and applies the next command to that state.
@@ -374,11 +379,13 @@ async fn complete(app: &App, id: i64, exec: u32) -> Result<(), String> {
 async fn two_nodes_take_turns_on_one_instance(a: Store, b: Store, dir: &Path) {
     let (node_a, node_b) = two_apps(&a, &b, dir).await;
     node_a
+        .process()
         .deploy_process_with(node_a.system_ctx("test"), SEQ3, None, true, false, None)
         .await
         .unwrap();
     for round in 0..5 {
         let id = node_a
+            .process()
             .start_process(
                 node_a.system_ctx("test"),
                 None,
@@ -443,22 +450,24 @@ async fn stale_remembered_instances_are_retried_on_postgresql() {
 async fn two_nodes_start_in_turns(a: Store, b: Store, dir: &Path) {
     let (node_a, node_b) = two_apps(&a, &b, dir).await;
     let first = node_a
+        .process()
         .deploy_process_with(node_a.system_ctx("test"), SEQ3, None, true, false, None)
         .await
         .unwrap();
     let start = |node: &App, n: usize| {
         let node = node.clone();
         async move {
-            node.start_process(
-                node.system_ctx("test"),
-                None,
-                "seq",
-                Default::default(),
-                &format!("start-{n}"),
-                None,
-            )
-            .await
-            .unwrap()
+            node.process()
+                .start_process(
+                    node.system_ctx("test"),
+                    None,
+                    "seq",
+                    Default::default(),
+                    &format!("start-{n}"),
+                    None,
+                )
+                .await
+                .unwrap()
         }
     };
     let scope = fgf_app::process::system_scope();
@@ -472,6 +481,7 @@ async fn two_nodes_start_in_turns(a: Store, b: Store, dir: &Path) {
     }
     // b publishes a second version; a still remembers the first.
     let second = node_b
+        .process()
         .deploy_process_with(node_b.system_ctx("test"), SEQ3, None, true, false, None)
         .await
         .unwrap();

@@ -314,6 +314,7 @@ async fn record_refusals(State(state): State<AppState>, req: Request, next: Next
         );
         state
             .app
+            .base()
             .record_refusal(&fgf_store::refusal::NewRefusal {
                 at_ms: state.app.now_ms(),
                 account_id,
@@ -366,7 +367,7 @@ async fn check_and_run(
     let token = token.or_else(|| extract::cookie(&headers, SESSION_COOKIE));
     let mut auth_error = None;
     let actor = match token {
-        Some(t) => match state.app.authenticate(&t, &addr).await {
+        Some(t) => match state.app.base().authenticate(&t, &addr).await {
             Ok(a) => Some(a),
             Err(e) => {
                 auth_error = Some(e);

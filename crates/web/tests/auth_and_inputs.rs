@@ -764,8 +764,10 @@ async fn rules_7_3_personal_data_is_encrypted_masked_and_unmasked_views_are_audi
     // their own window, so the applicant must be reached through the lookup by hash.
     let found = d
         .app
+        .base()
         .find_applicant_by_resident_id(
             &d.app
+                .base()
                 .authenticate(&d.token("leader").await, "t")
                 .await
                 .unwrap(),
@@ -1084,7 +1086,7 @@ async fn notifications_reach_the_inbox_with_a_link_and_the_log_sender() {
         .as_str()
         .is_some_and(|l| l.starts_with("/tasks?instance="))));
     let before = d.app.log_sender().sent().len();
-    assert!(d.app.dispatch_outbox().await.unwrap() > 0);
+    assert!(d.app.base().dispatch_outbox().await.unwrap() > 0);
     let sent = d.app.log_sender().sent();
     let reviewer_id = d.account_id("reviewer").await;
     assert!(sent.len() > before);
@@ -1092,7 +1094,7 @@ async fn notifications_reach_the_inbox_with_a_link_and_the_log_sender() {
         .iter()
         .any(|n| n.account_id == reviewer_id && n.link == "/workbench"));
     assert_eq!(
-        d.app.dispatch_outbox().await.unwrap(),
+        d.app.base().dispatch_outbox().await.unwrap(),
         0,
         "each message is delivered once"
     );

@@ -184,14 +184,14 @@ async fn a_keeper_drafts_another_person_publishes_and_the_guide_changes() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
     assert_eq!(guide(&d, OWN).await["version"]["version"], 2);
     assert_eq!(
-        d.app.activate_due_matters().await.unwrap(),
+        d.app.catalog().activate_due_matters().await.unwrap(),
         0,
         "not yet due"
     );
     // On its day the daily job puts it in force, once.
     d.clock.set_ms(4_070_908_800_000); // 2099-01-01T00:00:00Z
-    assert_eq!(d.app.activate_due_matters().await.unwrap(), 1);
-    assert_eq!(d.app.activate_due_matters().await.unwrap(), 0);
+    assert_eq!(d.app.catalog().activate_due_matters().await.unwrap(), 1);
+    assert_eq!(d.app.catalog().activate_due_matters().await.unwrap(), 0);
     let v3 = guide(&d, OWN).await;
     assert_eq!(v3["version"]["version"], 3);
     assert_eq!(v3["doc"]["hours"], "工作日 8:00-18:00");

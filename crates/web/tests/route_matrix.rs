@@ -293,6 +293,7 @@ async fn every_route_answers_every_role_as_declared() {
                 let vars = [("amount".to_owned(), json!(1))].into_iter().collect();
                 let id = d
                     .app
+                    .process()
                     .start_process(
                         ctx,
                         Some(c.name.to_owned()),

@@ -707,9 +707,10 @@ async fn finding_13_uploaded_file_names_keep_no_bidi_override() {
     assert_eq!(code(&r.json()), "text_invalid_chars");
     assert_eq!(r.json()["error"]["details"]["field"], "name");
     // The use case refuses it too, whichever way the name arrives.
-    let clerk_actor = d.app.authenticate(&clerk, "test").await.unwrap();
+    let clerk_actor = d.app.base().authenticate(&clerk, "test").await.unwrap();
     let e = d
         .app
+        .base()
         .upload_file(&clerk_actor, "a\u{202e}b.pdf", b"x")
         .await
         .unwrap_err();

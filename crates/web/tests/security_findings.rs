@@ -94,7 +94,7 @@ async fn finding_1_messages_signals_and_every_instance_operation_stay_inside_the
         );
     }
     let sent_before = d.app.log_sender().sent().len();
-    d.app.dispatch_outbox().await.unwrap();
+    d.app.base().dispatch_outbox().await.unwrap();
     let sent_before = sent_before.max(d.app.log_sender().sent().len());
     // Every operation on its work item answers as if the item did not exist: 催办 and 撤回,
     // which need no assignment, included.
@@ -140,7 +140,7 @@ async fn finding_1_messages_signals_and_every_instance_operation_stay_inside_the
         )
         .await;
     assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "not_found"));
-    d.app.dispatch_outbox().await.unwrap();
+    d.app.base().dispatch_outbox().await.unwrap();
     assert_eq!(
         d.app.log_sender().sent().len(),
         sent_before,

@@ -2,14 +2,15 @@
 //! attempts (越权访问记录), which the security and audit administrators search like the login
 //! log.
 
+use super::UseCases;
 use crate::error::ServiceResult;
-use crate::{Actor, App};
+use crate::Actor;
 use fgf_domain::base::permission::Permission;
 use fgf_store::base::audit::{AuditEntry, AuditQuery, Verify};
 use fgf_store::refusal::{NewRefusal, Refusal, RefusalQuery};
 use fgf_store::{Page, Paged};
 
-impl App {
+impl UseCases<'_> {
     pub async fn list_audit(
         &self,
         actor: &Actor,
@@ -20,7 +21,7 @@ impl App {
         Ok(self.store().list_audit(&scope, q, page).await?)
     }
 
-    pub async fn get_audit_entry(&self, actor: &Actor, seq: i64) -> ServiceResult<AuditEntry> {
+    pub async fn get_audit_entry(self, actor: &Actor, seq: i64) -> ServiceResult<AuditEntry> {
         let scope = actor.scope(Permission::AuditRead)?;
         let q = AuditQuery::default();
         // Entries are immutable, so a page of one starting at `seq` is the entry itself.
@@ -32,14 +33,14 @@ impl App {
         })
     }
 
-    pub async fn verify_audit(&self, actor: &Actor) -> ServiceResult<Verify> {
+    pub async fn verify_audit(self, actor: &Actor) -> ServiceResult<Verify> {
         actor.scope(Permission::AuditRead)?;
         Ok(self.store().verify_audit().await?)
     }
 
     /// Records a refused attempt (coalesced per caller, route, code and minute). A failure
     /// to record is logged, never turned into the caller's answer: the refusal stands.
-    pub async fn record_refusal(&self, refusal: &NewRefusal<'_>) {
+    pub async fn record_refusal(self, refusal: &NewRefusal<'_>) {
         let max_rows = self.config().security.refusal_max_rows;
         if let Err(e) = self.store().record_refusal(refusal, max_rows).await {
             tracing::error!(error = %e, "cannot record a refused attempt");

@@ -3,10 +3,11 @@
 //! administrator roles, cookie sessions with a CSRF token for pages and bearer tokens for API
 //! clients. Every attempt and every session is written to the login log.
 
+use super::UseCases;
 use crate::base::users::AccountPii;
+use crate::clock;
 use crate::config::SecondFactor;
 use crate::error::{ErrorKind, ServiceError, ServiceResult};
-use crate::{clock, App};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use fgf_domain::base::audit::{sm3_hex, FieldChange};
@@ -214,21 +215,21 @@ fn random_token(bytes: usize) -> String {
     hex::encode(raw)
 }
 
-impl App {
-    fn password_policy(&self) -> PasswordPolicy {
+impl UseCases<'_> {
+    fn password_policy(self) -> PasswordPolicy {
         PasswordPolicy {
             min_len: self.config().security.password_min_len,
             ..PasswordPolicy::default()
         }
     }
 
-    pub fn check_password_policy(&self, password: &str, username: &str) -> ServiceResult<()> {
+    pub fn check_password_policy(self, password: &str, username: &str) -> ServiceResult<()> {
         self.password_policy()
             .check(password, username)
             .map_err(|e| ServiceError::invalid("password_weak").arg(e.message_zh()))
     }
 
-    fn idle_ms(&self, account: &Account, kind: SessionKind) -> i64 {
+    fn idle_ms(self, account: &Account, kind: SessionKind) -> i64 {
         let s = &self.config().security;
         match kind {
             SessionKind::Bearer => s.bearer_hours * 3_600_000,
@@ -239,7 +240,7 @@ impl App {
 
     /// Whether `duties` and the account's kind call for a second factor under the district's
     /// `security.second_factor` setting.
-    fn needs_second_factor(&self, account: &Account, duties: &[AdminDuty]) -> bool {
+    fn needs_second_factor(self, account: &Account, duties: &[AdminDuty]) -> bool {
         match self.config().security.second_factor {
             SecondFactor::Admins => !duties.is_empty(),
             SecondFactor::Staff => !duties.is_empty() || account.kind == "staff",
@@ -287,7 +288,7 @@ impl App {
 
     /// Whether failures have locked the username out from some address right now (shown to
     /// the security administrator, who may unlock it).
-    pub async fn locked_somewhere(&self, username: &str) -> ServiceResult<bool> {
+    pub async fn locked_somewhere(self, username: &str) -> ServiceResult<bool> {
         let now = self.now_ms();
         let span = self.config().security.lockout_minutes * 60_000;
         Ok(self
@@ -303,7 +304,7 @@ impl App {
     /// administrator out from elsewhere), too many from one address refuse that address, and
     /// a guess spread over many addresses locks the account itself; none of these ends the
     /// account's live sessions.
-    pub async fn login(&self, req: LoginRequest<'_>) -> ServiceResult<LoginOk> {
+    pub async fn login(self, req: LoginRequest<'_>) -> ServiceResult<LoginOk> {
         let store = self.store();
         let now = self.now_ms();
         let username = req.username.trim();
@@ -447,7 +448,7 @@ impl App {
 
     /// Whether a staff account's password is older than `security.password_max_age_days`
     /// (等保 level 3, RULES.md §7.2).
-    fn password_expired(&self, account: &Account) -> bool {
+    fn password_expired(self, account: &Account) -> bool {
         let days = self.config().security.password_max_age_days;
         days > 0
             && account.kind == "staff"
@@ -456,7 +457,7 @@ impl App {
     }
 
     /// The audit context of an account acting on itself before it has a session.
-    pub(crate) fn own_ctx(&self, account: &Account, source_addr: &str) -> AuditCtx {
+    pub(crate) fn own_ctx(self, account: &Account, source_addr: &str) -> AuditCtx {
         AuditCtx {
             actor_account_id: Some(account.id),
             actor_name: account.username.clone(),
@@ -540,7 +541,7 @@ impl App {
 
     /// Resolves a token to the caller, sliding the idle expiry. Expired or revoked sessions
     /// are refused with `session_expired`.
-    pub async fn authenticate(&self, token: &str, source_addr: &str) -> ServiceResult<Actor> {
+    pub async fn authenticate(self, token: &str, source_addr: &str) -> ServiceResult<Actor> {
         let store = self.store();
         let now = self.now_ms();
         let id = sm3_hex(token.as_bytes());
@@ -616,7 +617,7 @@ impl App {
         })
     }
 
-    pub async fn logout(&self, actor: &Actor) -> ServiceResult<()> {
+    pub async fn logout(self, actor: &Actor) -> ServiceResult<()> {
         let now = self.now_ms();
         self.store().revoke_session(&actor.session_id, now).await?;
         self.store()
@@ -684,7 +685,7 @@ impl App {
         Ok(())
     }
 
-    pub async fn change_password(&self, actor: &Actor, old: &str, new: &str) -> ServiceResult<()> {
+    pub async fn change_password(self, actor: &Actor, old: &str, new: &str) -> ServiceResult<()> {
         let (account, creds) = self.check_own_password(actor, old).await?;
         if old == new {
             return Err(ServiceError::invalid("password_same"));
@@ -769,13 +770,13 @@ impl App {
     }
 
     /// The pending (or enabled) TOTP secret of the caller, to show during enrolment.
-    pub async fn totp_pending_secret(&self, actor: &Actor) -> ServiceResult<Option<Vec<u8>>> {
+    pub async fn totp_pending_secret(self, actor: &Actor) -> ServiceResult<Option<Vec<u8>>> {
         let (_, creds) = self.store().get_own_account(actor.account.id).await?;
         self.totp_secret(actor.account.id, &creds)
     }
 
     /// The account's TOTP secret (pending or enabled), decrypted from its credentials.
-    fn totp_secret(&self, account_id: i64, creds: &Credentials) -> ServiceResult<Option<Vec<u8>>> {
+    fn totp_secret(self, account_id: i64, creds: &Credentials) -> ServiceResult<Option<Vec<u8>>> {
         creds
             .totp_secret_enc
             .as_ref()
@@ -787,7 +788,7 @@ impl App {
     }
 
     /// Completes enrolment when the code from the authenticator matches.
-    pub async fn totp_confirm(&self, actor: &Actor, code: &str) -> ServiceResult<()> {
+    pub async fn totp_confirm(self, actor: &Actor, code: &str) -> ServiceResult<()> {
         let Some(secret) = self.totp_pending_secret(actor).await? else {
             return Err(ServiceError::invalid("totp_not_started"));
         };
@@ -824,7 +825,7 @@ impl App {
     /// A security administrator's reset of someone's second factor (a lost phone): the
     /// secret is removed, the owner enrols again at the next login, their sessions end, and
     /// the reset is audited and notified to them. Nobody resets their own this way.
-    pub async fn reset_totp(&self, actor: &Actor, id: i64) -> ServiceResult<()> {
+    pub async fn reset_totp(self, actor: &Actor, id: i64) -> ServiceResult<()> {
         let scope = actor.scope(Permission::UserUnlock)?;
         if id == actor.account.id {
             return Err(ServiceError::forbidden("account_self_admin"));
@@ -871,7 +872,7 @@ impl App {
 
     /// Chooses the department a 兼职 staff member acts for; what they do afterwards is
     /// recorded under it.
-    pub async fn switch_department(&self, actor: &Actor, department_id: i64) -> ServiceResult<()> {
+    pub async fn switch_department(self, actor: &Actor, department_id: i64) -> ServiceResult<()> {
         if !actor.is_staff() {
             return Err(ServiceError::forbidden("staff_only"));
         }
@@ -907,7 +908,7 @@ impl App {
     }
 
     /// Whether the account's roles carry an administrator duty (and so need TOTP).
-    pub async fn admin_duties(&self, account_id: i64) -> ServiceResult<Vec<AdminDuty>> {
+    pub async fn admin_duties(self, account_id: i64) -> ServiceResult<Vec<AdminDuty>> {
         Ok(self.store().account_duties(account_id).await?)
     }
 }

@@ -1,8 +1,9 @@
 //! The working-day calendar as a service: queries for everyone, yearly data entered by
 //! administrators from each new State Council notice.
 
+use super::UseCases;
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Actor, App};
+use crate::Actor;
 use chrono::NaiveDate;
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
@@ -27,7 +28,7 @@ pub struct YearInput {
     pub workdays: Vec<String>,
 }
 
-impl App {
+impl UseCases<'_> {
     pub async fn save_calendar_year(
         &self,
         actor: &Actor,

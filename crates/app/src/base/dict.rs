@@ -2,9 +2,10 @@
 //! each edit a new version, effective at once. The `matter_kind` dictionary is also where a
 //! district adds its own 事项类型 to table A.1 ([`MatterKinds`]).
 
+use super::UseCases;
 use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::{self, Lang};
-use crate::{Actor, App};
+use crate::Actor;
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
 use fgf_domain::catalog::{local_code_ok, MatterKind};
@@ -100,9 +101,9 @@ impl MatterKinds {
     }
 }
 
-impl App {
+impl UseCases<'_> {
     /// The district's 事项类型 as its dictionary stands now.
-    pub async fn matter_kinds(&self) -> ServiceResult<MatterKinds> {
+    pub async fn matter_kinds(self) -> ServiceResult<MatterKinds> {
         match self.store().get_dictionary(MATTER_KIND_DICT).await {
             Ok(d) => Ok(MatterKinds::from_items(&d.items)),
             Err(StoreError::NotFound { .. }) => Ok(MatterKinds::default()),
@@ -111,7 +112,7 @@ impl App {
     }
 }
 
-impl App {
+impl UseCases<'_> {
     pub async fn save_dictionary(
         &self,
         actor: &Actor,

@@ -5,8 +5,9 @@
 //! script in it would run in the district's origin when opened. The type is read from the
 //! content ([`sniff_mime`]) when the file is stored and again whenever it is served.
 
+use super::UseCases;
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Actor, App};
+use crate::Actor;
 use fgf_domain::base::audit::{sm3_hex, FieldChange};
 use fgf_domain::base::permission::Permission;
 use fgf_store::base::file::FileObject;
@@ -53,8 +54,8 @@ pub fn sniff_mime(bytes: &[u8]) -> &'static str {
     }
 }
 
-impl App {
-    fn file_path(&self, hash: &str) -> PathBuf {
+impl UseCases<'_> {
+    fn file_path(self, hash: &str) -> PathBuf {
         self.files_root().join(&hash[..2]).join(hash)
     }
 

@@ -14,6 +14,28 @@ pub mod org;
 pub mod seed;
 pub mod users;
 
+/// The base's use cases (accounts, sign-in, departments, audit, calendar, dictionaries,
+/// files, notifications, the seed): `app.base().…`. A view of the [`App`](crate::App)
+/// (cheap to copy) whose methods are this part's use cases; the application's shared services
+/// (`store`, `now_ms`, `calendar` …) are reached through it as on the `App`.
+#[derive(Clone, Copy)]
+pub struct UseCases<'a>(&'a crate::App);
+
+impl std::ops::Deref for UseCases<'_> {
+    type Target = crate::App;
+
+    fn deref(&self) -> &crate::App {
+        self.0
+    }
+}
+
+impl crate::App {
+    /// The base's use cases (accounts, sign-in, departments, audit, calendar, dictionaries, ….
+    pub fn base(&self) -> UseCases<'_> {
+        UseCases(self)
+    }
+}
+
 use fgf_domain::Permission as P;
 
 /// What this part grants the built-in roles (`base::seed::ROLES`).
@@ -85,7 +107,7 @@ pub const PART: crate::parts::Part = crate::parts::Part {
         crate::parts::Periodic {
             what: "outbox dispatch",
             every_secs: 1,
-            run: |app| Box::pin(async move { app.dispatch_outbox().await.map(drop) }),
+            run: |app| Box::pin(async move { app.base().dispatch_outbox().await.map(drop) }),
         },
         crate::parts::Periodic {
             what: "due jobs",

@@ -3,8 +3,9 @@
 //! hands it to every configured sender (SMS, 政务微信 … later; a log sender now), at least
 //! once.
 
+use super::UseCases;
 use crate::error::ServiceResult;
-use crate::{Actor, App};
+use crate::Actor;
 use async_trait::async_trait;
 use fgf_store::base::notify::Notification;
 use fgf_store::{Page, Paged, WriteTx};
@@ -82,7 +83,7 @@ pub async fn notify(
     Ok(id)
 }
 
-impl App {
+impl UseCases<'_> {
     pub async fn list_notifications(
         &self,
         actor: &Actor,
@@ -95,7 +96,7 @@ impl App {
             .await?)
     }
 
-    pub async fn mark_notification_read(&self, actor: &Actor, id: i64) -> ServiceResult<()> {
+    pub async fn mark_notification_read(self, actor: &Actor, id: i64) -> ServiceResult<()> {
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         if !tx.mark_notification_read(actor.account.id, id).await? {
             tx.rollback().await?;
@@ -110,7 +111,7 @@ impl App {
     }
 
     /// Delivers pending outbox messages; returns how many were handled.
-    pub async fn dispatch_outbox(&self) -> ServiceResult<usize> {
+    pub async fn dispatch_outbox(self) -> ServiceResult<usize> {
         let pending = self.store().pending_outbox(100).await?;
         for m in &pending {
             if m.topic == "notification.created" {

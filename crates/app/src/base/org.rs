@@ -1,7 +1,8 @@
 //! Department administration (部门管理).
 
+use super::UseCases;
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Actor, App};
+use crate::Actor;
 use fgf_domain::base::audit::diff_json;
 use fgf_domain::base::permission::Permission;
 use fgf_store::base::org::{Department, DepartmentQuery, DepartmentUpdate, NewDepartment};
@@ -86,7 +87,7 @@ fn snapshot(d: &Department) -> serde_json::Value {
     })
 }
 
-impl App {
+impl UseCases<'_> {
     pub async fn list_departments(
         &self,
         actor: &Actor,
@@ -99,12 +100,12 @@ impl App {
 
     /// The departments in scope in tree order: each parent before its children, siblings by
     /// their sort order and code.
-    pub async fn department_tree(&self, actor: &Actor) -> ServiceResult<Vec<Department>> {
+    pub async fn department_tree(self, actor: &Actor) -> ServiceResult<Vec<Department>> {
         let scope = actor.scope(Permission::DeptRead)?;
         Ok(tree_order(self.store().department_tree(&scope).await?))
     }
 
-    pub async fn get_department(&self, actor: &Actor, id: i64) -> ServiceResult<Department> {
+    pub async fn get_department(self, actor: &Actor, id: i64) -> ServiceResult<Department> {
         let scope = actor.scope(Permission::DeptRead)?;
         Ok(self.store().get_department(&scope, id).await?)
     }
@@ -211,7 +212,7 @@ impl App {
         Ok(updated)
     }
 
-    pub async fn delete_department(&self, actor: &Actor, id: i64) -> ServiceResult<()> {
+    pub async fn delete_department(self, actor: &Actor, id: i64) -> ServiceResult<()> {
         let scope = actor.scope(Permission::DeptWrite)?;
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let current = tx.get_department(&scope, id).await?;

@@ -2,9 +2,10 @@
 //! Personal data is encrypted on the way in and masked on the way out; an unmasked view is
 //! an audited act (RULES.md §7.4).
 
+use super::UseCases;
 use crate::base::auth::{hash_password, SessionKind};
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Actor, App};
+use crate::Actor;
 use fgf_domain::base::audit::{diff_json, FieldChange};
 use fgf_domain::base::permission::{AdminDuty, Permission};
 use fgf_domain::{mask_phone, mask_resident_id, validate_mobile, PiiBinding, ResidentId, Uscc};
@@ -133,8 +134,8 @@ impl AccountPii {
     }
 }
 
-impl App {
-    pub(crate) fn seal(&self, account_id: i64, field: AccountPii, value: &str) -> Vec<u8> {
+impl UseCases<'_> {
+    pub(crate) fn seal(self, account_id: i64, field: AccountPii, value: &str) -> Vec<u8> {
         self.pii()
             .encrypt_bound(value, nonce(), &field.binding(account_id))
     }
@@ -150,11 +151,11 @@ impl App {
             .map_err(ServiceError::internal)
     }
 
-    fn seal_opt(&self, account_id: i64, field: AccountPii, v: Option<&str>) -> Option<Vec<u8>> {
+    fn seal_opt(self, account_id: i64, field: AccountPii, v: Option<&str>) -> Option<Vec<u8>> {
         v.map(|v| self.seal(account_id, field, v))
     }
 
-    fn lookup_opt(&self, v: Option<&str>) -> Option<Vec<u8>> {
+    fn lookup_opt(self, v: Option<&str>) -> Option<Vec<u8>> {
         v.map(|v| self.pii().lookup_hash(v))
     }
 
@@ -235,19 +236,19 @@ impl App {
         })
     }
 
-    pub async fn get_user(&self, actor: &Actor, id: i64, unmask: bool) -> ServiceResult<UserView> {
+    pub async fn get_user(self, actor: &Actor, id: i64, unmask: bool) -> ServiceResult<UserView> {
         let scope = actor.scope(Permission::UserRead)?;
         let a = self.store().get_account(&scope, id).await?;
         self.user_view(actor, a, unmask).await
     }
 
     /// The caller's own record (every signed-in account may read itself in full).
-    pub async fn me(&self, actor: &Actor) -> ServiceResult<UserView> {
+    pub async fn me(self, actor: &Actor) -> ServiceResult<UserView> {
         let (a, _) = self.store().get_own_account(actor.account.id).await?;
         self.user_view(actor, a, true).await
     }
 
-    pub async fn list_roles(&self, actor: &Actor) -> ServiceResult<Vec<Role>> {
+    pub async fn list_roles(self, actor: &Actor) -> ServiceResult<Vec<Role>> {
         actor.scope(Permission::RoleRead)?;
         Ok(self.store().list_roles().await?)
     }
@@ -366,7 +367,7 @@ impl App {
     /// account through administration, and the system administrator does none of these to
     /// the security or audit administrator (who would otherwise answer to the person they
     /// check).
-    async fn check_admin_guard(&self, actor: &Actor, target: i64) -> ServiceResult<()> {
+    async fn check_admin_guard(self, actor: &Actor, target: i64) -> ServiceResult<()> {
         if target == actor.account.id {
             return Err(ServiceError::forbidden("account_self_admin"));
         }
@@ -547,7 +548,7 @@ impl App {
         self.get_user(actor, id, false).await
     }
 
-    pub async fn unlock_user(&self, actor: &Actor, id: i64) -> ServiceResult<UserView> {
+    pub async fn unlock_user(self, actor: &Actor, id: i64) -> ServiceResult<UserView> {
         let scope = actor.scope(Permission::UserUnlock)?;
         let now = self.now_ms();
         let mut tx = self.store().write(actor.audit_ctx(now)).await?;
@@ -796,7 +797,7 @@ fn recovery_hash(account_id: i64, code: &str) -> String {
     fgf_domain::base::audit::sm3_hex(format!("recovery:{account_id}:{code}").as_bytes())
 }
 
-impl App {
+impl UseCases<'_> {
     /// Step one of an applicant's own password recovery (找回密码): when the username, the
     /// registered identity and the registered mobile number all match an applicant account, a
     /// one-time code goes to that account's phone through the notification senders. The

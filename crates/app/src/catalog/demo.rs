@@ -2,17 +2,17 @@
 //! catalogues name their matters, shipped in the import format so loading it exercises the
 //! import (README: catalogue import format).
 
+use super::UseCases;
 use crate::catalog::{ImportMode, ImportSummary, Sheet};
 use crate::error::{ServiceError, ServiceResult};
-use crate::App;
 
 const MATTERS: &str = include_str!("data/matters.csv");
 const MATERIALS: &str = include_str!("data/materials.csv");
 const PHRASES: &str = include_str!("data/phrases.csv");
 
-impl App {
+impl UseCases<'_> {
     /// Loads the demo catalogue (published, effective today) and its everyday phrases.
-    pub async fn load_demo_catalog(&self) -> ServiceResult<ImportSummary> {
+    pub async fn load_demo_catalog(self) -> ServiceResult<ImportSummary> {
         let matters = Sheet::from_csv(MATTERS).map_err(ServiceError::internal)?;
         let materials = Sheet::from_csv(MATERIALS).map_err(ServiceError::internal)?;
         // The demo catalogue was published six weeks ago, so its pending delegations show how
@@ -122,11 +122,11 @@ pub fn grown_sheets(n: usize) -> ServiceResult<(Sheet, Sheet)> {
     Ok((matters, materials))
 }
 
-impl App {
+impl UseCases<'_> {
     /// The search benchmark: imports a catalogue of `n` matters grown from the demo one,
     /// builds the index, then times `queries` searches end to end (store reads, phrase
     /// matches, the index) over a mix of everyday phrases, names, words and pinyin.
-    pub async fn bench_search(&self, n: usize, queries: usize) -> ServiceResult<serde_json::Value> {
+    pub async fn bench_search(self, n: usize, queries: usize) -> ServiceResult<serde_json::Value> {
         let (matters, materials) = grown_sheets(n)?;
         let t0 = std::time::Instant::now();
         if let Err(e) = self

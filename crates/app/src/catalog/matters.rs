@@ -1,5 +1,6 @@
 //! Matters' drafts, review, publication, history, handovers, reports, import and export.
 
+use super::UseCases;
 use crate::base::dict::MatterKinds;
 use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::{self, Lang};
@@ -180,7 +181,7 @@ fn valid_date(s: &str) -> bool {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
 }
 
-impl App {
+impl UseCases<'_> {
     /// Checks what the store knows about a matter's references: the parent and its tier, the
     /// department, the receiving unit of a delegation and the process definition.
     async fn reference_problems(
@@ -197,7 +198,7 @@ impl App {
         // A local kind the table leaves open must also be one the district has (a code it does
         // not leave open is already a problem of the document).
         if let MatterKind::Local(c) = &doc.kind {
-            if catalog::local_code_ok(c) && !self.matter_kinds().await?.accepts(&doc.kind) {
+            if catalog::local_code_ok(c) && !self.base().matter_kinds().await?.accepts(&doc.kind) {
                 out.push((Field::Kind, "kind_unknown"));
             }
         }
@@ -489,8 +490,8 @@ impl App {
     }
 
     /// Puts in force the published versions whose effective date has come (a daily job).
-    pub async fn activate_due_matters(&self) -> ServiceResult<usize> {
-        let due = self.store().versions_due(&today(self)).await?;
+    pub async fn activate_due_matters(self) -> ServiceResult<usize> {
+        let due = self.store().versions_due(&today(&self)).await?;
         let mut n = 0;
         for v in due {
             let m = self.store().get_matter(v.matter_id).await?;
@@ -512,7 +513,7 @@ impl App {
 
     /// A matter by code with the version in force (the public service guide), or with
     /// `version` for staff.
-    pub async fn matter_view(&self, code: &str, number: Option<i64>) -> ServiceResult<MatterView> {
+    pub async fn matter_view(self, code: &str, number: Option<i64>) -> ServiceResult<MatterView> {
         let m = self
             .store()
             .find_matter(code)
@@ -567,7 +568,7 @@ impl App {
             _ => None,
         }
         .ok_or_else(missing)?;
-        self.read_stored_file(hash).await
+        self.base().read_stored_file(hash).await
     }
 
     /// Staff: every version of a matter.
@@ -1158,7 +1159,7 @@ pub enum ImportMode {
     ForReview,
 }
 
-impl App {
+impl UseCases<'_> {
     /// Imports the catalogue from its two sheets. Everything is checked first; on any
     /// problem the answer is the list of them and nothing is written. Otherwise one
     /// transaction adds the new matters and a new version of each changed one.
@@ -1195,7 +1196,7 @@ impl App {
         }
         let mi = column_index(&matters.headers);
         let ti = column_index(&materials.headers);
-        let kinds = self.matter_kinds().await?;
+        let kinds = self.base().matter_kinds().await?;
         let mut parsed: Vec<ParsedMatter> = matters
             .rows
             .iter()
@@ -1449,9 +1450,9 @@ impl App {
     }
 
     /// The catalogue in force as its two sheets.
-    pub async fn export_catalog(&self) -> ServiceResult<(Sheet, Sheet)> {
+    pub async fn export_catalog(self) -> ServiceResult<(Sheet, Sheet)> {
         let rows = self.store().matters_in_force().await?;
-        let kinds = self.matter_kinds().await?;
+        let kinds = self.base().matter_kinds().await?;
         let departments: HashMap<i64, String> = self
             .store()
             .all_departments()
@@ -1628,9 +1629,9 @@ pub struct HandoverView {
     pub can_confirm: bool,
 }
 
-impl App {
+impl UseCases<'_> {
     /// Every delegation by state and age: the handover report.
-    pub async fn handover_report(&self, actor: &Actor) -> ServiceResult<Vec<HandoverView>> {
+    pub async fn handover_report(self, actor: &Actor) -> ServiceResult<Vec<HandoverView>> {
         actor.scope(Permission::Workbench)?;
         let mut views = self.handover_views().await?;
         if let Ok(scope) = actor.scope(Permission::CatalogDraft) {
@@ -1645,7 +1646,7 @@ impl App {
         Ok(views)
     }
 
-    pub(crate) async fn handover_views(&self) -> ServiceResult<Vec<HandoverView>> {
+    pub(crate) async fn handover_views(self) -> ServiceResult<Vec<HandoverView>> {
         let names: HashMap<i64, String> = self
             .store()
             .all_departments()
@@ -1743,7 +1744,7 @@ impl App {
 // ---------------------------------------------------------------------------------------------
 // Everyday phrases (常用说法 → 事项)
 
-impl App {
+impl UseCases<'_> {
     /// Maps everyday phrases to matters by code (`开饭店` → 食品经营许可…), in one transaction.
     pub async fn add_phrases(
         &self,
@@ -1954,11 +1955,11 @@ fn sheet(headers: &[&str], rows: Vec<Vec<String>>) -> Sheet {
 /// The report keys, in the order the reports page lists them.
 pub const REPORT_KEYS: [&str; 4] = ["by_kind", "by_disposition", "service_depth", "compression"];
 
-impl App {
+impl UseCases<'_> {
     /// The catalogue reports over the matters in force: matters by kind and department, by
     /// disposition, the share fully online and needing at most one trip, and promised against
     /// statutory time limits (the compression ratio), per department.
-    pub async fn catalog_reports(&self) -> ServiceResult<Vec<Report>> {
+    pub async fn catalog_reports(self) -> ServiceResult<Vec<Report>> {
         let rows = self.store().matters_in_force().await?;
         let departments: HashMap<i64, String> = self
             .store()
@@ -1986,7 +1987,7 @@ impl App {
         let all: Vec<&MatterDoc> = docs.iter().map(|(_, d)| d).collect();
         // Table A.1 and the district's own kinds, with any a matter in force still has after
         // the dictionary dropped it.
-        let table = self.matter_kinds().await?;
+        let table = self.base().matter_kinds().await?;
         let mut kinds = table.choices();
         for d in &all {
             if !kinds.contains(&d.kind) {

@@ -11,6 +11,27 @@ mod matters;
 pub mod messages;
 pub mod search;
 
+/// The catalogue's use cases: `app.catalog().…`. A view of the [`App`](crate::App)
+/// (cheap to copy) whose methods are this part's use cases; the application's shared services
+/// (`store`, `now_ms`, `calendar` …) are reached through it as on the `App`.
+#[derive(Clone, Copy)]
+pub struct UseCases<'a>(&'a crate::App);
+
+impl std::ops::Deref for UseCases<'_> {
+    type Target = crate::App;
+
+    fn deref(&self) -> &crate::App {
+        self.0
+    }
+}
+
+impl crate::App {
+    /// The catalogue's use cases.
+    pub fn catalog(&self) -> UseCases<'_> {
+        UseCases(self)
+    }
+}
+
 use fgf_domain::Permission as P;
 
 /// What this part grants the built-in roles (`base::seed::ROLES`).
@@ -30,15 +51,19 @@ pub const PART: crate::parts::Part = crate::parts::Part {
         crate::parts::Periodic {
             what: "putting due catalogue versions in force",
             every_secs: 60,
-            run: |app| Box::pin(async move { app.activate_due_matters().await.map(drop) }),
+            run: |app| {
+                Box::pin(async move { app.catalog().activate_due_matters().await.map(drop) })
+            },
         },
         crate::parts::Periodic {
             what: "search index sync",
             every_secs: 60,
-            run: |app| Box::pin(async move { app.sync_search_index(false).await.map(drop) }),
+            run: |app| {
+                Box::pin(async move { app.catalog().sync_search_index(false).await.map(drop) })
+            },
         },
     ],
-    demo: Some(|app| Box::pin(async move { app.load_demo_catalog().await.map(drop) })),
+    demo: Some(|app| Box::pin(async move { app.catalog().load_demo_catalog().await.map(drop) })),
 };
 
 pub use matters::*;

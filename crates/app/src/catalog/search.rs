@@ -9,8 +9,8 @@
 //! kept beside it), so each node keeps its own index current without a rebuild. `fgf catalog
 //! reindex` rebuilds it from the store.
 
+use super::UseCases;
 use crate::error::{ServiceError, ServiceResult};
-use crate::App;
 use fgf_domain::catalog::MatterDoc;
 use jieba_rs::Jieba;
 use pinyin::ToPinyin;
@@ -506,9 +506,9 @@ impl CatalogIndex {
     }
 }
 
-impl App {
-    fn search_index(&self) -> ServiceResult<&CatalogIndex> {
-        let cell = self.catalog_index_cell();
+impl<'a> UseCases<'a> {
+    fn search_index(self) -> ServiceResult<&'a CatalogIndex> {
+        let cell = self.0.catalog_index_cell();
         if let Some(i) = cell.get() {
             return Ok(i);
         }
@@ -556,7 +556,7 @@ impl App {
 
     /// Brings the search index up to the store: the `catalog.*` outbox messages after its
     /// cursor (or everything, when `rebuild`). Answers how many matters were (re)indexed.
-    pub async fn sync_search_index(&self, rebuild: bool) -> ServiceResult<usize> {
+    pub async fn sync_search_index(self, rebuild: bool) -> ServiceResult<usize> {
         let index = self.search_index()?;
         if !index.can_write() {
             return Ok(0);
@@ -660,7 +660,7 @@ impl App {
     }
 
     /// Matters whose everyday phrase the query is, or contains.
-    async fn phrase_matches(&self, query: &str) -> ServiceResult<Vec<i64>> {
+    async fn phrase_matches(self, query: &str) -> ServiceResult<Vec<i64>> {
         let q = query.trim();
         if q.is_empty() {
             return Ok(Vec::new());

@@ -43,18 +43,19 @@ impl JobHandler for TimerStartJob {
             // A newer version was published; it has its own schedule.
             return Ok(());
         }
-        app.start_process_at(
-            app.system_ctx("timer-start"),
-            None,
-            &def.key,
-            Default::default(),
-            serde_json::Map::new(),
-            "",
-            def.department_id,
-            Some(start.clone()),
-        )
-        .await
-        .map_err(|e| e.to_string())?;
+        app.process()
+            .start_process_at(
+                app.system_ctx("timer-start"),
+                None,
+                &def.key,
+                Default::default(),
+                serde_json::Map::new(),
+                "",
+                def.department_id,
+                Some(start.clone()),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
         let next = u32::try_from(fired + 1).unwrap_or(u32::MAX);
         crate::process::schedule_timer_start(
             app,

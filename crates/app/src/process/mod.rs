@@ -3,9 +3,31 @@
 //! the work-item, timer and copy projections, the audit entry and the outbox notifications:
 //! a crash at any instant loses no acknowledged step and applies none twice.
 
+pub mod demo;
 mod jobs;
 pub mod messages;
 mod runtime;
+/// The process runtime's use cases: `app.process().…`. A view of the [`App`](crate::App)
+/// (cheap to copy) whose methods are this part's use cases; the application's shared services
+/// (`store`, `now_ms`, `calendar` …) are reached through it as on the `App`.
+#[derive(Clone, Copy)]
+pub struct UseCases<'a>(&'a crate::App);
+
+impl std::ops::Deref for UseCases<'_> {
+    type Target = crate::App;
+
+    fn deref(&self) -> &crate::App {
+        self.0
+    }
+}
+
+impl crate::App {
+    /// The process runtime's use cases.
+    pub fn process(&self) -> UseCases<'_> {
+        UseCases(self)
+    }
+}
+
 use fgf_domain::Permission as P;
 
 /// What this part grants the built-in roles (`base::seed::ROLES`).
@@ -23,9 +45,9 @@ pub const PART: crate::parts::Part = crate::parts::Part {
     periodic: &[crate::parts::Periodic {
         what: "process timers",
         every_secs: 1,
-        run: |app| Box::pin(async move { app.fire_due_timers().await.map(drop) }),
+        run: |app| Box::pin(async move { app.process().fire_due_timers().await.map(drop) }),
     }],
-    demo: Some(|app| Box::pin(app.seed_demo_processes())),
+    demo: Some(|app| Box::pin(app.process().seed_demo_processes())),
 };
 
 pub use runtime::*;

@@ -1,5 +1,6 @@
 //! Engine commands run durably, each one store transaction; timers, messages and signals.
 
+use super::UseCases;
 use crate::error::{ErrorKind, ServiceError, ServiceResult};
 use crate::{base::notify, Actor, App};
 use fgf_domain::base::audit::FieldChange;
@@ -230,7 +231,7 @@ fn status_code(s: &Status) -> &'static str {
     }
 }
 
-impl App {
+impl UseCases<'_> {
     fn registry_for(
         &self,
         def: &ProcessDefinitionRow,
@@ -254,7 +255,7 @@ impl App {
     }
 
     /// The latest published definitions of the processes `def` calls (for call activities).
-    async fn called_definitions(&self, source: &str) -> ServiceResult<Vec<ProcessDefinitionRow>> {
+    async fn called_definitions(self, source: &str) -> ServiceResult<Vec<ProcessDefinitionRow>> {
         let (parsed, _) = fgf_engine::import(source).map_err(ServiceError::internal)?;
         let mut out = Vec::new();
         for p in &parsed.processes {
@@ -856,7 +857,7 @@ impl App {
             .collect())
     }
 
-    async fn registry_by_id(&self, definition_id: i64) -> ServiceResult<Arc<Registry>> {
+    async fn registry_by_id(self, definition_id: i64) -> ServiceResult<Arc<Registry>> {
         if let Some(r) = self.process_cache().get(definition_id) {
             return Ok(r);
         }
@@ -1075,7 +1076,7 @@ impl App {
 
     /// Fires due timers: leases rows, then fires each in its own transaction, which re-checks
     /// the lease so a timer fires once even with several nodes on one database.
-    pub async fn fire_due_timers(&self) -> ServiceResult<usize> {
+    pub async fn fire_due_timers(self) -> ServiceResult<usize> {
         let now = self.now_ms();
         let leased = self
             .store()
@@ -1092,7 +1093,7 @@ impl App {
         Ok(fired)
     }
 
-    async fn fire_one(&self, row_id: i64, instance_id: i64, timer_id: i64) -> ServiceResult<bool> {
+    async fn fire_one(self, row_id: i64, instance_id: i64, timer_id: i64) -> ServiceResult<bool> {
         let ctx = self.system_ctx("timer");
         let now = ctx.at_ms;
         let mut tx = self.store().write(ctx).await?;
@@ -1251,7 +1252,7 @@ impl App {
     }
 
     /// 撤回 is asked on one's own done item: find the open task it led to.
-    async fn open_exec_after(&self, done: &WorkItemRow) -> ServiceResult<u32> {
+    async fn open_exec_after(self, done: &WorkItemRow) -> ServiceResult<u32> {
         let items = self.store().work_items_of(done.instance_id).await?;
         let next = items
             .iter()
@@ -1307,7 +1308,7 @@ impl App {
 
     /// Whether the caller may read (and so act on) an instance: what [`App::process_instance`]
     /// allows, without loading the state.
-    pub async fn may_reach_instance(&self, actor: &Actor, id: i64) -> ServiceResult<bool> {
+    pub async fn may_reach_instance(self, actor: &Actor, id: i64) -> ServiceResult<bool> {
         match self.instance_row(actor, id).await {
             Ok(_) => Ok(true),
             Err(e) if e.kind == crate::ErrorKind::NotFound => Ok(false),
@@ -1315,7 +1316,7 @@ impl App {
         }
     }
 
-    pub async fn process_diagram(&self, actor: &Actor, id: i64) -> ServiceResult<String> {
+    pub async fn process_diagram(self, actor: &Actor, id: i64) -> ServiceResult<String> {
         let (row, inst) = self.process_instance(actor, id).await?;
         let def = self
             .store()
@@ -1434,7 +1435,7 @@ pub fn system_scope() -> Scope {
 
 /// 挂起 / 激活 / 终止 on a whole instance: by whoever may design processes, or by its
 /// initiator.
-impl App {
+impl UseCases<'_> {
     pub async fn instance_control(
         &self,
         actor: &Actor,
@@ -1560,7 +1561,7 @@ impl App {
     }
 }
 
-impl App {
+impl UseCases<'_> {
     /// Resolves assignment rules that need organisation data (`leader:initiator`, `dept:…`)
     /// and applies the empty-assignee rule (skip / admin / stop) and the approver-is-initiator
     /// rule (allow / skip / leader), by further engine commands inside the same
@@ -1682,7 +1683,7 @@ impl App {
 
     /// The leader of the user's department, or of the nearest department above it that has
     /// one (a section's leader is its bureau's when the section names none).
-    async fn leader_of(&self, username: Option<&str>) -> ServiceResult<Option<String>> {
+    async fn leader_of(self, username: Option<&str>) -> ServiceResult<Option<String>> {
         let Some(u) = username else { return Ok(None) };
         let Some((account, _)) = self.store().find_account_for_login(u).await? else {
             return Ok(None);
@@ -1703,7 +1704,7 @@ impl App {
         Ok(None)
     }
 
-    async fn staff_of_department(&self, code: &str) -> ServiceResult<Vec<String>> {
+    async fn staff_of_department(self, code: &str) -> ServiceResult<Vec<String>> {
         let scope = Scope::system("resolve a department assignment");
         let Some(d) = self.store().find_department_by_code(&scope, code).await? else {
             return Ok(Vec::new());
@@ -1736,7 +1737,7 @@ pub fn field_access<'a>(
     fields.get(field).map_or("read", String::as_str)
 }
 
-impl App {
+impl UseCases<'_> {
     async fn node_fields(
         &self,
         wi: &WorkItemRow,
@@ -1782,7 +1783,7 @@ impl App {
     }
 }
 
-impl App {
+impl UseCases<'_> {
     /// Delivers a message (消息): to the oldest running instance waiting for it (the one with
     /// `business_key`, when given), or else starts the latest published process whose start
     /// event waits for it. Returns the instance it went to.
@@ -1851,7 +1852,7 @@ impl App {
     /// published process with a matching signal start. Returns the instances reached.
     ///
     /// A signal reaches only the waiting instances the caller may reach, as a message does.
-    pub async fn broadcast_signal(&self, actor: &Actor, name: &str) -> ServiceResult<Vec<i64>> {
+    pub async fn broadcast_signal(self, actor: &Actor, name: &str) -> ServiceResult<Vec<i64>> {
         actor.scope(Permission::ProcessDesign)?;
         let ctx = actor.audit_ctx(self.now_ms());
         let mut reached = Vec::new();

@@ -2,9 +2,9 @@
 //! dates relative to the day the demo is created, dependencies, milestones and progress
 //! reports in every state, so every light and list shows something real.
 
+use super::UseCases;
 use crate::catalog::Sheet;
 use crate::error::{ServiceError, ServiceResult};
-use crate::App;
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::reform::plan::Clause;
 use fgf_store::reform::NewTask;
@@ -13,9 +13,9 @@ use std::collections::HashMap;
 
 const TASKS: &str = include_str!("data/tasks.csv");
 
-impl App {
+impl UseCases<'_> {
     /// Loads the demo plan in one transaction. Dates in the file are days from today.
-    pub async fn load_demo_reform_plan(&self) -> ServiceResult<i64> {
+    pub async fn load_demo_reform_plan(self) -> ServiceResult<i64> {
         let sheet = Sheet::from_csv(TASKS).map_err(ServiceError::internal)?;
         let col = |h: &str| {
             sheet
@@ -236,7 +236,7 @@ impl App {
 
     /// Inspection, assessment, commendation and accountability, innovations and a bulletin on
     /// the published plan, so those pages show real records.
-    async fn load_demo_review(&self, plan: i64) -> ServiceResult<()> {
+    async fn load_demo_review(self, plan: i64) -> ServiceResult<()> {
         use fgf_store::reform::review::NewMerit;
         let today = crate::clock::local_date(self.now_ms());
         let days = |n: i64| (today + chrono::Duration::days(n)).to_string();
@@ -482,7 +482,7 @@ impl App {
 
     /// A second plan, still a draft with its text and first tasks, for the office to send
     /// for consultation: the walk through the consultation the demo starts from.
-    async fn load_demo_draft_plan(&self) -> ServiceResult<i64> {
+    async fn load_demo_draft_plan(self) -> ServiceResult<i64> {
         let today = crate::clock::local_date(self.now_ms());
         let clauses = fgf_domain::reform::plan::parse_plan_text(DRAFT_PLAN)
             .map_err(|e| ServiceError::internal(format!("demo draft plan: {e}")))?;

@@ -8,6 +8,27 @@ pub mod plan;
 pub mod review;
 mod task;
 
+/// Reform-task supervision's use cases: `app.reform().…`. A view of the [`App`](crate::App)
+/// (cheap to copy) whose methods are this part's use cases; the application's shared services
+/// (`store`, `now_ms`, `calendar` …) are reached through it as on the `App`.
+#[derive(Clone, Copy)]
+pub struct UseCases<'a>(&'a crate::App);
+
+impl std::ops::Deref for UseCases<'_> {
+    type Target = crate::App;
+
+    fn deref(&self) -> &crate::App {
+        self.0
+    }
+}
+
+impl crate::App {
+    /// Reform-task supervision's use cases.
+    pub fn reform(&self) -> UseCases<'_> {
+        UseCases(self)
+    }
+}
+
 use fgf_domain::Permission as P;
 
 /// What this part grants the built-in roles (`base::seed::ROLES`).
@@ -24,9 +45,9 @@ pub const PART: crate::parts::Part = crate::parts::Part {
     periodic: &[crate::parts::Periodic {
         what: "reform supervision sweep",
         every_secs: 60,
-        run: |app| Box::pin(async move { app.reform_sweep().await.map(drop) }),
+        run: |app| Box::pin(async move { app.reform().reform_sweep().await.map(drop) }),
     }],
-    demo: Some(|app| Box::pin(async move { app.load_demo_reform_plan().await.map(drop) })),
+    demo: Some(|app| Box::pin(async move { app.reform().load_demo_reform_plan().await.map(drop) })),
 };
 
 pub use task::*;

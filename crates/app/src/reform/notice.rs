@@ -8,9 +8,10 @@
 //! unique per (kind, subject, unit, occasion) in the store, so a second node's or a second
 //! run's copy fails on that key and is skipped, and a notice is never sent twice.
 
+use super::UseCases;
 use crate::error::{ServiceError, ServiceResult};
 use crate::reform::{report_due, status_of};
-use crate::{base::notify, Actor, App};
+use crate::{base::notify, Actor};
 use chrono::NaiveDate;
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
@@ -89,9 +90,9 @@ pub struct ResponseInput {
     pub response: String,
 }
 
-impl App {
+impl UseCases<'_> {
     /// Sends one notice in its own transaction; false when it was already sent.
-    async fn send_notice(&self, n: &NewNotice<'_>, leader: Option<i64>) -> ServiceResult<bool> {
+    async fn send_notice(self, n: &NewNotice<'_>, leader: Option<i64>) -> ServiceResult<bool> {
         let accounts = self.store().accounts_in_department(n.department_id).await?;
         let link = match n.task_id {
             Some(_) => "/reform/inbox".to_owned(),
@@ -132,7 +133,7 @@ impl App {
     /// Sends every notice due today: reminders and escalations on the tasks of approved
     /// plans, chases of missing reports, and chases of units silent past a consultation's
     /// reply date.
-    pub async fn reform_sweep(&self) -> ServiceResult<SweepSummary> {
+    pub async fn reform_sweep(self) -> ServiceResult<SweepSummary> {
         let today = self.today();
         let cal = self.calendar();
         let rules = EscalationRules::default();
@@ -302,7 +303,7 @@ impl App {
         Ok(sum)
     }
 
-    fn notice_view(&self, n: NoticeRow, unit: String, today: NaiveDate) -> NoticeView {
+    fn notice_view(self, n: NoticeRow, unit: String, today: NaiveDate) -> NoticeView {
         let open = n.response_due.is_some() && n.responded_at_ms.is_none();
         let late = open
             && n.response_due
@@ -320,7 +321,7 @@ impl App {
 
     /// The notices to the unit the caller acts for (its inbox), or, for the reform office,
     /// every notice with `all`.
-    pub async fn reform_notices(&self, actor: &Actor, all: bool) -> ServiceResult<Vec<NoticeView>> {
+    pub async fn reform_notices(self, actor: &Actor, all: bool) -> ServiceResult<Vec<NoticeView>> {
         let dept = if all {
             actor.scope(Permission::ReformManage)?;
             None

@@ -3,8 +3,9 @@
 //! revisions. The rules of its life are `domain::reform_plan`; this module loads the facts,
 //! applies a step in one transaction with its audit entry and tells the units concerned.
 
+use super::UseCases;
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Actor, App};
+use crate::Actor;
 use chrono::NaiveDate;
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
@@ -162,9 +163,9 @@ fn event_label(kind: &str) -> String {
     }
 }
 
-impl App {
+impl UseCases<'_> {
     /// Every department's code and name by id.
-    pub(crate) async fn department_names(&self) -> ServiceResult<HashMap<i64, (String, String)>> {
+    pub(crate) async fn department_names(self) -> ServiceResult<HashMap<i64, (String, String)>> {
         Ok(self
             .store()
             .all_departments()
@@ -175,7 +176,7 @@ impl App {
     }
 
     /// The facts `domain::plan::next_status` judges by.
-    async fn plan_facts(&self, plan: &PlanRow, units_chosen: usize) -> ServiceResult<PlanFacts> {
+    async fn plan_facts(self, plan: &PlanRow, units_chosen: usize) -> ServiceResult<PlanFacts> {
         let clauses = self.store().plan_clauses(plan.id).await?.len();
         let consultees = self.store().consultees(plan.id).await?;
         let round = consultees.iter().map(|c| c.round).max().unwrap_or(0);
@@ -291,7 +292,7 @@ impl App {
     }
 
     /// Everything the plan's page shows.
-    pub async fn plan_document(&self, actor: &Actor, plan_id: i64) -> ServiceResult<PlanDocument> {
+    pub async fn plan_document(self, actor: &Actor, plan_id: i64) -> ServiceResult<PlanDocument> {
         let plan = self.plan_for_reading(actor, plan_id).await?;
         let status = status_of(&plan)?;
         let clauses = self.store().plan_clauses(plan_id).await?;

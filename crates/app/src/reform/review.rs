@@ -4,9 +4,10 @@
 //! the result with its breakdown so a unit can check it by hand, and takes the unit's one
 //! appeal.
 
+use super::UseCases;
 use crate::error::{ServiceError, ServiceResult};
 use crate::reform::{status_of, TaskView};
-use crate::{base::notify, Actor, App};
+use crate::{base::notify, Actor};
 use chrono::NaiveDate;
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
@@ -187,7 +188,7 @@ pub struct BulletinBody {
     pub open_cases: usize,
 }
 
-impl App {
+impl UseCases<'_> {
     /// Tells every account holding a post in the unit, inside the caller's transaction.
     pub(crate) async fn notify_unit(
         &self,
@@ -321,7 +322,7 @@ impl App {
     }
 
     /// The unit reports how it rectified a finding.
-    pub async fn rectify_finding(&self, actor: &Actor, id: i64, text: &str) -> ServiceResult<()> {
+    pub async fn rectify_finding(self, actor: &Actor, id: i64, text: &str) -> ServiceResult<()> {
         actor.scope(Permission::Workbench)?;
         let f = self.store().get_finding(id).await?;
         if actor.department_id != Some(f.department_id) {
@@ -351,7 +352,7 @@ impl App {
     }
 
     /// The office accepts a rectification or sends it back to be reported again.
-    pub async fn verify_finding(&self, actor: &Actor, id: i64, accept: bool) -> ServiceResult<()> {
+    pub async fn verify_finding(self, actor: &Actor, id: i64, accept: bool) -> ServiceResult<()> {
         actor.scope(Permission::ReformManage)?;
         let f = self.store().get_finding(id).await?;
         if f.rectified_at_ms.is_none() || f.verified_at_ms.is_some() {
@@ -475,7 +476,7 @@ impl App {
     }
 
     /// Each lead unit's facts for the assessment period, by the rules in `domain::reform`.
-    async fn unit_facts(&self, a: &AssessmentRow) -> ServiceResult<Vec<(i64, UnitFacts)>> {
+    async fn unit_facts(self, a: &AssessmentRow) -> ServiceResult<Vec<(i64, UnitFacts)>> {
         let plan = self.store().get_plan(a.plan_id).await?;
         let from = date("from", &a.period_from)?;
         let to = date("to", &a.period_to)?;
@@ -560,7 +561,7 @@ impl App {
 
     /// Scores every lead unit of the plan for the period, ranks them and publishes the result
     /// (again after an appeal or a corrected quality score; appeals are kept).
-    pub async fn publish_assessment(&self, actor: &Actor, id: i64) -> ServiceResult<usize> {
+    pub async fn publish_assessment(self, actor: &Actor, id: i64) -> ServiceResult<usize> {
         actor.scope(Permission::ReformManage)?;
         self.publish_results(actor.audit_ctx(self.now_ms()), id)
             .await
@@ -642,7 +643,7 @@ impl App {
 
     /// The assessment with its ranking; the breakdown of every unit for the office, of its own
     /// for a unit.
-    pub async fn assessment_view(&self, actor: &Actor, id: i64) -> ServiceResult<AssessmentView> {
+    pub async fn assessment_view(self, actor: &Actor, id: i64) -> ServiceResult<AssessmentView> {
         actor.scope(Permission::Workbench)?;
         let office = actor.scope(Permission::ReformManage).is_ok();
         let a = self.store().get_assessment(id).await?;
@@ -701,7 +702,7 @@ impl App {
     }
 
     /// The unit appeals its published result, once.
-    pub async fn appeal_assessment(&self, actor: &Actor, id: i64, text: &str) -> ServiceResult<()> {
+    pub async fn appeal_assessment(self, actor: &Actor, id: i64, text: &str) -> ServiceResult<()> {
         actor.scope(Permission::Workbench)?;
         let dept = actor
             .department_id
@@ -809,7 +810,7 @@ impl App {
 
     // ---- commendation and accountability (表彰 / 问责) ----
 
-    pub async fn record_merit(&self, actor: &Actor, input: &MeritInput) -> ServiceResult<()> {
+    pub async fn record_merit(self, actor: &Actor, input: &MeritInput) -> ServiceResult<()> {
         actor.scope(Permission::ReformManage)?;
         let kind = input.kind.trim();
         if kind != "commendation" && kind != "accountability" {
@@ -880,7 +881,7 @@ impl App {
         Ok(())
     }
 
-    pub async fn merits(&self, actor: &Actor) -> ServiceResult<Vec<MeritView>> {
+    pub async fn merits(self, actor: &Actor) -> ServiceResult<Vec<MeritView>> {
         actor.scope(Permission::Workbench)?;
         let names = self.department_names().await?;
         Ok(self
@@ -993,7 +994,7 @@ impl App {
     }
 
     /// Innovations: every one for the office, the unit's own and the published for staff.
-    pub async fn innovations(&self, actor: &Actor) -> ServiceResult<Vec<InnovationView>> {
+    pub async fn innovations(self, actor: &Actor) -> ServiceResult<Vec<InnovationView>> {
         actor.scope(Permission::Workbench)?;
         let office = actor.scope(Permission::ReformManage).is_ok();
         let names = self.department_names().await?;
@@ -1016,7 +1017,7 @@ impl App {
     }
 
     /// What the public portal shows: published innovations only, no login needed.
-    pub async fn published_innovations(&self) -> ServiceResult<Vec<InnovationView>> {
+    pub async fn published_innovations(self) -> ServiceResult<Vec<InnovationView>> {
         let names = self.department_names().await?;
         Ok(self
             .store()
@@ -1242,8 +1243,8 @@ pub struct Dashboard {
     pub assessment: Option<AssessmentRow>,
 }
 
-impl App {
-    pub async fn reform_dashboard(&self, actor: &Actor, plan_id: i64) -> ServiceResult<Dashboard> {
+impl UseCases<'_> {
+    pub async fn reform_dashboard(self, actor: &Actor, plan_id: i64) -> ServiceResult<Dashboard> {
         let plan = self.store().get_plan(plan_id).await?;
         let board = self.plan_board(actor, plan_id).await?;
         let cal = self.calendar();

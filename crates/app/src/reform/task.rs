@@ -3,8 +3,9 @@
 //! confirms it. Every task's status light is computed on read by `domain::reform::light` from
 //! the calendar, so a light is the same on every page and in every export.
 
+use super::UseCases;
 use crate::error::{ServiceError, ServiceResult};
-use crate::{Actor, App};
+use crate::Actor;
 use chrono::{Datelike, NaiveDate};
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
@@ -180,13 +181,13 @@ pub(crate) fn report_due(
     }
 }
 
-impl App {
-    pub(crate) fn today(&self) -> NaiveDate {
+impl UseCases<'_> {
+    pub(crate) fn today(self) -> NaiveDate {
         crate::clock::local_date(self.now_ms())
     }
 
     /// The reform office opens a plan (实施方案) to hold tasks.
-    pub async fn create_plan(&self, actor: &Actor, input: &PlanInput) -> ServiceResult<i64> {
+    pub async fn create_plan(self, actor: &Actor, input: &PlanInput) -> ServiceResult<i64> {
         actor.scope(Permission::ReformManage)?;
         if input.title.trim().is_empty() {
             return Err(ServiceError::field(
@@ -597,13 +598,13 @@ impl App {
 
     /// The plan's board: every task with its light on `today`, its reasons, its dependencies
     /// and the roll-up of its subtasks (a parent's light is its children's worst).
-    pub async fn plan_board(&self, actor: &Actor, plan_id: i64) -> ServiceResult<Vec<TaskView>> {
+    pub async fn plan_board(self, actor: &Actor, plan_id: i64) -> ServiceResult<Vec<TaskView>> {
         actor.scope(Permission::Workbench)?;
         self.compute_board(plan_id).await
     }
 
     /// The board without a caller (the sweep, the demo and the bulletin use it).
-    pub(crate) async fn compute_board(&self, plan_id: i64) -> ServiceResult<Vec<TaskView>> {
+    pub(crate) async fn compute_board(self, plan_id: i64) -> ServiceResult<Vec<TaskView>> {
         let plan = self.store().get_plan(plan_id).await?;
         let tasks = self.store().plan_tasks(plan_id).await?;
         let deps = self.store().plan_deps(plan_id).await?;
@@ -762,7 +763,7 @@ pub struct CoordinationCase {
     pub age_days: i64,
 }
 
-impl App {
+impl UseCases<'_> {
     /// Opens the acceptances of a new task: its lead and each cooperating unit.
     pub(crate) async fn open_acceptances(
         &self,
@@ -841,12 +842,12 @@ impl App {
     }
 
     /// The open coordination cases, oldest first: where 推诿 becomes visible.
-    pub async fn coordination_cases(&self, actor: &Actor) -> ServiceResult<Vec<CoordinationCase>> {
+    pub async fn coordination_cases(self, actor: &Actor) -> ServiceResult<Vec<CoordinationCase>> {
         actor.scope(Permission::Workbench)?;
         self.compute_cases().await
     }
 
-    pub(crate) async fn compute_cases(&self) -> ServiceResult<Vec<CoordinationCase>> {
+    pub(crate) async fn compute_cases(self) -> ServiceResult<Vec<CoordinationCase>> {
         let today = self.today();
         let names: HashMap<i64, String> = self
             .store()

@@ -133,6 +133,7 @@ pub async fn login(
 ) -> ApiResult {
     let res = state
         .app
+        .base()
         .login(LoginRequest {
             username: &body.username,
             password: &body.password,
@@ -153,12 +154,12 @@ pub async fn logout(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
 ) -> ApiResult {
-    state.app.logout(&actor).await?;
+    state.app.base().logout(&actor).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 pub async fn me(State(state): State<AppState>, Extension(actor): Extension<Actor>) -> ApiResult {
-    let view = state.app.me(&actor).await?;
+    let view = state.app.base().me(&actor).await?;
     let perms: Vec<Value> = actor
         .grants
         .as_ref()
@@ -192,6 +193,7 @@ pub async fn change_password(
 ) -> ApiResult {
     state
         .app
+        .base()
         .change_password(&actor, &b.old_password, &b.new_password)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -207,7 +209,11 @@ pub async fn switch_department(
     Extension(actor): Extension<Actor>,
     ApiJson(b): ApiJson<DepartmentBody>,
 ) -> ApiResult {
-    state.app.switch_department(&actor, b.department_id).await?;
+    state
+        .app
+        .base()
+        .switch_department(&actor, b.department_id)
+        .await?;
     ok(json!({ "department_id": b.department_id }))
 }
 
@@ -218,7 +224,7 @@ pub async fn register(
 ) -> ApiResult {
     // The same answer whether or not the identity already had an account (see
     // `register_applicant`), so no account id is given back.
-    state.app.register_applicant(&b, &addr).await?;
+    state.app.base().register_applicant(&b, &addr).await?;
     created(json!({ "username": b.username.trim(), "status": "registered" }))
 }
 
@@ -228,7 +234,7 @@ pub async fn recover_start(
     Extension(crate::ClientAddr(addr)): Extension<crate::ClientAddr>,
     ApiJson(b): ApiJson<fgf_app::base::users::RecoverInput>,
 ) -> ApiResult {
-    state.app.recover_start(&b, &addr).await?;
+    state.app.base().recover_start(&b, &addr).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({ "status": "sent_if_matched" })),
@@ -250,6 +256,7 @@ pub async fn recover_confirm(
 ) -> ApiResult {
     state
         .app
+        .base()
         .recover_confirm(&b.username, &b.code, &b.new_password, &addr)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -281,6 +288,7 @@ pub async fn list_departments(
 ) -> ApiResult {
     let res = state
         .app
+        .base()
         .list_departments(
             &actor,
             &DepartmentQuery {
@@ -308,7 +316,7 @@ pub async fn create_department(
         "/api/v1/departments",
         &digest,
         async {
-            let d = state.app.create_department(&actor, &b).await?;
+            let d = state.app.base().create_department(&actor, &b).await?;
             Ok((StatusCode::CREATED, department_json(&d)))
         },
     )
@@ -321,7 +329,7 @@ pub async fn get_department(
     Path(id): Path<i64>,
 ) -> ApiResult {
     ok(department_json(
-        &state.app.get_department(&actor, id).await?,
+        &state.app.base().get_department(&actor, id).await?,
     ))
 }
 
@@ -332,7 +340,7 @@ pub async fn update_department(
     ApiJson(b): ApiJson<DepartmentInput>,
 ) -> ApiResult {
     ok(department_json(
-        &state.app.update_department(&actor, id, &b).await?,
+        &state.app.base().update_department(&actor, id, &b).await?,
     ))
 }
 
@@ -341,7 +349,7 @@ pub async fn delete_department(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    state.app.delete_department(&actor, id).await?;
+    state.app.base().delete_department(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -363,6 +371,7 @@ pub async fn list_users(
 ) -> ApiResult {
     let res = state
         .app
+        .base()
         .list_users(
             &actor,
             &AccountQuery {
@@ -383,7 +392,7 @@ pub async fn create_user(
     IdemJson { body: b, digest }: IdemJson<NewStaffInput>,
 ) -> ApiResult {
     idempotent(&state, &actor, &headers, "/api/v1/users", &digest, async {
-        let v = state.app.create_staff(&actor, &b).await?;
+        let v = state.app.base().create_staff(&actor, &b).await?;
         Ok((StatusCode::CREATED, json!(v)))
     })
     .await
@@ -401,7 +410,9 @@ pub async fn get_user(
     Path(id): Path<i64>,
     ApiQuery(q): ApiQuery<UnmaskParam>,
 ) -> ApiResult {
-    ok(json!(state.app.get_user(&actor, id, q.unmask).await?))
+    ok(json!(
+        state.app.base().get_user(&actor, id, q.unmask).await?
+    ))
 }
 
 pub async fn update_user(
@@ -410,7 +421,7 @@ pub async fn update_user(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<UpdateUserInput>,
 ) -> ApiResult {
-    ok(json!(state.app.update_user(&actor, id, &b).await?))
+    ok(json!(state.app.base().update_user(&actor, id, &b).await?))
 }
 
 #[derive(Deserialize)]
@@ -431,6 +442,7 @@ pub async fn add_post(
     idempotent(&state, &actor, &headers, &path, &digest, async {
         let v = state
             .app
+            .base()
             .add_post(&actor, id, b.department_id, &b.title)
             .await?;
         Ok((StatusCode::CREATED, json!(v)))
@@ -443,7 +455,9 @@ pub async fn remove_post(
     Extension(actor): Extension<Actor>,
     Path((id, post_id)): Path<(i64, i64)>,
 ) -> ApiResult {
-    ok(json!(state.app.remove_post(&actor, id, post_id).await?))
+    ok(json!(
+        state.app.base().remove_post(&actor, id, post_id).await?
+    ))
 }
 
 #[derive(Deserialize)]
@@ -460,6 +474,7 @@ pub async fn set_post_roles(
     ok(json!(
         state
             .app
+            .base()
             .set_post_roles(&actor, id, post_id, &b.roles)
             .await?
     ))
@@ -470,7 +485,7 @@ pub async fn unlock_user(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    ok(json!(state.app.unlock_user(&actor, id).await?))
+    ok(json!(state.app.base().unlock_user(&actor, id).await?))
 }
 
 pub async fn reset_totp(
@@ -478,7 +493,7 @@ pub async fn reset_totp(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    state.app.reset_totp(&actor, id).await?;
+    state.app.base().reset_totp(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -494,7 +509,11 @@ pub async fn reset_password(
     ApiJson(b): ApiJson<ResetBody>,
 ) -> ApiResult {
     ok(json!(
-        state.app.reset_password(&actor, id, &b.password).await?
+        state
+            .app
+            .base()
+            .reset_password(&actor, id, &b.password)
+            .await?
     ))
 }
 
@@ -502,7 +521,7 @@ pub async fn list_roles(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
 ) -> ApiResult {
-    let roles = state.app.list_roles(&actor).await?;
+    let roles = state.app.base().list_roles(&actor).await?;
     ok(json!({ "items": roles, "total": roles.len() }))
 }
 
@@ -559,6 +578,7 @@ pub async fn list_audit(
     };
     let res = state
         .app
+        .base()
         .list_audit(&actor, &query, Page::new(q.page, q.per_page))
         .await?;
     let items: Vec<Value> = res
@@ -579,7 +599,7 @@ pub async fn verify_audit(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
 ) -> ApiResult {
-    match state.app.verify_audit(&actor).await? {
+    match state.app.base().verify_audit(&actor).await? {
         Verify::Intact { entries } => ok(json!({ "intact": true, "entries": entries })),
         Verify::Broken { seq, problem } => {
             ok(json!({ "intact": false, "first_bad_entry": seq, "problem": problem }))
@@ -653,6 +673,7 @@ pub async fn list_refusals(
 ) -> ApiResult {
     let res = state
         .app
+        .base()
         .list_refusals(&actor, &q.query()?, Page::new(q.page, q.per_page))
         .await?;
     let items: Vec<Value> = res
@@ -750,7 +771,11 @@ pub async fn save_calendar_year(
     Path(year): Path<i32>,
     ApiJson(b): ApiJson<YearInput>,
 ) -> ApiResult {
-    let s = state.app.save_calendar_year(&actor, year, &b).await?;
+    let s = state
+        .app
+        .base()
+        .save_calendar_year(&actor, year, &b)
+        .await?;
     ok(
         json!({ "year": s.year, "document_no": s.document_no, "holidays": s.holidays.len(), "workdays": s.workdays.len() }),
     )
@@ -801,6 +826,7 @@ pub async fn save_dictionary(
     ok(json!(
         state
             .app
+            .base()
             .save_dictionary(&actor, &code, &b.name, &b.items)
             .await?
     ))
@@ -821,6 +847,7 @@ pub async fn list_notifications(
 ) -> ApiResult {
     let res = state
         .app
+        .base()
         .list_notifications(&actor, q.unread, Page::new(q.page, q.per_page))
         .await?;
     let items: Vec<Value> = res
@@ -836,7 +863,7 @@ pub async fn read_notification(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    state.app.mark_notification_read(&actor, id).await?;
+    state.app.base().mark_notification_read(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -856,7 +883,7 @@ pub async fn upload_file(
     let name = q.name.as_deref().unwrap_or("file");
     let digest = fgf_domain::sm3_hex(format!("{name}\n{}", fgf_domain::sm3_hex(&body)).as_bytes());
     idempotent(&state, &actor, &headers, "/api/v1/files", &digest, async {
-        let f = state.app.upload_file(&actor, name, &body).await?;
+        let f = state.app.base().upload_file(&actor, name, &body).await?;
         Ok((StatusCode::CREATED, json!(f)))
     })
     .await
@@ -867,7 +894,7 @@ pub async fn list_files(
     Extension(actor): Extension<Actor>,
     ApiQuery(q): ApiQuery<PageParams>,
 ) -> ApiResult {
-    let res = state.app.my_files(&actor, q.page()).await?;
+    let res = state.app.base().my_files(&actor, q.page()).await?;
     ok(json!({ "items": res.items, "total": res.total }))
 }
 
@@ -876,7 +903,7 @@ pub async fn download_file(
     Extension(actor): Extension<Actor>,
     Path(hash): Path<String>,
 ) -> ApiResult {
-    let (meta, bytes) = state.app.read_file(&actor, &hash).await?;
+    let (meta, bytes) = state.app.base().read_file(&actor, &hash).await?;
     Ok(attachment(&meta.original_name, bytes))
 }
 

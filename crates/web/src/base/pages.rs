@@ -412,6 +412,7 @@ pub async fn recover_submit(
     let (res, confirm) = if form.get("action") == Some("confirm") {
         let r = state
             .app
+            .base()
             .recover_confirm(
                 &form.text("username"),
                 &form.text("code"),
@@ -427,7 +428,7 @@ pub async fn recover_submit(
             uscc: opt("uscc"),
             phone: form.text("phone"),
         };
-        (state.app.recover_start(&input, &addr).await, false)
+        (state.app.base().recover_start(&input, &addr).await, false)
     };
     let form_token = FormToken::for_caller(&maybe);
     let pre = form_token.token.clone();
@@ -500,6 +501,7 @@ pub async fn login_submit(
     let totp = form.text("totp");
     let res = state
         .app
+        .base()
         .login(LoginRequest {
             username: &username,
             password: form.get("password").unwrap_or(""),
@@ -558,7 +560,12 @@ pub async fn logout_submit(
     Extension(actor): Extension<Actor>,
     _form: PageForm,
 ) -> PageResult {
-    state.app.logout(&actor).await.map_err(page_err(prefs))?;
+    state
+        .app
+        .base()
+        .logout(&actor)
+        .await
+        .map_err(page_err(prefs))?;
     let mut r = Redirect::to("/login?bye=1").into_response();
     if let Ok(h) = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0").parse() {
         r.headers_mut().insert(header::SET_COOKIE, h);
@@ -632,7 +639,7 @@ pub async fn register_submit(
         uscc: opt("uscc"),
         phone: opt("phone"),
     };
-    match state.app.register_applicant(&input, &addr).await {
+    match state.app.base().register_applicant(&input, &addr).await {
         Ok(_) => Redirect::to("/login?registered=1").into_response(),
         Err(e) => {
             let form_token = FormToken::for_caller(&maybe);
@@ -720,6 +727,7 @@ pub async fn password_submit(
     } else {
         state
             .app
+            .base()
             .change_password(&actor, form.get("old_password").unwrap_or(""), new)
             .await
     };
@@ -764,7 +772,7 @@ async fn totp_body(
     let pending = if actor.account.totp_enabled {
         None
     } else {
-        state.app.totp_pending_secret(actor).await?
+        state.app.base().totp_pending_secret(actor).await?
     };
     Ok(html! {
         @if actor.needs_totp_enrolment { (flash(Some(t(lang, "totp_enrolment_required")), false)) }
@@ -836,6 +844,7 @@ pub async fn totp_submit(
     let res = match form.get("action") {
         Some("start") => state
             .app
+            .base()
             .totp_start(
                 &actor,
                 form.get("password").unwrap_or(""),
@@ -843,7 +852,13 @@ pub async fn totp_submit(
             )
             .await
             .map(|_| ()),
-        _ => state.app.totp_confirm(&actor, &form.text("code")).await,
+        _ => {
+            state
+                .app
+                .base()
+                .totp_confirm(&actor, &form.text("code"))
+                .await
+        }
     };
     match res {
         Ok(()) if form.get("action") != Some("start") => {
@@ -882,6 +897,7 @@ pub async fn switch_department(
         .unwrap_or(0);
     state
         .app
+        .base()
         .switch_department(&actor, id)
         .await
         .map_err(page_err(prefs))?;
@@ -899,6 +915,7 @@ pub async fn workbench(
     let c = chrome(&state, &actor, prefs, "workbench").await?;
     let notes = state
         .app
+        .base()
         .list_notifications(&actor, true, Page::new(Some(1), Some(5)))
         .await
         .map_err(page_err(prefs))?;
@@ -957,9 +974,10 @@ pub async fn applicant_home(
     Extension(actor): Extension<Actor>,
 ) -> PageResult {
     let lang = prefs.lang;
-    let me = state.app.me(&actor).await.map_err(page_err(prefs))?;
+    let me = state.app.base().me(&actor).await.map_err(page_err(prefs))?;
     let notes = state
         .app
+        .base()
         .list_notifications(&actor, false, Page::new(Some(1), Some(10)))
         .await
         .map_err(page_err(prefs))?;
@@ -1007,6 +1025,7 @@ pub async fn notifications(
     let page = Page::new(q.page, Some(20));
     let res = state
         .app
+        .base()
         .list_notifications(&actor, false, page)
         .await
         .map_err(page_err(prefs))?;
@@ -1052,6 +1071,7 @@ pub async fn notification_read(
 ) -> PageResult {
     state
         .app
+        .base()
         .mark_notification_read(&actor, id)
         .await
         .map_err(page_err(prefs))?;
@@ -1109,6 +1129,7 @@ async fn departments_view(
     let lang = prefs.lang;
     let tree = state
         .app
+        .base()
         .department_tree(actor)
         .await
         .map_err(page_err(prefs))?;
@@ -1164,7 +1185,7 @@ pub async fn department_create(
     form: PageForm,
 ) -> PageResult {
     let res = match department_input(&form) {
-        Ok(input) => state.app.create_department(&actor, &input).await,
+        Ok(input) => state.app.base().create_department(&actor, &input).await,
         Err(e) => Err(e),
     };
     match res {
@@ -1194,17 +1215,20 @@ async fn department_view(
     let lang = prefs.lang;
     let d = state
         .app
+        .base()
         .get_department(actor, id)
         .await
         .map_err(page_err(prefs))?;
     let tree = state
         .app
+        .base()
         .department_tree(actor)
         .await
         .map_err(page_err(prefs))?;
     let staff = if actor.has(Permission::UserRead) {
         state
             .app
+            .base()
             .list_users(
                 actor,
                 &AccountQuery {
@@ -1263,7 +1287,7 @@ pub async fn department_update(
     form: PageForm,
 ) -> PageResult {
     let res = match department_input(&form) {
-        Ok(input) => state.app.update_department(&actor, id, &input).await,
+        Ok(input) => state.app.base().update_department(&actor, id, &input).await,
         Err(e) => Err(e),
     };
     match res {
@@ -1325,6 +1349,7 @@ pub async fn users(
     };
     let res = state
         .app
+        .base()
         .list_users(&actor, &query, page)
         .await
         .map_err(page_err(prefs))?;
@@ -1370,7 +1395,12 @@ async fn user_new_view(
     message: Option<&str>,
 ) -> PageResult {
     let lang = prefs.lang;
-    let tree = state.app.department_tree(actor).await.unwrap_or_default();
+    let tree = state
+        .app
+        .base()
+        .department_tree(actor)
+        .await
+        .unwrap_or_default();
     let v = |k: &str| form.map(|f| f.text(k)).unwrap_or_default();
     let c = chrome(state, actor, prefs, "users").await?;
     let body = html! {
@@ -1422,7 +1452,7 @@ pub async fn user_create(
                 department_id: dept.unwrap_or(0),
                 title: form.text("title"),
             };
-            state.app.create_staff(&actor, &input).await
+            state.app.base().create_staff(&actor, &input).await
         }
         Err(e) => Err(e),
     };
@@ -1454,16 +1484,27 @@ async fn user_view(
     let lang = prefs.lang;
     let u = state
         .app
+        .base()
         .get_user(actor, id, unmask)
         .await
         .map_err(page_err(prefs))?;
     let roles = if actor.has(Permission::RoleAssign) {
-        state.app.list_roles(actor).await.map_err(page_err(prefs))?
+        state
+            .app
+            .base()
+            .list_roles(actor)
+            .await
+            .map_err(page_err(prefs))?
     } else {
         Vec::new()
     };
     let tree = if actor.has(Permission::UserWrite) {
-        state.app.department_tree(actor).await.unwrap_or_default()
+        state
+            .app
+            .base()
+            .department_tree(actor)
+            .await
+            .unwrap_or_default()
     } else {
         Vec::new()
     };
@@ -1590,7 +1631,12 @@ pub async fn user_update(
         phone: Some(form.text("phone")).filter(|s| !s.is_empty()),
         status: form.text("status"),
     };
-    let res = state.app.update_user(&actor, id, &input).await.map(|_| ());
+    let res = state
+        .app
+        .base()
+        .update_user(&actor, id, &input)
+        .await
+        .map(|_| ());
     after_user_change(&state, &actor, prefs, id, res).await
 }
 
@@ -1604,6 +1650,7 @@ pub async fn user_add_post(
     let res = match form.opt_i64("department_id") {
         Ok(d) => state
             .app
+            .base()
             .add_post(&actor, id, d.unwrap_or(0), &form.text("title"))
             .await
             .map(|_| ()),
@@ -1622,6 +1669,7 @@ pub async fn user_set_roles(
     let res = match form.opt_i64("post_id") {
         Ok(p) => state
             .app
+            .base()
             .set_post_roles(&actor, id, p.unwrap_or(0), &form.all("role"))
             .await
             .map(|_| ()),
@@ -1637,7 +1685,7 @@ pub async fn user_unlock(
     Path(id): Path<i64>,
     _form: PageForm,
 ) -> PageResult {
-    let res = state.app.unlock_user(&actor, id).await.map(|_| ());
+    let res = state.app.base().unlock_user(&actor, id).await.map(|_| ());
     after_user_change(&state, &actor, prefs, id, res).await
 }
 
@@ -1648,7 +1696,7 @@ pub async fn user_reset_totp(
     Path(id): Path<i64>,
     _form: PageForm,
 ) -> PageResult {
-    let res = state.app.reset_totp(&actor, id).await;
+    let res = state.app.base().reset_totp(&actor, id).await;
     after_user_change(&state, &actor, prefs, id, res).await
 }
 
@@ -1684,6 +1732,7 @@ pub async fn audit(
     let page = Page::new(q.page, Some(30));
     let res = state
         .app
+        .base()
         .list_audit(&actor, &query, page)
         .await
         .map_err(page_err(prefs))?;
@@ -1735,6 +1784,7 @@ pub async fn audit_entry(
     let lang = prefs.lang;
     let e = state
         .app
+        .base()
         .get_audit_entry(&actor, seq)
         .await
         .map_err(page_err(prefs))?;
@@ -1847,6 +1897,7 @@ pub async fn refusals(
     let page = Page::new(q.page, Some(30));
     let res = state
         .app
+        .base()
         .list_refusals(
             &actor,
             &fgf_store::refusal::RefusalQuery {
@@ -2067,7 +2118,12 @@ pub async fn calendar_save(
         holidays,
         workdays,
     };
-    match state.app.save_calendar_year(&actor, year, &input).await {
+    match state
+        .app
+        .base()
+        .save_calendar_year(&actor, year, &input)
+        .await
+    {
         Ok(_) => {
             calendar_view(
                 &state,
@@ -2170,6 +2226,7 @@ pub async fn dictionary_save(
         .collect();
     match state
         .app
+        .base()
         .save_dictionary(&actor, &code, &form.text("name"), &items)
         .await
     {

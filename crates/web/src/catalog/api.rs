@@ -36,7 +36,11 @@ pub async fn list_matters(
     };
     if let Some(text) = q.q.as_deref().filter(|s| !s.trim().is_empty()) {
         let per = q.per_page.unwrap_or(20).clamp(1, 100) as usize;
-        let hits = state.app.search_matters(text, &filter, per).await?;
+        let hits = state
+            .app
+            .catalog()
+            .search_matters(text, &filter, per)
+            .await?;
         let total = hits.len();
         return Ok(Json(json!({ "items": hits, "total": total })).into_response());
     }
@@ -77,7 +81,7 @@ async fn department_id(state: &AppState, code: &str) -> Result<i64, ServiceError
 
 /// Public: one matter's service guide (the version in force).
 pub async fn get_matter(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult {
-    let v = state.app.matter_view(&code, None).await?;
+    let v = state.app.catalog().matter_view(&code, None).await?;
     Ok(Json(json!(v)).into_response())
 }
 
@@ -87,7 +91,7 @@ pub async fn draft_matter(
     Extension(actor): Extension<Actor>,
     ApiJson(input): ApiJson<MatterInput>,
 ) -> ApiResult {
-    let (id, version) = state.app.draft_matter(&actor, &input).await?;
+    let (id, version) = state.app.catalog().draft_matter(&actor, &input).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "matter_id": id, "code": input.code, "version": version, "status": "draft" })),
@@ -111,7 +115,7 @@ pub async fn submit_version(
     Path((code, n)): Path<(String, i64)>,
 ) -> ApiResult {
     let id = matter_id(&state, &code).await?;
-    state.app.submit_matter(&actor, id, n).await?;
+    state.app.catalog().submit_matter(&actor, id, n).await?;
     Ok(Json(json!({ "code": code, "version": n, "status": "in_review" })).into_response())
 }
 
@@ -122,7 +126,11 @@ pub async fn review_version(
     ApiJson(review): ApiJson<ReviewInput>,
 ) -> ApiResult {
     let id = matter_id(&state, &code).await?;
-    state.app.review_matter(&actor, id, n, &review).await?;
+    state
+        .app
+        .catalog()
+        .review_matter(&actor, id, n, &review)
+        .await?;
     let status = if review.approve {
         "published"
     } else {
@@ -137,7 +145,7 @@ pub async fn matter_versions(
     Path(code): Path<String>,
 ) -> ApiResult {
     let id = matter_id(&state, &code).await?;
-    let versions = state.app.matter_history(&actor, id).await?;
+    let versions = state.app.catalog().matter_history(&actor, id).await?;
     let total = versions.len();
     Ok(Json(json!({ "items": versions, "total": total })).into_response())
 }
@@ -155,7 +163,11 @@ pub async fn matter_diff(
     ApiQuery(q): ApiQuery<DiffQuery>,
 ) -> ApiResult {
     let id = matter_id(&state, &code).await?;
-    let diff = state.app.matter_diff(&actor, id, q.from, q.to).await?;
+    let diff = state
+        .app
+        .catalog()
+        .matter_diff(&actor, id, q.from, q.to)
+        .await?;
     Ok(Json(json!({ "items": diff, "total": diff.len() })).into_response())
 }
 
@@ -178,6 +190,7 @@ pub async fn edit_phrase(
 ) -> ApiResult {
     state
         .app
+        .catalog()
         .edit_phrase(&actor, &b.phrase, &code, b.add)
         .await?;
     Ok(Json(json!({ "code": code, "phrase": b.phrase, "added": b.add })).into_response())
@@ -187,7 +200,7 @@ pub async fn handovers(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
 ) -> ApiResult {
-    let items = state.app.handover_report(&actor).await?;
+    let items = state.app.catalog().handover_report(&actor).await?;
     Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
 }
 
@@ -206,6 +219,7 @@ pub async fn confirm_handover(
 ) -> ApiResult {
     state
         .app
+        .catalog()
         .confirm_handover(&actor, id, &b.checklist, b.switch)
         .await?;
     Ok(
@@ -253,7 +267,7 @@ pub async fn export_catalog(
     State(state): State<AppState>,
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> ApiResult {
-    let (matters, materials) = state.app.export_catalog().await?;
+    let (matters, materials) = state.app.catalog().export_catalog().await?;
     let format = q.format.as_deref().unwrap_or("xlsx");
     let r = if format == "csv" && q.sheet.as_deref() == Some("materials") {
         download("catalog.materials", "csv", &[(MATERIALS_SHEET, &materials)])?
@@ -272,7 +286,7 @@ pub async fn report(
     Path(key): Path<String>,
     ApiQuery(q): ApiQuery<FormatQuery>,
 ) -> ApiResult {
-    let reports = state.app.catalog_reports().await?;
+    let reports = state.app.catalog().catalog_reports().await?;
     let r = reports
         .iter()
         .find(|r| r.key == key)
@@ -351,6 +365,7 @@ pub async fn import_catalog(
     let (_, matters, materials) = read_upload(mp).await?;
     match state
         .app
+        .catalog()
         .import_catalog(
             actor.audit_ctx(state.app.now_ms()),
             &matters,

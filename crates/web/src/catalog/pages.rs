@@ -46,7 +46,7 @@ pub async fn catalog_page(
         .all_departments()
         .await
         .map_err(|e| err(e.into()))?;
-    let kinds = state.app.matter_kinds().await.map_err(&err)?;
+    let kinds = state.app.base().matter_kinds().await.map_err(&err)?;
     let dname = |id: i64| {
         departments
             .iter()
@@ -156,7 +156,12 @@ async fn matter_view(
         .await
         .map_err(|e| err(e.into()))?
         .ok_or_else(|| err(ServiceError::not_found("not_found").arg("matter").arg(code)))?;
-    let versions = state.app.matter_history(actor, m.id).await.map_err(&err)?;
+    let versions = state
+        .app
+        .catalog()
+        .matter_history(actor, m.id)
+        .await
+        .map_err(&err)?;
     let latest = versions.last().map_or(0, |v| v.version);
     let (from, to) = (
         q.from.unwrap_or(
@@ -169,6 +174,7 @@ async fn matter_view(
     let diff = if from != to && from > 0 {
         state
             .app
+            .catalog()
             .matter_diff(actor, m.id, from, to)
             .await
             .unwrap_or_default()
@@ -304,7 +310,7 @@ pub async fn submit_page(
 ) -> Result<Response, WebError> {
     let err = page_err(prefs);
     let id = matter_id(&state, &code).await.map_err(&err)?;
-    match state.app.submit_matter(&actor, id, n).await {
+    match state.app.catalog().submit_matter(&actor, id, n).await {
         Ok(()) => {
             Ok(Redirect::to(&format!("/catalog/{code}?msg=catalog.submitted")).into_response())
         }
@@ -337,7 +343,12 @@ pub async fn review_page(
         comment: form.text("comment"),
         effective_date: Some(form.text("effective_date")).filter(|s| !s.is_empty()),
     };
-    match state.app.review_matter(&actor, id, n, &review).await {
+    match state
+        .app
+        .catalog()
+        .review_matter(&actor, id, n, &review)
+        .await
+    {
         Ok(()) => Ok(Redirect::to(&format!(
             "/catalog/{code}?msg={}",
             if review.approve {
@@ -372,6 +383,7 @@ pub async fn phrase_submit(
     let add = form.text("action") != "remove";
     match state
         .app
+        .catalog()
         .edit_phrase(&actor, &form.text("phrase"), &code, add)
         .await
     {
@@ -415,7 +427,7 @@ pub async fn upload_form_file(
         return Err(ServiceError::forbidden("csrf_invalid").into());
     }
     let (name, bytes) = file.ok_or_else(|| bad("no file".to_owned()))?;
-    let f = state.app.upload_file(&actor, &name, &bytes).await?;
+    let f = state.app.base().upload_file(&actor, &name, &bytes).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "content_hash": f.content_hash, "name": f.original_name })),
@@ -481,6 +493,7 @@ async fn form_source(
         .or_else(|| versions.last());
     let view = state
         .app
+        .catalog()
         .matter_view(code, latest.map(|v| v.version))
         .await?;
     let doc = view.doc.clone();
@@ -541,7 +554,7 @@ async fn edit_view(
         .all_departments()
         .await
         .map_err(|e| err(e.into()))?;
-    let kinds = state.app.matter_kinds().await.map_err(&err)?;
+    let kinds = state.app.base().matter_kinds().await.map_err(&err)?;
     let c = chrome(state, actor, prefs, "catalog").await?;
     let bad = |f: &str| problems.iter().any(|p| p.field == f);
     let field = |f: &str, label: &str, input: Markup| {
@@ -904,7 +917,7 @@ async fn save_form(
 ) -> Result<Response, WebError> {
     let (input, mut problems) = input_of(&form, code);
     if problems.is_empty() {
-        match state.app.draft_matter(actor, &input).await {
+        match state.app.catalog().draft_matter(actor, &input).await {
             Ok(_) => {
                 return Ok(Redirect::to(&format!(
                     "/catalog/{}?msg=catalog.draft_saved",
@@ -1045,6 +1058,7 @@ async fn handovers_view(
     let lang = prefs.lang;
     let items = state
         .app
+        .catalog()
         .handover_report(actor)
         .await
         .map_err(page_err(prefs))?;
@@ -1107,6 +1121,7 @@ pub async fn handover_submit(
     let switch = form.text("action") == "switch";
     match state
         .app
+        .catalog()
         .confirm_handover(&actor, id, &checklist, switch)
         .await
     {
@@ -1135,7 +1150,12 @@ pub async fn reports_page(
     Extension(actor): Extension<Actor>,
 ) -> Result<Response, WebError> {
     let lang = prefs.lang;
-    let reports = state.app.catalog_reports().await.map_err(page_err(prefs))?;
+    let reports = state
+        .app
+        .catalog()
+        .catalog_reports()
+        .await
+        .map_err(page_err(prefs))?;
     let c = chrome(&state, &actor, prefs, "catalog").await?;
     let body = html! {
         @for r in &reports {
@@ -1224,6 +1244,7 @@ pub async fn import_submit(
     }
     let outcome = state
         .app
+        .catalog()
         .import_catalog(
             actor.audit_ctx(state.app.now_ms()),
             &matters,

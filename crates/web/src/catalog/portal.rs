@@ -64,7 +64,7 @@ pub async fn guide_home(
         .into_iter()
         .filter_map(|(m, v)| serde_json::from_str(&v.doc).ok().map(|d| (m, d)))
         .collect();
-    let kinds = state.app.matter_kinds().await.map_err(&err)?;
+    let kinds = state.app.base().matter_kinds().await.map_err(&err)?;
     let filter = SearchFilter {
         department: q.department.clone().filter(|s| !s.is_empty()),
         kind: q.kind.clone().filter(|s| !s.is_empty()),
@@ -80,6 +80,7 @@ pub async fn guide_home(
         Some(
             state
                 .app
+                .catalog()
                 .search_matters(&text, &filter, 50)
                 .await
                 .map_err(&err)?
@@ -233,10 +234,16 @@ pub async fn guide_page(
     let lang = prefs.lang;
     let v = state
         .app
+        .catalog()
         .matter_view(&code, None)
         .await
         .map_err(page_err(prefs))?;
-    let kinds = state.app.matter_kinds().await.map_err(page_err(prefs))?;
+    let kinds = state
+        .app
+        .base()
+        .matter_kinds()
+        .await
+        .map_err(page_err(prefs))?;
     // The hierarchy: the parent item and the sub-items in force (主项 → 子项 → 业务办理项).
     let children = state
         .app
@@ -358,6 +365,7 @@ pub async fn guide_form_file(
 ) -> Result<Response, WebError> {
     let (meta, bytes) = state
         .app
+        .catalog()
         .matter_form_file(&code, index, &which)
         .await
         .map_err(page_err(prefs))?;

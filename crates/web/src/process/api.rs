@@ -30,6 +30,7 @@ pub async fn deploy_process(
 ) -> ApiResult {
     let d = state
         .app
+        .process()
         .deploy_process_as(&actor, utf8(&body)?, None, q.publish)
         .await?;
     Ok((StatusCode::CREATED, Json(json!(d))).into_response())
@@ -104,6 +105,7 @@ pub async fn start_process(
     };
     let id = state
         .app
+        .process()
         .start_process_as_with_record(&actor, &key, vars_of(&b.vars)?, record, &b.business_key)
         .await?;
     Ok((StatusCode::CREATED, Json(json!({ "instance_id": id }))).into_response())
@@ -114,7 +116,7 @@ pub async fn get_instance(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    let (row, inst) = state.app.process_instance(&actor, id).await?;
+    let (row, inst) = state.app.process().process_instance(&actor, id).await?;
     let items = state
         .app
         .store()
@@ -123,6 +125,7 @@ pub async fn get_instance(
         .map_err(ServiceError::from)?;
     let deadlines = state
         .app
+        .process()
         .instance_deadlines(row.definition_id, &inst)
         .await?;
     Ok(Json(json!({
@@ -168,7 +171,7 @@ pub async fn instance_history(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    state.app.instance_row(&actor, id).await?;
+    state.app.process().instance_row(&actor, id).await?;
     let ev = state
         .app
         .store()
@@ -184,7 +187,7 @@ pub async fn instance_diagram(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    Ok(svg(state.app.process_diagram(&actor, id).await?))
+    Ok(svg(state.app.process().process_diagram(&actor, id).await?))
 }
 
 #[derive(Deserialize)]
@@ -202,6 +205,7 @@ pub async fn control_instance(
 ) -> ApiResult {
     state
         .app
+        .process()
         .instance_control(&actor, id, &b.action, &b.reason)
         .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -222,6 +226,7 @@ pub async fn list_tasks(
 ) -> ApiResult {
     let v = state
         .app
+        .process()
         .inbox(
             &actor,
             q.which.as_deref().unwrap_or("todo"),
@@ -245,7 +250,11 @@ pub async fn task_op(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<TaskBody>,
 ) -> ApiResult {
-    state.app.work_item_op(&actor, id, b.op, &b.comment).await?;
+    state
+        .app
+        .process()
+        .work_item_op(&actor, id, b.op, &b.comment)
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -254,7 +263,7 @@ pub async fn task_form(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    Ok(Json(state.app.work_item_form(&actor, id).await?).into_response())
+    Ok(Json(state.app.process().work_item_form(&actor, id).await?).into_response())
 }
 
 #[derive(Deserialize)]
@@ -273,6 +282,7 @@ pub async fn deliver_message(
 ) -> ApiResult {
     let id = state
         .app
+        .process()
         .deliver_message(
             &actor,
             &b.name,
@@ -293,7 +303,11 @@ pub async fn broadcast_signal(
     Extension(actor): Extension<Actor>,
     ApiJson(b): ApiJson<SignalBody>,
 ) -> ApiResult {
-    let ids = state.app.broadcast_signal(&actor, &b.name).await?;
+    let ids = state
+        .app
+        .process()
+        .broadcast_signal(&actor, &b.name)
+        .await?;
     Ok(Json(json!({ "instances": ids, "total": ids.len() })).into_response())
 }
 
@@ -313,6 +327,7 @@ pub async fn designer_deploy(
     let designer = serde_json::to_string(&flow).map_err(ServiceError::internal)?;
     let d = state
         .app
+        .process()
         .deploy_process_as(&actor, &xml, Some(&designer), true)
         .await?;
     Ok((StatusCode::CREATED, Json(json!(d))).into_response())

@@ -599,6 +599,7 @@ pub async fn designer_submit(
             let result = match fgf_engine::designer::to_bpmn(&flow) {
                 Ok(xml) => state
                     .app
+                    .process()
                     .deploy_process_as(
                         &actor,
                         &xml,

@@ -102,9 +102,15 @@ pub async fn tasks_page(
         if completed_by_instance.contains_key(&w.instance_id) {
             continue;
         }
-        if let Ok((row, inst)) = state.app.process_instance(&actor, w.instance_id).await {
+        if let Ok((row, inst)) = state
+            .app
+            .process()
+            .process_instance(&actor, w.instance_id)
+            .await
+        {
             let deadlines = state
                 .app
+                .process()
                 .instance_deadlines(row.definition_id, &inst)
                 .await
                 .map_err(&err)?;
@@ -231,6 +237,7 @@ pub async fn task_submit(
     };
     state
         .app
+        .process()
         .work_item_op(&actor, id, op, &comment)
         .await
         .map_err(page_err(prefs))?;
@@ -315,6 +322,7 @@ pub async fn processes_upload(
     let publish = form.get("publish") == Some("true");
     match state
         .app
+        .process()
         .deploy_process_as(&actor, form.get("bpmn").unwrap_or(""), None, publish)
         .await
     {
@@ -411,6 +419,7 @@ pub async fn process_start(
     };
     let instance = state
         .app
+        .process()
         .start_process_as(
             &actor,
             &d.key,
@@ -430,8 +439,18 @@ pub async fn instance_page(
 ) -> Result<Response, WebError> {
     let lang = prefs.lang;
     let err = page_err(prefs);
-    let (row, inst) = state.app.process_instance(&actor, id).await.map_err(&err)?;
-    let svg_text = state.app.process_diagram(&actor, id).await.map_err(&err)?;
+    let (row, inst) = state
+        .app
+        .process()
+        .process_instance(&actor, id)
+        .await
+        .map_err(&err)?;
+    let svg_text = state
+        .app
+        .process()
+        .process_diagram(&actor, id)
+        .await
+        .map_err(&err)?;
     let events = state
         .app
         .store()
@@ -440,6 +459,7 @@ pub async fn instance_page(
         .map_err(|e| err(e.into()))?;
     let deadlines = state
         .app
+        .process()
         .instance_deadlines(row.definition_id, &inst)
         .await
         .map_err(&err)?;
@@ -526,6 +546,7 @@ pub async fn instance_control_page(
 ) -> Result<Response, WebError> {
     state
         .app
+        .process()
         .instance_control(&actor, id, &form.text("action"), &form.text("reason"))
         .await
         .map_err(page_err(prefs))?;

@@ -90,15 +90,27 @@ async fn render_inbox(
         .collect();
     let mut tasks: Vec<TaskView> = Vec::new();
     for p in &plans {
-        for v in state.app.plan_board(actor, p.id).await.map_err(&err)? {
+        for v in state
+            .app
+            .reform()
+            .plan_board(actor, p.id)
+            .await
+            .map_err(&err)?
+        {
             if v.task.lead_department_id == dept {
                 tasks.push(v);
             }
         }
     }
-    let notices = state.app.reform_notices(actor, false).await.map_err(&err)?;
+    let notices = state
+        .app
+        .reform()
+        .reform_notices(actor, false)
+        .await
+        .map_err(&err)?;
     let findings: Vec<fgf_app::reform::review::FindingView> = state
         .app
+        .reform()
         .findings(actor, None)
         .await
         .map_err(&err)?
@@ -259,7 +271,7 @@ pub async fn accept_submit(
         accept: form.text("accept") == "1",
         reason: form.text("reason"),
     };
-    match state.app.answer_part(&actor, task, &input).await {
+    match state.app.reform().answer_part(&actor, task, &input).await {
         Ok(()) => Ok(Redirect::to("/reform/inbox?msg=inbox.accepted").into_response()),
         Err(e) => render_inbox(&state, &actor, prefs, None, Some(e)).await,
     }
@@ -275,7 +287,11 @@ pub async fn report_submit(
     let result = async {
         let mut evidence = Vec::new();
         for f in mp.files.iter().filter(|f| f.field == "evidence") {
-            let stored = state.app.upload_file(&actor, &f.name, &f.bytes).await?;
+            let stored = state
+                .app
+                .base()
+                .upload_file(&actor, &f.name, &f.bytes)
+                .await?;
             evidence.push(stored.content_hash);
         }
         let percent = mp
@@ -289,7 +305,11 @@ pub async fn report_submit(
             claim_completion: mp.form.text("claim") == "1",
             evidence,
         };
-        state.app.report_progress(&actor, task, &input).await
+        state
+            .app
+            .reform()
+            .report_progress(&actor, task, &input)
+            .await
     }
     .await;
     match result {
@@ -308,7 +328,7 @@ pub async fn respond_submit(
     let input = ResponseInput {
         response: form.text("response"),
     };
-    match state.app.respond_notice(&actor, id, &input).await {
+    match state.app.reform().respond_notice(&actor, id, &input).await {
         Ok(()) => Ok(Redirect::to("/reform/inbox?msg=inbox.responded_msg").into_response()),
         Err(e) => render_inbox(&state, &actor, prefs, None, Some(e)).await,
     }
@@ -324,7 +344,12 @@ pub async fn sweep_submit(
     actor
         .scope(Permission::ReformManage)
         .map_err(page_err(prefs))?;
-    state.app.reform_sweep().await.map_err(page_err(prefs))?;
+    state
+        .app
+        .reform()
+        .reform_sweep()
+        .await
+        .map_err(page_err(prefs))?;
     Ok(Redirect::to("/reform?msg=inbox.swept").into_response())
 }
 

@@ -32,7 +32,7 @@ pub async fn get_plan(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    Ok(Json(json!(state.app.plan_document(&actor, id).await?)).into_response())
+    Ok(Json(json!(state.app.reform().plan_document(&actor, id).await?)).into_response())
 }
 
 pub async fn put_clauses(
@@ -41,7 +41,11 @@ pub async fn put_clauses(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<ClausesInput>,
 ) -> ApiResult {
-    let n = state.app.set_plan_clauses(&actor, id, &input).await?;
+    let n = state
+        .app
+        .reform()
+        .set_plan_clauses(&actor, id, &input)
+        .await?;
     Ok(Json(json!({ "plan_id": id, "clauses": n })).into_response())
 }
 
@@ -51,7 +55,11 @@ pub async fn consult(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<ConsultInput>,
 ) -> ApiResult {
-    let round = state.app.send_for_consultation(&actor, id, &input).await?;
+    let round = state
+        .app
+        .reform()
+        .send_for_consultation(&actor, id, &input)
+        .await?;
     Ok(Json(json!({ "plan_id": id, "round": round, "status": "consultation" })).into_response())
 }
 
@@ -61,7 +69,11 @@ pub async fn reply(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<ReplyInput>,
 ) -> ApiResult {
-    let n = state.app.reply_consultation(&actor, id, &input).await?;
+    let n = state
+        .app
+        .reform()
+        .reply_consultation(&actor, id, &input)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "plan_id": id, "comments": n, "no_comment": input.no_comment })),
@@ -77,6 +89,7 @@ pub async fn dispose(
 ) -> ApiResult {
     state
         .app
+        .reform()
         .dispose_comment(&actor, id, comment, &input)
         .await?;
     Ok(Json(json!({ "comment_id": comment, "disposition": input.disposition })).into_response())
@@ -88,7 +101,7 @@ pub async fn step(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<StepInput>,
 ) -> ApiResult {
-    let to = state.app.plan_step(&actor, id, &input).await?;
+    let to = state.app.reform().plan_step(&actor, id, &input).await?;
     Ok(Json(json!({ "plan_id": id, "status": to })).into_response())
 }
 
@@ -104,7 +117,11 @@ pub async fn consultation_report(
     Path(id): Path<i64>,
     ApiQuery(q): ApiQuery<RoundQuery>,
 ) -> ApiResult {
-    let r = state.app.consultation_report(&actor, id, q.round).await?;
+    let r = state
+        .app
+        .reform()
+        .consultation_report(&actor, id, q.round)
+        .await?;
     Ok(Json(json!(r)).into_response())
 }
 
@@ -121,7 +138,11 @@ pub async fn diff(
     Path(id): Path<i64>,
     ApiQuery(q): ApiQuery<DiffQuery>,
 ) -> ApiResult {
-    let changes = state.app.plan_diff(&actor, id, q.from, q.to).await?;
+    let changes = state
+        .app
+        .reform()
+        .plan_diff(&actor, id, q.from, q.to)
+        .await?;
     Ok(Json(json!({ "from": q.from, "to": q.to, "changes": changes })).into_response())
 }
 
@@ -137,7 +158,7 @@ pub async fn notices(
     Extension(actor): Extension<Actor>,
     ApiQuery(q): ApiQuery<NoticeQuery>,
 ) -> ApiResult {
-    let items = state.app.reform_notices(&actor, q.all).await?;
+    let items = state.app.reform().reform_notices(&actor, q.all).await?;
     Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
 }
 
@@ -147,12 +168,16 @@ pub async fn respond(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<ResponseInput>,
 ) -> ApiResult {
-    state.app.respond_notice(&actor, id, &input).await?;
+    state
+        .app
+        .reform()
+        .respond_notice(&actor, id, &input)
+        .await?;
     Ok(Json(json!({ "id": id, "responded": true })).into_response())
 }
 
 pub async fn sweep(State(state): State<AppState>) -> ApiResult {
-    let s = state.app.reform_sweep().await?;
+    let s = state.app.reform().reform_sweep().await?;
     Ok(Json(json!(s)).into_response())
 }
 
@@ -252,7 +277,12 @@ async fn render_plan(
 ) -> Result<Response, WebError> {
     let lang = prefs.lang;
     let err = page_err(prefs);
-    let doc = state.app.plan_document(actor, id).await.map_err(&err)?;
+    let doc = state
+        .app
+        .reform()
+        .plan_document(actor, id)
+        .await
+        .map_err(&err)?;
     let office = actor.scope(Permission::ReformManage).is_ok();
     let c = chrome(state, actor, prefs, "reform").await?;
     let mut units = if office && doc.status == PlanStatus::Draft {
@@ -507,6 +537,7 @@ pub async fn text_submit(
     };
     let r = state
         .app
+        .reform()
         .set_plan_clauses(&actor, id, &input)
         .await
         .map(|_| ());
@@ -523,6 +554,7 @@ pub async fn consult_submit(
     let r = match chrono::NaiveDate::parse_from_str(&form.text("due"), "%Y-%m-%d") {
         Ok(due) => state
             .app
+            .reform()
             .send_for_consultation(
                 &actor,
                 id,
@@ -565,6 +597,7 @@ pub async fn reply_submit(
     };
     let r = state
         .app
+        .reform()
         .reply_consultation(&actor, id, &input)
         .await
         .map(|_| ());
@@ -582,7 +615,11 @@ pub async fn dispose_submit(
         disposition: form.text("disposition"),
         reason: form.text("reason"),
     };
-    let r = state.app.dispose_comment(&actor, id, comment, &input).await;
+    let r = state
+        .app
+        .reform()
+        .dispose_comment(&actor, id, comment, &input)
+        .await;
     plan_result(&state, &actor, prefs, id, r, "plan.disposed").await
 }
 
@@ -598,6 +635,7 @@ pub async fn step_submit(
     let r = match step {
         Ok(step) => state
             .app
+            .reform()
             .plan_step(
                 &actor,
                 id,
@@ -626,6 +664,7 @@ pub async fn report_page(
     let err = page_err(prefs);
     let r = state
         .app
+        .reform()
         .consultation_report(&actor, id, q.round)
         .await
         .map_err(&err)?;

@@ -59,7 +59,10 @@ pub async fn dashboard(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    Ok(Json(json!(state.app.reform_dashboard(&actor, id).await?)).into_response())
+    Ok(Json(json!(
+        state.app.reform().reform_dashboard(&actor, id).await?
+    ))
+    .into_response())
 }
 
 pub async fn inspect(
@@ -68,7 +71,11 @@ pub async fn inspect(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<InspectionInput>,
 ) -> ApiResult {
-    let i = state.app.record_inspection(&actor, id, &input).await?;
+    let i = state
+        .app
+        .reform()
+        .record_inspection(&actor, id, &input)
+        .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": i }))).into_response())
 }
 
@@ -77,7 +84,7 @@ pub async fn plan_findings(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    let items = state.app.findings(&actor, Some(id)).await?;
+    let items = state.app.reform().findings(&actor, Some(id)).await?;
     Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
 }
 
@@ -85,7 +92,7 @@ pub async fn my_findings(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
 ) -> ApiResult {
-    let items = state.app.findings(&actor, None).await?;
+    let items = state.app.reform().findings(&actor, None).await?;
     Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
 }
 
@@ -95,7 +102,11 @@ pub async fn rectify(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<Text>,
 ) -> ApiResult {
-    state.app.rectify_finding(&actor, id, &b.text).await?;
+    state
+        .app
+        .reform()
+        .rectify_finding(&actor, id, &b.text)
+        .await?;
     Ok(Json(json!({ "id": id, "rectified": true })).into_response())
 }
 
@@ -105,7 +116,11 @@ pub async fn verify(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<Verify>,
 ) -> ApiResult {
-    state.app.verify_finding(&actor, id, b.accept).await?;
+    state
+        .app
+        .reform()
+        .verify_finding(&actor, id, b.accept)
+        .await?;
     Ok(Json(json!({ "id": id, "accepted": b.accept })).into_response())
 }
 
@@ -115,7 +130,11 @@ pub async fn create_assessment(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<AssessmentInput>,
 ) -> ApiResult {
-    let a = state.app.create_assessment(&actor, id, &input).await?;
+    let a = state
+        .app
+        .reform()
+        .create_assessment(&actor, id, &input)
+        .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": a }))).into_response())
 }
 
@@ -124,7 +143,7 @@ pub async fn get_assessment(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    Ok(Json(json!(state.app.assessment_view(&actor, id).await?)).into_response())
+    Ok(Json(json!(state.app.reform().assessment_view(&actor, id).await?)).into_response())
 }
 
 pub async fn quality(
@@ -133,7 +152,7 @@ pub async fn quality(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<QualityInput>,
 ) -> ApiResult {
-    state.app.score_quality(&actor, id, &input).await?;
+    state.app.reform().score_quality(&actor, id, &input).await?;
     Ok(
         Json(json!({ "assessment_id": id, "task": input.task, "score": input.score }))
             .into_response(),
@@ -145,7 +164,7 @@ pub async fn publish(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    let n = state.app.publish_assessment(&actor, id).await?;
+    let n = state.app.reform().publish_assessment(&actor, id).await?;
     Ok(Json(json!({ "assessment_id": id, "units": n })).into_response())
 }
 
@@ -155,7 +174,11 @@ pub async fn appeal(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<Text>,
 ) -> ApiResult {
-    state.app.appeal_assessment(&actor, id, &b.text).await?;
+    state
+        .app
+        .reform()
+        .appeal_assessment(&actor, id, &b.text)
+        .await?;
     Ok(Json(json!({ "assessment_id": id, "appealed": true })).into_response())
 }
 
@@ -167,6 +190,7 @@ pub async fn decide(
 ) -> ApiResult {
     state
         .app
+        .reform()
         .decide_assessment_appeal(&actor, id, &b.unit, &b.decision)
         .await?;
     Ok(Json(json!({ "assessment_id": id, "decided": true })).into_response())
@@ -177,7 +201,7 @@ pub async fn add_merit(
     Extension(actor): Extension<Actor>,
     ApiJson(input): ApiJson<MeritInput>,
 ) -> ApiResult {
-    state.app.record_merit(&actor, &input).await?;
+    state.app.reform().record_merit(&actor, &input).await?;
     Ok((StatusCode::CREATED, Json(json!({ "kind": input.kind }))).into_response())
 }
 
@@ -185,7 +209,7 @@ pub async fn list_merits(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
 ) -> ApiResult {
-    let items = state.app.merits(&actor).await?;
+    let items = state.app.reform().merits(&actor).await?;
     Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
 }
 
@@ -194,7 +218,7 @@ pub async fn submit_innovation(
     Extension(actor): Extension<Actor>,
     ApiJson(input): ApiJson<InnovationInput>,
 ) -> ApiResult {
-    let id = state.app.submit_innovation(&actor, &input).await?;
+    let id = state.app.reform().submit_innovation(&actor, &input).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
@@ -202,7 +226,7 @@ pub async fn list_innovations(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
 ) -> ApiResult {
-    let items = state.app.innovations(&actor).await?;
+    let items = state.app.reform().innovations(&actor).await?;
     Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
 }
 
@@ -214,6 +238,7 @@ pub async fn review_innovation(
 ) -> ApiResult {
     state
         .app
+        .reform()
         .review_innovation(&actor, id, b.publish, &b.note)
         .await?;
     Ok(Json(json!({ "id": id, "published": b.publish })).into_response())
@@ -225,7 +250,11 @@ pub async fn issue_bulletin(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<BulletinInput>,
 ) -> ApiResult {
-    let b = state.app.issue_bulletin(&actor, id, &input).await?;
+    let b = state
+        .app
+        .reform()
+        .issue_bulletin(&actor, id, &input)
+        .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": b }))).into_response())
 }
 
@@ -235,7 +264,11 @@ pub async fn list_inspections(
     Path(id): Path<i64>,
     ApiQuery(q): ApiQuery<crate::reform::task::ListParams>,
 ) -> ApiResult {
-    let res = state.app.plan_inspections(&actor, id, q.page()).await?;
+    let res = state
+        .app
+        .reform()
+        .plan_inspections(&actor, id, q.page())
+        .await?;
     Ok(Json(json!({ "items": res.items, "total": res.total })).into_response())
 }
 
@@ -245,7 +278,11 @@ pub async fn list_assessments(
     Path(id): Path<i64>,
     ApiQuery(q): ApiQuery<crate::reform::task::ListParams>,
 ) -> ApiResult {
-    let res = state.app.plan_assessments(&actor, id, q.page()).await?;
+    let res = state
+        .app
+        .reform()
+        .plan_assessments(&actor, id, q.page())
+        .await?;
     Ok(Json(json!({ "items": res.items, "total": res.total })).into_response())
 }
 
@@ -256,7 +293,11 @@ pub async fn list_bulletins(
     Path(id): Path<i64>,
     ApiQuery(q): ApiQuery<crate::reform::task::ListParams>,
 ) -> ApiResult {
-    let res = state.app.plan_bulletins(&actor, id, q.page()).await?;
+    let res = state
+        .app
+        .reform()
+        .plan_bulletins(&actor, id, q.page())
+        .await?;
     let items: Vec<_> = res
         .items
         .iter()
@@ -276,7 +317,7 @@ pub async fn get_bulletin(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    let (row, body) = state.app.bulletin(&actor, id).await?;
+    let (row, body) = state.app.reform().bulletin(&actor, id).await?;
     Ok(Json(json!({ "bulletin": row, "content": body })).into_response())
 }
 
@@ -398,6 +439,7 @@ pub async fn dashboard_page(
     };
     let d: Dashboard = state
         .app
+        .reform()
         .reform_dashboard(&actor, plan.id)
         .await
         .map_err(&err)?;
@@ -461,6 +503,7 @@ pub async fn export_xlsx(
     };
     let d = state
         .app
+        .reform()
         .reform_dashboard(&actor, plan.id)
         .await
         .map_err(&err)?;
@@ -551,6 +594,7 @@ pub async fn export_xlsx(
     };
     let notices = state
         .app
+        .reform()
         .reform_notices(&actor, true)
         .await
         .unwrap_or_default();
@@ -638,6 +682,7 @@ async fn render_supervision(
     let office = actor.scope(Permission::ReformManage).is_ok();
     let findings = state
         .app
+        .reform()
         .findings(actor, Some(plan.id))
         .await
         .map_err(&err)?;
@@ -647,7 +692,7 @@ async fn render_supervision(
         .assessments(Some(plan.id))
         .await
         .map_err(|e| err(e.into()))?;
-    let merits = state.app.merits(actor).await.map_err(&err)?;
+    let merits = state.app.reform().merits(actor).await.map_err(&err)?;
     let bulletins = state
         .app
         .store()
@@ -820,6 +865,7 @@ pub async fn inspect_submit(
             .collect::<Result<Vec<_>, _>>()?;
         state
             .app
+            .reform()
             .record_inspection(
                 &actor,
                 id,
@@ -846,6 +892,7 @@ pub async fn verify_submit(
     let plan = form.opt_i64("plan").ok().flatten();
     let r = state
         .app
+        .reform()
         .verify_finding(&actor, id, form.text("accept") == "1")
         .await;
     supervision_result(&state, &actor, prefs, plan, r, "review.saved").await
@@ -860,6 +907,7 @@ pub async fn rectify_submit(
 ) -> Result<Response, WebError> {
     match state
         .app
+        .reform()
         .rectify_finding(&actor, id, &form.text("text"))
         .await
     {
@@ -881,7 +929,11 @@ pub async fn assessment_submit(
             from: form_date(&form, "from")?,
             to: form_date(&form, "to")?,
         };
-        state.app.create_assessment(&actor, id, &input).await
+        state
+            .app
+            .reform()
+            .create_assessment(&actor, id, &input)
+            .await
     }
     .await;
     match r {
@@ -909,7 +961,7 @@ pub async fn merit_submit(
             decided_on: form_date(&form, "decided_on")?,
             task_id: None,
         };
-        state.app.record_merit(&actor, &input).await
+        state.app.reform().record_merit(&actor, &input).await
     }
     .await;
     supervision_result(&state, &actor, prefs, plan, r, "review.saved").await
@@ -927,7 +979,7 @@ pub async fn bulletin_submit(
             from: form_date(&form, "from")?,
             to: form_date(&form, "to")?,
         };
-        state.app.issue_bulletin(&actor, id, &input).await
+        state.app.reform().issue_bulletin(&actor, id, &input).await
     }
     .await;
     match r {
@@ -965,7 +1017,12 @@ async fn render_assessment(
 ) -> Result<Response, WebError> {
     let lang = prefs.lang;
     let err = page_err(prefs);
-    let v = state.app.assessment_view(actor, id).await.map_err(&err)?;
+    let v = state
+        .app
+        .reform()
+        .assessment_view(actor, id)
+        .await
+        .map_err(&err)?;
     let c = chrome(state, actor, prefs, "reform").await?;
     let office = actor.scope(Permission::ReformManage).is_ok();
     let a = &v.assessment;
@@ -1078,6 +1135,7 @@ pub async fn quality_submit(
             .ok_or_else(|| ServiceError::field("invalid_field", "score", "请填写评分"))?;
         state
             .app
+            .reform()
             .score_quality(
                 &actor,
                 id,
@@ -1100,7 +1158,12 @@ pub async fn publish_submit(
     Path(id): Path<i64>,
     _form: PageForm,
 ) -> Result<Response, WebError> {
-    let r = state.app.publish_assessment(&actor, id).await.map(|_| ());
+    let r = state
+        .app
+        .reform()
+        .publish_assessment(&actor, id)
+        .await
+        .map(|_| ());
     assessment_result(&state, &actor, prefs, id, r, "review.published").await
 }
 
@@ -1113,6 +1176,7 @@ pub async fn appeal_submit(
 ) -> Result<Response, WebError> {
     let r = state
         .app
+        .reform()
         .appeal_assessment(&actor, id, &form.text("text"))
         .await;
     assessment_result(&state, &actor, prefs, id, r, "review.appealed").await
@@ -1127,6 +1191,7 @@ pub async fn decide_submit(
 ) -> Result<Response, WebError> {
     let r = state
         .app
+        .reform()
         .decide_assessment_appeal(&actor, id, &form.text("unit"), &form.text("decision"))
         .await;
     assessment_result(&state, &actor, prefs, id, r, "review.saved").await
@@ -1142,6 +1207,7 @@ pub async fn bulletin_page(
     let lang = prefs.lang;
     let (row, b) = state
         .app
+        .reform()
         .bulletin(&actor, id)
         .await
         .map_err(page_err(prefs))?;
@@ -1177,6 +1243,7 @@ pub async fn innovations_page(
     let lang = prefs.lang;
     let items = state
         .app
+        .reform()
         .innovations(&actor)
         .await
         .map_err(page_err(prefs))?;
@@ -1233,6 +1300,7 @@ pub async fn innovation_submit(
     };
     state
         .app
+        .reform()
         .submit_innovation(&actor, &input)
         .await
         .map_err(page_err(prefs))?;
@@ -1248,6 +1316,7 @@ pub async fn innovation_review_submit(
 ) -> Result<Response, WebError> {
     state
         .app
+        .reform()
         .review_innovation(&actor, id, form.text("publish") == "1", &form.text("note"))
         .await
         .map_err(page_err(prefs))?;
@@ -1263,6 +1332,7 @@ pub async fn portal_innovations(
     let lang = prefs.lang;
     let items = state
         .app
+        .reform()
         .published_innovations()
         .await
         .map_err(page_err(prefs))?;
@@ -1294,6 +1364,7 @@ pub async fn portal_innovation(
     let lang = prefs.lang;
     let items = state
         .app
+        .reform()
         .published_innovations()
         .await
         .map_err(page_err(prefs))?;

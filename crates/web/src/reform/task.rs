@@ -20,7 +20,7 @@ pub async fn create_plan(
     Extension(actor): Extension<Actor>,
     ApiJson(input): ApiJson<PlanInput>,
 ) -> ApiResult {
-    let id = state.app.create_plan(&actor, &input).await?;
+    let id = state.app.reform().create_plan(&actor, &input).await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }
 
@@ -46,6 +46,7 @@ pub async fn list_plans(
 ) -> ApiResult {
     let res = state
         .app
+        .reform()
         .plans(&actor, q.status.as_deref(), q.page())
         .await?;
     Ok(Json(json!({ "items": res.items, "total": res.total })).into_response())
@@ -57,7 +58,11 @@ pub async fn task_reports(
     Path(id): Path<i64>,
     ApiQuery(q): ApiQuery<ListParams>,
 ) -> ApiResult {
-    let res = state.app.task_reports(&actor, id, q.page()).await?;
+    let res = state
+        .app
+        .reform()
+        .task_reports(&actor, id, q.page())
+        .await?;
     Ok(Json(json!({ "items": res.items, "total": res.total })).into_response())
 }
 
@@ -66,7 +71,7 @@ pub async fn plan_tasks(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    let items = state.app.plan_board(&actor, id).await?;
+    let items = state.app.reform().plan_board(&actor, id).await?;
     Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
 }
 
@@ -76,7 +81,7 @@ pub async fn add_task(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<TaskInput>,
 ) -> ApiResult {
-    let (task, warnings) = state.app.add_task(&actor, id, &input).await?;
+    let (task, warnings) = state.app.reform().add_task(&actor, id, &input).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "id": task, "warnings": warnings })),
@@ -90,7 +95,11 @@ pub async fn report_progress(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<ReportInput>,
 ) -> ApiResult {
-    state.app.report_progress(&actor, id, &input).await?;
+    state
+        .app
+        .reform()
+        .report_progress(&actor, id, &input)
+        .await?;
     Ok((StatusCode::CREATED, Json(json!({ "task_id": id }))).into_response())
 }
 
@@ -109,6 +118,7 @@ pub async fn confirm_completion(
 ) -> ApiResult {
     state
         .app
+        .reform()
         .confirm_completion(&actor, id, b.confirm, &b.comment)
         .await?;
     Ok(Json(json!({ "task_id": id, "confirmed": b.confirm })).into_response())
@@ -120,7 +130,7 @@ pub async fn answer_part(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<fgf_app::reform::AcceptanceInput>,
 ) -> ApiResult {
-    state.app.answer_part(&actor, id, &input).await?;
+    state.app.reform().answer_part(&actor, id, &input).await?;
     Ok(Json(json!({ "task_id": id, "accepted": input.accept })).into_response())
 }
 
@@ -128,7 +138,7 @@ pub async fn coordination_cases(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
 ) -> ApiResult {
-    let items = state.app.coordination_cases(&actor).await?;
+    let items = state.app.reform().coordination_cases(&actor).await?;
     Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
 }
 
@@ -138,7 +148,7 @@ pub async fn resolve_case(
     Path(id): Path<i64>,
     ApiJson(input): ApiJson<fgf_app::reform::ResolutionInput>,
 ) -> ApiResult {
-    state.app.resolve_case(&actor, id, &input).await?;
+    state.app.reform().resolve_case(&actor, id, &input).await?;
     Ok(Json(json!({ "id": id, "resolved": true })).into_response())
 }
 
@@ -220,7 +230,12 @@ pub async fn board_page(
         let body = html! { p.muted { (t(lang, "reform.no_plan")) } };
         return Ok(html_page(layout::staff(&c, t(lang, "reform.title"), body)));
     };
-    let mut tasks = state.app.plan_board(&actor, plan.id).await.map_err(&err)?;
+    let mut tasks = state
+        .app
+        .reform()
+        .plan_board(&actor, plan.id)
+        .await
+        .map_err(&err)?;
     // Tasks in number order (2.10 after 2.9).
     tasks.sort_by_key(|t| {
         t.task
@@ -229,7 +244,12 @@ pub async fn board_page(
             .map(|p| p.parse().unwrap_or(u32::MAX))
             .collect::<Vec<u32>>()
     });
-    let cases = state.app.coordination_cases(&actor).await.map_err(&err)?;
+    let cases = state
+        .app
+        .reform()
+        .coordination_cases(&actor)
+        .await
+        .map_err(&err)?;
     let count = |l: Light| {
         tasks
             .iter()
@@ -268,7 +288,12 @@ pub async fn board_page(
         .scope(fgf_domain::base::permission::Permission::ReformManage)
         .is_ok();
     let notices = if office {
-        state.app.reform_notices(&actor, true).await.map_err(&err)?
+        state
+            .app
+            .reform()
+            .reform_notices(&actor, true)
+            .await
+            .map_err(&err)?
     } else {
         Vec::new()
     };

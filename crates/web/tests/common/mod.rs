@@ -88,7 +88,7 @@ impl District {
         )
         .await
         .unwrap();
-        assert!(app.seed_demo().await.unwrap());
+        assert!(app.base().seed_demo().await.unwrap());
         let router = fgf_web::router(app.clone());
         District {
             app,
@@ -130,7 +130,7 @@ impl District {
     /// The current one-time code of an administrator. A code is accepted once, so the test
     /// clock first moves on to the next 30-second step: every login gets a fresh code.
     pub async fn totp(&self, username: &str) -> Option<String> {
-        let logins = self.app.demo_logins().await.unwrap();
+        let logins = self.app.base().demo_logins().await.unwrap();
         let secret = logins
             .iter()
             .find(|l| l.username == username)
