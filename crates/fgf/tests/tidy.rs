@@ -45,6 +45,82 @@ fn every_module_starts_with_a_doc_comment() {
     assert!(missing.is_empty(), "modules without a //! doc: {missing:?}");
 }
 
+/// The folders directly under a crate's `src`.
+fn folders(krate: &str) -> std::collections::BTreeSet<String> {
+    std::fs::read_dir(root().join("crates").join(krate).join("src"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// ARCHITECTURE.md "Parts": every part has its folder in each layer and registers itself, and
+/// every folder is a part, so a part cannot be half added or a folder forgotten by a registry.
+#[test]
+fn every_part_has_its_folder_in_each_crate_and_registers_there() {
+    let parts: std::collections::BTreeSet<String> = fgf_app::parts::PARTS
+        .iter()
+        .map(|p| p.name.to_owned())
+        .collect();
+    // Data folders hold a part's demo files, not code.
+    let code_folders = |krate: &str| -> std::collections::BTreeSet<String> {
+        folders(krate).into_iter().filter(|f| f != "data").collect()
+    };
+    assert_eq!(
+        code_folders("app"),
+        parts,
+        "crates/app/src folders vs app::parts::PARTS"
+    );
+    assert_eq!(
+        code_folders("web"),
+        parts,
+        "crates/web/src folders vs the parts"
+    );
+    assert_eq!(
+        code_folders("store"),
+        parts,
+        "crates/store/src folders vs the parts"
+    );
+    // The process part's rules are the engine crate.
+    let mut domain = code_folders("domain");
+    domain.insert("process".to_owned());
+    assert_eq!(
+        domain, parts,
+        "crates/domain/src folders (+ the engine) vs the parts"
+    );
+    let read = |rel: String| {
+        std::fs::read_to_string(root().join(&rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    };
+    let web_table = read("crates/web/src/routes.rs".to_owned());
+    let backup = read("crates/store/src/backup.rs".to_owned());
+    for part in &parts {
+        assert!(
+            read(format!("crates/web/src/{part}/routes.rs")).contains("pub(crate) fn table()"),
+            "{part}: web routes.rs declares table()"
+        );
+        assert!(
+            web_table.contains(&format!("table.extend({part}::routes::table());")),
+            "{part}: its routes are in web::routes::table()"
+        );
+        assert!(
+            read(format!("crates/store/src/{part}/mod.rs")).contains("pub const TABLES"),
+            "{part}: the store part declares its backup TABLES"
+        );
+        assert!(
+            backup.contains(&format!("crate::{part}::TABLES")),
+            "{part}: its tables are in the backup"
+        );
+        let app_mod = read(format!("crates/app/src/{part}/mod.rs"));
+        for needle in ["pub const PART", "pub const GRANTS", "pub struct UseCases"] {
+            assert!(
+                app_mod.contains(needle),
+                "{part}: app mod.rs lacks {needle}"
+            );
+        }
+    }
+}
+
 fn dependencies(krate: &str) -> Vec<String> {
     let text =
         std::fs::read_to_string(root().join("crates").join(krate).join("Cargo.toml")).unwrap();

@@ -36,7 +36,10 @@ macro_rules! permissions {
     };
 }
 
+// Grouped by the part whose routes and use cases need them; each part grants its own to the
+// built-in roles (`app::<part>::GRANTS`). The order is the sort order on the role pages.
 permissions! {
+    // base
     Workbench => "workbench.view", "进入工作台";
     DeptRead => "department.read", "查看部门";
     DeptWrite => "department.write", "维护部门";
@@ -52,10 +55,14 @@ permissions! {
     JobRead => "job.read", "查看后台任务";
     PiiUnmask => "pii.unmask", "查看完整个人信息";
     FileUpload => "file.upload", "上传文件";
+    // process
     ProcessDesign => "process.design", "设计与发布流程";
+    // catalog
     CatalogDraft => "catalog.draft", "编制事项与确认承接";
     CatalogReview => "catalog.review", "审核发布事项";
+    // reform
     ReformManage => "reform.manage", "管理改革方案与任务";
+    // base: applicants (citizens and enterprises)
     ApplicantSelf => "applicant.self", "申请人自助服务";
 }
 
