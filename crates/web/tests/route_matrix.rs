@@ -8,7 +8,7 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{resident_id, District};
+use common::District;
 use fgf_web::{Need, Surface};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -107,6 +107,15 @@ const HOLDS: &[(&str, &[&str])] = &[
     ("enterprise", &["applicant.self"]),
 ];
 
+#[path = "route_matrix/base.rs"]
+mod base;
+#[path = "route_matrix/catalog.rs"]
+mod catalog;
+#[path = "route_matrix/process.rs"]
+mod process;
+#[path = "route_matrix/reform.rs"]
+mod reform;
+
 struct Caller {
     name: &'static str,
     token: Option<String>,
@@ -117,6 +126,16 @@ struct Caller {
 
 /// Fills path parameters and a body that is valid for the caller, so that an allowed call
 /// succeeds; returns (path, json body or form fields).
+/// What a part's samples may use: the caller and the records made for the matrix.
+struct Vars<'a> {
+    c: &'a Caller,
+    seq: u32,
+    teacher_post: i64,
+    finance: i64,
+    dept: i64,
+    uname: String,
+}
+
 struct Sample {
     path: String,
     json: Option<serde_json::Value>,
@@ -502,408 +521,19 @@ fn sample(
         .replace("{hash}", file_hash)
         .replace("{file}", "app.css");
     let uname = format!("newuser{seq}");
-    match (method, path) {
-        ("GET", "/api/v1/refusals") => {
-            s.path = format!("{path}?code=permission_denied&from=2026-11-27&address=10.")
-        }
-        ("GET", "/admin/refusals") => s.path = format!("{path}?username=clerk&to=2026-11-27"),
-        ("POST", "/api/v1/auth/login") => {
-            s.json =
-                Some(json!({"username": "clerk", "password": fgf_app::base::seed::DEMO_PASSWORD}))
-        }
-        ("POST", "/api/v1/auth/password") => {
-            s.json =
-                Some(json!({"old_password": "wrong-Password1!", "new_password": "New-Password1!"}));
-            s.allowed = &[422];
-        }
-        ("POST", "/api/v1/auth/department") => {
-            s.json = Some(json!({"department_id": dept}));
-            // Applicants have no department to act for.
-            if c.name == "citizen" || c.name == "enterprise" {
-                s.allowed = &[403];
-            }
-        }
-        ("POST", "/api/v1/auth/recover") => {
-            s.json = Some(
-                json!({"username": "citizen", "resident_id": "34052419800101001X", "phone": "13712345678"}),
-            )
-        }
-        // No code was asked for under this name: refused, whoever asks.
-        ("POST", "/api/v1/auth/recover/confirm") => {
-            s.json = Some(
-                json!({"username": uname, "code": "000000", "new_password": "Reg-Password1!"}),
-            );
-            s.allowed = &[422];
-        }
-        ("POST", "/recover") => {
-            s.form = vec![
-                ("action", "send".to_owned()),
-                ("username", "citizen".to_owned()),
-                ("resident_id", "34052419800101001X".to_owned()),
-                ("phone", "13712345678".to_owned()),
-            ]
-        }
-        ("POST", "/api/v1/auth/register") => {
-            s.json = Some(
-                json!({"kind": "citizen", "username": uname, "password": "Reg-Password1!", "display_name": "张三", "resident_id": resident_id(seq)}),
-            )
-        }
-        ("POST", "/api/v1/departments") => {
-            s.json = Some(
-                json!({"parent_id": dept, "code": format!("N{seq}"), "name": "新科室", "kind": "section"}),
-            )
-        }
-        ("PATCH", "/api/v1/departments/{id}") => {
-            s.json = Some(
-                json!({"parent_id": dept, "code": format!("P{seq}"), "name": "改名科室", "kind": "section"}),
-            )
-        }
-        ("POST", "/api/v1/users") => {
-            s.json = Some(
-                json!({"username": uname, "display_name": "新同事", "password": "Init-Password1!", "department_id": dept}),
-            )
-        }
-        ("PATCH", "/api/v1/users/{id}") => {
-            s.json =
-                Some(json!({"display_name": "孙丽", "status": "active", "phone": "13812340007"}))
-        }
-        ("POST", "/api/v1/users/{id}/posts") => {
-            s.json = Some(json!({"department_id": finance, "title": "兼职"}))
-        }
-        ("PUT", "/api/v1/users/{id}/posts/{post_id}/roles") => {
-            s.json = Some(json!({"roles": ["reviewer"]}))
-        }
-        ("POST", "/api/v1/users/{id}/password-reset") => {
-            s.json = Some(json!({"password": "Reset-Password1!"}))
-        }
-        ("PUT", "/api/v1/calendar/years/{year}") => {
-            s.json = Some(
-                json!({"document_no": "测试〔2029〕1号", "holidays": {"2030-01-01": "元旦"}, "workdays": []}),
-            )
-        }
-        ("PUT", "/api/v1/dictionaries/{code}") => {
-            s.json = Some(
-                json!({"name": "测试字典", "items": [{"code": "1", "label": "一", "label_en": "one", "sort": 0, "enabled": true}]}),
-            )
-        }
-        ("GET", "/api/v1/calendar/is-workday") => s.path = format!("{path}?date=2025-10-01"),
-        ("GET", "/api/v1/calendar/add-workdays") => s.path = format!("{path}?date=2025-09-26&n=5"),
-        ("GET", "/api/v1/calendar/workdays-between") => {
-            s.path = format!("{path}?from=2025-09-26&to=2025-10-10")
-        }
-        ("GET", "/api/v1/ids/check") => s.path = format!("{path}?code=91350100M000100Y43"),
-        ("POST", "/api/v1/files") => s.path = format!("{path}?name=f{seq}.txt"),
-        ("GET", "/me") => {}
-        ("POST", "/api/v1/processes/{key}/start") => {
-            s.json = Some(json!({"vars": {"amount": 1}, "business_key": format!("B{seq}")}))
-        }
-        ("POST", "/api/v1/instances/{id}/control") => s.json = Some(json!({"action": "suspend"})),
-        ("POST", "/api/v1/tasks/{id}") => s.json = Some(json!({"op": "urge"})),
-        ("POST", "/api/v1/designer/compile") => s.json = Some(demo_flow(seq)),
-        ("POST", "/api/v1/messages") => s.json = Some(json!({"name": "matrix_msg"})),
-        ("POST", "/api/v1/signals") => s.json = Some(json!({"name": "matrix_signal"})),
-        ("POST", "/api/v1/designer/deploy") => s.json = Some(demo_flow(seq)),
-        ("POST", "/tasks/{id}") => s.form = vec![("op", "urge".to_owned())],
-        ("POST", "/processes") => {
-            s.form = vec![("bpmn", demo_bpmn(seq)), ("publish", "true".to_owned())]
-        }
-        ("POST", "/processes/{id}/start") => {
-            s.form = vec![
-                ("business_key", format!("P{seq}")),
-                ("vars", r#"{"amount": 1}"#.to_owned()),
-            ]
-        }
-        ("POST", "/instances/{id}/control") => s.form = vec![("action", "suspend".to_owned())],
-        ("POST", "/designer") => {
-            s.form = vec![
-                ("state", String::new()),
-                ("action", "add".to_owned()),
-                ("type", "approval".to_owned()),
-                ("name", "审核".to_owned()),
-                ("who", "user:clerk".to_owned()),
-                ("mode", "single".to_owned()),
-                ("days", "0".to_owned()),
-            ]
-        }
-        ("POST", "/login") => {
-            s.form = vec![
-                ("username", "clerk".to_owned()),
-                ("password", fgf_app::base::seed::DEMO_PASSWORD.to_owned()),
-            ]
-        }
-        ("POST", "/register") => {
-            s.form = vec![
-                ("kind", "citizen".to_owned()),
-                ("username", uname),
-                ("password", "Reg-Password1!".to_owned()),
-                ("display_name", "李四".to_owned()),
-                ("resident_id", resident_id(seq)),
-            ]
-        }
-        ("POST", "/password") => {
-            s.form = vec![
-                ("old_password", "wrong-Password1!".to_owned()),
-                ("new_password", "New-Password1!".to_owned()),
-                ("new_password2", "New-Password1!".to_owned()),
-            ];
-            s.allowed = &[422];
-        }
-        ("POST", "/totp") => {
-            s.form = vec![
-                ("action", "confirm".to_owned()),
-                ("code", "000000".to_owned()),
-            ];
-            s.allowed = &[422];
-        }
-        ("POST", "/switch-department") => {
-            s.form = vec![("department_id", dept.to_string())];
-            if c.name == "citizen" || c.name == "enterprise" {
-                s.allowed = &[403];
-            }
-        }
-        ("POST", "/admin/departments") => {
-            s.form = vec![
-                ("parent_id", dept.to_string()),
-                ("code", format!("F{seq}")),
-                ("name", "表单科室".to_owned()),
-                ("kind", "section".to_owned()),
-                ("sort", "1".to_owned()),
-            ]
-        }
-        ("POST", "/admin/departments/{id}") => {
-            s.form = vec![
-                ("parent_id", dept.to_string()),
-                ("code", format!("G{seq}")),
-                ("name", "改名".to_owned()),
-                ("kind", "section".to_owned()),
-                ("sort", "2".to_owned()),
-            ]
-        }
-        ("POST", "/admin/users") => {
-            s.form = vec![
-                ("username", uname),
-                ("display_name", "表单同事".to_owned()),
-                ("password", "Init-Password1!".to_owned()),
-                ("department_id", dept.to_string()),
-            ]
-        }
-        ("POST", "/admin/users/{id}") => {
-            s.form = vec![
-                ("display_name", "孙丽".to_owned()),
-                ("status", "active".to_owned()),
-            ]
-        }
-        ("POST", "/admin/users/{id}/posts") => {
-            // The API call above already gave the teacher a post in finance; a second one in
-            // the same department is a conflict, shown on the page.
-            s.form = vec![
-                ("department_id", finance.to_string()),
-                ("title", "兼职".to_owned()),
-            ];
-            s.allowed = &[303, 409];
-        }
-        ("POST", "/admin/users/{id}/roles") => {
-            s.form = vec![
-                ("post_id", teacher_post.to_string()),
-                ("role", "reviewer".to_owned()),
-            ]
-        }
-        ("POST", "/admin/calendar") => {
-            s.form = vec![
-                ("year", "2031".to_owned()),
-                ("document_no", "测试〔2030〕1号".to_owned()),
-                ("holidays", "2031-01-01 元旦".to_owned()),
-                ("workdays", String::new()),
-            ]
-        }
-        ("POST", "/admin/dictionaries/{code}") => {
-            s.form = vec![
-                ("name", "测试字典".to_owned()),
-                ("items", "1|一|one".to_owned()),
-            ]
-        }
-        ("POST", "/api/v1/matters") => s.json = Some(matrix_matter(seq)),
-        ("POST", "/api/v1/plans") => s.json = Some(json!({"title": format!("矩阵方案{seq}")})),
-        // Plan 1 and its task 1 are the demo's.
-        ("GET", "/api/v1/plans/{id}/tasks") => s.allowed = &[200, 404],
-        ("POST", "/api/v1/reform-tasks/{id}/confirm") => {
-            s.json = Some(json!({"confirm": true}));
-            s.allowed = &[404, 409];
-        }
-        ("POST", "/api/v1/plans/{id}/tasks") => {
-            s.json = Some(
-                json!({"code": format!("T{seq}"), "title": "矩阵任务", "category": "放管服", "start": "2026-01-05", "deadline": "2026-06-30", "lead": "D01"}),
-            );
-            s.allowed = &[201, 404];
-        }
-        // Task 1 is the demo's; a unit without a part in it gets 404, one with a part that has
-        // answered gets 409.
-        ("POST", "/api/v1/reform-tasks/{id}/acceptance") => {
-            s.json = Some(json!({"accept": true}));
-            s.allowed = &[200, 404, 409];
-        }
-        // Acceptance 1 (the demo's first task's lead part) is accepted: nothing to settle.
-        ("POST", "/api/v1/coordination-cases/{id}/resolve") => {
-            s.json = Some(json!({"resolution": "由牵头单位承担", "assign_to": "D01"}));
-            s.allowed = &[200, 409];
-        }
-        // Plans, their rounds and a task's reports are open to every desk.
-        ("GET", "/api/v1/plans")
-        | ("GET", "/api/v1/plans/{id}/inspections")
-        | ("GET", "/api/v1/plans/{id}/assessments")
-        | ("GET", "/api/v1/plans/{id}/bulletins")
-        | ("GET", "/api/v1/reform-tasks/{id}/reports")
-        | ("GET", "/api/v1/files") => s.allowed = &[200],
-        // Demo task 1 is complete: a report on it is refused as such (409), or as out of
-        // reach (404) for a unit that has no part in it.
-        ("POST", "/api/v1/reform-tasks/{id}/reports") => {
-            s.json = Some(json!({"percent": 10, "done": "推进中"}));
-            s.allowed = &[201, 404, 409];
-        }
-        // Plan 1 is the demo's published plan: its text is frozen and it is not in
-        // consultation, so every step on it is refused; its version 1 can be diffed.
-        ("PUT", "/api/v1/plans/{id}/clauses") => {
-            s.json = Some(json!({"text": "1 矩阵条款"}));
-            s.allowed = &[409];
-        }
-        ("POST", "/api/v1/plans/{id}/consultation") => {
-            s.json = Some(json!({"units": ["D04"], "due": "2030-01-01"}));
-            s.allowed = &[409];
-        }
-        ("POST", "/api/v1/plans/{id}/replies") => {
-            s.json = Some(json!({"no_comment": true}));
-            s.allowed = &[403, 409];
-        }
-        ("POST", "/api/v1/plans/{id}/comments/{comment}/disposition") => {
-            s.json = Some(json!({"disposition": "adopted"}));
-            s.allowed = &[409];
-        }
-        ("POST", "/api/v1/plans/{id}/steps") => {
-            s.json = Some(json!({"step": "submit"}));
-            s.allowed = &[409];
-        }
-        ("GET", "/api/v1/plans/{id}/diff") => s.path = format!("{}?from=1", s.path),
-        // No notice has been sent in this district; the test district's clock is fixed.
-        ("POST", "/api/v1/reform-notices/{id}/response") => {
-            s.json = Some(json!({"response": "书面说明"}));
-            s.allowed = &[404];
-        }
-        ("POST", "/api/v1/demo/clock") => {
-            s.json = Some(json!({"days": 1}));
-            s.allowed = &[404];
-        }
-        ("POST", "/reform/plans/{id}/text") | ("POST", "/reform/plans/{id}/comments/{comment}") => {
-            s.allowed = &[409]
-        }
-        ("POST", "/reform/plans/{id}/consultation") | ("POST", "/reform/plans/{id}/step") => {
-            s.allowed = &[422]
-        }
-        ("POST", "/reform/plans/{id}/reply") => s.allowed = &[403, 409],
-        ("POST", "/reform/tasks/{id}/accept") | ("POST", "/reform/notices/{id}/respond") => {
-            s.allowed = &[404, 409]
-        }
-        // A multipart form; the sample sends an urlencoded one, which is refused.
-        ("POST", "/reform/tasks/{id}/report") => s.allowed = &[400],
-        ("POST", "/reform/demo-clock") => s.allowed = &[404],
-        // The demo's review records: finding 1 (区政务服务中心's) is verified, assessment 1 is
-        // published with 区卫健委's appeal open, innovation 1 is published.
-        ("POST", "/api/v1/plans/{id}/inspections") => {
-            s.json = Some(
-                json!({"title": "矩阵检查", "held_on": "2026-01-05", "findings": [{"task": "1", "finding": "矩阵问题", "rectify_by": "2026-02-01"}]}),
-            );
-        }
-        ("POST", "/api/v1/reform-findings/{id}/rectification") => {
-            s.json = Some(json!({"text": "已整改"}));
-            s.allowed = &[404, 409];
-        }
-        ("POST", "/api/v1/reform-findings/{id}/verification") => {
-            s.json = Some(json!({"accept": true}));
-            s.allowed = &[409];
-        }
-        ("POST", "/api/v1/plans/{id}/assessments") => {
-            s.json = Some(
-                json!({"title": format!("矩阵考核{seq}"), "from": "2026-01-01", "to": "2026-06-30"}),
-            );
-        }
-        ("POST", "/api/v1/assessments/{id}/quality") => {
-            s.json = Some(json!({"task": "1", "score": 90}));
-        }
-        ("POST", "/api/v1/assessments/{id}/appeal") => {
-            s.json = Some(json!({"text": "申请复核"}));
-            s.allowed = &[200, 404, 409];
-        }
-        ("POST", "/api/v1/assessments/{id}/appeal-decision") => {
-            s.json = Some(json!({"unit": "D08", "decision": "维持原结果"}));
-            s.allowed = &[200, 409];
-        }
-        ("POST", "/api/v1/merits") => {
-            s.json = Some(
-                json!({"kind": "commendation", "unit": "D03", "category": "先进集体", "reason": "矩阵", "document_no": format!("矩阵{seq}号"), "decided_on": "2026-01-01"}),
-            );
-        }
-        ("POST", "/api/v1/innovations") => {
-            s.json =
-                Some(json!({"title": format!("矩阵经验{seq}"), "summary": "摘要", "body": "正文"}));
-            s.allowed = &[201, 403];
-        }
-        ("POST", "/api/v1/innovations/{id}/review") => {
-            s.json = Some(json!({"publish": true, "note": "矩阵"}));
-            s.allowed = &[409];
-        }
-        ("POST", "/api/v1/plans/{id}/bulletins") => {
-            s.json = Some(json!({"from": "2026-01-01", "to": "2026-01-31"}));
-        }
-        ("POST", "/reform/findings/{id}/verify") | ("POST", "/reform/innovations/{id}/review") => {
-            s.allowed = &[409]
-        }
-        ("POST", "/reform/findings/{id}/rectify") => s.allowed = &[404, 409, 422],
-        ("POST", "/reform/assessments/{id}/appeal") => s.allowed = &[404, 409, 422],
-        ("POST", "/reform/plans/{id}/inspections")
-        | ("POST", "/reform/plans/{id}/assessments")
-        | ("POST", "/reform/assessments/{id}/quality")
-        | ("POST", "/reform/assessments/{id}/decide")
-        | ("POST", "/reform/merits")
-        | ("POST", "/reform/plans/{id}/bulletins")
-        | ("POST", "/reform/innovations") => s.allowed = &[422],
-        // Version 1 is in force, so it can be neither submitted nor reviewed again.
-        ("POST", "/api/v1/matters/{code}/versions/{n}/submit")
-        | ("POST", "/api/v1/matters/{code}/versions/{n}/review")
-        | ("POST", "/catalog/{code}/versions/{n}/submit")
-        | ("POST", "/catalog/{code}/versions/{n}/review") => {
-            s.json = Some(json!({"approve": true}));
-            s.form = vec![("decision", "approve".to_owned())];
-            s.allowed = &[409];
-        }
-        ("GET", "/api/v1/matters/{code}/diff") => s.path = format!("{}?from=1&to=1", s.path),
-        ("POST", "/api/v1/matters/{code}/phrases") => {
-            s.json = Some(json!({"phrase": format!("矩阵{seq}")}))
-        }
-        ("GET", "/api/v1/catalog/reports/{key}") => {
-            s.path = "/api/v1/catalog/reports/by_kind?format=csv".to_owned()
-        }
-        // Handover 1 is delegated to a town outside these callers' scope.
-        ("POST", "/api/v1/catalog/handovers/{id}") => {
-            s.json = Some(json!({"checklist": {}}));
-            s.allowed = &[200, 404];
-        }
-        ("POST", "/catalog/handovers/{id}") => s.allowed = &[303, 404],
-        // Uploads are multipart; these samples send a form, which the extractor refuses.
-        ("POST", "/api/v1/catalog/import")
-        | ("POST", "/catalog/import")
-        | ("POST", "/catalog/files") => s.allowed = &[400, 415],
-        ("POST", "/catalog/new") | ("POST", "/catalog/{code}/edit") => s.allowed = &[422],
-        // The matrix published a blank form for this matter's first material.
-        ("GET", "/guide/{code}/materials/{n}/{which}") => {
-            s.path = format!("/guide/{}/materials/1/blank", "XK-D04-0001-01");
-        }
-        ("POST", "/catalog/{code}/phrases") => {
-            s.form = vec![
-                ("phrase", format!("矩阵页{seq}")),
-                ("action", "add".to_owned()),
-            ]
-        }
-        _ => {}
-    }
+    let v = Vars {
+        c,
+        seq,
+        teacher_post,
+        finance,
+        dept,
+        uname,
+    };
+    // One line per part: each part's samples live in `route_matrix/<part>.rs`.
+    let _ = base::fill(method, path, &mut s, &v)
+        || catalog::fill(method, path, &mut s, &v)
+        || process::fill(method, path, &mut s, &v)
+        || reform::fill(method, path, &mut s, &v);
     s
 }
 
