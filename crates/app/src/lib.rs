@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod i18n;
 pub mod jobs;
+mod ops;
 pub mod parts;
 pub mod process;
 pub mod reform;

@@ -1,6 +1,7 @@
 //! Tidy checks that keep the architecture honest, run with the tests (rust-analyzer's idea):
-//! module docs everywhere, the dependency rules of ARCHITECTURE.md, no ignored tests, and a
-//! catalogue message for every error code the code can raise.
+//! module docs everywhere, the dependency rules of ARCHITECTURE.md, handlers that reach the
+//! store only through use cases, no ignored tests, and a catalogue message for every error
+//! code the code can raise.
 
 use std::path::{Path, PathBuf};
 
@@ -182,6 +183,120 @@ fn no_sql_in_handlers_and_no_http_in_the_domain() {
             );
         }
     }
+}
+
+/// The source without its comments (line, doc and block comments, nested ones too); string
+/// and character literals are kept as they are, so a `//` inside a string is not a comment.
+fn strip_comments(src: &str) -> String {
+    let b = src.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut depth = 0;
+                while i < b.len() {
+                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        depth -= 1;
+                        i += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            b'r' if matches!(b.get(i + 1), Some(b'"' | b'#'))
+                && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_')) =>
+            {
+                // A raw string: r"…", r#"…"#; its end is a quote and as many hashes.
+                let start = i;
+                i += 1;
+                let mut hashes = 0;
+                while b.get(i) == Some(&b'#') {
+                    hashes += 1;
+                    i += 1;
+                }
+                if b.get(i) == Some(&b'"') {
+                    i += 1;
+                    let closes = |at: usize| {
+                        b[at] == b'"'
+                            && b[at + 1..].iter().take_while(|c| **c == b'#').count() >= hashes
+                    };
+                    while i < b.len() && !closes(i) {
+                        i += 1;
+                    }
+                    i = (i + 1 + hashes).min(b.len());
+                }
+                out.extend_from_slice(&b[start..i]);
+            }
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i = (i + 1).min(b.len());
+                out.extend_from_slice(&b[start..i]);
+            }
+            b'\'' => {
+                // A character literal ('"', '\'') is kept whole; a lifetime is just a quote.
+                let len = if b.get(i + 1) == Some(&b'\\') {
+                    b[i + 2..].iter().position(|c| *c == b'\'').map(|p| p + 3)
+                } else {
+                    let c = src[i + 1..].chars().next().map_or(1, char::len_utf8);
+                    (b.get(i + 1 + c) == Some(&b'\'')).then_some(c + 2)
+                };
+                let end = (i + len.unwrap_or(1)).min(b.len());
+                out.extend_from_slice(&b[i..end]);
+                i = end;
+            }
+            c => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn comment_stripping_keeps_code_and_strings() {
+    let src = "let a = x.store(); // y.store()\n/* z.store() /* nested */ */ let u = \"http://a\";\nlet q = '\"'; /// w.store()\nlet r = r#\"//\"#;";
+    let out = strip_comments(src);
+    assert_eq!(out.matches(".store()").count(), 1, "{out}");
+    assert!(
+        out.contains("\"http://a\"") && out.contains("'\"'") && out.contains("r#\"//\"#"),
+        "{out}"
+    );
+}
+
+/// Handlers parse, authorise, call a use case and render: the web crate never reaches the
+/// store itself (ARCHITECTURE.md, `crates/web`), so a permission check cannot be left to the
+/// handler. Store types that are plain data (rows, `Page`) may still be named.
+#[test]
+fn web_reaches_the_store_only_through_use_cases() {
+    let mut files = Vec::new();
+    rust_files(&root().join("crates/web/src"), &mut files);
+    let mut offenders: Vec<String> = files
+        .into_iter()
+        .filter(|p| strip_comments(&std::fs::read_to_string(p).unwrap()).contains(".store()"))
+        .map(|p| p.display().to_string())
+        .collect();
+    offenders.sort();
+    assert!(
+        offenders.is_empty(),
+        "these web files call `.store()`; call a use case of the part instead (app.base(), app.catalog(), …): {offenders:?}"
+    );
 }
 
 #[test]

@@ -37,7 +37,7 @@ impl Metrics {
 }
 
 pub async fn healthz(State(state): State<AppState>) -> Response {
-    match state.app.store().ping().await {
+    match state.app.check_store().await {
         Ok(()) => (
             StatusCode::OK,
             axum::Json(serde_json::json!({ "status": "ok" })),
@@ -100,13 +100,12 @@ pub async fn metrics(State(state): State<AppState>, req: Request) -> Response {
     );
     let _ = writeln!(out, "# TYPE fgf_uptime_seconds gauge");
     let _ = writeln!(out, "fgf_uptime_seconds {}", m.started.elapsed().as_secs());
-    let store = state.app.store();
-    if let Ok(n) = store.count_audit().await {
+    if let Ok(n) = state.app.count_audit_entries().await {
         let _ = writeln!(out, "# HELP fgf_audit_entries Entries in the audit trail.");
         let _ = writeln!(out, "# TYPE fgf_audit_entries gauge");
         let _ = writeln!(out, "fgf_audit_entries {n}");
     }
-    if let Ok(n) = store.count_live_sessions(state.app.now_ms()).await {
+    if let Ok(n) = state.app.count_live_sessions().await {
         let _ = writeln!(
             out,
             "# HELP fgf_live_sessions Sessions not expired or revoked (在线用户)."
@@ -120,7 +119,7 @@ pub async fn metrics(State(state): State<AppState>, req: Request) -> Response {
         out,
         "fgf_build_info{{version=\"{}\",store=\"{}\"}} 1",
         env!("CARGO_PKG_VERSION"),
-        store.backend().name()
+        state.app.store_backend()
     );
     (
         [(

@@ -1,12 +1,13 @@
-//! Reading the audit trail (审计日志) and checking its chain; keeping and reading refused
-//! attempts (越权访问记录), which the security and audit administrators search like the login
-//! log.
+//! Reading the audit trail (审计日志) and checking its chain; the login log (登录日志); keeping
+//! and reading refused attempts (越权访问记录), which the security and audit administrators
+//! search like the login log.
 
 use super::UseCases;
 use crate::error::ServiceResult;
 use crate::Actor;
 use fgf_domain::base::permission::Permission;
 use fgf_store::base::audit::{AuditEntry, AuditQuery, Verify};
+use fgf_store::base::session::{LoginLog, LoginLogQuery};
 use fgf_store::refusal::{NewRefusal, Refusal, RefusalQuery};
 use fgf_store::{Page, Paged};
 
@@ -36,6 +37,17 @@ impl UseCases<'_> {
     pub async fn verify_audit(self, actor: &Actor) -> ServiceResult<Verify> {
         actor.scope(Permission::AuditRead)?;
         Ok(self.store().verify_audit().await?)
+    }
+
+    /// Sign-ins, failures and sign-outs, newest first; for the holders of `login_log.read`.
+    pub async fn login_log(
+        &self,
+        actor: &Actor,
+        q: &LoginLogQuery,
+        page: Page,
+    ) -> ServiceResult<Paged<LoginLog>> {
+        let scope = actor.scope(Permission::LoginLogRead)?;
+        Ok(self.store().list_login_log(&scope, q, page).await?)
     }
 
     /// Records a refused attempt (coalesced per caller, route, code and minute). A failure

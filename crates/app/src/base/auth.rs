@@ -112,6 +112,8 @@ pub struct LoginOk {
     pub expires_at_ms: i64,
     pub must_change_password: bool,
     pub needs_totp_enrolment: bool,
+    /// A staff account (which lands on the workbench), not an applicant.
+    pub staff: bool,
 }
 
 pub struct LoginRequest<'a> {
@@ -443,6 +445,7 @@ impl UseCases<'_> {
             expires_at_ms,
             must_change_password: account.must_change_password,
             needs_totp_enrolment,
+            staff: account.kind == "staff",
         })
     }
 

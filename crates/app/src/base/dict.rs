@@ -113,6 +113,16 @@ impl UseCases<'_> {
 }
 
 impl UseCases<'_> {
+    /// Every dictionary as it stands; any signed-in caller may read them.
+    pub async fn dictionaries(self, _actor: &Actor) -> ServiceResult<Vec<Dictionary>> {
+        Ok(self.store().list_dictionaries().await?)
+    }
+
+    /// One dictionary; any signed-in caller may read it.
+    pub async fn dictionary(self, _actor: &Actor, code: &str) -> ServiceResult<Dictionary> {
+        Ok(self.store().get_dictionary(code).await?)
+    }
+
     pub async fn save_dictionary(
         &self,
         actor: &Actor,

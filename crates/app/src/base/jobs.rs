@@ -1,10 +1,13 @@
-//! The base's background jobs.
+//! The base's background jobs, and the list of recent jobs the system administrator reads.
 
+use super::UseCases;
+use crate::error::ServiceResult;
 use crate::jobs::{JobHandler, JobRegistry};
-use crate::App;
+use crate::{Actor, App};
 use async_trait::async_trait;
 use fgf_domain::base::permission::Permission;
 use fgf_store::base::audit::Verify;
+use fgf_store::job::Job;
 use fgf_store::Scope;
 use serde_json::Value;
 use std::sync::Arc;
@@ -12,6 +15,14 @@ use std::sync::Arc;
 /// Registers the base's job handlers.
 pub(crate) fn register(r: &mut JobRegistry) {
     r.register("audit.verify", Arc::new(AuditVerifyJob));
+}
+
+impl UseCases<'_> {
+    /// The latest `limit` background jobs, newest first; for the holders of `job.read`.
+    pub async fn list_jobs(self, actor: &Actor, limit: i64) -> ServiceResult<Vec<Job>> {
+        actor.scope(Permission::JobRead)?;
+        Ok(self.store().list_jobs(limit).await?)
+    }
 }
 
 /// Walks the audit chain and tells every audit administrator when it is broken.

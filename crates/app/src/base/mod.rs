@@ -1,12 +1,14 @@
 //! The base every part stands on: sign-in and sessions (`auth`), accounts, posts and roles
 //! (`users`), departments (`org`), the audit chain, calendar years, dictionaries, stored
-//! files, notifications, and what a new store starts with (`seed`).
+//! files, notifications, background jobs, idempotency keys, and what a new store starts with
+//! (`seed`).
 
 pub mod audit;
 pub mod auth;
 pub mod calendar;
 pub mod dict;
 pub mod files;
+pub mod idempotency;
 pub(crate) mod jobs;
 pub mod messages;
 pub mod notify;

@@ -84,6 +84,11 @@ pub async fn notify(
 }
 
 impl UseCases<'_> {
+    /// How many of the caller's notifications are unread (the bell in the page header).
+    pub async fn count_unread(self, actor: &Actor) -> ServiceResult<i64> {
+        Ok(self.store().count_unread(actor.account.id).await?)
+    }
+
     pub async fn list_notifications(
         &self,
         actor: &Actor,

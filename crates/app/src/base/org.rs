@@ -88,6 +88,13 @@ fn snapshot(d: &Department) -> serde_json::Value {
 }
 
 impl UseCases<'_> {
+    /// Every department, unscoped: the public catalogue and the desks name departments
+    /// (who handles a matter, which unit leads a task), so their names and codes are no
+    /// secret. Reading one through the organisation's pages still needs `dept.read`.
+    pub async fn department_directory(self) -> ServiceResult<Vec<Department>> {
+        Ok(self.store().all_departments().await?)
+    }
+
     pub async fn list_departments(
         &self,
         actor: &Actor,

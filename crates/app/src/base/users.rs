@@ -135,6 +135,12 @@ impl AccountPii {
 }
 
 impl UseCases<'_> {
+    /// The caller's own posts (department and roles), which the page header offers to
+    /// switch between.
+    pub async fn my_posts(self, actor: &Actor) -> ServiceResult<Vec<Post>> {
+        Ok(self.store().posts_of(actor.account.id).await?)
+    }
+
     pub(crate) fn seal(self, account_id: i64, field: AccountPii, value: &str) -> Vec<u8> {
         self.pii()
             .encrypt_bound(value, nonce(), &field.binding(account_id))

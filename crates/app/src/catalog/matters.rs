@@ -13,8 +13,8 @@ use fgf_domain::catalog::{
     SpecialProcedure, Tier,
 };
 use fgf_domain::cell;
-use fgf_store::catalog::{MatterRow, MatterSummary, MatterVersionRow};
-use fgf_store::{AuditCtx, Scope, StoreError};
+use fgf_store::catalog::{MatterFilter, MatterRow, MatterSummary, MatterVersionRow};
+use fgf_store::{AuditCtx, Page, Paged, Scope, StoreError};
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -509,6 +509,96 @@ impl UseCases<'_> {
             n += 1;
         }
         Ok(n)
+    }
+
+    /// A matter's row by code, if there is one. Codes are public (the service guides show
+    /// them), so the lookup takes no caller; what a caller may do with the matter is the
+    /// next use case's check.
+    pub async fn find_matter(self, code: &str) -> ServiceResult<Option<MatterRow>> {
+        Ok(self.store().find_matter(code).await?)
+    }
+
+    /// A matter's id by code, or `not_found`.
+    pub async fn matter_id(self, code: &str) -> ServiceResult<i64> {
+        Ok(self
+            .find_matter(code)
+            .await?
+            .ok_or_else(|| ServiceError::not_found("not_found").arg("matter").arg(code))?
+            .id)
+    }
+
+    /// Public: matters in force matching `filter` (whatever it says, nothing else: drafts and
+    /// withdrawn matters are not published).
+    pub async fn public_matters(
+        self,
+        filter: &MatterFilter,
+        page: Page,
+    ) -> ServiceResult<Paged<MatterRow>> {
+        let filter = MatterFilter {
+            in_force_only: true,
+            ..filter.clone()
+        };
+        Ok(self.store().list_matters(&filter, page).await?)
+    }
+
+    /// Public: every matter in force with its version in force.
+    pub async fn matters_in_force(self) -> ServiceResult<Vec<(MatterRow, MatterVersionRow)>> {
+        Ok(self.store().matters_in_force().await?)
+    }
+
+    /// Public: the parent item of a matter (主项 of a 子项), if it has one.
+    pub async fn parent_matter(self, matter: &MatterRow) -> ServiceResult<Option<MatterRow>> {
+        match matter.parent_id {
+            Some(p) => Ok(Some(self.store().get_matter(p).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Public: the id of the department a catalogue filter names by code, or `not_found`.
+    /// The public catalogue names departments, so the lookup is not scoped.
+    pub async fn catalogue_department(self, code: &str) -> ServiceResult<i64> {
+        self.store()
+            .find_department_by_code(&Scope::system("catalogue filter"), code)
+            .await?
+            .map(|d| d.id)
+            .ok_or_else(|| {
+                ServiceError::not_found("not_found")
+                    .arg("department")
+                    .arg(code)
+            })
+    }
+
+    /// Staff: matters in any state (drafts and withdrawn ones too) matching `filter`.
+    pub async fn staff_matters(
+        self,
+        actor: &Actor,
+        filter: &MatterFilter,
+        page: Page,
+    ) -> ServiceResult<Paged<MatterRow>> {
+        actor.scope(Permission::Workbench)?;
+        Ok(self.store().list_matters(filter, page).await?)
+    }
+
+    /// The reviewer's queue: versions in review of the matters within the reviewer's scope.
+    pub async fn versions_in_review(
+        self,
+        actor: &Actor,
+    ) -> ServiceResult<Vec<(MatterRow, MatterVersionRow)>> {
+        let scope = actor.scope(Permission::CatalogReview)?;
+        Ok(self.store().versions_in_status(&scope, "in_review").await?)
+    }
+
+    /// The everyday phrases mapped to a matter; they feed the public search, so they are no
+    /// secret.
+    pub async fn phrases_of_matter(self, matter_id: i64) -> ServiceResult<Vec<String>> {
+        Ok(self
+            .store()
+            .matter_phrases()
+            .await?
+            .into_iter()
+            .filter(|(_, id)| *id == matter_id)
+            .map(|(p, _)| p)
+            .collect())
     }
 
     /// A matter by code with the version in force (the public service guide), or with

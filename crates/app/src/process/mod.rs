@@ -6,6 +6,7 @@
 pub mod demo;
 mod jobs;
 pub mod messages;
+mod reading;
 mod runtime;
 /// The process runtime's use cases: `app.process().…`. A view of the [`App`](crate::App)
 /// (cheap to copy) whose methods are this part's use cases; the application's shared services

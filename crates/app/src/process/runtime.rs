@@ -1420,7 +1420,7 @@ fn retriable_optimistic(e: &ServiceError) -> bool {
 }
 
 /// The role codes the caller holds for the department it acts for (candidate groups).
-fn role_codes(actor: &Actor) -> Vec<String> {
+pub(super) fn role_codes(actor: &Actor) -> Vec<String> {
     actor
         .grants
         .as_ref()
@@ -1546,17 +1546,10 @@ impl UseCases<'_> {
         which: &str,
         page: fgf_store::Page,
     ) -> ServiceResult<serde_json::Value> {
-        actor.scope(Permission::Workbench)?;
-        let me = &actor.account.username;
-        let roles: Vec<String> = actor
-            .grants
-            .as_ref()
-            .map(|g| g.role_codes().to_vec())
-            .unwrap_or_default();
         Ok(match which {
-            "done" => json!(self.store().inbox_done(me, page).await?),
-            "copies" => json!(self.store().inbox_copies(me, page).await?),
-            _ => json!(self.store().inbox_todo(me, &roles, page).await?),
+            "done" => json!(self.inbox_done(actor, page).await?),
+            "copies" => json!(self.inbox_copies(actor, page).await?),
+            _ => json!(self.inbox_todo(actor, page).await?),
         })
     }
 }

@@ -280,6 +280,19 @@ impl UseCases<'_> {
             .await?)
     }
 
+    /// Every plan, newest first, for the pages that pick one (the board, the unit's inbox,
+    /// the supervision page).
+    pub async fn all_plans(self, actor: &Actor) -> ServiceResult<Vec<PlanRow>> {
+        actor.scope(Permission::Workbench)?;
+        Ok(self.store().list_plans().await?)
+    }
+
+    /// The consultations (征求意见) sent to the caller's unit, every round of every plan.
+    pub async fn unit_consultations(self, actor: &Actor) -> ServiceResult<Vec<ConsulteeRow>> {
+        let dept = acting_unit(actor)?;
+        Ok(self.store().consultations_of(dept).await?)
+    }
+
     /// A plan any desk may read (plans are district documents), or 404 when there is none:
     /// its page and the lists under it start here.
     pub(crate) async fn plan_for_reading(
@@ -744,4 +757,13 @@ impl UseCases<'_> {
         };
         Ok(plan::clause_diff(&old, &new))
     }
+}
+
+/// The unit the caller acts for, whose own reform work a use case reads; a caller acting for
+/// no unit (an applicant) has none.
+pub(crate) fn acting_unit(actor: &Actor) -> ServiceResult<i64> {
+    actor.scope(Permission::Workbench)?;
+    actor
+        .department_id
+        .ok_or_else(|| ServiceError::forbidden("permission_denied").arg("本单位改革任务"))
 }

@@ -1186,6 +1186,26 @@ impl UseCases<'_> {
         Ok(fgf_store::Paged::of_all(all, page))
     }
 
+    /// Every assessment period of a plan, for the supervision page.
+    pub async fn assessments_of_plan(
+        self,
+        actor: &Actor,
+        plan_id: i64,
+    ) -> ServiceResult<Vec<AssessmentRow>> {
+        actor.scope(Permission::Workbench)?;
+        Ok(self.store().assessments(Some(plan_id)).await?)
+    }
+
+    /// Every bulletin issued on a plan, for the supervision page.
+    pub async fn bulletins_of_plan(
+        self,
+        actor: &Actor,
+        plan_id: i64,
+    ) -> ServiceResult<Vec<BulletinRow>> {
+        actor.scope(Permission::Workbench)?;
+        Ok(self.store().bulletins(Some(plan_id)).await?)
+    }
+
     pub async fn bulletin(
         &self,
         actor: &Actor,

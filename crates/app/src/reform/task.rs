@@ -596,6 +596,27 @@ impl UseCases<'_> {
         Ok(fgf_store::Paged::of_all(all, page))
     }
 
+    /// One task as stored; tasks, like their plans, are district documents every desk reads.
+    pub async fn reform_task(self, actor: &Actor, task_id: i64) -> ServiceResult<TaskRow> {
+        actor.scope(Permission::Workbench)?;
+        Ok(self.store().get_task(task_id).await?)
+    }
+
+    /// The parts of tasks (任务分工) asking the caller's unit to accept them, answered or not.
+    pub async fn unit_acceptances(
+        self,
+        actor: &Actor,
+    ) -> ServiceResult<Vec<fgf_store::reform::AcceptanceRow>> {
+        let dept = super::plan::acting_unit(actor)?;
+        Ok(self
+            .store()
+            .acceptances(None)
+            .await?
+            .into_iter()
+            .filter(|a| a.department_id == dept)
+            .collect())
+    }
+
     /// The plan's board: every task with its light on `today`, its reasons, its dependencies
     /// and the roll-up of its subtasks (a parent's light is its children's worst).
     pub async fn plan_board(self, actor: &Actor, plan_id: i64) -> ServiceResult<Vec<TaskView>> {

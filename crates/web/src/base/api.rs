@@ -75,12 +75,7 @@ where
         let (status, body) = run.await?;
         return Ok((status, Json(body)).into_response());
     };
-    let store = state.app.store();
-    if let Some(prev) = store
-        .find_idempotent(actor.account.id, key)
-        .await
-        .map_err(ServiceError::from)?
-    {
+    if let Some(prev) = state.app.base().find_idempotent(actor, key).await? {
         if prev.request_path != path {
             return Err(ServiceError::conflict("idempotency_mismatch").into());
         }
@@ -99,9 +94,11 @@ where
         return Ok(res);
     }
     let (status, body) = run.await?;
-    store
+    state
+        .app
+        .base()
         .save_idempotent(
-            actor.account.id,
+            actor,
             key,
             &IdemRecord {
                 request_path: path.to_owned(),
@@ -109,10 +106,8 @@ where
                 status: i64::from(status.as_u16()),
                 body: body.to_string(),
             },
-            state.app.now_ms(),
         )
-        .await
-        .map_err(ServiceError::from)?;
+        .await?;
     Ok((status, Json(body)).into_response())
 }
 
@@ -620,20 +615,18 @@ pub async fn list_login_log(
     Extension(actor): Extension<Actor>,
     ApiQuery(q): ApiQuery<LoginLogParams>,
 ) -> ApiResult {
-    let scope = actor.scope(fgf_domain::base::permission::Permission::LoginLogRead)?;
     let res = state
         .app
-        .store()
-        .list_login_log(
-            &scope,
+        .base()
+        .login_log(
+            &actor,
             &LoginLogQuery {
                 username: q.username,
                 outcome: q.outcome,
             },
             Page::new(q.page, q.per_page),
         )
-        .await
-        .map_err(ServiceError::from)?;
+        .await?;
     let items: Vec<Value> = res
         .items
         .iter()
@@ -792,23 +785,20 @@ pub async fn check_id(ApiQuery(q): ApiQuery<CodeParam>) -> ApiResult {
 
 // ---- dictionaries, notifications, files, jobs ----
 
-pub async fn list_dictionaries(State(state): State<AppState>) -> ApiResult {
-    let d = state
-        .app
-        .store()
-        .list_dictionaries()
-        .await
-        .map_err(ServiceError::from)?;
+pub async fn list_dictionaries(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+) -> ApiResult {
+    let d = state.app.base().dictionaries(&actor).await?;
     ok(json!({ "items": d, "total": d.len() }))
 }
 
-pub async fn get_dictionary(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult {
-    ok(json!(state
-        .app
-        .store()
-        .get_dictionary(&code)
-        .await
-        .map_err(ServiceError::from)?))
+pub async fn get_dictionary(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(code): Path<String>,
+) -> ApiResult {
+    ok(json!(state.app.base().dictionary(&actor, &code).await?))
 }
 
 #[derive(Deserialize)]
@@ -935,13 +925,11 @@ pub async fn list_jobs(
     Extension(actor): Extension<Actor>,
     ApiQuery(p): ApiQuery<PageParams>,
 ) -> ApiResult {
-    actor.scope(fgf_domain::base::permission::Permission::JobRead)?;
     let jobs = state
         .app
-        .store()
-        .list_jobs(i64::from(p.page().per_page))
-        .await
-        .map_err(ServiceError::from)?;
+        .base()
+        .list_jobs(&actor, i64::from(p.page().per_page))
+        .await?;
     ok(
         json!({ "items": jobs, "total": jobs.len(), "kinds": state.app.job_registry().kinds().collect::<Vec<_>>() }),
     )

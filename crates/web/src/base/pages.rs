@@ -44,18 +44,8 @@ pub(crate) async fn chrome<'a>(
     active: &'static str,
 ) -> Result<Chrome<'a>, WebError> {
     let err = page_err(prefs);
-    let posts = state
-        .app
-        .store()
-        .posts_of(actor.account.id)
-        .await
-        .map_err(|e| err(e.into()))?;
-    let unread = state
-        .app
-        .store()
-        .count_unread(actor.account.id)
-        .await
-        .map_err(|e| err(e.into()))?;
+    let posts = state.app.base().my_posts(actor).await.map_err(&err)?;
+    let unread = state.app.base().count_unread(actor).await.map_err(&err)?;
     Ok(Chrome {
         prefs,
         actor,
@@ -518,12 +508,11 @@ pub async fn login_submit(
                 "/totp".to_owned()
             } else if let Some(n) = next {
                 n
-            } else {
+            } else if ok.staff {
                 // Staff land on the workbench, applicants on their own page.
-                match state.app.store().find_account_for_login(&username).await {
-                    Ok(Some((a, _))) if a.kind != "staff" => "/me".to_owned(),
-                    _ => "/workbench".to_owned(),
-                }
+                "/workbench".to_owned()
+            } else {
+                "/me".to_owned()
             };
             let mut r = Redirect::to(&target).into_response();
             if let Ok(h) = session_cookie(&ok.token).parse() {
@@ -1831,15 +1820,12 @@ pub async fn login_log(
     PageQuery(q): PageQuery<LoginLogParams>,
 ) -> PageResult {
     let lang = prefs.lang;
-    let scope = actor
-        .scope(Permission::LoginLogRead)
-        .map_err(page_err(prefs))?;
     let page = Page::new(q.page, Some(30));
     let res = state
         .app
-        .store()
-        .list_login_log(
-            &scope,
+        .base()
+        .login_log(
+            &actor,
             &LoginLogQuery {
                 username: q.username.clone(),
                 outcome: q.outcome.clone(),
@@ -1847,7 +1833,7 @@ pub async fn login_log(
             page,
         )
         .await
-        .map_err(|e| page_err(prefs)(e.into()))?;
+        .map_err(page_err(prefs))?;
     let c = chrome(&state, &actor, prefs, "login_log").await?;
     let body = html! {
         form.filters method="get" action="/admin/login-log" {
@@ -2152,10 +2138,10 @@ async fn dictionaries_view(
     let lang = prefs.lang;
     let dicts = state
         .app
-        .store()
-        .list_dictionaries()
+        .base()
+        .dictionaries(actor)
         .await
-        .map_err(|e| page_err(prefs)(e.into()))?;
+        .map_err(page_err(prefs))?;
     let can_write = actor.has(Permission::DictWrite);
     let c = chrome(state, actor, prefs, "dictionaries").await?;
     let body = html! {

@@ -55,28 +55,12 @@ pub async fn list_matters(
         ..MatterFilter::default()
     };
     let page = Page::new(q.page, q.per_page);
-    let list = state
-        .app
-        .store()
-        .list_matters(&f, page)
-        .await
-        .map_err(ServiceError::from)?;
+    let list = state.app.catalog().public_matters(&f, page).await?;
     Ok(Json(json!({ "items": list.items, "total": list.total })).into_response())
 }
 
 async fn department_id(state: &AppState, code: &str) -> Result<i64, ServiceError> {
-    // The public catalogue names departments, so the lookup is not scoped.
-    state
-        .app
-        .store()
-        .find_department_by_code(&fgf_store::Scope::system("catalogue filter"), code)
-        .await?
-        .map(|d| d.id)
-        .ok_or_else(|| {
-            ServiceError::not_found("not_found")
-                .arg("department")
-                .arg(code)
-        })
+    state.app.catalog().catalogue_department(code).await
 }
 
 /// Public: one matter's service guide (the version in force).
@@ -100,13 +84,7 @@ pub async fn draft_matter(
 }
 
 pub(super) async fn matter_id(state: &AppState, code: &str) -> Result<i64, ServiceError> {
-    Ok(state
-        .app
-        .store()
-        .find_matter(code)
-        .await?
-        .ok_or_else(|| ServiceError::not_found("not_found").arg("matter").arg(code))?
-        .id)
+    state.app.catalog().matter_id(code).await
 }
 
 pub async fn submit_version(

@@ -36,16 +36,16 @@ pub async fn catalog_page(
     };
     let list = state
         .app
-        .store()
-        .list_matters(&f, page)
+        .catalog()
+        .staff_matters(&actor, &f, page)
         .await
-        .map_err(|e| err(e.into()))?;
+        .map_err(&err)?;
     let departments = state
         .app
-        .store()
-        .all_departments()
+        .base()
+        .department_directory()
         .await
-        .map_err(|e| err(e.into()))?;
+        .map_err(&err)?;
     let kinds = state.app.base().matter_kinds().await.map_err(&err)?;
     let dname = |id: i64| {
         departments
@@ -56,12 +56,12 @@ pub async fn catalog_page(
     };
     let review_scope = actor.scope(Permission::CatalogReview).ok();
     let in_review = match &review_scope {
-        Some(s) => state
+        Some(_) => state
             .app
-            .store()
-            .versions_in_status(s, "in_review")
+            .catalog()
+            .versions_in_review(&actor)
             .await
-            .map_err(|e| err(e.into()))?,
+            .map_err(&err)?,
         None => Vec::new(),
     };
     let c = chrome(&state, &actor, prefs, "catalog").await?;
@@ -151,10 +151,10 @@ async fn matter_view(
     let err = page_err(prefs);
     let m = state
         .app
-        .store()
+        .catalog()
         .find_matter(code)
         .await
-        .map_err(|e| err(e.into()))?
+        .map_err(&err)?
         .ok_or_else(|| err(ServiceError::not_found("not_found").arg("matter").arg(code)))?;
     let versions = state
         .app
@@ -183,14 +183,10 @@ async fn matter_view(
     };
     let phrases: Vec<String> = state
         .app
-        .store()
-        .matter_phrases()
+        .catalog()
+        .phrases_of_matter(m.id)
         .await
-        .map_err(|e| err(e.into()))?
-        .into_iter()
-        .filter(|(_, id)| *id == m.id)
-        .map(|(p, _)| p)
-        .collect();
+        .map_err(&err)?;
     let c = chrome(state, actor, prefs, "catalog").await?;
     let body = html! {
         @if let Some(p) = &problem { p.flash.err role="alert" { (p) } }
@@ -472,6 +468,7 @@ fn blank_doc() -> MatterDoc {
 /// What the form shows: a draft's content, the version in force, or a blank matter.
 async fn form_source(
     state: &AppState,
+    actor: &Actor,
     code: &str,
 ) -> Result<
     (
@@ -482,10 +479,10 @@ async fn form_source(
     ),
     ServiceError,
 > {
-    let Some(m) = state.app.store().find_matter(code).await? else {
+    let Some(m) = state.app.catalog().find_matter(code).await? else {
         return Ok((None, blank_doc(), String::new(), None));
     };
-    let versions = state.app.store().matter_versions(m.id).await?;
+    let versions = state.app.catalog().matter_history(actor, m.id).await?;
     let latest = versions
         .iter()
         .rev()
@@ -550,10 +547,10 @@ async fn edit_view(
     let err = page_err(prefs);
     let departments = state
         .app
-        .store()
-        .all_departments()
+        .base()
+        .department_directory()
         .await
-        .map_err(|e| err(e.into()))?;
+        .map_err(&err)?;
     let kinds = state.app.base().matter_kinds().await.map_err(&err)?;
     let c = chrome(state, actor, prefs, "catalog").await?;
     let bad = |f: &str| problems.iter().any(|p| p.field == f);
@@ -694,10 +691,10 @@ pub async fn new_page(
     let dept = match actor.department_id {
         Some(id) => state
             .app
-            .store()
-            .all_departments()
+            .base()
+            .department_directory()
             .await
-            .map_err(|e| page_err(prefs)(e.into()))?
+            .map_err(page_err(prefs))?
             .into_iter()
             .find(|d| d.id == id)
             .map(|d| d.code)
@@ -725,7 +722,9 @@ pub async fn edit_page(
     Extension(actor): Extension<Actor>,
     Path(code): Path<String>,
 ) -> Result<Response, WebError> {
-    let (view, doc, dept, parent) = form_source(&state, &code).await.map_err(page_err(prefs))?;
+    let (view, doc, dept, parent) = form_source(&state, &actor, &code)
+        .await
+        .map_err(page_err(prefs))?;
     if view.is_none() {
         return Err(page_err(prefs)(
             ServiceError::not_found("not_found")

@@ -50,16 +50,11 @@ pub async fn guide_home(
     let err = page_err(prefs);
     let departments = state
         .app
-        .store()
-        .all_departments()
+        .base()
+        .department_directory()
         .await
-        .map_err(|e| err(e.into()))?;
-    let in_force = state
-        .app
-        .store()
-        .matters_in_force()
-        .await
-        .map_err(|e| err(e.into()))?;
+        .map_err(&err)?;
+    let in_force = state.app.catalog().matters_in_force().await.map_err(&err)?;
     let docs: Vec<(fgf_store::catalog::MatterRow, MatterDoc)> = in_force
         .into_iter()
         .filter_map(|(m, v)| serde_json::from_str(&v.doc).ok().map(|d| (m, d)))
@@ -247,8 +242,8 @@ pub async fn guide_page(
     // The hierarchy: the parent item and the sub-items in force (主项 → 子项 → 业务办理项).
     let children = state
         .app
-        .store()
-        .list_matters(
+        .catalog()
+        .public_matters(
             &MatterFilter {
                 parent_id: Some(v.matter.id),
                 in_force_only: true,
@@ -257,19 +252,14 @@ pub async fn guide_page(
             Page::new(Some(1), Some(100)),
         )
         .await
-        .map_err(|e| page_err(prefs)(e.into()))?
+        .map_err(page_err(prefs))?
         .items;
-    let parent = match v.matter.parent_id {
-        Some(p) => Some(
-            state
-                .app
-                .store()
-                .get_matter(p)
-                .await
-                .map_err(|e| page_err(prefs)(e.into()))?,
-        ),
-        None => None,
-    };
+    let parent = state
+        .app
+        .catalog()
+        .parent_matter(&v.matter)
+        .await
+        .map_err(page_err(prefs))?;
     let d = &v.doc;
     let row =
         |label: &str, value: Markup| html! { tr { th scope="row" { (label) } td { (value) } } };

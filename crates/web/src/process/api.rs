@@ -5,13 +5,11 @@ use super::*;
 
 // ---- API ----
 
-pub async fn list_processes(State(state): State<AppState>) -> ApiResult {
-    let defs = state
-        .app
-        .store()
-        .list_process_definitions()
-        .await
-        .map_err(ServiceError::from)?;
+pub async fn list_processes(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+) -> ApiResult {
+    let defs = state.app.process().definitions(&actor).await?;
     let items: Vec<Value> = defs.iter().map(|d| json!({ "id": d.id, "key": d.key, "version": d.version, "name": d.name, "status": d.status, "created_at": rfc3339(d.created_at_ms), "designer": d.designer.is_some() })).collect();
     Ok(Json(json!({ "items": items, "total": items.len() })).into_response())
 }
@@ -44,25 +42,23 @@ pub async fn check_process(body: Bytes) -> ApiResult {
     Ok(Json(json!({ "valid": found.is_empty(), "problems": found })).into_response())
 }
 
-pub async fn get_process(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult {
-    let d = state
-        .app
-        .store()
-        .get_process_definition(id)
-        .await
-        .map_err(ServiceError::from)?;
+pub async fn get_process(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    let d = state.app.process().definition(&actor, id).await?;
     let (def, problems) = fgf_engine::import(&d.source).map_err(ServiceError::internal)?;
     let found = fgf_engine::check(&def, &problems, None);
     Ok(Json(json!({ "id": d.id, "key": d.key, "version": d.version, "name": d.name, "status": d.status, "problems": found, "designer": d.designer.as_deref().and_then(|s| serde_json::from_str::<Value>(s).ok()) })).into_response())
 }
 
-pub async fn process_bpmn(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult {
-    let d = state
-        .app
-        .store()
-        .get_process_definition(id)
-        .await
-        .map_err(ServiceError::from)?;
+pub async fn process_bpmn(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    let d = state.app.process().definition(&actor, id).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
         d.source,
@@ -70,13 +66,12 @@ pub async fn process_bpmn(State(state): State<AppState>, Path(id): Path<i64>) ->
         .into_response())
 }
 
-pub async fn process_diagram(State(state): State<AppState>, Path(id): Path<i64>) -> ApiResult {
-    let d = state
-        .app
-        .store()
-        .get_process_definition(id)
-        .await
-        .map_err(ServiceError::from)?;
+pub async fn process_diagram(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    let d = state.app.process().definition(&actor, id).await?;
     let inst = fgf_engine::Instance::new(&d.key);
     Ok(svg(fgf_app::process::diagram_svg(&d.source, &inst, &[])?))
 }
@@ -117,12 +112,7 @@ pub async fn get_instance(
     Path(id): Path<i64>,
 ) -> ApiResult {
     let (row, inst) = state.app.process().process_instance(&actor, id).await?;
-    let items = state
-        .app
-        .store()
-        .work_items_of(id)
-        .await
-        .map_err(ServiceError::from)?;
+    let items = state.app.process().instance_work_items(&actor, id).await?;
     let deadlines = state
         .app
         .process()
@@ -171,13 +161,7 @@ pub async fn instance_history(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    state.app.process().instance_row(&actor, id).await?;
-    let ev = state
-        .app
-        .store()
-        .process_events(id)
-        .await
-        .map_err(ServiceError::from)?;
+    let ev = state.app.process().instance_events(&actor, id).await?;
     let items: Vec<Value> = ev.iter().map(|e| json!({ "at": rfc3339(e.at_ms), "actor": e.actor, "comment": e.comment, "event": e.event })).collect();
     Ok(Json(json!({ "items": items, "total": items.len() })).into_response())
 }

@@ -369,10 +369,10 @@ pub async fn designer_page(
         Some(id) => {
             let d = state
                 .app
-                .store()
-                .get_process_definition(id)
+                .process()
+                .definition(&actor, id)
                 .await
-                .map_err(|e| page_err(prefs)(e.into()))?;
+                .map_err(page_err(prefs))?;
             d.designer
                 .as_deref()
                 .and_then(|j| serde_json::from_str::<Flow>(j).ok())

@@ -72,30 +72,29 @@ pub async fn tasks_page(
     let lang = prefs.lang;
     let which = q.which.clone().unwrap_or_else(|| "todo".to_owned());
     let page = fgf_store::Page::new(Some(1), Some(50));
-    let store = state.app.store();
-    let me = actor.account.username.clone();
-    let roles: Vec<String> = actor
-        .grants
-        .as_ref()
-        .map(|g| g.role_codes().to_vec())
-        .unwrap_or_default();
     let err = page_err(prefs);
-    let mut todo = store
-        .inbox_todo(&me, &roles, page)
+    let mut todo = state
+        .app
+        .process()
+        .inbox_todo(&actor, page)
         .await
-        .map_err(|e| err(e.into()))?;
+        .map_err(&err)?;
     if let Some(only) = q.instance {
         // Arriving from a notification: show that instance's tasks first.
         todo.items.sort_by_key(|w| w.instance_id != only);
     }
-    let done = store
-        .inbox_done(&me, page)
+    let done = state
+        .app
+        .process()
+        .inbox_done(&actor, page)
         .await
-        .map_err(|e| err(e.into()))?;
-    let copies = store
-        .inbox_copies(&me, page)
+        .map_err(&err)?;
+    let copies = state
+        .app
+        .process()
+        .inbox_copies(&actor, page)
         .await
-        .map_err(|e| err(e.into()))?;
+        .map_err(&err)?;
     let mut completed_by_instance = std::collections::BTreeMap::new();
     let mut deadlines_by_instance = std::collections::BTreeMap::new();
     for w in &todo.items {
@@ -266,10 +265,10 @@ async fn processes_view(
     let lang = prefs.lang;
     let defs = state
         .app
-        .store()
-        .list_process_definitions()
+        .process()
+        .definitions(actor)
         .await
-        .map_err(|e| page_err(prefs)(e.into()))?;
+        .map_err(page_err(prefs))?;
     let c = chrome(state, actor, prefs, "processes").await?;
     let body = html! {
         @if let Some((m, ok, problems)) = &message {
@@ -356,10 +355,10 @@ pub async fn process_page(
     let err = page_err(prefs);
     let d = state
         .app
-        .store()
-        .get_process_definition(id)
+        .process()
+        .definition(&actor, id)
         .await
-        .map_err(|e| err(e.into()))?;
+        .map_err(&err)?;
     let svg_text =
         fgf_app::process::diagram_svg(&d.source, &fgf_engine::Instance::new(&d.key), &[])
             .map_err(&err)?;
@@ -407,10 +406,10 @@ pub async fn process_start(
     let err = page_err(prefs);
     let d = state
         .app
-        .store()
-        .get_process_definition(id)
+        .process()
+        .definition(&actor, id)
         .await
-        .map_err(|e| err(e.into()))?;
+        .map_err(&err)?;
     let vars_text = form.text("vars");
     let vars: Value = if vars_text.is_empty() {
         json!({})
@@ -453,10 +452,10 @@ pub async fn instance_page(
         .map_err(&err)?;
     let events = state
         .app
-        .store()
-        .process_events(id)
+        .process()
+        .instance_events(&actor, id)
         .await
-        .map_err(|e| err(e.into()))?;
+        .map_err(&err)?;
     let deadlines = state
         .app
         .process()

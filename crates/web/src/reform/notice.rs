@@ -56,12 +56,13 @@ async fn render_inbox(
             ServiceError::forbidden("permission_denied").arg("本单位改革任务")
         ));
     };
-    let store = state.app.store();
-    let plans = store.list_plans().await.map_err(|e| err(e.into()))?;
-    let consultations = store
-        .consultations_of(dept)
+    let plans = state.app.reform().all_plans(actor).await.map_err(&err)?;
+    let consultations = state
+        .app
+        .reform()
+        .unit_consultations(actor)
         .await
-        .map_err(|e| err(e.into()))?;
+        .map_err(&err)?;
     // Only the latest round of a plan still in consultation can be answered.
     let open_consultations: Vec<(
         &fgf_store::reform::PlanRow,
@@ -76,10 +77,12 @@ async fn render_inbox(
                     .any(|o| o.plan_id == c.plan_id && o.round > c.round)
         })
         .collect();
-    let parts: Vec<fgf_store::reform::AcceptanceRow> = store
-        .acceptances(None)
+    let parts: Vec<fgf_store::reform::AcceptanceRow> = state
+        .app
+        .reform()
+        .unit_acceptances(actor)
         .await
-        .map_err(|e| err(e.into()))?
+        .map_err(&err)?
         .into_iter()
         .filter(|a| {
             a.department_id == dept
@@ -120,7 +123,12 @@ async fn render_inbox(
     let open_notices = notices.iter().filter(|n| n.response_open).count();
     let mut part_titles = Vec::new();
     for a in &parts {
-        let t = store.get_task(a.task_id).await.map_err(|e| err(e.into()))?;
+        let t = state
+            .app
+            .reform()
+            .reform_task(actor, a.task_id)
+            .await
+            .map_err(&err)?;
         part_titles.push(format!("{} {}", t.code, t.title));
     }
     let body = html! {

@@ -288,10 +288,10 @@ async fn render_plan(
     let mut units = if office && doc.status == PlanStatus::Draft {
         state
             .app
-            .store()
-            .all_departments()
+            .base()
+            .department_directory()
             .await
-            .map_err(|e| err(e.into()))?
+            .map_err(&err)?
             .into_iter()
             .filter(|d| d.kind == "bureau" || d.kind == "street" || d.kind == "town")
             .collect::<Vec<_>>()

@@ -334,15 +334,16 @@ pub struct PlanQuery {
 /// The plan asked for, or the first published one, or the newest.
 async fn pick_plan(
     state: &AppState,
+    actor: &Actor,
     prefs: Prefs,
     plan: Option<i64>,
 ) -> Result<Option<fgf_store::reform::PlanRow>, WebError> {
     let plans = state
         .app
-        .store()
-        .list_plans()
+        .reform()
+        .all_plans(actor)
         .await
-        .map_err(|e| page_err(prefs)(e.into()))?;
+        .map_err(page_err(prefs))?;
     Ok(crate::reform::task::chosen_plan(&plans, plan).cloned())
 }
 
@@ -430,7 +431,7 @@ pub async fn dashboard_page(
     let lang = prefs.lang;
     let err = page_err(prefs);
     let c = chrome(&state, &actor, prefs, "reform").await?;
-    let Some(plan) = pick_plan(&state, prefs, q.plan).await? else {
+    let Some(plan) = pick_plan(&state, &actor, prefs, q.plan).await? else {
         return Ok(html_page(layout::staff(
             &c,
             t(lang, "dash.title"),
@@ -496,7 +497,7 @@ pub async fn export_xlsx(
     PageQuery(q): PageQuery<PlanQuery>,
 ) -> Result<Response, WebError> {
     let err = page_err(prefs);
-    let Some(plan) = pick_plan(&state, prefs, q.plan).await? else {
+    let Some(plan) = pick_plan(&state, &actor, prefs, q.plan).await? else {
         return Err(err(ServiceError::not_found("not_found")
             .arg("reform_plan")
             .arg(0)));
@@ -672,7 +673,7 @@ async fn render_supervision(
     let lang = prefs.lang;
     let err = page_err(prefs);
     let c = chrome(state, actor, prefs, "reform").await?;
-    let Some(plan) = pick_plan(state, prefs, plan).await? else {
+    let Some(plan) = pick_plan(state, actor, prefs, plan).await? else {
         return Ok(html_page(layout::staff(
             &c,
             t(lang, "sup.title"),
@@ -688,17 +689,17 @@ async fn render_supervision(
         .map_err(&err)?;
     let assessments = state
         .app
-        .store()
-        .assessments(Some(plan.id))
+        .reform()
+        .assessments_of_plan(actor, plan.id)
         .await
-        .map_err(|e| err(e.into()))?;
+        .map_err(&err)?;
     let merits = state.app.reform().merits(actor).await.map_err(&err)?;
     let bulletins = state
         .app
-        .store()
-        .bulletins(Some(plan.id))
+        .reform()
+        .bulletins_of_plan(actor, plan.id)
         .await
-        .map_err(|e| err(e.into()))?;
+        .map_err(&err)?;
     let pid = plan.id;
     let body = html! {
         (review_nav(lang, pid, "supervision"))
@@ -1249,7 +1250,9 @@ pub async fn innovations_page(
         .map_err(page_err(prefs))?;
     let c = chrome(&state, &actor, prefs, "reform").await?;
     let office = actor.scope(Permission::ReformManage).is_ok();
-    let plan = pick_plan(&state, prefs, q.plan).await?.map_or(0, |p| p.id);
+    let plan = pick_plan(&state, &actor, prefs, q.plan)
+        .await?
+        .map_or(0, |p| p.id);
     let body = html! {
         (review_nav(lang, plan, "innovations"))
         (flash(crate::reform::plan::msg_text(lang, q.msg.as_deref()), true))

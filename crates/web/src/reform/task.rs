@@ -219,12 +219,7 @@ pub async fn board_page(
 ) -> Result<Response, WebError> {
     let lang = prefs.lang;
     let err = page_err(prefs);
-    let plans = state
-        .app
-        .store()
-        .list_plans()
-        .await
-        .map_err(|e| err(e.into()))?;
+    let plans = state.app.reform().all_plans(&actor).await.map_err(&err)?;
     let c = chrome(&state, &actor, prefs, "reform").await?;
     let Some(plan) = chosen_plan(&plans, q.plan) else {
         let body = html! { p.muted { (t(lang, "reform.no_plan")) } };
