@@ -3,12 +3,11 @@
 
 use super::{api, pages};
 use crate::routes::Need::{Authenticated as Auth, Perm, Public};
-use crate::routes::{r, RouteSpec};
-use crate::AppState;
-use axum::routing::{delete, get, patch, post, put, MethodRouter};
+use crate::routes::{r, Route};
+use axum::routing::{delete, get, patch, post, put};
 use fgf_domain::base::permission::Permission as P;
 
-pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
+pub(crate) fn table() -> Vec<Route> {
     vec![
         // Authentication.
         r(

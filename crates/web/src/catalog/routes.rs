@@ -2,12 +2,11 @@
 
 use super::{api, pages, portal};
 use crate::routes::Need::{Perm, Public};
-use crate::routes::{r, RouteSpec};
-use crate::AppState;
-use axum::routing::{get, post, MethodRouter};
+use crate::routes::{r, Route};
+use axum::routing::{get, post};
 use fgf_domain::base::permission::Permission as P;
 
-pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
+pub(crate) fn table() -> Vec<Route> {
     vec![
         // The catalogue (放).
         r("GET", "/api/v1/matters", Public, "catalog", "Matters in force: ?q= searches (ranked), else lists; filters department, kind, fully_online, max_trips", get(api::list_matters)),

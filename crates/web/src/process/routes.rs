@@ -2,12 +2,11 @@
 
 use super::{api, designer, pages};
 use crate::routes::Need::Perm;
-use crate::routes::{r, RouteSpec};
-use crate::AppState;
-use axum::routing::{get, post, MethodRouter};
+use crate::routes::{r, Route};
+use axum::routing::{get, post};
 use fgf_domain::base::permission::Permission as P;
 
-pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
+pub(crate) fn table() -> Vec<Route> {
     vec![
         // Processes (the engine).
         r("GET", "/api/v1/processes", Perm(P::Workbench), "processes", "Deployed process definitions", get(api::list_processes)),

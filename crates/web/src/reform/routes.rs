@@ -2,12 +2,11 @@
 
 use super::{notice, plan, review, task};
 use crate::routes::Need::{Perm, Public};
-use crate::routes::{r, RouteSpec};
-use crate::AppState;
-use axum::routing::{get, post, put, MethodRouter};
+use crate::routes::{r, Route};
+use axum::routing::{get, post, put};
 use fgf_domain::base::permission::Permission as P;
 
-pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
+pub(crate) fn table() -> Vec<Route> {
     vec![
         // Reform-task supervision (督).
         r("GET", "/api/v1/plans", Perm(P::Workbench), "reform", "Implementation plans, newest first (?status=draft|consultation|reviewed|submitted|approved)", get(task::list_plans)),
