@@ -13,7 +13,7 @@ mod error;
 mod extract;
 mod layout;
 mod metrics;
-mod openapi;
+pub mod openapi;
 mod process;
 mod reform;
 pub mod routes;

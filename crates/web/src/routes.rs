@@ -215,7 +215,8 @@ pub fn table() -> Vec<Route> {
             "ops",
             "Liveness and store check",
             get(metrics::healthz),
-        ),
+        )
+        .returns::<base::dto::Health>(),
         r(
             "GET",
             "/metrics",
@@ -223,7 +224,8 @@ pub fn table() -> Vec<Route> {
             "ops",
             "Prometheus metrics",
             get(metrics::metrics),
-        ),
+        )
+        .returns_raw("text/plain"),
         r(
             "GET",
             "/api/v1/openapi.json",
@@ -231,7 +233,8 @@ pub fn table() -> Vec<Route> {
             "ops",
             "This OpenAPI document",
             get(openapi::openapi_json),
-        ),
+        )
+        .returns::<serde_json::Value>(),
         r(
             "GET",
             "/api/docs",
