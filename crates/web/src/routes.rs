@@ -242,7 +242,8 @@ pub fn table() -> Vec<Route> {
             "ops",
             "API documentation page",
             get(openapi::docs_page),
-        ),
+        )
+        .returns_raw("text/html"),
         r(
             "GET",
             "/assets/{file}",

@@ -1,6 +1,7 @@
 //! JSON API handlers (`/api/v1`). Each parses, calls one use case and renders; permissions
 //! were checked by the middleware from the route table, data scope is applied by the store.
 
+use super::dto::{self, List};
 use crate::error::WebError;
 use crate::extract::{ApiJson, ApiQuery, IdemJson};
 use crate::AppState;
@@ -23,7 +24,6 @@ use fgf_store::base::session::LoginLogQuery;
 use fgf_store::idem::IdemRecord;
 use fgf_store::refusal::RefusalQuery;
 use fgf_store::Page;
-use super::dto::{self, List};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::future::Future;

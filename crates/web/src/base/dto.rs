@@ -166,7 +166,7 @@ impl From<fgf_store::base::org::Department> for Department {
 /// Mirrors `fgf_app::base::org::DepartmentInput`, which the handler reads.
 #[derive(ToSchema)]
 #[allow(dead_code)]
-pub struct DepartmentBody {
+pub struct DepartmentInput {
     parent_id: Option<i64>,
     code: String,
     name: String,

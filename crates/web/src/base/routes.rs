@@ -90,7 +90,7 @@ pub(crate) fn table() -> Vec<Route> {
             "departments",
             "Create a department",
             post(api::create_department),
-        ).body::<dto::DepartmentBody>().created::<dto::Department>(),
+        ).body::<dto::DepartmentInput>().created::<dto::Department>(),
         r(
             "GET",
             "/api/v1/departments/{id}",
@@ -106,7 +106,7 @@ pub(crate) fn table() -> Vec<Route> {
             "departments",
             "Update a department",
             patch(api::update_department),
-        ).body::<dto::DepartmentBody>().returns::<dto::Department>(),
+        ).body::<dto::DepartmentInput>().returns::<dto::Department>(),
         r(
             "DELETE",
             "/api/v1/departments/{id}",

@@ -325,7 +325,7 @@ pub async fn report(
         .find(|r| r.key == key)
         .ok_or_else(|| ServiceError::not_found("not_found").arg("report").arg(&key))?;
     match q.format.as_deref().unwrap_or("json") {
-        "json" => Ok(Json(dto::Report::from(r)).into_response()),
+        "json" => Ok(Json(dto::CatalogReport::from(r)).into_response()),
         f @ ("csv" | "xlsx") => Ok(download(r.key, f, &[(r.title, &r.sheet)])?),
         other => Err(ServiceError::field(
             "invalid_field",

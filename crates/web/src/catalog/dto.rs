@@ -74,14 +74,8 @@ impl From<fgf_app::catalog::search::SearchHit> for SearchHit {
 #[derive(Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum MatterList {
-    Hits {
-        items: Vec<SearchHit>,
-        total: i64,
-    },
-    Matters {
-        items: Vec<Matter>,
-        total: i64,
-    },
+    Hits { items: Vec<SearchHit>, total: i64 },
+    Matters { items: Vec<Matter>, total: i64 },
 }
 
 /// One version of a matter; `doc` is its `MatterDoc` as JSON text.
@@ -404,15 +398,15 @@ pub struct Sheet {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Report {
+pub struct CatalogReport {
     pub key: String,
     pub title: String,
     pub sheet: Sheet,
 }
 
-impl From<&fgf_app::catalog::Report> for Report {
+impl From<&fgf_app::catalog::Report> for CatalogReport {
     fn from(r: &fgf_app::catalog::Report) -> Self {
-        Report {
+        CatalogReport {
             key: r.key.to_owned(),
             title: r.title.to_owned(),
             sheet: Sheet {

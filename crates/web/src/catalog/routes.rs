@@ -19,7 +19,7 @@ pub(crate) fn table() -> Vec<Route> {
         r("POST", "/api/v1/matters/{code}/phrases", Perm(P::CatalogDraft), "catalog", "Map an everyday phrase to the matter (or remove it)", post(api::edit_phrase)).body::<api::PhraseBody>().returns::<dto::PhraseEdited>(),
         r("GET", "/api/v1/catalog/handovers", Perm(P::Workbench), "catalog", "Every delegation by state and age", get(api::handovers)).returns_list::<dto::Handover>(),
         r("POST", "/api/v1/catalog/handovers/{id}", Perm(P::CatalogDraft), "catalog", "The receiving unit confirms its checklist (and switches over)", post(api::confirm_handover)).body::<dto::HandoverBody>().returns::<dto::HandoverState>(),
-        r("GET", "/api/v1/catalog/reports/{key}", Perm(P::Workbench), "catalog", "A catalogue report (?format=json|csv|xlsx)", get(api::report)).query::<api::FormatQuery>().returns::<dto::Report>(),
+        r("GET", "/api/v1/catalog/reports/{key}", Perm(P::Workbench), "catalog", "A catalogue report (?format=json|csv|xlsx)", get(api::report)).query::<api::FormatQuery>().returns::<dto::CatalogReport>(),
         r("GET", "/api/v1/catalog/export", Perm(P::Workbench), "catalog", "The catalogue in force (?format=xlsx|csv, &sheet=materials)", get(api::export_catalog)).query::<api::FormatQuery>().returns_raw("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         r("POST", "/api/v1/catalog/import", Perm(P::CatalogDraft), "catalog", "Import the catalogue (multipart: workbook, or matters and materials); changes go to review", post(api::import_catalog)).multipart(&["workbook", "matters", "materials"]).returns::<dto::Imported>(),
         r("GET", "/guide", Public, "pages", "Service guides: search and browse the catalogue", get(portal::guide_home)),

@@ -70,7 +70,10 @@ pub struct DefinitionDetail {
 }
 
 impl DefinitionDetail {
-    pub fn new(d: fgf_store::process::ProcessDefinitionRow, found: Vec<fgf_engine::Problem>) -> Self {
+    pub fn new(
+        d: fgf_store::process::ProcessDefinitionRow,
+        found: Vec<fgf_engine::Problem>,
+    ) -> Self {
         DefinitionDetail {
             designer: d
                 .designer
