@@ -554,6 +554,12 @@ async fn real_answers_match_their_declared_schemas() {
         .await;
     }
 
+    // The documentation page shows each route's schemas, without script.
+    let page = d.api(Method::GET, "/api/docs", None, None).await.text();
+    assert!(page.contains("<details") && page.contains("LoginAnswer"));
+    assert!(page.contains("needs_totp_enrolment") && page.contains("请求 Request"));
+    assert!(page.contains("响应 Response") && !page.contains("<script"));
+
     assert!(
         c.errors.is_empty(),
         "answers that break their schema:\n{}",
