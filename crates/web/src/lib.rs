@@ -13,7 +13,7 @@ mod error;
 mod extract;
 mod layout;
 mod metrics;
-mod openapi;
+pub mod openapi;
 mod process;
 mod reform;
 pub mod routes;
@@ -63,7 +63,7 @@ pub fn router(app: App) -> Router {
     let table = routes::table();
     let mut specs = HashMap::new();
     let mut r: Router<AppState> = Router::new();
-    for (spec, handler) in table {
+    for routes::Route(spec, handler) in table {
         specs.insert((spec.method.to_owned(), spec.path.to_owned()), spec.clone());
         r = r.route(spec.path, handler);
     }

@@ -40,7 +40,9 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.app.check_store().await {
         Ok(()) => (
             StatusCode::OK,
-            axum::Json(serde_json::json!({ "status": "ok" })),
+            axum::Json(crate::base::dto::Health {
+                status: "ok".to_owned(),
+            }),
         )
             .into_response(),
         Err(e) => {
@@ -48,7 +50,9 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 [(header::RETRY_AFTER, "5")],
-                axum::Json(serde_json::json!({ "status": "unavailable" })),
+                axum::Json(crate::base::dto::Health {
+                    status: "unavailable".to_owned(),
+                }),
             )
                 .into_response()
         }

@@ -877,7 +877,7 @@ async fn every_api_route_is_in_the_openapi_document_with_its_permission() {
         .api(Method::GET, "/api/v1/openapi.json", None, None)
         .await
         .json();
-    assert_eq!(doc["openapi"], "3.0.3");
+    assert_eq!(doc["openapi"], "3.1.0");
     for s in fgf_web::routes::specs()
         .iter()
         .filter(|s| s.surface == fgf_web::Surface::Api)

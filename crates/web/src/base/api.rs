@@ -1,6 +1,7 @@
 //! JSON API handlers (`/api/v1`). Each parses, calls one use case and renders; permissions
 //! were checked by the middleware from the route table, data scope is applied by the store.
 
+use super::dto::{self, List};
 use crate::error::WebError;
 use crate::extract::{ApiJson, ApiQuery, IdemJson};
 use crate::AppState;
@@ -18,26 +19,35 @@ use fgf_app::{Actor, ServiceError};
 use fgf_store::base::account::AccountQuery;
 use fgf_store::base::audit::{AuditQuery, Verify};
 use fgf_store::base::dict::DictItem;
-use fgf_store::base::org::{Department, DepartmentQuery};
+use fgf_store::base::org::DepartmentQuery;
 use fgf_store::base::session::LoginLogQuery;
 use fgf_store::idem::IdemRecord;
 use fgf_store::refusal::RefusalQuery;
 use fgf_store::Page;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::future::Future;
+use utoipa::{IntoParams, ToSchema};
 
 type ApiResult = Result<Response, WebError>;
 
-fn ok(v: Value) -> ApiResult {
+fn ok<T: Serialize>(v: T) -> ApiResult {
     Ok(Json(v).into_response())
 }
 
-fn created(v: Value) -> ApiResult {
+fn created<T: Serialize>(v: T) -> ApiResult {
     Ok((StatusCode::CREATED, Json(v)).into_response())
 }
 
-#[derive(Deserialize, Default)]
+/// The body a creating request answers, kept as JSON for replaying it.
+fn answer<T: Serialize>(status: StatusCode, v: T) -> Result<(StatusCode, Value), WebError> {
+    Ok((
+        status,
+        serde_json::to_value(v).map_err(ServiceError::internal)?,
+    ))
+}
+
+#[derive(Deserialize, Default, IntoParams)]
 pub struct PageParams {
     page: Option<u32>,
     per_page: Option<u32>,
@@ -54,7 +64,7 @@ impl PageParams {
 /// with another body a 422 `idempotency_key_reused` (replaying the first answer would tell
 /// the client its second, different request was carried out). `body_digest` is the SM3 of
 /// the body's canonical form.
-async fn idempotent<F>(
+pub(crate) async fn idempotent<F>(
     state: &AppState,
     actor: &Actor,
     headers: &HeaderMap,
@@ -113,7 +123,7 @@ where
 
 // ---- auth ----
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct LoginBody {
     username: String,
     password: String,
@@ -137,12 +147,12 @@ pub async fn login(
             kind: SessionKind::Bearer,
         })
         .await?;
-    ok(json!({
-        "token": res.token,
-        "expires_at": rfc3339(res.expires_at_ms),
-        "must_change_password": res.must_change_password,
-        "needs_totp_enrolment": res.needs_totp_enrolment,
-    }))
+    ok(dto::LoginAnswer {
+        token: res.token,
+        expires_at: rfc3339(res.expires_at_ms),
+        must_change_password: res.must_change_password,
+        needs_totp_enrolment: res.needs_totp_enrolment,
+    })
 }
 
 pub async fn logout(
@@ -155,27 +165,30 @@ pub async fn logout(
 
 pub async fn me(State(state): State<AppState>, Extension(actor): Extension<Actor>) -> ApiResult {
     let view = state.app.base().me(&actor).await?;
-    let perms: Vec<Value> = actor
+    let permissions = actor
         .grants
         .as_ref()
         .map(|g| {
             g.permissions()
-                .map(|(p, s)| json!({ "permission": p.code(), "scope": s.code() }))
+                .map(|(p, s)| dto::Grant {
+                    permission: p.code().to_owned(),
+                    scope: s.code().to_owned(),
+                })
                 .collect()
         })
         .unwrap_or_default();
-    ok(json!({
-        "account": view,
-        "department_id": actor.department_id,
-        "permissions": perms,
-        "csrf_token": actor.csrf_token,
-        "expires_at": rfc3339(actor.expires_at_ms),
-        "must_change_password": actor.account.must_change_password,
-        "needs_totp_enrolment": actor.needs_totp_enrolment,
-    }))
+    ok(dto::Me {
+        account: view.into(),
+        department_id: actor.department_id,
+        permissions,
+        csrf_token: actor.csrf_token.clone(),
+        expires_at: rfc3339(actor.expires_at_ms),
+        must_change_password: actor.account.must_change_password,
+        needs_totp_enrolment: actor.needs_totp_enrolment,
+    })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct PasswordBody {
     old_password: String,
     new_password: String,
@@ -194,7 +207,7 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct DepartmentBody {
     department_id: i64,
 }
@@ -209,7 +222,9 @@ pub async fn switch_department(
         .base()
         .switch_department(&actor, b.department_id)
         .await?;
-    ok(json!({ "department_id": b.department_id }))
+    ok(dto::DepartmentChosen {
+        department_id: b.department_id,
+    })
 }
 
 pub async fn register(
@@ -220,7 +235,10 @@ pub async fn register(
     // The same answer whether or not the identity already had an account (see
     // `register_applicant`), so no account id is given back.
     state.app.base().register_applicant(&b, &addr).await?;
-    created(json!({ "username": b.username.trim(), "status": "registered" }))
+    created(dto::Registered {
+        username: b.username.trim().to_owned(),
+        status: "registered".to_owned(),
+    })
 }
 
 /// Step one of an applicant's password recovery; the same answer whatever matched.
@@ -232,12 +250,14 @@ pub async fn recover_start(
     state.app.base().recover_start(&b, &addr).await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(json!({ "status": "sent_if_matched" })),
+        Json(dto::Status {
+            status: "sent_if_matched".to_owned(),
+        }),
     )
         .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct RecoverConfirmBody {
     username: String,
     code: String,
@@ -259,16 +279,7 @@ pub async fn recover_confirm(
 
 // ---- departments ----
 
-fn department_json(d: &Department) -> Value {
-    json!({
-        "id": d.id, "parent_id": d.parent_id, "code": d.code, "name": d.name, "kind": d.kind,
-        "kind_label": fgf_app::base::org::department_kind_label(&d.kind), "path": d.path, "sort": d.sort,
-        "leader_account_id": d.leader_account_id,
-        "created_at": rfc3339(d.created_at_ms), "updated_at": rfc3339(d.updated_at_ms),
-    })
-}
-
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 pub struct DepartmentListParams {
     name: Option<String>,
     parent_id: Option<i64>,
@@ -293,9 +304,7 @@ pub async fn list_departments(
             Page::new(q.page, q.per_page),
         )
         .await?;
-    ok(
-        json!({ "items": res.items.iter().map(department_json).collect::<Vec<_>>(), "total": res.total }),
-    )
+    ok(List::<dto::Department>::page(res))
 }
 
 pub async fn create_department(
@@ -312,7 +321,7 @@ pub async fn create_department(
         &digest,
         async {
             let d = state.app.base().create_department(&actor, &b).await?;
-            Ok((StatusCode::CREATED, department_json(&d)))
+            answer(StatusCode::CREATED, dto::Department::from(d))
         },
     )
     .await
@@ -323,8 +332,8 @@ pub async fn get_department(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    ok(department_json(
-        &state.app.base().get_department(&actor, id).await?,
+    ok(dto::Department::from(
+        state.app.base().get_department(&actor, id).await?,
     ))
 }
 
@@ -334,8 +343,8 @@ pub async fn update_department(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<DepartmentInput>,
 ) -> ApiResult {
-    ok(department_json(
-        &state.app.base().update_department(&actor, id, &b).await?,
+    ok(dto::Department::from(
+        state.app.base().update_department(&actor, id, &b).await?,
     ))
 }
 
@@ -350,7 +359,7 @@ pub async fn delete_department(
 
 // ---- users ----
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 pub struct UserListParams {
     q: Option<String>,
     department_id: Option<i64>,
@@ -377,7 +386,7 @@ pub async fn list_users(
             Page::new(q.page, q.per_page),
         )
         .await?;
-    ok(json!({ "items": res.items, "total": res.total }))
+    ok(List::<dto::User>::page(res))
 }
 
 pub async fn create_user(
@@ -388,12 +397,12 @@ pub async fn create_user(
 ) -> ApiResult {
     idempotent(&state, &actor, &headers, "/api/v1/users", &digest, async {
         let v = state.app.base().create_staff(&actor, &b).await?;
-        Ok((StatusCode::CREATED, json!(v)))
+        answer(StatusCode::CREATED, dto::User::from(v))
     })
     .await
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 pub struct UnmaskParam {
     #[serde(default)]
     unmask: bool,
@@ -405,8 +414,8 @@ pub async fn get_user(
     Path(id): Path<i64>,
     ApiQuery(q): ApiQuery<UnmaskParam>,
 ) -> ApiResult {
-    ok(json!(
-        state.app.base().get_user(&actor, id, q.unmask).await?
+    ok(dto::User::from(
+        state.app.base().get_user(&actor, id, q.unmask).await?,
     ))
 }
 
@@ -416,10 +425,12 @@ pub async fn update_user(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<UpdateUserInput>,
 ) -> ApiResult {
-    ok(json!(state.app.base().update_user(&actor, id, &b).await?))
+    ok(dto::User::from(
+        state.app.base().update_user(&actor, id, &b).await?,
+    ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct PostBody {
     department_id: i64,
     #[serde(default)]
@@ -440,7 +451,7 @@ pub async fn add_post(
             .base()
             .add_post(&actor, id, b.department_id, &b.title)
             .await?;
-        Ok((StatusCode::CREATED, json!(v)))
+        answer(StatusCode::CREATED, dto::User::from(v))
     })
     .await
 }
@@ -450,12 +461,12 @@ pub async fn remove_post(
     Extension(actor): Extension<Actor>,
     Path((id, post_id)): Path<(i64, i64)>,
 ) -> ApiResult {
-    ok(json!(
-        state.app.base().remove_post(&actor, id, post_id).await?
+    ok(dto::User::from(
+        state.app.base().remove_post(&actor, id, post_id).await?,
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct RolesBody {
     roles: Vec<String>,
 }
@@ -466,12 +477,12 @@ pub async fn set_post_roles(
     Path((id, post_id)): Path<(i64, i64)>,
     ApiJson(b): ApiJson<RolesBody>,
 ) -> ApiResult {
-    ok(json!(
+    ok(dto::User::from(
         state
             .app
             .base()
             .set_post_roles(&actor, id, post_id, &b.roles)
-            .await?
+            .await?,
     ))
 }
 
@@ -480,7 +491,9 @@ pub async fn unlock_user(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    ok(json!(state.app.base().unlock_user(&actor, id).await?))
+    ok(dto::User::from(
+        state.app.base().unlock_user(&actor, id).await?,
+    ))
 }
 
 pub async fn reset_totp(
@@ -492,7 +505,7 @@ pub async fn reset_totp(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ResetBody {
     password: String,
 }
@@ -503,12 +516,12 @@ pub async fn reset_password(
     Path(id): Path<i64>,
     ApiJson(b): ApiJson<ResetBody>,
 ) -> ApiResult {
-    ok(json!(
+    ok(dto::User::from(
         state
             .app
             .base()
             .reset_password(&actor, id, &b.password)
-            .await?
+            .await?,
     ))
 }
 
@@ -517,12 +530,12 @@ pub async fn list_roles(
     Extension(actor): Extension<Actor>,
 ) -> ApiResult {
     let roles = state.app.base().list_roles(&actor).await?;
-    ok(json!({ "items": roles, "total": roles.len() }))
+    ok(List::<dto::Role>::all(roles))
 }
 
 // ---- audit ----
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 pub struct AuditParams {
     actor: Option<String>,
     object_type: Option<String>,
@@ -576,18 +589,7 @@ pub async fn list_audit(
         .base()
         .list_audit(&actor, &query, Page::new(q.page, q.per_page))
         .await?;
-    let items: Vec<Value> = res
-        .items
-        .iter()
-        .map(|e| {
-            json!({
-                "seq": e.seq, "at": rfc3339(e.at_ms), "actor_account_id": e.actor_account_id, "actor": e.actor_name,
-                "department_id": e.department_id, "source_addr": e.source_addr, "action": e.action,
-                "object_type": e.object_type, "object_id": e.object_id, "changes": e.changes, "hash": e.hash,
-            })
-        })
-        .collect();
-    ok(json!({ "items": items, "total": res.total }))
+    ok(List::<dto::AuditEntry>::page(res))
 }
 
 pub async fn verify_audit(
@@ -595,14 +597,22 @@ pub async fn verify_audit(
     Extension(actor): Extension<Actor>,
 ) -> ApiResult {
     match state.app.base().verify_audit(&actor).await? {
-        Verify::Intact { entries } => ok(json!({ "intact": true, "entries": entries })),
-        Verify::Broken { seq, problem } => {
-            ok(json!({ "intact": false, "first_bad_entry": seq, "problem": problem }))
-        }
+        Verify::Intact { entries } => ok(dto::AuditVerify {
+            intact: true,
+            entries: Some(entries),
+            first_bad_entry: None,
+            problem: None,
+        }),
+        Verify::Broken { seq, problem } => ok(dto::AuditVerify {
+            intact: false,
+            entries: None,
+            first_bad_entry: Some(seq),
+            problem: Some(problem),
+        }),
     }
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 pub struct LoginLogParams {
     username: Option<String>,
     outcome: Option<String>,
@@ -627,15 +637,10 @@ pub async fn list_login_log(
             Page::new(q.page, q.per_page),
         )
         .await?;
-    let items: Vec<Value> = res
-        .items
-        .iter()
-        .map(|l| json!({ "id": l.id, "at": rfc3339(l.at_ms), "username": l.username, "account_id": l.account_id, "source_addr": l.source_addr, "outcome": l.outcome, "detail": l.detail }))
-        .collect();
-    ok(json!({ "items": items, "total": res.total }))
+    ok(List::<dto::LoginLogEntry>::page(res))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 pub struct RefusalParams {
     username: Option<String>,
     address: Option<String>,
@@ -669,24 +674,12 @@ pub async fn list_refusals(
         .base()
         .list_refusals(&actor, &q.query()?, Page::new(q.page, q.per_page))
         .await?;
-    let items: Vec<Value> = res
-        .items
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.id, "first_at": rfc3339(r.first_at_ms), "last_at": rfc3339(r.last_at_ms),
-                "account_id": r.account_id, "username": r.username, "source_addr": r.source_addr,
-                "method": r.method, "route": r.route, "object_id": r.object_id, "code": r.code,
-                "count": r.count,
-            })
-        })
-        .collect();
-    ok(json!({ "items": items, "total": res.total }))
+    ok(List::<dto::Refusal>::page(res))
 }
 
 // ---- calendar and identifiers ----
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 pub struct DateParam {
     date: String,
 }
@@ -697,18 +690,24 @@ pub async fn is_workday(
 ) -> ApiResult {
     let d = parse_date(&q.date)?;
     let info = state.app.calendar().is_workday(d);
-    let kind = match &info.kind {
-        fgf_domain::DayKind::Workday => json!({ "kind": "workday" }),
-        fgf_domain::DayKind::Weekend => json!({ "kind": "weekend" }),
-        fgf_domain::DayKind::Holiday(name) => json!({ "kind": "holiday", "name": name }),
-        fgf_domain::DayKind::MakeupWorkday => json!({ "kind": "makeup_workday" }),
+    let (kind, name) = match &info.kind {
+        fgf_domain::DayKind::Workday => ("workday", None),
+        fgf_domain::DayKind::Weekend => ("weekend", None),
+        fgf_domain::DayKind::Holiday(name) => ("holiday", Some(name.clone())),
+        fgf_domain::DayKind::MakeupWorkday => ("makeup_workday", None),
     };
-    ok(
-        json!({ "date": d.to_string(), "workday": info.workday, "day": kind, "year_known": info.year_known }),
-    )
+    ok(dto::IsWorkday {
+        date: d.to_string(),
+        workday: info.workday,
+        day: dto::Day {
+            kind: kind.to_owned(),
+            name,
+        },
+        year_known: info.year_known,
+    })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 pub struct AddParams {
     date: String,
     n: String,
@@ -724,12 +723,15 @@ pub async fn add_workdays(
             .parse()
             .map_err(|_| ServiceError::invalid("number_invalid").arg(&q.n))?;
     let dl = state.app.calendar().add_workdays(d, n);
-    ok(
-        json!({ "start": d.to_string(), "n": n, "date": dl.date.to_string(), "assumed_years": dl.assumed_years }),
-    )
+    ok(dto::AddedWorkdays {
+        start: d.to_string(),
+        n,
+        date: dl.date.to_string(),
+        assumed_years: dl.assumed_years,
+    })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 pub struct BetweenParams {
     from: String,
     to: String,
@@ -742,20 +744,32 @@ pub async fn workdays_between(
     let from = parse_date(&q.from)?;
     let to = parse_date(&q.to)?;
     let c = state.app.calendar().workdays_between(from, to);
-    ok(
-        json!({ "from": from.to_string(), "to": to.to_string(), "workdays": c.days, "assumed_years": c.assumed_years }),
-    )
+    ok(dto::WorkdaysBetween {
+        from: from.to_string(),
+        to: to.to_string(),
+        workdays: c.days,
+        assumed_years: c.assumed_years,
+    })
 }
 
 pub async fn calendar_years(State(state): State<AppState>) -> ApiResult {
     let cal = state.app.calendar();
-    let years: Vec<Value> = cal
-        .years()
-        .map(|y| json!({ "year": y.year, "document_no": y.document_no, "holidays": y.holidays.len(), "workdays": y.workdays.len() }))
-        .collect();
-    ok(
-        json!({ "items": years, "total": years.len(), "makeup_days_count": cal.config().makeup_days_count }),
-    )
+    let items: Vec<dto::CalendarYear> = cal.years().map(calendar_year).collect();
+    ok(dto::CalendarYears {
+        total: i64::try_from(items.len()).unwrap_or(i64::MAX),
+        items,
+        makeup_days_count: cal.config().makeup_days_count,
+    })
+}
+
+fn calendar_year(y: &fgf_domain::YearSchedule) -> dto::CalendarYear {
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    dto::CalendarYear {
+        year: y.year,
+        document_no: y.document_no.clone(),
+        holidays: count(y.holidays.len()),
+        workdays: count(y.workdays.len()),
+    }
 }
 
 pub async fn save_calendar_year(
@@ -769,18 +783,16 @@ pub async fn save_calendar_year(
         .base()
         .save_calendar_year(&actor, year, &b)
         .await?;
-    ok(
-        json!({ "year": s.year, "document_no": s.document_no, "holidays": s.holidays.len(), "workdays": s.workdays.len() }),
-    )
+    ok(calendar_year(&s))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 pub struct CodeParam {
     code: String,
 }
 
 pub async fn check_id(ApiQuery(q): ApiQuery<CodeParam>) -> ApiResult {
-    ok(json!(fgf_domain::check_code(&q.code)))
+    ok(dto::IdCheck::from(fgf_domain::check_code(&q.code)))
 }
 
 // ---- dictionaries, notifications, files, jobs ----
@@ -790,7 +802,7 @@ pub async fn list_dictionaries(
     Extension(actor): Extension<Actor>,
 ) -> ApiResult {
     let d = state.app.base().dictionaries(&actor).await?;
-    ok(json!({ "items": d, "total": d.len() }))
+    ok(List::<dto::Dictionary>::all(d))
 }
 
 pub async fn get_dictionary(
@@ -798,7 +810,9 @@ pub async fn get_dictionary(
     Extension(actor): Extension<Actor>,
     Path(code): Path<String>,
 ) -> ApiResult {
-    ok(json!(state.app.base().dictionary(&actor, &code).await?))
+    ok(dto::Dictionary::from(
+        state.app.base().dictionary(&actor, &code).await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -813,16 +827,16 @@ pub async fn save_dictionary(
     Path(code): Path<String>,
     ApiJson(b): ApiJson<DictBody>,
 ) -> ApiResult {
-    ok(json!(
+    ok(dto::Dictionary::from(
         state
             .app
             .base()
             .save_dictionary(&actor, &code, &b.name, &b.items)
-            .await?
+            .await?,
     ))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 pub struct NotifParams {
     #[serde(default)]
     unread: bool,
@@ -840,12 +854,7 @@ pub async fn list_notifications(
         .base()
         .list_notifications(&actor, q.unread, Page::new(q.page, q.per_page))
         .await?;
-    let items: Vec<Value> = res
-        .items
-        .iter()
-        .map(|n| json!({ "id": n.id, "title": n.title, "body": n.body, "link": n.link, "created_at": rfc3339(n.created_at_ms), "read_at": n.read_at_ms.map(rfc3339) }))
-        .collect();
-    ok(json!({ "items": items, "total": res.total }))
+    ok(List::<dto::Notification>::page(res))
 }
 
 pub async fn read_notification(
@@ -857,7 +866,7 @@ pub async fn read_notification(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 pub struct UploadParams {
     name: Option<String>,
 }
@@ -874,7 +883,7 @@ pub async fn upload_file(
     let digest = fgf_domain::sm3_hex(format!("{name}\n{}", fgf_domain::sm3_hex(&body)).as_bytes());
     idempotent(&state, &actor, &headers, "/api/v1/files", &digest, async {
         let f = state.app.base().upload_file(&actor, name, &body).await?;
-        Ok((StatusCode::CREATED, json!(f)))
+        answer(StatusCode::CREATED, dto::FileObject::from(f))
     })
     .await
 }
@@ -885,7 +894,7 @@ pub async fn list_files(
     ApiQuery(q): ApiQuery<PageParams>,
 ) -> ApiResult {
     let res = state.app.base().my_files(&actor, q.page()).await?;
-    ok(json!({ "items": res.items, "total": res.total }))
+    ok(List::<dto::FileObject>::page(res))
 }
 
 pub async fn download_file(
@@ -930,7 +939,14 @@ pub async fn list_jobs(
         .base()
         .list_jobs(&actor, i64::from(p.page().per_page))
         .await?;
-    ok(
-        json!({ "items": jobs, "total": jobs.len(), "kinds": state.app.job_registry().kinds().collect::<Vec<_>>() }),
-    )
+    ok(dto::Jobs {
+        total: i64::try_from(jobs.len()).unwrap_or(i64::MAX),
+        items: jobs.into_iter().map(dto::Job::from).collect(),
+        kinds: state
+            .app
+            .job_registry()
+            .kinds()
+            .map(str::to_owned)
+            .collect(),
+    })
 }

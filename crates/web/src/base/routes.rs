@@ -1,14 +1,13 @@
 //! The base's routes: sign-in and accounts, departments, audit, calendar, dictionaries,
 //! notifications, files and jobs, and the shell pages (portal home, workbench).
 
-use super::{api, pages};
+use super::{api, dto, pages};
 use crate::routes::Need::{Authenticated as Auth, Perm, Public};
-use crate::routes::{r, RouteSpec};
-use crate::AppState;
-use axum::routing::{delete, get, patch, post, put, MethodRouter};
+use crate::routes::{r, Route};
+use axum::routing::{delete, get, patch, post, put};
 use fgf_domain::base::permission::Permission as P;
 
-pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
+pub(crate) fn table() -> Vec<Route> {
     vec![
         // Authentication.
         r(
@@ -18,7 +17,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "auth",
             "Sign in; returns a bearer token",
             post(api::login),
-        ),
+        ).body::<api::LoginBody>().returns::<dto::LoginAnswer>(),
         r(
             "POST",
             "/api/v1/auth/logout",
@@ -26,7 +25,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "auth",
             "End this session",
             post(api::logout),
-        ),
+        ).no_body().no_content(),
         r(
             "GET",
             "/api/v1/auth/me",
@@ -34,7 +33,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "auth",
             "The signed-in account",
             get(api::me),
-        ),
+        ).returns::<dto::Me>(),
         r(
             "POST",
             "/api/v1/auth/password",
@@ -42,7 +41,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "auth",
             "Change the password",
             post(api::change_password),
-        ),
+        ).body::<api::PasswordBody>().no_content(),
         r(
             "POST",
             "/api/v1/auth/department",
@@ -50,7 +49,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "auth",
             "Choose the department to act for",
             post(api::switch_department),
-        ),
+        ).body::<api::DepartmentBody>().returns::<dto::DepartmentChosen>(),
         r(
             "POST",
             "/api/v1/auth/register",
@@ -58,7 +57,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "auth",
             "Register an applicant account",
             post(api::register),
-        ),
+        ).body::<dto::RegisterBody>().created::<dto::Registered>(),
         r(
             "POST",
             "/api/v1/auth/recover",
@@ -66,7 +65,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "auth",
             "An applicant's password recovery, step one: a code to the registered phone (same answer whatever matched)",
             post(api::recover_start),
-        ),
+        ).body::<dto::RecoverBody>().returns_with::<dto::Status>(202),
         r(
             "POST",
             "/api/v1/auth/recover/confirm",
@@ -74,7 +73,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "auth",
             "An applicant's password recovery, step two: the code and a new password",
             post(api::recover_confirm),
-        ),
+        ).body::<api::RecoverConfirmBody>().no_content(),
         // Organisation.
         r(
             "GET",
@@ -83,7 +82,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "departments",
             "List departments in scope",
             get(api::list_departments),
-        ),
+        ).query::<api::DepartmentListParams>().returns_list::<dto::Department>(),
         r(
             "POST",
             "/api/v1/departments",
@@ -91,7 +90,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "departments",
             "Create a department",
             post(api::create_department),
-        ),
+        ).body::<dto::DepartmentInput>().created::<dto::Department>(),
         r(
             "GET",
             "/api/v1/departments/{id}",
@@ -99,7 +98,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "departments",
             "One department",
             get(api::get_department),
-        ),
+        ).returns::<dto::Department>(),
         r(
             "PATCH",
             "/api/v1/departments/{id}",
@@ -107,7 +106,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "departments",
             "Update a department",
             patch(api::update_department),
-        ),
+        ).body::<dto::DepartmentInput>().returns::<dto::Department>(),
         r(
             "DELETE",
             "/api/v1/departments/{id}",
@@ -115,7 +114,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "departments",
             "Delete an empty department",
             delete(api::delete_department),
-        ),
+        ).no_content(),
         r(
             "GET",
             "/api/v1/users",
@@ -123,7 +122,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "users",
             "List accounts in scope",
             get(api::list_users),
-        ),
+        ).query::<api::UserListParams>().returns_list::<dto::User>(),
         r(
             "POST",
             "/api/v1/users",
@@ -131,7 +130,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "users",
             "Create a staff account",
             post(api::create_user),
-        ),
+        ).body::<dto::NewStaffBody>().created::<dto::User>(),
         r(
             "GET",
             "/api/v1/users/{id}",
@@ -139,7 +138,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "users",
             "One account (personal data masked unless ?unmask=true and allowed)",
             get(api::get_user),
-        ),
+        ).query::<api::UnmaskParam>().returns::<dto::User>(),
         r(
             "PATCH",
             "/api/v1/users/{id}",
@@ -147,7 +146,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "users",
             "Update an account",
             patch(api::update_user),
-        ),
+        ).body::<dto::UpdateUserBody>().returns::<dto::User>(),
         r(
             "POST",
             "/api/v1/users/{id}/posts",
@@ -155,7 +154,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "users",
             "Add a post in another department (兼职)",
             post(api::add_post),
-        ),
+        ).body::<api::PostBody>().created::<dto::User>(),
         r(
             "DELETE",
             "/api/v1/users/{id}/posts/{post_id}",
@@ -163,7 +162,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "users",
             "Remove a post",
             delete(api::remove_post),
-        ),
+        ).returns::<dto::User>(),
         r(
             "PUT",
             "/api/v1/users/{id}/posts/{post_id}/roles",
@@ -171,7 +170,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "users",
             "Set the roles of a post",
             put(api::set_post_roles),
-        ),
+        ).body::<api::RolesBody>().returns::<dto::User>(),
         r(
             "POST",
             "/api/v1/users/{id}/unlock",
@@ -179,7 +178,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "users",
             "Unlock a locked account",
             post(api::unlock_user),
-        ),
+        ).no_body().returns::<dto::User>(),
         r(
             "POST",
             "/api/v1/users/{id}/totp-reset",
@@ -187,7 +186,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "users",
             "Reset an account's second factor (security administrator; audited, owner notified)",
             post(api::reset_totp),
-        ),
+        ).no_body().no_content(),
         r(
             "POST",
             "/api/v1/users/{id}/password-reset",
@@ -195,7 +194,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "users",
             "Set an initial password to be changed",
             post(api::reset_password),
-        ),
+        ).body::<api::ResetBody>().returns::<dto::User>(),
         r(
             "GET",
             "/api/v1/roles",
@@ -203,7 +202,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "users",
             "Roles with permissions and data scope",
             get(api::list_roles),
-        ),
+        ).returns_list::<dto::Role>(),
         // Audit and logs.
         r(
             "GET",
@@ -212,7 +211,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "audit",
             "Search the audit trail",
             get(api::list_audit),
-        ),
+        ).query::<api::AuditParams>().returns_list::<dto::AuditEntry>(),
         r(
             "GET",
             "/api/v1/audit/verify",
@@ -220,7 +219,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "audit",
             "Verify the SM3 chain",
             get(api::verify_audit),
-        ),
+        ).returns::<dto::AuditVerify>(),
         r(
             "GET",
             "/api/v1/login-log",
@@ -228,7 +227,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "audit",
             "The login log",
             get(api::list_login_log),
-        ),
+        ).query::<api::LoginLogParams>().returns_list::<dto::LoginLogEntry>(),
         r(
             "GET",
             "/api/v1/refusals",
@@ -236,7 +235,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "audit",
             "Refused attempts (403s, CSRF failures, out-of-scope 404s)",
             get(api::list_refusals),
-        ),
+        ).query::<api::RefusalParams>().returns_list::<dto::Refusal>(),
         // Shared services.
         r(
             "GET",
@@ -245,7 +244,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "calendar",
             "Whether a date is a working day",
             get(api::is_workday),
-        ),
+        ).query::<api::DateParam>().returns::<dto::IsWorkday>(),
         r(
             "GET",
             "/api/v1/calendar/add-workdays",
@@ -253,7 +252,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "calendar",
             "The date N working days after a date",
             get(api::add_workdays),
-        ),
+        ).query::<api::AddParams>().returns::<dto::AddedWorkdays>(),
         r(
             "GET",
             "/api/v1/calendar/workdays-between",
@@ -261,7 +260,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "calendar",
             "Working days in (from, to]",
             get(api::workdays_between),
-        ),
+        ).query::<api::BetweenParams>().returns::<dto::WorkdaysBetween>(),
         r(
             "GET",
             "/api/v1/calendar/years",
@@ -269,7 +268,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "calendar",
             "The years the calendar knows",
             get(api::calendar_years),
-        ),
+        ).returns::<dto::CalendarYears>(),
         r(
             "PUT",
             "/api/v1/calendar/years/{year}",
@@ -277,7 +276,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "calendar",
             "Enter a year's State Council notice",
             put(api::save_calendar_year),
-        ),
+        ).body::<dto::YearBody>().returns::<dto::CalendarYear>(),
         r(
             "GET",
             "/api/v1/ids/check",
@@ -285,7 +284,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "calendar",
             "Check a USCC or resident ID",
             get(api::check_id),
-        ),
+        ).query::<api::CodeParam>().returns::<dto::IdCheck>(),
         r(
             "GET",
             "/api/v1/dictionaries",
@@ -293,7 +292,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "dictionaries",
             "All dictionaries",
             get(api::list_dictionaries),
-        ),
+        ).returns_list::<dto::Dictionary>(),
         r(
             "GET",
             "/api/v1/dictionaries/{code}",
@@ -301,7 +300,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "dictionaries",
             "One dictionary",
             get(api::get_dictionary),
-        ),
+        ).returns::<dto::Dictionary>(),
         r(
             "PUT",
             "/api/v1/dictionaries/{code}",
@@ -309,7 +308,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "dictionaries",
             "Replace a dictionary's items (new version)",
             put(api::save_dictionary),
-        ),
+        ).body::<dto::DictBodySchema>().returns::<dto::Dictionary>(),
         r(
             "GET",
             "/api/v1/notifications",
@@ -317,7 +316,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "notifications",
             "The caller's messages",
             get(api::list_notifications),
-        ),
+        ).query::<api::NotifParams>().returns_list::<dto::Notification>(),
         r(
             "POST",
             "/api/v1/notifications/{id}/read",
@@ -325,7 +324,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "notifications",
             "Mark a message read",
             post(api::read_notification),
-        ),
+        ).no_body().no_content(),
         r(
             "POST",
             "/api/v1/files",
@@ -333,7 +332,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "files",
             "Upload a file (raw body; ?name=)",
             post(api::upload_file),
-        ),
+        ).query::<api::UploadParams>().raw_body("application/octet-stream").created::<dto::FileObject>(),
         r(
             "GET",
             "/api/v1/files",
@@ -341,7 +340,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "files",
             "The files the caller uploaded, newest first",
             get(api::list_files),
-        ),
+        ).query::<api::PageParams>().returns_list::<dto::FileObject>(),
         r(
             "GET",
             "/api/v1/files/{hash}",
@@ -349,7 +348,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "files",
             "Download a file by content hash",
             get(api::download_file),
-        ),
+        ).returns_raw("application/octet-stream"),
         r(
             "GET",
             "/api/v1/jobs",
@@ -357,7 +356,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
             "jobs",
             "Recent background jobs",
             get(api::list_jobs),
-        ),
+        ).query::<api::PageParams>().returns::<dto::Jobs>(),
         // Pages.
         r(
             "GET",

@@ -1,11 +1,14 @@
 //! The catalogue's API: the published matters, drafts and review, history and diff, everyday
 //! phrases, handovers, reports, and the import and export of the whole catalogue.
 
+use super::dto;
 use super::*;
+use crate::base::dto::List;
+use utoipa::{IntoParams, ToSchema};
 
 // ---- API ----
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 pub struct MatterQuery {
     #[serde(default)]
     q: Option<String>,
@@ -41,8 +44,12 @@ pub async fn list_matters(
             .catalog()
             .search_matters(text, &filter, per)
             .await?;
-        let total = hits.len();
-        return Ok(Json(json!({ "items": hits, "total": total })).into_response());
+        let all = List::<dto::SearchHit>::all(hits);
+        return Ok(Json(dto::MatterList::Hits {
+            items: all.items,
+            total: all.total,
+        })
+        .into_response());
     }
     let department_id = match &filter.department {
         Some(code) => Some(department_id(&state, code).await?),
@@ -56,7 +63,12 @@ pub async fn list_matters(
     };
     let page = Page::new(q.page, q.per_page);
     let list = state.app.catalog().public_matters(&f, page).await?;
-    Ok(Json(json!({ "items": list.items, "total": list.total })).into_response())
+    let page = List::<dto::Matter>::page(list);
+    Ok(Json(dto::MatterList::Matters {
+        items: page.items,
+        total: page.total,
+    })
+    .into_response())
 }
 
 async fn department_id(state: &AppState, code: &str) -> Result<i64, ServiceError> {
@@ -66,7 +78,7 @@ async fn department_id(state: &AppState, code: &str) -> Result<i64, ServiceError
 /// Public: one matter's service guide (the version in force).
 pub async fn get_matter(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult {
     let v = state.app.catalog().matter_view(&code, None).await?;
-    Ok(Json(json!(v)).into_response())
+    Ok(Json(dto::MatterView::from(v)).into_response())
 }
 
 /// A keeper drafts a change (new matter or next version).
@@ -78,7 +90,12 @@ pub async fn draft_matter(
     let (id, version) = state.app.catalog().draft_matter(&actor, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "matter_id": id, "code": input.code, "version": version, "status": "draft" })),
+        Json(dto::Drafted {
+            matter_id: id,
+            code: input.code,
+            version,
+            status: "draft".to_owned(),
+        }),
     )
         .into_response())
 }
@@ -94,7 +111,12 @@ pub async fn submit_version(
 ) -> ApiResult {
     let id = matter_id(&state, &code).await?;
     state.app.catalog().submit_matter(&actor, id, n).await?;
-    Ok(Json(json!({ "code": code, "version": n, "status": "in_review" })).into_response())
+    Ok(Json(dto::VersionState {
+        code,
+        version: n,
+        status: "in_review".to_owned(),
+    })
+    .into_response())
 }
 
 pub async fn review_version(
@@ -114,7 +136,12 @@ pub async fn review_version(
     } else {
         "rejected"
     };
-    Ok(Json(json!({ "code": code, "version": n, "status": status })).into_response())
+    Ok(Json(dto::VersionState {
+        code,
+        version: n,
+        status: status.to_owned(),
+    })
+    .into_response())
 }
 
 pub async fn matter_versions(
@@ -124,11 +151,10 @@ pub async fn matter_versions(
 ) -> ApiResult {
     let id = matter_id(&state, &code).await?;
     let versions = state.app.catalog().matter_history(&actor, id).await?;
-    let total = versions.len();
-    Ok(Json(json!({ "items": versions, "total": total })).into_response())
+    Ok(Json(List::<dto::MatterVersion>::all(versions)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 pub struct DiffQuery {
     from: i64,
     to: i64,
@@ -146,13 +172,14 @@ pub async fn matter_diff(
         .catalog()
         .matter_diff(&actor, id, q.from, q.to)
         .await?;
-    Ok(Json(json!({ "items": diff, "total": diff.len() })).into_response())
+    Ok(Json(List::<dto::FieldDiff>::all(diff)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct PhraseBody {
     phrase: String,
     #[serde(default = "yes")]
+    #[schema(required = false)]
     add: bool,
 }
 
@@ -171,7 +198,12 @@ pub async fn edit_phrase(
         .catalog()
         .edit_phrase(&actor, &b.phrase, &code, b.add)
         .await?;
-    Ok(Json(json!({ "code": code, "phrase": b.phrase, "added": b.add })).into_response())
+    Ok(Json(dto::PhraseEdited {
+        code,
+        phrase: b.phrase,
+        added: b.add,
+    })
+    .into_response())
 }
 
 pub async fn handovers(
@@ -179,7 +211,7 @@ pub async fn handovers(
     Extension(actor): Extension<Actor>,
 ) -> ApiResult {
     let items = state.app.catalog().handover_report(&actor).await?;
-    Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
+    Ok(Json(List::<dto::Handover>::all(items)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -200,13 +232,14 @@ pub async fn confirm_handover(
         .catalog()
         .confirm_handover(&actor, id, &b.checklist, b.switch)
         .await?;
-    Ok(
-        Json(json!({ "id": id, "state": if b.switch { "switched" } else { "pending" } }))
-            .into_response(),
-    )
+    Ok(Json(dto::HandoverState {
+        id,
+        state: if b.switch { "switched" } else { "pending" }.to_owned(),
+    })
+    .into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 pub struct FormatQuery {
     #[serde(default)]
     format: Option<String>,
@@ -270,7 +303,7 @@ pub async fn report(
         .find(|r| r.key == key)
         .ok_or_else(|| ServiceError::not_found("not_found").arg("report").arg(&key))?;
     match q.format.as_deref().unwrap_or("json") {
-        "json" => Ok(Json(json!(r)).into_response()),
+        "json" => Ok(Json(dto::CatalogReport::from(r)).into_response()),
         f @ ("csv" | "xlsx") => Ok(download(r.key, f, &[(r.title, &r.sheet)])?),
         other => Err(ServiceError::field(
             "invalid_field",
@@ -352,7 +385,7 @@ pub async fn import_catalog(
         )
         .await?
     {
-        Ok(summary) => Ok(Json(json!({ "ok": true, "summary": summary })).into_response()),
+        Ok(summary) => Ok(Json(dto::Imported::from(summary)).into_response()),
         Err(errors) => Err(import_refused(&errors).into()),
     }
 }

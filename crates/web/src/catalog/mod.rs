@@ -2,6 +2,7 @@
 //! diff, handovers, reports, import and export), the public guides (`portal`) and the staff pages.
 
 mod api;
+pub(crate) mod dto;
 mod pages;
 mod portal;
 

@@ -1,7 +1,10 @@
 //! The process API: definitions, instances with their history and diagram, work items and
 //! their operations, messages and signals, and the designer's compile and deploy.
 
+use super::dto;
 use super::*;
+use crate::base::dto::List;
+use utoipa::{IntoParams, ToSchema};
 
 // ---- API ----
 
@@ -10,11 +13,10 @@ pub async fn list_processes(
     Extension(actor): Extension<Actor>,
 ) -> ApiResult {
     let defs = state.app.process().definitions(&actor).await?;
-    let items: Vec<Value> = defs.iter().map(|d| json!({ "id": d.id, "key": d.key, "version": d.version, "name": d.name, "status": d.status, "created_at": rfc3339(d.created_at_ms), "designer": d.designer.is_some() })).collect();
-    Ok(Json(json!({ "items": items, "total": items.len() })).into_response())
+    Ok(Json(List::<dto::Definition>::all(defs)).into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 pub struct DeployParams {
     #[serde(default)]
     publish: bool,
@@ -31,7 +33,7 @@ pub async fn deploy_process(
         .process()
         .deploy_process_as(&actor, utf8(&body)?, None, q.publish)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!(d))).into_response())
+    Ok((StatusCode::CREATED, Json(dto::Deployed::from(d))).into_response())
 }
 
 pub async fn check_process(body: Bytes) -> ApiResult {
@@ -39,7 +41,7 @@ pub async fn check_process(body: Bytes) -> ApiResult {
     let (def, problems) =
         fgf_engine::import(xml).map_err(|e| ServiceError::invalid("bpmn_invalid").arg(e))?;
     let found = fgf_engine::check(&def, &problems, None);
-    Ok(Json(json!({ "valid": found.is_empty(), "problems": found })).into_response())
+    Ok(Json(dto::Checked::new(found)).into_response())
 }
 
 pub async fn get_process(
@@ -50,7 +52,7 @@ pub async fn get_process(
     let d = state.app.process().definition(&actor, id).await?;
     let (def, problems) = fgf_engine::import(&d.source).map_err(ServiceError::internal)?;
     let found = fgf_engine::check(&def, &problems, None);
-    Ok(Json(json!({ "id": d.id, "key": d.key, "version": d.version, "name": d.name, "status": d.status, "problems": found, "designer": d.designer.as_deref().and_then(|s| serde_json::from_str::<Value>(s).ok()) })).into_response())
+    Ok(Json(dto::DefinitionDetail::new(d, found)).into_response())
 }
 
 pub async fn process_bpmn(
@@ -76,7 +78,7 @@ pub async fn process_diagram(
     Ok(svg(fgf_app::process::diagram_svg(&d.source, &inst, &[])?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct StartBody {
     #[serde(default)]
     vars: Value,
@@ -103,7 +105,7 @@ pub async fn start_process(
         .process()
         .start_process_as_with_record(&actor, &key, vars_of(&b.vars)?, record, &b.business_key)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "instance_id": id }))).into_response())
+    Ok((StatusCode::CREATED, Json(dto::Started { instance_id: id })).into_response())
 }
 
 pub async fn get_instance(
@@ -118,32 +120,30 @@ pub async fn get_instance(
         .process()
         .instance_deadlines(row.definition_id, &inst)
         .await?;
-    Ok(Json(json!({
-        "id": row.id, "definition_id": row.definition_id, "business_key": row.business_key, "status": inst.status,
-        "variables": inst.vars, "suspended": inst.suspended_since.is_some(), "suspended_ms": inst.suspended_ms,
-        "pauses": pauses_json(&inst), "deadlines": deadlines.iter().map(deadline_json).collect::<Vec<_>>(),
-        "started_at": rfc3339(row.started_at_ms), "ended_at": row.ended_at_ms.map(rfc3339), "work_items": items,
-    }))
-    .into_response())
-}
-
-/// The instance's suspensions (RULES.md §1.4: start, end, reason); `end` is null while open.
-fn pauses_json(inst: &fgf_engine::Instance) -> Vec<Value> {
-    inst.pauses
-        .iter()
-        .map(|p| json!({ "start": rfc3339(p.start_ms), "end": p.end_ms.map(rfc3339), "reason": p.reason }))
-        .collect()
-}
-
-/// A working-day deadline for the API; `warning` (Chinese, like the API's messages) is set when
-/// a year was counted Monday–Friday for want of a holiday notice.
-fn deadline_json(d: &fgf_app::process::InstanceDeadline) -> Value {
-    json!({
-        "timer": d.timer, "node": d.node, "exec": d.exec, "working_days": d.working_days,
-        "due_date": d.due_date, "ends_at": d.ends_at, "due_at": rfc3339(d.due_at_ms),
-        "paused_workdays": d.paused_workdays, "assumed_years": d.assumed_years,
-        "warning": d.warning(Lang::Zh),
+    Ok(Json(dto::Instance {
+        id: row.id,
+        definition_id: row.definition_id,
+        business_key: row.business_key,
+        status: (&inst.status).into(),
+        suspended: inst.suspended_since.is_some(),
+        suspended_ms: inst.suspended_ms,
+        // The instance's suspensions (RULES.md §1.4).
+        pauses: inst
+            .pauses
+            .iter()
+            .map(|p| dto::Pause {
+                start: rfc3339(p.start_ms),
+                end: p.end_ms.map(rfc3339),
+                reason: p.reason.clone(),
+            })
+            .collect(),
+        variables: inst.vars,
+        deadlines: deadlines.iter().map(dto::Deadline::from).collect(),
+        started_at: rfc3339(row.started_at_ms),
+        ended_at: row.ended_at_ms.map(rfc3339),
+        work_items: items.into_iter().map(dto::WorkItem::from).collect(),
     })
+    .into_response())
 }
 
 /// A deadline as a page shows it: the due day and hour, the paused days, the warning.
@@ -162,8 +162,7 @@ pub async fn instance_history(
     Path(id): Path<i64>,
 ) -> ApiResult {
     let ev = state.app.process().instance_events(&actor, id).await?;
-    let items: Vec<Value> = ev.iter().map(|e| json!({ "at": rfc3339(e.at_ms), "actor": e.actor, "comment": e.comment, "event": e.event })).collect();
-    Ok(Json(json!({ "items": items, "total": items.len() })).into_response())
+    Ok(Json(List::<dto::HistoryEvent>::all(ev)).into_response())
 }
 
 pub async fn instance_diagram(
@@ -174,7 +173,7 @@ pub async fn instance_diagram(
     Ok(svg(state.app.process().process_diagram(&actor, id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ControlBody {
     action: String,
     #[serde(default)]
@@ -195,7 +194,7 @@ pub async fn control_instance(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 pub struct InboxParams {
     #[serde(rename = "box")]
     which: Option<String>,
@@ -250,7 +249,7 @@ pub async fn task_form(
     Ok(Json(state.app.process().work_item_form(&actor, id).await?).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct MessageBody {
     name: String,
     #[serde(default)]
@@ -274,10 +273,10 @@ pub async fn deliver_message(
             vars_of(&b.vars)?,
         )
         .await?;
-    Ok(Json(json!({ "instance_id": id })).into_response())
+    Ok(Json(dto::Delivered { instance_id: id }).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct SignalBody {
     name: String,
 }
@@ -292,12 +291,20 @@ pub async fn broadcast_signal(
         .process()
         .broadcast_signal(&actor, &b.name)
         .await?;
-    Ok(Json(json!({ "instances": ids, "total": ids.len() })).into_response())
+    Ok(Json(dto::Signalled {
+        total: i64::try_from(ids.len()).unwrap_or(i64::MAX),
+        instances: ids,
+    })
+    .into_response())
 }
 
 pub async fn designer_compile(ApiJson(flow): ApiJson<Flow>) -> ApiResult {
     match fgf_engine::designer::to_bpmn(&flow) {
-        Ok(xml) => Ok(Json(json!({ "bpmn": xml, "problems": [] })).into_response()),
+        Ok(xml) => Ok(Json(dto::Compiled {
+            bpmn: xml,
+            problems: Vec::new(),
+        })
+        .into_response()),
         Err(errors) => Err(ServiceError::invalid("designer_invalid").arg(errors.len()).details(json!({ "problems": errors.iter().map(|e| json!({"node": e.node, "message": e.message})).collect::<Vec<_>>() })).into()),
     }
 }
@@ -314,5 +321,5 @@ pub async fn designer_deploy(
         .process()
         .deploy_process_as(&actor, &xml, Some(&designer), true)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!(d))).into_response())
+    Ok((StatusCode::CREATED, Json(dto::Deployed::from(d))).into_response())
 }

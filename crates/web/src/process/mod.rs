@@ -3,6 +3,7 @@
 
 mod api;
 mod designer;
+pub(crate) mod dto;
 mod pages;
 
 use crate::base::pages::{chrome, html_page, page_err};

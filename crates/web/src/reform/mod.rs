@@ -2,6 +2,7 @@
 //! its consultation (`plan`), the units' inbox and the sweep's notices (`notice`), and the
 //! reform office's reviews, dashboard and bulletins (`review`).
 
+pub(crate) mod dto;
 mod gantt;
 pub(crate) mod notice;
 pub(crate) mod plan;

@@ -2,6 +2,8 @@
 //! of the supervision sweep, over HTTP: API handlers and the pages the reform office and the
 //! units work in.
 
+use super::dto;
+use crate::base::dto::List;
 use crate::base::pages::{chrome, html_page, page_err};
 use crate::error::WebError;
 use crate::extract::{ApiJson, ApiQuery, PageForm, PageQuery};
@@ -22,6 +24,7 @@ use fgf_domain::reform::plan::{self, ClauseChange, PlanStatus, PlanStep};
 use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
 
 type ApiResult = Result<Response, WebError>;
 
@@ -32,7 +35,10 @@ pub async fn get_plan(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    Ok(Json(json!(state.app.reform().plan_document(&actor, id).await?)).into_response())
+    Ok(Json(dto::PlanDocument::from(
+        state.app.reform().plan_document(&actor, id).await?,
+    ))
+    .into_response())
 }
 
 pub async fn put_clauses(
@@ -46,7 +52,11 @@ pub async fn put_clauses(
         .reform()
         .set_plan_clauses(&actor, id, &input)
         .await?;
-    Ok(Json(json!({ "plan_id": id, "clauses": n })).into_response())
+    Ok(Json(dto::ClausesSaved {
+        plan_id: id,
+        clauses: n,
+    })
+    .into_response())
 }
 
 pub async fn consult(
@@ -60,7 +70,12 @@ pub async fn consult(
         .reform()
         .send_for_consultation(&actor, id, &input)
         .await?;
-    Ok(Json(json!({ "plan_id": id, "round": round, "status": "consultation" })).into_response())
+    Ok(Json(dto::Consulting {
+        plan_id: id,
+        round,
+        status: "consultation".to_owned(),
+    })
+    .into_response())
 }
 
 pub async fn reply(
@@ -76,7 +91,11 @@ pub async fn reply(
         .await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "plan_id": id, "comments": n, "no_comment": input.no_comment })),
+        Json(dto::Replied {
+            plan_id: id,
+            comments: n,
+            no_comment: input.no_comment,
+        }),
     )
         .into_response())
 }
@@ -92,7 +111,11 @@ pub async fn dispose(
         .reform()
         .dispose_comment(&actor, id, comment, &input)
         .await?;
-    Ok(Json(json!({ "comment_id": comment, "disposition": input.disposition })).into_response())
+    Ok(Json(dto::Disposed {
+        comment_id: comment,
+        disposition: input.disposition,
+    })
+    .into_response())
 }
 
 pub async fn step(
@@ -102,10 +125,18 @@ pub async fn step(
     ApiJson(input): ApiJson<StepInput>,
 ) -> ApiResult {
     let to = state.app.reform().plan_step(&actor, id, &input).await?;
-    Ok(Json(json!({ "plan_id": id, "status": to })).into_response())
+    Ok(Json(dto::Stepped {
+        plan_id: id,
+        status: dto_text(&to),
+    })
+    .into_response())
 }
 
-#[derive(Deserialize, Default)]
+fn dto_text<T: serde::Serialize>(v: &T) -> String {
+    crate::base::dto::text_of(v)
+}
+
+#[derive(Deserialize, Default, IntoParams)]
 pub struct RoundQuery {
     #[serde(default)]
     round: Option<i64>,
@@ -122,10 +153,10 @@ pub async fn consultation_report(
         .reform()
         .consultation_report(&actor, id, q.round)
         .await?;
-    Ok(Json(json!(r)).into_response())
+    Ok(Json(dto::ConsultationReport::from(r)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 pub struct DiffQuery {
     from: i64,
     #[serde(default)]
@@ -143,10 +174,10 @@ pub async fn diff(
         .reform()
         .plan_diff(&actor, id, q.from, q.to)
         .await?;
-    Ok(Json(json!({ "from": q.from, "to": q.to, "changes": changes })).into_response())
+    Ok(Json(dto::PlanDiff::new(q.from, q.to, changes)).into_response())
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 pub struct NoticeQuery {
     /// Every unit's notices (the reform office).
     #[serde(default)]
@@ -159,7 +190,7 @@ pub async fn notices(
     ApiQuery(q): ApiQuery<NoticeQuery>,
 ) -> ApiResult {
     let items = state.app.reform().reform_notices(&actor, q.all).await?;
-    Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
+    Ok(Json(List::<dto::Notice>::all(items)).into_response())
 }
 
 pub async fn respond(
@@ -173,15 +204,19 @@ pub async fn respond(
         .reform()
         .respond_notice(&actor, id, &input)
         .await?;
-    Ok(Json(json!({ "id": id, "responded": true })).into_response())
+    Ok(Json(dto::Responded {
+        id,
+        responded: true,
+    })
+    .into_response())
 }
 
 pub async fn sweep(State(state): State<AppState>) -> ApiResult {
     let s = state.app.reform().reform_sweep().await?;
-    Ok(Json(json!(s)).into_response())
+    Ok(Json(dto::Sweep::from(s)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ClockBody {
     days: i64,
 }
@@ -192,10 +227,11 @@ pub async fn demo_clock(
     ApiJson(b): ApiJson<ClockBody>,
 ) -> ApiResult {
     let today = state.app.advance_demo_clock(&actor, b.days).await?;
-    Ok(
-        Json(json!({ "today": today, "offset_days": state.app.demo_clock_offset() }))
-            .into_response(),
-    )
+    Ok(Json(dto::Clock {
+        today: today.to_string(),
+        offset_days: state.app.demo_clock_offset(),
+    })
+    .into_response())
 }
 
 // ---- pages ----

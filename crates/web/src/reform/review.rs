@@ -3,6 +3,8 @@
 //! commendations and accountability, progress bulletins, and grassroots innovations (with
 //! their public page on the portal).
 
+use super::dto;
+use crate::base::dto::List;
 use crate::base::pages::{chrome, html_page, page_err};
 use crate::error::WebError;
 use crate::extract::{ApiJson, ApiQuery, PageForm, PageQuery};
@@ -24,29 +26,29 @@ use fgf_domain::base::permission::Permission;
 use fgf_domain::reform::Light;
 use maud::{html, Markup};
 use serde::Deserialize;
-use serde_json::json;
+use utoipa::ToSchema;
 
 type ApiResult = Result<Response, WebError>;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct Text {
     #[serde(default)]
     text: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct Verify {
     accept: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct Review {
     publish: bool,
     #[serde(default)]
     note: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct Decision {
     unit: String,
     decision: String,
@@ -59,8 +61,8 @@ pub async fn dashboard(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    Ok(Json(json!(
-        state.app.reform().reform_dashboard(&actor, id).await?
+    Ok(Json(dto::Dashboard::from(
+        state.app.reform().reform_dashboard(&actor, id).await?,
     ))
     .into_response())
 }
@@ -76,7 +78,7 @@ pub async fn inspect(
         .reform()
         .record_inspection(&actor, id, &input)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": i }))).into_response())
+    Ok((StatusCode::CREATED, Json(dto::Created { id: i })).into_response())
 }
 
 pub async fn plan_findings(
@@ -85,7 +87,7 @@ pub async fn plan_findings(
     Path(id): Path<i64>,
 ) -> ApiResult {
     let items = state.app.reform().findings(&actor, Some(id)).await?;
-    Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
+    Ok(Json(List::<dto::Finding>::all(items)).into_response())
 }
 
 pub async fn my_findings(
@@ -93,7 +95,7 @@ pub async fn my_findings(
     Extension(actor): Extension<Actor>,
 ) -> ApiResult {
     let items = state.app.reform().findings(&actor, None).await?;
-    Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
+    Ok(Json(List::<dto::Finding>::all(items)).into_response())
 }
 
 pub async fn rectify(
@@ -107,7 +109,11 @@ pub async fn rectify(
         .reform()
         .rectify_finding(&actor, id, &b.text)
         .await?;
-    Ok(Json(json!({ "id": id, "rectified": true })).into_response())
+    Ok(Json(dto::Rectified {
+        id,
+        rectified: true,
+    })
+    .into_response())
 }
 
 pub async fn verify(
@@ -121,7 +127,11 @@ pub async fn verify(
         .reform()
         .verify_finding(&actor, id, b.accept)
         .await?;
-    Ok(Json(json!({ "id": id, "accepted": b.accept })).into_response())
+    Ok(Json(dto::Verified {
+        id,
+        accepted: b.accept,
+    })
+    .into_response())
 }
 
 pub async fn create_assessment(
@@ -135,7 +145,7 @@ pub async fn create_assessment(
         .reform()
         .create_assessment(&actor, id, &input)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": a }))).into_response())
+    Ok((StatusCode::CREATED, Json(dto::Created { id: a })).into_response())
 }
 
 pub async fn get_assessment(
@@ -143,7 +153,10 @@ pub async fn get_assessment(
     Extension(actor): Extension<Actor>,
     Path(id): Path<i64>,
 ) -> ApiResult {
-    Ok(Json(json!(state.app.reform().assessment_view(&actor, id).await?)).into_response())
+    Ok(Json(dto::AssessmentView::from(
+        state.app.reform().assessment_view(&actor, id).await?,
+    ))
+    .into_response())
 }
 
 pub async fn quality(
@@ -153,10 +166,12 @@ pub async fn quality(
     ApiJson(input): ApiJson<QualityInput>,
 ) -> ApiResult {
     state.app.reform().score_quality(&actor, id, &input).await?;
-    Ok(
-        Json(json!({ "assessment_id": id, "task": input.task, "score": input.score }))
-            .into_response(),
-    )
+    Ok(Json(dto::QualityScored {
+        assessment_id: id,
+        task: input.task,
+        score: input.score,
+    })
+    .into_response())
 }
 
 pub async fn publish(
@@ -165,7 +180,11 @@ pub async fn publish(
     Path(id): Path<i64>,
 ) -> ApiResult {
     let n = state.app.reform().publish_assessment(&actor, id).await?;
-    Ok(Json(json!({ "assessment_id": id, "units": n })).into_response())
+    Ok(Json(dto::Published {
+        assessment_id: id,
+        units: n,
+    })
+    .into_response())
 }
 
 pub async fn appeal(
@@ -179,7 +198,11 @@ pub async fn appeal(
         .reform()
         .appeal_assessment(&actor, id, &b.text)
         .await?;
-    Ok(Json(json!({ "assessment_id": id, "appealed": true })).into_response())
+    Ok(Json(dto::Appealed {
+        assessment_id: id,
+        appealed: true,
+    })
+    .into_response())
 }
 
 pub async fn decide(
@@ -193,7 +216,11 @@ pub async fn decide(
         .reform()
         .decide_assessment_appeal(&actor, id, &b.unit, &b.decision)
         .await?;
-    Ok(Json(json!({ "assessment_id": id, "decided": true })).into_response())
+    Ok(Json(dto::Decided {
+        assessment_id: id,
+        decided: true,
+    })
+    .into_response())
 }
 
 pub async fn add_merit(
@@ -202,7 +229,11 @@ pub async fn add_merit(
     ApiJson(input): ApiJson<MeritInput>,
 ) -> ApiResult {
     state.app.reform().record_merit(&actor, &input).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "kind": input.kind }))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(dto::MeritRecorded { kind: input.kind }),
+    )
+        .into_response())
 }
 
 pub async fn list_merits(
@@ -210,7 +241,7 @@ pub async fn list_merits(
     Extension(actor): Extension<Actor>,
 ) -> ApiResult {
     let items = state.app.reform().merits(&actor).await?;
-    Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
+    Ok(Json(List::<dto::Merit>::all(items)).into_response())
 }
 
 pub async fn submit_innovation(
@@ -219,7 +250,7 @@ pub async fn submit_innovation(
     ApiJson(input): ApiJson<InnovationInput>,
 ) -> ApiResult {
     let id = state.app.reform().submit_innovation(&actor, &input).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+    Ok((StatusCode::CREATED, Json(dto::Created { id })).into_response())
 }
 
 pub async fn list_innovations(
@@ -227,7 +258,7 @@ pub async fn list_innovations(
     Extension(actor): Extension<Actor>,
 ) -> ApiResult {
     let items = state.app.reform().innovations(&actor).await?;
-    Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
+    Ok(Json(List::<dto::Innovation>::all(items)).into_response())
 }
 
 pub async fn review_innovation(
@@ -241,7 +272,11 @@ pub async fn review_innovation(
         .reform()
         .review_innovation(&actor, id, b.publish, &b.note)
         .await?;
-    Ok(Json(json!({ "id": id, "published": b.publish })).into_response())
+    Ok(Json(dto::InnovationReviewed {
+        id,
+        published: b.publish,
+    })
+    .into_response())
 }
 
 pub async fn issue_bulletin(
@@ -255,7 +290,7 @@ pub async fn issue_bulletin(
         .reform()
         .issue_bulletin(&actor, id, &input)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": b }))).into_response())
+    Ok((StatusCode::CREATED, Json(dto::Created { id: b })).into_response())
 }
 
 pub async fn list_inspections(
@@ -269,7 +304,7 @@ pub async fn list_inspections(
         .reform()
         .plan_inspections(&actor, id, q.page())
         .await?;
-    Ok(Json(json!({ "items": res.items, "total": res.total })).into_response())
+    Ok(Json(List::<dto::Inspection>::page(res)).into_response())
 }
 
 pub async fn list_assessments(
@@ -283,7 +318,7 @@ pub async fn list_assessments(
         .reform()
         .plan_assessments(&actor, id, q.page())
         .await?;
-    Ok(Json(json!({ "items": res.items, "total": res.total })).into_response())
+    Ok(Json(List::<dto::Assessment>::page(res)).into_response())
 }
 
 /// Bulletins without their content, which `GET /api/v1/bulletins/{id}` serves.
@@ -298,18 +333,7 @@ pub async fn list_bulletins(
         .reform()
         .plan_bulletins(&actor, id, q.page())
         .await?;
-    let items: Vec<_> = res
-        .items
-        .iter()
-        .map(|b| {
-            json!({
-                "id": b.id, "plan_id": b.plan_id, "title": b.title,
-                "period_from": b.period_from, "period_to": b.period_to,
-                "created_at_ms": b.created_at_ms,
-            })
-        })
-        .collect();
-    Ok(Json(json!({ "items": items, "total": res.total })).into_response())
+    Ok(Json(List::<dto::BulletinSummary>::page(res)).into_response())
 }
 
 pub async fn get_bulletin(
@@ -318,7 +342,11 @@ pub async fn get_bulletin(
     Path(id): Path<i64>,
 ) -> ApiResult {
     let (row, body) = state.app.reform().bulletin(&actor, id).await?;
-    Ok(Json(json!({ "bulletin": row, "content": body })).into_response())
+    Ok(Json(dto::BulletinIssued {
+        bulletin: row.into(),
+        content: body.into(),
+    })
+    .into_response())
 }
 
 // ---- pages ----

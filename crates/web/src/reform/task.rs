@@ -1,6 +1,8 @@
 //! Reform-task supervision (督) over HTTP: plans, tasks, progress reports and the board with
 //! every task's status light.
 
+use super::dto;
+use crate::base::dto::List;
 use crate::error::WebError;
 use crate::extract::{ApiJson, ApiQuery};
 use crate::AppState;
@@ -11,7 +13,7 @@ use axum::{Extension, Json};
 use fgf_app::reform::{PlanInput, ReportInput, TaskInput};
 use fgf_app::Actor;
 use serde::Deserialize;
-use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
 
 type ApiResult = Result<Response, WebError>;
 
@@ -21,11 +23,11 @@ pub async fn create_plan(
     ApiJson(input): ApiJson<PlanInput>,
 ) -> ApiResult {
     let id = state.app.reform().create_plan(&actor, &input).await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
+    Ok((StatusCode::CREATED, Json(dto::Created { id })).into_response())
 }
 
 /// Which page of a list, and for plans which status.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     pub status: Option<String>,
@@ -49,7 +51,7 @@ pub async fn list_plans(
         .reform()
         .plans(&actor, q.status.as_deref(), q.page())
         .await?;
-    Ok(Json(json!({ "items": res.items, "total": res.total })).into_response())
+    Ok(Json(List::<dto::Plan>::page(res)).into_response())
 }
 
 pub async fn task_reports(
@@ -63,7 +65,7 @@ pub async fn task_reports(
         .reform()
         .task_reports(&actor, id, q.page())
         .await?;
-    Ok(Json(json!({ "items": res.items, "total": res.total })).into_response())
+    Ok(Json(List::<dto::ProgressReport>::page(res)).into_response())
 }
 
 pub async fn plan_tasks(
@@ -72,7 +74,7 @@ pub async fn plan_tasks(
     Path(id): Path<i64>,
 ) -> ApiResult {
     let items = state.app.reform().plan_board(&actor, id).await?;
-    Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
+    Ok(Json(List::<dto::TaskView>::all(items)).into_response())
 }
 
 pub async fn add_task(
@@ -84,7 +86,7 @@ pub async fn add_task(
     let (task, warnings) = state.app.reform().add_task(&actor, id, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(json!({ "id": task, "warnings": warnings })),
+        Json(dto::TaskAdded { id: task, warnings }),
     )
         .into_response())
 }
@@ -100,10 +102,10 @@ pub async fn report_progress(
         .reform()
         .report_progress(&actor, id, &input)
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "task_id": id }))).into_response())
+    Ok((StatusCode::CREATED, Json(dto::Reported { task_id: id })).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ConfirmBody {
     confirm: bool,
     #[serde(default)]
@@ -121,7 +123,11 @@ pub async fn confirm_completion(
         .reform()
         .confirm_completion(&actor, id, b.confirm, &b.comment)
         .await?;
-    Ok(Json(json!({ "task_id": id, "confirmed": b.confirm })).into_response())
+    Ok(Json(dto::Confirmed {
+        task_id: id,
+        confirmed: b.confirm,
+    })
+    .into_response())
 }
 
 pub async fn answer_part(
@@ -131,7 +137,11 @@ pub async fn answer_part(
     ApiJson(input): ApiJson<fgf_app::reform::AcceptanceInput>,
 ) -> ApiResult {
     state.app.reform().answer_part(&actor, id, &input).await?;
-    Ok(Json(json!({ "task_id": id, "accepted": input.accept })).into_response())
+    Ok(Json(dto::PartAnswered {
+        task_id: id,
+        accepted: input.accept,
+    })
+    .into_response())
 }
 
 pub async fn coordination_cases(
@@ -139,7 +149,7 @@ pub async fn coordination_cases(
     Extension(actor): Extension<Actor>,
 ) -> ApiResult {
     let items = state.app.reform().coordination_cases(&actor).await?;
-    Ok(Json(json!({ "total": items.len(), "items": items })).into_response())
+    Ok(Json(List::<dto::CoordinationCase>::all(items)).into_response())
 }
 
 pub async fn resolve_case(
@@ -149,7 +159,7 @@ pub async fn resolve_case(
     ApiJson(input): ApiJson<fgf_app::reform::ResolutionInput>,
 ) -> ApiResult {
     state.app.reform().resolve_case(&actor, id, &input).await?;
-    Ok(Json(json!({ "id": id, "resolved": true })).into_response())
+    Ok(Json(dto::Resolved { id, resolved: true }).into_response())
 }
 
 // ---- pages ----
