@@ -6,7 +6,8 @@ use super::UseCases;
 use crate::catalog::Sheet;
 use crate::error::{ServiceError, ServiceResult};
 use fgf_domain::base::audit::FieldChange;
-use fgf_domain::reform::plan::Clause;
+use fgf_domain::reform::plan::{Clause, Disposition, PlanStatus};
+use fgf_domain::reform::{MeritKind, TaskStatus, UnitRole};
 use fgf_store::reform::NewTask;
 use serde_json::json;
 use std::collections::HashMap;
@@ -66,7 +67,11 @@ impl UseCases<'_> {
         rows.sort_by_key(|r| r[code].matches('.').count());
         let mut tx = self.store().write(self.system_ctx("demo")).await?;
         let plan = tx
-            .insert_plan("示范区深化放管服改革实施方案（2026年）", "approved", 25)
+            .insert_plan(
+                "示范区深化放管服改革实施方案（2026年）",
+                PlanStatus::Approved,
+                25,
+            )
             .await?;
         let mut ids: HashMap<String, i64> = HashMap::new();
         for r in &rows {
@@ -108,7 +113,7 @@ impl UseCases<'_> {
             tx.insert_acceptance(
                 id,
                 lead_id,
-                "lead",
+                UnitRole::Lead,
                 "",
                 &due,
                 (start_day < today).then_some((Some(on.as_str()), "", 0)),
@@ -137,7 +142,7 @@ impl UseCases<'_> {
                 } else {
                     Some((Some(on.as_str()), "", 0))
                 };
-                tx.insert_acceptance(id, *pid, "partner", "", &due, answered)
+                tx.insert_acceptance(id, *pid, UnitRole::Partner, "", &due, answered)
                     .await?;
             }
         }
@@ -166,10 +171,10 @@ impl UseCases<'_> {
                 }
             }
             let status = match r[state].trim() {
-                "已完成" => "completed",
-                "申报完成" => "completion_claimed",
-                "推进中" => "in_progress",
-                _ => "not_started",
+                "已完成" => TaskStatus::Completed,
+                "申报完成" => TaskStatus::CompletionClaimed,
+                "推进中" => TaskStatus::InProgress,
+                _ => TaskStatus::NotStarted,
             };
             // A past milestone is met when the unit reported on or after its day.
             for m in r[milestones]
@@ -180,7 +185,8 @@ impl UseCases<'_> {
                 if let Some((name, d)) = m.rsplit_once('@') {
                     let due = day(d)?;
                     let met = due < today
-                        && (status == "completed" || reported.iter().any(|on| *on >= due));
+                        && (status == TaskStatus::Completed
+                            || reported.iter().any(|on| *on >= due));
                     tx.insert_milestone(
                         id,
                         name.trim(),
@@ -190,11 +196,11 @@ impl UseCases<'_> {
                     .await?;
                 }
             }
-            if status != "not_started" {
-                tx.set_task_progress(id, "not_started", last, status)
+            if status != TaskStatus::NotStarted {
+                tx.set_task_progress(id, TaskStatus::NotStarted, last, status)
                     .await?;
             }
-            if status == "completed" {
+            if status == TaskStatus::Completed {
                 let on = reported.last().copied().unwrap_or(today);
                 tx.set_task_completed_on(id, Some(&on.to_string())).await?;
             }
@@ -284,7 +290,7 @@ impl UseCases<'_> {
         }
         for m in [
             NewMerit {
-                kind: "commendation",
+                kind: MeritKind::Commendation,
                 department_id: unit("D03")?,
                 person: "",
                 category: "改革工作先进集体",
@@ -295,7 +301,7 @@ impl UseCases<'_> {
                 task_id: Some(task("1")?.id),
             },
             NewMerit {
-                kind: "accountability",
+                kind: MeritKind::Accountability,
                 department_id: unit("D08")?,
                 person: "某科室负责人",
                 category: "慢作为",
@@ -439,19 +445,25 @@ impl UseCases<'_> {
                 "D02",
                 first(1),
                 "建议将“掌上办”高频事项由50项调整为分两批实施，首批30项。",
-                ("partly", "首批30项写入年度计划，全年目标仍为50项"),
+                (
+                    Disposition::Partly,
+                    "首批30项写入年度计划，全年目标仍为50项",
+                ),
             ),
             (
                 "D03",
                 first(0),
                 "建议明确清单动态调整的责任单位和时限。",
-                ("adopted", ""),
+                (Disposition::Adopted, ""),
             ),
             (
                 "D07",
                 first(4),
                 "建议将集团化办学覆盖率目标写入考核指标。",
-                ("rejected", "属教育部门年度考核内容，不在本方案中重复设定"),
+                (
+                    Disposition::Rejected,
+                    "属教育部门年度考核内容，不在本方案中重复设定",
+                ),
             ),
         ] {
             tx.insert_comment(plan, 1, unit(code)?, clause, body, Some(disposition))
@@ -471,8 +483,8 @@ impl UseCases<'_> {
             .await?;
         tx.set_plan_status(
             plan,
-            "approved",
-            "approved",
+            PlanStatus::Approved,
+            PlanStatus::Approved,
             None,
             Some(at + 10 * 86_400_000),
         )
@@ -495,7 +507,11 @@ impl UseCases<'_> {
             .collect();
         let mut tx = self.store().write(self.system_ctx("demo")).await?;
         let plan = tx
-            .insert_plan("示范区优化营商环境三年行动方案（2027—2029年）", "draft", 25)
+            .insert_plan(
+                "示范区优化营商环境三年行动方案（2027—2029年）",
+                PlanStatus::Draft,
+                25,
+            )
             .await?;
         tx.replace_clauses(plan, &clauses).await?;
         for (code, clause, title, lead, owner, days) in [

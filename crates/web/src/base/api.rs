@@ -267,7 +267,7 @@ pub async fn recover_confirm(
 fn department_json(d: &Department) -> Value {
     json!({
         "id": d.id, "parent_id": d.parent_id, "code": d.code, "name": d.name, "kind": d.kind,
-        "kind_label": fgf_app::base::org::department_kind_label(&d.kind), "path": d.path, "sort": d.sort,
+        "kind_label": fgf_app::base::org::department_kind_label(d.kind), "path": d.path, "sort": d.sort,
         "leader_account_id": d.leader_account_id,
         "created_at": rfc3339(d.created_at_ms), "updated_at": rfc3339(d.updated_at_ms),
     })
