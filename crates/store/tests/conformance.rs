@@ -1332,8 +1332,8 @@ on_every_backend!(
             category: "放管服",
             requirement: "",
             result_form: "",
-            start_date: "2026-03-02",
-            deadline: "2026-04-30",
+            start_date: date("2026-03-02"),
+            deadline: date("2026-04-30"),
             lead_department_id: dept,
             owner: "张三",
             weight: 2,
@@ -1344,10 +1344,10 @@ on_every_backend!(
         let a = tx.insert_task(&task("1", None)).await.unwrap();
         let b = tx.insert_task(&task("1.1", Some(a))).await.unwrap();
         tx.insert_task_dep(b, a).await.unwrap();
-        tx.insert_milestone(a, "初稿", "2026-03-31", None)
+        tx.insert_milestone(a, "初稿", date("2026-03-31"), None)
             .await
             .unwrap();
-        tx.insert_report(b, "2026-03-25", 40, "推进中", "", &[])
+        tx.insert_report(b, date("2026-03-25"), 40, "推进中", "", &[])
             .await
             .unwrap();
         tx.set_task_progress(b, TaskStatus::NotStarted, 40, TaskStatus::InProgress)
@@ -1403,7 +1403,7 @@ on_every_backend!(
         ));
         // Acceptance: answered once; a resolution binds the unit it names, once.
         let mut tx = s.write(ctx(8)).await.unwrap();
-        tx.insert_acceptance(a, dept, UnitRole::Lead, "", "2026-03-09", None)
+        tx.insert_acceptance(a, dept, UnitRole::Lead, "", date("2026-03-09"), None)
             .await
             .unwrap();
         tx.audit("test.reform", "reform_task", &a.to_string(), &[])
@@ -1426,7 +1426,7 @@ on_every_backend!(
         assert_eq!(disputed.reason, "不属于我单位职责");
         for expect_ok in [true, false] {
             let mut tx = s.write(ctx(10)).await.unwrap();
-            tx.resolve_acceptance(acc.id, dept, "由本单位承担", "2026-03-12")
+            tx.resolve_acceptance(acc.id, dept, "由本单位承担", date("2026-03-12"))
                 .await
                 .unwrap();
             tx.audit("test.reform", "reform_task", &a.to_string(), &[])
@@ -1470,7 +1470,7 @@ on_every_backend!(
         )
         .await
         .unwrap();
-        tx.insert_consultee(plan, 1, dept, "2026-03-06", None)
+        tx.insert_consultee(plan, 1, dept, date("2026-03-06"), None)
             .await
             .unwrap();
         tx.insert_comment(plan, 1, dept, "1", "建议", None)
@@ -1569,8 +1569,8 @@ on_every_backend!(
             plan_id: Some(plan),
             title: "催办",
             body: "请说明",
-            sent_on: "2026-03-16",
-            response_due: Some("2026-03-19"),
+            sent_on: date("2026-03-16"),
+            response_due: Some(date("2026-03-19")),
         };
         for expect_ok in [true, false] {
             let mut tx = s.write(ctx(6)).await.unwrap();
@@ -1630,8 +1630,8 @@ on_every_backend!(
                 category: "社会事业",
                 requirement: "",
                 result_form: "",
-                start_date: "2026-03-02",
-                deadline: "2026-04-30",
+                start_date: date("2026-03-02"),
+                deadline: date("2026-04-30"),
                 lead_department_id: dept,
                 owner: "",
                 weight: 1,
@@ -1645,18 +1645,18 @@ on_every_backend!(
         tx.set_task_progress(task, TaskStatus::NotStarted, 100, TaskStatus::Completed)
             .await
             .unwrap();
-        tx.set_task_completed_on(task, Some("2026-04-28"))
+        tx.set_task_completed_on(task, Some(date("2026-04-28")))
             .await
             .unwrap();
         let insp = tx
-            .insert_inspection(plan, "一季度督查", "2026-03-18")
+            .insert_inspection(plan, "一季度督查", date("2026-03-18"))
             .await
             .unwrap();
-        tx.insert_finding(insp, task, dept, "台账不全", "2026-04-10")
+        tx.insert_finding(insp, task, dept, "台账不全", date("2026-04-10"))
             .await
             .unwrap();
         let a = tx
-            .insert_assessment(plan, "一季度考核", "2026-03-01", "2026-04-30")
+            .insert_assessment(plan, "一季度考核", date("2026-03-01"), date("2026-04-30"))
             .await
             .unwrap();
         tx.set_quality_score(a, task, 70, "").await.unwrap();
@@ -1668,7 +1668,7 @@ on_every_backend!(
             reason: "逾期",
             document_no: "示纪〔2026〕1号",
             file_hash: None,
-            decided_on: "2026-04-15",
+            decided_on: date("2026-04-15"),
             task_id: Some(task),
         })
         .await
@@ -1681,8 +1681,8 @@ on_every_backend!(
             .insert_bulletin(
                 plan,
                 "通报",
-                "2026-03-01",
-                "2026-03-31",
+                date("2026-03-01"),
+                date("2026-03-31"),
                 &json!({"total": 1}),
             )
             .await
@@ -2208,7 +2208,7 @@ on_every_backend!(
         let mut tx = s.write(ctx(1)).await.unwrap();
         let dept = bureau(&mut tx, "U01", "发改委").await;
         let plan = tx.insert_plan("方案", PlanStatus::Draft, 25).await.unwrap();
-        tx.insert_consultee(plan, 1, dept, "2026-03-06", None)
+        tx.insert_consultee(plan, 1, dept, date("2026-03-06"), None)
             .await
             .unwrap();
         tx.audit("test.codes", "reform_plan", &plan.to_string(), &[])

@@ -78,7 +78,7 @@ impl UseCases<'_> {
             let lead_id = *departments
                 .get(r[lead].trim())
                 .ok_or_else(|| ServiceError::internal(format!("demo plan unit {}", r[lead])))?;
-            let (s, dl) = (day(&r[start])?.to_string(), day(&r[deadline])?.to_string());
+            let (s, dl) = (day(&r[start])?, day(&r[deadline])?);
             let id = tx
                 .insert_task(&NewTask {
                     plan_id: plan,
@@ -88,8 +88,8 @@ impl UseCases<'_> {
                     category: r[category].trim(),
                     requirement: r[requirement].trim(),
                     result_form: r[result].trim(),
-                    start_date: &s,
-                    deadline: &dl,
+                    start_date: s,
+                    deadline: dl,
                     lead_department_id: lead_id,
                     owner: r[owner].trim(),
                     weight: r[weight].trim().parse().unwrap_or(1),
@@ -107,16 +107,16 @@ impl UseCases<'_> {
         for r in &rows {
             let id = ids[r[code].trim()];
             let start_day = day(&r[start])?;
-            let due = (start_day + chrono::Duration::days(7)).to_string();
-            let on = (start_day + chrono::Duration::days(3)).to_string();
+            let due = start_day + chrono::Duration::days(7);
+            let on = start_day + chrono::Duration::days(3);
             let lead_id = departments[r[lead].trim()];
             tx.insert_acceptance(
                 id,
                 lead_id,
                 UnitRole::Lead,
                 "",
-                &due,
-                (start_day < today).then_some((Some(on.as_str()), "", 0)),
+                due,
+                (start_day < today).then_some((Some(on), "", 0)),
             )
             .await?;
             // At most one case per task, so the cases spread over the plan.
@@ -140,9 +140,9 @@ impl UseCases<'_> {
                     case_here = true;
                     None
                 } else {
-                    Some((Some(on.as_str()), "", 0))
+                    Some((Some(on), "", 0))
                 };
-                tx.insert_acceptance(id, *pid, UnitRole::Partner, "", &due, answered)
+                tx.insert_acceptance(id, *pid, UnitRole::Partner, "", due, answered)
                     .await?;
             }
         }
@@ -166,8 +166,7 @@ impl UseCases<'_> {
                     last = pct.trim().parse().unwrap_or(0);
                     let on = day(d)?;
                     reported.push(on);
-                    tx.insert_report(id, &on.to_string(), last, text.trim(), "", &[])
-                        .await?;
+                    tx.insert_report(id, on, last, text.trim(), "", &[]).await?;
                 }
             }
             let status = match r[state].trim() {
@@ -187,13 +186,8 @@ impl UseCases<'_> {
                     let met = due < today
                         && (status == TaskStatus::Completed
                             || reported.iter().any(|on| *on >= due));
-                    tx.insert_milestone(
-                        id,
-                        name.trim(),
-                        &due.to_string(),
-                        met.then(|| self.now_ms()),
-                    )
-                    .await?;
+                    tx.insert_milestone(id, name.trim(), due, met.then(|| self.now_ms()))
+                        .await?;
                 }
             }
             if status != TaskStatus::NotStarted {
@@ -202,7 +196,7 @@ impl UseCases<'_> {
             }
             if status == TaskStatus::Completed {
                 let on = reported.last().copied().unwrap_or(today);
-                tx.set_task_completed_on(id, Some(&on.to_string())).await?;
+                tx.set_task_completed_on(id, Some(on)).await?;
             }
         }
         // The plan's text: each part of the speech with one clause per top-level task, as the
@@ -245,7 +239,7 @@ impl UseCases<'_> {
     async fn load_demo_review(self, plan: i64) -> ServiceResult<()> {
         use fgf_store::reform::review::NewMerit;
         let today = crate::clock::local_date(self.now_ms());
-        let days = |n: i64| (today + chrono::Duration::days(n)).to_string();
+        let days = |n: i64| today + chrono::Duration::days(n);
         let tasks = self.store().plan_tasks(plan).await?;
         let task = |code: &str| {
             tasks
@@ -269,7 +263,7 @@ impl UseCases<'_> {
         };
         let mut tx = self.store().write(self.system_ctx("demo")).await?;
         let inspection = tx
-            .insert_inspection(plan, "2026年第三季度改革任务监督检查", &days(-60))
+            .insert_inspection(plan, "2026年第三季度改革任务监督检查", days(-60))
             .await?;
         for (code, finding, by) in [
             (
@@ -285,7 +279,7 @@ impl UseCases<'_> {
             ("23", "医联体牵头医院未建立双向转诊台账", 10),
         ] {
             let t = task(code)?;
-            tx.insert_finding(inspection, t.id, t.lead_department_id, finding, &days(by))
+            tx.insert_finding(inspection, t.id, t.lead_department_id, finding, days(by))
                 .await?;
         }
         for m in [
@@ -297,7 +291,7 @@ impl UseCases<'_> {
                 reason: "率先完成权力清单和公共服务清单公布，清单动态调整机制获省级推广",
                 document_no: "示改办〔2026〕12号",
                 file_hash: None,
-                decided_on: &days(-80),
+                decided_on: days(-80),
                 task_id: Some(task("1")?.id),
             },
             NewMerit {
@@ -308,14 +302,14 @@ impl UseCases<'_> {
                 reason: "分级诊疗制度建设任务逾期，经催办未按期书面说明",
                 document_no: "示纪〔2026〕5号",
                 file_hash: None,
-                decided_on: &days(-20),
+                decided_on: days(-20),
                 task_id: Some(task("23")?.id),
             },
         ] {
             tx.insert_merit(&m).await?;
         }
         let assessment = tx
-            .insert_assessment(plan, "2026年度改革任务中期考核", &days(-180), &days(-1))
+            .insert_assessment(plan, "2026年度改革任务中期考核", days(-180), days(-1))
             .await?;
         for (code, score) in [
             ("1", 95),
@@ -413,7 +407,7 @@ impl UseCases<'_> {
         departments: &HashMap<String, i64>,
         today: chrono::NaiveDate,
     ) -> ServiceResult<()> {
-        let due = (today - chrono::Duration::days(170)).to_string();
+        let due = today - chrono::Duration::days(170);
         let at = self.now_ms() - 172 * 86_400_000;
         let unit = |c: &str| {
             departments
@@ -436,7 +430,7 @@ impl UseCases<'_> {
             ("D13", Some(true)),
             ("D14", None),
         ] {
-            tx.insert_consultee(plan, 1, unit(code)?, &due, replied.map(|none| (at, none)))
+            tx.insert_consultee(plan, 1, unit(code)?, due, replied.map(|none| (at, none)))
                 .await?;
         }
         let first = |n: usize| clauses.get(n).map_or("1", |c| c.number.as_str());
@@ -555,8 +549,8 @@ impl UseCases<'_> {
                         .find(|c| c.number == clause)
                         .map_or("", |c| c.body.as_str()),
                     result_form: "工作机制",
-                    start_date: &today.to_string(),
-                    deadline: &(today + chrono::Duration::days(days)).to_string(),
+                    start_date: today,
+                    deadline: today + chrono::Duration::days(days),
                     lead_department_id: lead_id,
                     owner,
                     weight: 3,

@@ -113,7 +113,6 @@ impl UseCases<'_> {
         let today = self.today();
         let cal = self.calendar();
         let rules = EscalationRules::default();
-        let today_s = today.to_string();
         let mut sum = SweepSummary::default();
         let leaders: HashMap<i64, Option<i64>> = self
             .store()
@@ -155,7 +154,7 @@ impl UseCases<'_> {
                                 plan_id: Some(plan.id),
                                 title: &title,
                                 body: &body,
-                                sent_on: &today_s,
+                                sent_on: today,
                                 response_due: None,
                             },
                             None,
@@ -187,7 +186,7 @@ impl UseCases<'_> {
                 if let Some(level) = reform::escalation_due(deadline, today, &cal, &rules, &already)
                 {
                     let response_due = (level != EscalationLevel::Reminder)
-                        .then(|| reform::response_due(today, &cal, &rules).to_string());
+                        .then(|| reform::response_due(today, &cal, &rules));
                     let title = format!("{}：{} {}", level.label_zh(), t.code, t.title);
                     let body = match level {
                         EscalationLevel::Reminder => format!(
@@ -198,7 +197,7 @@ impl UseCases<'_> {
                             "任务已于{}到期未完成（进度{}%），请于{}前书面说明原因和整改措施",
                             t.deadline,
                             t.progress,
-                            response_due.as_deref().unwrap_or_default()
+                            response_due.map(|d| d.to_string()).unwrap_or_default()
                         ),
                     };
                     let leader = (level == EscalationLevel::Supervise)
@@ -215,8 +214,8 @@ impl UseCases<'_> {
                                 plan_id: Some(plan.id),
                                 title: &title,
                                 body: &body,
-                                sent_on: &today_s,
-                                response_due: response_due.as_deref(),
+                                sent_on: today,
+                                response_due,
                             },
                             leader,
                         )
@@ -258,7 +257,7 @@ impl UseCases<'_> {
                                 plan_id: Some(plan.id),
                                 title: &title,
                                 body: &body,
-                                sent_on: &today_s,
+                                sent_on: today,
                                 response_due: None,
                             },
                             None,

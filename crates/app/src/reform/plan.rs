@@ -405,7 +405,8 @@ impl UseCases<'_> {
         tx.set_plan_status(plan_id, plan.status, to, None, None)
             .await?;
         for (id, _) in &units {
-            tx.insert_consultee(plan_id, round, *id, &due, None).await?;
+            tx.insert_consultee(plan_id, round, *id, input.due, None)
+                .await?;
             self.notify_unit(
                 &mut tx,
                 *id,

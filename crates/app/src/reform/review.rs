@@ -241,7 +241,7 @@ impl UseCases<'_> {
         }
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let id = tx
-            .insert_inspection(plan_id, input.title.trim(), &input.held_on.to_string())
+            .insert_inspection(plan_id, input.title.trim(), input.held_on)
             .await?;
         for (t, f) in &rows {
             tx.insert_finding(
@@ -249,7 +249,7 @@ impl UseCases<'_> {
                 t.id,
                 t.lead_department_id,
                 f.finding.trim(),
-                &f.rectify_by.to_string(),
+                f.rectify_by,
             )
             .await?;
             self.notify_unit(
@@ -405,12 +405,7 @@ impl UseCases<'_> {
         }
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let id = tx
-            .insert_assessment(
-                plan_id,
-                input.title.trim(),
-                &input.from.to_string(),
-                &input.to.to_string(),
-            )
+            .insert_assessment(plan_id, input.title.trim(), input.from, input.to)
             .await?;
         tx.audit(
             "reform.assessment_create",
@@ -850,7 +845,7 @@ impl UseCases<'_> {
             reason: input.reason.trim(),
             document_no: input.document_no.trim(),
             file_hash: file,
-            decided_on: &decided,
+            decided_on: input.decided_on,
             task_id: input.task_id,
         })
         .await?;
@@ -1116,13 +1111,7 @@ impl UseCases<'_> {
         let title = format!("改革进展通报（{}至{}）", input.from, input.to);
         let mut tx = self.store().write(ctx).await?;
         let id = tx
-            .insert_bulletin(
-                plan_id,
-                &title,
-                &input.from.to_string(),
-                &input.to.to_string(),
-                &json!(body),
-            )
+            .insert_bulletin(plan_id, &title, input.from, input.to, &json!(body))
             .await?;
         tx.audit(
             "reform.bulletin",

@@ -364,7 +364,6 @@ impl UseCases<'_> {
             .map(PartnerInput::unit)
             .collect::<Vec<_>>()
             .join("；");
-        let (start, deadline) = (input.start.to_string(), input.deadline.to_string());
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let id = tx
             .insert_task(&NewTask {
@@ -375,8 +374,8 @@ impl UseCases<'_> {
                 category: &input.category,
                 requirement: input.requirement.trim(),
                 result_form: input.result_form.trim(),
-                start_date: &start,
-                deadline: &deadline,
+                start_date: input.start,
+                deadline: input.deadline,
                 lead_department_id: lead.id,
                 owner: input.owner.trim(),
                 weight: input.weight,
@@ -395,13 +394,12 @@ impl UseCases<'_> {
         self.open_acceptances(&mut tx, id, lead.id, &partner_ids)
             .await?;
         for m in &input.milestones {
-            tx.insert_milestone(id, m.title.trim(), &m.due.to_string(), None)
-                .await?;
+            tx.insert_milestone(id, m.title.trim(), m.due, None).await?;
         }
         tx.audit("reform.task_add", "reform_task", &id.to_string(), &[FieldChange {
             field: "task".to_owned(),
             before: None,
-            after: Some(json!({ "code": code, "title": input.title.trim(), "deadline": deadline, "lead": lead.code, "depends_on": input.depends_on, "warnings": warnings })),
+            after: Some(json!({ "code": code, "title": input.title.trim(), "deadline": input.deadline, "lead": lead.code, "depends_on": input.depends_on, "warnings": warnings })),
         }])
         .await?;
         tx.commit().await?;
@@ -494,7 +492,7 @@ impl UseCases<'_> {
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         tx.insert_report(
             task_id,
-            &self.today().to_string(),
+            self.today(),
             percent,
             input.done.trim(),
             input.problems.trim(),
@@ -546,7 +544,7 @@ impl UseCases<'_> {
         tx.set_task_progress(task_id, TaskStatus::CompletionClaimed, progress, status)
             .await?;
         if confirm {
-            tx.set_task_completed_on(task_id, Some(&self.today().to_string()))
+            tx.set_task_completed_on(task_id, Some(self.today()))
                 .await?;
         }
         tx.audit(
@@ -752,10 +750,10 @@ impl UseCases<'_> {
         partners: &[(i64, String)],
     ) -> ServiceResult<()> {
         let due = reform::acceptance_due(self.today(), ACCEPTANCE_WORKDAYS, &self.calendar());
-        tx.insert_acceptance(task_id, lead, UnitRole::Lead, "", &due.to_string(), None)
+        tx.insert_acceptance(task_id, lead, UnitRole::Lead, "", due, None)
             .await?;
         for (p, part) in partners {
-            tx.insert_acceptance(task_id, *p, UnitRole::Partner, part, &due.to_string(), None)
+            tx.insert_acceptance(task_id, *p, UnitRole::Partner, part, due, None)
                 .await?;
         }
         Ok(())
@@ -794,14 +792,10 @@ impl UseCases<'_> {
         if acc.accepted_on.is_some() || acc.disputed_at_ms.is_some() {
             return Err(ServiceError::conflict("part_already_answered"));
         }
-        let today = self.today().to_string();
+        let today = self.today();
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
-        tx.answer_acceptance(
-            acc.id,
-            input.accept.then_some(today.as_str()),
-            input.reason.trim(),
-        )
-        .await?;
+        tx.answer_acceptance(acc.id, input.accept.then_some(today), input.reason.trim())
+            .await?;
         tx.audit(
             if input.accept { "reform.part_accept" } else { "reform.part_dispute" },
             "reform_task",
@@ -910,13 +904,8 @@ impl UseCases<'_> {
             return Err(ServiceError::conflict("unit_has_part"));
         }
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
-        tx.resolve_acceptance(
-            id,
-            to.id,
-            input.resolution.trim(),
-            &self.today().to_string(),
-        )
-        .await?;
+        tx.resolve_acceptance(id, to.id, input.resolution.trim(), self.today())
+            .await?;
         if a.role == UnitRole::Lead && to.id != a.department_id {
             tx.set_task_lead(a.task_id, to.id).await?;
         }

@@ -107,7 +107,7 @@ pub struct NewMerit<'a> {
     pub reason: &'a str,
     pub document_no: &'a str,
     pub file_hash: Option<&'a str>,
-    pub decided_on: &'a str,
+    pub decided_on: NaiveDate,
     pub task_id: Option<i64>,
 }
 
@@ -407,7 +407,11 @@ impl Store {
 
 impl WriteTx {
     /// Records the day the office confirmed a task complete (none: sent back).
-    pub async fn set_task_completed_on(&mut self, task_id: i64, on: Option<&str>) -> Result<()> {
+    pub async fn set_task_completed_on(
+        &mut self,
+        task_id: i64,
+        on: Option<NaiveDate>,
+    ) -> Result<()> {
         let mut sql = Sql::new("update reform_task set completed_on = ");
         sql.bind(on).push(" where reform_task_id = ").bind(task_id);
         // Run now: the status change of the same row is usually queued before it, and one
@@ -420,7 +424,7 @@ impl WriteTx {
         &mut self,
         plan_id: i64,
         title: &str,
-        held_on: &str,
+        held_on: NaiveDate,
     ) -> Result<i64> {
         let mut sql = Sql::new(
             "insert into reform_inspection (plan_id, title, held_on, created_at) values (",
@@ -445,7 +449,7 @@ impl WriteTx {
         task_id: i64,
         department_id: i64,
         text: &str,
-        rectify_by: &str,
+        rectify_by: NaiveDate,
     ) -> Result<()> {
         let mut sql = Sql::new("insert into reform_finding (inspection_id, task_id, department_id, finding, rectify_by, created_at) values (");
         sql.bind(inspection_id)
@@ -496,8 +500,8 @@ impl WriteTx {
         &mut self,
         plan_id: i64,
         title: &str,
-        from: &str,
-        to: &str,
+        from: NaiveDate,
+        to: NaiveDate,
     ) -> Result<i64> {
         let mut sql = Sql::new("insert into reform_assessment (plan_id, title, period_from, period_to, status, created_at) values (");
         sql.bind(plan_id)
@@ -729,8 +733,8 @@ impl WriteTx {
         &mut self,
         plan_id: i64,
         title: &str,
-        from: &str,
-        to: &str,
+        from: NaiveDate,
+        to: NaiveDate,
         body: &serde_json::Value,
     ) -> Result<i64> {
         let mut sql = Sql::new("insert into reform_bulletin (plan_id, title, period_from, period_to, body, created_at) values (");

@@ -121,8 +121,8 @@ pub struct NewTask<'a> {
     pub category: &'a str,
     pub requirement: &'a str,
     pub result_form: &'a str,
-    pub start_date: &'a str,
-    pub deadline: &'a str,
+    pub start_date: NaiveDate,
+    pub deadline: NaiveDate,
     pub lead_department_id: i64,
     pub owner: &'a str,
     pub weight: i64,
@@ -352,7 +352,7 @@ impl WriteTx {
         &mut self,
         task_id: i64,
         title: &str,
-        due: &str,
+        due: NaiveDate,
         done_at_ms: Option<i64>,
     ) -> Result<()> {
         let mut sql =
@@ -372,7 +372,7 @@ impl WriteTx {
     pub async fn insert_report(
         &mut self,
         task_id: i64,
-        report_date: &str,
+        report_date: NaiveDate,
         percent: i64,
         done_text: &str,
         problems: &str,
@@ -495,8 +495,8 @@ impl WriteTx {
         department_id: i64,
         role: UnitRole,
         part: &str,
-        due: &str,
-        answered: Option<(Option<&str>, &str, i64)>,
+        due: NaiveDate,
+        answered: Option<(Option<NaiveDate>, &str, i64)>,
     ) -> Result<()> {
         let now = self.now_ms();
         let (accepted_on, disputed_at, reason) = match answered {
@@ -532,7 +532,7 @@ impl WriteTx {
     pub async fn answer_acceptance(
         &mut self,
         id: i64,
-        accepted_on: Option<&str>,
+        accepted_on: Option<NaiveDate>,
         reason: &str,
     ) -> Result<()> {
         let mut sql = Sql::new("update reform_acceptance set ");
@@ -560,7 +560,7 @@ impl WriteTx {
         id: i64,
         department_id: i64,
         resolution: &str,
-        today: &str,
+        today: NaiveDate,
     ) -> Result<()> {
         let mut sql = Sql::new("update reform_acceptance set department_id = ");
         sql.bind(department_id)
@@ -820,7 +820,7 @@ impl WriteTx {
         plan_id: i64,
         round: i64,
         department_id: i64,
-        due: &str,
+        due: NaiveDate,
         replied: Option<(i64, bool)>,
     ) -> Result<()> {
         let mut sql = Sql::new(
@@ -998,8 +998,8 @@ pub struct NewNotice<'a> {
     pub plan_id: Option<i64>,
     pub title: &'a str,
     pub body: &'a str,
-    pub sent_on: &'a str,
-    pub response_due: Option<&'a str>,
+    pub sent_on: NaiveDate,
+    pub response_due: Option<NaiveDate>,
 }
 
 const NOTICE_COLS: &str = "reform_notice_id, department_id, kind, subject, occasion, task_id, plan_id, title, body, sent_on, response_due, response, responded_at, created_at";
