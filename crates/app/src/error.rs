@@ -150,6 +150,7 @@ impl From<StoreError> for ServiceError {
                 ServiceError::new(ErrorKind::Unavailable, "store_unavailable")
             }
             StoreError::Internal(m) => ServiceError::internal(m),
+            e @ StoreError::Unreadable { .. } => ServiceError::internal(e),
         }
     }
 }

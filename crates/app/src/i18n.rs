@@ -151,9 +151,14 @@ mod tests {
             assert_eq!(lookup(Lang::Zh, &key), Some(s.label_zh()), "{key}");
             assert!(lookup(Lang::En, &key).is_some(), "{key}");
         }
-        for (kind, label) in crate::base::org::DEPARTMENT_KINDS {
-            assert_eq!(department_kind_label(Lang::Zh, kind), *label, "{kind}");
-            assert_ne!(department_kind_label(Lang::En, kind), *kind, "{kind}");
+        for kind in fgf_domain::base::record::DepartmentKind::ALL {
+            let code = kind.as_str();
+            assert_eq!(
+                department_kind_label(Lang::Zh, code),
+                kind.label_zh(),
+                "{kind}"
+            );
+            assert_ne!(department_kind_label(Lang::En, code), code, "{kind}");
         }
         assert_eq!(department_kind_label(Lang::En, "moon_base"), "moon_base");
         assert_eq!(

@@ -11,6 +11,8 @@
 pub mod base;
 pub mod catalog;
 pub mod cell;
+pub mod code;
+pub mod process;
 pub mod reform;
 pub mod text;
 
@@ -27,3 +29,4 @@ pub use base::password::{PasswordError, PasswordPolicy};
 pub use base::permission::{AdminDuty, Permission, UnknownPermission};
 pub use base::pii::{PiiBinding, PiiError, PiiKey};
 pub use base::scope::{dept_path_contains, DataScope, ScopeError};
+pub use code::UnknownCode;

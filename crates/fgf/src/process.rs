@@ -286,7 +286,7 @@ pub async fn bench_durable(
                     .work_items_of(row.id)
                     .await?
                     .into_iter()
-                    .filter(|w| w.status == "open")
+                    .filter(|w| w.status == fgf_domain::process::WorkItemStatus::Open)
                     .filter_map(|w| u32::try_from(w.exec_id).ok().map(|e| (e, w.node_id)))
                     .collect();
                 row.id
@@ -337,7 +337,7 @@ pub async fn bench_durable(
     for (bkey, id) in &ids {
         let row = store.get_process_instance(&scope, *id).await?;
         anyhow::ensure!(
-            row.status == "completed",
+            row.status == fgf_domain::process::InstanceStatus::Completed,
             "instance {bkey} ended {} ({})",
             row.status,
             row.state.chars().take(300).collect::<String>()

@@ -2,6 +2,7 @@
 //! twice; due timers fire exactly once even with two nodes on one database.
 
 use fgf_app::{App, Config, SystemClock};
+use fgf_domain::process::{InstanceStatus, WorkItemStatus};
 use fgf_store::testing::TestDb;
 use fgf_store::Store;
 use std::path::Path;
@@ -70,7 +71,12 @@ fn killed_at_any_instant_no_instance_is_lost_or_advanced_twice() {
             "one instance per key: none lost, none duplicated"
         );
         for row in &all.items {
-            assert_eq!(row.status, "completed", "{}", row.business_key);
+            assert_eq!(
+                row.status,
+                InstanceStatus::Completed,
+                "{}",
+                row.business_key
+            );
             let events = store.process_events(row.id).await.unwrap();
             let done = events
                 .iter()
@@ -82,8 +88,14 @@ fn killed_at_any_instant_no_instance_is_lost_or_advanced_twice() {
                 row.business_key
             );
             let items = store.work_items_of(row.id).await.unwrap();
-            assert_eq!(items.iter().filter(|w| w.status == "done").count(), 3);
-            assert!(items.iter().all(|w| w.status != "open"));
+            assert_eq!(
+                items
+                    .iter()
+                    .filter(|w| w.status == WorkItemStatus::Done)
+                    .count(),
+                3
+            );
+            assert!(items.iter().all(|w| w.status != WorkItemStatus::Open));
         }
         assert!(matches!(
             store.verify_audit().await.unwrap(),
@@ -196,7 +208,7 @@ async fn two_nodes_fire_each_timer_once(a: Store, b: Store, dir: &Path) {
         .await
         .unwrap();
     for row in &all.items {
-        assert_eq!(row.status, "completed");
+        assert_eq!(row.status, InstanceStatus::Completed);
         let fired = a
             .process_events(row.id)
             .await
@@ -350,7 +362,7 @@ async fn open_task(store: &Store, id: i64) -> Option<u32> {
         .await
         .unwrap()
         .into_iter()
-        .find(|w| w.status == "open")
+        .find(|w| w.status == WorkItemStatus::Open)
         .map(|w| u32::try_from(w.exec_id).unwrap())
 }
 
@@ -411,10 +423,16 @@ async fn two_nodes_take_turns_on_one_instance(a: Store, b: Store, dir: &Path) {
             .get_process_instance(&fgf_app::process::system_scope(), id)
             .await
             .unwrap();
-        assert_eq!(row.status, "completed");
+        assert_eq!(row.status, InstanceStatus::Completed);
         assert_eq!(row.version, 4, "start and three steps, none twice");
         let items = a.work_items_of(id).await.unwrap();
-        assert_eq!(items.iter().filter(|w| w.status == "done").count(), 3);
+        assert_eq!(
+            items
+                .iter()
+                .filter(|w| w.status == WorkItemStatus::Done)
+                .count(),
+            3
+        );
     }
     assert!(matches!(
         a.verify_audit().await.unwrap(),

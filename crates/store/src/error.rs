@@ -11,6 +11,14 @@ pub enum StoreError {
     Reference(String),
     #[error("invalid: {0}")]
     Invalid(String),
+    /// A stored value the code cannot read (an unknown status code, a date that is not one):
+    /// a bug or a bad migration, never user input, so it is reported rather than defaulted.
+    #[error("unreadable {table}.{column} value {value:?}")]
+    Unreadable {
+        table: &'static str,
+        column: &'static str,
+        value: String,
+    },
     #[error("store unavailable: {0}")]
     Unavailable(String),
     #[error("internal store error: {0}")]

@@ -2,7 +2,8 @@
 //! the queue and the leases that make a due job run on one node at a time.
 
 use crate::sql::Sql;
-use crate::{get_i64, get_str, Backend, Result, Store, WriteTx};
+use crate::{get_code, get_i64, get_str, Backend, Result, Store, WriteTx};
+use fgf_domain::base::record::JobStatus;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Job {
@@ -10,8 +11,7 @@ pub struct Job {
     pub kind: String,
     pub payload: serde_json::Value,
     pub run_at_ms: i64,
-    /// "pending", "running", "done", "failed".
-    pub status: String,
+    pub status: JobStatus,
     pub attempts: i64,
     pub last_error: String,
 }
@@ -24,7 +24,7 @@ fn job(row: &sqlx::any::AnyRow) -> Result<Job> {
         kind: get_str(row, "kind")?,
         payload: serde_json::from_str(&get_str(row, "payload")?).unwrap_or(serde_json::Value::Null),
         run_at_ms: get_i64(row, "run_at")?,
-        status: get_str(row, "status")?,
+        status: get_code(row, "job", "status")?,
         attempts: get_i64(row, "attempts")?,
         last_error: get_str(row, "last_error")?,
     })
@@ -104,12 +104,12 @@ impl Store {
         retry_at_ms: Option<i64>,
     ) -> Result<bool> {
         let status = match (error, retry_at_ms) {
-            (None, _) => "done",
-            (Some(_), Some(_)) => "pending",
-            (Some(_), None) => "failed",
+            (None, _) => JobStatus::Done,
+            (Some(_), Some(_)) => JobStatus::Pending,
+            (Some(_), None) => JobStatus::Failed,
         };
         let mut sql = Sql::new("update job set status = ");
-        sql.bind(status)
+        sql.bind(status.as_str())
             .push(", last_error = ")
             .bind(error.unwrap_or(""))
             .push(", lease_owner = null, lease_until = null, updated_at = ")

@@ -35,6 +35,7 @@ pub use error::StoreError;
 pub use scope::{Grants, Scope};
 pub use tx::{AuditCtx, WriteTx};
 
+use chrono::NaiveDate;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
 use std::path::Path;
@@ -349,6 +350,65 @@ pub(crate) fn get_bool(row: &AnyRow, col: &str) -> Result<bool> {
 
 pub(crate) fn get_opt_bytes(row: &AnyRow, col: &str) -> Result<Option<Vec<u8>>> {
     Ok(row.try_get::<Option<Vec<u8>>, _>(col)?)
+}
+
+/// Reads a coded column into its domain enum (`fgf_domain::code`); a text that is none of its
+/// codes is `StoreError::Unreadable` naming the table, column and value.
+pub(crate) fn get_code<T: FromStr>(
+    row: &AnyRow,
+    table: &'static str,
+    column: &'static str,
+) -> Result<T> {
+    let value = get_str(row, column)?;
+    value.parse().map_err(|_| StoreError::Unreadable {
+        table,
+        column,
+        value,
+    })
+}
+
+pub(crate) fn get_opt_code<T: FromStr>(
+    row: &AnyRow,
+    table: &'static str,
+    column: &'static str,
+) -> Result<Option<T>> {
+    get_opt_str(row, column)?
+        .map(|value| {
+            value.parse().map_err(|_| StoreError::Unreadable {
+                table,
+                column,
+                value,
+            })
+        })
+        .transpose()
+}
+
+/// Reads an ISO date column (`YYYY-MM-DD`, as every date column is written).
+pub(crate) fn get_date(
+    row: &AnyRow,
+    table: &'static str,
+    column: &'static str,
+) -> Result<NaiveDate> {
+    let value = get_str(row, column)?;
+    parse_date(table, column, value)
+}
+
+pub(crate) fn get_opt_date(
+    row: &AnyRow,
+    table: &'static str,
+    column: &'static str,
+) -> Result<Option<NaiveDate>> {
+    get_opt_str(row, column)?
+        .map(|value| parse_date(table, column, value))
+        .transpose()
+}
+
+fn parse_date(table: &'static str, column: &'static str, value: String) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(&value, "%Y-%m-%d").map_err(|_| StoreError::Unreadable {
+        table,
+        column,
+        value,
+    })
 }
 
 /// Parses a stored enum code, turning an unknown one into an internal error that names it

@@ -54,6 +54,19 @@ impl From<Option<&str>> for Arg {
         Arg::OptText(v.map(str::to_owned))
     }
 }
+/// Dates are stored as ISO text (`YYYY-MM-DD`), which sorts and compares as the date does.
+impl From<chrono::NaiveDate> for Arg {
+    fn from(v: chrono::NaiveDate) -> Self {
+        Arg::Text(v.to_string())
+    }
+}
+
+impl From<Option<chrono::NaiveDate>> for Arg {
+    fn from(v: Option<chrono::NaiveDate>) -> Self {
+        Arg::OptText(v.map(|d| d.to_string()))
+    }
+}
+
 impl From<Option<Vec<u8>>> for Arg {
     fn from(v: Option<Vec<u8>>) -> Self {
         Arg::Bytes(v)

@@ -3,6 +3,13 @@
 
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
+use fgf_domain::base::record::{AccountKind, DepartmentKind, LoginOutcome};
+use fgf_domain::catalog::{HandoverState, Tier, VersionStatus};
+use fgf_domain::process::{DefinitionStatus, InstanceStatus};
+use fgf_domain::reform::plan::{Disposition, PlanStatus};
+use fgf_domain::reform::{
+    AssessmentStatus, InnovationStatus, MeritKind, NoticeKind, TaskStatus, UnitRole,
+};
 use fgf_domain::DataScope;
 use fgf_store::base::account::{AccountQuery, NewAccount};
 use fgf_store::base::audit::{AuditQuery, Verify};
@@ -23,6 +30,10 @@ fn ctx(at: i64) -> AuditCtx {
 
 /// A transaction refused because someone else wrote first (not any failure: a syntax error
 /// in a batch must not pass a concurrency test).
+fn date(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
+}
+
 fn is_conflict<T: std::fmt::Debug>(r: &Result<T, StoreError>) -> bool {
     matches!(r, Err(StoreError::Conflict { .. }))
 }
@@ -211,7 +222,7 @@ on_every_backend!(write_without_audit_is_refused_and_rolled_back, |db| {
         parent_id: None,
         code: "X".to_owned(),
         name: "X".to_owned(),
-        kind: "district".to_owned(),
+        kind: DepartmentKind::District,
         sort: 0,
     })
     .await
@@ -256,7 +267,7 @@ async fn bureau(tx: &mut fgf_store::WriteTx, code: &str, name: &str) -> i64 {
         parent_id: None,
         code: code.to_owned(),
         name: name.to_owned(),
-        kind: "bureau".to_owned(),
+        kind: DepartmentKind::Bureau,
         sort: 0,
     })
     .await
@@ -270,7 +281,7 @@ async fn seed_tree(store: &Store) -> Vec<i64> {
         parent_id: parent,
         code: code.to_owned(),
         name: code.to_owned(),
-        kind: "bureau".to_owned(),
+        kind: DepartmentKind::Bureau,
         sort: 0,
     };
     let root = tx.insert_department(&mk(None, "root")).await.unwrap();
@@ -301,7 +312,7 @@ async fn seed_tree(store: &Store) -> Vec<i64> {
             .insert_account(&NewAccount {
                 username: format!("u{i}"),
                 display_name: format!("u{i}"),
-                kind: "staff".to_owned(),
+                kind: AccountKind::Staff,
                 password_hash: "x".to_owned(),
                 must_change_password: false,
                 phone_enc: None,
@@ -408,7 +419,7 @@ on_every_backend!(unique_violations_name_their_constraint, |db| {
             parent_id: None,
             code: "root".to_owned(),
             name: "dup".to_owned(),
-            kind: "district".to_owned(),
+            kind: DepartmentKind::District,
             sort: 0,
         })
         .await
@@ -424,7 +435,7 @@ fn upd(parent: Option<i64>, code: &str) -> fgf_store::base::org::DepartmentUpdat
         parent_id: parent,
         code: code.to_owned(),
         name: code.to_owned(),
-        kind: "bureau".to_owned(),
+        kind: DepartmentKind::Bureau,
         sort: 0,
         leader_account_id: None,
     }
@@ -463,7 +474,7 @@ on_every_backend!(backup_and_restore_round_trip_loses_nothing, |db| {
     tx.insert_account(&NewAccount {
         username: "pii".to_owned(),
         display_name: "p".to_owned(),
-        kind: "citizen".to_owned(),
+        kind: AccountKind::Citizen,
         password_hash: "h".to_owned(),
         must_change_password: false,
         phone_enc: Some(vec![1, 2, 3, 255]),
@@ -510,7 +521,7 @@ on_every_backend!(backup_and_restore_round_trip_loses_nothing, |db| {
         parent_id: None,
         code: "after".to_owned(),
         name: "after".to_owned(),
-        kind: "district".to_owned(),
+        kind: DepartmentKind::District,
         sort: 0,
     })
     .await
@@ -640,7 +651,7 @@ on_every_backend!(text_filters_ignore_letter_case_on_both_backends, |db| {
         department_id: dept,
         name: "ICP 许可",
         kind: "01",
-        tier: "main",
+        tier: Tier::Main,
         apply_count: None,
     };
     tx.insert_matter("XK-Case-1", &summary).await.unwrap();
@@ -812,11 +823,18 @@ on_every_backend!(
 on_every_backend!(a_stale_instance_version_fails_its_batch, |db| {
     let mut tx = db.store.write(ctx(1)).await.unwrap();
     let (def, _) = tx
-        .insert_process_definition("p", "P", "<definitions/>", None, "published", None)
+        .insert_process_definition(
+            "p",
+            "P",
+            "<definitions/>",
+            None,
+            DefinitionStatus::Published,
+            None,
+        )
         .await
         .unwrap();
     let id = tx
-        .insert_process_instance(def, "k-1", "running", "{}", None, None)
+        .insert_process_instance(def, "k-1", InstanceStatus::Running, "{}", None, None)
         .await
         .unwrap();
     tx.audit("test.setup", "process_instance", &id.to_string(), &[])
@@ -826,7 +844,7 @@ on_every_backend!(a_stale_instance_version_fails_its_batch, |db| {
     let scope = Scope::system("conformance");
     // A version that moved on (here: never was) fails the batch and writes nothing.
     let mut tx = db.store.write_optimistic(ctx(2)).await.unwrap().unwrap();
-    tx.update_process_instance(id, 7, "running", "{\"stale\":true}", false)
+    tx.update_process_instance(id, 7, InstanceStatus::Running, "{\"stale\":true}", false)
         .await
         .unwrap();
     tx.audit("test.update", "process_instance", &id.to_string(), &[])
@@ -844,7 +862,7 @@ on_every_backend!(a_stale_instance_version_fails_its_batch, |db| {
     // runtime writes with every update refers to it, so the batch fails all the same.
     append(&db.store, 1).await;
     let mut tx = db.store.write_optimistic(ctx(2)).await.unwrap().unwrap();
-    tx.update_process_instance(id + 1000, 1, "running", "{}", false)
+    tx.update_process_instance(id + 1000, 1, InstanceStatus::Running, "{}", false)
         .await
         .unwrap();
     tx.insert_process_events(id + 1000, None, "", &["[]".to_owned()])
@@ -866,7 +884,7 @@ on_every_backend!(a_stale_instance_version_fails_its_batch, |db| {
     // The version it was read at goes through.
     append(&db.store, 1).await;
     let mut tx = db.store.write_optimistic(ctx(3)).await.unwrap().unwrap();
-    tx.update_process_instance(id, 1, "completed", "{\"done\":true}", true)
+    tx.update_process_instance(id, 1, InstanceStatus::Completed, "{\"done\":true}", true)
         .await
         .unwrap();
     tx.audit("test.update", "process_instance", &id.to_string(), &[])
@@ -874,7 +892,7 @@ on_every_backend!(a_stale_instance_version_fails_its_batch, |db| {
         .unwrap();
     tx.commit().await.unwrap();
     let row = db.store.get_process_instance(&scope, id).await.unwrap();
-    assert_eq!((row.version, row.status.as_str()), (2, "completed"));
+    assert_eq!((row.version, row.status), (2, InstanceStatus::Completed));
     assert!(row.ended_at_ms.is_some());
 });
 
@@ -882,11 +900,18 @@ on_every_backend!(an_optimistic_start_checks_its_id_and_its_definition, |db| {
     let scope = Scope::system("conformance");
     let mut tx = db.store.write(ctx(1)).await.unwrap();
     let (def, _) = tx
-        .insert_process_definition("p", "P", "<definitions/>", None, "published", None)
+        .insert_process_definition(
+            "p",
+            "P",
+            "<definitions/>",
+            None,
+            DefinitionStatus::Published,
+            None,
+        )
         .await
         .unwrap();
     let first = tx
-        .insert_process_instance(def, "k-0", "running", "{}", None, None)
+        .insert_process_instance(def, "k-0", InstanceStatus::Running, "{}", None, None)
         .await
         .unwrap();
     tx.audit("test.start", "process_instance", &first.to_string(), &[])
@@ -898,7 +923,15 @@ on_every_backend!(an_optimistic_start_checks_its_id_and_its_definition, |db| {
         async move {
             let mut tx = store.write_optimistic(ctx(2)).await.unwrap().unwrap();
             tx.expect_latest_definition("p", def, version);
-            tx.insert_process_instance_with_id(id, def, bkey, "running", "{}", None, None);
+            tx.insert_process_instance_with_id(
+                id,
+                def,
+                bkey,
+                InstanceStatus::Running,
+                "{}",
+                None,
+                None,
+            );
             tx.audit("test.start", "process_instance", &id.to_string(), &[])
                 .await
                 .unwrap();
@@ -914,7 +947,7 @@ on_every_backend!(an_optimistic_start_checks_its_id_and_its_definition, |db| {
     let other = db.reopen().await.unwrap();
     let mut tx = other.write(ctx(3)).await.unwrap();
     let theirs = tx
-        .insert_process_instance(def, "k-2", "running", "{}", None, None)
+        .insert_process_instance(def, "k-2", InstanceStatus::Running, "{}", None, None)
         .await
         .unwrap();
     tx.audit("test.start", "process_instance", &theirs.to_string(), &[])
@@ -944,9 +977,16 @@ on_every_backend!(an_optimistic_start_checks_its_id_and_its_definition, |db| {
     }
     // A version published elsewhere: a start from the remembered one fails, writing nothing.
     let mut tx = other.write(ctx(4)).await.unwrap();
-    tx.insert_process_definition("p", "P", "<definitions/>", None, "published", None)
-        .await
-        .unwrap();
+    tx.insert_process_definition(
+        "p",
+        "P",
+        "<definitions/>",
+        None,
+        DefinitionStatus::Published,
+        None,
+    )
+    .await
+    .unwrap();
     tx.audit("test.publish", "process_definition", "p", &[])
         .await
         .unwrap();
@@ -954,7 +994,7 @@ on_every_backend!(an_optimistic_start_checks_its_id_and_its_definition, |db| {
     append(&db.store, 1).await;
     let mut tx = db.store.write(ctx(5)).await.unwrap();
     let id = tx
-        .insert_process_instance(def, "k-4", "running", "{}", None, None)
+        .insert_process_instance(def, "k-4", InstanceStatus::Running, "{}", None, None)
         .await
         .unwrap();
     tx.audit("test.start", "process_instance", &id.to_string(), &[])
@@ -991,12 +1031,18 @@ on_every_backend!(a_batch_that_writes_one_row_twice_is_refused, |db| {
         department_id: dept,
         name: "批次许可",
         kind: "01",
-        tier: "main",
+        tier: Tier::Main,
         apply_count,
     };
     let id = tx.insert_matter("XK-B-1", &summary(None)).await.unwrap();
     let v1 = tx
-        .insert_matter_version(id, "published", "{}", "导入", Some("2026-01-01"))
+        .insert_matter_version(
+            id,
+            VersionStatus::Published,
+            "{}",
+            "导入",
+            Some(date("2026-01-01")),
+        )
         .await
         .unwrap();
     tx.audit("test.setup", "matter", "XK-B-1", &[])
@@ -1095,7 +1141,7 @@ on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
             parent_id: None,
             code: "S77".to_owned(),
             name: "测试街道".to_owned(),
-            kind: "street".to_owned(),
+            kind: DepartmentKind::Street,
             sort: 0,
         })
         .await
@@ -1106,7 +1152,7 @@ on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
         department_id: dept,
         name,
         kind: "01",
-        tier: "main",
+        tier: Tier::Main,
         apply_count: None,
     };
     let id = tx
@@ -1114,14 +1160,20 @@ on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
         .await
         .unwrap();
     let v1 = tx
-        .insert_matter_version(id, "published", "{\"v\":1}", "导入", Some("2026-01-01"))
+        .insert_matter_version(
+            id,
+            VersionStatus::Published,
+            "{\"v\":1}",
+            "导入",
+            Some(date("2026-01-01")),
+        )
         .await
         .unwrap();
     tx.make_current(id, v1, &summary("测试许可_一"))
         .await
         .unwrap();
     let v2 = tx
-        .insert_matter_version(id, "draft", "{\"v\":2}", "改", None)
+        .insert_matter_version(id, VersionStatus::Draft, "{\"v\":2}", "改", None)
         .await
         .unwrap();
     assert_eq!((v1, v2), (1, 2));
@@ -1141,9 +1193,9 @@ on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
     let mut tx = s.write(ctx(3)).await.unwrap();
     tx.set_version_status(
         &draft,
-        "in_review",
-        "published",
-        Some(("ok", Some("2026-02-01"))),
+        VersionStatus::InReview,
+        VersionStatus::Published,
+        Some(("ok", Some(date("2026-02-01")))),
     )
     .await
     .unwrap();
@@ -1154,11 +1206,18 @@ on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
         tx.commit().await,
         Err(StoreError::Conflict { ref constraint }) if constraint == "write_guard"
     ));
-    assert_eq!(s.matter_version(id, 2).await.unwrap().status, "draft");
+    assert_eq!(
+        s.matter_version(id, 2).await.unwrap().status,
+        VersionStatus::Draft
+    );
     // Draft → review → published for a later date; it is due on that date and replaces v1.
     for (from, to, review) in [
-        ("draft", "in_review", None),
-        ("in_review", "published", Some(("同意", Some("2026-03-01")))),
+        (VersionStatus::Draft, VersionStatus::InReview, None),
+        (
+            VersionStatus::InReview,
+            VersionStatus::Published,
+            Some(("同意", Some(date("2026-03-01")))),
+        ),
     ] {
         let mut tx = s.write(ctx(4)).await.unwrap();
         tx.set_version_status(&draft, from, to, review)
@@ -1169,8 +1228,8 @@ on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
             .unwrap();
         tx.commit().await.unwrap();
     }
-    assert!(s.versions_due("2026-02-28").await.unwrap().is_empty());
-    let due = s.versions_due("2026-03-01").await.unwrap();
+    assert!(s.versions_due(date("2026-02-28")).await.unwrap().is_empty());
+    let due = s.versions_due(date("2026-03-01")).await.unwrap();
     assert_eq!(due.iter().map(|v| v.version).collect::<Vec<_>>(), [2]);
     let mut tx = s.write(ctx(5)).await.unwrap();
     tx.make_current(id, 2, &summary("测试许可_二"))
@@ -1180,14 +1239,17 @@ on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
         .await
         .unwrap();
     tx.commit().await.unwrap();
-    let statuses: Vec<String> = s
+    let statuses: Vec<VersionStatus> = s
         .matter_versions(id)
         .await
         .unwrap()
         .into_iter()
         .map(|v| v.status)
         .collect();
-    assert_eq!(statuses, ["superseded", "published"]);
+    assert_eq!(
+        statuses,
+        [VersionStatus::Superseded, VersionStatus::Published]
+    );
     let in_force = s.matters_in_force().await.unwrap();
     assert_eq!(in_force.len(), 1);
     assert_eq!(
@@ -1218,7 +1280,7 @@ on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
     tx.commit().await.unwrap();
     for expect_ok in [true, false] {
         let mut tx = s.write(ctx(7)).await.unwrap();
-        tx.update_handover(h, "switched", r#"{"ok":true}"#)
+        tx.update_handover(h, HandoverState::Switched, r#"{"ok":true}"#)
             .await
             .unwrap();
         tx.set_matter_department(id, street).await.unwrap();
@@ -1227,7 +1289,10 @@ on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
             .unwrap();
         assert_eq!(tx.commit().await.is_ok(), expect_ok);
     }
-    assert_eq!(s.get_handover(h).await.unwrap().state, "switched");
+    assert_eq!(
+        s.get_handover(h).await.unwrap().state,
+        HandoverState::Switched
+    );
     assert_eq!(s.get_matter(id).await.unwrap().department_id, street);
     assert_eq!(
         s.matter_phrases().await.unwrap(),
@@ -1255,7 +1320,10 @@ on_every_backend!(
         let s = &db.store;
         let mut tx = s.write(ctx(1)).await.unwrap();
         let dept = bureau(&mut tx, "R01", "改革办").await;
-        let plan = tx.insert_plan("实施方案", "draft", 25).await.unwrap();
+        let plan = tx
+            .insert_plan("实施方案", PlanStatus::Draft, 25)
+            .await
+            .unwrap();
         let task = |code: &'static str, parent: Option<i64>| NewTask {
             plan_id: plan,
             parent_id: parent,
@@ -1264,8 +1332,8 @@ on_every_backend!(
             category: "放管服",
             requirement: "",
             result_form: "",
-            start_date: "2026-03-02",
-            deadline: "2026-04-30",
+            start_date: date("2026-03-02"),
+            deadline: date("2026-04-30"),
             lead_department_id: dept,
             owner: "张三",
             weight: 2,
@@ -1276,13 +1344,13 @@ on_every_backend!(
         let a = tx.insert_task(&task("1", None)).await.unwrap();
         let b = tx.insert_task(&task("1.1", Some(a))).await.unwrap();
         tx.insert_task_dep(b, a).await.unwrap();
-        tx.insert_milestone(a, "初稿", "2026-03-31", None)
+        tx.insert_milestone(a, "初稿", date("2026-03-31"), None)
             .await
             .unwrap();
-        tx.insert_report(b, "2026-03-25", 40, "推进中", "", &[])
+        tx.insert_report(b, date("2026-03-25"), 40, "推进中", "", &[])
             .await
             .unwrap();
-        tx.set_task_progress(b, "not_started", 40, "in_progress")
+        tx.set_task_progress(b, TaskStatus::NotStarted, 40, TaskStatus::InProgress)
             .await
             .unwrap();
         tx.audit("test.reform", "reform_plan", &plan.to_string(), &[])
@@ -1300,7 +1368,7 @@ on_every_backend!(
         tx.rollback().await.unwrap();
         // A status move from a status the task is not in fails the transaction.
         let mut tx = s.write(ctx(3)).await.unwrap();
-        tx.set_task_progress(b, "not_started", 90, "in_progress")
+        tx.set_task_progress(b, TaskStatus::NotStarted, 90, TaskStatus::InProgress)
             .await
             .unwrap();
         tx.audit("test.reform", "reform_task", &b.to_string(), &[])
@@ -1319,7 +1387,10 @@ on_every_backend!(
             ("1.1", 40, Some(a))
         );
         assert_eq!(s.plan_deps(plan).await.unwrap(), [(b, a)]);
-        assert_eq!(s.plan_milestones(plan).await.unwrap()[0].due, "2026-03-31");
+        assert_eq!(
+            s.plan_milestones(plan).await.unwrap()[0].due,
+            date("2026-03-31")
+        );
         let reports = s.plan_reports(plan).await.unwrap();
         assert_eq!((reports[0].task_id, reports[0].percent), (b, 40));
         assert_eq!(s.get_plan(plan).await.unwrap().report_day, 25);
@@ -1332,7 +1403,7 @@ on_every_backend!(
         ));
         // Acceptance: answered once; a resolution binds the unit it names, once.
         let mut tx = s.write(ctx(8)).await.unwrap();
-        tx.insert_acceptance(a, dept, "lead", "", "2026-03-09", None)
+        tx.insert_acceptance(a, dept, UnitRole::Lead, "", date("2026-03-09"), None)
             .await
             .unwrap();
         tx.audit("test.reform", "reform_task", &a.to_string(), &[])
@@ -1355,7 +1426,7 @@ on_every_backend!(
         assert_eq!(disputed.reason, "不属于我单位职责");
         for expect_ok in [true, false] {
             let mut tx = s.write(ctx(10)).await.unwrap();
-            tx.resolve_acceptance(acc.id, dept, "由本单位承担", "2026-03-12")
+            tx.resolve_acceptance(acc.id, dept, "由本单位承担", date("2026-03-12"))
                 .await
                 .unwrap();
             tx.audit("test.reform", "reform_task", &a.to_string(), &[])
@@ -1365,8 +1436,8 @@ on_every_backend!(
         }
         let settled = s.get_acceptance(acc.id).await.unwrap();
         assert_eq!(
-            (settled.accepted_on.as_deref(), settled.resolution.as_str()),
-            (Some("2026-03-12"), "由本单位承担")
+            (settled.accepted_on, settled.resolution.as_str()),
+            (Some(date("2026-03-12")), "由本单位承担")
         );
     }
 );
@@ -1378,7 +1449,10 @@ on_every_backend!(
         let s = &db.store;
         let mut tx = s.write(ctx(1)).await.unwrap();
         let dept = bureau(&mut tx, "R02", "市场监管局").await;
-        let plan = tx.insert_plan("行动方案", "draft", 25).await.unwrap();
+        let plan = tx
+            .insert_plan("行动方案", PlanStatus::Draft, 25)
+            .await
+            .unwrap();
         let clause = |n: &str, body: &str| Clause {
             section: "一、提升效能".to_owned(),
             number: n.to_owned(),
@@ -1387,10 +1461,16 @@ on_every_backend!(
         tx.replace_clauses(plan, &[clause("2", "乙"), clause("1", "甲")])
             .await
             .unwrap();
-        tx.set_plan_status(plan, "draft", "consultation", None, None)
-            .await
-            .unwrap();
-        tx.insert_consultee(plan, 1, dept, "2026-03-06", None)
+        tx.set_plan_status(
+            plan,
+            PlanStatus::Draft,
+            PlanStatus::Consultation,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+        tx.insert_consultee(plan, 1, dept, date("2026-03-06"), None)
             .await
             .unwrap();
         tx.insert_comment(plan, 1, dept, "1", "建议", None)
@@ -1415,7 +1495,10 @@ on_every_backend!(
         // Clauses keep the order written, not the order of their numbers.
         let clauses = s.plan_clauses(plan).await.unwrap();
         assert_eq!(clauses[0].number, "2");
-        assert_eq!(s.get_plan(plan).await.unwrap().status, "consultation");
+        assert_eq!(
+            s.get_plan(plan).await.unwrap().status,
+            PlanStatus::Consultation
+        );
         // A reply is recorded once.
         let c = s.consultees(plan).await.unwrap()[0].clone();
         assert_eq!((c.round, c.replied_at_ms), (1, None));
@@ -1430,11 +1513,11 @@ on_every_backend!(
         assert_eq!(s.consultations_of(dept).await.unwrap().len(), 1);
         let comment = s.plan_comments(plan).await.unwrap()[0].clone();
         let mut tx = s.write(ctx(3)).await.unwrap();
-        tx.dispose_comment(comment.id, plan, "partly", "部分吸收")
+        tx.dispose_comment(comment.id, plan, Disposition::Partly, "部分吸收")
             .await
             .unwrap();
         // A step from a status the plan is not in fails the transaction.
-        tx.set_plan_status(plan, "draft", "approved", None, None)
+        tx.set_plan_status(plan, PlanStatus::Draft, PlanStatus::Approved, None, None)
             .await
             .unwrap();
         tx.audit("test.plan", "reform_plan", &plan.to_string(), &[])
@@ -1444,12 +1527,18 @@ on_every_backend!(
         assert!(is_conflict(&r), "{r:?}");
         assert_eq!(s.plan_comments(plan).await.unwrap()[0].disposition, None);
         let mut tx = s.write(ctx(4)).await.unwrap();
-        tx.dispose_comment(comment.id, plan, "partly", "部分吸收")
+        tx.dispose_comment(comment.id, plan, Disposition::Partly, "部分吸收")
             .await
             .unwrap();
-        tx.set_plan_status(plan, "consultation", "approved", None, Some(5))
-            .await
-            .unwrap();
+        tx.set_plan_status(
+            plan,
+            PlanStatus::Consultation,
+            PlanStatus::Approved,
+            None,
+            Some(5),
+        )
+        .await
+        .unwrap();
         tx.insert_plan_version(plan, 1, "行动方案", &clauses)
             .await
             .unwrap();
@@ -1459,29 +1548,29 @@ on_every_backend!(
         tx.commit().await.unwrap();
         let p = s.get_plan(plan).await.unwrap();
         assert_eq!(
-            (p.status.as_str(), p.published_at_ms),
-            ("approved", Some(5))
+            (p.status, p.published_at_ms),
+            (PlanStatus::Approved, Some(5))
         );
         let v = s.plan_versions(plan).await.unwrap();
         assert_eq!((v[0].version, v[0].clauses.clone()), (1, clauses));
         let m = s.plan_comments(plan).await.unwrap()[0].clone();
         assert_eq!(
-            (m.disposition.as_deref(), m.disposition_reason.as_str()),
-            (Some("partly"), "部分吸收")
+            (m.disposition, m.disposition_reason.as_str()),
+            (Some(Disposition::Partly), "部分吸收")
         );
         assert_eq!(s.plan_events(plan).await.unwrap()[0].kind, "consultation");
         // A notice is unique per kind, subject, unit and occasion; a response is given once.
         let notice = NewNotice {
             department_id: dept,
-            kind: "urge",
+            kind: NoticeKind::Urge,
             subject: "task:1",
             occasion: "2026-03-13",
             task_id: None,
             plan_id: Some(plan),
             title: "催办",
             body: "请说明",
-            sent_on: "2026-03-16",
-            response_due: Some("2026-03-19"),
+            sent_on: date("2026-03-16"),
+            response_due: Some(date("2026-03-19")),
         };
         for expect_ok in [true, false] {
             let mut tx = s.write(ctx(6)).await.unwrap();
@@ -1503,7 +1592,7 @@ on_every_backend!(
         }
         let n = s.reform_notices(Some(dept)).await.unwrap();
         assert_eq!(n.len(), 1);
-        assert_eq!(n[0].response_due.as_deref(), Some("2026-03-19"));
+        assert_eq!(n[0].response_due, Some(date("2026-03-19")));
         for expect_ok in [true, false] {
             let mut tx = s.write(ctx(7)).await.unwrap();
             tx.respond_notice(n[0].id, "已整改").await.unwrap();
@@ -1528,7 +1617,10 @@ on_every_backend!(
         let s = &db.store;
         let mut tx = s.write(ctx(1)).await.unwrap();
         let dept = bureau(&mut tx, "R03", "卫健委").await;
-        let plan = tx.insert_plan("方案", "approved", 25).await.unwrap();
+        let plan = tx
+            .insert_plan("方案", PlanStatus::Approved, 25)
+            .await
+            .unwrap();
         let task = tx
             .insert_task(&NewTask {
                 plan_id: plan,
@@ -1538,8 +1630,8 @@ on_every_backend!(
                 category: "社会事业",
                 requirement: "",
                 result_form: "",
-                start_date: "2026-03-02",
-                deadline: "2026-04-30",
+                start_date: date("2026-03-02"),
+                deadline: date("2026-04-30"),
                 lead_department_id: dept,
                 owner: "",
                 weight: 1,
@@ -1550,33 +1642,33 @@ on_every_backend!(
             .await
             .unwrap();
         // A confirmation moves the status and records the day in one transaction.
-        tx.set_task_progress(task, "not_started", 100, "completed")
+        tx.set_task_progress(task, TaskStatus::NotStarted, 100, TaskStatus::Completed)
             .await
             .unwrap();
-        tx.set_task_completed_on(task, Some("2026-04-28"))
+        tx.set_task_completed_on(task, Some(date("2026-04-28")))
             .await
             .unwrap();
         let insp = tx
-            .insert_inspection(plan, "一季度督查", "2026-03-18")
+            .insert_inspection(plan, "一季度督查", date("2026-03-18"))
             .await
             .unwrap();
-        tx.insert_finding(insp, task, dept, "台账不全", "2026-04-10")
+        tx.insert_finding(insp, task, dept, "台账不全", date("2026-04-10"))
             .await
             .unwrap();
         let a = tx
-            .insert_assessment(plan, "一季度考核", "2026-03-01", "2026-04-30")
+            .insert_assessment(plan, "一季度考核", date("2026-03-01"), date("2026-04-30"))
             .await
             .unwrap();
         tx.set_quality_score(a, task, 70, "").await.unwrap();
         tx.insert_merit(&NewMerit {
-            kind: "accountability",
+            kind: MeritKind::Accountability,
             department_id: dept,
             person: "某科长",
             category: "慢作为",
             reason: "逾期",
             document_no: "示纪〔2026〕1号",
             file_hash: None,
-            decided_on: "2026-04-15",
+            decided_on: date("2026-04-15"),
             task_id: Some(task),
         })
         .await
@@ -1589,8 +1681,8 @@ on_every_backend!(
             .insert_bulletin(
                 plan,
                 "通报",
-                "2026-03-01",
-                "2026-03-31",
+                date("2026-03-01"),
+                date("2026-03-31"),
                 &json!({"total": 1}),
             )
             .await
@@ -1600,12 +1692,8 @@ on_every_backend!(
             .unwrap();
         tx.commit().await.unwrap();
         assert_eq!(
-            s.task_completions(plan)
-                .await
-                .unwrap()
-                .get(&task)
-                .map(String::as_str),
-            Some("2026-04-28")
+            s.task_completions(plan).await.unwrap().get(&task).copied(),
+            Some(date("2026-04-28"))
         );
         // A score given again replaces the first (in a later transaction: a batch writes
         // disjoint rows).
@@ -1615,10 +1703,13 @@ on_every_backend!(
             .await
             .unwrap();
         tx.commit().await.unwrap();
-        assert_eq!(s.get_task(task).await.unwrap().status, "completed");
+        assert_eq!(
+            s.get_task(task).await.unwrap().status,
+            TaskStatus::Completed
+        );
         assert_eq!(s.inspections(plan).await.unwrap()[0].id, insp);
         let f = s.findings(Some(plan), None).await.unwrap()[0].clone();
-        assert_eq!((f.held_on.as_str(), f.department_id), ("2026-03-18", dept));
+        assert_eq!((f.held_on, f.department_id), (date("2026-03-18"), dept));
         assert_eq!(s.findings(None, Some(dept)).await.unwrap().len(), 1);
         // A score set twice keeps the second.
         let q = s.quality_scores(a).await.unwrap();
@@ -1689,7 +1780,10 @@ on_every_backend!(
             (2900, "申请复核", "调整质量分", 1)
         );
         assert_eq!(r.facts["tasks_due"], 1);
-        assert_eq!(s.get_assessment(a).await.unwrap().status, "published");
+        assert_eq!(
+            s.get_assessment(a).await.unwrap().status,
+            AssessmentStatus::Published
+        );
         assert_eq!(s.merits(Some(dept)).await.unwrap()[0].category, "慢作为");
         // An innovation is reviewed once.
         for expect_ok in [true, false] {
@@ -1700,8 +1794,18 @@ on_every_backend!(
                 .unwrap();
             assert_eq!(tx.commit().await.is_ok(), expect_ok);
         }
-        assert_eq!(s.innovations(Some("published")).await.unwrap()[0].id, inno);
-        assert!(s.innovations(Some("submitted")).await.unwrap().is_empty());
+        assert_eq!(
+            s.innovations(Some(InnovationStatus::Published))
+                .await
+                .unwrap()[0]
+                .id,
+            inno
+        );
+        assert!(s
+            .innovations(Some(InnovationStatus::Submitted))
+            .await
+            .unwrap()
+            .is_empty());
         assert_eq!(s.get_bulletin(bul).await.unwrap().body["total"], 1);
         assert_eq!(s.bulletins(Some(plan)).await.unwrap().len(), 1);
     }
@@ -1844,7 +1948,7 @@ fn staff(username: &str) -> NewAccount {
     NewAccount {
         username: username.to_owned(),
         display_name: username.to_owned(),
-        kind: "staff".to_owned(),
+        kind: AccountKind::Staff,
         password_hash: "h0".to_owned(),
         must_change_password: false,
         phone_enc: None,
@@ -1861,11 +1965,18 @@ on_every_backend!(finding_2_candidates_match_exactly_on_each_backend, |db| {
     let s = &db.store;
     let mut tx = s.write(ctx(1)).await.unwrap();
     let (def, _) = tx
-        .insert_process_definition("p", "P", "<definitions/>", None, "published", None)
+        .insert_process_definition(
+            "p",
+            "P",
+            "<definitions/>",
+            None,
+            DefinitionStatus::Published,
+            None,
+        )
         .await
         .unwrap();
     let id = tx
-        .insert_process_instance(def, "k-1", "running", "{}", None, None)
+        .insert_process_instance(def, "k-1", InstanceStatus::Running, "{}", None, None)
         .await
         .unwrap();
     tx.apply_work_item_changes(
@@ -1949,13 +2060,19 @@ on_every_backend!(
         assert!(!s.claim_totp_step(acc, 99).await.unwrap(), "an older step");
         assert!(s.claim_totp_step(acc, 101).await.unwrap());
 
-        let log = |at: i64, addr: &'static str, outcome: &'static str, detail: &'static str| {
+        let log = |at: i64, addr: &'static str, outcome: LoginOutcome, detail: &'static str| {
             s.insert_login_log(at, "lockme", Some(acc), addr, outcome, detail)
         };
-        log(10, "10.0.0.1", "bad_password", "").await.unwrap();
-        log(10, "10.0.0.1", "bad_password", "").await.unwrap();
-        log(10, "10.0.0.2", "bad_totp", "").await.unwrap();
-        s.insert_login_log(10, "ghost", None, "10.0.0.1", "unknown_user", "")
+        log(10, "10.0.0.1", LoginOutcome::BadPassword, "")
+            .await
+            .unwrap();
+        log(10, "10.0.0.1", LoginOutcome::BadPassword, "")
+            .await
+            .unwrap();
+        log(10, "10.0.0.2", LoginOutcome::BadTotp, "")
+            .await
+            .unwrap();
+        s.insert_login_log(10, "ghost", None, "10.0.0.1", LoginOutcome::UnknownUser, "")
             .await
             .unwrap();
         assert_eq!(
@@ -1968,7 +2085,9 @@ on_every_backend!(
         assert_eq!(s.count_failures_from("10.0.0.1", 0).await.unwrap(), 3);
         assert_eq!(s.count_failures_from("10.0.0.1", 11).await.unwrap(), 0);
         // A success from 10.0.0.1 resets that address's count, not the other's.
-        log(10, "10.0.0.1", "success", "").await.unwrap();
+        log(10, "10.0.0.1", LoginOutcome::Success, "")
+            .await
+            .unwrap();
         assert_eq!(
             s.count_failures_for("lockme", Some("10.0.0.1"), 0)
                 .await
@@ -1982,7 +2101,9 @@ on_every_backend!(
             1
         );
         // A lock row for one address, cleared by an unlock.
-        log(20, "10.0.0.2", "locked", "failures: 5").await.unwrap();
+        log(20, "10.0.0.2", LoginOutcome::Locked, "failures: 5")
+            .await
+            .unwrap();
         assert_eq!(
             s.pair_locked_at("lockme", Some("10.0.0.2"), 0)
                 .await
@@ -1996,7 +2117,9 @@ on_every_backend!(
             None
         );
         assert_eq!(s.pair_locked_at("lockme", None, 21).await.unwrap(), None);
-        log(30, "10.9.9.9", "unlocked", "").await.unwrap();
+        log(30, "10.9.9.9", LoginOutcome::Unlocked, "")
+            .await
+            .unwrap();
         assert_eq!(s.pair_locked_at("lockme", None, 0).await.unwrap(), None);
 
         let mut tx = s.write(ctx(2)).await.unwrap();
@@ -2037,12 +2160,12 @@ on_every_backend!(
             department_id: dept,
             name: "带表格的事项",
             kind: "01",
-            tier: "main",
+            tier: Tier::Main,
             apply_count: None,
         };
         let id = tx.insert_matter("XK-F-1", &summary).await.unwrap();
         let doc = format!("{{\"materials\":[{{\"blank_form_file\":\"{hash}\"}}]}}");
-        tx.insert_matter_version(id, "draft", &doc, "", None)
+        tx.insert_matter_version(id, VersionStatus::Draft, &doc, "", None)
             .await
             .unwrap();
         tx.audit("test.setup", "matter", "XK-F-1", &[])
@@ -2054,9 +2177,15 @@ on_every_backend!(
             "a draft is not public"
         );
         let mut tx = s.write(ctx(2)).await.unwrap();
-        tx.insert_matter_version(id, "published", &doc, "", Some("2026-01-01"))
-            .await
-            .unwrap();
+        tx.insert_matter_version(
+            id,
+            VersionStatus::Published,
+            &doc,
+            "",
+            Some(date("2026-01-01")),
+        )
+        .await
+        .unwrap();
         tx.audit("test.publish", "matter", "XK-F-1", &[])
             .await
             .unwrap();
@@ -2067,5 +2196,69 @@ on_every_backend!(
             s.file_refs(&other).await.unwrap(),
             fgf_store::base::file::FileRefs::default()
         );
+    }
+);
+
+// A stored code or date the program does not know is reported, naming where it was found,
+// rather than read as a default or skipped: a bad migration or a hand edit must be visible.
+on_every_backend!(
+    an_unknown_stored_code_or_date_is_an_error_naming_its_column,
+    |db| {
+        let s = &db.store;
+        let mut tx = s.write(ctx(1)).await.unwrap();
+        let dept = bureau(&mut tx, "U01", "发改委").await;
+        let plan = tx.insert_plan("方案", PlanStatus::Draft, 25).await.unwrap();
+        tx.insert_consultee(plan, 1, dept, date("2026-03-06"), None)
+            .await
+            .unwrap();
+        tx.audit("test.codes", "reform_plan", &plan.to_string(), &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(s.get_plan(plan).await.unwrap().status, PlanStatus::Draft);
+
+        db.raw(&format!(
+            "update reform_plan set status = 'paused' where reform_plan_id = {plan}"
+        ))
+        .await
+        .unwrap();
+        match s.get_plan(plan).await {
+            Err(StoreError::Unreadable {
+                table,
+                column,
+                value,
+            }) => assert_eq!(
+                (table, column, value.as_str()),
+                ("reform_plan", "status", "paused")
+            ),
+            other => panic!("expected an unreadable status, got {other:?}"),
+        }
+        let err = s.list_plans().await.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"unreadable reform_plan.status value "paused""#
+        );
+
+        db.raw(&format!(
+            "update department set kind = 'ministry' where department_id = {dept}"
+        ))
+        .await
+        .unwrap();
+        assert!(matches!(
+            s.all_departments().await,
+            Err(StoreError::Unreadable { table: "department", column: "kind", ref value }) if value == "ministry"
+        ));
+
+        // A date that is no date (there is no 30 February) is refused the same way.
+        assert_eq!(s.consultees(plan).await.unwrap()[0].due, date("2026-03-06"));
+        db.raw(&format!(
+            "update reform_consultee set due = '2026-02-30' where plan_id = {plan}"
+        ))
+        .await
+        .unwrap();
+        assert!(matches!(
+            s.consultees(plan).await,
+            Err(StoreError::Unreadable { table: "reform_consultee", column: "due", ref value }) if value == "2026-02-30"
+        ));
     }
 );

@@ -347,7 +347,11 @@ async fn the_demo_plan_shows_every_light_on_the_board() {
     let d = District::new().await;
     let reform = d.token("reform").await;
     let plans = d.app.store().list_plans().await.unwrap();
-    let plan = plans.iter().find(|p| p.status == "approved").unwrap().id;
+    let plan = plans
+        .iter()
+        .find(|p| p.status.as_str() == "approved")
+        .unwrap()
+        .id;
     let tasks = board(&d, &reform, plan).await;
     let top: Vec<&Value> = tasks
         .iter()

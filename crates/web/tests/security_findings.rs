@@ -367,7 +367,7 @@ async fn finding_3_gb_t_22239_8_1_5_nobody_grants_themselves_a_role_and_administ
         .find_account_for_login("auditor")
         .await
         .unwrap();
-    assert_eq!(a.unwrap().0.status, "active");
+    assert_eq!(a.unwrap().0.status.as_str(), "active");
     // Nor reset an applicant's password into their own hands.
     let citizen = d.account_id("citizen").await;
     let (s, v) = d

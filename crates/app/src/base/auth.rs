@@ -12,6 +12,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use fgf_domain::base::audit::{sm3_hex, FieldChange};
 use fgf_domain::base::permission::{AdminDuty, Permission};
+use fgf_domain::base::record::{AccountKind, AccountStatus, LoginOutcome};
 use fgf_domain::PasswordPolicy;
 use fgf_store::base::account::{Account, Credentials};
 use fgf_store::base::session::Session;
@@ -19,21 +20,7 @@ use fgf_store::{AuditCtx, Grants, Scope};
 use hmac::{Hmac, Mac};
 use serde_json::json;
 
-/// Cookie sessions serve pages; bearer tokens serve API clients.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionKind {
-    Cookie,
-    Bearer,
-}
-
-impl SessionKind {
-    fn code(self) -> &'static str {
-        match self {
-            SessionKind::Cookie => "cookie",
-            SessionKind::Bearer => "bearer",
-        }
-    }
-}
+pub use fgf_domain::base::record::SessionKind;
 
 /// The signed-in caller of one request.
 #[derive(Debug, Clone)]
@@ -52,7 +39,7 @@ pub struct Actor {
 
 impl Actor {
     pub fn is_staff(&self) -> bool {
-        self.account.kind == "staff"
+        self.account.kind == AccountKind::Staff
     }
 
     pub fn is_applicant(&self) -> bool {
@@ -235,7 +222,9 @@ impl UseCases<'_> {
         let s = &self.config().security;
         match kind {
             SessionKind::Bearer => s.bearer_hours * 3_600_000,
-            SessionKind::Cookie if account.kind == "staff" => s.staff_idle_minutes * 60_000,
+            SessionKind::Cookie if account.kind == AccountKind::Staff => {
+                s.staff_idle_minutes * 60_000
+            }
             SessionKind::Cookie => s.applicant_idle_minutes * 60_000,
         }
     }
@@ -245,7 +234,7 @@ impl UseCases<'_> {
     fn needs_second_factor(self, account: &Account, duties: &[AdminDuty]) -> bool {
         match self.config().security.second_factor {
             SecondFactor::Admins => !duties.is_empty(),
-            SecondFactor::Staff => !duties.is_empty() || account.kind == "staff",
+            SecondFactor::Staff => !duties.is_empty() || account.kind == AccountKind::Staff,
             SecondFactor::All => true,
         }
     }
@@ -261,7 +250,14 @@ impl UseCases<'_> {
         let since = now - policy.lockout_window_minutes * 60_000;
         if self.store().count_failures_from(source_addr, since).await? >= policy.address_failures {
             self.store()
-                .insert_login_log(now, username, None, source_addr, "address_limited", "")
+                .insert_login_log(
+                    now,
+                    username,
+                    None,
+                    source_addr,
+                    LoginOutcome::AddressLimited,
+                    "",
+                )
                 .await?;
             return Err(
                 ServiceError::new(ErrorKind::TooManyRequests, "too_many_attempts")
@@ -313,7 +309,14 @@ impl UseCases<'_> {
         self.address_limit(username, req.source_addr).await?;
         if let Some(until) = self.pair_lock(username, req.source_addr).await? {
             store
-                .insert_login_log(now, username, None, req.source_addr, "locked", "")
+                .insert_login_log(
+                    now,
+                    username,
+                    None,
+                    req.source_addr,
+                    LoginOutcome::Locked,
+                    "",
+                )
                 .await?;
             return Err(locked_error(until));
         }
@@ -321,7 +324,7 @@ impl UseCases<'_> {
             // Spend the same time as a real check so timing does not reveal unknown users.
             let _ = verify_password(req.password, DUMMY_HASH).await;
             return Err(self
-                .record_failure(username, None, req.source_addr, "unknown_user")
+                .record_failure(username, None, req.source_addr, LoginOutcome::UnknownUser)
                 .await?);
         };
         if let Some(until) = account.locked_until_ms.filter(|u| *u > now) {
@@ -331,7 +334,7 @@ impl UseCases<'_> {
                     username,
                     Some(account.id),
                     req.source_addr,
-                    "locked",
+                    LoginOutcome::Locked,
                     "",
                 )
                 .await?;
@@ -339,18 +342,23 @@ impl UseCases<'_> {
         }
         if !verify_password(req.password, &creds.password_hash).await {
             return Err(self
-                .record_failure(username, Some(&account), req.source_addr, "bad_password")
+                .record_failure(
+                    username,
+                    Some(&account),
+                    req.source_addr,
+                    LoginOutcome::BadPassword,
+                )
                 .await?);
         }
         // Only someone who knows the password learns that the account is disabled.
-        if account.status != "active" {
+        if account.status != AccountStatus::Active {
             store
                 .insert_login_log(
                     now,
                     username,
                     Some(account.id),
                     req.source_addr,
-                    "disabled",
+                    LoginOutcome::Disabled,
                     "",
                 )
                 .await?;
@@ -368,7 +376,7 @@ impl UseCases<'_> {
                         username,
                         Some(account.id),
                         req.source_addr,
-                        "totp_missing",
+                        LoginOutcome::TotpMissing,
                         "",
                     )
                     .await?;
@@ -384,7 +392,12 @@ impl UseCases<'_> {
             if !fresh {
                 // A replayed code is a failure like a wrong one: whoever has it saw it used.
                 return Err(self
-                    .record_failure(username, Some(&account), req.source_addr, "bad_totp")
+                    .record_failure(
+                        username,
+                        Some(&account),
+                        req.source_addr,
+                        LoginOutcome::BadTotp,
+                    )
                     .await?);
             }
         }
@@ -420,7 +433,7 @@ impl UseCases<'_> {
                 id: sm3_hex(token.as_bytes()),
                 account_id: account.id,
                 department_id,
-                kind: req.kind.code().to_owned(),
+                kind: req.kind,
                 csrf_token: random_token(16),
                 source_addr: req.source_addr.to_owned(),
                 totp_verified: account.totp_enabled,
@@ -436,8 +449,8 @@ impl UseCases<'_> {
                 username,
                 Some(account.id),
                 req.source_addr,
-                "success",
-                req.kind.code(),
+                LoginOutcome::Success,
+                req.kind.as_str(),
             )
             .await?;
         Ok(LoginOk {
@@ -445,7 +458,7 @@ impl UseCases<'_> {
             expires_at_ms,
             must_change_password: account.must_change_password,
             needs_totp_enrolment,
-            staff: account.kind == "staff",
+            staff: account.kind == AccountKind::Staff,
         })
     }
 
@@ -454,7 +467,7 @@ impl UseCases<'_> {
     fn password_expired(self, account: &Account) -> bool {
         let days = self.config().security.password_max_age_days;
         days > 0
-            && account.kind == "staff"
+            && account.kind == AccountKind::Staff
             && !account.must_change_password
             && self.now_ms() - account.password_changed_at_ms > days * 86_400_000
     }
@@ -478,7 +491,7 @@ impl UseCases<'_> {
         username: &str,
         account: Option<&Account>,
         source_addr: &str,
-        outcome: &str,
+        outcome: LoginOutcome,
     ) -> ServiceResult<ServiceError> {
         let store = self.store();
         let policy = &self.config().security;
@@ -512,7 +525,7 @@ impl UseCases<'_> {
                         username,
                         account_id,
                         source_addr,
-                        "locked",
+                        LoginOutcome::Locked,
                         &format!("account: {everywhere} failures"),
                     )
                     .await?;
@@ -529,13 +542,13 @@ impl UseCases<'_> {
                     username,
                     account_id,
                     source_addr,
-                    "locked",
+                    LoginOutcome::Locked,
                     &format!("failures: {here}"),
                 )
                 .await?;
             return Ok(locked_error(now + policy.lockout_minutes * 60_000));
         }
-        Ok(if outcome == "bad_totp" {
+        Ok(if outcome == LoginOutcome::BadTotp {
             ServiceError::new(ErrorKind::Unauthenticated, "totp_invalid")
         } else {
             ServiceError::new(ErrorKind::Unauthenticated, "invalid_credentials")
@@ -569,7 +582,7 @@ impl UseCases<'_> {
                     &account.username,
                     Some(account.id),
                     source_addr,
-                    "expired",
+                    LoginOutcome::Expired,
                     session.kind.as_str(),
                 )
                 .await?;
@@ -580,18 +593,14 @@ impl UseCases<'_> {
         }
         // A lock by failed logins keeps live sessions: failures from elsewhere must not end
         // the owner's work (anyone could otherwise sign an administrator out).
-        if account.status != "active" {
+        if account.status != AccountStatus::Active {
             store.revoke_session(&id, now).await?;
             return Err(ServiceError::new(
                 ErrorKind::Unauthenticated,
                 "session_expired",
             ));
         }
-        let kind = if session.kind == "bearer" {
-            SessionKind::Bearer
-        } else {
-            SessionKind::Cookie
-        };
+        let kind = session.kind;
         let expires_at_ms = if kind == SessionKind::Cookie {
             now + self.idle_ms(&account, kind)
         } else {
@@ -629,7 +638,7 @@ impl UseCases<'_> {
                 &actor.account.username,
                 Some(actor.account.id),
                 &actor.source_addr,
-                "logout",
+                LoginOutcome::Logout,
                 "",
             )
             .await?;
@@ -659,7 +668,7 @@ impl UseCases<'_> {
                 &account.username,
                 Some(&account),
                 &actor.source_addr,
-                "bad_password",
+                LoginOutcome::BadPassword,
             )
             .await?;
         Err(if e.kind == ErrorKind::Locked {
@@ -739,7 +748,7 @@ impl UseCases<'_> {
                         &account.username,
                         Some(&account),
                         &actor.source_addr,
-                        "bad_totp",
+                        LoginOutcome::BadTotp,
                     )
                     .await?;
                 return Err(if e.kind == ErrorKind::Locked {

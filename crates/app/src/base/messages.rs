@@ -305,7 +305,7 @@ crate::i18n::messages! {
     "weekday.7" => "周日", "Sun";
 
     // Labels of code-defined values. The Chinese must match the labels in fgf-domain and
-    // `org::DEPARTMENT_KINDS` (checked by a test below); pages look these up by code.
+    // `DepartmentKind` (checked by a test below); pages look these up by code.
     "dept_kind.district" => "区", "District";
     "dept_kind.bureau" => "部门", "Bureau";
     "dept_kind.section" => "科室", "Section";

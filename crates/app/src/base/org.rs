@@ -5,26 +5,13 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::Actor;
 use fgf_domain::base::audit::diff_json;
 use fgf_domain::base::permission::Permission;
+use fgf_domain::base::record::DepartmentKind;
 use fgf_store::base::org::{Department, DepartmentQuery, DepartmentUpdate, NewDepartment};
 use fgf_store::{Page, Paged};
 use serde_json::json;
 
-/// Kinds of node in the tree, with their labels. 区 → 部门 → 科室; 街道/镇 → 社区/村.
-pub const DEPARTMENT_KINDS: &[(&str, &str)] = &[
-    ("district", "区"),
-    ("bureau", "部门"),
-    ("section", "科室"),
-    ("street", "街道"),
-    ("town", "镇"),
-    ("community", "社区"),
-    ("village", "村"),
-];
-
-pub fn department_kind_label(kind: &str) -> &str {
-    DEPARTMENT_KINDS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or(kind, |(_, l)| l)
+pub fn department_kind_label(kind: DepartmentKind) -> &'static str {
+    kind.label_zh()
 }
 
 #[derive(Debug, Clone, serde::Deserialize)]
@@ -40,6 +27,18 @@ pub struct DepartmentInput {
 }
 
 impl DepartmentInput {
+    /// The kind asked for; the input keeps the text so that an unknown kind is refused on its
+    /// field like every other invalid value, not as a body that cannot be read.
+    pub fn kind(&self) -> ServiceResult<DepartmentKind> {
+        self.kind.parse().map_err(|_| {
+            ServiceError::field(
+                "invalid_field",
+                "kind",
+                "类型须为 district、bureau、section、street、town、community、village 之一",
+            )
+        })
+    }
+
     fn validate(&self) -> ServiceResult<()> {
         let code = self.code.trim();
         if code.is_empty()
@@ -62,13 +61,7 @@ impl DepartmentInput {
                 "名称不能为空，且不超过 64 个字",
             ));
         }
-        if !DEPARTMENT_KINDS.iter().any(|(k, _)| *k == self.kind) {
-            return Err(ServiceError::field(
-                "invalid_field",
-                "kind",
-                "类型须为 district、bureau、section、street、town、community、village 之一",
-            ));
-        }
+        self.kind()?;
         if self.sort < 0 || self.sort > 100_000 {
             return Err(ServiceError::field(
                 "invalid_field",
@@ -151,7 +144,7 @@ impl UseCases<'_> {
                 parent_id: input.parent_id,
                 code: input.code.trim().to_owned(),
                 name: input.name.trim().to_owned(),
-                kind: input.kind.clone(),
+                kind: input.kind()?,
                 sort: input.sort,
             })
             .await?;
@@ -204,7 +197,7 @@ impl UseCases<'_> {
                     parent_id: input.parent_id,
                     code: input.code.trim().to_owned(),
                     name: input.name.trim().to_owned(),
-                    kind: input.kind.clone(),
+                    kind: input.kind()?,
                     sort: input.sort,
                     leader_account_id: input.leader_account_id,
                 },
@@ -263,7 +256,7 @@ mod tests {
             parent_id: parent,
             code: code.to_owned(),
             name: code.to_owned(),
-            kind: "bureau".to_owned(),
+            kind: DepartmentKind::Bureau,
             path: String::new(),
             sort,
             leader_account_id: None,

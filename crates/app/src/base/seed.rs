@@ -7,6 +7,7 @@ use crate::base::users::AccountPii;
 use crate::error::{ServiceError, ServiceResult};
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::{AdminDuty, Permission};
+use fgf_domain::base::record::{AccountKind, DepartmentKind};
 use fgf_domain::DataScope;
 use fgf_store::base::account::NewAccount;
 use fgf_store::base::dict::DictItem;
@@ -320,39 +321,74 @@ const DEMO_STAFF: &[DemoAccount] = &[
 ];
 
 /// The demo district's tree: (code, parent code, name, kind).
-const DEMO_DEPARTMENTS: &[(&str, Option<&str>, &str, &str)] = &[
-    ("D00", None, "示范区人民政府", "district"),
-    ("D01", Some("D00"), "区委改革办", "bureau"),
-    ("D02", Some("D00"), "区政务服务中心", "bureau"),
-    ("D02-01", Some("D02"), "综合受理窗口", "section"),
-    ("D02-02", Some("D02"), "帮办代办科", "section"),
-    ("D03", Some("D00"), "区行政审批局", "bureau"),
-    ("D04", Some("D00"), "区市场监管局", "bureau"),
-    ("D04-01", Some("D04"), "登记注册科", "section"),
-    ("D04-02", Some("D04"), "食品安全监管科", "section"),
-    ("D05", Some("D00"), "区发改委", "bureau"),
-    ("D06", Some("D00"), "区财政局", "bureau"),
-    ("D07", Some("D00"), "区教育局", "bureau"),
-    ("D08", Some("D00"), "区卫健委", "bureau"),
-    ("D09", Some("D00"), "区民政局", "bureau"),
-    ("D10", Some("D00"), "区生态环境局", "bureau"),
-    ("D11", Some("D00"), "区应急管理局", "bureau"),
-    ("D12", Some("D00"), "区文旅局", "bureau"),
-    ("D13", Some("D00"), "区司法局", "bureau"),
-    ("D14", Some("D00"), "区国资办", "bureau"),
-    ("S01", Some("D00"), "城关街道", "street"),
-    ("S01-C01", Some("S01"), "东门社区", "community"),
-    ("S01-C02", Some("S01"), "西门社区", "community"),
-    ("S01-C03", Some("S01"), "南街社区", "community"),
-    ("S02", Some("D00"), "新华街道", "street"),
-    ("S02-C01", Some("S02"), "新华社区", "community"),
-    ("S02-C02", Some("S02"), "光明社区", "community"),
-    ("T01", Some("D00"), "青山镇", "town"),
-    ("T01-V01", Some("T01"), "青山村", "village"),
-    ("T01-V02", Some("T01"), "石桥村", "village"),
-    ("T02", Some("D00"), "河口镇", "town"),
-    ("T02-V01", Some("T02"), "河口村", "village"),
-    ("T02-V02", Some("T02"), "柳林村", "village"),
+const DEMO_DEPARTMENTS: &[(&str, Option<&str>, &str, DepartmentKind)] = &[
+    ("D00", None, "示范区人民政府", DepartmentKind::District),
+    ("D01", Some("D00"), "区委改革办", DepartmentKind::Bureau),
+    ("D02", Some("D00"), "区政务服务中心", DepartmentKind::Bureau),
+    (
+        "D02-01",
+        Some("D02"),
+        "综合受理窗口",
+        DepartmentKind::Section,
+    ),
+    ("D02-02", Some("D02"), "帮办代办科", DepartmentKind::Section),
+    ("D03", Some("D00"), "区行政审批局", DepartmentKind::Bureau),
+    ("D04", Some("D00"), "区市场监管局", DepartmentKind::Bureau),
+    ("D04-01", Some("D04"), "登记注册科", DepartmentKind::Section),
+    (
+        "D04-02",
+        Some("D04"),
+        "食品安全监管科",
+        DepartmentKind::Section,
+    ),
+    ("D05", Some("D00"), "区发改委", DepartmentKind::Bureau),
+    ("D06", Some("D00"), "区财政局", DepartmentKind::Bureau),
+    ("D07", Some("D00"), "区教育局", DepartmentKind::Bureau),
+    ("D08", Some("D00"), "区卫健委", DepartmentKind::Bureau),
+    ("D09", Some("D00"), "区民政局", DepartmentKind::Bureau),
+    ("D10", Some("D00"), "区生态环境局", DepartmentKind::Bureau),
+    ("D11", Some("D00"), "区应急管理局", DepartmentKind::Bureau),
+    ("D12", Some("D00"), "区文旅局", DepartmentKind::Bureau),
+    ("D13", Some("D00"), "区司法局", DepartmentKind::Bureau),
+    ("D14", Some("D00"), "区国资办", DepartmentKind::Bureau),
+    ("S01", Some("D00"), "城关街道", DepartmentKind::Street),
+    (
+        "S01-C01",
+        Some("S01"),
+        "东门社区",
+        DepartmentKind::Community,
+    ),
+    (
+        "S01-C02",
+        Some("S01"),
+        "西门社区",
+        DepartmentKind::Community,
+    ),
+    (
+        "S01-C03",
+        Some("S01"),
+        "南街社区",
+        DepartmentKind::Community,
+    ),
+    ("S02", Some("D00"), "新华街道", DepartmentKind::Street),
+    (
+        "S02-C01",
+        Some("S02"),
+        "新华社区",
+        DepartmentKind::Community,
+    ),
+    (
+        "S02-C02",
+        Some("S02"),
+        "光明社区",
+        DepartmentKind::Community,
+    ),
+    ("T01", Some("D00"), "青山镇", DepartmentKind::Town),
+    ("T01-V01", Some("T01"), "青山村", DepartmentKind::Village),
+    ("T01-V02", Some("T01"), "石桥村", DepartmentKind::Village),
+    ("T02", Some("D00"), "河口镇", DepartmentKind::Town),
+    ("T02-V01", Some("T02"), "河口村", DepartmentKind::Village),
+    ("T02-V02", Some("T02"), "柳林村", DepartmentKind::Village),
 ];
 
 /// A demo account as printed by `fgf demo`.
@@ -443,7 +479,7 @@ impl UseCases<'_> {
                 parent_id: None,
                 code: "D00".to_owned(),
                 name: "本区人民政府".to_owned(),
-                kind: "district".to_owned(),
+                kind: DepartmentKind::District,
                 sort: 0,
             })
             .await?;
@@ -451,7 +487,7 @@ impl UseCases<'_> {
             .insert_account(&NewAccount {
                 username: "admin".to_owned(),
                 display_name: "系统管理员".to_owned(),
-                kind: "staff".to_owned(),
+                kind: AccountKind::Staff,
                 password_hash: hash,
                 must_change_password: true,
                 phone_enc: None,
@@ -497,7 +533,7 @@ impl UseCases<'_> {
                     parent_id,
                     code: (*code).to_owned(),
                     name: (*name).to_owned(),
-                    kind: (*kind).to_owned(),
+                    kind: *kind,
                     sort: i64::try_from(i).unwrap_or(0),
                 })
                 .await?;
@@ -531,7 +567,7 @@ impl UseCases<'_> {
                 .insert_account(&NewAccount {
                     username: a.username.to_owned(),
                     display_name: a.name.to_owned(),
-                    kind: "staff".to_owned(),
+                    kind: AccountKind::Staff,
                     password_hash: hash.clone(),
                     must_change_password: false,
                     phone_enc: None,
@@ -585,7 +621,7 @@ impl UseCases<'_> {
             .insert_account(&NewAccount {
                 username: "citizen".to_owned(),
                 display_name: "周小明".to_owned(),
-                kind: "citizen".to_owned(),
+                kind: AccountKind::Citizen,
                 password_hash: hash.clone(),
                 must_change_password: false,
                 phone_enc: None,
@@ -607,7 +643,7 @@ impl UseCases<'_> {
             .insert_account(&NewAccount {
                 username: "enterprise".to_owned(),
                 display_name: "示范区味之源餐饮有限公司".to_owned(),
-                kind: "enterprise".to_owned(),
+                kind: AccountKind::Enterprise,
                 password_hash: hash,
                 must_change_password: false,
                 phone_enc: None,
@@ -664,7 +700,7 @@ impl UseCases<'_> {
                 .and_then(|c| ROLES.iter().find(|r| r.code == c.as_str()))
                 .map_or_else(
                     || {
-                        if account.kind == "citizen" {
+                        if account.kind == AccountKind::Citizen {
                             "申请人（个人）".to_owned()
                         } else {
                             "申请人（法人）".to_owned()

@@ -8,6 +8,7 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::Actor;
 use fgf_domain::base::audit::{diff_json, FieldChange};
 use fgf_domain::base::permission::{AdminDuty, Permission};
+use fgf_domain::base::record::{AccountKind, AccountStatus, LoginOutcome};
 use fgf_domain::{mask_phone, mask_resident_id, validate_mobile, PiiBinding, ResidentId, Uscc};
 use fgf_store::base::account::{Account, AccountQuery, NewAccount, Post, Role};
 use fgf_store::{Page, Paged};
@@ -19,8 +20,8 @@ pub struct UserView {
     pub id: i64,
     pub username: String,
     pub display_name: String,
-    pub kind: String,
-    pub status: String,
+    pub kind: AccountKind,
+    pub status: AccountStatus,
     pub phone: Option<String>,
     pub resident_id: Option<String>,
     pub uscc: Option<String>,
@@ -286,7 +287,7 @@ impl UseCases<'_> {
             .insert_account(&NewAccount {
                 username: username.to_owned(),
                 display_name: input.display_name.trim().to_owned(),
-                kind: "staff".to_owned(),
+                kind: AccountKind::Staff,
                 password_hash: hash,
                 // The administrator chose this password; the person must choose their own.
                 must_change_password: true,
@@ -329,30 +330,30 @@ impl UseCases<'_> {
     ) -> ServiceResult<UserView> {
         let scope = actor.scope(Permission::UserWrite)?;
         validate_display_name(&input.display_name)?;
-        if !matches!(input.status.as_str(), "active" | "disabled") {
+        let Ok(status) = input.status.parse::<AccountStatus>() else {
             return Err(ServiceError::field(
                 "invalid_field",
                 "status",
                 "状态须为 active 或 disabled",
             ));
-        }
+        };
         let phone = normalise_phone(input.phone.as_deref())?;
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let current = tx.get_account(&scope, id).await?;
-        if input.status != current.status {
+        if status != current.status {
             self.check_admin_guard(actor, id).await?;
         }
         let old_phone = self.unseal_opt(id, AccountPii::Phone, current.phone_enc.as_ref())?;
         tx.update_account_profile(
             id,
             input.display_name.trim(),
-            &input.status,
+            status,
             self.seal_opt(id, AccountPii::Phone, phone.as_deref()),
             self.lookup_opt(phone.as_deref()),
         )
         .await?;
         let before = json!({ "display_name": current.display_name, "status": current.status, "phone": old_phone.as_deref().map(mask_phone) });
-        let after = json!({ "display_name": input.display_name.trim(), "status": input.status, "phone": phone.as_deref().map(mask_phone) });
+        let after = json!({ "display_name": input.display_name.trim(), "status": status, "phone": phone.as_deref().map(mask_phone) });
         tx.audit(
             "account.update",
             "account",
@@ -402,7 +403,7 @@ impl UseCases<'_> {
         self.check_admin_guard(actor, id).await?;
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let account = tx.get_account(&scope, id).await?;
-        if account.kind != "staff" {
+        if account.kind != AccountKind::Staff {
             return Err(ServiceError::forbidden("staff_only"));
         }
         let dept = tx
@@ -484,7 +485,7 @@ impl UseCases<'_> {
         }
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let account = tx.get_account(&scope, id).await?;
-        if account.kind != "staff" {
+        if account.kind != AccountKind::Staff {
             return Err(ServiceError::forbidden("staff_only"));
         }
         let posts = self.store().posts_of(id).await?;
@@ -580,7 +581,7 @@ impl UseCases<'_> {
                 &account.username,
                 Some(id),
                 &actor.source_addr,
-                "unlocked",
+                LoginOutcome::Unlocked,
                 &actor.account.username,
             )
             .await?;
@@ -598,7 +599,7 @@ impl UseCases<'_> {
         let current = self.store().get_account(&scope, id).await?;
         // An administrator who set an applicant's password could sign in as them and read
         // their unmasked data: applicants recover their own accounts.
-        if current.kind != "staff" {
+        if current.kind != AccountKind::Staff {
             return Err(ServiceError::forbidden("applicant_reset_self_service"));
         }
         self.check_admin_guard(actor, id).await?;
@@ -647,8 +648,9 @@ impl UseCases<'_> {
         let username = input.username.trim();
         validate_username(username)?;
         validate_display_name(&input.display_name)?;
-        let (resident, uscc) = match input.kind.as_str() {
-            "citizen" => {
+        let kind = input.kind.parse::<AccountKind>();
+        let (resident, uscc) = match kind {
+            Ok(AccountKind::Citizen) => {
                 let raw = input.resident_id.as_deref().unwrap_or("");
                 let id = ResidentId::parse(raw).map_err(|e| {
                     ServiceError::invalid("resident_id_invalid")
@@ -657,7 +659,7 @@ impl UseCases<'_> {
                 })?;
                 (Some(id), None)
             }
-            "enterprise" => {
+            Ok(AccountKind::Enterprise) => {
                 let raw = input.uscc.as_deref().unwrap_or("");
                 let code = Uscc::parse(raw).map_err(|e| {
                     ServiceError::invalid("uscc_invalid")
@@ -666,7 +668,7 @@ impl UseCases<'_> {
                 })?;
                 (None, Some(code))
             }
-            _ => {
+            Ok(AccountKind::Staff) | Err(_) => {
                 return Err(ServiceError::field(
                     "invalid_field",
                     "kind",
@@ -728,7 +730,11 @@ impl UseCases<'_> {
             .insert_account(&NewAccount {
                 username: username.to_owned(),
                 display_name: input.display_name.trim().to_owned(),
-                kind: input.kind.clone(),
+                kind: if resident.is_some() {
+                    AccountKind::Citizen
+                } else {
+                    AccountKind::Enterprise
+                },
                 password_hash: hash,
                 must_change_password: false,
                 phone_enc: None,
@@ -818,7 +824,7 @@ impl UseCases<'_> {
         self.address_limit(username, source_addr).await?;
         let now = self.now_ms();
         let matched = match self.store().find_account_for_login(username).await? {
-            Some((a, _)) if a.kind != "staff" && a.status == "active" => {
+            Some((a, _)) if a.kind != AccountKind::Staff && a.status == AccountStatus::Active => {
                 let phone = self.unseal_opt(a.id, AccountPii::Phone, a.phone_enc.as_ref())?;
                 let rid =
                     self.unseal_opt(a.id, AccountPii::ResidentId, a.resident_id_enc.as_ref())?;
@@ -839,7 +845,14 @@ impl UseCases<'_> {
         };
         let Some(account) = matched else {
             self.store()
-                .insert_login_log(now, username, None, source_addr, "recovery_unmatched", "")
+                .insert_login_log(
+                    now,
+                    username,
+                    None,
+                    source_addr,
+                    LoginOutcome::RecoveryUnmatched,
+                    "",
+                )
                 .await?;
             return Ok(());
         };
@@ -883,7 +896,7 @@ impl UseCases<'_> {
                 username,
                 Some(account.id),
                 source_addr,
-                "recovery_sent",
+                LoginOutcome::RecoverySent,
                 "",
             )
             .await?;
@@ -907,10 +920,12 @@ impl UseCases<'_> {
         let now = self.now_ms();
         let invalid = || ServiceError::invalid("recovery_code_invalid");
         let (account, creds) = match self.store().find_account_for_login(username).await? {
-            Some((a, c)) if a.kind != "staff" && a.status == "active" => (a, c),
+            Some((a, c)) if a.kind != AccountKind::Staff && a.status == AccountStatus::Active => {
+                (a, c)
+            }
             _ => {
                 let e = self
-                    .record_failure(username, None, source_addr, "unknown_user")
+                    .record_failure(username, None, source_addr, LoginOutcome::UnknownUser)
                     .await?;
                 return Err(if e.kind == crate::ErrorKind::Locked {
                     e
@@ -931,7 +946,12 @@ impl UseCases<'_> {
         if !good {
             self.store().bump_recovery_attempts(account.id).await?;
             let e = self
-                .record_failure(username, Some(&account), source_addr, "bad_password")
+                .record_failure(
+                    username,
+                    Some(&account),
+                    source_addr,
+                    LoginOutcome::BadPassword,
+                )
                 .await?;
             return Err(if e.kind == crate::ErrorKind::Locked {
                 e
@@ -977,7 +997,7 @@ impl UseCases<'_> {
                 username,
                 Some(account.id),
                 source_addr,
-                "recovered",
+                LoginOutcome::Recovered,
                 "",
             )
             .await?;

@@ -5,6 +5,7 @@ use crate::base::dict::MatterKinds;
 use crate::error::{ServiceError, ServiceResult};
 use crate::i18n::{self, Lang};
 use crate::{Actor, App};
+use chrono::NaiveDate;
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
 use fgf_domain::catalog::{
@@ -12,6 +13,7 @@ use fgf_domain::catalog::{
     Level, Material, MaterialForm, MaterialSource, MatterDoc, MatterKind, Necessity, OnlineDepth,
     SpecialProcedure, Tier,
 };
+use fgf_domain::catalog::{HandoverState, VersionStatus};
 use fgf_domain::cell;
 use fgf_store::catalog::{MatterFilter, MatterRow, MatterSummary, MatterVersionRow};
 use fgf_store::{AuditCtx, Page, Paged, Scope, StoreError};
@@ -151,34 +153,13 @@ fn summary<'a>(
         department_id,
         name: &doc.name,
         kind: doc.kind.code(),
-        tier: tier_code(doc.tier),
+        tier: doc.tier,
         apply_count: None,
     }
 }
 
-pub fn tier_code(t: Tier) -> &'static str {
-    match t {
-        Tier::Main => "main",
-        Tier::Sub => "sub",
-        Tier::Item => "item",
-    }
-}
-
-fn tier_of(code: &str) -> Option<Tier> {
-    match code {
-        "main" => Some(Tier::Main),
-        "sub" => Some(Tier::Sub),
-        "item" => Some(Tier::Item),
-        _ => None,
-    }
-}
-
-fn today(app: &App) -> String {
-    crate::clock::local_date(app.now_ms()).to_string()
-}
-
-fn valid_date(s: &str) -> bool {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+fn today(app: &App) -> NaiveDate {
+    crate::clock::local_date(app.now_ms())
 }
 
 impl UseCases<'_> {
@@ -216,7 +197,7 @@ impl UseCases<'_> {
                 Some(parent) => {
                     if parent.code == code {
                         out.push((Field::Parent, "parent_is_self"));
-                    } else if !doc.tier.fits_under(tier_of(&parent.tier)) {
+                    } else if !doc.tier.fits_under(Some(parent.tier)) {
                         out.push((Field::Tier, "tier_does_not_fit_parent"));
                     }
                     parent_id = Some(parent.id);
@@ -299,12 +280,12 @@ impl UseCases<'_> {
                         other => other.into(),
                     })?;
                 let n = tx
-                    .insert_matter_version(id, "draft", &doc_json, &input.note, None)
+                    .insert_matter_version(id, VersionStatus::Draft, &doc_json, &input.note, None)
                     .await?;
                 (id, n, "catalog.draft_new")
             }
             Some(m) => match tx.open_matter_version(m.id).await? {
-                Some(v) if v.status == "in_review" => {
+                Some(v) if v.status == VersionStatus::InReview => {
                     tx.rollback().await?;
                     return Err(ServiceError::conflict("matter_in_review"));
                 }
@@ -314,7 +295,13 @@ impl UseCases<'_> {
                 }
                 None => {
                     let n = tx
-                        .insert_matter_version(m.id, "draft", &doc_json, &input.note, None)
+                        .insert_matter_version(
+                            m.id,
+                            VersionStatus::Draft,
+                            &doc_json,
+                            &input.note,
+                            None,
+                        )
                         .await?;
                     (m.id, n, "catalog.draft")
                 }
@@ -347,11 +334,11 @@ impl UseCases<'_> {
         self.store().get_department(&scope, m.department_id).await?;
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let v = tx.load_matter_version(matter_id, number).await?;
-        if v.status != "draft" {
+        if v.status != VersionStatus::Draft {
             tx.rollback().await?;
             return Err(ServiceError::conflict("matter_not_draft"));
         }
-        tx.set_version_status(&v, "draft", "in_review", None)
+        tx.set_version_status(&v, VersionStatus::Draft, VersionStatus::InReview, None)
             .await?;
         tx.audit(
             "catalog.submit",
@@ -377,23 +364,24 @@ impl UseCases<'_> {
         let m = self.store().get_matter(matter_id).await?;
         self.store().get_department(&scope, m.department_id).await?;
         let today = today(self);
-        let effective = review
-            .effective_date
-            .clone()
-            .unwrap_or_else(|| today.clone());
-        if review.approve && !valid_date(&effective) {
-            return Err(ServiceError::field(
-                "invalid_field",
-                "effective_date",
-                "日期格式应为 YYYY-MM-DD",
-            ));
-        }
+        // Only an approval takes effect, so only an approval's date is read.
+        let effective = match review.effective_date.as_deref() {
+            Some(s) if review.approve => {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                    ServiceError::field(
+                        "invalid_field",
+                        "effective_date",
+                        "日期格式应为 YYYY-MM-DD",
+                    )
+                })?
+            }
+            _ => today,
+        };
         // A version cannot have been in force before it was approved: a past date would
-        // back-date the guide the public relied on (both are YYYY-MM-DD, so text order is
-        // date order).
+        // back-date the guide the public relied on.
         if review.approve && effective < today {
             return Err(ServiceError::invalid("effective_date_past")
-                .arg(&today)
+                .arg(today)
                 .details(json!({ "field": "effective_date", "reason": "生效日期不得早于今天" })));
         }
         if !review.approve && review.comment.trim().is_empty() {
@@ -401,7 +389,7 @@ impl UseCases<'_> {
         }
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let v = tx.load_matter_version(matter_id, number).await?;
-        if v.status != "in_review" {
+        if v.status != VersionStatus::InReview {
             tx.rollback().await?;
             return Err(ServiceError::conflict("matter_not_in_review"));
         }
@@ -410,18 +398,15 @@ impl UseCases<'_> {
             return Err(ServiceError::forbidden("review_own_draft"));
         }
         let to = if review.approve {
-            "published"
+            VersionStatus::Published
         } else {
-            "rejected"
+            VersionStatus::Rejected
         };
         tx.set_version_status(
             &v,
-            "in_review",
+            VersionStatus::InReview,
             to,
-            Some((
-                review.comment.trim(),
-                review.approve.then_some(effective.as_str()),
-            )),
+            Some((review.comment.trim(), review.approve.then_some(effective))),
         )
         .await?;
         if review.approve && effective <= today {
@@ -437,7 +422,7 @@ impl UseCases<'_> {
             "matter",
             &m.code,
             &[
-                status_change(number, "in_review", to),
+                status_change(number, VersionStatus::InReview.as_str(), to.as_str()),
                 FieldChange {
                     field: "effective_date".to_owned(),
                     before: None,
@@ -491,7 +476,7 @@ impl UseCases<'_> {
 
     /// Puts in force the published versions whose effective date has come (a daily job).
     pub async fn activate_due_matters(self) -> ServiceResult<usize> {
-        let due = self.store().versions_due(&today(&self)).await?;
+        let due = self.store().versions_due(today(&self)).await?;
         let mut n = 0;
         for v in due {
             let m = self.store().get_matter(v.matter_id).await?;
@@ -585,7 +570,10 @@ impl UseCases<'_> {
         actor: &Actor,
     ) -> ServiceResult<Vec<(MatterRow, MatterVersionRow)>> {
         let scope = actor.scope(Permission::CatalogReview)?;
-        Ok(self.store().versions_in_status(&scope, "in_review").await?)
+        Ok(self
+            .store()
+            .versions_in_status(&scope, VersionStatus::InReview)
+            .await?)
     }
 
     /// The everyday phrases mapped to a matter; they feed the public search, so they are no
@@ -1374,7 +1362,7 @@ impl UseCases<'_> {
                 Some(pc) => match tiers_in_file
                     .get(pc)
                     .copied()
-                    .or_else(|| existing.get(pc).and_then(|m| tier_of(&m.tier)))
+                    .or_else(|| existing.get(pc).map(|m| m.tier))
                 {
                     Some(t) => Some(t),
                     None => {
@@ -1430,8 +1418,8 @@ impl UseCases<'_> {
             let parent_id = p.parent_code.as_ref().and_then(|c| ids.get(c).copied());
             let doc_json = serde_json::to_string(&p.doc).map_err(ServiceError::internal)?;
             let (status, in_force) = match mode {
-                ImportMode::Publish => ("published", true),
-                ImportMode::ForReview => ("in_review", false),
+                ImportMode::Publish => (VersionStatus::Published, true),
+                ImportMode::ForReview => (VersionStatus::InReview, false),
             };
             let m = match existing.get(&p.code) {
                 Some(m) => {
@@ -1476,7 +1464,7 @@ impl UseCases<'_> {
                         department_id,
                         name: p.doc.name.clone(),
                         kind: p.doc.kind.code().to_owned(),
-                        tier: tier_code(p.doc.tier).to_owned(),
+                        tier: p.doc.tier,
                         current_version: None,
                         apply_count: p.apply_count,
                         created_at_ms: tx.now_ms(),
@@ -1485,20 +1473,14 @@ impl UseCases<'_> {
                 }
             };
             let number = tx
-                .insert_matter_version(
-                    m.id,
-                    status,
-                    &doc_json,
-                    "导入",
-                    in_force.then_some(today.as_str()),
-                )
+                .insert_matter_version(m.id, status, &doc_json, "导入", in_force.then_some(today))
                 .await?;
             if in_force {
                 let v = MatterVersionRow {
                     id: 0,
                     matter_id: m.id,
                     version: number,
-                    status: "published".to_owned(),
+                    status: VersionStatus::Published,
                     doc: doc_json.clone(),
                     note: String::new(),
                     drafted_by: None,
@@ -1506,7 +1488,7 @@ impl UseCases<'_> {
                     reviewed_by: None,
                     reviewed_at_ms: None,
                     review_comment: String::new(),
-                    effective_date: Some(today.clone()),
+                    effective_date: Some(today),
                 };
                 let m = MatterRow {
                     parent_id,
@@ -1711,7 +1693,7 @@ pub struct HandoverView {
     #[serde(skip)]
     pub to_department_id: i64,
     /// pending (待承接) | switched | withdrawn
-    pub state: String,
+    pub state: HandoverState,
     pub checklist: Checklist,
     /// Calendar days since the delegation was published (to the switch, once switched).
     pub days_waiting: i64,
@@ -1725,7 +1707,10 @@ impl UseCases<'_> {
         actor.scope(Permission::Workbench)?;
         let mut views = self.handover_views().await?;
         if let Ok(scope) = actor.scope(Permission::CatalogDraft) {
-            for v in views.iter_mut().filter(|v| v.state == "pending") {
+            for v in views
+                .iter_mut()
+                .filter(|v| v.state == HandoverState::Pending)
+            {
                 v.can_confirm = self
                     .store()
                     .get_department(&scope, v.to_department_id)
@@ -1766,8 +1751,14 @@ impl UseCases<'_> {
             });
         }
         out.sort_by(|a, b| {
-            (a.state != "pending", std::cmp::Reverse(a.days_waiting))
-                .cmp(&(b.state != "pending", std::cmp::Reverse(b.days_waiting)))
+            (
+                a.state != HandoverState::Pending,
+                std::cmp::Reverse(a.days_waiting),
+            )
+                .cmp(&(
+                    b.state != HandoverState::Pending,
+                    std::cmp::Reverse(b.days_waiting),
+                ))
         });
         Ok(out)
     }
@@ -1797,13 +1788,17 @@ impl UseCases<'_> {
         }
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let current = tx.load_handover(id).await?;
-        if current.state != "pending" {
+        if current.state != HandoverState::Pending {
             tx.rollback().await?;
             return Err(ServiceError::conflict("handover_closed"));
         }
         let text = serde_json::to_string(checklist).map_err(ServiceError::internal)?;
-        tx.update_handover(id, if switch { "switched" } else { "pending" }, &text)
-            .await?;
+        let to = if switch {
+            HandoverState::Switched
+        } else {
+            HandoverState::Pending
+        };
+        tx.update_handover(id, to, &text).await?;
         if switch {
             tx.set_matter_department(h.matter_id, h.to_department_id)
                 .await?;

@@ -6,7 +6,7 @@ crate::i18n::messages! {
     "effective_date_past" => "生效日期不得早于今天（{0}）", "the effective date cannot be before today ({0})";
 
     // Labels of code-defined values. The Chinese must match the labels in fgf-domain and
-    // `org::DEPARTMENT_KINDS` (checked by a test below); pages look these up by code.
+    // `DepartmentKind` (checked by a test below); pages look these up by code.
     "form.filter" => "筛选", "Filter";
     "import_file_invalid" => "上传的文件无法读取：{0}", "the uploaded file cannot be read: {0}";
     "import_refused" => "导入未执行：文件中有 {0} 处问题，请修改后重新上传", "nothing was imported: the file has {0} problems; fix them and upload again";

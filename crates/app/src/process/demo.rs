@@ -89,7 +89,10 @@ impl UseCases<'_> {
                 .await?;
             if i == 2 {
                 let items = self.store().work_items_of(id).await?;
-                if let Some(w) = items.iter().find(|w| w.status == "open") {
+                if let Some(w) = items
+                    .iter()
+                    .find(|w| w.status == fgf_domain::process::WorkItemStatus::Open)
+                {
                     let exec = u32::try_from(w.exec_id).map_err(ServiceError::internal)?;
                     self.process()
                         .process_command(

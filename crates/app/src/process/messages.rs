@@ -125,7 +125,7 @@ crate::i18n::messages! {
     "designer.preview" => "流程图预览", "Preview";
 
     // Labels of code-defined values. The Chinese must match the labels in fgf-domain and
-    // `org::DEPARTMENT_KINDS` (checked by a test below); pages look these up by code.
+    // `DepartmentKind` (checked by a test below); pages look these up by code.
     "perm.workbench.view" => "进入工作台", "Open the workbench";
     "perm.process.design" => "设计与发布流程", "Design and publish processes";
 }

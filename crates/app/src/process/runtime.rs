@@ -5,6 +5,7 @@ use crate::error::{ErrorKind, ServiceError, ServiceResult};
 use crate::{base::notify, Actor, App};
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
+use fgf_domain::process::{DefinitionStatus, InstanceStatus, WorkItemStatus};
 use fgf_engine::exec::{apply, Command, Event, Instance, Registry, Status, Vars};
 use fgf_store::process::{CopyRow, OpenTask, ProcessDefinitionRow, WorkItemRow};
 use fgf_store::{AuditCtx, Scope, StoreError};
@@ -148,7 +149,7 @@ struct Start<'a> {
 struct Done<'a> {
     instance_id: i64,
     version: i64,
-    status: &'a str,
+    status: InstanceStatus,
     before: &'a Instance,
     by: Option<&'a str>,
     comment: &'a str,
@@ -222,12 +223,12 @@ fn engine_error(e: &fgf_engine::EngineError) -> ServiceError {
         .details(json!({ "engine_code": e.code() }))
 }
 
-fn status_code(s: &Status) -> &'static str {
+fn status_code(s: &Status) -> InstanceStatus {
     match s {
-        Status::Running => "running",
-        Status::Completed => "completed",
-        Status::Terminated { .. } => "terminated",
-        Status::Failed { .. } => "failed",
+        Status::Running => InstanceStatus::Running,
+        Status::Completed => InstanceStatus::Completed,
+        Status::Terminated { .. } => InstanceStatus::Terminated,
+        Status::Failed { .. } => InstanceStatus::Failed,
     }
 }
 
@@ -333,7 +334,11 @@ impl UseCases<'_> {
                 &name,
                 xml,
                 designer,
-                if publish { "published" } else { "draft" },
+                if publish {
+                    DefinitionStatus::Published
+                } else {
+                    DefinitionStatus::Draft
+                },
                 department_id,
             )
             .await?;
@@ -708,7 +713,7 @@ impl UseCases<'_> {
         let done = Done {
             instance_id,
             version: row.version,
-            status: &row.status,
+            status: row.status,
             before: &before,
             by: by.as_deref(),
             comment,
@@ -1188,7 +1193,7 @@ impl UseCases<'_> {
                 || wi.candidate_groups.iter().any(|g| roles.contains(g)));
         let exec = u32::try_from(wi.exec_id).map_err(ServiceError::internal)?;
         let by = Some(me.clone());
-        if wi.status != "open" && !matches!(op, TaskOp::Withdraw) {
+        if wi.status != WorkItemStatus::Open && !matches!(op, TaskOp::Withdraw) {
             return Err(ServiceError::conflict("work_item_closed"));
         }
         let mut record_update = None;
@@ -1256,7 +1261,10 @@ impl UseCases<'_> {
         let items = self.store().work_items_of(done.instance_id).await?;
         let next = items
             .iter()
-            .filter(|w| w.status == "open" && w.created_at_ms >= done.completed_at_ms.unwrap_or(0))
+            .filter(|w| {
+                w.status == WorkItemStatus::Open
+                    && w.created_at_ms >= done.completed_at_ms.unwrap_or(0)
+            })
             .min_by_key(|w| w.id);
         match next {
             Some(w) => u32::try_from(w.exec_id).map_err(ServiceError::internal),
@@ -1895,7 +1903,7 @@ impl UseCases<'_> {
     ) -> ServiceResult<Vec<(String, String)>> {
         let mut keys: Vec<(String, String)> = Vec::new();
         for d in self.store().list_process_definitions().await? {
-            if d.status != "published" || keys.iter().any(|(k, _)| *k == d.key) {
+            if d.status != DefinitionStatus::Published || keys.iter().any(|(k, _)| *k == d.key) {
                 continue;
             }
             let Some(latest) = self.store().latest_process_definition(&d.key).await? else {

@@ -6,7 +6,8 @@ use super::UseCases;
 use crate::catalog::Sheet;
 use crate::error::{ServiceError, ServiceResult};
 use fgf_domain::base::audit::FieldChange;
-use fgf_domain::reform::plan::Clause;
+use fgf_domain::reform::plan::{Clause, Disposition, PlanStatus};
+use fgf_domain::reform::{MeritKind, TaskStatus, UnitRole};
 use fgf_store::reform::NewTask;
 use serde_json::json;
 use std::collections::HashMap;
@@ -66,14 +67,18 @@ impl UseCases<'_> {
         rows.sort_by_key(|r| r[code].matches('.').count());
         let mut tx = self.store().write(self.system_ctx("demo")).await?;
         let plan = tx
-            .insert_plan("示范区深化放管服改革实施方案（2026年）", "approved", 25)
+            .insert_plan(
+                "示范区深化放管服改革实施方案（2026年）",
+                PlanStatus::Approved,
+                25,
+            )
             .await?;
         let mut ids: HashMap<String, i64> = HashMap::new();
         for r in &rows {
             let lead_id = *departments
                 .get(r[lead].trim())
                 .ok_or_else(|| ServiceError::internal(format!("demo plan unit {}", r[lead])))?;
-            let (s, dl) = (day(&r[start])?.to_string(), day(&r[deadline])?.to_string());
+            let (s, dl) = (day(&r[start])?, day(&r[deadline])?);
             let id = tx
                 .insert_task(&NewTask {
                     plan_id: plan,
@@ -83,8 +88,8 @@ impl UseCases<'_> {
                     category: r[category].trim(),
                     requirement: r[requirement].trim(),
                     result_form: r[result].trim(),
-                    start_date: &s,
-                    deadline: &dl,
+                    start_date: s,
+                    deadline: dl,
                     lead_department_id: lead_id,
                     owner: r[owner].trim(),
                     weight: r[weight].trim().parse().unwrap_or(1),
@@ -102,16 +107,16 @@ impl UseCases<'_> {
         for r in &rows {
             let id = ids[r[code].trim()];
             let start_day = day(&r[start])?;
-            let due = (start_day + chrono::Duration::days(7)).to_string();
-            let on = (start_day + chrono::Duration::days(3)).to_string();
+            let due = start_day + chrono::Duration::days(7);
+            let on = start_day + chrono::Duration::days(3);
             let lead_id = departments[r[lead].trim()];
             tx.insert_acceptance(
                 id,
                 lead_id,
-                "lead",
+                UnitRole::Lead,
                 "",
-                &due,
-                (start_day < today).then_some((Some(on.as_str()), "", 0)),
+                due,
+                (start_day < today).then_some((Some(on), "", 0)),
             )
             .await?;
             // At most one case per task, so the cases spread over the plan.
@@ -135,9 +140,9 @@ impl UseCases<'_> {
                     case_here = true;
                     None
                 } else {
-                    Some((Some(on.as_str()), "", 0))
+                    Some((Some(on), "", 0))
                 };
-                tx.insert_acceptance(id, *pid, "partner", "", &due, answered)
+                tx.insert_acceptance(id, *pid, UnitRole::Partner, "", due, answered)
                     .await?;
             }
         }
@@ -161,15 +166,14 @@ impl UseCases<'_> {
                     last = pct.trim().parse().unwrap_or(0);
                     let on = day(d)?;
                     reported.push(on);
-                    tx.insert_report(id, &on.to_string(), last, text.trim(), "", &[])
-                        .await?;
+                    tx.insert_report(id, on, last, text.trim(), "", &[]).await?;
                 }
             }
             let status = match r[state].trim() {
-                "已完成" => "completed",
-                "申报完成" => "completion_claimed",
-                "推进中" => "in_progress",
-                _ => "not_started",
+                "已完成" => TaskStatus::Completed,
+                "申报完成" => TaskStatus::CompletionClaimed,
+                "推进中" => TaskStatus::InProgress,
+                _ => TaskStatus::NotStarted,
             };
             // A past milestone is met when the unit reported on or after its day.
             for m in r[milestones]
@@ -180,23 +184,19 @@ impl UseCases<'_> {
                 if let Some((name, d)) = m.rsplit_once('@') {
                     let due = day(d)?;
                     let met = due < today
-                        && (status == "completed" || reported.iter().any(|on| *on >= due));
-                    tx.insert_milestone(
-                        id,
-                        name.trim(),
-                        &due.to_string(),
-                        met.then(|| self.now_ms()),
-                    )
-                    .await?;
+                        && (status == TaskStatus::Completed
+                            || reported.iter().any(|on| *on >= due));
+                    tx.insert_milestone(id, name.trim(), due, met.then(|| self.now_ms()))
+                        .await?;
                 }
             }
-            if status != "not_started" {
-                tx.set_task_progress(id, "not_started", last, status)
+            if status != TaskStatus::NotStarted {
+                tx.set_task_progress(id, TaskStatus::NotStarted, last, status)
                     .await?;
             }
-            if status == "completed" {
+            if status == TaskStatus::Completed {
                 let on = reported.last().copied().unwrap_or(today);
-                tx.set_task_completed_on(id, Some(&on.to_string())).await?;
+                tx.set_task_completed_on(id, Some(on)).await?;
             }
         }
         // The plan's text: each part of the speech with one clause per top-level task, as the
@@ -239,7 +239,7 @@ impl UseCases<'_> {
     async fn load_demo_review(self, plan: i64) -> ServiceResult<()> {
         use fgf_store::reform::review::NewMerit;
         let today = crate::clock::local_date(self.now_ms());
-        let days = |n: i64| (today + chrono::Duration::days(n)).to_string();
+        let days = |n: i64| today + chrono::Duration::days(n);
         let tasks = self.store().plan_tasks(plan).await?;
         let task = |code: &str| {
             tasks
@@ -263,7 +263,7 @@ impl UseCases<'_> {
         };
         let mut tx = self.store().write(self.system_ctx("demo")).await?;
         let inspection = tx
-            .insert_inspection(plan, "2026年第三季度改革任务监督检查", &days(-60))
+            .insert_inspection(plan, "2026年第三季度改革任务监督检查", days(-60))
             .await?;
         for (code, finding, by) in [
             (
@@ -279,37 +279,37 @@ impl UseCases<'_> {
             ("23", "医联体牵头医院未建立双向转诊台账", 10),
         ] {
             let t = task(code)?;
-            tx.insert_finding(inspection, t.id, t.lead_department_id, finding, &days(by))
+            tx.insert_finding(inspection, t.id, t.lead_department_id, finding, days(by))
                 .await?;
         }
         for m in [
             NewMerit {
-                kind: "commendation",
+                kind: MeritKind::Commendation,
                 department_id: unit("D03")?,
                 person: "",
                 category: "改革工作先进集体",
                 reason: "率先完成权力清单和公共服务清单公布，清单动态调整机制获省级推广",
                 document_no: "示改办〔2026〕12号",
                 file_hash: None,
-                decided_on: &days(-80),
+                decided_on: days(-80),
                 task_id: Some(task("1")?.id),
             },
             NewMerit {
-                kind: "accountability",
+                kind: MeritKind::Accountability,
                 department_id: unit("D08")?,
                 person: "某科室负责人",
                 category: "慢作为",
                 reason: "分级诊疗制度建设任务逾期，经催办未按期书面说明",
                 document_no: "示纪〔2026〕5号",
                 file_hash: None,
-                decided_on: &days(-20),
+                decided_on: days(-20),
                 task_id: Some(task("23")?.id),
             },
         ] {
             tx.insert_merit(&m).await?;
         }
         let assessment = tx
-            .insert_assessment(plan, "2026年度改革任务中期考核", &days(-180), &days(-1))
+            .insert_assessment(plan, "2026年度改革任务中期考核", days(-180), days(-1))
             .await?;
         for (code, score) in [
             ("1", 95),
@@ -407,7 +407,7 @@ impl UseCases<'_> {
         departments: &HashMap<String, i64>,
         today: chrono::NaiveDate,
     ) -> ServiceResult<()> {
-        let due = (today - chrono::Duration::days(170)).to_string();
+        let due = today - chrono::Duration::days(170);
         let at = self.now_ms() - 172 * 86_400_000;
         let unit = |c: &str| {
             departments
@@ -430,7 +430,7 @@ impl UseCases<'_> {
             ("D13", Some(true)),
             ("D14", None),
         ] {
-            tx.insert_consultee(plan, 1, unit(code)?, &due, replied.map(|none| (at, none)))
+            tx.insert_consultee(plan, 1, unit(code)?, due, replied.map(|none| (at, none)))
                 .await?;
         }
         let first = |n: usize| clauses.get(n).map_or("1", |c| c.number.as_str());
@@ -439,19 +439,25 @@ impl UseCases<'_> {
                 "D02",
                 first(1),
                 "建议将“掌上办”高频事项由50项调整为分两批实施，首批30项。",
-                ("partly", "首批30项写入年度计划，全年目标仍为50项"),
+                (
+                    Disposition::Partly,
+                    "首批30项写入年度计划，全年目标仍为50项",
+                ),
             ),
             (
                 "D03",
                 first(0),
                 "建议明确清单动态调整的责任单位和时限。",
-                ("adopted", ""),
+                (Disposition::Adopted, ""),
             ),
             (
                 "D07",
                 first(4),
                 "建议将集团化办学覆盖率目标写入考核指标。",
-                ("rejected", "属教育部门年度考核内容，不在本方案中重复设定"),
+                (
+                    Disposition::Rejected,
+                    "属教育部门年度考核内容，不在本方案中重复设定",
+                ),
             ),
         ] {
             tx.insert_comment(plan, 1, unit(code)?, clause, body, Some(disposition))
@@ -471,8 +477,8 @@ impl UseCases<'_> {
             .await?;
         tx.set_plan_status(
             plan,
-            "approved",
-            "approved",
+            PlanStatus::Approved,
+            PlanStatus::Approved,
             None,
             Some(at + 10 * 86_400_000),
         )
@@ -495,7 +501,11 @@ impl UseCases<'_> {
             .collect();
         let mut tx = self.store().write(self.system_ctx("demo")).await?;
         let plan = tx
-            .insert_plan("示范区优化营商环境三年行动方案（2027—2029年）", "draft", 25)
+            .insert_plan(
+                "示范区优化营商环境三年行动方案（2027—2029年）",
+                PlanStatus::Draft,
+                25,
+            )
             .await?;
         tx.replace_clauses(plan, &clauses).await?;
         for (code, clause, title, lead, owner, days) in [
@@ -539,8 +549,8 @@ impl UseCases<'_> {
                         .find(|c| c.number == clause)
                         .map_or("", |c| c.body.as_str()),
                     result_form: "工作机制",
-                    start_date: &today.to_string(),
-                    deadline: &(today + chrono::Duration::days(days)).to_string(),
+                    start_date: today,
+                    deadline: today + chrono::Duration::days(days),
                     lead_department_id: lead_id,
                     owner,
                     weight: 3,

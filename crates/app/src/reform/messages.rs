@@ -31,7 +31,7 @@ crate::i18n::messages! {
     "task.unread" => "未读", "Unread";
 
     // Labels of code-defined values. The Chinese must match the labels in fgf-domain and
-    // `org::DEPARTMENT_KINDS` (checked by a test below); pages look these up by code.
+    // `DepartmentKind` (checked by a test below); pages look these up by code.
     "reform.title" => "改革任务督查", "Reform task supervision";
     "reform.no_plan" => "尚无实施方案", "no implementation plan yet";
     "reform.light_green" => "绿灯", "green";

@@ -10,13 +10,13 @@
 
 use super::UseCases;
 use crate::error::{ServiceError, ServiceResult};
-use crate::reform::{report_due, status_of};
+use crate::reform::report_due;
 use crate::{base::notify, Actor};
 use chrono::NaiveDate;
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
-use fgf_domain::reform::plan;
-use fgf_domain::reform::{self, EscalationLevel, EscalationRules, TaskStatus};
+use fgf_domain::reform::plan::{self, PlanStatus};
+use fgf_domain::reform::{self, EscalationLevel, EscalationRules, NoticeKind, TaskStatus};
 use fgf_store::reform::{NewNotice, NoticeRow};
 use fgf_store::StoreError;
 use serde::{Deserialize, Serialize};
@@ -43,33 +43,9 @@ impl SweepSummary {
     }
 }
 
-fn level_kind(l: EscalationLevel) -> &'static str {
-    match l {
-        EscalationLevel::Reminder => "reminder",
-        EscalationLevel::Urge => "urge",
-        EscalationLevel::Supervise => "supervise",
-    }
-}
-
-fn kind_level(kind: &str) -> Option<EscalationLevel> {
-    match kind {
-        "reminder" => Some(EscalationLevel::Reminder),
-        "urge" => Some(EscalationLevel::Urge),
-        "supervise" => Some(EscalationLevel::Supervise),
-        _ => None,
-    }
-}
-
 /// The title of a notice of `kind`.
-pub fn kind_label(kind: &str) -> &'static str {
-    match kind_level(kind) {
-        Some(l) => l.label_zh(),
-        None => match kind {
-            "report_chase" => "催报",
-            "consultation_chase" => "催复",
-            _ => "通知",
-        },
-    }
+pub fn kind_label(kind: NoticeKind) -> &'static str {
+    kind.label_zh()
 }
 
 /// A notice with what a page shows beside it.
@@ -137,7 +113,6 @@ impl UseCases<'_> {
         let today = self.today();
         let cal = self.calendar();
         let rules = EscalationRules::default();
-        let today_s = today.to_string();
         let mut sum = SweepSummary::default();
         let leaders: HashMap<i64, Option<i64>> = self
             .store()
@@ -148,20 +123,18 @@ impl UseCases<'_> {
             .collect();
         let sent = self.store().reform_notices(None).await?;
         for plan in self.store().list_plans().await? {
-            if plan.status == "consultation" {
+            if plan.status == PlanStatus::Consultation {
                 let rows = self.store().consultees(plan.id).await?;
                 let round = rows.iter().map(|c| c.round).max().unwrap_or(0);
                 for c in rows.iter().filter(|c| c.round == round) {
-                    let Ok(due) = NaiveDate::parse_from_str(&c.due, "%Y-%m-%d") else {
-                        continue;
-                    };
+                    let due = c.due;
                     if !plan::consultation_chase_due(due, today, c.replied_at_ms.is_some()) {
                         continue;
                     }
                     let subject = format!("plan:{}", plan.id);
                     let occasion = format!("{}#{}", c.due, round);
                     if sent.iter().any(|n| {
-                        n.kind == "consultation_chase"
+                        n.kind == NoticeKind::ConsultationChase
                             && n.subject == subject
                             && n.department_id == c.department_id
                             && n.occasion == occasion
@@ -174,14 +147,14 @@ impl UseCases<'_> {
                         .send_notice(
                             &NewNotice {
                                 department_id: c.department_id,
-                                kind: "consultation_chase",
+                                kind: NoticeKind::ConsultationChase,
                                 subject: &subject,
                                 occasion: &occasion,
                                 task_id: None,
                                 plan_id: Some(plan.id),
                                 title: &title,
                                 body: &body,
-                                sent_on: &today_s,
+                                sent_on: today,
                                 response_due: None,
                             },
                             None,
@@ -192,31 +165,28 @@ impl UseCases<'_> {
                     }
                 }
             }
-            if plan.status != "approved" {
+            if plan.status != PlanStatus::Approved {
                 continue;
             }
             let tasks = self.store().plan_tasks(plan.id).await?;
             let reports = self.store().plan_reports(plan.id).await?;
             for t in &tasks {
-                if status_of(&t.status) == TaskStatus::Completed {
+                if t.status == TaskStatus::Completed {
                     continue;
                 }
-                let (Ok(deadline), Ok(start)) = (
-                    NaiveDate::parse_from_str(&t.deadline, "%Y-%m-%d"),
-                    NaiveDate::parse_from_str(&t.start_date, "%Y-%m-%d"),
-                ) else {
-                    continue;
-                };
+                let (deadline, start) = (t.deadline, t.start_date);
+                // A notice about a deadline is keyed by that date, as text in the store.
+                let deadline_text = deadline.to_string();
                 let subject = format!("task:{}", t.id);
                 let already: Vec<EscalationLevel> = sent
                     .iter()
-                    .filter(|n| n.subject == subject && n.occasion == t.deadline)
-                    .filter_map(|n| kind_level(&n.kind))
+                    .filter(|n| n.subject == subject && n.occasion == deadline_text)
+                    .filter_map(|n| n.kind.level())
                     .collect();
                 if let Some(level) = reform::escalation_due(deadline, today, &cal, &rules, &already)
                 {
                     let response_due = (level != EscalationLevel::Reminder)
-                        .then(|| reform::response_due(today, &cal, &rules).to_string());
+                        .then(|| reform::response_due(today, &cal, &rules));
                     let title = format!("{}：{} {}", level.label_zh(), t.code, t.title);
                     let body = match level {
                         EscalationLevel::Reminder => format!(
@@ -227,7 +197,7 @@ impl UseCases<'_> {
                             "任务已于{}到期未完成（进度{}%），请于{}前书面说明原因和整改措施",
                             t.deadline,
                             t.progress,
-                            response_due.as_deref().unwrap_or_default()
+                            response_due.map(|d| d.to_string()).unwrap_or_default()
                         ),
                     };
                     let leader = (level == EscalationLevel::Supervise)
@@ -237,15 +207,15 @@ impl UseCases<'_> {
                         .send_notice(
                             &NewNotice {
                                 department_id: t.lead_department_id,
-                                kind: level_kind(level),
+                                kind: NoticeKind::from(level),
                                 subject: &subject,
-                                occasion: &t.deadline,
+                                occasion: &deadline_text,
                                 task_id: Some(t.id),
                                 plan_id: Some(plan.id),
                                 title: &title,
                                 body: &body,
-                                sent_on: &today_s,
-                                response_due: response_due.as_deref(),
+                                sent_on: today,
+                                response_due,
                             },
                             leader,
                         )
@@ -262,13 +232,15 @@ impl UseCases<'_> {
                 let last = reports
                     .iter()
                     .filter(|r| r.task_id == t.id)
-                    .filter_map(|r| NaiveDate::parse_from_str(&r.report_date, "%Y-%m-%d").ok())
+                    .map(|r| r.report_date)
                     .max();
                 let report_day = u32::try_from(plan.report_day).unwrap_or(25);
                 if let Some(due) = report_due(start, today, report_day, last) {
                     let occasion = due.to_string();
                     if sent.iter().any(|n| {
-                        n.kind == "report_chase" && n.subject == subject && n.occasion == occasion
+                        n.kind == NoticeKind::ReportChase
+                            && n.subject == subject
+                            && n.occasion == occasion
                     }) {
                         continue;
                     }
@@ -278,14 +250,14 @@ impl UseCases<'_> {
                         .send_notice(
                             &NewNotice {
                                 department_id: t.lead_department_id,
-                                kind: "report_chase",
+                                kind: NoticeKind::ReportChase,
                                 subject: &subject,
                                 occasion: &occasion,
                                 task_id: Some(t.id),
                                 plan_id: Some(plan.id),
                                 title: &title,
                                 body: &body,
-                                sent_on: &today_s,
+                                sent_on: today,
                                 response_due: None,
                             },
                             None,
@@ -305,13 +277,9 @@ impl UseCases<'_> {
 
     fn notice_view(self, n: NoticeRow, unit: String, today: NaiveDate) -> NoticeView {
         let open = n.response_due.is_some() && n.responded_at_ms.is_none();
-        let late = open
-            && n.response_due
-                .as_deref()
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .is_some_and(|d| today > d);
+        let late = open && n.response_due.is_some_and(|d| today > d);
         NoticeView {
-            kind_label: kind_label(&n.kind),
+            kind_label: kind_label(n.kind),
             unit,
             response_open: open,
             response_late: late,

@@ -32,8 +32,7 @@ fn plan_error(e: &PlanError) -> ServiceError {
 }
 
 fn status_of(plan: &PlanRow) -> ServiceResult<PlanStatus> {
-    PlanStatus::parse(&plan.status)
-        .ok_or_else(|| ServiceError::internal(format!("plan status {:?}", plan.status)))
+    Ok(plan.status)
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -134,7 +133,7 @@ pub struct PlanDocument {
 pub struct ConsultationReport {
     pub plan_title: String,
     pub round: i64,
-    pub due: Option<String>,
+    pub due: Option<NaiveDate>,
     pub units_asked: usize,
     pub units_replied: usize,
     pub units_no_comment: usize,
@@ -191,7 +190,7 @@ impl UseCases<'_> {
         let awaited = consultees
             .iter()
             .filter(|c| c.round == round && c.replied_at_ms.is_none())
-            .filter(|c| NaiveDate::parse_from_str(&c.due, "%Y-%m-%d").map_or(true, |d| today <= d))
+            .filter(|c| today <= c.due)
             .count();
         Ok(PlanFacts {
             clauses,
@@ -227,7 +226,7 @@ impl UseCases<'_> {
         let changes = plan::clause_diff(&before, &clauses);
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         tx.replace_clauses(plan_id, &clauses).await?;
-        tx.set_plan_status(plan_id, "draft", "draft", None, None)
+        tx.set_plan_status(plan_id, PlanStatus::Draft, PlanStatus::Draft, None, None)
             .await?;
         tx.insert_plan_event(
             plan_id,
@@ -266,7 +265,7 @@ impl UseCases<'_> {
         actor.scope(Permission::Workbench)?;
         let status = match status.map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
-            Some(s) => Some(PlanStatus::parse(s).ok_or_else(|| {
+            Some(s) => Some(s.parse::<PlanStatus>().map_err(|_| {
                 ServiceError::field(
                     "invalid_field",
                     "status",
@@ -274,10 +273,7 @@ impl UseCases<'_> {
                 )
             })?),
         };
-        Ok(self
-            .store()
-            .plans_page(status.map(PlanStatus::as_str), page)
-            .await?)
+        Ok(self.store().plans_page(status, page).await?)
     }
 
     /// Every plan, newest first, for the pages that pick one (the board, the unit's inbox,
@@ -419,10 +415,11 @@ impl UseCases<'_> {
             + 1;
         let due = input.due.to_string();
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
-        tx.set_plan_status(plan_id, &plan.status, to.as_str(), None, None)
+        tx.set_plan_status(plan_id, plan.status, to, None, None)
             .await?;
         for (id, _) in &units {
-            tx.insert_consultee(plan_id, round, *id, &due, None).await?;
+            tx.insert_consultee(plan_id, round, *id, input.due, None)
+                .await?;
             self.notify_unit(
                 &mut tx,
                 *id,
@@ -549,13 +546,17 @@ impl UseCases<'_> {
         if status_of(&plan)? != PlanStatus::Consultation {
             return Err(ServiceError::conflict("plan_not_in_consultation"));
         }
-        let d = Disposition::parse(input.disposition.trim()).ok_or_else(|| {
-            ServiceError::field(
-                "invalid_field",
-                "disposition",
-                "处理意见应为采纳、部分采纳或不采纳",
-            )
-        })?;
+        let d = input
+            .disposition
+            .trim()
+            .parse::<Disposition>()
+            .map_err(|_| {
+                ServiceError::field(
+                    "invalid_field",
+                    "disposition",
+                    "处理意见应为采纳、部分采纳或不采纳",
+                )
+            })?;
         d.check(&input.reason).map_err(|e| plan_error(&e))?;
         let comment = self
             .store()
@@ -569,10 +570,16 @@ impl UseCases<'_> {
                     .arg(comment_id)
             })?;
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
-        tx.dispose_comment(comment_id, plan_id, d.as_str(), input.reason.trim())
+        tx.dispose_comment(comment_id, plan_id, d, input.reason.trim())
             .await?;
-        tx.set_plan_status(plan_id, "consultation", "consultation", None, None)
-            .await?;
+        tx.set_plan_status(
+            plan_id,
+            PlanStatus::Consultation,
+            PlanStatus::Consultation,
+            None,
+            None,
+        )
+        .await?;
         tx.audit(
             "reform.comment_dispose",
             "reform_plan",
@@ -640,7 +647,7 @@ impl UseCases<'_> {
             _ => (None, None),
         };
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
-        tx.set_plan_status(plan_id, &plan.status, to.as_str(), version, published)
+        tx.set_plan_status(plan_id, plan.status, to, version, published)
             .await?;
         if input.step == PlanStep::Approve {
             let clauses = self.store().plan_clauses(plan_id).await?;
@@ -695,16 +702,16 @@ impl UseCases<'_> {
             .into_iter()
             .filter(|c| c.row.round == round)
             .collect();
-        let count = |d: &str| {
+        let count = |d: Disposition| {
             comments
                 .iter()
-                .filter(|c| c.row.disposition.as_deref() == Some(d))
+                .filter(|c| c.row.disposition == Some(d))
                 .count()
         };
         Ok(ConsultationReport {
             plan_title: doc.plan.title,
             round,
-            due: asked.first().map(|c| c.due.clone()),
+            due: asked.first().map(|c| c.due),
             units_asked: asked.len(),
             units_replied: asked.iter().filter(|c| c.replied_at_ms.is_some()).count(),
             units_no_comment: asked.iter().filter(|c| c.no_comment).count(),
@@ -718,9 +725,9 @@ impl UseCases<'_> {
                         .unwrap_or_default()
                 })
                 .collect(),
-            adopted: count("adopted"),
-            partly: count("partly"),
-            rejected: count("rejected"),
+            adopted: count(Disposition::Adopted),
+            partly: count(Disposition::Partly),
+            rejected: count(Disposition::Rejected),
             undisposed: comments
                 .iter()
                 .filter(|c| c.row.disposition.is_none())

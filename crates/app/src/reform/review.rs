@@ -6,12 +6,15 @@
 
 use super::UseCases;
 use crate::error::{ServiceError, ServiceResult};
-use crate::reform::{status_of, TaskView};
+use crate::reform::TaskView;
 use crate::{base::notify, Actor};
 use chrono::NaiveDate;
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
-use fgf_domain::reform::{self, AssessmentRules, Light, TaskStatus, UnitFacts};
+use fgf_domain::reform::{
+    self, AssessmentRules, AssessmentStatus, InnovationStatus, Light, MeritKind, TaskStatus,
+    UnitFacts,
+};
 use fgf_store::reform::review::{
     AssessmentRow, BulletinRow, FindingRow, InnovationRow, MeritRow, NewMerit, NewResult, ResultRow,
 };
@@ -22,11 +25,6 @@ use std::collections::{BTreeMap, HashMap};
 
 /// The kinds of misconduct an accountability record (问责) names.
 pub const ACCOUNTABILITY: [&str; 3] = ["不作为", "慢作为", "乱作为"];
-
-fn date(field: &str, s: &str) -> ServiceResult<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| ServiceError::field("invalid_field", field, "日期格式应为 YYYY-MM-DD"))
-}
 
 fn required(field: &str, s: &str, what: &str) -> ServiceResult<()> {
     if s.trim().is_empty() {
@@ -243,7 +241,7 @@ impl UseCases<'_> {
         }
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let id = tx
-            .insert_inspection(plan_id, input.title.trim(), &input.held_on.to_string())
+            .insert_inspection(plan_id, input.title.trim(), input.held_on)
             .await?;
         for (t, f) in &rows {
             tx.insert_finding(
@@ -251,7 +249,7 @@ impl UseCases<'_> {
                 t.id,
                 t.lead_department_id,
                 f.finding.trim(),
-                &f.rectify_by.to_string(),
+                f.rectify_by,
             )
             .await?;
             self.notify_unit(
@@ -306,8 +304,7 @@ impl UseCases<'_> {
         let today = self.today();
         let mut out = Vec::new();
         for f in self.store().findings(plan_id, dept).await? {
-            let late = f.verified_at_ms.is_none()
-                && NaiveDate::parse_from_str(&f.rectify_by, "%Y-%m-%d").is_ok_and(|d| today > d);
+            let late = f.verified_at_ms.is_none() && today > f.rectify_by;
             out.push(FindingView {
                 unit: names
                     .get(&f.department_id)
@@ -408,12 +405,7 @@ impl UseCases<'_> {
         }
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let id = tx
-            .insert_assessment(
-                plan_id,
-                input.title.trim(),
-                &input.from.to_string(),
-                &input.to.to_string(),
-            )
+            .insert_assessment(plan_id, input.title.trim(), input.from, input.to)
             .await?;
         tx.audit(
             "reform.assessment_create",
@@ -478,8 +470,7 @@ impl UseCases<'_> {
     /// Each lead unit's facts for the assessment period, by the rules in `domain::reform`.
     async fn unit_facts(self, a: &AssessmentRow) -> ServiceResult<Vec<(i64, UnitFacts)>> {
         let plan = self.store().get_plan(a.plan_id).await?;
-        let from = date("from", &a.period_from)?;
-        let to = date("to", &a.period_to)?;
+        let (from, to) = (a.period_from, a.period_to);
         let until = to.min(self.today());
         let tasks = self.store().plan_tasks(a.plan_id).await?;
         let reports = self.store().plan_reports(a.plan_id).await?;
@@ -488,8 +479,7 @@ impl UseCases<'_> {
         let findings = self.store().findings(Some(a.plan_id), None).await?;
         let merits = self.store().merits(None).await?;
         let names = self.department_names().await?;
-        let in_period =
-            |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok_and(|d| d >= from && d <= to);
+        let in_period = |d: NaiveDate| d >= from && d <= to;
         let mut units: BTreeMap<i64, UnitFacts> = BTreeMap::new();
         for t in &tasks {
             let u = units
@@ -508,12 +498,9 @@ impl UseCases<'_> {
                     findings_rectified: 0,
                     accountability_records: 0,
                 });
-            if in_period(&t.deadline) {
+            if in_period(t.deadline) {
                 u.tasks_due += 1;
-                if done
-                    .get(&t.id)
-                    .is_some_and(|d| d.as_str() <= t.deadline.as_str())
-                {
+                if done.get(&t.id).is_some_and(|d| *d <= t.deadline) {
                     u.tasks_on_time += 1;
                 }
             }
@@ -522,11 +509,8 @@ impl UseCases<'_> {
                 u.quality_scores.push(q.score as f64);
             }
             // Monthly reports due in the period while the task was open.
-            let start = date("start", &t.start_date)?;
-            let end = done
-                .get(&t.id)
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                .map_or(until, |d| d.min(until));
+            let start = t.start_date;
+            let end = done.get(&t.id).map_or(until, |d| (*d).min(until));
             let dues: Vec<NaiveDate> =
                 reform::report_due_dates(start, end, u32::try_from(plan.report_day).unwrap_or(25))
                     .into_iter()
@@ -535,12 +519,12 @@ impl UseCases<'_> {
             let on: Vec<NaiveDate> = reports
                 .iter()
                 .filter(|r| r.task_id == t.id)
-                .filter_map(|r| NaiveDate::parse_from_str(&r.report_date, "%Y-%m-%d").ok())
+                .map(|r| r.report_date)
                 .collect();
             u.reports_due += u32::try_from(dues.len()).unwrap_or(u32::MAX);
             u.reports_on_time += reform::reports_on_time(&dues, &on);
         }
-        for f in findings.iter().filter(|f| in_period(&f.held_on)) {
+        for f in findings.iter().filter(|f| in_period(f.held_on)) {
             if let Some(u) = units.get_mut(&f.department_id) {
                 u.findings += 1;
                 if f.verified_at_ms.is_some() {
@@ -550,7 +534,7 @@ impl UseCases<'_> {
         }
         for m in merits
             .iter()
-            .filter(|m| m.kind == "accountability" && in_period(&m.decided_on))
+            .filter(|m| m.kind == MeritKind::Accountability && in_period(m.decided_on))
         {
             if let Some(u) = units.get_mut(&m.department_id) {
                 u.accountability_records += 1;
@@ -708,7 +692,7 @@ impl UseCases<'_> {
             .department_id
             .ok_or_else(|| ServiceError::forbidden("permission_denied").arg("申请复核"))?;
         let a = self.store().get_assessment(id).await?;
-        if a.status != "published" {
+        if a.status != AssessmentStatus::Published {
             return Err(ServiceError::conflict("assessment_not_published"));
         }
         let r = self
@@ -812,15 +796,14 @@ impl UseCases<'_> {
 
     pub async fn record_merit(self, actor: &Actor, input: &MeritInput) -> ServiceResult<()> {
         actor.scope(Permission::ReformManage)?;
-        let kind = input.kind.trim();
-        if kind != "commendation" && kind != "accountability" {
+        let Ok(kind) = input.kind.trim().parse::<MeritKind>() else {
             return Err(ServiceError::field(
                 "invalid_field",
                 "kind",
                 "类型应为表彰（commendation）或问责（accountability）",
             ));
-        }
-        if kind == "accountability" && !ACCOUNTABILITY.contains(&input.category.trim()) {
+        };
+        if kind == MeritKind::Accountability && !ACCOUNTABILITY.contains(&input.category.trim()) {
             return Err(ServiceError::field(
                 "invalid_field",
                 "category",
@@ -862,16 +845,16 @@ impl UseCases<'_> {
             reason: input.reason.trim(),
             document_no: input.document_no.trim(),
             file_hash: file,
-            decided_on: &decided,
+            decided_on: input.decided_on,
             task_id: input.task_id,
         })
         .await?;
         tx.audit(
-            if kind == "accountability" { "reform.accountability" } else { "reform.commendation" },
+            if kind == MeritKind::Accountability { "reform.accountability" } else { "reform.commendation" },
             "department",
             &d.id.to_string(),
             &[FieldChange {
-                field: kind.to_owned(),
+                field: kind.as_str().to_owned(),
                 before: None,
                 after: Some(json!({ "person": input.person.trim(), "category": input.category.trim(), "document_no": input.document_no.trim(), "decided_on": decided })),
             }],
@@ -954,7 +937,7 @@ impl UseCases<'_> {
     ) -> ServiceResult<()> {
         actor.scope(Permission::ReformManage)?;
         let i = self.store().get_innovation(id).await?;
-        if i.status != "submitted" {
+        if i.status != InnovationStatus::Submitted {
             return Err(ServiceError::conflict("innovation_reviewed"));
         }
         if !publish {
@@ -984,8 +967,8 @@ impl UseCases<'_> {
             &id.to_string(),
             &[FieldChange {
                 field: "status".to_owned(),
-                before: Some(json!("submitted")),
-                after: Some(json!({ "status": if publish { "published" } else { "rejected" }, "note": note.trim() })),
+                before: Some(json!(InnovationStatus::Submitted)),
+                after: Some(json!({ "status": if publish { InnovationStatus::Published } else { InnovationStatus::Rejected }, "note": note.trim() })),
             }],
         )
         .await?;
@@ -1004,7 +987,9 @@ impl UseCases<'_> {
             .await?
             .into_iter()
             .filter(|i| {
-                office || i.status == "published" || actor.department_id == Some(i.department_id)
+                office
+                    || i.status == InnovationStatus::Published
+                    || actor.department_id == Some(i.department_id)
             })
             .map(|i| InnovationView {
                 unit: names
@@ -1021,7 +1006,7 @@ impl UseCases<'_> {
         let names = self.department_names().await?;
         Ok(self
             .store()
-            .innovations(Some("published"))
+            .innovations(Some(InnovationStatus::Published))
             .await?
             .into_iter()
             .map(|i| InnovationView {
@@ -1040,7 +1025,7 @@ impl UseCases<'_> {
     pub(crate) fn bulletin_body(
         plan_title: &str,
         board: &[TaskView],
-        done: &HashMap<i64, String>,
+        done: &HashMap<i64, NaiveDate>,
         from: NaiveDate,
         to: NaiveDate,
         open_cases: usize,
@@ -1049,7 +1034,7 @@ impl UseCases<'_> {
             code: v.task.code.clone(),
             title: v.task.title.clone(),
             unit: v.lead.clone(),
-            deadline: v.task.deadline.clone(),
+            deadline: v.task.deadline.to_string(),
             progress: v.progress,
             note,
         };
@@ -1059,12 +1044,11 @@ impl UseCases<'_> {
             .collect();
         let completed_in_period = top
             .iter()
-            .filter(|v| {
-                done.get(&v.task.id)
-                    .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-                    .is_some_and(|d| d >= from && d <= to)
+            .filter(|v| done.get(&v.task.id).is_some_and(|d| *d >= from && *d <= to))
+            .map(|v| {
+                let on = done.get(&v.task.id).map(ToString::to_string);
+                item(v, on.unwrap_or_default())
             })
-            .map(|v| item(v, done.get(&v.task.id).cloned().unwrap_or_default()))
             .collect();
         let overdue: Vec<BulletinItem> = top
             .iter()
@@ -1127,13 +1111,7 @@ impl UseCases<'_> {
         let title = format!("改革进展通报（{}至{}）", input.from, input.to);
         let mut tx = self.store().write(ctx).await?;
         let id = tx
-            .insert_bulletin(
-                plan_id,
-                &title,
-                &input.from.to_string(),
-                &input.to.to_string(),
-                &json!(body),
-            )
+            .insert_bulletin(plan_id, &title, input.from, input.to, &json!(body))
             .await?;
         tx.audit(
             "reform.bulletin",
@@ -1221,7 +1199,7 @@ impl UseCases<'_> {
 
 /// Whether a task counts as open for the dashboard's overdue figures.
 pub fn is_open(v: &TaskView) -> bool {
-    status_of(&v.task.status) != TaskStatus::Completed
+    v.task.status != TaskStatus::Completed
 }
 
 // ---- dashboards (督查看板) ----
@@ -1270,17 +1248,19 @@ impl UseCases<'_> {
         let cal = self.calendar();
         let today = self.today();
         let overdue = |v: &TaskView| {
-            NaiveDate::parse_from_str(&v.task.deadline, "%Y-%m-%d")
-                .ok()
-                .filter(|d| today > *d && is_open(v))
-                .map_or(0, |d| cal.workdays_between(d, today).days)
+            let d = v.task.deadline;
+            if today > d && is_open(v) {
+                cal.workdays_between(d, today).days
+            } else {
+                0
+            }
         };
         let assessment = self
             .store()
             .assessments(Some(plan_id))
             .await?
             .into_iter()
-            .find(|a| a.status == "published");
+            .find(|a| a.status == AssessmentStatus::Published);
         let scores: HashMap<i64, (f64, i64)> = match &assessment {
             Some(a) => self
                 .store()

@@ -9,7 +9,8 @@ use crate::Actor;
 use chrono::{Datelike, NaiveDate};
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
-use fgf_domain::reform::{self, Light, LightRules, LightVerdict, TaskFacts, TaskStatus};
+use fgf_domain::reform::plan::PlanStatus;
+use fgf_domain::reform::{self, Light, LightRules, LightVerdict, TaskFacts, TaskStatus, UnitRole};
 use fgf_store::reform::{NewTask, TaskRow};
 use fgf_store::{Scope, StoreError};
 use serde::{Deserialize, Serialize};
@@ -141,15 +142,6 @@ pub struct TaskView {
     pub last_report: Option<NaiveDate>,
 }
 
-pub(crate) fn status_of(s: &str) -> TaskStatus {
-    match s {
-        "in_progress" => TaskStatus::InProgress,
-        "completion_claimed" => TaskStatus::CompletionClaimed,
-        "completed" => TaskStatus::Completed,
-        _ => TaskStatus::NotStarted,
-    }
-}
-
 /// The due date of the oldest report not received: the report day of the latest month whose
 /// report day has passed since the task started, when no report came on or after the
 /// previous report day. A unit reports monthly by `report_day`.
@@ -206,7 +198,7 @@ impl UseCases<'_> {
         }
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let id = tx
-            .insert_plan(input.title.trim(), "draft", input.report_day)
+            .insert_plan(input.title.trim(), PlanStatus::Draft, input.report_day)
             .await?;
         tx.audit(
             "reform.plan_create",
@@ -326,14 +318,8 @@ impl UseCases<'_> {
         }
         reform::check_acyclic(&edges)
             .map_err(|e| ServiceError::invalid("task_dependency_cycle").arg(e.message_zh()))?;
-        let dep_dates: Vec<(String, NaiveDate)> = deps
-            .iter()
-            .filter_map(|d| {
-                NaiveDate::parse_from_str(&d.deadline, "%Y-%m-%d")
-                    .ok()
-                    .map(|dl| (d.code.clone(), dl))
-            })
-            .collect();
+        let dep_dates: Vec<(String, NaiveDate)> =
+            deps.iter().map(|d| (d.code.clone(), d.deadline)).collect();
         let warnings = reform::dependency_warnings(input.deadline, &dep_dates);
         let mut partner_ids: Vec<(i64, String)> = Vec::new();
         for p in &input.partners {
@@ -378,7 +364,6 @@ impl UseCases<'_> {
             .map(PartnerInput::unit)
             .collect::<Vec<_>>()
             .join("；");
-        let (start, deadline) = (input.start.to_string(), input.deadline.to_string());
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let id = tx
             .insert_task(&NewTask {
@@ -389,8 +374,8 @@ impl UseCases<'_> {
                 category: &input.category,
                 requirement: input.requirement.trim(),
                 result_form: input.result_form.trim(),
-                start_date: &start,
-                deadline: &deadline,
+                start_date: input.start,
+                deadline: input.deadline,
                 lead_department_id: lead.id,
                 owner: input.owner.trim(),
                 weight: input.weight,
@@ -409,13 +394,12 @@ impl UseCases<'_> {
         self.open_acceptances(&mut tx, id, lead.id, &partner_ids)
             .await?;
         for m in &input.milestones {
-            tx.insert_milestone(id, m.title.trim(), &m.due.to_string(), None)
-                .await?;
+            tx.insert_milestone(id, m.title.trim(), m.due, None).await?;
         }
         tx.audit("reform.task_add", "reform_task", &id.to_string(), &[FieldChange {
             field: "task".to_owned(),
             before: None,
-            after: Some(json!({ "code": code, "title": input.title.trim(), "deadline": deadline, "lead": lead.code, "depends_on": input.depends_on, "warnings": warnings })),
+            after: Some(json!({ "code": code, "title": input.title.trim(), "deadline": input.deadline, "lead": lead.code, "depends_on": input.depends_on, "warnings": warnings })),
         }])
         .await?;
         tx.commit().await?;
@@ -473,7 +457,7 @@ impl UseCases<'_> {
                 "申报完成须附佐证材料",
             ));
         }
-        let status = status_of(&t.status);
+        let status = t.status;
         if status == TaskStatus::Completed {
             return Err(ServiceError::conflict("task_completed"));
         }
@@ -489,16 +473,16 @@ impl UseCases<'_> {
                     tasks
                         .iter()
                         .find(|x| x.id == b)
-                        .map(|x| (x.title.clone(), status_of(&x.status)))
+                        .map(|x| (x.title.clone(), x.status))
                 })
                 .collect();
             reform::check_completion_allowed(&t.title, &deps)
                 .map_err(|e| ServiceError::invalid("task_dependency_open").arg(e.message_zh()))?;
         }
         let next = if input.claim_completion {
-            "completion_claimed"
+            TaskStatus::CompletionClaimed
         } else {
-            "in_progress"
+            TaskStatus::InProgress
         };
         let percent = if input.claim_completion {
             100
@@ -508,14 +492,14 @@ impl UseCases<'_> {
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         tx.insert_report(
             task_id,
-            &self.today().to_string(),
+            self.today(),
             percent,
             input.done.trim(),
             input.problems.trim(),
             &input.evidence,
         )
         .await?;
-        tx.set_task_progress(task_id, &t.status, percent, next)
+        tx.set_task_progress(task_id, t.status, percent, next)
             .await?;
         tx.audit(
             "reform.progress_report",
@@ -545,22 +529,22 @@ impl UseCases<'_> {
     ) -> ServiceResult<()> {
         actor.scope(Permission::ReformManage)?;
         let t = self.store().get_task(task_id).await?;
-        if t.status != "completion_claimed" {
+        if t.status != TaskStatus::CompletionClaimed {
             return Err(ServiceError::conflict("task_not_claimed"));
         }
         if !confirm && comment.trim().is_empty() {
             return Err(ServiceError::invalid("review_comment_required"));
         }
         let (status, progress) = if confirm {
-            ("completed", 100)
+            (TaskStatus::Completed, 100)
         } else {
-            ("in_progress", t.progress.min(99))
+            (TaskStatus::InProgress, t.progress.min(99))
         };
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
-        tx.set_task_progress(task_id, "completion_claimed", progress, status)
+        tx.set_task_progress(task_id, TaskStatus::CompletionClaimed, progress, status)
             .await?;
         if confirm {
-            tx.set_task_completed_on(task_id, Some(&self.today().to_string()))
+            tx.set_task_completed_on(task_id, Some(self.today()))
                 .await?;
         }
         tx.audit(
@@ -573,7 +557,7 @@ impl UseCases<'_> {
             &task_id.to_string(),
             &[FieldChange {
                 field: "status".to_owned(),
-                before: Some(json!("completion_claimed")),
+                before: Some(json!(TaskStatus::CompletionClaimed)),
                 after: Some(json!({ "status": status, "comment": comment.trim() })),
             }],
         )
@@ -641,30 +625,24 @@ impl UseCases<'_> {
         let cal = self.calendar();
         let today = self.today();
         let rules = LightRules::default();
-        let date =
-            |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(ServiceError::internal);
         let mut own: HashMap<i64, (LightVerdict, Option<NaiveDate>)> = HashMap::new();
         for t in &tasks {
             let last = reports
                 .iter()
                 .filter(|r| r.task_id == t.id)
-                .filter_map(|r| NaiveDate::parse_from_str(&r.report_date, "%Y-%m-%d").ok())
+                .map(|r| r.report_date)
                 .max();
-            let start = date(&t.start_date)?;
+            let start = t.start_date;
             let facts = TaskFacts {
                 start,
-                deadline: date(&t.deadline)?,
+                deadline: t.deadline,
                 milestones: milestones
                     .iter()
                     .filter(|m| m.task_id == t.id)
-                    .filter_map(|m| {
-                        NaiveDate::parse_from_str(&m.due, "%Y-%m-%d")
-                            .ok()
-                            .map(|d| (d, m.done_at_ms.is_some()))
-                    })
+                    .map(|m| (m.due, m.done_at_ms.is_some()))
                     .collect(),
                 progress_pct: u8::try_from(t.progress.clamp(0, 100)).unwrap_or(0),
-                status: status_of(&t.status),
+                status: t.status,
                 last_report: last,
                 report_due: report_due(
                     start,
@@ -773,13 +751,12 @@ pub struct CoordinationCase {
     pub task_code: String,
     pub task_title: String,
     pub unit: String,
-    /// lead | partner
-    pub role: String,
+    pub role: UnitRole,
     /// timed_out | disputed
     pub outcome: reform::AcceptanceOutcome,
     /// The unit's reason for a dispute; for a timeout, the due date it let pass.
     pub reason: String,
-    pub due: String,
+    pub due: NaiveDate,
     /// Calendar days the case has been open.
     pub age_days: i64,
 }
@@ -794,10 +771,10 @@ impl UseCases<'_> {
         partners: &[(i64, String)],
     ) -> ServiceResult<()> {
         let due = reform::acceptance_due(self.today(), ACCEPTANCE_WORKDAYS, &self.calendar());
-        tx.insert_acceptance(task_id, lead, "lead", "", &due.to_string(), None)
+        tx.insert_acceptance(task_id, lead, UnitRole::Lead, "", due, None)
             .await?;
         for (p, part) in partners {
-            tx.insert_acceptance(task_id, *p, "partner", part, &due.to_string(), None)
+            tx.insert_acceptance(task_id, *p, UnitRole::Partner, part, due, None)
                 .await?;
         }
         Ok(())
@@ -836,14 +813,10 @@ impl UseCases<'_> {
         if acc.accepted_on.is_some() || acc.disputed_at_ms.is_some() {
             return Err(ServiceError::conflict("part_already_answered"));
         }
-        let today = self.today().to_string();
+        let today = self.today();
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
-        tx.answer_acceptance(
-            acc.id,
-            input.accept.then_some(today.as_str()),
-            input.reason.trim(),
-        )
-        .await?;
+        tx.answer_acceptance(acc.id, input.accept.then_some(today), input.reason.trim())
+            .await?;
         tx.audit(
             if input.accept { "reform.part_accept" } else { "reform.part_dispute" },
             "reform_task",
@@ -882,12 +855,7 @@ impl UseCases<'_> {
             if a.resolved_at_ms.is_some() {
                 continue;
             }
-            let due =
-                NaiveDate::parse_from_str(&a.due, "%Y-%m-%d").map_err(ServiceError::internal)?;
-            let accepted = a
-                .accepted_on
-                .as_deref()
-                .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            let (due, accepted) = (a.due, a.accepted_on);
             let outcome =
                 reform::acceptance_outcome(accepted, a.disputed_at_ms.is_some(), due, today);
             if !outcome.needs_coordination() {
@@ -957,14 +925,9 @@ impl UseCases<'_> {
             return Err(ServiceError::conflict("unit_has_part"));
         }
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
-        tx.resolve_acceptance(
-            id,
-            to.id,
-            input.resolution.trim(),
-            &self.today().to_string(),
-        )
-        .await?;
-        if a.role == "lead" && to.id != a.department_id {
+        tx.resolve_acceptance(id, to.id, input.resolution.trim(), self.today())
+            .await?;
+        if a.role == UnitRole::Lead && to.id != a.department_id {
             tx.set_task_lead(a.task_id, to.id).await?;
         }
         tx.audit(

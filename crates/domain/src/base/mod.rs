@@ -7,4 +7,5 @@ pub mod ids;
 pub mod password;
 pub mod permission;
 pub mod pii;
+pub mod record;
 pub mod scope;

@@ -184,6 +184,12 @@ pub enum Tier {
     Item,
 }
 
+crate::code::code_text!(Tier {
+    Main = "main",
+    Sub = "sub",
+    Item = "item",
+});
+
 impl Tier {
     pub fn label_zh(self) -> &'static str {
         match self {

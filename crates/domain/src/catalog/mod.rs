@@ -7,5 +7,7 @@
 //! field and an import can name the row and column.
 
 mod matter;
+mod record;
 
 pub use matter::*;
+pub use record::*;

@@ -107,6 +107,8 @@
 //! then by name; equal totals share a rank and the next rank skips (1, 2, 2, 4).
 
 pub mod plan;
+mod record;
 mod task;
 
+pub use record::*;
 pub use task::*;

@@ -49,29 +49,15 @@ pub enum PlanStatus {
     Approved,
 }
 
+crate::code::code_text!(PlanStatus {
+    Draft = "draft",
+    Consultation = "consultation",
+    Reviewed = "reviewed",
+    Submitted = "submitted",
+    Approved = "approved",
+});
+
 impl PlanStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlanStatus::Draft => "draft",
-            PlanStatus::Consultation => "consultation",
-            PlanStatus::Reviewed => "reviewed",
-            PlanStatus::Submitted => "submitted",
-            PlanStatus::Approved => "approved",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<PlanStatus> {
-        [
-            PlanStatus::Draft,
-            PlanStatus::Consultation,
-            PlanStatus::Reviewed,
-            PlanStatus::Submitted,
-            PlanStatus::Approved,
-        ]
-        .into_iter()
-        .find(|p| p.as_str() == s)
-    }
-
     pub fn label_zh(self) -> &'static str {
         match self {
             PlanStatus::Draft => "草拟中",
@@ -224,24 +210,13 @@ pub enum Disposition {
     Rejected,
 }
 
+crate::code::code_text!(Disposition {
+    Adopted = "adopted",
+    Partly = "partly",
+    Rejected = "rejected",
+});
+
 impl Disposition {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Disposition::Adopted => "adopted",
-            Disposition::Partly => "partly",
-            Disposition::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Disposition> {
-        match s {
-            "adopted" => Some(Disposition::Adopted),
-            "partly" => Some(Disposition::Partly),
-            "rejected" => Some(Disposition::Rejected),
-            _ => None,
-        }
-    }
-
     pub fn label_zh(self) -> &'static str {
         match self {
             Disposition::Adopted => "采纳",
@@ -518,7 +493,7 @@ mod tests {
             Disposition::Partly,
             Disposition::Rejected,
         ] {
-            assert_eq!(Disposition::parse(d.as_str()), Some(d));
+            assert_eq!(d.as_str().parse::<Disposition>(), Ok(d));
         }
     }
 

@@ -21,6 +21,13 @@ pub enum TaskStatus {
     Completed,
 }
 
+crate::code::code_text!(TaskStatus {
+    NotStarted = "not_started",
+    InProgress = "in_progress",
+    CompletionClaimed = "completion_claimed",
+    Completed = "completed",
+});
+
 impl TaskStatus {
     /// The label shown in task lists.
     pub fn label_zh(self) -> &'static str {
@@ -496,6 +503,12 @@ pub enum EscalationLevel {
     /// 督办通报: overdue for longer, notified to the unit's leader.
     Supervise,
 }
+
+crate::code::code_text!(EscalationLevel {
+    Reminder = "reminder",
+    Urge = "urge",
+    Supervise = "supervise",
+});
 
 impl EscalationLevel {
     /// The title of the notice.

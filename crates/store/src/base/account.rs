@@ -3,10 +3,11 @@
 
 use crate::sql::{like_escape, Sql};
 use crate::{
-    get_bool, get_i64, get_opt_bytes, get_opt_i64, get_opt_str, get_str, parse_code, Grants, Page,
-    Paged, Result, Scope, Store, StoreError, WriteTx,
+    get_bool, get_code, get_i64, get_opt_bytes, get_opt_i64, get_opt_str, get_str, parse_code,
+    Grants, Page, Paged, Result, Scope, Store, StoreError, WriteTx,
 };
 use fgf_domain::base::permission::{AdminDuty, Permission};
+use fgf_domain::base::record::{AccountKind, AccountStatus};
 use fgf_domain::base::scope::DataScope;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
@@ -17,13 +18,11 @@ pub struct Account {
     pub id: i64,
     pub username: String,
     pub display_name: String,
-    /// "staff", "citizen" or "enterprise".
-    pub kind: String,
+    pub kind: AccountKind,
     pub must_change_password: bool,
     pub totp_enabled: bool,
     pub locked_until_ms: Option<i64>,
-    /// "active" or "disabled".
-    pub status: String,
+    pub status: AccountStatus,
     #[serde(skip)]
     pub phone_enc: Option<Vec<u8>>,
     #[serde(skip)]
@@ -45,7 +44,7 @@ pub struct Credentials {
 pub struct NewAccount {
     pub username: String,
     pub display_name: String,
-    pub kind: String,
+    pub kind: AccountKind,
     pub password_hash: String,
     pub must_change_password: bool,
     pub phone_enc: Option<Vec<u8>>,
@@ -94,11 +93,11 @@ fn account(row: &AnyRow) -> Result<Account> {
         id: get_i64(row, "account_id")?,
         username: get_str(row, "username")?,
         display_name: get_str(row, "display_name")?,
-        kind: get_str(row, "kind")?,
+        kind: get_code(row, "account", "kind")?,
         must_change_password: get_bool(row, "must_change_password")?,
         totp_enabled: get_bool(row, "totp_enabled")?,
         locked_until_ms: get_opt_i64(row, "locked_until")?,
-        status: get_str(row, "status")?,
+        status: get_code(row, "account", "status")?,
         phone_enc: get_opt_bytes(row, "phone_enc")?,
         resident_id_enc: get_opt_bytes(row, "resident_id_enc")?,
         uscc: get_opt_str(row, "uscc")?,
@@ -492,7 +491,7 @@ impl WriteTx {
         &mut self,
         id: i64,
         display_name: &str,
-        status: &str,
+        status: AccountStatus,
         phone_enc: Option<Vec<u8>>,
         phone_hmac: Option<Vec<u8>>,
     ) -> Result<()> {
@@ -500,7 +499,7 @@ impl WriteTx {
         let mut sql = Sql::new("update account set display_name = ");
         sql.bind(display_name)
             .push(", status = ")
-            .bind(status)
+            .bind(status.as_str())
             .push(", phone_enc = ")
             .bind(phone_enc)
             .push(", phone_hmac = ")

@@ -2,8 +2,9 @@
 
 use crate::sql::{like_escape, Sql};
 use crate::{
-    get_i64, get_opt_i64, get_str, Page, Paged, Result, Scope, Store, StoreError, WriteTx,
+    get_code, get_i64, get_opt_i64, get_str, Page, Paged, Result, Scope, Store, StoreError, WriteTx,
 };
+use fgf_domain::base::record::DepartmentKind;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
@@ -13,7 +14,7 @@ pub struct Department {
     pub parent_id: Option<i64>,
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: DepartmentKind,
     pub path: String,
     pub sort: i64,
     pub leader_account_id: Option<i64>,
@@ -33,7 +34,7 @@ pub struct NewDepartment {
     pub parent_id: Option<i64>,
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: DepartmentKind,
     pub sort: i64,
 }
 
@@ -43,7 +44,7 @@ pub struct DepartmentUpdate {
     pub parent_id: Option<i64>,
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: DepartmentKind,
     pub sort: i64,
     pub leader_account_id: Option<i64>,
 }
@@ -62,7 +63,7 @@ fn department(row: &AnyRow) -> Result<Department> {
         parent_id: get_opt_i64(row, "parent_id")?,
         code: get_str(row, "code")?,
         name: get_str(row, "name")?,
-        kind: get_str(row, "kind")?,
+        kind: get_code(row, "department", "kind")?,
         path: get_str(row, "path")?,
         sort: get_i64(row, "sort")?,
         leader_account_id: get_opt_i64(row, "leader_account_id")?,
@@ -226,7 +227,7 @@ impl WriteTx {
             .push(", name = ")
             .bind(name)
             .push(", kind = ")
-            .bind(kind)
+            .bind(kind.as_str())
             .push(", sort = ")
             .bind(sort)
             .push(", leader_account_id = ")

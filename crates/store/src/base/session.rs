@@ -3,7 +3,8 @@
 //! is kept in `login_log`, which the application never edits.
 
 use crate::sql::{like_escape, Sql};
-use crate::{get_bool, get_i64, get_opt_i64, get_str, Page, Paged, Result, Scope, Store};
+use crate::{get_bool, get_code, get_i64, get_opt_i64, get_str, Page, Paged, Result, Scope, Store};
+use fgf_domain::base::record::{LoginOutcome, SessionKind};
 use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone)]
@@ -12,8 +13,7 @@ pub struct Session {
     pub id: String,
     pub account_id: i64,
     pub department_id: Option<i64>,
-    /// "cookie" or "bearer".
-    pub kind: String,
+    pub kind: SessionKind,
     pub csrf_token: String,
     pub source_addr: String,
     pub totp_verified: bool,
@@ -30,7 +30,7 @@ pub struct LoginLog {
     pub username: String,
     pub account_id: Option<i64>,
     pub source_addr: String,
-    pub outcome: String,
+    pub outcome: LoginOutcome,
     pub detail: String,
 }
 
@@ -48,7 +48,7 @@ fn session(row: &AnyRow) -> Result<Session> {
         id: get_str(row, "session_id")?,
         account_id: get_i64(row, "account_id")?,
         department_id: get_opt_i64(row, "department_id")?,
-        kind: get_str(row, "kind")?,
+        kind: get_code(row, "session", "kind")?,
         csrf_token: get_str(row, "csrf_token")?,
         source_addr: get_str(row, "source_addr")?,
         totp_verified: get_bool(row, "totp_verified")?,
@@ -170,7 +170,7 @@ impl Store {
         username: &str,
         account_id: Option<i64>,
         source_addr: &str,
-        outcome: &str,
+        outcome: LoginOutcome,
         detail: &str,
     ) -> Result<()> {
         let mut sql = Sql::new(
@@ -184,7 +184,7 @@ impl Store {
             .push(",")
             .bind(source_addr)
             .push(",")
-            .bind(outcome)
+            .bind(outcome.as_str())
             .push(",")
             .bind(detail)
             .push(")");
@@ -285,7 +285,7 @@ impl Store {
                     username: get_str(r, "username")?,
                     account_id: get_opt_i64(r, "account_id")?,
                     source_addr: get_str(r, "source_addr")?,
-                    outcome: get_str(r, "outcome")?,
+                    outcome: get_code(r, "login_log", "outcome")?,
                     detail: get_str(r, "detail")?,
                 })
             },

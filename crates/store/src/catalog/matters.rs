@@ -3,9 +3,11 @@
 use crate::rows::{new_rows, row, rows, Cond};
 use crate::sql::Sql;
 use crate::{
-    get_i64, get_opt_i64, get_opt_str, get_str, Page, Paged, Result, Scope, Store, StoreError,
-    WriteTx,
+    get_code, get_i64, get_opt_date, get_opt_i64, get_str, Page, Paged, Result, Scope, Store,
+    StoreError, WriteTx,
 };
+use chrono::NaiveDate;
+use fgf_domain::catalog::{HandoverState, Tier, VersionStatus};
 use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -16,7 +18,7 @@ pub struct MatterRow {
     pub department_id: i64,
     pub name: String,
     pub kind: String,
-    pub tier: String,
+    pub tier: Tier,
     /// The version in force; None until the first one is published and effective.
     pub current_version: Option<i64>,
     pub apply_count: i64,
@@ -34,7 +36,7 @@ fn matter(r: &AnyRow) -> Result<MatterRow> {
         department_id: get_i64(r, "department_id")?,
         name: get_str(r, "name")?,
         kind: get_str(r, "kind")?,
-        tier: get_str(r, "tier")?,
+        tier: get_code(r, "matter", "tier")?,
         current_version: get_opt_i64(r, "current_version")?,
         apply_count: get_i64(r, "apply_count")?,
         created_at_ms: get_i64(r, "created_at")?,
@@ -47,8 +49,7 @@ pub struct MatterVersionRow {
     pub id: i64,
     pub matter_id: i64,
     pub version: i64,
-    /// draft | in_review | published | rejected | superseded
-    pub status: String,
+    pub status: VersionStatus,
     /// The `MatterDoc` as JSON.
     pub doc: String,
     pub note: String,
@@ -57,8 +58,8 @@ pub struct MatterVersionRow {
     pub reviewed_by: Option<i64>,
     pub reviewed_at_ms: Option<i64>,
     pub review_comment: String,
-    /// ISO date the version takes effect (published versions).
-    pub effective_date: Option<String>,
+    /// The date the version takes effect (published versions).
+    pub effective_date: Option<NaiveDate>,
 }
 
 const VERSION_COLS: &str = "v.matter_version_id, v.matter_id, v.version, v.status, v.doc, v.note, v.drafted_by, v.drafted_at, v.reviewed_by, v.reviewed_at, v.review_comment, v.effective_date";
@@ -68,7 +69,7 @@ fn version(r: &AnyRow) -> Result<MatterVersionRow> {
         id: get_i64(r, "matter_version_id")?,
         matter_id: get_i64(r, "matter_id")?,
         version: get_i64(r, "version")?,
-        status: get_str(r, "status")?,
+        status: get_code(r, "matter_version", "status")?,
         doc: get_str(r, "doc")?,
         note: get_str(r, "note")?,
         drafted_by: get_opt_i64(r, "drafted_by")?,
@@ -76,7 +77,7 @@ fn version(r: &AnyRow) -> Result<MatterVersionRow> {
         reviewed_by: get_opt_i64(r, "reviewed_by")?,
         reviewed_at_ms: get_opt_i64(r, "reviewed_at")?,
         review_comment: get_str(r, "review_comment")?,
-        effective_date: get_opt_str(r, "effective_date")?,
+        effective_date: get_opt_date(r, "matter_version", "effective_date")?,
     })
 }
 
@@ -86,8 +87,7 @@ pub struct HandoverRow {
     pub matter_id: i64,
     pub from_department_id: i64,
     pub to_department_id: i64,
-    /// pending | switched | withdrawn
-    pub state: String,
+    pub state: HandoverState,
     /// The readiness checklist as JSON.
     pub checklist: String,
     pub created_at_ms: i64,
@@ -103,7 +103,7 @@ fn handover(r: &AnyRow) -> Result<HandoverRow> {
         matter_id: get_i64(r, "matter_id")?,
         from_department_id: get_i64(r, "from_department_id")?,
         to_department_id: get_i64(r, "to_department_id")?,
-        state: get_str(r, "state")?,
+        state: get_code(r, "matter_handover", "state")?,
         checklist: get_str(r, "checklist")?,
         created_at_ms: get_i64(r, "created_at")?,
         updated_at_ms: get_i64(r, "updated_at")?,
@@ -116,7 +116,7 @@ fn handover(r: &AnyRow) -> Result<HandoverRow> {
 pub struct MatterFilter {
     pub department_id: Option<i64>,
     pub kind: Option<String>,
-    pub tier: Option<String>,
+    pub tier: Option<Tier>,
     pub parent_id: Option<i64>,
     /// Only matters with a version in force (the public catalogue).
     pub in_force_only: bool,
@@ -229,12 +229,12 @@ impl Store {
     pub async fn versions_in_status(
         &self,
         scope: &Scope,
-        status: &str,
+        status: VersionStatus,
     ) -> Result<Vec<(MatterRow, MatterVersionRow)>> {
         let mut sql = Sql::new(&format!(
             "select {MATTER_COLS}, {VERSION_COLS} from matter_version v join matter m on m.matter_id = v.matter_id where v.status = "
         ));
-        sql.bind(status);
+        sql.bind(status.as_str());
         scope.filter_record(&mut sql, "m.department_id", Some("v.drafted_by"));
         sql.push(" order by v.drafted_at, v.matter_version_id");
         let rows = sql.query().fetch_all(self.pool()).await?;
@@ -242,7 +242,7 @@ impl Store {
     }
 
     /// Published versions whose effective date has come but are not in force yet.
-    pub async fn versions_due(&self, today: &str) -> Result<Vec<MatterVersionRow>> {
+    pub async fn versions_due(&self, today: NaiveDate) -> Result<Vec<MatterVersionRow>> {
         let mut sql = Sql::new(&format!(
             "select {VERSION_COLS} from matter_version v join matter m on m.matter_id = v.matter_id \
              where v.status = 'published' and v.effective_date <= "
@@ -309,7 +309,7 @@ pub struct MatterSummary<'a> {
     pub department_id: i64,
     pub name: &'a str,
     pub kind: &'a str,
-    pub tier: &'a str,
+    pub tier: Tier,
     /// The yearly application count, when this write sets it too (an import): one write of
     /// the matter row instead of two in one batch.
     pub apply_count: Option<i64>,
@@ -329,7 +329,7 @@ impl WriteTx {
             .push(",")
             .bind(s.kind)
             .push(",")
-            .bind(s.tier)
+            .bind(s.tier.as_str())
             .push(",")
             .bind(s.apply_count.unwrap_or(0))
             .push(",")
@@ -375,7 +375,7 @@ impl WriteTx {
             .push(", kind = ")
             .bind(s.kind)
             .push(", tier = ")
-            .bind(s.tier)
+            .bind(s.tier.as_str())
             .push(", current_version = ")
             .bind(version)
             .push(", updated_at = ")
@@ -428,10 +428,10 @@ impl WriteTx {
     pub async fn insert_matter_version(
         &mut self,
         matter_id: i64,
-        status: &str,
+        status: VersionStatus,
         doc: &str,
         note: &str,
-        effective_date: Option<&str>,
+        effective_date: Option<NaiveDate>,
     ) -> Result<i64> {
         let mut q = Sql::new(
             "select coalesce(max(version), 0) as v from matter_version where matter_id = ",
@@ -443,7 +443,7 @@ impl WriteTx {
             .push(",")
             .bind(number)
             .push(",")
-            .bind(status)
+            .bind(status.as_str())
             .push(",")
             .bind(doc)
             .push(",")
@@ -525,12 +525,12 @@ impl WriteTx {
     pub async fn set_version_status(
         &mut self,
         v: &MatterVersionRow,
-        from: &str,
-        to: &str,
-        review: Option<(&str, Option<&str>)>,
+        from: VersionStatus,
+        to: VersionStatus,
+        review: Option<(&str, Option<NaiveDate>)>,
     ) -> Result<()> {
         let mut sql = Sql::new("update matter_version set status = ");
-        sql.bind(to);
+        sql.bind(to.as_str());
         if let Some((comment, effective)) = review {
             sql.push(", reviewed_by = ")
                 .bind(self.ctx().actor_account_id)
@@ -542,7 +542,7 @@ impl WriteTx {
                 .bind(effective);
         }
         sql.push(" where status = ")
-            .bind(from)
+            .bind(from.as_str())
             .push(" and matter_version_id = ")
             .bind(v.id);
         self.defer_guarded(sql, [version_row(v)]);
@@ -614,15 +614,20 @@ impl WriteTx {
     }
 
     /// Writes a handover's checklist and state (from `pending` only).
-    pub async fn update_handover(&mut self, id: i64, state: &str, checklist: &str) -> Result<()> {
+    pub async fn update_handover(
+        &mut self,
+        id: i64,
+        state: HandoverState,
+        checklist: &str,
+    ) -> Result<()> {
         let now = self.now_ms();
         let mut sql = Sql::new("update matter_handover set state = ");
-        sql.bind(state)
+        sql.bind(state.as_str())
             .push(", checklist = ")
             .bind(checklist)
             .push(", updated_at = ")
             .bind(now);
-        if state == "switched" {
+        if state == HandoverState::Switched {
             sql.push(", switched_at = ").bind(now);
         }
         sql.push(" where state = 'pending' and matter_handover_id = ")

@@ -5,9 +5,10 @@ use crate::sql::Sql;
 use crate::tx::GUARD;
 use crate::AuditCtx;
 use crate::{
-    get_i64, get_opt_i64, get_opt_str, get_str, Backend, Page, Paged, Result, Scope, Store,
-    StoreError, WriteTx,
+    get_code, get_i64, get_opt_i64, get_opt_str, get_str, Backend, Page, Paged, Result, Scope,
+    Store, StoreError, WriteTx,
 };
+use fgf_domain::process::{DefinitionStatus, InstanceStatus, WorkItemStatus};
 use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -18,7 +19,7 @@ pub struct ProcessDefinitionRow {
     pub name: String,
     pub source: String,
     pub designer: Option<String>,
-    pub status: String,
+    pub status: DefinitionStatus,
     pub department_id: Option<i64>,
     pub created_at_ms: i64,
 }
@@ -28,7 +29,7 @@ pub struct ProcessInstanceRow {
     pub id: i64,
     pub definition_id: i64,
     pub business_key: String,
-    pub status: String,
+    pub status: InstanceStatus,
     pub state: String,
     pub version: i64,
     pub department_id: Option<i64>,
@@ -50,7 +51,7 @@ pub struct WorkItemRow {
     pub candidate_users: Vec<String>,
     pub candidate_groups: Vec<String>,
     pub owner: Option<String>,
-    pub status: String,
+    pub status: WorkItemStatus,
     pub created_at_ms: i64,
     pub completed_at_ms: Option<i64>,
     pub completed_by: Option<String>,
@@ -114,7 +115,7 @@ fn definition(r: &AnyRow) -> Result<ProcessDefinitionRow> {
         name: get_str(r, "name")?,
         source: get_str(r, "source")?,
         designer: get_opt_str(r, "designer")?,
-        status: get_str(r, "status")?,
+        status: get_code(r, "process_definition", "status")?,
         department_id: get_opt_i64(r, "department_id")?,
         created_at_ms: get_i64(r, "created_at")?,
     })
@@ -127,7 +128,7 @@ fn instance(r: &AnyRow) -> Result<ProcessInstanceRow> {
         id: get_i64(r, "process_instance_id")?,
         definition_id: get_i64(r, "process_definition_id")?,
         business_key: get_str(r, "business_key")?,
-        status: get_str(r, "status")?,
+        status: get_code(r, "process_instance", "status")?,
         state: get_str(r, "state")?,
         version: get_i64(r, "version")?,
         department_id: get_opt_i64(r, "department_id")?,
@@ -152,7 +153,7 @@ fn work_item(r: &AnyRow) -> Result<WorkItemRow> {
         candidate_users: parse_list(&get_str(r, "candidate_users")?),
         candidate_groups: parse_list(&get_str(r, "candidate_groups")?),
         owner: get_opt_str(r, "owner")?,
-        status: get_str(r, "status")?,
+        status: get_code(r, "work_item", "status")?,
         created_at_ms: get_i64(r, "created_at")?,
         completed_at_ms: get_opt_i64(r, "completed_at")?,
         completed_by: get_opt_str(r, "completed_by")?,
@@ -636,7 +637,7 @@ impl WriteTx {
         name: &str,
         source: &str,
         designer: Option<&str>,
-        status: &str,
+        status: DefinitionStatus,
         department_id: Option<i64>,
     ) -> Result<(i64, i64)> {
         let mut q = Sql::new(
@@ -656,7 +657,7 @@ impl WriteTx {
             .push(",")
             .bind(designer)
             .push(",")
-            .bind(status)
+            .bind(status.as_str())
             .push(",")
             .bind(department_id)
             .push(",")
@@ -677,7 +678,7 @@ impl WriteTx {
         &mut self,
         definition_id: i64,
         business_key: &str,
-        status: &str,
+        status: InstanceStatus,
         state: &str,
         department_id: Option<i64>,
         initiator: Option<i64>,
@@ -711,7 +712,7 @@ impl WriteTx {
         id: i64,
         definition_id: i64,
         business_key: &str,
-        status: &str,
+        status: InstanceStatus,
         state: &str,
         department_id: Option<i64>,
         initiator: Option<i64>,
@@ -743,7 +744,7 @@ impl WriteTx {
         id: Option<i64>,
         definition_id: i64,
         business_key: &str,
-        status: &str,
+        status: InstanceStatus,
         state: &str,
         department_id: Option<i64>,
         initiator: Option<i64>,
@@ -761,7 +762,7 @@ impl WriteTx {
             .push(",")
             .bind(business_key)
             .push(",")
-            .bind(status)
+            .bind(status.as_str())
             .push(",")
             .bind(state)
             .push(",1,")
@@ -820,7 +821,7 @@ impl WriteTx {
         &mut self,
         id: i64,
         expected_version: i64,
-        status: &str,
+        status: InstanceStatus,
         state: &str,
         ended: bool,
     ) -> Result<()> {
@@ -830,7 +831,7 @@ impl WriteTx {
         // is the whole check on the optimistic path (a state remembered, not read). A missing
         // row cannot pass either: the history row that follows references it.
         let mut sql = Sql::new("update process_instance set status = ");
-        sql.bind(status)
+        sql.bind(status.as_str())
             .push(", state = ")
             .bind(state)
             .push(", version = ")
@@ -1108,7 +1109,12 @@ impl WriteTx {
         let now = self.now_ms();
         for (exec, activation, done, by) in closed {
             let mut upd = Sql::new("update work_item set status = ");
-            upd.bind(if *done { "done" } else { "cancelled" })
+            let to = if *done {
+                WorkItemStatus::Done
+            } else {
+                WorkItemStatus::Cancelled
+            };
+            upd.bind(to.as_str())
                 .push(", completed_at = ")
                 .bind(now)
                 .push(", completed_by = ")

@@ -5,7 +5,12 @@
 
 use crate::rows::{new_rows, row, rows};
 use crate::sql::Sql;
-use crate::{get_i64, get_opt_i64, get_opt_str, get_str, Result, Store, StoreError, WriteTx};
+use crate::{
+    get_code, get_date, get_i64, get_opt_i64, get_opt_str, get_str, Result, Store, StoreError,
+    WriteTx,
+};
+use chrono::NaiveDate;
+use fgf_domain::reform::{AssessmentStatus, InnovationStatus, MeritKind};
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
 
@@ -14,14 +19,14 @@ pub struct InspectionRow {
     pub id: i64,
     pub plan_id: i64,
     pub title: String,
-    pub held_on: String,
+    pub held_on: NaiveDate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FindingRow {
     pub id: i64,
     pub inspection_id: i64,
-    pub held_on: String,
+    pub held_on: NaiveDate,
     pub plan_id: i64,
     pub task_id: i64,
     /// The task's code and title, as lists show it (served as `task` by the app's view).
@@ -29,7 +34,7 @@ pub struct FindingRow {
     pub task_label: String,
     pub department_id: i64,
     pub finding: String,
-    pub rectify_by: String,
+    pub rectify_by: NaiveDate,
     pub rectification: String,
     pub rectified_at_ms: Option<i64>,
     pub verified_at_ms: Option<i64>,
@@ -40,10 +45,9 @@ pub struct AssessmentRow {
     pub id: i64,
     pub plan_id: i64,
     pub title: String,
-    pub period_from: String,
-    pub period_to: String,
-    /// open | published
-    pub status: String,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub status: AssessmentStatus,
     pub published_at_ms: Option<i64>,
     /// The account that first published the results: it made the conclusion.
     pub published_by: Option<i64>,
@@ -83,28 +87,27 @@ pub struct NewResult {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MeritRow {
     pub id: i64,
-    /// commendation | accountability
-    pub kind: String,
+    pub kind: MeritKind,
     pub department_id: i64,
     pub person: String,
     pub category: String,
     pub reason: String,
     pub document_no: String,
     pub file_hash: Option<String>,
-    pub decided_on: String,
+    pub decided_on: NaiveDate,
     pub task_id: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
 pub struct NewMerit<'a> {
-    pub kind: &'a str,
+    pub kind: MeritKind,
     pub department_id: i64,
     pub person: &'a str,
     pub category: &'a str,
     pub reason: &'a str,
     pub document_no: &'a str,
     pub file_hash: Option<&'a str>,
-    pub decided_on: &'a str,
+    pub decided_on: NaiveDate,
     pub task_id: Option<i64>,
 }
 
@@ -115,8 +118,7 @@ pub struct InnovationRow {
     pub title: String,
     pub summary: String,
     pub body: String,
-    /// submitted | published | rejected
-    pub status: String,
+    pub status: InnovationStatus,
     pub review_note: String,
     pub submitted_at_ms: i64,
     pub published_at_ms: Option<i64>,
@@ -127,8 +129,8 @@ pub struct BulletinRow {
     pub id: i64,
     pub plan_id: i64,
     pub title: String,
-    pub period_from: String,
-    pub period_to: String,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
     pub body: serde_json::Value,
     pub created_at_ms: i64,
 }
@@ -141,13 +143,13 @@ fn finding(r: &AnyRow) -> Result<FindingRow> {
     Ok(FindingRow {
         id: get_i64(r, "reform_finding_id")?,
         inspection_id: get_i64(r, "inspection_id")?,
-        held_on: get_str(r, "held_on")?,
+        held_on: get_date(r, "reform_inspection", "held_on")?,
         plan_id: get_i64(r, "plan_id")?,
         task_id: get_i64(r, "task_id")?,
         task_label: get_str(r, "task_label")?,
         department_id: get_i64(r, "department_id")?,
         finding: get_str(r, "finding")?,
-        rectify_by: get_str(r, "rectify_by")?,
+        rectify_by: get_date(r, "reform_finding", "rectify_by")?,
         rectification: get_str(r, "rectification")?,
         rectified_at_ms: get_opt_i64(r, "rectified_at")?,
         verified_at_ms: get_opt_i64(r, "verified_at")?,
@@ -162,9 +164,9 @@ fn assessment(r: &AnyRow) -> Result<AssessmentRow> {
         id: get_i64(r, "reform_assessment_id")?,
         plan_id: get_i64(r, "plan_id")?,
         title: get_str(r, "title")?,
-        period_from: get_str(r, "period_from")?,
-        period_to: get_str(r, "period_to")?,
-        status: get_str(r, "status")?,
+        period_from: get_date(r, "reform_assessment", "period_from")?,
+        period_to: get_date(r, "reform_assessment", "period_to")?,
+        status: get_code(r, "reform_assessment", "status")?,
         published_at_ms: get_opt_i64(r, "published_at")?,
         published_by: get_opt_i64(r, "published_by")?,
     })
@@ -175,14 +177,14 @@ const ASSESSMENT_COLS: &str = "reform_assessment_id, plan_id, title, period_from
 fn merit(r: &AnyRow) -> Result<MeritRow> {
     Ok(MeritRow {
         id: get_i64(r, "reform_merit_id")?,
-        kind: get_str(r, "kind")?,
+        kind: get_code(r, "reform_merit", "kind")?,
         department_id: get_i64(r, "department_id")?,
         person: get_str(r, "person")?,
         category: get_str(r, "category")?,
         reason: get_str(r, "reason")?,
         document_no: get_str(r, "document_no")?,
         file_hash: get_opt_str(r, "file_hash")?,
-        decided_on: get_str(r, "decided_on")?,
+        decided_on: get_date(r, "reform_merit", "decided_on")?,
         task_id: get_opt_i64(r, "task_id")?,
     })
 }
@@ -194,7 +196,7 @@ fn innovation(r: &AnyRow) -> Result<InnovationRow> {
         title: get_str(r, "title")?,
         summary: get_str(r, "summary")?,
         body: get_str(r, "body")?,
-        status: get_str(r, "status")?,
+        status: get_code(r, "reform_innovation", "status")?,
         review_note: get_str(r, "review_note")?,
         submitted_at_ms: get_i64(r, "submitted_at")?,
         published_at_ms: get_opt_i64(r, "published_at")?,
@@ -208,8 +210,8 @@ fn bulletin(r: &AnyRow) -> Result<BulletinRow> {
         id: get_i64(r, "reform_bulletin_id")?,
         plan_id: get_i64(r, "plan_id")?,
         title: get_str(r, "title")?,
-        period_from: get_str(r, "period_from")?,
-        period_to: get_str(r, "period_to")?,
+        period_from: get_date(r, "reform_bulletin", "period_from")?,
+        period_to: get_date(r, "reform_bulletin", "period_to")?,
         body: json_col(r, "body")?,
         created_at_ms: get_i64(r, "created_at")?,
     })
@@ -220,12 +222,17 @@ const BULLETIN_COLS: &str =
 
 impl Store {
     /// The day each completed task of a plan was confirmed complete.
-    pub async fn task_completions(&self, plan_id: i64) -> Result<HashMap<i64, String>> {
+    pub async fn task_completions(&self, plan_id: i64) -> Result<HashMap<i64, NaiveDate>> {
         let mut sql = Sql::new("select reform_task_id, completed_on from reform_task where completed_on is not null and plan_id = ");
         sql.bind(plan_id);
         let rows = sql.query().fetch_all(self.pool()).await?;
         rows.iter()
-            .map(|r| Ok((get_i64(r, "reform_task_id")?, get_str(r, "completed_on")?)))
+            .map(|r| {
+                Ok((
+                    get_i64(r, "reform_task_id")?,
+                    get_date(r, "reform_task", "completed_on")?,
+                ))
+            })
             .collect()
     }
 
@@ -240,7 +247,7 @@ impl Store {
                     id: get_i64(r, "reform_inspection_id")?,
                     plan_id: get_i64(r, "plan_id")?,
                     title: get_str(r, "title")?,
-                    held_on: get_str(r, "held_on")?,
+                    held_on: get_date(r, "reform_inspection", "held_on")?,
                 })
             })
             .collect()
@@ -348,12 +355,15 @@ impl Store {
     }
 
     /// Innovations, newest first; with a status if given.
-    pub async fn innovations(&self, status: Option<&str>) -> Result<Vec<InnovationRow>> {
+    pub async fn innovations(
+        &self,
+        status: Option<InnovationStatus>,
+    ) -> Result<Vec<InnovationRow>> {
         let mut sql = Sql::new(&format!(
             "select {INNOVATION_COLS} from reform_innovation where 1 = 1"
         ));
         if let Some(s) = status {
-            sql.push(" and status = ").bind(s);
+            sql.push(" and status = ").bind(s.as_str());
         }
         sql.push(" order by reform_innovation_id desc");
         let rows = sql.query().fetch_all(self.pool()).await?;
@@ -397,7 +407,11 @@ impl Store {
 
 impl WriteTx {
     /// Records the day the office confirmed a task complete (none: sent back).
-    pub async fn set_task_completed_on(&mut self, task_id: i64, on: Option<&str>) -> Result<()> {
+    pub async fn set_task_completed_on(
+        &mut self,
+        task_id: i64,
+        on: Option<NaiveDate>,
+    ) -> Result<()> {
         let mut sql = Sql::new("update reform_task set completed_on = ");
         sql.bind(on).push(" where reform_task_id = ").bind(task_id);
         // Run now: the status change of the same row is usually queued before it, and one
@@ -410,7 +424,7 @@ impl WriteTx {
         &mut self,
         plan_id: i64,
         title: &str,
-        held_on: &str,
+        held_on: NaiveDate,
     ) -> Result<i64> {
         let mut sql = Sql::new(
             "insert into reform_inspection (plan_id, title, held_on, created_at) values (",
@@ -435,7 +449,7 @@ impl WriteTx {
         task_id: i64,
         department_id: i64,
         text: &str,
-        rectify_by: &str,
+        rectify_by: NaiveDate,
     ) -> Result<()> {
         let mut sql = Sql::new("insert into reform_finding (inspection_id, task_id, department_id, finding, rectify_by, created_at) values (");
         sql.bind(inspection_id)
@@ -486,8 +500,8 @@ impl WriteTx {
         &mut self,
         plan_id: i64,
         title: &str,
-        from: &str,
-        to: &str,
+        from: NaiveDate,
+        to: NaiveDate,
     ) -> Result<i64> {
         let mut sql = Sql::new("insert into reform_assessment (plan_id, title, period_from, period_to, status, created_at) values (");
         sql.bind(plan_id)
@@ -645,7 +659,7 @@ impl WriteTx {
 
     pub async fn insert_merit(&mut self, m: &NewMerit<'_>) -> Result<()> {
         let mut sql = Sql::new("insert into reform_merit (kind, department_id, person, category, reason, document_no, file_hash, decided_on, task_id, created_at) values (");
-        sql.bind(m.kind)
+        sql.bind(m.kind.as_str())
             .push(",")
             .bind(m.department_id)
             .push(",")
@@ -697,7 +711,12 @@ impl WriteTx {
     pub async fn review_innovation(&mut self, id: i64, publish: bool, note: &str) -> Result<()> {
         let now = self.now_ms();
         let mut sql = Sql::new("update reform_innovation set status = ");
-        sql.bind(if publish { "published" } else { "rejected" })
+        let to = if publish {
+            InnovationStatus::Published
+        } else {
+            InnovationStatus::Rejected
+        };
+        sql.bind(to.as_str())
             .push(", review_note = ")
             .bind(note)
             .push(", reviewed_at = ")
@@ -714,8 +733,8 @@ impl WriteTx {
         &mut self,
         plan_id: i64,
         title: &str,
-        from: &str,
-        to: &str,
+        from: NaiveDate,
+        to: NaiveDate,
         body: &serde_json::Value,
     ) -> Result<i64> {
         let mut sql = Sql::new("insert into reform_bulletin (plan_id, title, period_from, period_to, body, created_at) values (");

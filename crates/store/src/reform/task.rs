@@ -2,14 +2,20 @@
 
 use crate::rows::{new_rows, row};
 use crate::sql::Sql;
-use crate::{get_i64, get_opt_i64, get_str, Result, Store, StoreError, WriteTx};
+use crate::{
+    get_code, get_date, get_i64, get_opt_code, get_opt_date, get_opt_i64, get_str, Result, Store,
+    StoreError, WriteTx,
+};
+use chrono::NaiveDate;
+use fgf_domain::reform::plan::{Disposition, PlanStatus};
+use fgf_domain::reform::{NoticeKind, TaskStatus, UnitRole};
 use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct PlanRow {
     pub id: i64,
     pub title: String,
-    pub status: String,
+    pub status: PlanStatus,
     /// Units report by this day of each month.
     pub report_day: i64,
     pub created_at_ms: i64,
@@ -25,7 +31,7 @@ fn plan(r: &AnyRow) -> Result<PlanRow> {
     Ok(PlanRow {
         id: get_i64(r, "reform_plan_id")?,
         title: get_str(r, "title")?,
-        status: get_str(r, "status")?,
+        status: get_code(r, "reform_plan", "status")?,
         report_day: get_i64(r, "report_day")?,
         created_at_ms: get_i64(r, "created_at")?,
         version: get_i64(r, "version")?,
@@ -43,15 +49,13 @@ pub struct TaskRow {
     pub category: String,
     pub requirement: String,
     pub result_form: String,
-    /// ISO dates.
-    pub start_date: String,
-    pub deadline: String,
+    pub start_date: NaiveDate,
+    pub deadline: NaiveDate,
     pub lead_department_id: i64,
     pub owner: String,
     pub weight: i64,
     pub progress: i64,
-    /// not_started | in_progress | completion_claimed | completed
-    pub status: String,
+    pub status: TaskStatus,
     /// The part of the plan it belongs to.
     pub section: String,
     /// Cooperating units (配合单位), department codes separated by `；`.
@@ -72,13 +76,13 @@ fn task(r: &AnyRow) -> Result<TaskRow> {
         category: get_str(r, "category")?,
         requirement: get_str(r, "requirement")?,
         result_form: get_str(r, "result_form")?,
-        start_date: get_str(r, "start_date")?,
-        deadline: get_str(r, "deadline")?,
+        start_date: get_date(r, "reform_task", "start_date")?,
+        deadline: get_date(r, "reform_task", "deadline")?,
         lead_department_id: get_i64(r, "lead_department_id")?,
         owner: get_str(r, "owner")?,
         weight: get_i64(r, "weight")?,
         progress: get_i64(r, "progress")?,
-        status: get_str(r, "status")?,
+        status: get_code(r, "reform_task", "status")?,
         section: get_str(r, "section")?,
         partners: get_str(r, "partners")?,
         clause: get_str(r, "clause")?,
@@ -90,7 +94,7 @@ pub struct MilestoneRow {
     pub id: i64,
     pub task_id: i64,
     pub title: String,
-    pub due: String,
+    pub due: NaiveDate,
     pub done_at_ms: Option<i64>,
 }
 
@@ -98,7 +102,7 @@ pub struct MilestoneRow {
 pub struct ReportRow {
     pub id: i64,
     pub task_id: i64,
-    pub report_date: String,
+    pub report_date: NaiveDate,
     pub percent: i64,
     pub done_text: String,
     pub problems: String,
@@ -117,8 +121,8 @@ pub struct NewTask<'a> {
     pub category: &'a str,
     pub requirement: &'a str,
     pub result_form: &'a str,
-    pub start_date: &'a str,
-    pub deadline: &'a str,
+    pub start_date: NaiveDate,
+    pub deadline: NaiveDate,
     pub lead_department_id: i64,
     pub owner: &'a str,
     pub weight: i64,
@@ -141,12 +145,12 @@ impl Store {
     /// One page of plans, newest first, optionally in one status.
     pub async fn plans_page(
         &self,
-        status: Option<&str>,
+        status: Option<PlanStatus>,
         page: crate::Page,
     ) -> Result<crate::Paged<PlanRow>> {
         let filter = |sql: &mut Sql| {
             if let Some(s) = status {
-                sql.push(" where status = ").bind(s);
+                sql.push(" where status = ").bind(s.as_str());
             }
         };
         let mut count = Sql::new("select count(*) as n from reform_plan");
@@ -217,7 +221,7 @@ impl Store {
                     id: get_i64(r, "reform_milestone_id")?,
                     task_id: get_i64(r, "task_id")?,
                     title: get_str(r, "title")?,
-                    due: get_str(r, "due")?,
+                    due: get_date(r, "reform_milestone", "due")?,
                     done_at_ms: get_opt_i64(r, "done_at")?,
                 })
             })
@@ -251,7 +255,7 @@ fn report(r: &AnyRow) -> Result<ReportRow> {
     Ok(ReportRow {
         id: get_i64(r, "reform_report_id")?,
         task_id: get_i64(r, "task_id")?,
-        report_date: get_str(r, "report_date")?,
+        report_date: get_date(r, "reform_report", "report_date")?,
         percent: get_i64(r, "percent")?,
         done_text: get_str(r, "done_text")?,
         problems: get_str(r, "problems")?,
@@ -264,14 +268,19 @@ fn report(r: &AnyRow) -> Result<ReportRow> {
 }
 
 impl WriteTx {
-    pub async fn insert_plan(&mut self, title: &str, status: &str, report_day: i64) -> Result<i64> {
+    pub async fn insert_plan(
+        &mut self,
+        title: &str,
+        status: PlanStatus,
+        report_day: i64,
+    ) -> Result<i64> {
         let now = self.now_ms();
         let mut sql = Sql::new(
             "insert into reform_plan (title, status, report_day, created_at, updated_at) values (",
         );
         sql.bind(title)
             .push(",")
-            .bind(status)
+            .bind(status.as_str())
             .push(",")
             .bind(report_day)
             .push(",")
@@ -343,7 +352,7 @@ impl WriteTx {
         &mut self,
         task_id: i64,
         title: &str,
-        due: &str,
+        due: NaiveDate,
         done_at_ms: Option<i64>,
     ) -> Result<()> {
         let mut sql =
@@ -363,7 +372,7 @@ impl WriteTx {
     pub async fn insert_report(
         &mut self,
         task_id: i64,
-        report_date: &str,
+        report_date: NaiveDate,
         percent: i64,
         done_text: &str,
         problems: &str,
@@ -395,20 +404,20 @@ impl WriteTx {
     pub async fn set_task_progress(
         &mut self,
         id: i64,
-        from_status: &str,
+        from_status: TaskStatus,
         progress: i64,
-        status: &str,
+        status: TaskStatus,
     ) -> Result<()> {
         let mut sql = Sql::new("update reform_task set progress = ");
         sql.bind(progress)
             .push(", status = ")
-            .bind(status)
+            .bind(status.as_str())
             .push(", updated_at = ")
             .bind(self.now_ms())
             .push(" where reform_task_id = ")
             .bind(id)
             .push(" and status = ")
-            .bind(from_status);
+            .bind(from_status.as_str());
         self.defer_guarded(sql, [row("reform_task", id)]);
         Ok(())
     }
@@ -420,11 +429,10 @@ pub struct AcceptanceRow {
     pub id: i64,
     pub task_id: i64,
     pub department_id: i64,
-    /// lead | partner
-    pub role: String,
-    /// ISO date it must be accepted by.
-    pub due: String,
-    pub accepted_on: Option<String>,
+    pub role: UnitRole,
+    /// The date it must be accepted by.
+    pub due: NaiveDate,
+    pub accepted_on: Option<NaiveDate>,
     pub disputed_at_ms: Option<i64>,
     pub reason: String,
     pub resolution: String,
@@ -441,9 +449,9 @@ fn acceptance(r: &AnyRow) -> Result<AcceptanceRow> {
         id: get_i64(r, "reform_acceptance_id")?,
         task_id: get_i64(r, "task_id")?,
         department_id: get_i64(r, "department_id")?,
-        role: get_str(r, "role")?,
-        due: get_str(r, "due")?,
-        accepted_on: crate::get_opt_str(r, "accepted_on")?,
+        role: get_code(r, "reform_acceptance", "role")?,
+        due: get_date(r, "reform_acceptance", "due")?,
+        accepted_on: get_opt_date(r, "reform_acceptance", "accepted_on")?,
         disputed_at_ms: get_opt_i64(r, "disputed_at")?,
         reason: get_str(r, "reason")?,
         resolution: get_str(r, "resolution")?,
@@ -485,10 +493,10 @@ impl WriteTx {
         &mut self,
         task_id: i64,
         department_id: i64,
-        role: &str,
+        role: UnitRole,
         part: &str,
-        due: &str,
-        answered: Option<(Option<&str>, &str, i64)>,
+        due: NaiveDate,
+        answered: Option<(Option<NaiveDate>, &str, i64)>,
     ) -> Result<()> {
         let now = self.now_ms();
         let (accepted_on, disputed_at, reason) = match answered {
@@ -501,7 +509,7 @@ impl WriteTx {
             .push(",")
             .bind(department_id)
             .push(",")
-            .bind(role)
+            .bind(role.as_str())
             .push(",")
             .bind(part)
             .push(",")
@@ -524,7 +532,7 @@ impl WriteTx {
     pub async fn answer_acceptance(
         &mut self,
         id: i64,
-        accepted_on: Option<&str>,
+        accepted_on: Option<NaiveDate>,
         reason: &str,
     ) -> Result<()> {
         let mut sql = Sql::new("update reform_acceptance set ");
@@ -552,7 +560,7 @@ impl WriteTx {
         id: i64,
         department_id: i64,
         resolution: &str,
-        today: &str,
+        today: NaiveDate,
     ) -> Result<()> {
         let mut sql = Sql::new("update reform_acceptance set department_id = ");
         sql.bind(department_id)
@@ -595,8 +603,8 @@ pub struct ConsulteeRow {
     pub plan_id: i64,
     pub round: i64,
     pub department_id: i64,
-    /// ISO date the reply is due.
-    pub due: String,
+    /// The date the reply is due.
+    pub due: NaiveDate,
     pub replied_at_ms: Option<i64>,
     /// The unit replied "无意见".
     pub no_comment: bool,
@@ -611,7 +619,7 @@ fn consultee(r: &AnyRow) -> Result<ConsulteeRow> {
         plan_id: get_i64(r, "plan_id")?,
         round: get_i64(r, "round")?,
         department_id: get_i64(r, "department_id")?,
-        due: get_str(r, "due")?,
+        due: get_date(r, "reform_consultee", "due")?,
         replied_at_ms: get_opt_i64(r, "replied_at")?,
         no_comment: get_i64(r, "no_comment")? != 0,
     })
@@ -627,8 +635,7 @@ pub struct CommentRow {
     pub clause: String,
     pub body: String,
     pub created_at_ms: i64,
-    /// adopted | partly | rejected
-    pub disposition: Option<String>,
+    pub disposition: Option<Disposition>,
     pub disposition_reason: String,
 }
 
@@ -707,7 +714,7 @@ impl Store {
                     clause: get_str(r, "clause")?,
                     body: get_str(r, "body")?,
                     created_at_ms: get_i64(r, "created_at")?,
-                    disposition: crate::get_opt_str(r, "disposition")?,
+                    disposition: get_opt_code(r, "reform_comment", "disposition")?,
                     disposition_reason: get_str(r, "disposition_reason")?,
                 })
             })
@@ -785,13 +792,15 @@ impl WriteTx {
     pub async fn set_plan_status(
         &mut self,
         plan_id: i64,
-        from: &str,
-        to: &str,
+        from: PlanStatus,
+        to: PlanStatus,
         version: Option<i64>,
         published_at_ms: Option<i64>,
     ) -> Result<()> {
         let mut sql = Sql::new("update reform_plan set status = ");
-        sql.bind(to).push(", updated_at = ").bind(self.now_ms());
+        sql.bind(to.as_str())
+            .push(", updated_at = ")
+            .bind(self.now_ms());
         if let Some(v) = version {
             sql.push(", version = ").bind(v);
         }
@@ -801,7 +810,7 @@ impl WriteTx {
         sql.push(" where reform_plan_id = ")
             .bind(plan_id)
             .push(" and status = ")
-            .bind(from);
+            .bind(from.as_str());
         self.defer_guarded(sql, [row("reform_plan", plan_id)]);
         Ok(())
     }
@@ -811,7 +820,7 @@ impl WriteTx {
         plan_id: i64,
         round: i64,
         department_id: i64,
-        due: &str,
+        due: NaiveDate,
         replied: Option<(i64, bool)>,
     ) -> Result<()> {
         let mut sql = Sql::new(
@@ -852,7 +861,7 @@ impl WriteTx {
         department_id: i64,
         clause: &str,
         body: &str,
-        disposition: Option<(&str, &str)>,
+        disposition: Option<(Disposition, &str)>,
     ) -> Result<()> {
         let mut sql = Sql::new("insert into reform_comment (plan_id, round, department_id, clause, body, disposition, disposition_reason, account_id, created_at) values (");
         sql.bind(plan_id)
@@ -865,7 +874,7 @@ impl WriteTx {
             .push(",")
             .bind(body)
             .push(",")
-            .bind(disposition.map(|(d, _)| d))
+            .bind(disposition.map(|(d, _)| d.as_str()))
             .push(",")
             .bind(disposition.map_or("", |(_, r)| r))
             .push(",")
@@ -882,11 +891,11 @@ impl WriteTx {
         &mut self,
         id: i64,
         plan_id: i64,
-        disposition: &str,
+        disposition: Disposition,
         reason: &str,
     ) -> Result<()> {
         let mut sql = Sql::new("update reform_comment set disposition = ");
-        sql.bind(disposition)
+        sql.bind(disposition.as_str())
             .push(", disposition_reason = ")
             .bind(reason)
             .push(", disposed_at = ")
@@ -962,8 +971,7 @@ impl WriteTx {
 pub struct NoticeRow {
     pub id: i64,
     pub department_id: i64,
-    /// reminder | urge | supervise | report_chase | consultation_chase
-    pub kind: String,
+    pub kind: NoticeKind,
     /// `task:<id>` or `plan:<id>`.
     pub subject: String,
     /// The deadline or due date the notice is about.
@@ -972,8 +980,8 @@ pub struct NoticeRow {
     pub plan_id: Option<i64>,
     pub title: String,
     pub body: String,
-    pub sent_on: String,
-    pub response_due: Option<String>,
+    pub sent_on: NaiveDate,
+    pub response_due: Option<NaiveDate>,
     pub response: String,
     pub responded_at_ms: Option<i64>,
     pub created_at_ms: i64,
@@ -983,15 +991,15 @@ pub struct NoticeRow {
 #[derive(Debug, Clone)]
 pub struct NewNotice<'a> {
     pub department_id: i64,
-    pub kind: &'a str,
+    pub kind: NoticeKind,
     pub subject: &'a str,
     pub occasion: &'a str,
     pub task_id: Option<i64>,
     pub plan_id: Option<i64>,
     pub title: &'a str,
     pub body: &'a str,
-    pub sent_on: &'a str,
-    pub response_due: Option<&'a str>,
+    pub sent_on: NaiveDate,
+    pub response_due: Option<NaiveDate>,
 }
 
 const NOTICE_COLS: &str = "reform_notice_id, department_id, kind, subject, occasion, task_id, plan_id, title, body, sent_on, response_due, response, responded_at, created_at";
@@ -1000,15 +1008,15 @@ fn notice(r: &AnyRow) -> Result<NoticeRow> {
     Ok(NoticeRow {
         id: get_i64(r, "reform_notice_id")?,
         department_id: get_i64(r, "department_id")?,
-        kind: get_str(r, "kind")?,
+        kind: get_code(r, "reform_notice", "kind")?,
         subject: get_str(r, "subject")?,
         occasion: get_str(r, "occasion")?,
         task_id: get_opt_i64(r, "task_id")?,
         plan_id: get_opt_i64(r, "plan_id")?,
         title: get_str(r, "title")?,
         body: get_str(r, "body")?,
-        sent_on: get_str(r, "sent_on")?,
-        response_due: crate::get_opt_str(r, "response_due")?,
+        sent_on: get_date(r, "reform_notice", "sent_on")?,
+        response_due: get_opt_date(r, "reform_notice", "response_due")?,
         response: get_str(r, "response")?,
         responded_at_ms: get_opt_i64(r, "responded_at")?,
         created_at_ms: get_i64(r, "created_at")?,
@@ -1051,7 +1059,7 @@ impl WriteTx {
         ));
         sql.bind(n.department_id)
             .push(",")
-            .bind(n.kind)
+            .bind(n.kind.as_str())
             .push(",")
             .bind(n.subject)
             .push(",")

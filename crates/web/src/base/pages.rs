@@ -12,12 +12,13 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Extension;
 use fgf_app::base::auth::{totp_secret_base32, totp_uri, LoginRequest, SessionKind};
 use fgf_app::base::calendar::{parse_date, YearInput};
-use fgf_app::base::org::{DepartmentInput, DEPARTMENT_KINDS};
+use fgf_app::base::org::DepartmentInput;
 use fgf_app::base::users::{NewStaffInput, RecoverInput, RegisterInput, UpdateUserInput};
 use fgf_app::clock::local_minute;
 use fgf_app::i18n::{department_kind_label, permission_label, scope_label, t};
 use fgf_app::{Actor, Lang, ServiceError};
 use fgf_domain::base::permission::Permission;
+use fgf_domain::base::record::{AccountKind, AccountStatus, DepartmentKind};
 use fgf_store::base::account::AccountQuery;
 use fgf_store::base::audit::AuditQuery;
 use fgf_store::base::dict::DictItem;
@@ -977,7 +978,7 @@ pub async fn applicant_home(
                 h2 { (t(lang, "page.me_account")) }
                 dl.kv {
                     dt { (t(lang, "form.display_name")) } dd { (me.display_name) }
-                    dt { (t(lang, "form.applicant_kind")) } dd { (if me.kind == "citizen" { t(lang, "form.citizen") } else { t(lang, "form.enterprise") }) }
+                    dt { (t(lang, "form.applicant_kind")) } dd { (if me.kind == AccountKind::Citizen { t(lang, "form.citizen") } else { t(lang, "form.enterprise") }) }
                     @if let Some(r) = &me.resident_id { dt { (t(lang, "form.resident_id")) } dd { (fgf_domain::mask_resident_id(r)) } }
                     @if let Some(u) = &me.uscc { dt { (t(lang, "form.uscc")) } dd { (u) } }
                     @if let Some(p) = &me.phone { dt { (t(lang, "form.phone")) } dd { (fgf_domain::mask_phone(p)) } }
@@ -1081,7 +1082,7 @@ fn department_fields(
         input id="d-name" name="name" value=[d.map(|d| d.name.as_str())] required maxlength="64";
         label for="d-kind" { (t(lang, "form.kind")) }
         select id="d-kind" name="kind" {
-            @for (k, _) in DEPARTMENT_KINDS { option value=(k) selected[d.is_some_and(|d| d.kind == *k)] { (department_kind_label(lang, k)) } }
+            @for k in DepartmentKind::ALL { option value=(k) selected[d.is_some_and(|d| d.kind == *k)] { (department_kind_label(lang, k.as_str())) } }
         }
         label for="d-parent" { (t(lang, "form.parent")) }
         select id="d-parent" name="parent_id" {
@@ -1139,7 +1140,7 @@ async fn departments_view(
                     @for d in &tree {
                         li style=(format!("padding-left:calc(.8rem + {}em)", (d.depth() - min_depth) * 2)) {
                             a href=(format!("/admin/departments/{}", d.id)) { (d.name) }
-                            " " span.tag { (department_kind_label(lang, &d.kind)) } " " code.muted { (d.code) }
+                            " " span.tag { (department_kind_label(lang, d.kind.as_str())) } " " code.muted { (d.code) }
                         }
                     }
                 }
@@ -1237,7 +1238,7 @@ async fn department_view(
         @if let Some((m, ok)) = message { (flash(Some(m), ok)) }
         dl.kv {
             dt { (t(lang, "form.code")) } dd { code { (d.code) } }
-            dt { (t(lang, "form.kind")) } dd { (department_kind_label(lang, &d.kind)) }
+            dt { (t(lang, "form.kind")) } dd { (department_kind_label(lang, d.kind.as_str())) }
             dt { (t(lang, "form.path")) } dd { code { (d.path) } }
         }
         @if actor.has(Permission::DeptWrite) {
@@ -1294,13 +1295,11 @@ pub async fn department_update(
 // ---- users ----
 
 /// 已锁定 / 正常 / 停用.
-fn account_status(lang: Lang, locked: bool, status: &str) -> &'static str {
-    let key = if locked {
-        "status.locked"
-    } else if status == "active" {
-        "status.active"
-    } else {
-        "status.disabled"
+fn account_status(lang: Lang, locked: bool, status: AccountStatus) -> &'static str {
+    let key = match status {
+        _ if locked => "status.locked",
+        AccountStatus::Active => "status.active",
+        AccountStatus::Disabled => "status.disabled",
     };
     t(lang, key)
 }
@@ -1366,7 +1365,7 @@ pub async fn users(
                         td { (u.display_name) }
                         td { @if u.posts.is_empty() { "—" } @else { (u.posts.iter().map(|p| p.department_name.as_str()).collect::<Vec<_>>().join(t(lang, "punct.list_sep"))) } }
                         td { (u.phone.clone().unwrap_or_default()) }
-                        td { (account_status(lang, u.locked, &u.status)) }
+                        td { (account_status(lang, u.locked, u.status)) }
                     }
                 }
             }
@@ -1506,7 +1505,7 @@ async fn user_view(
             dt { (t(lang, "form.phone")) } dd { (u.phone.clone().unwrap_or_default()) }
             @if let Some(r) = &u.resident_id { dt { (t(lang, "form.resident_id")) } dd { (r) } }
             @if let Some(x) = &u.uscc { dt { (t(lang, "form.uscc")) } dd { (x) } }
-            dt { (t(lang, "form.status")) } dd { (account_status(lang, u.locked, &u.status)) @if u.totp_enabled { " · " (t(lang, "status.totp_enabled")) } }
+            dt { (t(lang, "form.status")) } dd { (account_status(lang, u.locked, u.status)) @if u.totp_enabled { " · " (t(lang, "status.totp_enabled")) } }
         }
         @if !u.unmasked && actor.has(Permission::PiiUnmask) && (u.phone.is_some() || u.resident_id.is_some()) {
             p { a href=(format!("/admin/users/{}?unmask=1", u.id)) { (t(lang, "form.unmask")) } }
@@ -1543,7 +1542,7 @@ async fn user_view(
                 }
             }
         }
-        @if actor.has(Permission::UserWrite) && u.kind == "staff" {
+        @if actor.has(Permission::UserWrite) && u.kind == AccountKind::Staff {
             div.cards {
                 section.card {
                     h2 { (t(lang, "form.edit")) }
@@ -1555,8 +1554,8 @@ async fn user_view(
                         input id="e-phone" name="phone" value="" placeholder=(u.phone.clone().unwrap_or_default()) inputmode="tel";
                         label for="e-status" { (t(lang, "form.status")) }
                         select id="e-status" name="status" {
-                            option value="active" selected[u.status == "active"] { (t(lang, "status.active")) }
-                            option value="disabled" selected[u.status == "disabled"] { (t(lang, "status.disabled")) }
+                            option value="active" selected[u.status == AccountStatus::Active] { (t(lang, "status.active")) }
+                            option value="disabled" selected[u.status == AccountStatus::Disabled] { (t(lang, "status.disabled")) }
                         }
                         button type="submit" { (t(lang, "form.save")) }
                     }

@@ -31,7 +31,7 @@ impl From<fgf_store::catalog::MatterRow> for Matter {
             department_id: m.department_id,
             name: m.name,
             kind: m.kind,
-            tier: m.tier,
+            tier: m.tier.to_string(),
             current_version: m.current_version,
             apply_count: m.apply_count,
             created_at_ms: m.created_at_ms,
@@ -102,7 +102,7 @@ impl From<fgf_store::catalog::MatterVersionRow> for MatterVersion {
             id: v.id,
             matter_id: v.matter_id,
             version: v.version,
-            status: v.status,
+            status: v.status.to_string(),
             doc: v.doc,
             note: v.note,
             drafted_by: v.drafted_by,
@@ -110,7 +110,7 @@ impl From<fgf_store::catalog::MatterVersionRow> for MatterVersion {
             reviewed_by: v.reviewed_by,
             reviewed_at_ms: v.reviewed_at_ms,
             review_comment: v.review_comment,
-            effective_date: v.effective_date,
+            effective_date: v.effective_date.map(|v| v.to_string()),
         }
     }
 }
@@ -367,7 +367,7 @@ impl From<fgf_app::catalog::HandoverView> for Handover {
             matter_name: h.matter_name,
             from_department: h.from_department,
             to_department: h.to_department,
-            state: h.state,
+            state: h.state.to_string(),
             checklist: h.checklist.into(),
             days_waiting: h.days_waiting,
             can_confirm: h.can_confirm,

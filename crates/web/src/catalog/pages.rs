@@ -4,6 +4,7 @@
 use super::api::{matter_id, read_upload, unreadable_upload};
 use super::portal::{coded, kind_options};
 use super::*;
+use fgf_domain::catalog::{HandoverState, VersionStatus};
 
 // ---- staff pages ----
 
@@ -122,7 +123,7 @@ pub struct MatterPageQuery {
     to: Option<i64>,
 }
 
-fn status_label(lang: Lang, s: &str) -> &'static str {
+fn status_label(lang: Lang, s: VersionStatus) -> &'static str {
     fgf_app::i18n::lookup(lang, &format!("catalog.status_{s}")).unwrap_or("")
 }
 
@@ -201,17 +202,17 @@ async fn matter_view(
                     @for v in versions.iter().rev() {
                         tr {
                             td { (v.version) }
-                            td { span.badge { (status_label(lang, &v.status)) } }
+                            td { span.badge { (status_label(lang, v.status)) } }
                             td { (v.note) @if !v.review_comment.is_empty() { div.muted { (v.review_comment) } } }
                             td { (local_minute(v.drafted_at_ms)) }
-                            td { (v.effective_date.clone().unwrap_or_default()) }
+                            td { (v.effective_date.map(|d| d.to_string()).unwrap_or_default()) }
                             td {
-                                @if v.status == "draft" && actor.has(Permission::CatalogDraft) {
+                                @if v.status == VersionStatus::Draft && actor.has(Permission::CatalogDraft) {
                                     form.inline method="post" action=(format!("/catalog/{}/versions/{}/submit", m.code, v.version)) {
                                         (csrf(actor)) button type="submit" { (t(lang, "catalog.submit")) }
                                     }
                                 }
-                                @if v.status == "in_review" && actor.has(Permission::CatalogReview) {
+                                @if v.status == VersionStatus::InReview && actor.has(Permission::CatalogReview) {
                                     form.review method="post" action=(format!("/catalog/{}/versions/{}/review", m.code, v.version)) {
                                         (csrf(actor))
                                         label { (t(lang, "catalog.effective")) " " input type="date" name="effective_date"; }
@@ -486,7 +487,7 @@ async fn form_source(
     let latest = versions
         .iter()
         .rev()
-        .find(|v| v.status == "draft")
+        .find(|v| v.status == VersionStatus::Draft)
         .or_else(|| versions.last());
     let view = state
         .app
@@ -591,7 +592,7 @@ async fn edit_view(
                 legend { (t(lang, "catalog.identity")) }
                 (field("code", t(lang, "catalog.code"), html! { input id="code" name="code" value=(code) required maxlength="50" readonly[!is_new]; }))
                 (field("parent_code", t(lang, "catalog.parent"), html! { input id="parent_code" name="parent_code" value=[parent] maxlength="50"; }))
-                (field("tier", t(lang, "catalog.tier"), select("tier", &[Tier::Main, Tier::Sub, Tier::Item], doc.tier, Tier::label_zh, fgf_app::catalog::tier_code)))
+                (field("tier", t(lang, "catalog.tier"), select("tier", Tier::ALL, doc.tier, Tier::label_zh, Tier::as_str)))
                 (field("name", t(lang, "form.name"), html! { input id="name" name="name" value=(doc.name) required maxlength="200"; }))
                 (field("kind", t(lang, "catalog.kind"), kind_select(lang, &kinds, &doc.kind)))
                 (field("department", t(lang, "catalog.department"), html! { select id="department" name="department" { @for d in &departments { option value=(d.code) selected[d.code == department] { (d.name) } } } }))
@@ -1061,7 +1062,10 @@ async fn handovers_view(
         .handover_report(actor)
         .await
         .map_err(page_err(prefs))?;
-    let pending = items.iter().filter(|h| h.state == "pending").count();
+    let pending = items
+        .iter()
+        .filter(|h| h.state == HandoverState::Pending)
+        .count();
     let c = chrome(state, actor, prefs, "catalog").await?;
     let body = html! {
         @if let Some((m, ok)) = &message { (flash(Some(m), *ok)) }
@@ -1074,10 +1078,10 @@ async fn handovers_view(
                         td { a href=(format!("/catalog/{}", h.matter_code)) { (h.matter_name) } }
                         td { (h.from_department) }
                         td { (h.to_department) }
-                        td { @if h.state == "pending" { span.badge.warn { (t(lang, "catalog.awaiting_handover")) } } @else { span.badge.ok { (t(lang, "catalog.switched")) } } }
+                        td { @if h.state == HandoverState::Pending { span.badge.warn { (t(lang, "catalog.awaiting_handover")) } } @else { span.badge.ok { (t(lang, "catalog.switched")) } } }
                         td { (h.days_waiting) }
                         td {
-                            @if h.state == "pending" && h.can_confirm {
+                            @if h.state == HandoverState::Pending && h.can_confirm {
                                 form.checklist method="post" action=(format!("/catalog/handovers/{}", h.id)) {
                                     (csrf(actor))
                                     label { (t(lang, "handover.staff_named")) " " input name="staff_named" value=(h.checklist.staff_named) size="8"; }

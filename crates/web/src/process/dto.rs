@@ -49,7 +49,7 @@ impl From<fgf_store::process::ProcessDefinitionRow> for Definition {
             key: d.key,
             version: d.version,
             name: d.name,
-            status: d.status,
+            status: d.status.to_string(),
             created_at: rfc3339(d.created_at_ms),
             designer: d.designer.is_some(),
         }
@@ -83,7 +83,7 @@ impl DefinitionDetail {
             key: d.key,
             version: d.version,
             name: d.name,
-            status: d.status,
+            status: d.status.to_string(),
             problems: problems(found),
         }
     }
@@ -235,7 +235,7 @@ impl From<fgf_store::process::WorkItemRow> for WorkItem {
             candidate_users: w.candidate_users,
             candidate_groups: w.candidate_groups,
             owner: w.owner,
-            status: w.status,
+            status: w.status.to_string(),
             created_at_ms: w.created_at_ms,
             completed_at_ms: w.completed_at_ms,
             completed_by: w.completed_by,

@@ -3,6 +3,7 @@
 
 use super::api::deadline_cell;
 use super::*;
+use fgf_domain::process::DefinitionStatus;
 
 // ---- pages ----
 
@@ -281,7 +282,7 @@ async fn processes_view(
                 tbody { @for d in &defs { tr {
                     td { a href=(format!("/processes/{}", d.id)) { (d.name) } @if d.designer.is_some() { " " span.tag { (t(lang, "process.from_designer")) } } }
                     td { code { (d.key) } } td { "v" (d.version) }
-                    td { (if d.status == "published" { t(lang, "process.published") } else { t(lang, "process.draft") }) }
+                    td { (if d.status == DefinitionStatus::Published { t(lang, "process.published") } else { t(lang, "process.draft") }) }
                     td.nowrap { (local_minute(d.created_at_ms)) }
                 } } }
             } }
@@ -369,7 +370,7 @@ pub async fn process_page(
     let body = html! {
         dl.kv {
             dt { (t(lang, "process.key")) } dd { code { (d.key) } }
-            dt { (t(lang, "process.version")) } dd { "v" (d.version) " · " (if d.status == "published" { t(lang, "process.published") } else { t(lang, "process.draft") }) }
+            dt { (t(lang, "process.version")) } dd { "v" (d.version) " · " (if d.status == DefinitionStatus::Published { t(lang, "process.published") } else { t(lang, "process.draft") }) }
         }
         div.diagram { (PreEscaped(svg_text)) }
         @if !found.is_empty() { h2 { (t(lang, "process.problems")) } ul.problems { @for p in &found { li { code { (p.element) } "：" (p.message) } } } }
@@ -379,7 +380,7 @@ pub async fn process_page(
                 " · " a href=(format!("/designer?from={}", d.id)) { (t(lang, "process.edit_in_designer")) }
             }
         }
-        @if d.status == "published" {
+        @if d.status == DefinitionStatus::Published {
             section.card {
                 h2 { (t(lang, "process.start")) }
                 form method="post" action=(format!("/processes/{}/start", d.id)) {

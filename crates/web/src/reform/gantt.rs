@@ -24,10 +24,6 @@ fn colour(l: Light) -> &'static str {
     }
 }
 
-fn parse(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
-}
-
 /// Tasks in number order (2.10 after 2.9), subtasks under their parents.
 pub fn in_order(tasks: &[TaskView]) -> Vec<&TaskView> {
     let mut v: Vec<&TaskView> = tasks.iter().collect();
@@ -50,9 +46,7 @@ pub fn svg(
     today_label: &str,
 ) -> Markup {
     let rows = in_order(tasks);
-    let dates = rows
-        .iter()
-        .filter_map(|t| Some((parse(&t.task.start_date)?, parse(&t.task.deadline)?)));
+    let dates = rows.iter().map(|t| (t.task.start_date, t.task.deadline));
     let (mut lo, mut hi) = (today, today);
     for (s, d) in dates {
         lo = lo.min(s);
@@ -112,21 +106,18 @@ pub fn svg(
                 @let indent = 6.0 + 14.0 * t.task.code.matches('.').count() as f64;
                 @let label: String = format!("{} {}", t.task.code, t.task.title).chars().take(24).collect();
                 text x=(format!("{indent:.0}")) y=(format!("{:.1}", ry + 15.0)) font-size="12" fill="#1f2933" { (label) }
-                @if let (Some(s), Some(d)) = (parse(&t.task.start_date), parse(&t.task.deadline)) {
-                    @let (x0, x1) = (x(s), x(d).max(x(s) + 2.0));
-                    @let w = x1 - x0;
-                    rect x=(format!("{x0:.1}")) y=(format!("{:.1}", ry + 5.0)) width=(format!("{w:.1}")) height="12" rx="2" fill=(colour(t.light)) fill-opacity="0.35" {
-                        title { (format!("{} {} · {} → {} · {}%", t.task.code, t.task.title, t.task.start_date, t.task.deadline, t.progress)) }
-                    }
-                    rect x=(format!("{x0:.1}")) y=(format!("{:.1}", ry + 5.0)) width=(format!("{:.1}", w * f64::from(t.progress) / 100.0)) height="12" rx="2" fill=(colour(t.light)) {}
+                @let (s, d) = (t.task.start_date, t.task.deadline);
+                @let (x0, x1) = (x(s), x(d).max(x(s) + 2.0));
+                @let w = x1 - x0;
+                rect x=(format!("{x0:.1}")) y=(format!("{:.1}", ry + 5.0)) width=(format!("{w:.1}")) height="12" rx="2" fill=(colour(t.light)) fill-opacity="0.35" {
+                    title { (format!("{} {} · {} → {} · {}%", t.task.code, t.task.title, t.task.start_date, t.task.deadline, t.progress)) }
                 }
+                rect x=(format!("{x0:.1}")) y=(format!("{:.1}", ry + 5.0)) width=(format!("{:.1}", w * f64::from(t.progress) / 100.0)) height="12" rx="2" fill=(colour(t.light)) {}
                 @for m in milestones.iter().filter(|m| m.task_id == t.task.id) {
-                    @if let Some(d) = parse(&m.due) {
-                        @let (mx, my) = (x(d), ry + 11.0);
-                        path d=(format!("M {mx:.1} {:.1} L {:.1} {my:.1} L {mx:.1} {:.1} L {:.1} {my:.1} z", my - 6.0, mx + 6.0, my + 6.0, mx - 6.0))
-                            fill=(if m.done_at_ms.is_some() { "#1f4e8c" } else { "#fff" }) stroke="#1f4e8c" stroke-width="1.5" {
-                            title { (format!("{} {}", m.title, m.due)) }
-                        }
+                    @let (mx, my) = (x(m.due), ry + 11.0);
+                    path d=(format!("M {mx:.1} {:.1} L {:.1} {my:.1} L {mx:.1} {:.1} L {:.1} {my:.1} z", my - 6.0, mx + 6.0, my + 6.0, mx - 6.0))
+                        fill=(if m.done_at_ms.is_some() { "#1f4e8c" } else { "#fff" }) stroke="#1f4e8c" stroke-width="1.5" {
+                        title { (format!("{} {}", m.title, m.due)) }
                     }
                 }
             }
@@ -134,7 +125,8 @@ pub fn svg(
             @for t in &rows {
                 @for dep in &t.depends_on {
                     @if let (Some(from), Some(&ti)) = (by_code.get(dep.as_str()), row_of.get(&t.task.id)) {
-                        @if let (Some(&fi), Some(fd), Some(ts)) = (row_of.get(&from.task.id), parse(&from.task.deadline), parse(&t.task.start_date)) {
+                        @if let Some(&fi) = row_of.get(&from.task.id) {
+                            @let (fd, ts) = (from.task.deadline, t.task.start_date);
                             @let (x0, y0, x1, y1) = (x(fd), y(fi) + 11.0, x(ts), y(ti) + 11.0);
                             @let xm = x0.max(x1) + 6.0;
                             path d=(format!("M {x0:.1} {y0:.1} L {xm:.1} {y0:.1} L {xm:.1} {y1:.1} L {:.1} {y1:.1}", x1.max(LABEL_W)))
@@ -153,6 +145,7 @@ pub fn svg(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fgf_domain::reform::TaskStatus;
     use fgf_store::reform::TaskRow;
 
     fn view(
@@ -173,13 +166,13 @@ mod tests {
                 category: "放管服".to_owned(),
                 requirement: String::new(),
                 result_form: String::new(),
-                start_date: start.to_owned(),
-                deadline: deadline.to_owned(),
+                start_date: start.parse().unwrap(),
+                deadline: deadline.parse().unwrap(),
                 lead_department_id: 1,
                 owner: String::new(),
                 weight: 1,
                 progress: 50,
-                status: "in_progress".to_owned(),
+                status: TaskStatus::InProgress,
                 section: String::new(),
                 partners: String::new(),
                 clause: String::new(),
@@ -205,7 +198,7 @@ mod tests {
             id: 1,
             task_id: 1,
             title: "初稿".to_owned(),
-            due: "2026-02-15".to_owned(),
+            due: "2026-02-15".parse().unwrap(),
             done_at_ms: Some(1),
         }];
         let today = NaiveDate::from_ymd_opt(2026, 4, 10).unwrap();

@@ -18,16 +18,17 @@ use fgf_app::reform::notice::{NoticeView, ResponseInput};
 use fgf_app::reform::{AcceptanceInput, ReportInput, TaskView};
 use fgf_app::{Actor, ServiceError};
 use fgf_domain::base::permission::Permission;
-use fgf_domain::reform::Light;
+use fgf_domain::reform::plan::PlanStatus;
+use fgf_domain::reform::{Light, NoticeKind, TaskStatus, UnitRole};
 use maud::{html, Markup};
 
-pub(crate) fn kind_key(kind: &str) -> &'static str {
+pub(crate) fn kind_key(kind: NoticeKind) -> &'static str {
     match kind {
-        "reminder" => "notice.reminder",
-        "urge" => "notice.urge",
-        "supervise" => "notice.supervise",
-        "report_chase" => "notice.report_chase",
-        _ => "notice.consultation_chase",
+        NoticeKind::Reminder => "notice.reminder",
+        NoticeKind::Urge => "notice.urge",
+        NoticeKind::Supervise => "notice.supervise",
+        NoticeKind::ReportChase => "notice.report_chase",
+        NoticeKind::ConsultationChase => "notice.consultation_chase",
     }
 }
 
@@ -71,7 +72,7 @@ async fn render_inbox(
         .iter()
         .filter_map(|c| plans.iter().find(|p| p.id == c.plan_id).map(|p| (p, c)))
         .filter(|(p, c)| {
-            p.status == "consultation"
+            p.status == PlanStatus::Consultation
                 && !consultations
                     .iter()
                     .any(|o| o.plan_id == c.plan_id && o.round > c.round)
@@ -177,7 +178,7 @@ async fn render_inbox(
                 h3 { (t(lang, "inbox.parts")) }
                 @for (a, title) in parts.iter().zip(&part_titles) {
                     div.part {
-                        p { strong { (title) } " " span.muted { (t(lang, if a.role == "lead" { "reform.role_lead" } else { "reform.role_partner" })) " " (t(lang, "inbox.accept_by")) " " (a.due) } }
+                        p { strong { (title) } " " span.muted { (t(lang, if a.role == UnitRole::Lead { "reform.role_lead" } else { "reform.role_partner" })) " " (t(lang, "inbox.accept_by")) " " (a.due) } }
                         @if !a.part.is_empty() { p { span.muted { (t(lang, "inbox.part")) } " " (a.part) } }
                         form.inline method="post" action=(format!("/reform/tasks/{}/accept", a.task_id)) {
                             (csrf(actor))
@@ -215,21 +216,21 @@ pub(crate) fn subject_of(title: &str) -> &str {
 }
 
 fn notice_item(n: &NoticeView, actor: &Actor, lang: Lang) -> Markup {
-    let cls = match n.notice.kind.as_str() {
-        "urge" | "supervise" => "light red",
-        "reminder" => "light yellow",
-        _ => "light done",
+    let cls = match n.notice.kind {
+        NoticeKind::Urge | NoticeKind::Supervise => "light red",
+        NoticeKind::Reminder => "light yellow",
+        NoticeKind::ReportChase | NoticeKind::ConsultationChase => "light done",
     };
     html! {
         div.notice data-kind=(n.notice.kind) {
             p {
-                span.(cls) { (t(lang, kind_key(&n.notice.kind))) } " " strong { (subject_of(&n.notice.title)) } " " span.muted { (n.notice.sent_on) }
+                span.(cls) { (t(lang, kind_key(n.notice.kind))) } " " strong { (subject_of(&n.notice.title)) } " " span.muted { (n.notice.sent_on) }
             }
             p { (n.notice.body) }
             @if n.response_open {
                 form method="post" action=(format!("/reform/notices/{}/respond", n.notice.id)) {
                     (csrf(actor))
-                    label { (t(lang, "inbox.response")) @if n.response_late { " " span.light.red { (t(lang, "inbox.response_late")) } } " " span.muted { (t(lang, "inbox.response_due")) " " (n.notice.response_due.as_deref().unwrap_or_default()) }
+                    label { (t(lang, "inbox.response")) @if n.response_late { " " span.light.red { (t(lang, "inbox.response_late")) } } " " span.muted { (t(lang, "inbox.response_due")) " " (n.notice.response_due.map(|d| d.to_string()).unwrap_or_default()) }
                         textarea name="response" rows="3" required {} }
                     button type="submit" { (t(lang, "inbox.respond")) }
                 }
@@ -241,7 +242,7 @@ fn notice_item(n: &NoticeView, actor: &Actor, lang: Lang) -> Markup {
 }
 
 fn task_item(v: &TaskView, actor: &Actor, lang: Lang) -> Markup {
-    let done = v.light == Light::Done || v.task.status == "completion_claimed";
+    let done = v.light == Light::Done || v.task.status == TaskStatus::CompletionClaimed;
     html! {
         div.task-row data-code=(v.task.code) {
             p {

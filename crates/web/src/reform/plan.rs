@@ -20,7 +20,8 @@ use fgf_app::reform::plan::{
 };
 use fgf_app::{Actor, ServiceError};
 use fgf_domain::base::permission::Permission;
-use fgf_domain::reform::plan::{self, ClauseChange, PlanStatus, PlanStep};
+use fgf_domain::base::record::DepartmentKind;
+use fgf_domain::reform::plan::{self, ClauseChange, Disposition, PlanStatus, PlanStep};
 use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::json;
@@ -246,11 +247,11 @@ fn status_key(s: PlanStatus) -> &'static str {
     }
 }
 
-fn disposition_key(d: &str) -> &'static str {
+fn disposition_key(d: Disposition) -> &'static str {
     match d {
-        "adopted" => "plan.adopted",
-        "partly" => "plan.partly",
-        _ => "plan.rejected",
+        Disposition::Adopted => "plan.adopted",
+        Disposition::Partly => "plan.partly",
+        Disposition::Rejected => "plan.rejected",
     }
 }
 
@@ -329,7 +330,12 @@ async fn render_plan(
             .await
             .map_err(&err)?
             .into_iter()
-            .filter(|d| d.kind == "bureau" || d.kind == "street" || d.kind == "town")
+            .filter(|d| {
+                matches!(
+                    d.kind,
+                    DepartmentKind::Bureau | DepartmentKind::Street | DepartmentKind::Town
+                )
+            })
             .collect::<Vec<_>>()
     } else {
         Vec::new()
@@ -352,7 +358,7 @@ async fn render_plan(
         @if replying {
             section.card.reply {
                 h3 { (t(lang, "plan.reply_title")) }
-                p.muted { (t(lang, "plan.reply_note")) " " (me.map(|m| m.row.due.as_str()).unwrap_or_default()) }
+                p.muted { (t(lang, "plan.reply_note")) " " (me.map(|m| m.row.due.to_string()).unwrap_or_default()) }
                 form method="post" action=(format!("/reform/plans/{id}/reply")) {
                     (csrf(actor))
                     (document(&doc, actor, lang, true, false))
@@ -507,14 +513,14 @@ fn document(doc: &PlanDocument, actor: &Actor, lang: Lang, reply: bool, dispose:
                         div.comment {
                             span.muted { (m.unit) "（" (t(lang, "plan.round").replace("{0}", &m.row.round.to_string())) "）：" } (m.row.body)
                             @if let Some(d) = &m.row.disposition {
-                                " " span.badge { (t(lang, disposition_key(d))) } @if !m.row.disposition_reason.is_empty() { " " span.muted { (m.row.disposition_reason) } }
+                                " " span.badge { (t(lang, disposition_key(*d))) } @if !m.row.disposition_reason.is_empty() { " " span.muted { (m.row.disposition_reason) } }
                             }
                             @if dispose && m.row.round == doc.round {
                                 form.inline.dispose method="post" action=(format!("/reform/plans/{id}/comments/{}", m.row.id)) {
                                     (csrf(actor))
                                     select name="disposition" aria-label=(t(lang, "plan.disposition")) {
-                                        @for (v, k) in [("adopted", "plan.adopted"), ("partly", "plan.partly"), ("rejected", "plan.rejected")] {
-                                            option value=(v) selected[m.row.disposition.as_deref() == Some(v)] { (t(lang, k)) }
+                                        @for v in Disposition::ALL {
+                                            option value=(v) selected[m.row.disposition == Some(*v)] { (t(lang, disposition_key(*v))) }
                                         }
                                     }
                                     input type="text" name="reason" placeholder=(t(lang, "plan.reason")) value=(m.row.disposition_reason);
@@ -723,7 +729,7 @@ pub async fn report_page(
                 tbody {
                     @for (i, m) in r.comments.iter().enumerate() {
                         tr { td { (i + 1) } td { (m.unit) } td { (m.row.clause) } td { (m.row.body) }
-                             td { @if let Some(d) = &m.row.disposition { (t(lang, disposition_key(d))) } @else { span.muted { (t(lang, "plan.undisposed")) } } }
+                             td { @if let Some(d) = &m.row.disposition { (t(lang, disposition_key(*d))) } @else { span.muted { (t(lang, "plan.undisposed")) } } }
                              td { (m.row.disposition_reason) } }
                     }
                 }

@@ -23,10 +23,18 @@ use fgf_app::reform::review::{
 };
 use fgf_app::{Actor, ServiceError};
 use fgf_domain::base::permission::Permission;
-use fgf_domain::reform::Light;
+use fgf_domain::reform::{AssessmentStatus, InnovationStatus, Light, MeritKind};
+
 use maud::{html, Markup};
 use serde::Deserialize;
 use utoipa::ToSchema;
+
+fn assessment_status_key(s: AssessmentStatus) -> &'static str {
+    match s {
+        AssessmentStatus::Published => "sup.published",
+        AssessmentStatus::Open => "sup.open",
+    }
+}
 
 type ApiResult = Result<Response, WebError>;
 
@@ -575,8 +583,8 @@ pub async fn export_xlsx(
                         v.task.clause.clone(),
                         v.lead.clone(),
                         v.task.owner.clone(),
-                        v.task.start_date.clone(),
-                        v.task.deadline.clone(),
+                        v.task.start_date.to_string(),
+                        v.task.deadline.to_string(),
                         format!("{}%", v.progress),
                         light(v.light).to_owned(),
                         v.reasons.join("；"),
@@ -642,8 +650,11 @@ pub async fn export_xlsx(
                         n.unit.clone(),
                         n.kind_label.to_owned(),
                         n.notice.title.clone(),
-                        n.notice.sent_on.clone(),
-                        n.notice.response_due.clone().unwrap_or_default(),
+                        n.notice.sent_on.to_string(),
+                        n.notice
+                            .response_due
+                            .map(|d| d.to_string())
+                            .unwrap_or_default(),
                         n.notice.response.clone(),
                     ],
                 )
@@ -775,7 +786,7 @@ async fn render_supervision(
         }
         section.card.assessments {
             h3 { (t(lang, "sup.assessments")) }
-            ul { @for a in &assessments { li { a href=(format!("/reform/assessments/{}", a.id)) { (a.title) } " " span.muted { (a.period_from) " — " (a.period_to) } " " span.tag { (t(lang, if a.status == "published" { "sup.published" } else { "sup.open" })) } } } }
+            ul { @for a in &assessments { li { a href=(format!("/reform/assessments/{}", a.id)) { (a.title) } " " span.muted { (a.period_from) " — " (a.period_to) } " " span.tag { (t(lang, assessment_status_key(a.status))) } } } }
             @if office {
                 form.inline-fields method="post" action=(format!("/reform/plans/{pid}/assessments")) {
                     (csrf(actor))
@@ -792,7 +803,7 @@ async fn render_supervision(
                 thead { tr { th { (t(lang, "sup.decided_on")) } th { (t(lang, "sup.kind")) } th { (t(lang, "reform.unit")) } th { (t(lang, "sup.person")) } th { (t(lang, "sup.category")) } th { (t(lang, "sup.reason")) } th { (t(lang, "sup.document_no")) } } }
                 tbody { @for m in &merits { tr {
                     td { (m.row.decided_on) }
-                    td { span.(if m.row.kind == "accountability" { "light red" } else { "light green" }) { (t(lang, if m.row.kind == "accountability" { "sup.accountability" } else { "sup.commendation" })) } }
+                    td { span.(match m.row.kind { MeritKind::Accountability => "light red", MeritKind::Commendation => "light green" }) { (t(lang, match m.row.kind { MeritKind::Accountability => "sup.accountability", MeritKind::Commendation => "sup.commendation" })) } }
                     td { (m.unit) } td { (m.row.person) } td { (m.row.category) } td { (m.row.reason) }
                     td { (m.row.document_no) @if let Some(h) = &m.row.file_hash { " " a href=(format!("/api/v1/files/{h}")) { (t(lang, "plan.attachment")) } } }
                 } } }
@@ -1072,7 +1083,7 @@ async fn render_assessment(
     };
     let body = html! {
         (review_nav(lang, a.plan_id, "supervision"))
-        p.plan-meta { span.muted { (a.period_from) " — " (a.period_to) } span.tag { (t(lang, if a.status == "published" { "sup.published" } else { "sup.open" })) } }
+        p.plan-meta { span.muted { (a.period_from) " — " (a.period_to) } span.tag { (t(lang, assessment_status_key(a.status))) } }
         (flash(ok, true))
         @if let Some(e) = &error { (flash(Some(e.message(lang).as_str()), false)) }
         p.muted { (t(lang, "sup.rules")) " "
@@ -1102,7 +1113,7 @@ async fn render_assessment(
                                 button type="submit" { (t(lang, "sup.save")) }
                             }
                         }
-                        @if r.mine && !r.appealed && a.status == "published" {
+                        @if r.mine && !r.appealed && a.status == AssessmentStatus::Published {
                             form.inline-fields method="post" action=(format!("/reform/assessments/{id}/appeal")) {
                                 (csrf(actor))
                                 input type="text" name="text" placeholder=(t(lang, "sup.appeal_reason")) required;
@@ -1290,7 +1301,7 @@ pub async fn innovations_page(
                 h3 { (i.row.title) " " span.tag { (t(lang, match i.row.status.as_str() { "published" => "inno.published", "rejected" => "inno.rejected", _ => "inno.submitted" })) } }
                 p.muted { (i.unit) } p { (i.row.summary) }
                 @if !i.row.review_note.is_empty() { p.muted { (i.row.review_note) } }
-                @if office && i.row.status == "submitted" {
+                @if office && i.row.status == InnovationStatus::Submitted {
                     form.inline-fields method="post" action=(format!("/reform/innovations/{}/review", i.row.id)) {
                         (csrf(&actor))
                         input type="text" name="note" placeholder=(t(lang, "inno.note"));

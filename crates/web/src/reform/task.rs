@@ -169,7 +169,8 @@ use crate::extract::PageQuery;
 use crate::layout;
 use crate::Prefs;
 use fgf_app::i18n::t;
-use fgf_domain::reform::Light;
+use fgf_domain::reform::plan::PlanStatus;
+use fgf_domain::reform::{Light, NoticeKind, UnitRole};
 use maud::html;
 
 #[derive(Deserialize, Default)]
@@ -207,7 +208,7 @@ pub(crate) fn chosen_plan(
     id: Option<i64>,
 ) -> Option<&fgf_store::reform::PlanRow> {
     id.and_then(|id| plans.iter().find(|p| p.id == id))
-        .or_else(|| plans.iter().find(|p| p.status == "approved"))
+        .or_else(|| plans.iter().find(|p| p.status == PlanStatus::Approved))
         .or(plans.first())
 }
 
@@ -304,7 +305,7 @@ pub async fn board_page(
     };
     let escalations: Vec<&fgf_app::reform::notice::NoticeView> = notices
         .iter()
-        .filter(|n| n.notice.kind == "urge" || n.notice.kind == "supervise")
+        .filter(|n| matches!(n.notice.kind, NoticeKind::Urge | NoticeKind::Supervise))
         .collect();
     let ok = crate::reform::plan::msg_text(lang, q.msg.as_deref());
     let body = html! {
@@ -355,8 +356,8 @@ pub async fn board_page(
                         @for n in &escalations {
                             tr {
                                 td { (n.unit) }
-                                td { span.(if n.notice.kind == "supervise" { "light red" } else { "light yellow" }) { (t(lang, crate::reform::notice::kind_key(&n.notice.kind))) } " " (crate::reform::notice::subject_of(&n.notice.title)) }
-                                td { (n.notice.response_due.as_deref().unwrap_or_default()) @if n.response_late { " " span.light.red { (t(lang, "inbox.response_late")) } } }
+                                td { span.(if n.notice.kind == NoticeKind::Supervise { "light red" } else { "light yellow" }) { (t(lang, crate::reform::notice::kind_key(n.notice.kind))) } " " (crate::reform::notice::subject_of(&n.notice.title)) }
+                                td { (n.notice.response_due.map(|d| d.to_string()).unwrap_or_default()) @if n.response_late { " " span.light.red { (t(lang, "inbox.response_late")) } } }
                                 td { @if n.notice.response.is_empty() { span.muted { "—" } } @else { (n.notice.response) } }
                             }
                         }
@@ -374,7 +375,7 @@ pub async fn board_page(
                         @for c in &cases {
                             tr {
                                 td { (c.task_code) " " (c.task_title) }
-                                td { (c.unit) " " span.muted { (t(lang, if c.role == "lead" { "reform.role_lead" } else { "reform.role_partner" })) } }
+                                td { (c.unit) " " span.muted { (t(lang, if c.role == UnitRole::Lead { "reform.role_lead" } else { "reform.role_partner" })) } }
                                 td { span.(if c.outcome == fgf_domain::reform::AcceptanceOutcome::Disputed { "light yellow" } else { "light red" }) { (c.outcome.label_zh()) } }
                                 td { (c.reason) }
                                 td { (c.age_days) }
