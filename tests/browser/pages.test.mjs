@@ -156,6 +156,28 @@ describe('pages', () => {
       await shot(page, 'anon-login');
     }));
 
+  test('the API documentation shows each route with its request and response schemas, on a desktop and a phone', () =>
+    withPage(async (page) => {
+      for (const [name, width] of [['desktop', 1280], ['phone', 390]]) {
+        await page.setViewportSize({ width, height: 900 });
+        const response = await page.goto('/api/docs');
+        assert.equal(response.status(), 200);
+        await page.locator('h1').first().waitFor();
+        // Creating a department: its body names the fields a client sends.
+        const create = page.locator('details').filter({ hasText: 'POST /api/v1/departments' }).first();
+        await create.locator('summary').click();
+        const text = await create.innerText();
+        assert.match(text, /请求 Request/);
+        assert.match(text, /parent_id/, 'the request schema lists its fields');
+        assert.match(text, /响应 Response 201/);
+        const sideways = await page.evaluate(
+          () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
+        );
+        assert.equal(sideways, false, `/api/docs scrolls sideways at ${width}px`);
+        await shot(page, `anon-api-docs-${name}`);
+      }
+    }));
+
   test('portal deadline calculator: 5 working days from 2025-09-26 is 2025-10-10', () =>
     withPage(async (page) => {
       await page.goto('/');

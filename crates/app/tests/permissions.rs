@@ -5,6 +5,8 @@
 
 use fgf_app::base::auth::{LoginRequest, SessionKind};
 use fgf_app::{Actor, App, Config, ErrorKind, ServiceResult, TestClock};
+use fgf_domain::process::InstanceId;
+use fgf_domain::reform::TaskId;
 use fgf_store::base::session::LoginLogQuery;
 use fgf_store::catalog::MatterFilter;
 use fgf_store::testing::TestDb;
@@ -192,12 +194,14 @@ refused!(a_definition_needs_the_workbench, "citizen", |app, actor| {
 refused!(
     instance_work_items_need_the_instance,
     "citizen",
-    |app, actor| app.process().instance_work_items(&actor, 1)
+    |app, actor| app
+        .process()
+        .instance_work_items(&actor, InstanceId::new(1))
 );
 refused!(
     instance_events_need_the_instance,
     "citizen",
-    |app, actor| app.process().instance_events(&actor, 1)
+    |app, actor| app.process().instance_events(&actor, InstanceId::new(1))
 );
 refused!(inbox_todo_needs_the_workbench, "citizen", |app, actor| app
     .process()
@@ -216,7 +220,7 @@ refused!(all_plans_need_the_workbench, "citizen", |app, actor| app
 refused!(
     a_reform_task_needs_the_workbench,
     "citizen",
-    |app, actor| app.reform().reform_task(&actor, 1)
+    |app, actor| app.reform().reform_task(&actor, TaskId::new(1))
 );
 refused!(
     unit_consultations_need_the_workbench,

@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod cell;
 pub mod code;
 pub mod process;
+pub mod record_id;
 pub mod reform;
 pub mod text;
 

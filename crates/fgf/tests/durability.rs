@@ -2,6 +2,7 @@
 //! twice; due timers fire exactly once even with two nodes on one database.
 
 use fgf_app::{App, Config, SystemClock};
+use fgf_domain::process::InstanceId;
 use fgf_domain::process::{InstanceStatus, WorkItemStatus};
 use fgf_store::testing::TestDb;
 use fgf_store::Store;
@@ -356,7 +357,7 @@ const SEQ3: &str = r#"<?xml version="1.0"?><definitions xmlns="http://www.omg.or
 <sequenceFlow id="f1" sourceRef="s" targetRef="a"/><sequenceFlow id="f2" sourceRef="a" targetRef="b"/>
 <sequenceFlow id="f3" sourceRef="b" targetRef="c"/><sequenceFlow id="f4" sourceRef="c" targetRef="e"/></process></definitions>"#;
 
-async fn open_task(store: &Store, id: i64) -> Option<u32> {
+async fn open_task(store: &Store, id: InstanceId) -> Option<u32> {
     store
         .work_items_of(id)
         .await
@@ -366,7 +367,7 @@ async fn open_task(store: &Store, id: i64) -> Option<u32> {
         .map(|w| u32::try_from(w.exec_id).unwrap())
 }
 
-async fn complete(app: &App, id: i64, exec: u32) -> Result<(), String> {
+async fn complete(app: &App, id: InstanceId, exec: u32) -> Result<(), String> {
     app.process()
         .process_command(
             app.system_ctx("test"),

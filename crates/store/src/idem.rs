@@ -4,6 +4,7 @@
 
 use crate::sql::Sql;
 use crate::{get_i64, get_str, Result, Store};
+use fgf_domain::base::AccountId;
 
 #[derive(Debug, Clone)]
 pub struct IdemRecord {
@@ -16,7 +17,11 @@ pub struct IdemRecord {
 }
 
 impl Store {
-    pub async fn find_idempotent(&self, account_id: i64, key: &str) -> Result<Option<IdemRecord>> {
+    pub async fn find_idempotent(
+        &self,
+        account_id: AccountId,
+        key: &str,
+    ) -> Result<Option<IdemRecord>> {
         let mut sql = Sql::new(
             "select request_path, request_hash, status, body from idempotency where account_id = ",
         );
@@ -38,7 +43,7 @@ impl Store {
     /// Stores the first answer; a concurrent duplicate loses quietly (the first one stands).
     pub async fn save_idempotent(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         key: &str,
         rec: &IdemRecord,
         now_ms: i64,

@@ -36,6 +36,7 @@ pub use scope::{Grants, Scope};
 pub use tx::{AuditCtx, WriteTx};
 
 use chrono::NaiveDate;
+use fgf_domain::record_id::RecordId;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Executor, Row};
 use std::path::Path;
@@ -334,6 +335,14 @@ pub(crate) fn get_i64(row: &AnyRow, col: &str) -> Result<i64> {
 
 pub(crate) fn get_opt_i64(row: &AnyRow, col: &str) -> Result<Option<i64>> {
     Ok(row.try_get::<Option<i64>, _>(col)?)
+}
+
+pub(crate) fn get_id<T: RecordId>(row: &AnyRow, col: &str) -> Result<T> {
+    Ok(T::from_raw(row.try_get::<i64, _>(col)?))
+}
+
+pub(crate) fn get_opt_id<T: RecordId>(row: &AnyRow, col: &str) -> Result<Option<T>> {
+    Ok(row.try_get::<Option<i64>, _>(col)?.map(T::from_raw))
 }
 
 pub(crate) fn get_str(row: &AnyRow, col: &str) -> Result<String> {

@@ -3,14 +3,16 @@
 //! audit chain nor waits on its head. Repeats within a minute coalesce into one row with a
 //! count, and each new row deletes the rows beyond the configured cap, oldest first.
 
+use crate::get_opt_id;
 use crate::sql::{like_escape, Sql};
-use crate::{get_i64, get_opt_i64, get_str, Page, Paged, Result, Scope, Store};
+use crate::{get_i64, get_str, Page, Paged, Result, Scope, Store};
+use fgf_domain::base::AccountId;
 
 /// One refusal as the web layer saw it.
 #[derive(Debug, Clone)]
 pub struct NewRefusal<'a> {
     pub at_ms: i64,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     /// The account's username, or empty for an anonymous caller.
     pub username: &'a str,
     pub source_addr: &'a str,
@@ -27,7 +29,7 @@ pub struct Refusal {
     pub id: i64,
     pub first_at_ms: i64,
     pub last_at_ms: i64,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub username: String,
     pub source_addr: String,
     pub method: String,
@@ -136,7 +138,7 @@ impl Store {
                     id: get_i64(r, "refused_attempt_id")?,
                     first_at_ms: get_i64(r, "created_at")?,
                     last_at_ms: get_i64(r, "updated_at")?,
-                    account_id: get_opt_i64(r, "account_id")?,
+                    account_id: get_opt_id(r, "account_id")?,
                     username: get_str(r, "username")?,
                     source_addr: get_str(r, "source_addr")?,
                     method: get_str(r, "method")?,

@@ -93,11 +93,22 @@ pub(crate) enum Rows {
     },
 }
 
+/// A primary key: a bare integer or a record id.
+pub(crate) trait RowKey {
+    fn row_key(self) -> i64;
+}
+
+impl RowKey for i64 {
+    fn row_key(self) -> i64 {
+        self
+    }
+}
+
 /// One existing row of `table`, by its primary key.
-pub(crate) fn row(table: &'static str, id: i64) -> Rows {
+pub(crate) fn row(table: &'static str, id: impl RowKey) -> Rows {
     Rows::One {
         table,
-        id,
+        id: id.row_key(),
         with: Vec::new(),
     }
 }

@@ -9,13 +9,14 @@
 use crate::sql::Sql;
 use fgf_domain::base::permission::{AdminDuty, Permission};
 use fgf_domain::base::scope::DataScope;
+use fgf_domain::base::{AccountId, DepartmentId};
 use std::collections::BTreeMap;
 
 /// What an account may do while acting for one department: loaded from its post's roles.
 #[derive(Debug, Clone)]
 pub struct Grants {
-    account_id: i64,
-    department_id: i64,
+    account_id: AccountId,
+    department_id: DepartmentId,
     dept_path: String,
     // Invariant: the widest scope among the roles of this post that grant the permission.
     by_permission: BTreeMap<Permission, DataScope>,
@@ -25,8 +26,8 @@ pub struct Grants {
 
 impl Grants {
     pub(crate) fn new(
-        account_id: i64,
-        department_id: i64,
+        account_id: AccountId,
+        department_id: DepartmentId,
         dept_path: String,
         by_permission: BTreeMap<Permission, DataScope>,
         duties: Vec<AdminDuty>,
@@ -69,11 +70,11 @@ impl Grants {
         &self.role_codes
     }
 
-    pub fn account_id(&self) -> i64 {
+    pub fn account_id(&self) -> AccountId {
         self.account_id
     }
 
-    pub fn department_id(&self) -> i64 {
+    pub fn department_id(&self) -> DepartmentId {
         self.department_id
     }
 }
@@ -83,8 +84,8 @@ impl Grants {
 pub struct Scope {
     permission: Option<Permission>,
     data: DataScope,
-    account_id: i64,
-    department_id: i64,
+    account_id: AccountId,
+    department_id: DepartmentId,
     dept_path: String,
 }
 
@@ -96,8 +97,8 @@ impl Scope {
         Scope {
             permission: None,
             data: DataScope::All,
-            account_id: 0,
-            department_id: 0,
+            account_id: AccountId::new(0),
+            department_id: DepartmentId::new(0),
             dept_path: "/".to_owned(),
         }
     }
@@ -110,7 +111,7 @@ impl Scope {
         self.permission
     }
 
-    pub fn account_id(&self) -> i64 {
+    pub fn account_id(&self) -> AccountId {
         self.account_id
     }
 

@@ -24,6 +24,39 @@ impl From<Option<i64>> for Arg {
         Arg::OptI64(v)
     }
 }
+/// Record ids bind as the integer the table keeps.
+macro_rules! id_args {
+    ($($id:ty),*) => {$(
+        impl From<$id> for Arg {
+            fn from(v: $id) -> Self {
+                Arg::I64(v.get())
+            }
+        }
+        impl From<Option<$id>> for Arg {
+            fn from(v: Option<$id>) -> Self {
+                Arg::OptI64(v.map(|id| id.get()))
+            }
+        }
+        impl crate::rows::RowKey for $id {
+            fn row_key(self) -> i64 {
+                self.get()
+            }
+        }
+        impl From<$id> for crate::rows::Key {
+            fn from(v: $id) -> Self {
+                crate::rows::Key::Int(v.get())
+            }
+        }
+    )*};
+}
+id_args!(
+    fgf_domain::base::AccountId,
+    fgf_domain::base::DepartmentId,
+    fgf_domain::catalog::MatterId,
+    fgf_domain::process::InstanceId,
+    fgf_domain::reform::TaskId
+);
+
 impl From<bool> for Arg {
     fn from(v: bool) -> Self {
         Arg::I64(i64::from(v))

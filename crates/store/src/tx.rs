@@ -22,15 +22,18 @@ use crate::rows::Rows;
 use crate::sql::Sql;
 use crate::{get_i64, get_str, Result, Store, StoreError};
 use fgf_domain::base::audit::{chain_hash, sm3_hex, FieldChange};
+use fgf_domain::base::AccountId;
+use fgf_domain::base::DepartmentId;
+use fgf_domain::process::InstanceId;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, Transaction};
 
 /// Who is acting, for the audit trail.
 #[derive(Debug, Clone)]
 pub struct AuditCtx {
-    pub actor_account_id: Option<i64>,
+    pub actor_account_id: Option<AccountId>,
     pub actor_name: String,
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     pub source_addr: String,
     /// Unix milliseconds; the caller owns the clock so tests can control it.
     pub at_ms: i64,
@@ -81,16 +84,16 @@ pub struct WriteTx {
     pending_audit: Vec<Sql>,
     head_cache: RememberedHead,
     /// The process instance loaded (and locked) in this transaction, with its version.
-    pub(crate) loaded_instance: Option<(i64, i64)>,
+    pub(crate) loaded_instance: Option<(InstanceId, i64)>,
     /// The process instance this transaction inserted, to remember its id after commit.
-    pub(crate) inserted_instance: Option<i64>,
+    pub(crate) inserted_instance: Option<InstanceId>,
     instance_ids: ReservedIds,
 }
 
 /// Instance ids a start may use without a read: on SQLite the one after the last id this
 /// handle committed (a start from elsewhere meanwhile makes it fail its batch); on
 /// PostgreSQL a block taken from the identity sequence.
-pub(crate) type ReservedIds = std::sync::Arc<std::sync::Mutex<Vec<i64>>>;
+pub(crate) type ReservedIds = std::sync::Arc<std::sync::Mutex<Vec<InstanceId>>>;
 
 /// The start of a statement that fails its batch: the guard row's null breaks a not-null
 /// constraint, so `{GUARD} where <a check failed>` fails exactly when the check did.
@@ -452,7 +455,7 @@ impl WriteTx {
         if self.backend == crate::Backend::Sqlite {
             if let (Ok(()), Some(id)) = (&committed, self.inserted_instance) {
                 if let Ok(mut ids) = self.instance_ids.lock() {
-                    *ids = vec![id + 1];
+                    *ids = vec![InstanceId::new(id.get() + 1)];
                 }
             }
         }
@@ -545,9 +548,9 @@ impl Drop for WriteTx {
 pub(crate) struct AuditRecord {
     pub seq: i64,
     pub at: i64,
-    pub actor_account_id: Option<i64>,
+    pub actor_account_id: Option<AccountId>,
     pub actor_name: String,
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     pub source_addr: String,
     pub action: String,
     pub object_type: String,
@@ -559,7 +562,9 @@ impl AuditRecord {
     /// The canonical byte form hashed into the chain. The unit separator (U+001F) cannot occur
     /// in any field we write, so two different entries never share a canonical form.
     pub fn canonical(&self) -> String {
-        let opt = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+        fn opt<T: ToString>(v: Option<T>) -> String {
+            v.map(|n| n.to_string()).unwrap_or_default()
+        }
         [
             self.seq.to_string(),
             self.at.to_string(),

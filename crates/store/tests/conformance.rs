@@ -4,9 +4,12 @@
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
 use fgf_domain::base::record::{AccountKind, DepartmentKind, LoginOutcome};
+use fgf_domain::base::{AccountId, DepartmentId};
 use fgf_domain::catalog::{HandoverState, Tier, VersionStatus};
+use fgf_domain::process::InstanceId;
 use fgf_domain::process::{DefinitionStatus, InstanceStatus};
 use fgf_domain::reform::plan::{Disposition, PlanStatus};
+use fgf_domain::reform::TaskId;
 use fgf_domain::reform::{
     AssessmentStatus, InnovationStatus, MeritKind, NoticeKind, TaskStatus, UnitRole,
 };
@@ -20,9 +23,9 @@ use serde_json::json;
 
 fn ctx(at: i64) -> AuditCtx {
     AuditCtx {
-        actor_account_id: Some(1),
+        actor_account_id: Some(AccountId::new(1)),
         actor_name: "tester".to_owned(),
-        department_id: Some(1),
+        department_id: Some(DepartmentId::new(1)),
         source_addr: "10.0.0.1".to_owned(),
         at_ms: at,
     }
@@ -262,7 +265,7 @@ on_every_backend!(concurrent_writers_never_fork_the_chain, |db| {
 /// A small tree: root(1) → a(2) → a1(3); root → b(4). Accounts: one per department, each
 /// with a role granting UserRead/DeptRead at the given scope.
 /// A top-level bureau named `name`, for tests that need one unit.
-async fn bureau(tx: &mut fgf_store::WriteTx, code: &str, name: &str) -> i64 {
+async fn bureau(tx: &mut fgf_store::WriteTx, code: &str, name: &str) -> DepartmentId {
     tx.insert_department(&NewDepartment {
         parent_id: None,
         code: code.to_owned(),
@@ -275,9 +278,9 @@ async fn bureau(tx: &mut fgf_store::WriteTx, code: &str, name: &str) -> i64 {
     .id
 }
 
-async fn seed_tree(store: &Store) -> Vec<i64> {
+async fn seed_tree(store: &Store) -> Vec<DepartmentId> {
     let mut tx = store.write(ctx(10)).await.unwrap();
-    let mk = |parent: Option<i64>, code: &str| NewDepartment {
+    let mk = |parent: Option<DepartmentId>, code: &str| NewDepartment {
         parent_id: parent,
         code: code.to_owned(),
         name: code.to_owned(),
@@ -331,7 +334,12 @@ async fn seed_tree(store: &Store) -> Vec<i64> {
     vec![root.id, a.id, a1.id, b.id]
 }
 
-async fn scope_with(store: &Store, account: i64, dept: i64, role_code: &str) -> Scope {
+async fn scope_with(
+    store: &Store,
+    account: AccountId,
+    dept: DepartmentId,
+    role_code: &str,
+) -> Scope {
     // Give the account's post only the one role, then load its grants.
     let roles = store.list_roles().await.unwrap();
     let role = roles.iter().find(|r| r.code == role_code).unwrap().id;
@@ -358,32 +366,32 @@ on_every_backend!(data_scope_limits_accounts_along_the_tree, |db| {
     };
     let q = AccountQuery::default();
     let p = Page::default();
-    let own = scope_with(s, 2, d[1], "own").await;
+    let own = scope_with(s, AccountId::new(2), d[1], "own").await;
     assert_eq!(
         names(s.list_accounts(&own, &q, p).await.unwrap().items),
         vec!["u1"]
     );
-    let dept = scope_with(s, 2, d[1], "dept").await;
+    let dept = scope_with(s, AccountId::new(2), d[1], "dept").await;
     assert_eq!(
         names(s.list_accounts(&dept, &q, p).await.unwrap().items),
         vec!["u1"]
     );
-    let below = scope_with(s, 2, d[1], "below").await;
+    let below = scope_with(s, AccountId::new(2), d[1], "below").await;
     assert_eq!(
         names(s.list_accounts(&below, &q, p).await.unwrap().items),
         vec!["u1", "u2"]
     );
-    let all = scope_with(s, 2, d[1], "all").await;
+    let all = scope_with(s, AccountId::new(2), d[1], "all").await;
     assert_eq!(
         names(s.list_accounts(&all, &q, p).await.unwrap().items),
         vec!["u0", "u1", "u2", "u3"]
     );
     // A lookup outside the scope is "not found", not "forbidden": it does not exist for them.
     assert!(matches!(
-        s.get_account(&below, 4).await,
+        s.get_account(&below, AccountId::new(4)).await,
         Err(StoreError::NotFound { .. })
     ));
-    assert!(s.get_account(&below, 3).await.is_ok());
+    assert!(s.get_account(&below, AccountId::new(3)).await.is_ok());
     // Departments follow the same rule.
     let depts = s
         .list_departments(&below, &DepartmentQuery::default(), p)
@@ -406,7 +414,11 @@ on_every_backend!(data_scope_limits_accounts_along_the_tree, |db| {
 on_every_backend!(grants_need_a_post_in_the_department, |db| {
     let d = seed_tree(&db.store).await;
     assert!(
-        db.store.load_grants(2, d[3]).await.unwrap().is_none(),
+        db.store
+            .load_grants(AccountId::new(2), d[3])
+            .await
+            .unwrap()
+            .is_none(),
         "no post in b, no grants there"
     );
 });
@@ -430,7 +442,7 @@ on_every_backend!(unique_violations_name_their_constraint, |db| {
     }
 });
 
-fn upd(parent: Option<i64>, code: &str) -> fgf_store::base::org::DepartmentUpdate {
+fn upd(parent: Option<DepartmentId>, code: &str) -> fgf_store::base::org::DepartmentUpdate {
     fgf_store::base::org::DepartmentUpdate {
         parent_id: parent,
         code: code.to_owned(),
@@ -467,7 +479,7 @@ on_every_backend!(backup_and_restore_round_trip_loses_nothing, |db| {
     seed_tree(&db.store).await;
     append(&db.store, 5).await;
     let mut tx = db.store.write(ctx(50)).await.unwrap();
-    tx.insert_notification(1, "标题", "正文", "/x")
+    tx.insert_notification(AccountId::new(1), "标题", "正文", "/x")
         .await
         .unwrap();
     tx.enqueue_job("audit.verify", &json!({}), 0).await.unwrap();
@@ -862,12 +874,23 @@ on_every_backend!(a_stale_instance_version_fails_its_batch, |db| {
     // runtime writes with every update refers to it, so the batch fails all the same.
     append(&db.store, 1).await;
     let mut tx = db.store.write_optimistic(ctx(2)).await.unwrap().unwrap();
-    tx.update_process_instance(id + 1000, 1, InstanceStatus::Running, "{}", false)
-        .await
-        .unwrap();
-    tx.insert_process_events(id + 1000, None, "", &["[]".to_owned()])
-        .await
-        .unwrap();
+    tx.update_process_instance(
+        InstanceId::new(id.get() + 1000),
+        1,
+        InstanceStatus::Running,
+        "{}",
+        false,
+    )
+    .await
+    .unwrap();
+    tx.insert_process_events(
+        InstanceId::new(id.get() + 1000),
+        None,
+        "",
+        &["[]".to_owned()],
+    )
+    .await
+    .unwrap();
     tx.audit("test.update", "process_instance", "missing", &[])
         .await
         .unwrap();
@@ -924,7 +947,7 @@ on_every_backend!(an_optimistic_start_checks_its_id_and_its_definition, |db| {
             let mut tx = store.write_optimistic(ctx(2)).await.unwrap().unwrap();
             tx.expect_latest_definition("p", def, version);
             tx.insert_process_instance_with_id(
-                id,
+                InstanceId::new(id),
                 def,
                 bkey,
                 InstanceStatus::Running,
@@ -941,7 +964,7 @@ on_every_backend!(an_optimistic_start_checks_its_id_and_its_definition, |db| {
     // From memory: the id after the one just committed (SQLite), or a reserved one.
     let id = db.store.reserve_instance_id().await.unwrap().unwrap();
     assert!(id > first);
-    start(id, def, 1, "k-1").await.unwrap();
+    start(id.get(), def, 1, "k-1").await.unwrap();
     // Another node starts an instance. On SQLite it takes the id this handle would use
     // next, and the batch fails; PostgreSQL's reserved ids are this handle's alone.
     let other = db.reopen().await.unwrap();
@@ -956,7 +979,7 @@ on_every_backend!(an_optimistic_start_checks_its_id_and_its_definition, |db| {
     tx.commit().await.unwrap();
     append(&db.store, 1).await;
     let next = db.store.reserve_instance_id().await.unwrap().unwrap();
-    let stale = start(next, def, 1, "k-3").await;
+    let stale = start(next.get(), def, 1, "k-3").await;
     if db.label == "sqlite" {
         assert_eq!(
             next, theirs,
@@ -1002,7 +1025,7 @@ on_every_backend!(an_optimistic_start_checks_its_id_and_its_definition, |db| {
         .unwrap();
     tx.commit().await.unwrap();
     let next = db.store.reserve_instance_id().await.unwrap().unwrap();
-    let r = start(next, def, 1, "k-5").await;
+    let r = start(next.get(), def, 1, "k-5").await;
     assert!(is_conflict(&r), "{r:?}");
     assert!(db
         .store
@@ -1301,7 +1324,7 @@ on_every_backend!(the_catalogue_keeps_versions_guards_and_handovers, |db| {
     // The index's own cursor over the outbox.
     let after = s.outbox_after(0, "catalog.", 10).await.unwrap();
     assert_eq!(after.len(), 1);
-    assert_eq!(after[0].payload["matter_id"], id);
+    assert_eq!(after[0].payload["matter_id"], id.get());
     assert!(s
         .outbox_after(after[0].id, "catalog.", 10)
         .await
@@ -1326,7 +1349,7 @@ on_every_backend!(
             .unwrap();
         let task = |code: &'static str, parent: Option<i64>| NewTask {
             plan_id: plan,
-            parent_id: parent,
+            parent_id: parent.map(TaskId::new),
             code,
             title: "任务",
             category: "放管服",
@@ -1342,7 +1365,7 @@ on_every_backend!(
             clause: "1",
         };
         let a = tx.insert_task(&task("1", None)).await.unwrap();
-        let b = tx.insert_task(&task("1.1", Some(a))).await.unwrap();
+        let b = tx.insert_task(&task("1.1", Some(a.get()))).await.unwrap();
         tx.insert_task_dep(b, a).await.unwrap();
         tx.insert_milestone(a, "初稿", date("2026-03-31"), None)
             .await
@@ -1398,7 +1421,7 @@ on_every_backend!(
         assert_eq!(tasks[0].clause, "1");
         assert_eq!(s.list_plans().await.unwrap()[0].id, plan);
         assert!(matches!(
-            s.get_task(9_999).await,
+            s.get_task(TaskId::new(9_999)).await,
             Err(StoreError::NotFound { .. })
         ));
         // Acceptance: answered once; a resolution binds the unit it names, once.
@@ -1604,7 +1627,7 @@ on_every_backend!(
         assert_eq!(s.get_notice(n[0].id).await.unwrap().response, "已整改");
         assert_eq!(
             s.accounts_in_department(dept).await.unwrap(),
-            Vec::<i64>::new()
+            Vec::<AccountId>::new()
         );
     }
 );
@@ -1833,7 +1856,7 @@ on_every_backend!(refusals_coalesce_per_minute_and_keep_to_the_cap, |db| {
     let s = &db.store;
     let refusal = |at_ms: i64, account_id: Option<i64>, addr: &'static str| NewRefusal {
         at_ms,
-        account_id,
+        account_id: account_id.map(AccountId::new),
         username: if account_id.is_some() { "clerk" } else { "" },
         source_addr: addr,
         method: "GET",
@@ -1907,17 +1930,25 @@ on_every_backend!(
             status: 201,
             body: "{\"id\":7}".to_owned(),
         };
-        db.store.save_idempotent(1, "k-1", &rec, 10).await.unwrap();
+        db.store
+            .save_idempotent(AccountId::new(1), "k-1", &rec, 10)
+            .await
+            .unwrap();
         // A concurrent duplicate with another hash does not replace the first.
         let other = IdemRecord {
             request_hash: "other".to_owned(),
             ..rec.clone()
         };
         db.store
-            .save_idempotent(1, "k-1", &other, 11)
+            .save_idempotent(AccountId::new(1), "k-1", &other, 11)
             .await
             .unwrap();
-        let found = db.store.find_idempotent(1, "k-1").await.unwrap().unwrap();
+        let found = db
+            .store
+            .find_idempotent(AccountId::new(1), "k-1")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(found.request_hash, rec.request_hash);
         append(&db.store, 1).await;
         let mut buf = Vec::new();
@@ -1934,7 +1965,7 @@ on_every_backend!(
             .unwrap();
         let restored = target
             .store
-            .find_idempotent(1, "k-1")
+            .find_idempotent(AccountId::new(1), "k-1")
             .await
             .unwrap()
             .unwrap();

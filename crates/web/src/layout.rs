@@ -3,9 +3,12 @@
 //! works with JavaScript off; a large-type mode (适老化) is one cookie away.
 
 use crate::assets::{css_url, js_url};
-use crate::Prefs;
+use crate::error::WebError;
+use crate::routes::Surface;
+use crate::{AppState, Prefs};
+use axum::response::{Html, IntoResponse, Response};
 use fgf_app::i18n::t;
-use fgf_app::{Actor, Lang};
+use fgf_app::{Actor, Lang, ServiceError};
 use fgf_domain::base::permission::Permission;
 use fgf_store::base::account::Post;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
@@ -18,6 +21,36 @@ pub struct Chrome<'a> {
     pub unread: i64,
     /// The navigation entry to highlight.
     pub active: &'static str,
+}
+
+/// Maps a use case's refusal to the page that shows it in the reader's language.
+pub(crate) fn page_err(prefs: Prefs) -> impl Fn(ServiceError) -> WebError {
+    move |e| WebError::new(e, Surface::Page, prefs.lang)
+}
+
+/// A rendered page as a response.
+pub(crate) fn html_page(m: Markup) -> Response {
+    Html(m.into_string()).into_response()
+}
+
+/// Loads what the staff chrome shows around every workbench page: the caller's posts for the
+/// department switcher and the unread notification count.
+pub(crate) async fn chrome<'a>(
+    state: &AppState,
+    actor: &'a Actor,
+    prefs: Prefs,
+    active: &'static str,
+) -> Result<Chrome<'a>, WebError> {
+    let err = page_err(prefs);
+    let posts = state.app.base().my_posts(actor).await.map_err(&err)?;
+    let unread = state.app.base().count_unread(actor).await.map_err(&err)?;
+    Ok(Chrome {
+        prefs,
+        actor,
+        posts,
+        unread,
+        active,
+    })
 }
 
 /// `script` loads the embedded script (the only script a page may run: the

@@ -28,6 +28,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Router;
 use fgf_app::config::IpBlock;
 use fgf_app::{Actor, App, ErrorKind, Lang, ServiceError};
+use fgf_domain::base::AccountId;
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -242,7 +243,7 @@ struct Reached {
     /// The path's parameters joined with `/` (`42`, `XK-D04-0001-01/1`).
     object_id: String,
     /// (account id, username) when signed in.
-    caller: Option<(i64, String)>,
+    caller: Option<(AccountId, String)>,
 }
 
 /// Runs [`check_and_run`] and notes on the answer which route was reached by whom.
@@ -337,7 +338,7 @@ async fn check_and_run(
     state: &AppState,
     mut req: Request,
     next: Next,
-    caller: &mut Option<(i64, String)>,
+    caller: &mut Option<(AccountId, String)>,
 ) -> Response {
     let prefs = prefs_from(req.headers());
     let path = req

@@ -245,52 +245,54 @@ pub async fn docs_page(State(_state): State<AppState>) -> Response {
     let paths = doc["paths"].as_object().cloned().unwrap_or_default();
     let schemas = &doc["components"]["schemas"];
     let body = html! {
-        h1 { "接口文档 API documentation" }
-        p { "OpenAPI 3.1: " a href="/api/v1/openapi.json" { "/api/v1/openapi.json" } }
-        p.muted { (doc["info"]["description"].as_str().unwrap_or("")) }
-        @for (path, ops) in &paths {
-            @if let Some(ops) = ops.as_object() {
-                @for (method, op) in ops {
-                    details {
-                        summary {
-                            code { (method.to_uppercase()) " " (path) } " — " (op["summary"].as_str().unwrap_or(""))
-                            " · " (op["x-permission"].as_str().unwrap_or(if op["security"].as_array().is_some_and(Vec::is_empty) { "公开 public" } else { "登录 signed in" }))
-                        }
-                        @let params: Vec<&Value> = op["parameters"].as_array().map(|p| p.iter().collect()).unwrap_or_default();
-                        @if !params.is_empty() {
-                            h4 { "参数 Parameters" }
-                            table.data {
-                                thead { tr { th { "名称 Name" } th { "位置 In" } th { "类型 Type" } th { "必填 Required" } } }
-                                tbody {
-                                    @for p in params {
-                                        tr {
-                                            td { code { (p["name"].as_str().unwrap_or("")) } }
-                                            td { (p["in"].as_str().unwrap_or("")) }
-                                            td { (type_label(&p["schema"])) }
-                                            td { @if p["required"] == true { "是 yes" } @else { "否 no" } }
+        div.api-docs {
+            h1 { "接口文档 API documentation" }
+            p { "OpenAPI 3.1: " a href="/api/v1/openapi.json" { "/api/v1/openapi.json" } }
+            p.muted { (doc["info"]["description"].as_str().unwrap_or("")) }
+            @for (path, ops) in &paths {
+                @if let Some(ops) = ops.as_object() {
+                    @for (method, op) in ops {
+                        details {
+                            summary {
+                                code { (method.to_uppercase()) " " (path) } " — " (op["summary"].as_str().unwrap_or(""))
+                                " · " (op["x-permission"].as_str().unwrap_or(if op["security"].as_array().is_some_and(Vec::is_empty) { "公开 public" } else { "登录 signed in" }))
+                            }
+                            @let params: Vec<&Value> = op["parameters"].as_array().map(|p| p.iter().collect()).unwrap_or_default();
+                            @if !params.is_empty() {
+                                h4 { "参数 Parameters" }
+                                table.data {
+                                    thead { tr { th { "名称 Name" } th { "位置 In" } th { "类型 Type" } th { "必填 Required" } } }
+                                    tbody {
+                                        @for p in params {
+                                            tr {
+                                                td { code { (p["name"].as_str().unwrap_or("")) } }
+                                                td { (p["in"].as_str().unwrap_or("")) }
+                                                td { (type_label(&p["schema"])) }
+                                                td { @if p["required"] == true { "是 yes" } @else { "否 no" } }
+                                            }
                                         }
                                     }
                                 }
                             }
-                        }
-                        h4 { "请求 Request" }
-                        (body_cell(&op["requestBody"]["content"], schemas))
-                        @if let Some(responses) = op["responses"].as_object() {
-                            @for (status, r) in responses.iter().filter(|(s, _)| s.starts_with('2')) {
-                                h4 { "响应 Response " (status) }
-                                (body_cell(&r["content"], schemas))
+                            h4 { "请求 Request" }
+                            (body_cell(&op["requestBody"]["content"], schemas))
+                            @if let Some(responses) = op["responses"].as_object() {
+                                @for (status, r) in responses.iter().filter(|(s, _)| s.starts_with('2')) {
+                                    h4 { "响应 Response " (status) }
+                                    (body_cell(&r["content"], schemas))
+                                }
                             }
                         }
                     }
                 }
             }
-        }
-        h2 { "数据结构 Schemas" }
-        @if let Some(all) = schemas.as_object() {
-            @for (name, s) in all {
-                details id={ "schema-" (name) } {
-                    summary { code { (name) } }
-                    (fields(s, schemas))
+            h2 { "数据结构 Schemas" }
+            @if let Some(all) = schemas.as_object() {
+                @for (name, s) in all {
+                    details id={ "schema-" (name) } {
+                        summary { code { (name) } }
+                        (fields(s, schemas))
+                    }
                 }
             }
         }

@@ -6,6 +6,7 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use common::District;
+use fgf_domain::base::AccountId;
 use serde_json::{json, Value};
 
 fn code(v: &Value) -> &str {
@@ -248,7 +249,13 @@ async fn gb_t_22239_8_1_5_three_administrator_duties_cannot_be_combined() {
     let d = District::new().await;
     let sec = d.token("security").await;
     let teacher = d.account_id("teacher").await;
-    let post = d.app.store().posts_of(teacher).await.unwrap()[0].id;
+    let post = d
+        .app
+        .store()
+        .posts_of(AccountId::new(teacher))
+        .await
+        .unwrap()[0]
+        .id;
     let r = d
         .api(
             Method::PUT,
@@ -298,7 +305,7 @@ async fn gb_t_22239_8_1_5_three_administrator_duties_cannot_be_combined() {
     assert_eq!(code(&r.json()), "admin_duty_conflict");
     // And nobody grants anything to themselves.
     let me = d.account_id("security").await;
-    let mypost = d.app.store().posts_of(me).await.unwrap()[0].id;
+    let mypost = d.app.store().posts_of(AccountId::new(me)).await.unwrap()[0].id;
     let r = d
         .api(
             Method::PUT,
@@ -655,7 +662,7 @@ async fn bad_user_input_gets_clear_errors_and_writes_nothing() {
         )
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let post = d.app.store().posts_of(id).await.unwrap()[0].id;
+    let post = d.app.store().posts_of(AccountId::new(id)).await.unwrap()[0].id;
     let r = d
         .api(
             Method::DELETE,
@@ -743,7 +750,12 @@ async fn rules_7_3_personal_data_is_encrypted_masked_and_unmasked_views_are_audi
     let d = District::new().await;
     let citizen = d.account_id("citizen").await;
     // Stored encrypted: the raw column does not contain the number.
-    let (acc, _) = d.app.store().get_own_account(citizen).await.unwrap();
+    let (acc, _) = d
+        .app
+        .store()
+        .get_own_account(AccountId::new(citizen))
+        .await
+        .unwrap();
     let blob = acc.resident_id_enc.unwrap();
     assert!(!String::from_utf8_lossy(&blob).contains("34052419800101001X"));
     // Masked for a role that does not need it in full (leader has 全部 scope but no pii.unmask).
@@ -775,7 +787,7 @@ async fn rules_7_3_personal_data_is_encrypted_masked_and_unmasked_views_are_audi
         )
         .await
         .unwrap();
-    assert_eq!(found.map(|u| u.id), Some(citizen));
+    assert_eq!(found.map(|u| u.id), Some(AccountId::new(citizen)));
     let admin_view = d
         .api(
             Method::GET,
@@ -1092,7 +1104,7 @@ async fn notifications_reach_the_inbox_with_a_link_and_the_log_sender() {
     assert!(sent.len() > before);
     assert!(sent
         .iter()
-        .any(|n| n.account_id == reviewer_id && n.link == "/workbench"));
+        .any(|n| n.account_id == AccountId::new(reviewer_id) && n.link == "/workbench"));
     assert_eq!(
         d.app.base().dispatch_outbox().await.unwrap(),
         0,

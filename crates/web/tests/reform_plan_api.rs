@@ -7,6 +7,7 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use common::District;
+use fgf_domain::base::AccountId;
 use serde_json::{json, Value};
 
 /// 2026-03-02 (a Monday) 00:00 +08:00.
@@ -589,7 +590,7 @@ async fn overdue_tasks_escalate_by_level_and_units_answer_in_writing() {
         .unwrap()
         .unwrap();
     let mut tx = d.app.store().write(d.app.system_ctx("test")).await.unwrap();
-    tx.set_department_leader(unit.id, Some(director))
+    tx.set_department_leader(unit.id, Some(AccountId::new(director)))
         .await
         .unwrap();
     tx.audit("test.leader", "department", &unit.id.to_string(), &[])

@@ -9,6 +9,8 @@ mod common;
 
 use axum::http::{Method, StatusCode};
 use common::District;
+use fgf_domain::base::AccountId;
+use fgf_domain::base::DepartmentId;
 use fgf_web::{Need, Surface};
 use serde_json::json;
 use std::collections::BTreeMap;
@@ -155,7 +157,13 @@ async fn every_route_answers_every_role_as_declared() {
     })
     .await;
     let teacher = d.account_id("teacher").await;
-    let teacher_post = d.app.store().posts_of(teacher).await.unwrap()[0].id;
+    let teacher_post = d
+        .app
+        .store()
+        .posts_of(AccountId::new(teacher))
+        .await
+        .unwrap()[0]
+        .id;
     let finance = d.department_id("D06").await;
     // A file everyone signed in may download: the blank form of a published matter (a file
     // is readable by whoever may read a record it belongs to).
@@ -236,11 +244,11 @@ async fn every_route_answers_every_role_as_declared() {
         let dept = d
             .app
             .store()
-            .posts_of(id)
+            .posts_of(AccountId::new(id))
             .await
             .unwrap()
             .first()
-            .map_or(0, |p| p.department_id);
+            .map_or(0, |p| p.department_id.get());
         callers.push(Caller {
             name,
             token: Some(token),
@@ -281,7 +289,15 @@ async fn every_route_answers_every_role_as_declared() {
             let post_for_removal = match (removes_post, throwaway_dept) {
                 (true, Some(dept)) => {
                     let mut tx = d.app.store().write(d.app.system_ctx("test")).await.unwrap();
-                    let id = tx.insert_post(teacher, dept, false, "临时").await.unwrap();
+                    let id = tx
+                        .insert_post(
+                            AccountId::new(teacher),
+                            DepartmentId::new(dept),
+                            false,
+                            "临时",
+                        )
+                        .await
+                        .unwrap();
                     tx.audit("test", "post", "x", &[]).await.unwrap();
                     tx.commit().await.unwrap();
                     id
@@ -290,9 +306,15 @@ async fn every_route_answers_every_role_as_declared() {
             };
             let note = if spec.path.contains("notifications/{id}") && c.account_id > 0 {
                 let mut tx = d.app.store().write(d.app.system_ctx("test")).await.unwrap();
-                let id = fgf_app::base::notify::notify(&mut tx, c.account_id, "t", "b", "/")
-                    .await
-                    .unwrap();
+                let id = fgf_app::base::notify::notify(
+                    &mut tx,
+                    AccountId::new(c.account_id),
+                    "t",
+                    "b",
+                    "/",
+                )
+                .await
+                .unwrap();
                 tx.audit("test", "notification", "x", &[]).await.unwrap();
                 tx.commit().await.unwrap();
                 id
@@ -307,8 +329,8 @@ async fn every_route_answers_every_role_as_declared() {
                 && allowed
             {
                 let mut ctx = d.app.system_ctx(c.name);
-                ctx.actor_account_id = Some(c.account_id);
-                ctx.department_id = Some(c.department_id);
+                ctx.actor_account_id = Some(AccountId::new(c.account_id));
+                ctx.department_id = Some(DepartmentId::new(c.department_id));
                 let vars = [("amount".to_owned(), json!(1))].into_iter().collect();
                 let id = d
                     .app
@@ -319,7 +341,7 @@ async fn every_route_answers_every_role_as_declared() {
                         "licence_approval",
                         vars,
                         &format!("M{seq}"),
-                        Some(c.department_id),
+                        Some(DepartmentId::new(c.department_id)),
                     )
                     .await
                     .unwrap();
@@ -355,7 +377,7 @@ async fn every_route_answers_every_role_as_declared() {
                     &if spec.path.contains("tasks/") {
                         wi
                     } else {
-                        inst
+                        inst.get()
                     }
                     .to_string(),
                 );

@@ -8,6 +8,8 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{header, Method, Request, StatusCode};
 use common::{District, Resp};
+use fgf_domain::base::AccountId;
+use fgf_domain::base::DepartmentId;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 
@@ -213,7 +215,13 @@ async fn finding_2_candidates_match_exactly_not_by_like_pattern_or_case() {
     );
     let r_viewer = d.account_id("r_viewer").await;
     let sec = d.token("security").await;
-    let post = d.app.store().posts_of(r_viewer).await.unwrap()[0].id;
+    let post = d
+        .app
+        .store()
+        .posts_of(AccountId::new(r_viewer))
+        .await
+        .unwrap()[0]
+        .id;
     let (s, _) = d
         .call(
             Method::PUT,
@@ -291,7 +299,12 @@ async fn finding_3_gb_t_22239_8_1_5_nobody_grants_themselves_a_role_and_administ
     // … and where one exists (made before this rule), its holder cannot fill it themselves.
     let mut tx = d.app.store().write(d.app.system_ctx("test")).await.unwrap();
     let post = tx
-        .insert_post(me, reform_office, false, "兼职")
+        .insert_post(
+            AccountId::new(me),
+            DepartmentId::new(reform_office),
+            false,
+            "兼职",
+        )
         .await
         .unwrap();
     tx.audit("test.post", "account", &me.to_string(), &[])
@@ -311,7 +324,13 @@ async fn finding_3_gb_t_22239_8_1_5_nobody_grants_themselves_a_role_and_administ
     // Nor may anyone give an administrator a business role, or a business account a duty
     // beside its business roles.
     let auditor = d.account_id("auditor").await;
-    let apost = d.app.store().posts_of(auditor).await.unwrap()[0].id;
+    let apost = d
+        .app
+        .store()
+        .posts_of(AccountId::new(auditor))
+        .await
+        .unwrap()[0]
+        .id;
     let (s, v) = d
         .call(
             Method::PUT,
@@ -322,7 +341,12 @@ async fn finding_3_gb_t_22239_8_1_5_nobody_grants_themselves_a_role_and_administ
         .await;
     assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "admin_business_role"));
     let reviewer = d.account_id("reviewer").await;
-    let rposts = d.app.store().posts_of(reviewer).await.unwrap();
+    let rposts = d
+        .app
+        .store()
+        .posts_of(AccountId::new(reviewer))
+        .await
+        .unwrap();
     let (s, v) = d
         .call(
             Method::PUT,
@@ -405,7 +429,11 @@ async fn finding_3_gb_t_22239_8_1_5_nobody_grants_themselves_a_role_and_administ
     let notes = d
         .app
         .store()
-        .list_notifications(clerk, false, fgf_store::Page::new(Some(1), Some(50)))
+        .list_notifications(
+            AccountId::new(clerk),
+            false,
+            fgf_store::Page::new(Some(1), Some(50)),
+        )
         .await
         .unwrap();
     assert!(
@@ -541,7 +569,11 @@ async fn finding_4_gb_t_22239_8_1_4_1_d_a_second_factor_is_re_enrolled_only_with
     let notes = d
         .app
         .store()
-        .list_notifications(auditor, false, fgf_store::Page::new(Some(1), Some(50)))
+        .list_notifications(
+            AccountId::new(auditor),
+            false,
+            fgf_store::Page::new(Some(1), Some(50)),
+        )
         .await
         .unwrap();
     assert!(notes.items.iter().any(|n| n.title.contains("动态口令")));
@@ -595,7 +627,11 @@ async fn finding_5_registration_does_not_tell_whether_an_identity_has_an_account
     let notes = d
         .app
         .store()
-        .list_notifications(citizen, false, fgf_store::Page::new(Some(1), Some(50)))
+        .list_notifications(
+            AccountId::new(citizen),
+            false,
+            fgf_store::Page::new(Some(1), Some(50)),
+        )
         .await
         .unwrap();
     assert!(notes.items.iter().any(|n| n.title.contains("注册")));
@@ -656,7 +692,10 @@ async fn finding_9_a_keeper_edits_phrases_of_their_own_departments_matters_only(
     let other = matters
         .iter()
         .map(|(m, _)| m)
-        .find(|m| m.department_id != market && m.department_id != township)
+        .find(|m| {
+            m.department_id != DepartmentId::new(market)
+                && m.department_id != DepartmentId::new(township)
+        })
         .expect("a matter of another department");
     let (s, v) = d
         .call(
@@ -670,7 +709,7 @@ async fn finding_9_a_keeper_edits_phrases_of_their_own_departments_matters_only(
     let mine = matters
         .iter()
         .map(|(m, _)| m)
-        .find(|m| m.department_id == market)
+        .find(|m| m.department_id == DepartmentId::new(market))
         .expect("a matter of the keeper's department");
     let (s, v) = d
         .call(
@@ -831,10 +870,16 @@ async fn finding_16_gb_t_39786_8_4_g_a_personal_data_ciphertext_swapped_into_ano
     let d = District::new().await;
     let citizen = d.account_id("citizen").await;
     let enterprise = d.account_id("enterprise").await;
-    let a = d.app.store().get_own_account(citizen).await.unwrap().0;
+    let a = d
+        .app
+        .store()
+        .get_own_account(AccountId::new(citizen))
+        .await
+        .unwrap()
+        .0;
     // Copy the citizen's phone ciphertext onto the enterprise's row.
     let mut tx = d.app.store().write(d.app.system_ctx("test")).await.unwrap();
-    tx.set_account_pii(enterprise, a.phone_enc.clone(), None)
+    tx.set_account_pii(AccountId::new(enterprise), a.phone_enc.clone(), None)
         .await
         .unwrap();
     tx.audit("test.swap", "account", &enterprise.to_string(), &[])
@@ -865,7 +910,11 @@ async fn finding_3_applicants_recover_their_own_password_with_a_code_to_their_ph
         let d = d.app.clone();
         async move {
             d.store()
-                .list_notifications(citizen, false, fgf_store::Page::new(Some(1), Some(50)))
+                .list_notifications(
+                    AccountId::new(citizen),
+                    false,
+                    fgf_store::Page::new(Some(1), Some(50)),
+                )
                 .await
                 .unwrap()
                 .items

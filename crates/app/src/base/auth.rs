@@ -13,6 +13,8 @@ use argon2::Argon2;
 use fgf_domain::base::audit::{sm3_hex, FieldChange};
 use fgf_domain::base::permission::{AdminDuty, Permission};
 use fgf_domain::base::record::{AccountKind, AccountStatus, LoginOutcome};
+use fgf_domain::base::AccountId;
+use fgf_domain::base::DepartmentId;
 use fgf_domain::PasswordPolicy;
 use fgf_store::base::account::{Account, Credentials};
 use fgf_store::base::session::Session;
@@ -31,7 +33,7 @@ pub struct Actor {
     pub csrf_token: String,
     /// What the account may do for the department it acts for; `None` for applicants.
     pub grants: Option<Grants>,
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     pub source_addr: String,
     pub needs_totp_enrolment: bool,
     pub expires_at_ms: i64,
@@ -682,7 +684,7 @@ impl UseCases<'_> {
     /// passwords (the current one, whose hash the caller has read, included).
     pub(crate) async fn check_password_reuse(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         current_hash: &str,
         new: &str,
     ) -> ServiceResult<()> {
@@ -788,7 +790,11 @@ impl UseCases<'_> {
     }
 
     /// The account's TOTP secret (pending or enabled), decrypted from its credentials.
-    fn totp_secret(self, account_id: i64, creds: &Credentials) -> ServiceResult<Option<Vec<u8>>> {
+    fn totp_secret(
+        self,
+        account_id: AccountId,
+        creds: &Credentials,
+    ) -> ServiceResult<Option<Vec<u8>>> {
         creds
             .totp_secret_enc
             .as_ref()
@@ -837,7 +843,7 @@ impl UseCases<'_> {
     /// A security administrator's reset of someone's second factor (a lost phone): the
     /// secret is removed, the owner enrols again at the next login, their sessions end, and
     /// the reset is audited and notified to them. Nobody resets their own this way.
-    pub async fn reset_totp(self, actor: &Actor, id: i64) -> ServiceResult<()> {
+    pub async fn reset_totp(self, actor: &Actor, id: AccountId) -> ServiceResult<()> {
         let scope = actor.scope(Permission::UserUnlock)?;
         if id == actor.account.id {
             return Err(ServiceError::forbidden("account_self_admin"));
@@ -884,7 +890,11 @@ impl UseCases<'_> {
 
     /// Chooses the department a 兼职 staff member acts for; what they do afterwards is
     /// recorded under it.
-    pub async fn switch_department(self, actor: &Actor, department_id: i64) -> ServiceResult<()> {
+    pub async fn switch_department(
+        self,
+        actor: &Actor,
+        department_id: DepartmentId,
+    ) -> ServiceResult<()> {
         if !actor.is_staff() {
             return Err(ServiceError::forbidden("staff_only"));
         }
@@ -920,7 +930,7 @@ impl UseCases<'_> {
     }
 
     /// Whether the account's roles carry an administrator duty (and so need TOTP).
-    pub async fn admin_duties(self, account_id: i64) -> ServiceResult<Vec<AdminDuty>> {
+    pub async fn admin_duties(self, account_id: AccountId) -> ServiceResult<Vec<AdminDuty>> {
         Ok(self.store().account_duties(account_id).await?)
     }
 }

@@ -7,6 +7,7 @@ use super::UseCases;
 use crate::error::ServiceResult;
 use crate::Actor;
 use async_trait::async_trait;
+use fgf_domain::base::AccountId;
 use fgf_store::base::notify::Notification;
 use fgf_store::{Page, Paged, WriteTx};
 use serde_json::json;
@@ -15,7 +16,7 @@ use std::sync::Mutex;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct OutgoingNotification {
     pub notification_id: i64,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub title: String,
     pub body: String,
     pub link: String,
@@ -48,7 +49,7 @@ impl NotificationSender for LogSender {
     }
 
     async fn send(&self, n: &OutgoingNotification) -> Result<(), String> {
-        tracing::info!(account = n.account_id, title = %n.title, link = %n.link, "notification");
+        tracing::info!(account = n.account_id.get(), title = %n.title, link = %n.link, "notification");
         if let Ok(mut s) = self.sent.lock() {
             if !s.iter().any(|x| x.notification_id == n.notification_id) {
                 s.push(n.clone());
@@ -61,7 +62,7 @@ impl NotificationSender for LogSender {
 /// Puts a message in an account's inbox inside the caller's transaction.
 pub async fn notify(
     tx: &mut WriteTx,
-    account_id: i64,
+    account_id: AccountId,
     title: &str,
     body: &str,
     link: &str,

@@ -6,6 +6,7 @@ use crate::Actor;
 use fgf_domain::base::audit::diff_json;
 use fgf_domain::base::permission::Permission;
 use fgf_domain::base::record::DepartmentKind;
+use fgf_domain::base::{AccountId, DepartmentId};
 use fgf_store::base::org::{Department, DepartmentQuery, DepartmentUpdate, NewDepartment};
 use fgf_store::{Page, Paged};
 use serde_json::json;
@@ -16,14 +17,14 @@ pub fn department_kind_label(kind: DepartmentKind) -> &'static str {
 
 #[derive(Debug, Clone, serde::Deserialize)]
 pub struct DepartmentInput {
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<DepartmentId>,
     pub code: String,
     pub name: String,
     pub kind: String,
     #[serde(default)]
     pub sort: i64,
     #[serde(default)]
-    pub leader_account_id: Option<i64>,
+    pub leader_account_id: Option<AccountId>,
 }
 
 impl DepartmentInput {
@@ -105,7 +106,11 @@ impl UseCases<'_> {
         Ok(tree_order(self.store().department_tree(&scope).await?))
     }
 
-    pub async fn get_department(self, actor: &Actor, id: i64) -> ServiceResult<Department> {
+    pub async fn get_department(
+        self,
+        actor: &Actor,
+        id: DepartmentId,
+    ) -> ServiceResult<Department> {
         let scope = actor.scope(Permission::DeptRead)?;
         Ok(self.store().get_department(&scope, id).await?)
     }
@@ -165,7 +170,7 @@ impl UseCases<'_> {
     pub async fn update_department(
         &self,
         actor: &Actor,
-        id: i64,
+        id: DepartmentId,
         input: &DepartmentInput,
     ) -> ServiceResult<Department> {
         input.validate()?;
@@ -212,7 +217,7 @@ impl UseCases<'_> {
         Ok(updated)
     }
 
-    pub async fn delete_department(self, actor: &Actor, id: i64) -> ServiceResult<()> {
+    pub async fn delete_department(self, actor: &Actor, id: DepartmentId) -> ServiceResult<()> {
         let scope = actor.scope(Permission::DeptWrite)?;
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let current = tx.get_department(&scope, id).await?;
@@ -229,7 +234,7 @@ impl UseCases<'_> {
 /// caller's scope) are roots of their own subtree.
 pub fn tree_order(mut all: Vec<Department>) -> Vec<Department> {
     all.sort_by(|a, b| (a.sort, &a.code).cmp(&(b.sort, &b.code)));
-    let ids: std::collections::BTreeSet<i64> = all.iter().map(|d| d.id).collect();
+    let ids: std::collections::BTreeSet<DepartmentId> = all.iter().map(|d| d.id).collect();
     let mut out = Vec::with_capacity(all.len());
     let roots: Vec<usize> = (0..all.len())
         .filter(|i| all[*i].parent_id.is_none_or(|p| !ids.contains(&p)))
@@ -252,8 +257,8 @@ mod tests {
 
     fn dept(id: i64, parent: Option<i64>, code: &str, sort: i64) -> Department {
         Department {
-            id,
-            parent_id: parent,
+            id: DepartmentId::new(id),
+            parent_id: parent.map(DepartmentId::new),
             code: code.to_owned(),
             name: code.to_owned(),
             kind: DepartmentKind::Bureau,

@@ -8,6 +8,7 @@ use crate::error::{ServiceError, ServiceResult};
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::{AdminDuty, Permission};
 use fgf_domain::base::record::{AccountKind, DepartmentKind};
+use fgf_domain::base::DepartmentId;
 use fgf_domain::DataScope;
 use fgf_store::base::account::NewAccount;
 use fgf_store::base::dict::DictItem;
@@ -524,7 +525,7 @@ impl UseCases<'_> {
         let hash = hash_password(DEMO_PASSWORD).await?;
         let mut tx = self.store().write(self.system_ctx("demo")).await?;
         seed_roles_and_dictionaries(&mut tx).await?;
-        let mut depts: Vec<(&str, i64)> = Vec::new();
+        let mut depts: Vec<(&str, DepartmentId)> = Vec::new();
         for (i, (code, parent, name, kind)) in DEMO_DEPARTMENTS.iter().enumerate() {
             let parent_id =
                 parent.and_then(|p| depts.iter().find(|(c, _)| *c == p).map(|(_, id)| *id));

@@ -9,6 +9,8 @@ use crate::Actor;
 use fgf_domain::base::audit::{diff_json, FieldChange};
 use fgf_domain::base::permission::{AdminDuty, Permission};
 use fgf_domain::base::record::{AccountKind, AccountStatus, LoginOutcome};
+use fgf_domain::base::AccountId;
+use fgf_domain::base::DepartmentId;
 use fgf_domain::{mask_phone, mask_resident_id, validate_mobile, PiiBinding, ResidentId, Uscc};
 use fgf_store::base::account::{Account, AccountQuery, NewAccount, Post, Role};
 use fgf_store::{Page, Paged};
@@ -17,7 +19,7 @@ use serde_json::json;
 /// An account as pages and the API show it.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct UserView {
-    pub id: i64,
+    pub id: AccountId,
     pub username: String,
     pub display_name: String,
     pub kind: AccountKind,
@@ -40,7 +42,7 @@ pub struct NewStaffInput {
     pub password: String,
     #[serde(default)]
     pub phone: Option<String>,
-    pub department_id: i64,
+    pub department_id: DepartmentId,
     #[serde(default)]
     pub title: String,
 }
@@ -126,11 +128,11 @@ impl AccountPii {
         }
     }
 
-    fn binding(self, account_id: i64) -> PiiBinding<'static> {
+    fn binding(self, account_id: AccountId) -> PiiBinding<'static> {
         PiiBinding {
             table: "account",
             column: self.column(),
-            row: account_id,
+            row: account_id.get(),
         }
     }
 }
@@ -142,14 +144,14 @@ impl UseCases<'_> {
         Ok(self.store().posts_of(actor.account.id).await?)
     }
 
-    pub(crate) fn seal(self, account_id: i64, field: AccountPii, value: &str) -> Vec<u8> {
+    pub(crate) fn seal(self, account_id: AccountId, field: AccountPii, value: &str) -> Vec<u8> {
         self.pii()
             .encrypt_bound(value, nonce(), &field.binding(account_id))
     }
 
     pub(crate) fn unseal(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         field: AccountPii,
         blob: &[u8],
     ) -> ServiceResult<String> {
@@ -158,7 +160,12 @@ impl UseCases<'_> {
             .map_err(ServiceError::internal)
     }
 
-    fn seal_opt(self, account_id: i64, field: AccountPii, v: Option<&str>) -> Option<Vec<u8>> {
+    fn seal_opt(
+        self,
+        account_id: AccountId,
+        field: AccountPii,
+        v: Option<&str>,
+    ) -> Option<Vec<u8>> {
         v.map(|v| self.seal(account_id, field, v))
     }
 
@@ -168,7 +175,7 @@ impl UseCases<'_> {
 
     fn unseal_opt(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         field: AccountPii,
         v: Option<&Vec<u8>>,
     ) -> ServiceResult<Option<String>> {
@@ -243,7 +250,12 @@ impl UseCases<'_> {
         })
     }
 
-    pub async fn get_user(self, actor: &Actor, id: i64, unmask: bool) -> ServiceResult<UserView> {
+    pub async fn get_user(
+        self,
+        actor: &Actor,
+        id: AccountId,
+        unmask: bool,
+    ) -> ServiceResult<UserView> {
         let scope = actor.scope(Permission::UserRead)?;
         let a = self.store().get_account(&scope, id).await?;
         self.user_view(actor, a, unmask).await
@@ -325,7 +337,7 @@ impl UseCases<'_> {
     pub async fn update_user(
         &self,
         actor: &Actor,
-        id: i64,
+        id: AccountId,
         input: &UpdateUserInput,
     ) -> ServiceResult<UserView> {
         let scope = actor.scope(Permission::UserWrite)?;
@@ -374,7 +386,7 @@ impl UseCases<'_> {
     /// account through administration, and the system administrator does none of these to
     /// the security or audit administrator (who would otherwise answer to the person they
     /// check).
-    async fn check_admin_guard(self, actor: &Actor, target: i64) -> ServiceResult<()> {
+    async fn check_admin_guard(self, actor: &Actor, target: AccountId) -> ServiceResult<()> {
         if target == actor.account.id {
             return Err(ServiceError::forbidden("account_self_admin"));
         }
@@ -395,8 +407,8 @@ impl UseCases<'_> {
     pub async fn add_post(
         &self,
         actor: &Actor,
-        id: i64,
-        department_id: i64,
+        id: AccountId,
+        department_id: DepartmentId,
         title: &str,
     ) -> ServiceResult<UserView> {
         let scope = actor.scope(Permission::UserWrite)?;
@@ -437,7 +449,7 @@ impl UseCases<'_> {
     pub async fn remove_post(
         &self,
         actor: &Actor,
-        id: i64,
+        id: AccountId,
         post_id: i64,
     ) -> ServiceResult<UserView> {
         let scope = actor.scope(Permission::UserWrite)?;
@@ -474,7 +486,7 @@ impl UseCases<'_> {
     pub async fn set_post_roles(
         &self,
         actor: &Actor,
-        id: i64,
+        id: AccountId,
         post_id: i64,
         role_codes: &[String],
     ) -> ServiceResult<UserView> {
@@ -555,7 +567,7 @@ impl UseCases<'_> {
         self.get_user(actor, id, false).await
     }
 
-    pub async fn unlock_user(self, actor: &Actor, id: i64) -> ServiceResult<UserView> {
+    pub async fn unlock_user(self, actor: &Actor, id: AccountId) -> ServiceResult<UserView> {
         let scope = actor.scope(Permission::UserUnlock)?;
         let now = self.now_ms();
         let mut tx = self.store().write(actor.audit_ctx(now)).await?;
@@ -592,7 +604,7 @@ impl UseCases<'_> {
     pub async fn reset_password(
         &self,
         actor: &Actor,
-        id: i64,
+        id: AccountId,
         password: &str,
     ) -> ServiceResult<UserView> {
         let scope = actor.scope(Permission::UserWrite)?;
@@ -644,7 +656,7 @@ impl UseCases<'_> {
         &self,
         input: &RegisterInput,
         source_addr: &str,
-    ) -> ServiceResult<Option<i64>> {
+    ) -> ServiceResult<Option<AccountId>> {
         let username = input.username.trim();
         validate_username(username)?;
         validate_display_name(&input.display_name)?;
@@ -805,7 +817,7 @@ pub struct RecoverInput {
 const RECOVERY_MINUTES: i64 = 10;
 const RECOVERY_TRIES: i64 = 5;
 
-fn recovery_hash(account_id: i64, code: &str) -> String {
+fn recovery_hash(account_id: AccountId, code: &str) -> String {
     fgf_domain::base::audit::sm3_hex(format!("recovery:{account_id}:{code}").as_bytes())
 }
 

@@ -8,6 +8,8 @@ use crate::{Actor, App};
 use chrono::NaiveDate;
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
+use fgf_domain::base::DepartmentId;
+use fgf_domain::catalog::MatterId;
 use fgf_domain::catalog::{
     self, Audience, BodyNature, CaseType, Disposition, DispositionKind, Fee, Field, HandlingForm,
     Level, Material, MaterialForm, MaterialSource, MatterDoc, MatterKind, Necessity, OnlineDepth,
@@ -145,8 +147,8 @@ fn parse_doc(v: &MatterVersionRow) -> ServiceResult<MatterDoc> {
 
 fn summary<'a>(
     doc: &'a MatterDoc,
-    parent_id: Option<i64>,
-    department_id: i64,
+    parent_id: Option<MatterId>,
+    department_id: DepartmentId,
 ) -> MatterSummary<'a> {
     MatterSummary {
         parent_id,
@@ -171,7 +173,11 @@ impl UseCases<'_> {
         parent_code: Option<&str>,
         department_code: &str,
         doc: &MatterDoc,
-    ) -> ServiceResult<(Vec<(Field, &'static str)>, Option<i64>, Option<i64>)> {
+    ) -> ServiceResult<(
+        Vec<(Field, &'static str)>,
+        Option<MatterId>,
+        Option<DepartmentId>,
+    )> {
         let mut out = Vec::new();
         if let Some(c) = catalog::code_problem(code) {
             out.push((Field::Code, c));
@@ -242,7 +248,7 @@ impl UseCases<'_> {
         &self,
         actor: &Actor,
         input: &MatterInput,
-    ) -> ServiceResult<(i64, i64)> {
+    ) -> ServiceResult<(MatterId, i64)> {
         let scope = actor.scope(Permission::CatalogDraft)?;
         let mut problems: Vec<(Field, &'static str)> = catalog::problems(&input.doc)
             .into_iter()
@@ -326,7 +332,7 @@ impl UseCases<'_> {
     pub async fn submit_matter(
         &self,
         actor: &Actor,
-        matter_id: i64,
+        matter_id: MatterId,
         number: i64,
     ) -> ServiceResult<()> {
         let scope = actor.scope(Permission::CatalogDraft)?;
@@ -356,7 +362,7 @@ impl UseCases<'_> {
     pub async fn review_matter(
         &self,
         actor: &Actor,
-        matter_id: i64,
+        matter_id: MatterId,
         number: i64,
         review: &ReviewInput,
     ) -> ServiceResult<()> {
@@ -504,7 +510,7 @@ impl UseCases<'_> {
     }
 
     /// A matter's id by code, or `not_found`.
-    pub async fn matter_id(self, code: &str) -> ServiceResult<i64> {
+    pub async fn matter_id(self, code: &str) -> ServiceResult<MatterId> {
         Ok(self
             .find_matter(code)
             .await?
@@ -541,7 +547,7 @@ impl UseCases<'_> {
 
     /// Public: the id of the department a catalogue filter names by code, or `not_found`.
     /// The public catalogue names departments, so the lookup is not scoped.
-    pub async fn catalogue_department(self, code: &str) -> ServiceResult<i64> {
+    pub async fn catalogue_department(self, code: &str) -> ServiceResult<DepartmentId> {
         self.store()
             .find_department_by_code(&Scope::system("catalogue filter"), code)
             .await?
@@ -578,7 +584,7 @@ impl UseCases<'_> {
 
     /// The everyday phrases mapped to a matter; they feed the public search, so they are no
     /// secret.
-    pub async fn phrases_of_matter(self, matter_id: i64) -> ServiceResult<Vec<String>> {
+    pub async fn phrases_of_matter(self, matter_id: MatterId) -> ServiceResult<Vec<String>> {
         Ok(self
             .store()
             .matter_phrases()
@@ -653,7 +659,7 @@ impl UseCases<'_> {
     pub async fn matter_history(
         &self,
         actor: &Actor,
-        matter_id: i64,
+        matter_id: MatterId,
     ) -> ServiceResult<Vec<MatterVersionRow>> {
         actor.scope(Permission::Workbench)?;
         Ok(self.store().matter_versions(matter_id).await?)
@@ -663,7 +669,7 @@ impl UseCases<'_> {
     pub async fn matter_diff(
         &self,
         actor: &Actor,
-        matter_id: i64,
+        matter_id: MatterId,
         a: i64,
         b: i64,
     ) -> ServiceResult<Vec<FieldDiff>> {
@@ -1316,7 +1322,7 @@ impl UseCases<'_> {
             p.doc.materials = by_code.remove(&p.code).unwrap_or_default();
         }
         // The references: departments, parents (in the file or the store), processes.
-        let departments: HashMap<String, i64> = self
+        let departments: HashMap<String, DepartmentId> = self
             .store()
             .all_departments()
             .await?
@@ -1410,7 +1416,7 @@ impl UseCases<'_> {
             materials: material_count,
             ..ImportSummary::default()
         };
-        let mut ids: HashMap<String, i64> =
+        let mut ids: HashMap<String, MatterId> =
             existing.iter().map(|(c, m)| (c.clone(), m.id)).collect();
         let mut tx = self.store().write(ctx).await?;
         for p in &parsed {
@@ -1525,14 +1531,14 @@ impl UseCases<'_> {
     pub async fn export_catalog(self) -> ServiceResult<(Sheet, Sheet)> {
         let rows = self.store().matters_in_force().await?;
         let kinds = self.base().matter_kinds().await?;
-        let departments: HashMap<i64, String> = self
+        let departments: HashMap<DepartmentId, String> = self
             .store()
             .all_departments()
             .await?
             .into_iter()
             .map(|d| (d.id, d.code))
             .collect();
-        let codes: HashMap<i64, String> =
+        let codes: HashMap<MatterId, String> =
             rows.iter().map(|(m, _)| (m.id, m.code.clone())).collect();
         let mut matters = Sheet {
             headers: MATTER_HEADERS
@@ -1691,7 +1697,7 @@ pub struct HandoverView {
     pub from_department: String,
     pub to_department: String,
     #[serde(skip)]
-    pub to_department_id: i64,
+    pub to_department_id: DepartmentId,
     /// pending (待承接) | switched | withdrawn
     pub state: HandoverState,
     pub checklist: Checklist,
@@ -1722,7 +1728,7 @@ impl UseCases<'_> {
     }
 
     pub(crate) async fn handover_views(self) -> ServiceResult<Vec<HandoverView>> {
-        let names: HashMap<i64, String> = self
+        let names: HashMap<DepartmentId, String> = self
             .store()
             .all_departments()
             .await?
@@ -1862,7 +1868,7 @@ impl UseCases<'_> {
         for (phrase, id) in &resolved {
             tx.add_phrase(phrase, *id).await?;
         }
-        let mut ids: Vec<i64> = resolved.iter().map(|(_, id)| *id).collect();
+        let mut ids: Vec<MatterId> = resolved.iter().map(|(_, id)| *id).collect();
         ids.sort_unstable();
         ids.dedup();
         tx.outbox("catalog.changed", &json!({ "matter_ids": ids }))
@@ -2046,7 +2052,7 @@ impl UseCases<'_> {
     /// statutory time limits (the compression ratio), per department.
     pub async fn catalog_reports(self) -> ServiceResult<Vec<Report>> {
         let rows = self.store().matters_in_force().await?;
-        let departments: HashMap<i64, String> = self
+        let departments: HashMap<DepartmentId, String> = self
             .store()
             .all_departments()
             .await?

@@ -11,7 +11,9 @@
 
 use super::UseCases;
 use crate::error::{ServiceError, ServiceResult};
+use fgf_domain::base::DepartmentId;
 use fgf_domain::catalog::MatterDoc;
+use fgf_domain::catalog::MatterId;
 use jieba_rs::Jieba;
 use pinyin::ToPinyin;
 use serde::Serialize;
@@ -177,7 +179,7 @@ fn schema() -> (Schema, Fields) {
 
 /// What is indexed of one matter.
 pub struct IndexedMatter<'a> {
-    pub id: i64,
+    pub id: MatterId,
     pub code: &'a str,
     pub department_code: &'a str,
     pub department_name: &'a str,
@@ -294,7 +296,7 @@ impl CatalogIndex {
         let f = &self.fields;
         let d = m.doc;
         let mut doc = TantivyDocument::default();
-        doc.add_u64(f.id, u64::try_from(m.id).unwrap_or(0));
+        doc.add_u64(f.id, u64::try_from(m.id.get()).unwrap_or(0));
         doc.add_text(f.code, m.code);
         doc.add_text(f.name, &d.name);
         let mut body = vec![
@@ -327,7 +329,7 @@ impl CatalogIndex {
     pub fn apply(
         &self,
         clear: bool,
-        changes: &[(i64, Option<IndexedMatter<'_>>)],
+        changes: &[(MatterId, Option<IndexedMatter<'_>>)],
         cursor: i64,
     ) -> ServiceResult<()> {
         let mut guard = self.writer.lock().map_err(ServiceError::internal)?;
@@ -340,7 +342,7 @@ impl CatalogIndex {
         for (id, m) in changes {
             w.delete_term(Term::from_field_u64(
                 self.fields.id,
-                u64::try_from(*id).unwrap_or(0),
+                u64::try_from(id.get()).unwrap_or(0),
             ));
             if let Some(m) = m {
                 w.add_document(self.document(m))
@@ -363,7 +365,7 @@ impl CatalogIndex {
     pub fn search(
         &self,
         query: &str,
-        phrase_ids: &[i64],
+        phrase_ids: &[MatterId],
         filter: &SearchFilter,
         limit: usize,
     ) -> ServiceResult<Vec<SearchHit>> {
@@ -401,7 +403,7 @@ impl CatalogIndex {
                 Occur::Should,
                 Box::new(BoostQuery::new(
                     Box::new(TermQuery::new(
-                        Term::from_field_u64(f.id, u64::try_from(*id).unwrap_or(0)),
+                        Term::from_field_u64(f.id, u64::try_from(id.get()).unwrap_or(0)),
                         IndexRecordOption::Basic,
                     )),
                     50.0,
@@ -526,9 +528,9 @@ impl<'a> UseCases<'a> {
     /// What the index needs of a matter in force (None when it has none).
     async fn indexed(
         &self,
-        id: i64,
-        departments: &HashMap<i64, (String, String)>,
-        phrases: &HashMap<i64, Vec<String>>,
+        id: MatterId,
+        departments: &HashMap<DepartmentId, (String, String)>,
+        phrases: &HashMap<MatterId, Vec<String>>,
     ) -> ServiceResult<Option<(String, String, String, i64, MatterDoc, Vec<String>)>> {
         let m = match self.store().get_matter(id).await {
             Ok(m) => m,
@@ -573,18 +575,18 @@ impl<'a> UseCases<'a> {
             return Ok(0);
         }
         let last = messages.last().map_or(cursor, |m| m.id);
-        let departments: HashMap<i64, (String, String)> = self
+        let departments: HashMap<DepartmentId, (String, String)> = self
             .store()
             .all_departments()
             .await?
             .into_iter()
             .map(|d| (d.id, (d.code, d.name)))
             .collect();
-        let mut phrases: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut phrases: HashMap<MatterId, Vec<String>> = HashMap::new();
         for (p, id) in self.store().matter_phrases().await? {
             phrases.entry(id).or_default().push(p);
         }
-        let ids: Vec<i64> = if full {
+        let ids: Vec<MatterId> = if full {
             self.store()
                 .all_matters()
                 .await?
@@ -592,21 +594,25 @@ impl<'a> UseCases<'a> {
                 .map(|m| m.id)
                 .collect()
         } else {
-            let mut ids: Vec<i64> = Vec::new();
+            let mut ids: Vec<MatterId> = Vec::new();
             for m in &messages {
                 if let Some(id) = m
                     .payload
                     .get("matter_id")
                     .and_then(serde_json::Value::as_i64)
                 {
-                    ids.push(id);
+                    ids.push(MatterId::new(id));
                 }
                 if let Some(list) = m
                     .payload
                     .get("matter_ids")
                     .and_then(serde_json::Value::as_array)
                 {
-                    ids.extend(list.iter().filter_map(serde_json::Value::as_i64));
+                    ids.extend(
+                        list.iter()
+                            .filter_map(serde_json::Value::as_i64)
+                            .map(MatterId::new),
+                    );
                 }
             }
             ids.sort_unstable();
@@ -617,7 +623,7 @@ impl<'a> UseCases<'a> {
         for id in &ids {
             loaded.push((*id, self.indexed(*id, &departments, &phrases).await?));
         }
-        let changes: Vec<(i64, Option<IndexedMatter<'_>>)> = loaded
+        let changes: Vec<(MatterId, Option<IndexedMatter<'_>>)> = loaded
             .iter()
             .map(|(id, x)| {
                 (
@@ -660,7 +666,7 @@ impl<'a> UseCases<'a> {
     }
 
     /// Matters whose everyday phrase the query is, or contains.
-    async fn phrase_matches(self, query: &str) -> ServiceResult<Vec<i64>> {
+    async fn phrase_matches(self, query: &str) -> ServiceResult<Vec<MatterId>> {
         let q = query.trim();
         if q.is_empty() {
             return Ok(Vec::new());

@@ -7,6 +7,7 @@ use super::UseCases;
 use crate::error::ServiceResult;
 use crate::Actor;
 use fgf_domain::base::permission::Permission;
+use fgf_domain::process::InstanceId;
 use fgf_store::process::{CopyRow, ProcessDefinitionRow, ProcessEventRow, WorkItemRow};
 use fgf_store::{Page, Paged};
 
@@ -28,7 +29,7 @@ impl UseCases<'_> {
     pub async fn instance_work_items(
         self,
         actor: &Actor,
-        id: i64,
+        id: InstanceId,
     ) -> ServiceResult<Vec<WorkItemRow>> {
         self.instance_row(actor, id).await?;
         Ok(self.store().work_items_of(id).await?)
@@ -38,7 +39,7 @@ impl UseCases<'_> {
     pub async fn instance_events(
         self,
         actor: &Actor,
-        id: i64,
+        id: InstanceId,
     ) -> ServiceResult<Vec<ProcessEventRow>> {
         self.instance_row(actor, id).await?;
         Ok(self.store().process_events(id).await?)

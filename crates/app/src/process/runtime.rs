@@ -5,6 +5,8 @@ use crate::error::{ErrorKind, ServiceError, ServiceResult};
 use crate::{base::notify, Actor, App};
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
+use fgf_domain::base::DepartmentId;
+use fgf_domain::process::InstanceId;
 use fgf_domain::process::{DefinitionStatus, InstanceStatus, WorkItemStatus};
 use fgf_engine::exec::{apply, Command, Event, Instance, Registry, Status, Vars};
 use fgf_store::process::{CopyRow, OpenTask, ProcessDefinitionRow, WorkItemRow};
@@ -67,7 +69,7 @@ impl InstanceDeadline {
 /// node or process wrote since) costs only a retry, because that write is guarded by the
 /// version; instances with a business record are not kept (their record is read anyway).
 #[derive(Default)]
-pub struct InstanceCache(Mutex<HashMap<i64, Arc<CachedInstance>>>);
+pub struct InstanceCache(Mutex<HashMap<InstanceId, Arc<CachedInstance>>>);
 
 pub(crate) struct CachedInstance {
     definition_id: i64,
@@ -80,11 +82,11 @@ pub(crate) struct CachedInstance {
 const INSTANCE_CACHE_CAP: usize = 4096;
 
 impl InstanceCache {
-    fn get(&self, id: i64) -> Option<Arc<CachedInstance>> {
+    fn get(&self, id: InstanceId) -> Option<Arc<CachedInstance>> {
         self.0.lock().ok().and_then(|c| c.get(&id).cloned())
     }
 
-    fn put(&self, id: i64, definition_id: i64, version: i64, inst: Instance) {
+    fn put(&self, id: InstanceId, definition_id: i64, version: i64, inst: Instance) {
         let Ok(mut c) = self.0.lock() else { return };
         if inst.is_finished() || inst.has_record {
             c.remove(&id);
@@ -103,7 +105,7 @@ impl InstanceCache {
         );
     }
 
-    fn forget(&self, id: i64) {
+    fn forget(&self, id: InstanceId) {
         if let Ok(mut c) = self.0.lock() {
             c.remove(&id);
         }
@@ -141,13 +143,13 @@ struct Start<'a> {
     vars: Vars,
     record: serde_json::Map<String, serde_json::Value>,
     business_key: &'a str,
-    department_id: Option<i64>,
+    department_id: Option<DepartmentId>,
     start_event: Option<String>,
 }
 
 /// What a command's writes need to know besides the new state.
 struct Done<'a> {
-    instance_id: i64,
+    instance_id: InstanceId,
     version: i64,
     status: InstanceStatus,
     before: &'a Instance,
@@ -285,7 +287,7 @@ impl UseCases<'_> {
         xml: &str,
         designer: Option<&str>,
         publish: bool,
-        department_id: Option<i64>,
+        department_id: Option<DepartmentId>,
     ) -> ServiceResult<Deployed> {
         self.deploy_process_with(ctx, xml, designer, publish, true, department_id)
             .await
@@ -300,7 +302,7 @@ impl UseCases<'_> {
         designer: Option<&str>,
         publish: bool,
         strict: bool,
-        department_id: Option<i64>,
+        department_id: Option<DepartmentId>,
     ) -> ServiceResult<Deployed> {
         let (def, import_problems) =
             fgf_engine::import(xml).map_err(|e| ServiceError::invalid("bpmn_invalid").arg(e))?;
@@ -381,8 +383,8 @@ impl UseCases<'_> {
         key: &str,
         vars: Vars,
         business_key: &str,
-        department_id: Option<i64>,
-    ) -> ServiceResult<i64> {
+        department_id: Option<DepartmentId>,
+    ) -> ServiceResult<InstanceId> {
         self.start_process_with_record(
             ctx,
             by,
@@ -405,8 +407,8 @@ impl UseCases<'_> {
         vars: Vars,
         record: serde_json::Map<String, serde_json::Value>,
         business_key: &str,
-        department_id: Option<i64>,
-    ) -> ServiceResult<i64> {
+        department_id: Option<DepartmentId>,
+    ) -> ServiceResult<InstanceId> {
         self.start_process_at(
             ctx,
             by,
@@ -431,9 +433,9 @@ impl UseCases<'_> {
         vars: Vars,
         record: serde_json::Map<String, serde_json::Value>,
         business_key: &str,
-        department_id: Option<i64>,
+        department_id: Option<DepartmentId>,
         start_event: Option<String>,
-    ) -> ServiceResult<i64> {
+    ) -> ServiceResult<InstanceId> {
         self.start_process_traced(
             ctx,
             by,
@@ -459,9 +461,9 @@ impl UseCases<'_> {
         vars: Vars,
         record: serde_json::Map<String, serde_json::Value>,
         business_key: &str,
-        department_id: Option<i64>,
+        department_id: Option<DepartmentId>,
         start_event: Option<String>,
-    ) -> ServiceResult<(i64, Vec<Event>)> {
+    ) -> ServiceResult<(InstanceId, Vec<Event>)> {
         let start = Start {
             by,
             key,
@@ -532,7 +534,7 @@ impl UseCases<'_> {
         ctx: AuditCtx,
         start: &Start<'_>,
         def: (i64, i64),
-    ) -> ServiceResult<Option<(i64, Vec<Event>)>> {
+    ) -> ServiceResult<Option<(InstanceId, Vec<Event>)>> {
         let reg = self.registry_by_id(def.0).await?;
         let Ok((inst, events)) = self.apply_start(&reg, start, ctx.at_ms).await else {
             return Ok(None);
@@ -594,7 +596,7 @@ impl UseCases<'_> {
         &self,
         tx: &mut fgf_store::WriteTx,
         reg: &Registry,
-        id: i64,
+        id: InstanceId,
         def: (i64, i64),
         start: &Start<'_>,
         inst: &Instance,
@@ -625,7 +627,7 @@ impl UseCases<'_> {
     pub async fn process_command(
         &self,
         ctx: AuditCtx,
-        instance_id: i64,
+        instance_id: InstanceId,
         by: Option<String>,
         cmd: Command,
         comment: &str,
@@ -640,7 +642,7 @@ impl UseCases<'_> {
     pub async fn process_command_with_record(
         &self,
         ctx: AuditCtx,
-        instance_id: i64,
+        instance_id: InstanceId,
         by: Option<String>,
         cmd: Command,
         comment: &str,
@@ -673,10 +675,10 @@ impl UseCases<'_> {
                     Ok(Some(events)) => return Ok(events),
                     Ok(None) => {}
                     Err(e) if retriable_optimistic(&e) => {
-                        tracing::debug!(instance_id, %e, "optimistic command retried locked");
+                        tracing::debug!(%instance_id, %e, "optimistic command retried locked");
                     }
                     Err(e) => {
-                        tracing::error!(instance_id, %e, "optimistic command failed");
+                        tracing::error!(%instance_id, %e, "optimistic command failed");
                         self.instance_cache().forget(instance_id);
                         return Err(e);
                     }
@@ -733,7 +735,7 @@ impl UseCases<'_> {
     async fn command_optimistic(
         &self,
         ctx: AuditCtx,
-        instance_id: i64,
+        instance_id: InstanceId,
         cached: &CachedInstance,
         by: Option<&str>,
         cmd: Command,
@@ -877,7 +879,7 @@ impl UseCases<'_> {
     async fn persist(
         &self,
         tx: &mut fgf_store::WriteTx,
-        instance_id: i64,
+        instance_id: InstanceId,
         reg: &Registry,
         before: Option<&Instance>,
         inst: &Instance,
@@ -1092,13 +1094,18 @@ impl UseCases<'_> {
             match self.fire_one(row_id, instance_id, timer_id).await {
                 Ok(true) => fired += 1,
                 Ok(false) => {}
-                Err(e) => tracing::warn!(instance_id, timer_id, %e, "timer firing failed"),
+                Err(e) => tracing::warn!(%instance_id, timer_id, %e, "timer firing failed"),
             }
         }
         Ok(fired)
     }
 
-    async fn fire_one(self, row_id: i64, instance_id: i64, timer_id: i64) -> ServiceResult<bool> {
+    async fn fire_one(
+        self,
+        row_id: i64,
+        instance_id: InstanceId,
+        timer_id: i64,
+    ) -> ServiceResult<bool> {
         let ctx = self.system_ctx("timer");
         let now = ctx.at_ms;
         let mut tx = self.store().write(ctx).await?;
@@ -1277,7 +1284,7 @@ impl UseCases<'_> {
     pub async fn process_instance(
         &self,
         actor: &Actor,
-        id: i64,
+        id: InstanceId,
     ) -> ServiceResult<(fgf_store::process::ProcessInstanceRow, Instance)> {
         let row = self.instance_row(actor, id).await?;
         let inst = serde_json::from_str(&row.state).map_err(ServiceError::internal)?;
@@ -1290,7 +1297,7 @@ impl UseCases<'_> {
     pub async fn instance_row(
         &self,
         actor: &Actor,
-        id: i64,
+        id: InstanceId,
     ) -> ServiceResult<fgf_store::process::ProcessInstanceRow> {
         let scope = actor
             .scope(Permission::Workbench)
@@ -1316,7 +1323,7 @@ impl UseCases<'_> {
 
     /// Whether the caller may read (and so act on) an instance: what [`App::process_instance`]
     /// allows, without loading the state.
-    pub async fn may_reach_instance(self, actor: &Actor, id: i64) -> ServiceResult<bool> {
+    pub async fn may_reach_instance(self, actor: &Actor, id: InstanceId) -> ServiceResult<bool> {
         match self.instance_row(actor, id).await {
             Ok(_) => Ok(true),
             Err(e) if e.kind == crate::ErrorKind::NotFound => Ok(false),
@@ -1324,7 +1331,7 @@ impl UseCases<'_> {
         }
     }
 
-    pub async fn process_diagram(self, actor: &Actor, id: i64) -> ServiceResult<String> {
+    pub async fn process_diagram(self, actor: &Actor, id: InstanceId) -> ServiceResult<String> {
         let (row, inst) = self.process_instance(actor, id).await?;
         let def = self
             .store()
@@ -1447,7 +1454,7 @@ impl UseCases<'_> {
     pub async fn instance_control(
         &self,
         actor: &Actor,
-        id: i64,
+        id: InstanceId,
         action: &str,
         reason: &str,
     ) -> ServiceResult<()> {
@@ -1496,7 +1503,7 @@ impl UseCases<'_> {
         vars: Vars,
         record: serde_json::Map<String, serde_json::Value>,
         business_key: &str,
-    ) -> ServiceResult<i64> {
+    ) -> ServiceResult<InstanceId> {
         actor.scope(Permission::Workbench)?;
         self.start_process_with_record(
             actor.audit_ctx(self.now_ms()),
@@ -1516,7 +1523,7 @@ impl UseCases<'_> {
         key: &str,
         vars: Vars,
         business_key: &str,
-    ) -> ServiceResult<i64> {
+    ) -> ServiceResult<InstanceId> {
         actor.scope(Permission::Workbench)?;
         self.start_process(
             actor.audit_ctx(self.now_ms()),
@@ -1798,7 +1805,7 @@ impl UseCases<'_> {
         name: &str,
         business_key: Option<&str>,
         vars: Vars,
-    ) -> ServiceResult<i64> {
+    ) -> ServiceResult<InstanceId> {
         actor.scope(Permission::Workbench)?;
         let ctx = actor.audit_ctx(self.now_ms());
         let mut receiver = None;
@@ -1853,7 +1860,11 @@ impl UseCases<'_> {
     /// published process with a matching signal start. Returns the instances reached.
     ///
     /// A signal reaches only the waiting instances the caller may reach, as a message does.
-    pub async fn broadcast_signal(self, actor: &Actor, name: &str) -> ServiceResult<Vec<i64>> {
+    pub async fn broadcast_signal(
+        self,
+        actor: &Actor,
+        name: &str,
+    ) -> ServiceResult<Vec<InstanceId>> {
         actor.scope(Permission::ProcessDesign)?;
         let ctx = actor.audit_ctx(self.now_ms());
         let mut reached = Vec::new();

@@ -6,7 +6,9 @@ use super::UseCases;
 use crate::catalog::Sheet;
 use crate::error::{ServiceError, ServiceResult};
 use fgf_domain::base::audit::FieldChange;
+use fgf_domain::base::DepartmentId;
 use fgf_domain::reform::plan::{Clause, Disposition, PlanStatus};
+use fgf_domain::reform::TaskId;
 use fgf_domain::reform::{MeritKind, TaskStatus, UnitRole};
 use fgf_store::reform::NewTask;
 use serde_json::json;
@@ -55,7 +57,7 @@ impl UseCases<'_> {
                 .map_err(|_| ServiceError::internal(format!("demo plan day {cell:?}")))?;
             Ok(today + chrono::Duration::days(n))
         };
-        let departments: HashMap<String, i64> = self
+        let departments: HashMap<String, DepartmentId> = self
             .store()
             .all_departments()
             .await?
@@ -73,7 +75,7 @@ impl UseCases<'_> {
                 25,
             )
             .await?;
-        let mut ids: HashMap<String, i64> = HashMap::new();
+        let mut ids: HashMap<String, TaskId> = HashMap::new();
         for r in &rows {
             let lead_id = *departments
                 .get(r[lead].trim())
@@ -248,7 +250,7 @@ impl UseCases<'_> {
                 .cloned()
                 .ok_or_else(|| ServiceError::internal(format!("demo task {code}")))
         };
-        let departments: HashMap<String, i64> = self
+        let departments: HashMap<String, DepartmentId> = self
             .store()
             .all_departments()
             .await?
@@ -404,7 +406,7 @@ impl UseCases<'_> {
         tx: &mut fgf_store::WriteTx,
         plan: i64,
         clauses: &[Clause],
-        departments: &HashMap<String, i64>,
+        departments: &HashMap<String, DepartmentId>,
         today: chrono::NaiveDate,
     ) -> ServiceResult<()> {
         let due = today - chrono::Duration::days(170);
@@ -492,7 +494,7 @@ impl UseCases<'_> {
         let today = crate::clock::local_date(self.now_ms());
         let clauses = fgf_domain::reform::plan::parse_plan_text(DRAFT_PLAN)
             .map_err(|e| ServiceError::internal(format!("demo draft plan: {e}")))?;
-        let departments: HashMap<String, i64> = self
+        let departments: HashMap<String, DepartmentId> = self
             .store()
             .all_departments()
             .await?

@@ -15,6 +15,8 @@ use crate::{base::notify, Actor};
 use chrono::NaiveDate;
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
+use fgf_domain::base::AccountId;
+use fgf_domain::base::DepartmentId;
 use fgf_domain::reform::plan::{self, PlanStatus};
 use fgf_domain::reform::{self, EscalationLevel, EscalationRules, NoticeKind, TaskStatus};
 use fgf_store::reform::{NewNotice, NoticeRow};
@@ -68,7 +70,11 @@ pub struct ResponseInput {
 
 impl UseCases<'_> {
     /// Sends one notice in its own transaction; false when it was already sent.
-    async fn send_notice(self, n: &NewNotice<'_>, leader: Option<i64>) -> ServiceResult<bool> {
+    async fn send_notice(
+        self,
+        n: &NewNotice<'_>,
+        leader: Option<AccountId>,
+    ) -> ServiceResult<bool> {
         let accounts = self.store().accounts_in_department(n.department_id).await?;
         let link = match n.task_id {
             Some(_) => "/reform/inbox".to_owned(),
@@ -79,7 +85,7 @@ impl UseCases<'_> {
         };
         let mut tx = self.store().write(self.system_ctx("reform-sweep")).await?;
         tx.insert_notice(n).await?;
-        let mut to: Vec<i64> = accounts;
+        let mut to: Vec<AccountId> = accounts;
         if let Some(l) = leader {
             if !to.contains(&l) {
                 to.push(l);
@@ -114,7 +120,7 @@ impl UseCases<'_> {
         let cal = self.calendar();
         let rules = EscalationRules::default();
         let mut sum = SweepSummary::default();
-        let leaders: HashMap<i64, Option<i64>> = self
+        let leaders: HashMap<DepartmentId, Option<AccountId>> = self
             .store()
             .all_departments()
             .await?
@@ -301,7 +307,7 @@ impl UseCases<'_> {
                     .ok_or_else(|| ServiceError::forbidden("permission_denied").arg("督办通知"))?,
             )
         };
-        let names: HashMap<i64, String> = self
+        let names: HashMap<DepartmentId, String> = self
             .store()
             .all_departments()
             .await?

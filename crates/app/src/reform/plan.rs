@@ -9,6 +9,7 @@ use crate::Actor;
 use chrono::NaiveDate;
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
+use fgf_domain::base::DepartmentId;
 use fgf_domain::reform::plan::{
     self, Clause, ClauseChange, Disposition, PlanError, PlanFacts, PlanStatus, PlanStep,
 };
@@ -164,7 +165,9 @@ fn event_label(kind: &str) -> String {
 
 impl UseCases<'_> {
     /// Every department's code and name by id.
-    pub(crate) async fn department_names(self) -> ServiceResult<HashMap<i64, (String, String)>> {
+    pub(crate) async fn department_names(
+        self,
+    ) -> ServiceResult<HashMap<DepartmentId, (String, String)>> {
         Ok(self
             .store()
             .all_departments()
@@ -306,7 +309,7 @@ impl UseCases<'_> {
         let status = status_of(&plan)?;
         let clauses = self.store().plan_clauses(plan_id).await?;
         let names = self.department_names().await?;
-        let name = |id: i64| names.get(&id).map(|(_, n)| n.clone()).unwrap_or_default();
+        let name = |id: DepartmentId| names.get(&id).map(|(_, n)| n.clone()).unwrap_or_default();
         let rows = self.store().consultees(plan_id).await?;
         let round = rows.iter().map(|c| c.round).max().unwrap_or(0);
         let comments = self.store().plan_comments(plan_id).await?;
@@ -768,7 +771,7 @@ impl UseCases<'_> {
 
 /// The unit the caller acts for, whose own reform work a use case reads; a caller acting for
 /// no unit (an applicant) has none.
-pub(crate) fn acting_unit(actor: &Actor) -> ServiceResult<i64> {
+pub(crate) fn acting_unit(actor: &Actor) -> ServiceResult<DepartmentId> {
     actor.scope(Permission::Workbench)?;
     actor
         .department_id

@@ -11,6 +11,8 @@ use crate::{base::notify, Actor};
 use chrono::NaiveDate;
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
+use fgf_domain::base::DepartmentId;
+use fgf_domain::reform::TaskId;
 use fgf_domain::reform::{
     self, AssessmentRules, AssessmentStatus, InnovationStatus, Light, MeritKind, TaskStatus,
     UnitFacts,
@@ -94,7 +96,7 @@ pub struct MeritInput {
     pub decided_on: NaiveDate,
     /// The plan and task it concerns, if any.
     #[serde(default)]
-    pub task_id: Option<i64>,
+    pub task_id: Option<TaskId>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -191,7 +193,7 @@ impl UseCases<'_> {
     pub(crate) async fn notify_unit(
         &self,
         tx: &mut WriteTx,
-        department_id: i64,
+        department_id: DepartmentId,
         title: &str,
         body: &str,
         link: &str,
@@ -468,7 +470,7 @@ impl UseCases<'_> {
     }
 
     /// Each lead unit's facts for the assessment period, by the rules in `domain::reform`.
-    async fn unit_facts(self, a: &AssessmentRow) -> ServiceResult<Vec<(i64, UnitFacts)>> {
+    async fn unit_facts(self, a: &AssessmentRow) -> ServiceResult<Vec<(DepartmentId, UnitFacts)>> {
         let plan = self.store().get_plan(a.plan_id).await?;
         let (from, to) = (a.period_from, a.period_to);
         let until = to.min(self.today());
@@ -480,7 +482,7 @@ impl UseCases<'_> {
         let merits = self.store().merits(None).await?;
         let names = self.department_names().await?;
         let in_period = |d: NaiveDate| d >= from && d <= to;
-        let mut units: BTreeMap<i64, UnitFacts> = BTreeMap::new();
+        let mut units: BTreeMap<DepartmentId, UnitFacts> = BTreeMap::new();
         for t in &tasks {
             let u = units
                 .entry(t.lead_department_id)
@@ -559,7 +561,7 @@ impl UseCases<'_> {
         let a = self.store().get_assessment(id).await?;
         let rules = AssessmentRules::default();
         let facts = self.unit_facts(&a).await?;
-        let scored: Vec<(i64, UnitFacts, reform::ScoreBreakdown)> = facts
+        let scored: Vec<(DepartmentId, UnitFacts, reform::ScoreBreakdown)> = facts
             .into_iter()
             .map(|(d, f)| {
                 let b = reform::score(&f, &rules);
@@ -572,7 +574,7 @@ impl UseCases<'_> {
                 .map(|(d, _, b)| (d.to_string(), b.total))
                 .collect::<Vec<_>>(),
         );
-        let existing: Vec<i64> = self
+        let existing: Vec<DepartmentId> = self
             .store()
             .assessment_results(id)
             .await?
@@ -1025,7 +1027,7 @@ impl UseCases<'_> {
     pub(crate) fn bulletin_body(
         plan_title: &str,
         board: &[TaskView],
-        done: &HashMap<i64, NaiveDate>,
+        done: &HashMap<TaskId, NaiveDate>,
         from: NaiveDate,
         to: NaiveDate,
         open_cases: usize,
@@ -1261,7 +1263,7 @@ impl UseCases<'_> {
             .await?
             .into_iter()
             .find(|a| a.status == AssessmentStatus::Published);
-        let scores: HashMap<i64, (f64, i64)> = match &assessment {
+        let scores: HashMap<DepartmentId, (f64, i64)> = match &assessment {
             Some(a) => self
                 .store()
                 .assessment_results(a.id)
@@ -1300,7 +1302,7 @@ impl UseCases<'_> {
             })
             .filter(|t| t.total > 0)
             .collect();
-        let mut units: BTreeMap<i64, Vec<&TaskView>> = BTreeMap::new();
+        let mut units: BTreeMap<DepartmentId, Vec<&TaskView>> = BTreeMap::new();
         for v in &board {
             units.entry(v.task.lead_department_id).or_default().push(v);
         }

@@ -9,7 +9,9 @@ use crate::Actor;
 use chrono::{Datelike, NaiveDate};
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
+use fgf_domain::base::DepartmentId;
 use fgf_domain::reform::plan::PlanStatus;
+use fgf_domain::reform::TaskId;
 use fgf_domain::reform::{self, Light, LightRules, LightVerdict, TaskFacts, TaskStatus, UnitRole};
 use fgf_store::reform::{NewTask, TaskRow};
 use fgf_store::{Scope, StoreError};
@@ -222,7 +224,7 @@ impl UseCases<'_> {
         actor: &Actor,
         plan_id: i64,
         input: &TaskInput,
-    ) -> ServiceResult<(i64, Vec<String>)> {
+    ) -> ServiceResult<(TaskId, Vec<String>)> {
         actor.scope(Permission::ReformManage)?;
         self.store().get_plan(plan_id).await?;
         let code = input.code.trim();
@@ -308,7 +310,7 @@ impl UseCases<'_> {
         }
         // A new task can only close a cycle through itself.
         let mut edges: Vec<(String, String)> = Vec::new();
-        let names: HashMap<i64, &str> = tasks.iter().map(|t| (t.id, t.code.as_str())).collect();
+        let names: HashMap<TaskId, &str> = tasks.iter().map(|t| (t.id, t.code.as_str())).collect();
         for (a, b) in self.store().plan_deps(plan_id).await? {
             edges.push((names[&a].to_owned(), names[&b].to_owned()));
         }
@@ -321,7 +323,7 @@ impl UseCases<'_> {
         let dep_dates: Vec<(String, NaiveDate)> =
             deps.iter().map(|d| (d.code.clone(), d.deadline)).collect();
         let warnings = reform::dependency_warnings(input.deadline, &dep_dates);
-        let mut partner_ids: Vec<(i64, String)> = Vec::new();
+        let mut partner_ids: Vec<(DepartmentId, String)> = Vec::new();
         for p in &input.partners {
             let found = self
                 .store()
@@ -411,7 +413,7 @@ impl UseCases<'_> {
     pub async fn report_progress(
         &self,
         actor: &Actor,
-        task_id: i64,
+        task_id: TaskId,
         input: &ReportInput,
     ) -> ServiceResult<()> {
         let scope = actor.scope(Permission::Workbench)?;
@@ -523,7 +525,7 @@ impl UseCases<'_> {
     pub async fn confirm_completion(
         &self,
         actor: &Actor,
-        task_id: i64,
+        task_id: TaskId,
         confirm: bool,
         comment: &str,
     ) -> ServiceResult<()> {
@@ -571,7 +573,7 @@ impl UseCases<'_> {
     pub async fn task_reports(
         &self,
         actor: &Actor,
-        task_id: i64,
+        task_id: TaskId,
         page: fgf_store::Page,
     ) -> ServiceResult<fgf_store::Paged<fgf_store::reform::ReportRow>> {
         actor.scope(Permission::Workbench)?;
@@ -581,7 +583,7 @@ impl UseCases<'_> {
     }
 
     /// One task as stored; tasks, like their plans, are district documents every desk reads.
-    pub async fn reform_task(self, actor: &Actor, task_id: i64) -> ServiceResult<TaskRow> {
+    pub async fn reform_task(self, actor: &Actor, task_id: TaskId) -> ServiceResult<TaskRow> {
         actor.scope(Permission::Workbench)?;
         Ok(self.store().get_task(task_id).await?)
     }
@@ -615,7 +617,7 @@ impl UseCases<'_> {
         let deps = self.store().plan_deps(plan_id).await?;
         let milestones = self.store().plan_milestones(plan_id).await?;
         let reports = self.store().plan_reports(plan_id).await?;
-        let names: HashMap<i64, String> = self
+        let names: HashMap<DepartmentId, String> = self
             .store()
             .all_departments()
             .await?
@@ -625,7 +627,7 @@ impl UseCases<'_> {
         let cal = self.calendar();
         let today = self.today();
         let rules = LightRules::default();
-        let mut own: HashMap<i64, (LightVerdict, Option<NaiveDate>)> = HashMap::new();
+        let mut own: HashMap<TaskId, (LightVerdict, Option<NaiveDate>)> = HashMap::new();
         for t in &tasks {
             let last = reports
                 .iter()
@@ -654,12 +656,12 @@ impl UseCases<'_> {
             own.insert(t.id, (reform::light(&facts, today, &cal, &rules), last));
         }
         // Parents take their children's roll-up, deepest first.
-        let mut rolled: HashMap<i64, (Light, u8)> = HashMap::new();
+        let mut rolled: HashMap<TaskId, (Light, u8)> = HashMap::new();
         fn resolve(
-            id: i64,
+            id: TaskId,
             tasks: &[TaskRow],
-            own: &HashMap<i64, (LightVerdict, Option<NaiveDate>)>,
-            rolled: &mut HashMap<i64, (Light, u8)>,
+            own: &HashMap<TaskId, (LightVerdict, Option<NaiveDate>)>,
+            rolled: &mut HashMap<TaskId, (Light, u8)>,
         ) -> (Light, u8) {
             if let Some(r) = rolled.get(&id) {
                 return *r;
@@ -747,7 +749,7 @@ pub struct ResolutionInput {
 #[derive(Debug, Clone, Serialize)]
 pub struct CoordinationCase {
     pub id: i64,
-    pub task_id: i64,
+    pub task_id: TaskId,
     pub task_code: String,
     pub task_title: String,
     pub unit: String,
@@ -766,9 +768,9 @@ impl UseCases<'_> {
     pub(crate) async fn open_acceptances(
         &self,
         tx: &mut fgf_store::WriteTx,
-        task_id: i64,
-        lead: i64,
-        partners: &[(i64, String)],
+        task_id: TaskId,
+        lead: DepartmentId,
+        partners: &[(DepartmentId, String)],
     ) -> ServiceResult<()> {
         let due = reform::acceptance_due(self.today(), ACCEPTANCE_WORKDAYS, &self.calendar());
         tx.insert_acceptance(task_id, lead, UnitRole::Lead, "", due, None)
@@ -785,7 +787,7 @@ impl UseCases<'_> {
     pub async fn answer_part(
         &self,
         actor: &Actor,
-        task_id: i64,
+        task_id: TaskId,
         input: &AcceptanceInput,
     ) -> ServiceResult<()> {
         actor.scope(Permission::Workbench)?;
@@ -843,7 +845,7 @@ impl UseCases<'_> {
 
     pub(crate) async fn compute_cases(self) -> ServiceResult<Vec<CoordinationCase>> {
         let today = self.today();
-        let names: HashMap<i64, String> = self
+        let names: HashMap<DepartmentId, String> = self
             .store()
             .all_departments()
             .await?

@@ -11,3 +11,8 @@ mod record;
 
 pub use matter::*;
 pub use record::*;
+
+crate::record_id::record_id! {
+    /// A matter (事项) of the catalogue, across all its versions.
+    pub struct MatterId;
+}

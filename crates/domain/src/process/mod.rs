@@ -4,6 +4,11 @@
 
 use crate::code::code_enum;
 
+crate::record_id::record_id! {
+    /// A process instance (流程实例): one case running through a published definition.
+    pub struct InstanceId;
+}
+
 code_enum! {
     /// A stored process definition: only the latest published version of a key starts cases.
     pub enum DefinitionStatus {

@@ -112,3 +112,8 @@ mod task;
 
 pub use record::*;
 pub use task::*;
+
+crate::record_id::record_id! {
+    /// A reform task (改革任务).
+    pub struct TaskId;
+}

@@ -1,5 +1,6 @@
 //! Reform tasks' lights, roll-up, dependencies, acceptance, escalation, punctuality and scores.
 
+use crate::base::AccountId;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Datelike, NaiveDate};
@@ -745,7 +746,7 @@ pub fn appeal_decision_due(appealed: NaiveDate, cal: &Calendar) -> NaiveDate {
 }
 
 /// Whoever made the conclusion stands aside from deciding the objection to it (回避).
-pub fn may_decide_appeal(decider: i64, concluded_by: Option<i64>) -> bool {
+pub fn may_decide_appeal(decider: AccountId, concluded_by: Option<AccountId>) -> bool {
     concluded_by != Some(decider)
 }
 
@@ -1513,10 +1514,13 @@ mod tests {
             day(2026, 6, 22)
         );
         assert!(
-            !may_decide_appeal(7, Some(7)),
+            !may_decide_appeal(AccountId::new(7), Some(AccountId::new(7))),
             "the author of the conclusion stands aside"
         );
-        assert!(may_decide_appeal(8, Some(7)));
-        assert!(may_decide_appeal(8, None));
+        assert!(may_decide_appeal(
+            AccountId::new(8),
+            Some(AccountId::new(7))
+        ));
+        assert!(may_decide_appeal(AccountId::new(8), None));
     }
 }

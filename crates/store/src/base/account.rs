@@ -1,6 +1,7 @@
 //! Accounts (staff and applicants), posts (岗位, one per department an account works in),
 //! roles and the grants that result.
 
+use crate::get_id;
 use crate::sql::{like_escape, Sql};
 use crate::{
     get_bool, get_code, get_i64, get_opt_bytes, get_opt_i64, get_opt_str, get_str, parse_code,
@@ -9,13 +10,15 @@ use crate::{
 use fgf_domain::base::permission::{AdminDuty, Permission};
 use fgf_domain::base::record::{AccountKind, AccountStatus};
 use fgf_domain::base::scope::DataScope;
+use fgf_domain::base::AccountId;
+use fgf_domain::base::DepartmentId;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Account {
-    pub id: i64,
+    pub id: AccountId,
     pub username: String,
     pub display_name: String,
     pub kind: AccountKind,
@@ -58,7 +61,7 @@ pub struct NewAccount {
 pub struct AccountQuery {
     /// Matches username or display name (substring).
     pub text: Option<String>,
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     pub kind: Option<String>,
 }
 
@@ -75,8 +78,8 @@ pub struct Role {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Post {
     pub id: i64,
-    pub account_id: i64,
-    pub department_id: i64,
+    pub account_id: AccountId,
+    pub department_id: DepartmentId,
     pub department_name: String,
     pub is_primary: bool,
     pub title: String,
@@ -90,7 +93,7 @@ const COLS: &str = "a.account_id, a.username, a.display_name, a.kind, a.must_cha
 
 fn account(row: &AnyRow) -> Result<Account> {
     Ok(Account {
-        id: get_i64(row, "account_id")?,
+        id: get_id(row, "account_id")?,
         username: get_str(row, "username")?,
         display_name: get_str(row, "display_name")?,
         kind: get_code(row, "account", "kind")?,
@@ -110,7 +113,7 @@ fn account(row: &AnyRow) -> Result<Account> {
 async fn fetch_account<'e, E: Executor<'e, Database = Any>>(
     ex: E,
     scope: &Scope,
-    id: i64,
+    id: AccountId,
 ) -> Result<Account> {
     let mut sql = Sql::new(&format!(
         "select {COLS} from account a where a.account_id = "
@@ -159,7 +162,7 @@ impl Store {
     /// Looks an account up by username for authentication. This is the one unscoped account
     /// lookup: it runs before anyone is known, and returns only what login needs.
     /// The argon2id hashes of an account's `n` most recent earlier passwords, newest first.
-    pub async fn password_history(&self, account_id: i64, n: i64) -> Result<Vec<String>> {
+    pub async fn password_history(&self, account_id: AccountId, n: i64) -> Result<Vec<String>> {
         let mut sql = Sql::new("select password_hash from password_history where account_id = ");
         sql.bind(account_id)
             .push(" order by created_at desc, password_history_id desc limit ")
@@ -173,7 +176,10 @@ impl Store {
     }
 
     /// The pending recovery code of an account: (code hash, expiry, tries made).
-    pub async fn find_recovery_code(&self, account_id: i64) -> Result<Option<(String, i64, i64)>> {
+    pub async fn find_recovery_code(
+        &self,
+        account_id: AccountId,
+    ) -> Result<Option<(String, i64, i64)>> {
         let mut sql = Sql::new(
             "select code_hash, expires_at, attempts from recovery_code where account_id = ",
         );
@@ -192,7 +198,7 @@ impl Store {
     }
 
     /// Counts one wrong try at a recovery code.
-    pub async fn bump_recovery_attempts(&self, account_id: i64) -> Result<()> {
+    pub async fn bump_recovery_attempts(&self, account_id: AccountId) -> Result<()> {
         let mut sql =
             Sql::new("update recovery_code set attempts = attempts + 1 where account_id = ");
         sql.bind(account_id);
@@ -203,7 +209,7 @@ impl Store {
     /// Records that a TOTP code of time step `step` was used, if no code of that step or a
     /// later one was used before; false means the code is a replay. One conditional update,
     /// so two logins racing with the same code cannot both win.
-    pub async fn claim_totp_step(&self, account_id: i64, step: i64) -> Result<bool> {
+    pub async fn claim_totp_step(&self, account_id: AccountId, step: i64) -> Result<bool> {
         let mut sql = Sql::new("update account set totp_last_step = ");
         sql.bind(step)
             .push(" where account_id = ")
@@ -235,7 +241,7 @@ impl Store {
     }
 
     /// The signed-in account itself (a principal may always read its own record).
-    pub async fn get_own_account(&self, account_id: i64) -> Result<(Account, Credentials)> {
+    pub async fn get_own_account(&self, account_id: AccountId) -> Result<(Account, Credentials)> {
         let mut sql = Sql::new(&format!(
             "select {COLS}, a.password_hash, a.totp_secret_enc from account a where a.account_id = "
         ));
@@ -252,7 +258,7 @@ impl Store {
         }
     }
 
-    pub async fn get_account(&self, scope: &Scope, id: i64) -> Result<Account> {
+    pub async fn get_account(&self, scope: &Scope, id: AccountId) -> Result<Account> {
         fetch_account(self.pool(), scope, id).await
     }
 
@@ -323,7 +329,7 @@ impl Store {
     }
 
     /// The posts of an account with their roles, primary first.
-    pub async fn posts_of(&self, account_id: i64) -> Result<Vec<Post>> {
+    pub async fn posts_of(&self, account_id: AccountId) -> Result<Vec<Post>> {
         let mut sql = Sql::new(
             "select p.post_id, p.account_id, p.department_id, d.name as department_name, p.is_primary, p.title, r.code as role_code, r.name as role_name \
              from post p join department d on d.department_id = p.department_id \
@@ -339,8 +345,8 @@ impl Store {
             if posts.last().map(|p| p.id) != Some(id) {
                 posts.push(Post {
                     id,
-                    account_id: get_i64(row, "account_id")?,
-                    department_id: get_i64(row, "department_id")?,
+                    account_id: get_id(row, "account_id")?,
+                    department_id: get_id(row, "department_id")?,
                     department_name: get_str(row, "department_name")?,
                     is_primary: get_bool(row, "is_primary")?,
                     title: get_str(row, "title")?,
@@ -361,7 +367,11 @@ impl Store {
 
     /// What `account_id` may do acting for `department_id`; `None` when it holds no post
     /// there (so acting for a department one does not work in is impossible).
-    pub async fn load_grants(&self, account_id: i64, department_id: i64) -> Result<Option<Grants>> {
+    pub async fn load_grants(
+        &self,
+        account_id: AccountId,
+        department_id: DepartmentId,
+    ) -> Result<Option<Grants>> {
         let mut sql = Sql::new(
             "select d.path, r.code, r.data_scope, r.admin_duty, rp.permission \
              from post p join department d on d.department_id = p.department_id \
@@ -416,14 +426,14 @@ impl Store {
     }
 
     /// The administrator duties an account holds across all its posts (for 三员分立).
-    pub async fn account_duties(&self, account_id: i64) -> Result<Vec<AdminDuty>> {
+    pub async fn account_duties(&self, account_id: AccountId) -> Result<Vec<AdminDuty>> {
         duties_of(self.pool(), account_id).await
     }
 }
 
 async fn duties_of<'e, E: Executor<'e, Database = Any>>(
     ex: E,
-    account_id: i64,
+    account_id: AccountId,
 ) -> Result<Vec<AdminDuty>> {
     let mut sql = Sql::new(
         "select distinct r.admin_duty from post p join post_role pr on pr.post_id = p.post_id \
@@ -437,7 +447,7 @@ async fn duties_of<'e, E: Executor<'e, Database = Any>>(
 }
 
 impl WriteTx {
-    pub async fn get_account(&mut self, scope: &Scope, id: i64) -> Result<Account> {
+    pub async fn get_account(&mut self, scope: &Scope, id: AccountId) -> Result<Account> {
         fetch_account(self.conn().await?, scope, id).await
     }
 
@@ -445,11 +455,11 @@ impl WriteTx {
         fetch_roles(self.conn().await?).await
     }
 
-    pub async fn account_duties(&mut self, account_id: i64) -> Result<Vec<AdminDuty>> {
+    pub async fn account_duties(&mut self, account_id: AccountId) -> Result<Vec<AdminDuty>> {
         duties_of(self.conn().await?, account_id).await
     }
 
-    pub async fn insert_account(&mut self, new: &NewAccount) -> Result<i64> {
+    pub async fn insert_account(&mut self, new: &NewAccount) -> Result<AccountId> {
         let now = self.now_ms();
         let mut sql = Sql::new(
             "insert into account (username, display_name, kind, password_hash, must_change_password, \
@@ -481,7 +491,7 @@ impl WriteTx {
             .push(",")
             .bind(now)
             .push(") returning account_id");
-        get_i64(
+        get_id(
             &sql.query().fetch_one(self.conn().await?).await?,
             "account_id",
         )
@@ -489,7 +499,7 @@ impl WriteTx {
 
     pub async fn update_account_profile(
         &mut self,
-        id: i64,
+        id: AccountId,
         display_name: &str,
         status: AccountStatus,
         phone_enc: Option<Vec<u8>>,
@@ -513,7 +523,12 @@ impl WriteTx {
     }
 
     /// Sets a new password; the one it replaces goes to the account's password history.
-    pub async fn set_password(&mut self, id: i64, hash: &str, must_change: bool) -> Result<()> {
+    pub async fn set_password(
+        &mut self,
+        id: AccountId,
+        hash: &str,
+        must_change: bool,
+    ) -> Result<()> {
         let now = self.now_ms();
         let mut keep = Sql::new(
             "insert into password_history (account_id, password_hash, created_at) select account_id, password_hash, ",
@@ -540,7 +555,7 @@ impl WriteTx {
     /// row exists).
     pub async fn set_account_pii(
         &mut self,
-        id: i64,
+        id: AccountId,
         phone_enc: Option<Vec<u8>>,
         resident_id_enc: Option<Vec<u8>>,
     ) -> Result<()> {
@@ -557,7 +572,7 @@ impl WriteTx {
     /// Puts a fresh recovery code in place of any pending one.
     pub async fn put_recovery_code(
         &mut self,
-        account_id: i64,
+        account_id: AccountId,
         code_hash: &str,
         expires_at_ms: i64,
     ) -> Result<()> {
@@ -577,7 +592,7 @@ impl WriteTx {
         Ok(())
     }
 
-    pub async fn delete_recovery_code(&mut self, account_id: i64) -> Result<()> {
+    pub async fn delete_recovery_code(&mut self, account_id: AccountId) -> Result<()> {
         let mut sql = Sql::new("delete from recovery_code where account_id = ");
         sql.bind(account_id);
         sql.query().execute(self.conn().await?).await?;
@@ -585,7 +600,7 @@ impl WriteTx {
     }
 
     /// Marks the password as due for change (its maximum age has passed).
-    pub async fn require_password_change(&mut self, id: i64) -> Result<()> {
+    pub async fn require_password_change(&mut self, id: AccountId) -> Result<()> {
         let mut sql = Sql::new("update account set must_change_password = ");
         sql.bind(true)
             .push(", updated_at = ")
@@ -598,7 +613,7 @@ impl WriteTx {
 
     pub async fn set_totp(
         &mut self,
-        id: i64,
+        id: AccountId,
         secret_enc: Option<Vec<u8>>,
         enabled: bool,
     ) -> Result<()> {
@@ -614,7 +629,7 @@ impl WriteTx {
         Ok(())
     }
 
-    pub async fn set_locked_until(&mut self, id: i64, until: Option<i64>) -> Result<()> {
+    pub async fn set_locked_until(&mut self, id: AccountId, until: Option<i64>) -> Result<()> {
         let mut sql = Sql::new("update account set locked_until = ");
         sql.bind(until)
             .push(", updated_at = ")
@@ -627,8 +642,8 @@ impl WriteTx {
 
     pub async fn insert_post(
         &mut self,
-        account_id: i64,
-        department_id: i64,
+        account_id: AccountId,
+        department_id: DepartmentId,
         is_primary: bool,
         title: &str,
     ) -> Result<i64> {
@@ -708,12 +723,12 @@ impl WriteTx {
     }
 
     /// Posts of an account inside the transaction (for before/after diffs).
-    pub async fn post_ids_of(&mut self, account_id: i64) -> Result<Vec<(i64, i64)>> {
+    pub async fn post_ids_of(&mut self, account_id: AccountId) -> Result<Vec<(i64, DepartmentId)>> {
         let mut sql = Sql::new("select post_id, department_id from post where account_id = ");
         sql.bind(account_id).push(" order by post_id");
         let rows = sql.query().fetch_all(self.conn().await?).await?;
         rows.iter()
-            .map(|r| Ok((get_i64(r, "post_id")?, get_i64(r, "department_id")?)))
+            .map(|r| Ok((get_i64(r, "post_id")?, get_id(r, "department_id")?)))
             .collect()
     }
 }

@@ -1,18 +1,21 @@
 //! Reading and verifying the audit trail. Writing happens only through [`crate::WriteTx`].
 
+use crate::get_opt_id;
 use crate::sql::{like_escape, Sql};
 use crate::tx::{decode_hash, AuditRecord};
-use crate::{get_i64, get_opt_i64, get_str, Page, Paged, Result, Scope, Store};
+use crate::{get_i64, get_str, Page, Paged, Result, Scope, Store};
 use fgf_domain::base::audit::{chain_hash, sm3_hex, FieldChange, GENESIS};
+use fgf_domain::base::AccountId;
+use fgf_domain::base::DepartmentId;
 use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AuditEntry {
     pub seq: i64,
     pub at_ms: i64,
-    pub actor_account_id: Option<i64>,
+    pub actor_account_id: Option<AccountId>,
     pub actor_name: String,
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     pub source_addr: String,
     pub action: String,
     pub object_type: String,
@@ -47,9 +50,9 @@ fn record(row: &AnyRow) -> Result<(AuditRecord, String, String, String)> {
         AuditRecord {
             seq: get_i64(row, "audit_entry_id")?,
             at: get_i64(row, "at")?,
-            actor_account_id: get_opt_i64(row, "actor_account_id")?,
+            actor_account_id: get_opt_id(row, "actor_account_id")?,
             actor_name: get_str(row, "actor_name")?,
-            department_id: get_opt_i64(row, "department_id")?,
+            department_id: get_opt_id(row, "department_id")?,
             source_addr: get_str(row, "source_addr")?,
             action: get_str(row, "action")?,
             object_type: get_str(row, "object_type")?,

@@ -3,6 +3,7 @@
 
 use crate::sql::Sql;
 use crate::{get_bool, get_i64, get_str, Result, Store, StoreError, WriteTx};
+use fgf_domain::base::AccountId;
 use sqlx::AnyConnection;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -27,7 +28,7 @@ pub struct Dictionary {
 pub struct DictVersion {
     pub version: i64,
     pub items: Vec<DictItem>,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub at_ms: i64,
 }
 
@@ -98,7 +99,7 @@ impl Store {
                     version: get_i64(r, "version")?,
                     items: serde_json::from_str(&get_str(r, "snapshot")?)
                         .map_err(|e| StoreError::Internal(format!("dictionary snapshot: {e}")))?,
-                    account_id: crate::get_opt_i64(r, "account_id")?,
+                    account_id: crate::get_opt_id(r, "account_id")?,
                     at_ms: get_i64(r, "created_at")?,
                 })
             })

@@ -1,8 +1,10 @@
 //! Metadata of uploaded files. The bytes live under the data folder, addressed by their SM3
 //! content hash, so the same file uploaded twice is stored once.
 
+use crate::get_opt_id;
 use crate::sql::Sql;
-use crate::{get_i64, get_opt_i64, get_str, Result, Store, WriteTx};
+use crate::{get_i64, get_str, Result, Store, WriteTx};
+use fgf_domain::base::AccountId;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FileObject {
@@ -10,7 +12,7 @@ pub struct FileObject {
     pub size: i64,
     pub mime: String,
     pub original_name: String,
-    pub uploaded_by: Option<i64>,
+    pub uploaded_by: Option<AccountId>,
     pub created_at_ms: i64,
 }
 
@@ -22,7 +24,7 @@ fn file_object(r: &sqlx::any::AnyRow) -> Result<FileObject> {
         size: get_i64(r, "size")?,
         mime: get_str(r, "mime")?,
         original_name: get_str(r, "original_name")?,
-        uploaded_by: get_opt_i64(r, "uploaded_by")?,
+        uploaded_by: get_opt_id(r, "uploaded_by")?,
         created_at_ms: get_i64(r, "created_at")?,
     })
 }
@@ -32,7 +34,7 @@ impl Store {
     /// first record), newest first.
     pub async fn files_uploaded_by(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         page: crate::Page,
     ) -> Result<crate::Paged<FileObject>> {
         let mut count = Sql::new("select count(*) as n from file_object where uploaded_by = ");

@@ -1,13 +1,15 @@
 //! The in-app inbox of the notification centre (通知中心). Other channels are senders in the
 //! application layer; this is where in-app messages rest until read.
 
+use crate::get_id;
 use crate::sql::Sql;
 use crate::{get_i64, get_opt_i64, get_str, Page, Paged, Result, Store, WriteTx};
+use fgf_domain::base::AccountId;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Notification {
     pub id: i64,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub title: String,
     pub body: String,
     /// A link straight to the to-do item.
@@ -20,7 +22,7 @@ impl Store {
     /// The inbox of the signed-in account (a principal reads only its own messages).
     pub async fn list_notifications(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         unread_only: bool,
         page: Page,
     ) -> Result<Paged<Notification>> {
@@ -37,7 +39,7 @@ impl Store {
             |r| {
                 Ok(Notification {
                     id: get_i64(r, "notification_id")?,
-                    account_id: get_i64(r, "account_id")?,
+                    account_id: get_id(r, "account_id")?,
                     title: get_str(r, "title")?,
                     body: get_str(r, "body")?,
                     link: get_str(r, "link")?,
@@ -49,7 +51,7 @@ impl Store {
         .await
     }
 
-    pub async fn count_unread(&self, account_id: i64) -> Result<i64> {
+    pub async fn count_unread(&self, account_id: AccountId) -> Result<i64> {
         let mut sql = Sql::new(
             "select count(*) as n from notification where read_at is null and account_id = ",
         );
@@ -61,7 +63,7 @@ impl Store {
 impl WriteTx {
     pub async fn insert_notification(
         &mut self,
-        account_id: i64,
+        account_id: AccountId,
         title: &str,
         body: &str,
         link: &str,
@@ -86,7 +88,7 @@ impl WriteTx {
     }
 
     /// Marks one of the account's own messages read; false when it is not theirs or unknown.
-    pub async fn mark_notification_read(&mut self, account_id: i64, id: i64) -> Result<bool> {
+    pub async fn mark_notification_read(&mut self, account_id: AccountId, id: i64) -> Result<bool> {
         let mut sql = Sql::new("update notification set read_at = ");
         sql.bind(self.now_ms())
             .push(" where read_at is null and account_id = ")

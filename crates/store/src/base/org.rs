@@ -1,23 +1,24 @@
 //! The department tree (区 → 部门 → 科室; 街道/镇 → 社区/村).
 
 use crate::sql::{like_escape, Sql};
-use crate::{
-    get_code, get_i64, get_opt_i64, get_str, Page, Paged, Result, Scope, Store, StoreError, WriteTx,
-};
+use crate::{get_code, get_i64, get_str, Page, Paged, Result, Scope, Store, StoreError, WriteTx};
+use crate::{get_id, get_opt_id};
 use fgf_domain::base::record::DepartmentKind;
+use fgf_domain::base::AccountId;
+use fgf_domain::base::DepartmentId;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor};
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Department {
-    pub id: i64,
-    pub parent_id: Option<i64>,
+    pub id: DepartmentId,
+    pub parent_id: Option<DepartmentId>,
     pub code: String,
     pub name: String,
     pub kind: DepartmentKind,
     pub path: String,
     pub sort: i64,
-    pub leader_account_id: Option<i64>,
+    pub leader_account_id: Option<AccountId>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -31,7 +32,7 @@ impl Department {
 
 #[derive(Debug, Clone)]
 pub struct NewDepartment {
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<DepartmentId>,
     pub code: String,
     pub name: String,
     pub kind: DepartmentKind,
@@ -41,32 +42,32 @@ pub struct NewDepartment {
 /// The editable fields of a department.
 #[derive(Debug, Clone)]
 pub struct DepartmentUpdate {
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<DepartmentId>,
     pub code: String,
     pub name: String,
     pub kind: DepartmentKind,
     pub sort: i64,
-    pub leader_account_id: Option<i64>,
+    pub leader_account_id: Option<AccountId>,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct DepartmentQuery {
     pub name: Option<String>,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<DepartmentId>,
 }
 
 const COLS: &str = "department_id, parent_id, code, name, kind, path, sort, leader_account_id, created_at, updated_at";
 
 fn department(row: &AnyRow) -> Result<Department> {
     Ok(Department {
-        id: get_i64(row, "department_id")?,
-        parent_id: get_opt_i64(row, "parent_id")?,
+        id: get_id(row, "department_id")?,
+        parent_id: get_opt_id(row, "parent_id")?,
         code: get_str(row, "code")?,
         name: get_str(row, "name")?,
         kind: get_code(row, "department", "kind")?,
         path: get_str(row, "path")?,
         sort: get_i64(row, "sort")?,
-        leader_account_id: get_opt_i64(row, "leader_account_id")?,
+        leader_account_id: get_opt_id(row, "leader_account_id")?,
         created_at_ms: get_i64(row, "created_at")?,
         updated_at_ms: get_i64(row, "updated_at")?,
     })
@@ -75,7 +76,7 @@ fn department(row: &AnyRow) -> Result<Department> {
 async fn fetch_department<'e, E: Executor<'e, Database = Any>>(
     ex: E,
     scope: &Scope,
-    id: i64,
+    id: DepartmentId,
 ) -> Result<Department> {
     let mut sql = Sql::new(&format!(
         "select {COLS} from department where department_id = "
@@ -98,7 +99,7 @@ impl Store {
         rows.iter().map(department).collect()
     }
 
-    pub async fn get_department(&self, scope: &Scope, id: i64) -> Result<Department> {
+    pub async fn get_department(&self, scope: &Scope, id: DepartmentId) -> Result<Department> {
         fetch_department(self.pool(), scope, id).await
     }
 
@@ -158,7 +159,7 @@ impl Store {
 }
 
 impl WriteTx {
-    pub async fn get_department(&mut self, scope: &Scope, id: i64) -> Result<Department> {
+    pub async fn get_department(&mut self, scope: &Scope, id: DepartmentId) -> Result<Department> {
         fetch_department(self.conn().await?, scope, id).await
     }
 
@@ -195,7 +196,7 @@ impl WriteTx {
             .push(",")
             .bind(now)
             .push(") returning department_id");
-        let id = get_i64(
+        let id: DepartmentId = get_id(
             &sql.query().fetch_one(self.conn().await?).await?,
             "department_id",
         )?;
@@ -300,8 +301,8 @@ impl WriteTx {
     /// Names the department's leader (负责人), used by `leader:` assignment rules.
     pub async fn set_department_leader(
         &mut self,
-        department_id: i64,
-        leader: Option<i64>,
+        department_id: DepartmentId,
+        leader: Option<AccountId>,
     ) -> Result<()> {
         let mut sql = Sql::new("update department set leader_account_id = ");
         sql.bind(leader)

@@ -4,15 +4,18 @@
 
 use crate::sql::{like_escape, Sql};
 use crate::{get_bool, get_code, get_i64, get_opt_i64, get_str, Page, Paged, Result, Scope, Store};
+use crate::{get_id, get_opt_id};
 use fgf_domain::base::record::{LoginOutcome, SessionKind};
+use fgf_domain::base::AccountId;
+use fgf_domain::base::DepartmentId;
 use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone)]
 pub struct Session {
     /// SM3 hash (hex) of the token; the token itself is never stored.
     pub id: String,
-    pub account_id: i64,
-    pub department_id: Option<i64>,
+    pub account_id: AccountId,
+    pub department_id: Option<DepartmentId>,
     pub kind: SessionKind,
     pub csrf_token: String,
     pub source_addr: String,
@@ -28,7 +31,7 @@ pub struct LoginLog {
     pub id: i64,
     pub at_ms: i64,
     pub username: String,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub source_addr: String,
     pub outcome: LoginOutcome,
     pub detail: String,
@@ -46,8 +49,8 @@ const SESSION_COLS: &str = "session_id, account_id, department_id, kind, csrf_to
 fn session(row: &AnyRow) -> Result<Session> {
     Ok(Session {
         id: get_str(row, "session_id")?,
-        account_id: get_i64(row, "account_id")?,
-        department_id: get_opt_i64(row, "department_id")?,
+        account_id: get_id(row, "account_id")?,
+        department_id: get_opt_id(row, "department_id")?,
         kind: get_code(row, "session", "kind")?,
         csrf_token: get_str(row, "csrf_token")?,
         source_addr: get_str(row, "source_addr")?,
@@ -115,7 +118,7 @@ impl Store {
     pub async fn update_session_state(
         &self,
         id: &str,
-        department_id: Option<i64>,
+        department_id: Option<DepartmentId>,
         totp_verified: bool,
     ) -> Result<()> {
         let mut sql = Sql::new("update session set department_id = ");
@@ -140,7 +143,7 @@ impl Store {
     /// Ends every session of an account (after a password change or a lock).
     pub async fn revoke_account_sessions(
         &self,
-        account_id: i64,
+        account_id: AccountId,
         now_ms: i64,
         except: Option<&str>,
     ) -> Result<()> {
@@ -168,7 +171,7 @@ impl Store {
         &self,
         at_ms: i64,
         username: &str,
-        account_id: Option<i64>,
+        account_id: Option<AccountId>,
         source_addr: &str,
         outcome: LoginOutcome,
         detail: &str,
@@ -283,7 +286,7 @@ impl Store {
                     id: get_i64(r, "login_log_id")?,
                     at_ms: get_i64(r, "at")?,
                     username: get_str(r, "username")?,
-                    account_id: get_opt_i64(r, "account_id")?,
+                    account_id: get_opt_id(r, "account_id")?,
                     source_addr: get_str(r, "source_addr")?,
                     outcome: get_code(r, "login_log", "outcome")?,
                     detail: get_str(r, "detail")?,

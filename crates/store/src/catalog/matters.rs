@@ -6,16 +6,19 @@ use crate::{
     get_code, get_i64, get_opt_date, get_opt_i64, get_str, Page, Paged, Result, Scope, Store,
     StoreError, WriteTx,
 };
+use crate::{get_id, get_opt_id};
 use chrono::NaiveDate;
+use fgf_domain::base::{AccountId, DepartmentId};
+use fgf_domain::catalog::MatterId;
 use fgf_domain::catalog::{HandoverState, Tier, VersionStatus};
 use sqlx::any::AnyRow;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MatterRow {
-    pub id: i64,
+    pub id: MatterId,
     pub code: String,
-    pub parent_id: Option<i64>,
-    pub department_id: i64,
+    pub parent_id: Option<MatterId>,
+    pub department_id: DepartmentId,
     pub name: String,
     pub kind: String,
     pub tier: Tier,
@@ -30,10 +33,10 @@ const MATTER_COLS: &str = "m.matter_id, m.code, m.parent_id, m.department_id, m.
 
 fn matter(r: &AnyRow) -> Result<MatterRow> {
     Ok(MatterRow {
-        id: get_i64(r, "matter_id")?,
+        id: get_id(r, "matter_id")?,
         code: get_str(r, "code")?,
-        parent_id: get_opt_i64(r, "parent_id")?,
-        department_id: get_i64(r, "department_id")?,
+        parent_id: get_opt_id(r, "parent_id")?,
+        department_id: get_id(r, "department_id")?,
         name: get_str(r, "name")?,
         kind: get_str(r, "kind")?,
         tier: get_code(r, "matter", "tier")?,
@@ -47,15 +50,15 @@ fn matter(r: &AnyRow) -> Result<MatterRow> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MatterVersionRow {
     pub id: i64,
-    pub matter_id: i64,
+    pub matter_id: MatterId,
     pub version: i64,
     pub status: VersionStatus,
     /// The `MatterDoc` as JSON.
     pub doc: String,
     pub note: String,
-    pub drafted_by: Option<i64>,
+    pub drafted_by: Option<AccountId>,
     pub drafted_at_ms: i64,
-    pub reviewed_by: Option<i64>,
+    pub reviewed_by: Option<AccountId>,
     pub reviewed_at_ms: Option<i64>,
     pub review_comment: String,
     /// The date the version takes effect (published versions).
@@ -67,14 +70,14 @@ const VERSION_COLS: &str = "v.matter_version_id, v.matter_id, v.version, v.statu
 fn version(r: &AnyRow) -> Result<MatterVersionRow> {
     Ok(MatterVersionRow {
         id: get_i64(r, "matter_version_id")?,
-        matter_id: get_i64(r, "matter_id")?,
+        matter_id: get_id(r, "matter_id")?,
         version: get_i64(r, "version")?,
         status: get_code(r, "matter_version", "status")?,
         doc: get_str(r, "doc")?,
         note: get_str(r, "note")?,
-        drafted_by: get_opt_i64(r, "drafted_by")?,
+        drafted_by: get_opt_id(r, "drafted_by")?,
         drafted_at_ms: get_i64(r, "drafted_at")?,
-        reviewed_by: get_opt_i64(r, "reviewed_by")?,
+        reviewed_by: get_opt_id(r, "reviewed_by")?,
         reviewed_at_ms: get_opt_i64(r, "reviewed_at")?,
         review_comment: get_str(r, "review_comment")?,
         effective_date: get_opt_date(r, "matter_version", "effective_date")?,
@@ -84,9 +87,9 @@ fn version(r: &AnyRow) -> Result<MatterVersionRow> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct HandoverRow {
     pub id: i64,
-    pub matter_id: i64,
-    pub from_department_id: i64,
-    pub to_department_id: i64,
+    pub matter_id: MatterId,
+    pub from_department_id: DepartmentId,
+    pub to_department_id: DepartmentId,
     pub state: HandoverState,
     /// The readiness checklist as JSON.
     pub checklist: String,
@@ -100,9 +103,9 @@ const HANDOVER_COLS: &str = "matter_handover_id, matter_id, from_department_id, 
 fn handover(r: &AnyRow) -> Result<HandoverRow> {
     Ok(HandoverRow {
         id: get_i64(r, "matter_handover_id")?,
-        matter_id: get_i64(r, "matter_id")?,
-        from_department_id: get_i64(r, "from_department_id")?,
-        to_department_id: get_i64(r, "to_department_id")?,
+        matter_id: get_id(r, "matter_id")?,
+        from_department_id: get_id(r, "from_department_id")?,
+        to_department_id: get_id(r, "to_department_id")?,
         state: get_code(r, "matter_handover", "state")?,
         checklist: get_str(r, "checklist")?,
         created_at_ms: get_i64(r, "created_at")?,
@@ -114,7 +117,7 @@ fn handover(r: &AnyRow) -> Result<HandoverRow> {
 /// Filters of the matter list; all optional.
 #[derive(Debug, Clone, Default)]
 pub struct MatterFilter {
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     pub kind: Option<String>,
     pub tier: Option<Tier>,
     pub parent_id: Option<i64>,
@@ -125,7 +128,7 @@ pub struct MatterFilter {
 }
 
 impl Store {
-    pub async fn get_matter(&self, id: i64) -> Result<MatterRow> {
+    pub async fn get_matter(&self, id: MatterId) -> Result<MatterRow> {
         let mut sql = Sql::new(&format!(
             "select {MATTER_COLS} from matter m where m.matter_id = "
         ));
@@ -202,7 +205,7 @@ impl Store {
         rows.iter().map(|r| Ok((matter(r)?, version(r)?))).collect()
     }
 
-    pub async fn matter_versions(&self, matter_id: i64) -> Result<Vec<MatterVersionRow>> {
+    pub async fn matter_versions(&self, matter_id: MatterId) -> Result<Vec<MatterVersionRow>> {
         let mut sql = Sql::new(&format!(
             "select {VERSION_COLS} from matter_version v where v.matter_id = "
         ));
@@ -211,7 +214,11 @@ impl Store {
         rows.iter().map(version).collect()
     }
 
-    pub async fn matter_version(&self, matter_id: i64, number: i64) -> Result<MatterVersionRow> {
+    pub async fn matter_version(
+        &self,
+        matter_id: MatterId,
+        number: i64,
+    ) -> Result<MatterVersionRow> {
         let mut sql = Sql::new(&format!(
             "select {VERSION_COLS} from matter_version v where v.matter_id = "
         ));
@@ -255,13 +262,13 @@ impl Store {
     }
 
     /// Everyday phrases with the matters they point at.
-    pub async fn matter_phrases(&self) -> Result<Vec<(String, i64)>> {
+    pub async fn matter_phrases(&self) -> Result<Vec<(String, MatterId)>> {
         let rows =
             sqlx::query("select phrase, matter_id from matter_phrase order by phrase, matter_id")
                 .fetch_all(self.pool())
                 .await?;
         rows.iter()
-            .map(|r| Ok((get_str(r, "phrase")?, get_i64(r, "matter_id")?)))
+            .map(|r| Ok((get_str(r, "phrase")?, get_id(r, "matter_id")?)))
             .collect()
     }
 
@@ -295,7 +302,7 @@ fn version_row(v: &MatterVersionRow) -> crate::rows::Rows {
 }
 
 /// A phrase's mapping row, by its unique key.
-fn phrase_row(phrase: &str, matter_id: i64) -> crate::rows::Rows {
+fn phrase_row(phrase: &str, matter_id: MatterId) -> crate::rows::Rows {
     rows(
         "matter_phrase",
         [("phrase", phrase.into()), ("matter_id", matter_id.into())],
@@ -305,8 +312,8 @@ fn phrase_row(phrase: &str, matter_id: i64) -> crate::rows::Rows {
 /// What a matter row says about the version in force.
 #[derive(Debug, Clone)]
 pub struct MatterSummary<'a> {
-    pub parent_id: Option<i64>,
-    pub department_id: i64,
+    pub parent_id: Option<MatterId>,
+    pub department_id: DepartmentId,
     pub name: &'a str,
     pub kind: &'a str,
     pub tier: Tier,
@@ -316,7 +323,7 @@ pub struct MatterSummary<'a> {
 }
 
 impl WriteTx {
-    pub async fn insert_matter(&mut self, code: &str, s: &MatterSummary<'_>) -> Result<i64> {
+    pub async fn insert_matter(&mut self, code: &str, s: &MatterSummary<'_>) -> Result<MatterId> {
         let now = self.now_ms();
         let mut sql = Sql::new("insert into matter (code, parent_id, department_id, name, kind, tier, apply_count, created_at, updated_at) values (");
         sql.bind(code)
@@ -337,13 +344,13 @@ impl WriteTx {
             .push(",")
             .bind(now)
             .push(") returning matter_id");
-        get_i64(
+        get_id(
             &sql.query().fetch_one(self.conn().await?).await?,
             "matter_id",
         )
     }
 
-    pub async fn load_matter(&mut self, id: i64) -> Result<MatterRow> {
+    pub async fn load_matter(&mut self, id: MatterId) -> Result<MatterRow> {
         let mut sql = Sql::new(&format!(
             "select {MATTER_COLS} from matter m where m.matter_id = "
         ));
@@ -361,7 +368,7 @@ impl WriteTx {
     /// superseded. Fails the transaction when that version or a later one already is.
     pub async fn make_current(
         &mut self,
-        matter_id: i64,
+        matter_id: MatterId,
         version: i64,
         s: &MatterSummary<'_>,
     ) -> Result<()> {
@@ -403,8 +410,8 @@ impl WriteTx {
     /// Moves a matter to another implementing department (a delegation switching over).
     pub async fn set_matter_department(
         &mut self,
-        matter_id: i64,
-        department_id: i64,
+        matter_id: MatterId,
+        department_id: DepartmentId,
     ) -> Result<()> {
         let mut sql = Sql::new("update matter set department_id = ");
         sql.bind(department_id)
@@ -416,7 +423,7 @@ impl WriteTx {
         Ok(())
     }
 
-    pub async fn set_apply_count(&mut self, matter_id: i64, count: i64) -> Result<()> {
+    pub async fn set_apply_count(&mut self, matter_id: MatterId, count: i64) -> Result<()> {
         let mut sql = Sql::new("update matter set apply_count = ");
         sql.bind(count).push(" where matter_id = ").bind(matter_id);
         self.defer(sql, [row("matter", matter_id)]);
@@ -427,7 +434,7 @@ impl WriteTx {
     /// published at once, as an operator's import is); answers its number.
     pub async fn insert_matter_version(
         &mut self,
-        matter_id: i64,
+        matter_id: MatterId,
         status: VersionStatus,
         doc: &str,
         note: &str,
@@ -467,7 +474,7 @@ impl WriteTx {
 
     pub async fn load_matter_version(
         &mut self,
-        matter_id: i64,
+        matter_id: MatterId,
         number: i64,
     ) -> Result<MatterVersionRow> {
         let mut sql = Sql::new(&format!(
@@ -486,7 +493,7 @@ impl WriteTx {
     /// The open version (draft or in review) of a matter, if any.
     pub async fn open_matter_version(
         &mut self,
-        matter_id: i64,
+        matter_id: MatterId,
     ) -> Result<Option<MatterVersionRow>> {
         let mut sql = Sql::new(&format!(
             "select {VERSION_COLS} from matter_version v where v.status in ('draft', 'in_review') and v.matter_id = "
@@ -549,7 +556,7 @@ impl WriteTx {
         Ok(())
     }
 
-    pub async fn add_phrase(&mut self, phrase: &str, matter_id: i64) -> Result<()> {
+    pub async fn add_phrase(&mut self, phrase: &str, matter_id: MatterId) -> Result<()> {
         let mut sql = Sql::new(
             "insert into matter_phrase (phrase, matter_id, created_by, created_at) values (",
         );
@@ -565,7 +572,7 @@ impl WriteTx {
         Ok(())
     }
 
-    pub async fn remove_phrase(&mut self, phrase: &str, matter_id: i64) -> Result<()> {
+    pub async fn remove_phrase(&mut self, phrase: &str, matter_id: MatterId) -> Result<()> {
         let mut sql = Sql::new("delete from matter_phrase where phrase = ");
         sql.bind(phrase).push(" and matter_id = ").bind(matter_id);
         self.defer_guarded(sql, [phrase_row(phrase, matter_id)]);
@@ -574,9 +581,9 @@ impl WriteTx {
 
     pub async fn insert_handover(
         &mut self,
-        matter_id: i64,
-        from_department_id: i64,
-        to_department_id: i64,
+        matter_id: MatterId,
+        from_department_id: DepartmentId,
+        to_department_id: DepartmentId,
         checklist: &str,
     ) -> Result<i64> {
         let now = self.now_ms();
@@ -637,7 +644,7 @@ impl WriteTx {
     }
 
     /// The open handover of a matter, if any.
-    pub async fn pending_handover(&mut self, matter_id: i64) -> Result<Option<HandoverRow>> {
+    pub async fn pending_handover(&mut self, matter_id: MatterId) -> Result<Option<HandoverRow>> {
         let mut sql = Sql::new(&format!(
             "select {HANDOVER_COLS} from matter_handover where state = 'pending' and matter_id = "
         ));

@@ -8,6 +8,10 @@ use crate::{
     get_code, get_i64, get_opt_i64, get_opt_str, get_str, Backend, Page, Paged, Result, Scope,
     Store, StoreError, WriteTx,
 };
+use crate::{get_id, get_opt_id};
+use fgf_domain::base::AccountId;
+use fgf_domain::base::DepartmentId;
+use fgf_domain::process::InstanceId;
 use fgf_domain::process::{DefinitionStatus, InstanceStatus, WorkItemStatus};
 use sqlx::any::AnyRow;
 
@@ -20,20 +24,20 @@ pub struct ProcessDefinitionRow {
     pub source: String,
     pub designer: Option<String>,
     pub status: DefinitionStatus,
-    pub department_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
     pub created_at_ms: i64,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ProcessInstanceRow {
-    pub id: i64,
+    pub id: InstanceId,
     pub definition_id: i64,
     pub business_key: String,
     pub status: InstanceStatus,
     pub state: String,
     pub version: i64,
-    pub department_id: Option<i64>,
-    pub initiator_account_id: Option<i64>,
+    pub department_id: Option<DepartmentId>,
+    pub initiator_account_id: Option<AccountId>,
     pub started_at_ms: i64,
     pub updated_at_ms: i64,
     pub ended_at_ms: Option<i64>,
@@ -42,7 +46,7 @@ pub struct ProcessInstanceRow {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct WorkItemRow {
     pub id: i64,
-    pub instance_id: i64,
+    pub instance_id: InstanceId,
     pub exec_id: i64,
     pub activation: i64,
     pub node_id: String,
@@ -82,7 +86,7 @@ pub struct ProcessEventRow {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CopyRow {
-    pub instance_id: i64,
+    pub instance_id: InstanceId,
     pub node_id: String,
     pub reader: String,
     pub copied_by: Option<String>,
@@ -116,7 +120,7 @@ fn definition(r: &AnyRow) -> Result<ProcessDefinitionRow> {
         source: get_str(r, "source")?,
         designer: get_opt_str(r, "designer")?,
         status: get_code(r, "process_definition", "status")?,
-        department_id: get_opt_i64(r, "department_id")?,
+        department_id: get_opt_id(r, "department_id")?,
         created_at_ms: get_i64(r, "created_at")?,
     })
 }
@@ -125,14 +129,14 @@ const INST_COLS: &str = "process_instance_id, process_definition_id, business_ke
 
 fn instance(r: &AnyRow) -> Result<ProcessInstanceRow> {
     Ok(ProcessInstanceRow {
-        id: get_i64(r, "process_instance_id")?,
+        id: get_id(r, "process_instance_id")?,
         definition_id: get_i64(r, "process_definition_id")?,
         business_key: get_str(r, "business_key")?,
         status: get_code(r, "process_instance", "status")?,
         state: get_str(r, "state")?,
         version: get_i64(r, "version")?,
-        department_id: get_opt_i64(r, "department_id")?,
-        initiator_account_id: get_opt_i64(r, "initiator_account_id")?,
+        department_id: get_opt_id(r, "department_id")?,
+        initiator_account_id: get_opt_id(r, "initiator_account_id")?,
         started_at_ms: get_i64(r, "started_at")?,
         updated_at_ms: get_i64(r, "updated_at")?,
         ended_at_ms: get_opt_i64(r, "ended_at")?,
@@ -144,7 +148,7 @@ const WI_COLS: &str = "work_item_id, process_instance_id, exec_id, activation, n
 fn work_item(r: &AnyRow) -> Result<WorkItemRow> {
     Ok(WorkItemRow {
         id: get_i64(r, "work_item_id")?,
-        instance_id: get_i64(r, "process_instance_id")?,
+        instance_id: get_id(r, "process_instance_id")?,
         exec_id: get_i64(r, "exec_id")?,
         activation: get_i64(r, "activation")?,
         node_id: get_str(r, "node_id")?,
@@ -195,7 +199,11 @@ impl Store {
         rows.iter().map(definition).collect()
     }
 
-    pub async fn get_process_instance(&self, scope: &Scope, id: i64) -> Result<ProcessInstanceRow> {
+    pub async fn get_process_instance(
+        &self,
+        scope: &Scope,
+        id: InstanceId,
+    ) -> Result<ProcessInstanceRow> {
         let mut sql = Sql::new(&format!(
             "select {INST_COLS} from process_instance where process_instance_id = "
         ));
@@ -258,7 +266,7 @@ impl Store {
         .await
     }
 
-    pub async fn process_events(&self, instance_id: i64) -> Result<Vec<ProcessEventRow>> {
+    pub async fn process_events(&self, instance_id: InstanceId) -> Result<Vec<ProcessEventRow>> {
         let mut sql = Sql::new("select process_event_id, at, actor, comment, event from process_event where process_instance_id = ");
         sql.bind(instance_id).push(" order by process_event_id");
         let rows = sql.query().fetch_all(self.pool()).await?;
@@ -289,7 +297,7 @@ impl Store {
     /// participants see the instance whatever their data scope.
     pub async fn is_process_participant(
         &self,
-        instance_id: i64,
+        instance_id: InstanceId,
         user: &str,
         groups: &[String],
     ) -> Result<bool> {
@@ -338,7 +346,7 @@ impl Store {
         }
     }
 
-    pub async fn work_items_of(&self, instance_id: i64) -> Result<Vec<WorkItemRow>> {
+    pub async fn work_items_of(&self, instance_id: InstanceId) -> Result<Vec<WorkItemRow>> {
         let mut sql = Sql::new(&format!(
             "select {WI_COLS} from work_item where process_instance_id = "
         ));
@@ -402,7 +410,7 @@ impl Store {
             page,
             |r| {
                 Ok(CopyRow {
-                    instance_id: get_i64(r, "process_instance_id")?,
+                    instance_id: get_id(r, "process_instance_id")?,
                     node_id: get_str(r, "node_id")?,
                     reader: get_str(r, "reader")?,
                     copied_by: get_opt_str(r, "copied_by")?,
@@ -422,7 +430,7 @@ impl Store {
         now_ms: i64,
         lease_until_ms: i64,
         limit: i64,
-    ) -> Result<Vec<(i64, i64, i64)>> {
+    ) -> Result<Vec<(i64, InstanceId, i64)>> {
         let mut sql = Sql::new("update process_timer set lease_owner = ");
         sql.bind(owner)
             .push(", lease_until = ")
@@ -445,7 +453,7 @@ impl Store {
             .map(|r| {
                 Ok((
                     get_i64(r, "process_timer_id")?,
-                    get_i64(r, "process_instance_id")?,
+                    get_id(r, "process_instance_id")?,
                     get_i64(r, "timer_id")?,
                 ))
             })
@@ -490,7 +498,7 @@ impl Store {
     /// on PostgreSQL the next of a block of 32 taken from the identity sequence in one query
     /// when the last block is used up. An id handed out is never handed out again; one whose
     /// start fails is a gap, as a sequence leaves.
-    pub async fn reserve_instance_id(&self) -> Result<Option<i64>> {
+    pub async fn reserve_instance_id(&self) -> Result<Option<InstanceId>> {
         let poisoned = || StoreError::Internal("instance id reserve poisoned".to_owned());
         if let Some(id) = self.instance_ids.lock().map_err(|_| poisoned())?.pop() {
             return Ok(Some(id));
@@ -505,8 +513,8 @@ impl Store {
         .await?;
         let mut block = rows
             .iter()
-            .map(|r| get_i64(r, "id"))
-            .collect::<Result<Vec<_>>>()?;
+            .map(|r| get_id(r, "id"))
+            .collect::<Result<Vec<InstanceId>>>()?;
         // Handed out smallest first (`pop` takes from the end).
         block.sort_unstable_by(|a, b| b.cmp(a));
         let id = block.pop();
@@ -543,7 +551,7 @@ impl Store {
     pub async fn write_instance(
         &self,
         ctx: AuditCtx,
-        id: i64,
+        id: InstanceId,
     ) -> Result<(WriteTx, ProcessInstanceRow)> {
         let mut tx = self.write_pool().begin().await?;
         let sql = match self.backend() {
@@ -638,7 +646,7 @@ impl WriteTx {
         source: &str,
         designer: Option<&str>,
         status: DefinitionStatus,
-        department_id: Option<i64>,
+        department_id: Option<DepartmentId>,
     ) -> Result<(i64, i64)> {
         let mut q = Sql::new(
             "select coalesce(max(version), 0) as v from process_definition where process_key = ",
@@ -680,9 +688,9 @@ impl WriteTx {
         business_key: &str,
         status: InstanceStatus,
         state: &str,
-        department_id: Option<i64>,
-        initiator: Option<i64>,
-    ) -> Result<i64> {
+        department_id: Option<DepartmentId>,
+        initiator: Option<AccountId>,
+    ) -> Result<InstanceId> {
         let mut sql = self.instance_insert(
             None,
             definition_id,
@@ -693,7 +701,7 @@ impl WriteTx {
             initiator,
         );
         sql.push(" returning process_instance_id");
-        let id = get_i64(
+        let id = get_id(
             &sql.query().fetch_one(self.conn().await?).await?,
             "process_instance_id",
         )?;
@@ -709,13 +717,13 @@ impl WriteTx {
     #[allow(clippy::too_many_arguments)]
     pub fn insert_process_instance_with_id(
         &mut self,
-        id: i64,
+        id: InstanceId,
         definition_id: i64,
         business_key: &str,
         status: InstanceStatus,
         state: &str,
-        department_id: Option<i64>,
-        initiator: Option<i64>,
+        department_id: Option<DepartmentId>,
+        initiator: Option<AccountId>,
     ) {
         let sql = self.instance_insert(
             Some(id),
@@ -741,13 +749,13 @@ impl WriteTx {
     #[allow(clippy::too_many_arguments)]
     fn instance_insert(
         &self,
-        id: Option<i64>,
+        id: Option<InstanceId>,
         definition_id: i64,
         business_key: &str,
         status: InstanceStatus,
         state: &str,
-        department_id: Option<i64>,
-        initiator: Option<i64>,
+        department_id: Option<DepartmentId>,
+        initiator: Option<AccountId>,
     ) -> Sql {
         let now = self.now_ms();
         let mut sql = Sql::new("insert into process_instance (");
@@ -795,7 +803,7 @@ impl WriteTx {
 
     /// Loads an instance inside the transaction (locked on PostgreSQL; SQLite's write lock is
     /// already held by the transaction).
-    pub async fn load_process_instance(&mut self, id: i64) -> Result<ProcessInstanceRow> {
+    pub async fn load_process_instance(&mut self, id: InstanceId) -> Result<ProcessInstanceRow> {
         let mut sql = Sql::new(&format!(
             "select {INST_COLS} from process_instance where process_instance_id = "
         ));
@@ -819,7 +827,7 @@ impl WriteTx {
     /// guarded and fails the batch if the version moved.
     pub async fn update_process_instance(
         &mut self,
-        id: i64,
+        id: InstanceId,
         expected_version: i64,
         status: InstanceStatus,
         state: &str,
@@ -858,7 +866,7 @@ impl WriteTx {
 
     pub async fn insert_process_events(
         &mut self,
-        instance_id: i64,
+        instance_id: InstanceId,
         actor: Option<&str>,
         comment: &str,
         events: &[String],
@@ -893,7 +901,7 @@ impl WriteTx {
     /// index, however many timers other instances have scheduled.
     pub async fn sync_timers(
         &mut self,
-        instance_id: i64,
+        instance_id: InstanceId,
         gone: &[i64],
         live: &[(i64, String, i64)],
     ) -> Result<()> {
@@ -931,7 +939,7 @@ impl WriteTx {
         Ok(())
     }
 
-    pub async fn sync_copies(&mut self, instance_id: i64, copies: &[CopyRow]) -> Result<()> {
+    pub async fn sync_copies(&mut self, instance_id: InstanceId, copies: &[CopyRow]) -> Result<()> {
         for (seq, c) in copies.iter().enumerate() {
             let mut up = Sql::new("insert into process_copy (process_instance_id, seq, node_id, reader, copied_by, created_at, read_at) values (");
             up.bind(instance_id)
@@ -984,7 +992,7 @@ impl Store {
     /// The business record of an instance (an empty object when none was stored).
     pub async fn business_record(
         &self,
-        instance_id: i64,
+        instance_id: InstanceId,
     ) -> Result<serde_json::Map<String, serde_json::Value>> {
         let mut sql = Sql::new("select data from business_record where process_instance_id = ");
         sql.bind(instance_id);
@@ -998,7 +1006,7 @@ impl Store {
 impl WriteTx {
     pub async fn load_business_record(
         &mut self,
-        instance_id: i64,
+        instance_id: InstanceId,
     ) -> Result<serde_json::Map<String, serde_json::Value>> {
         let mut sql = Sql::new("select data from business_record where process_instance_id = ");
         sql.bind(instance_id);
@@ -1010,7 +1018,7 @@ impl WriteTx {
 
     pub async fn save_business_record(
         &mut self,
-        instance_id: i64,
+        instance_id: InstanceId,
         data: &serde_json::Map<String, serde_json::Value>,
     ) -> Result<()> {
         let now = self.now_ms();
@@ -1042,7 +1050,7 @@ impl Store {
         kind: &str,
         name: &str,
         business_key: Option<&str>,
-    ) -> Result<Vec<i64>> {
+    ) -> Result<Vec<InstanceId>> {
         let mut sql = Sql::new("select distinct s.process_instance_id from process_subscription s join process_instance i on i.process_instance_id = s.process_instance_id where i.status = 'running' and s.kind = ");
         sql.bind(kind).push(" and s.name = ").bind(name);
         if let Some(k) = business_key {
@@ -1051,7 +1059,7 @@ impl Store {
         sql.push(" order by s.process_instance_id");
         let rows = sql.query().fetch_all(self.pool()).await?;
         rows.iter()
-            .map(|r| get_i64(r, "process_instance_id"))
+            .map(|r| get_id(r, "process_instance_id"))
             .collect()
     }
 }
@@ -1059,7 +1067,7 @@ impl Store {
 impl WriteTx {
     pub async fn sync_subscriptions(
         &mut self,
-        instance_id: i64,
+        instance_id: InstanceId,
         subs: &[(String, String)],
     ) -> Result<()> {
         let mut del = Sql::new("delete from process_subscription where process_instance_id = ");
@@ -1101,7 +1109,7 @@ impl WriteTx {
     /// and after it, without reading the projection back.
     pub async fn apply_work_item_changes(
         &mut self,
-        instance_id: i64,
+        instance_id: InstanceId,
         closed: &[(i64, i64, bool, Option<String>)],
         opened: &[OpenTask],
         reassigned: &[OpenTask],
@@ -1190,7 +1198,7 @@ impl WriteTx {
 }
 
 /// A timer's projection row, by its unique key (instance, timer).
-fn timer_row(instance_id: i64, timer_id: i64) -> crate::rows::Rows {
+fn timer_row(instance_id: InstanceId, timer_id: i64) -> crate::rows::Rows {
     rows(
         "process_timer",
         [
@@ -1201,7 +1209,7 @@ fn timer_row(instance_id: i64, timer_id: i64) -> crate::rows::Rows {
 }
 
 /// A work item, by its unique key (instance, execution, activation).
-fn work_item_row(instance_id: i64, exec_id: i64, activation: i64) -> crate::rows::Rows {
+fn work_item_row(instance_id: InstanceId, exec_id: i64, activation: i64) -> crate::rows::Rows {
     rows(
         "work_item",
         [

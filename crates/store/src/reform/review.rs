@@ -9,7 +9,10 @@ use crate::{
     get_code, get_date, get_i64, get_opt_i64, get_opt_str, get_str, Result, Store, StoreError,
     WriteTx,
 };
+use crate::{get_id, get_opt_id};
 use chrono::NaiveDate;
+use fgf_domain::base::{AccountId, DepartmentId};
+use fgf_domain::reform::TaskId;
 use fgf_domain::reform::{AssessmentStatus, InnovationStatus, MeritKind};
 use sqlx::any::AnyRow;
 use std::collections::HashMap;
@@ -28,11 +31,11 @@ pub struct FindingRow {
     pub inspection_id: i64,
     pub held_on: NaiveDate,
     pub plan_id: i64,
-    pub task_id: i64,
+    pub task_id: TaskId,
     /// The task's code and title, as lists show it (served as `task` by the app's view).
     #[serde(skip)]
     pub task_label: String,
-    pub department_id: i64,
+    pub department_id: DepartmentId,
     pub finding: String,
     pub rectify_by: NaiveDate,
     pub rectification: String,
@@ -50,19 +53,19 @@ pub struct AssessmentRow {
     pub status: AssessmentStatus,
     pub published_at_ms: Option<i64>,
     /// The account that first published the results: it made the conclusion.
-    pub published_by: Option<i64>,
+    pub published_by: Option<AccountId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct QualityScoreRow {
-    pub task_id: i64,
+    pub task_id: TaskId,
     pub score: i64,
     pub note: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ResultRow {
-    pub department_id: i64,
+    pub department_id: DepartmentId,
     pub facts: serde_json::Value,
     pub breakdown: serde_json::Value,
     /// The total in hundredths of a point (the breakdown holds the same at 2 decimals).
@@ -77,7 +80,7 @@ pub struct ResultRow {
 /// A result as computed, before it is stored.
 #[derive(Debug, Clone)]
 pub struct NewResult {
-    pub department_id: i64,
+    pub department_id: DepartmentId,
     pub facts: serde_json::Value,
     pub breakdown: serde_json::Value,
     pub total_centi: i64,
@@ -88,33 +91,33 @@ pub struct NewResult {
 pub struct MeritRow {
     pub id: i64,
     pub kind: MeritKind,
-    pub department_id: i64,
+    pub department_id: DepartmentId,
     pub person: String,
     pub category: String,
     pub reason: String,
     pub document_no: String,
     pub file_hash: Option<String>,
     pub decided_on: NaiveDate,
-    pub task_id: Option<i64>,
+    pub task_id: Option<TaskId>,
 }
 
 #[derive(Debug, Clone)]
 pub struct NewMerit<'a> {
     pub kind: MeritKind,
-    pub department_id: i64,
+    pub department_id: DepartmentId,
     pub person: &'a str,
     pub category: &'a str,
     pub reason: &'a str,
     pub document_no: &'a str,
     pub file_hash: Option<&'a str>,
     pub decided_on: NaiveDate,
-    pub task_id: Option<i64>,
+    pub task_id: Option<TaskId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct InnovationRow {
     pub id: i64,
-    pub department_id: i64,
+    pub department_id: DepartmentId,
     pub title: String,
     pub summary: String,
     pub body: String,
@@ -145,9 +148,9 @@ fn finding(r: &AnyRow) -> Result<FindingRow> {
         inspection_id: get_i64(r, "inspection_id")?,
         held_on: get_date(r, "reform_inspection", "held_on")?,
         plan_id: get_i64(r, "plan_id")?,
-        task_id: get_i64(r, "task_id")?,
+        task_id: get_id(r, "task_id")?,
         task_label: get_str(r, "task_label")?,
-        department_id: get_i64(r, "department_id")?,
+        department_id: get_id(r, "department_id")?,
         finding: get_str(r, "finding")?,
         rectify_by: get_date(r, "reform_finding", "rectify_by")?,
         rectification: get_str(r, "rectification")?,
@@ -168,7 +171,7 @@ fn assessment(r: &AnyRow) -> Result<AssessmentRow> {
         period_to: get_date(r, "reform_assessment", "period_to")?,
         status: get_code(r, "reform_assessment", "status")?,
         published_at_ms: get_opt_i64(r, "published_at")?,
-        published_by: get_opt_i64(r, "published_by")?,
+        published_by: get_opt_id(r, "published_by")?,
     })
 }
 
@@ -178,21 +181,21 @@ fn merit(r: &AnyRow) -> Result<MeritRow> {
     Ok(MeritRow {
         id: get_i64(r, "reform_merit_id")?,
         kind: get_code(r, "reform_merit", "kind")?,
-        department_id: get_i64(r, "department_id")?,
+        department_id: get_id(r, "department_id")?,
         person: get_str(r, "person")?,
         category: get_str(r, "category")?,
         reason: get_str(r, "reason")?,
         document_no: get_str(r, "document_no")?,
         file_hash: get_opt_str(r, "file_hash")?,
         decided_on: get_date(r, "reform_merit", "decided_on")?,
-        task_id: get_opt_i64(r, "task_id")?,
+        task_id: get_opt_id(r, "task_id")?,
     })
 }
 
 fn innovation(r: &AnyRow) -> Result<InnovationRow> {
     Ok(InnovationRow {
         id: get_i64(r, "reform_innovation_id")?,
-        department_id: get_i64(r, "department_id")?,
+        department_id: get_id(r, "department_id")?,
         title: get_str(r, "title")?,
         summary: get_str(r, "summary")?,
         body: get_str(r, "body")?,
@@ -222,14 +225,14 @@ const BULLETIN_COLS: &str =
 
 impl Store {
     /// The day each completed task of a plan was confirmed complete.
-    pub async fn task_completions(&self, plan_id: i64) -> Result<HashMap<i64, NaiveDate>> {
+    pub async fn task_completions(&self, plan_id: i64) -> Result<HashMap<TaskId, NaiveDate>> {
         let mut sql = Sql::new("select reform_task_id, completed_on from reform_task where completed_on is not null and plan_id = ");
         sql.bind(plan_id);
         let rows = sql.query().fetch_all(self.pool()).await?;
         rows.iter()
             .map(|r| {
                 Ok((
-                    get_i64(r, "reform_task_id")?,
+                    get_id(r, "reform_task_id")?,
                     get_date(r, "reform_task", "completed_on")?,
                 ))
             })
@@ -257,7 +260,7 @@ impl Store {
     pub async fn findings(
         &self,
         plan_id: Option<i64>,
-        department_id: Option<i64>,
+        department_id: Option<DepartmentId>,
     ) -> Result<Vec<FindingRow>> {
         let mut sql = Sql::new(FINDING_SQL);
         if let Some(p) = plan_id {
@@ -312,7 +315,7 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(QualityScoreRow {
-                    task_id: get_i64(r, "task_id")?,
+                    task_id: get_id(r, "task_id")?,
                     score: get_i64(r, "score")?,
                     note: get_str(r, "note")?,
                 })
@@ -329,7 +332,7 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(ResultRow {
-                    department_id: get_i64(r, "department_id")?,
+                    department_id: get_id(r, "department_id")?,
                     facts: json_col(r, "facts")?,
                     breakdown: json_col(r, "breakdown")?,
                     total_centi: get_i64(r, "total_centi")?,
@@ -344,7 +347,7 @@ impl Store {
     }
 
     /// Commendations and accountability records, newest first; of one unit if given.
-    pub async fn merits(&self, department_id: Option<i64>) -> Result<Vec<MeritRow>> {
+    pub async fn merits(&self, department_id: Option<DepartmentId>) -> Result<Vec<MeritRow>> {
         let mut sql = Sql::new("select reform_merit_id, kind, department_id, person, category, reason, document_no, file_hash, decided_on, task_id from reform_merit where 1 = 1");
         if let Some(d) = department_id {
             sql.push(" and department_id = ").bind(d);
@@ -409,7 +412,7 @@ impl WriteTx {
     /// Records the day the office confirmed a task complete (none: sent back).
     pub async fn set_task_completed_on(
         &mut self,
-        task_id: i64,
+        task_id: TaskId,
         on: Option<NaiveDate>,
     ) -> Result<()> {
         let mut sql = Sql::new("update reform_task set completed_on = ");
@@ -446,8 +449,8 @@ impl WriteTx {
     pub async fn insert_finding(
         &mut self,
         inspection_id: i64,
-        task_id: i64,
-        department_id: i64,
+        task_id: TaskId,
+        department_id: DepartmentId,
         text: &str,
         rectify_by: NaiveDate,
     ) -> Result<()> {
@@ -524,7 +527,7 @@ impl WriteTx {
     pub async fn set_quality_score(
         &mut self,
         assessment_id: i64,
-        task_id: i64,
+        task_id: TaskId,
         score: i64,
         note: &str,
     ) -> Result<()> {
@@ -558,7 +561,7 @@ impl WriteTx {
     pub async fn put_results(
         &mut self,
         assessment_id: i64,
-        existing: &[i64],
+        existing: &[DepartmentId],
         results: &[NewResult],
     ) -> Result<()> {
         for r in results {
@@ -623,7 +626,7 @@ impl WriteTx {
     pub async fn appeal_result(
         &mut self,
         assessment_id: i64,
-        department_id: i64,
+        department_id: DepartmentId,
         text: &str,
     ) -> Result<()> {
         let mut sql = Sql::new("update reform_assessment_result set appeal = ");
@@ -642,7 +645,7 @@ impl WriteTx {
     pub async fn decide_appeal(
         &mut self,
         assessment_id: i64,
-        department_id: i64,
+        department_id: DepartmentId,
         decision: &str,
     ) -> Result<()> {
         let mut sql = Sql::new("update reform_assessment_result set appeal_decision = ");
@@ -685,7 +688,7 @@ impl WriteTx {
 
     pub async fn insert_innovation(
         &mut self,
-        department_id: i64,
+        department_id: DepartmentId,
         title: &str,
         summary: &str,
         body: &str,
@@ -758,7 +761,7 @@ impl WriteTx {
 }
 
 /// A unit's result in an assessment, by its unique key.
-fn result_row(assessment_id: i64, department_id: i64) -> crate::rows::Rows {
+fn result_row(assessment_id: i64, department_id: DepartmentId) -> crate::rows::Rows {
     rows(
         "reform_assessment_result",
         [

@@ -6,8 +6,12 @@ use crate::{
     get_code, get_date, get_i64, get_opt_code, get_opt_date, get_opt_i64, get_str, Result, Store,
     StoreError, WriteTx,
 };
+use crate::{get_id, get_opt_id};
 use chrono::NaiveDate;
+use fgf_domain::base::AccountId;
+use fgf_domain::base::DepartmentId;
 use fgf_domain::reform::plan::{Disposition, PlanStatus};
+use fgf_domain::reform::TaskId;
 use fgf_domain::reform::{NoticeKind, TaskStatus, UnitRole};
 use sqlx::any::AnyRow;
 
@@ -41,9 +45,9 @@ fn plan(r: &AnyRow) -> Result<PlanRow> {
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TaskRow {
-    pub id: i64,
+    pub id: TaskId,
     pub plan_id: i64,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<TaskId>,
     pub code: String,
     pub title: String,
     pub category: String,
@@ -51,7 +55,7 @@ pub struct TaskRow {
     pub result_form: String,
     pub start_date: NaiveDate,
     pub deadline: NaiveDate,
-    pub lead_department_id: i64,
+    pub lead_department_id: DepartmentId,
     pub owner: String,
     pub weight: i64,
     pub progress: i64,
@@ -68,9 +72,9 @@ const TASK_COLS: &str = "reform_task_id, plan_id, parent_id, code, title, catego
 
 fn task(r: &AnyRow) -> Result<TaskRow> {
     Ok(TaskRow {
-        id: get_i64(r, "reform_task_id")?,
+        id: get_id(r, "reform_task_id")?,
         plan_id: get_i64(r, "plan_id")?,
-        parent_id: get_opt_i64(r, "parent_id")?,
+        parent_id: get_opt_id(r, "parent_id")?,
         code: get_str(r, "code")?,
         title: get_str(r, "title")?,
         category: get_str(r, "category")?,
@@ -78,7 +82,7 @@ fn task(r: &AnyRow) -> Result<TaskRow> {
         result_form: get_str(r, "result_form")?,
         start_date: get_date(r, "reform_task", "start_date")?,
         deadline: get_date(r, "reform_task", "deadline")?,
-        lead_department_id: get_i64(r, "lead_department_id")?,
+        lead_department_id: get_id(r, "lead_department_id")?,
         owner: get_str(r, "owner")?,
         weight: get_i64(r, "weight")?,
         progress: get_i64(r, "progress")?,
@@ -92,7 +96,7 @@ fn task(r: &AnyRow) -> Result<TaskRow> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct MilestoneRow {
     pub id: i64,
-    pub task_id: i64,
+    pub task_id: TaskId,
     pub title: String,
     pub due: NaiveDate,
     pub done_at_ms: Option<i64>,
@@ -101,12 +105,12 @@ pub struct MilestoneRow {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReportRow {
     pub id: i64,
-    pub task_id: i64,
+    pub task_id: TaskId,
     pub report_date: NaiveDate,
     pub percent: i64,
     pub done_text: String,
     pub problems: String,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     /// Content hashes of the evidence files (佐证材料).
     pub evidence: Vec<String>,
 }
@@ -115,7 +119,7 @@ pub struct ReportRow {
 #[derive(Debug, Clone)]
 pub struct NewTask<'a> {
     pub plan_id: i64,
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<TaskId>,
     pub code: &'a str,
     pub title: &'a str,
     pub category: &'a str,
@@ -123,7 +127,7 @@ pub struct NewTask<'a> {
     pub result_form: &'a str,
     pub start_date: NaiveDate,
     pub deadline: NaiveDate,
-    pub lead_department_id: i64,
+    pub lead_department_id: DepartmentId,
     pub owner: &'a str,
     pub weight: i64,
     pub section: &'a str,
@@ -178,7 +182,7 @@ impl Store {
         }
     }
 
-    pub async fn get_task(&self, id: i64) -> Result<TaskRow> {
+    pub async fn get_task(&self, id: TaskId) -> Result<TaskRow> {
         let mut sql = Sql::new(&format!(
             "select {TASK_COLS} from reform_task where reform_task_id = "
         ));
@@ -200,13 +204,13 @@ impl Store {
     }
 
     /// The dependencies among a plan's tasks as (task, depends on).
-    pub async fn plan_deps(&self, plan_id: i64) -> Result<Vec<(i64, i64)>> {
+    pub async fn plan_deps(&self, plan_id: i64) -> Result<Vec<(TaskId, TaskId)>> {
         let mut sql = Sql::new("select d.task_id, d.depends_on_id from reform_task_dep d join reform_task t on t.reform_task_id = d.task_id where t.plan_id = ");
         sql.bind(plan_id)
             .push(" order by d.task_id, d.depends_on_id");
         let rows = sql.query().fetch_all(self.pool()).await?;
         rows.iter()
-            .map(|r| Ok((get_i64(r, "task_id")?, get_i64(r, "depends_on_id")?)))
+            .map(|r| Ok((get_id(r, "task_id")?, get_id(r, "depends_on_id")?)))
             .collect()
     }
 
@@ -219,7 +223,7 @@ impl Store {
             .map(|r| {
                 Ok(MilestoneRow {
                     id: get_i64(r, "reform_milestone_id")?,
-                    task_id: get_i64(r, "task_id")?,
+                    task_id: get_id(r, "task_id")?,
                     title: get_str(r, "title")?,
                     due: get_date(r, "reform_milestone", "due")?,
                     done_at_ms: get_opt_i64(r, "done_at")?,
@@ -239,7 +243,7 @@ impl Store {
     }
 
     /// One task's progress reports, newest first.
-    pub async fn task_reports(&self, task_id: i64) -> Result<Vec<ReportRow>> {
+    pub async fn task_reports(&self, task_id: TaskId) -> Result<Vec<ReportRow>> {
         let mut sql = Sql::new(REPORT_SQL);
         sql.push("r.task_id = ")
             .bind(task_id)
@@ -254,12 +258,12 @@ const REPORT_SQL: &str = "select r.reform_report_id, r.task_id, r.report_date, r
 fn report(r: &AnyRow) -> Result<ReportRow> {
     Ok(ReportRow {
         id: get_i64(r, "reform_report_id")?,
-        task_id: get_i64(r, "task_id")?,
+        task_id: get_id(r, "task_id")?,
         report_date: get_date(r, "reform_report", "report_date")?,
         percent: get_i64(r, "percent")?,
         done_text: get_str(r, "done_text")?,
         problems: get_str(r, "problems")?,
-        account_id: get_opt_i64(r, "account_id")?,
+        account_id: get_opt_id(r, "account_id")?,
         evidence: get_str(r, "evidence")?
             .split_whitespace()
             .map(str::to_owned)
@@ -294,7 +298,7 @@ impl WriteTx {
         )
     }
 
-    pub async fn insert_task(&mut self, t: &NewTask<'_>) -> Result<i64> {
+    pub async fn insert_task(&mut self, t: &NewTask<'_>) -> Result<TaskId> {
         let now = self.now_ms();
         let mut sql = Sql::new(&format!(
             "insert into reform_task ({}, created_at, updated_at) values (",
@@ -334,13 +338,13 @@ impl WriteTx {
             .push(",")
             .bind(now)
             .push(") returning reform_task_id");
-        get_i64(
+        get_id(
             &sql.query().fetch_one(self.conn().await?).await?,
             "reform_task_id",
         )
     }
 
-    pub async fn insert_task_dep(&mut self, task_id: i64, depends_on_id: i64) -> Result<()> {
+    pub async fn insert_task_dep(&mut self, task_id: TaskId, depends_on_id: TaskId) -> Result<()> {
         let mut sql = Sql::new("insert into reform_task_dep (task_id, depends_on_id) values (");
         sql.bind(task_id).push(",").bind(depends_on_id).push(")");
         self.defer(sql, [new_rows("reform_task_dep", [])]);
@@ -350,7 +354,7 @@ impl WriteTx {
     /// Adds a milestone, met at `done_at_ms` when given.
     pub async fn insert_milestone(
         &mut self,
-        task_id: i64,
+        task_id: TaskId,
         title: &str,
         due: NaiveDate,
         done_at_ms: Option<i64>,
@@ -371,7 +375,7 @@ impl WriteTx {
 
     pub async fn insert_report(
         &mut self,
-        task_id: i64,
+        task_id: TaskId,
         report_date: NaiveDate,
         percent: i64,
         done_text: &str,
@@ -403,7 +407,7 @@ impl WriteTx {
     /// confirmation or claim fails the transaction).
     pub async fn set_task_progress(
         &mut self,
-        id: i64,
+        id: TaskId,
         from_status: TaskStatus,
         progress: i64,
         status: TaskStatus,
@@ -427,8 +431,8 @@ impl WriteTx {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AcceptanceRow {
     pub id: i64,
-    pub task_id: i64,
-    pub department_id: i64,
+    pub task_id: TaskId,
+    pub department_id: DepartmentId,
     pub role: UnitRole,
     /// The date it must be accepted by.
     pub due: NaiveDate,
@@ -447,8 +451,8 @@ const ACC_COLS: &str = "a.reform_acceptance_id, a.task_id, a.department_id, a.ro
 fn acceptance(r: &AnyRow) -> Result<AcceptanceRow> {
     Ok(AcceptanceRow {
         id: get_i64(r, "reform_acceptance_id")?,
-        task_id: get_i64(r, "task_id")?,
-        department_id: get_i64(r, "department_id")?,
+        task_id: get_id(r, "task_id")?,
+        department_id: get_id(r, "department_id")?,
         role: get_code(r, "reform_acceptance", "role")?,
         due: get_date(r, "reform_acceptance", "due")?,
         accepted_on: get_opt_date(r, "reform_acceptance", "accepted_on")?,
@@ -491,8 +495,8 @@ impl WriteTx {
     /// (accepted on a date, or disputed with a reason at a time), as the demo's history does.
     pub async fn insert_acceptance(
         &mut self,
-        task_id: i64,
-        department_id: i64,
+        task_id: TaskId,
+        department_id: DepartmentId,
         role: UnitRole,
         part: &str,
         due: NaiveDate,
@@ -558,7 +562,7 @@ impl WriteTx {
     pub async fn resolve_acceptance(
         &mut self,
         id: i64,
-        department_id: i64,
+        department_id: DepartmentId,
         resolution: &str,
         today: NaiveDate,
     ) -> Result<()> {
@@ -579,7 +583,11 @@ impl WriteTx {
     }
 
     /// Moves a task to another lead unit (a coordination case resolved that way).
-    pub async fn set_task_lead(&mut self, task_id: i64, department_id: i64) -> Result<()> {
+    pub async fn set_task_lead(
+        &mut self,
+        task_id: TaskId,
+        department_id: DepartmentId,
+    ) -> Result<()> {
         let mut sql = Sql::new("update reform_task set lead_department_id = ");
         sql.bind(department_id)
             .push(", updated_at = ")
@@ -602,7 +610,7 @@ pub struct ConsulteeRow {
     pub id: i64,
     pub plan_id: i64,
     pub round: i64,
-    pub department_id: i64,
+    pub department_id: DepartmentId,
     /// The date the reply is due.
     pub due: NaiveDate,
     pub replied_at_ms: Option<i64>,
@@ -618,7 +626,7 @@ fn consultee(r: &AnyRow) -> Result<ConsulteeRow> {
         id: get_i64(r, "reform_consultee_id")?,
         plan_id: get_i64(r, "plan_id")?,
         round: get_i64(r, "round")?,
-        department_id: get_i64(r, "department_id")?,
+        department_id: get_id(r, "department_id")?,
         due: get_date(r, "reform_consultee", "due")?,
         replied_at_ms: get_opt_i64(r, "replied_at")?,
         no_comment: get_i64(r, "no_comment")? != 0,
@@ -631,7 +639,7 @@ pub struct CommentRow {
     pub id: i64,
     pub plan_id: i64,
     pub round: i64,
-    pub department_id: i64,
+    pub department_id: DepartmentId,
     pub clause: String,
     pub body: String,
     pub created_at_ms: i64,
@@ -647,7 +655,7 @@ pub struct PlanEventRow {
     pub kind: String,
     pub note: String,
     pub file_hash: Option<String>,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub created_at_ms: i64,
 }
 
@@ -689,7 +697,7 @@ impl Store {
     }
 
     /// The consultations a unit has been asked to answer, across plans.
-    pub async fn consultations_of(&self, department_id: i64) -> Result<Vec<ConsulteeRow>> {
+    pub async fn consultations_of(&self, department_id: DepartmentId) -> Result<Vec<ConsulteeRow>> {
         let mut sql = Sql::new(&format!(
             "select {CONSULTEE_COLS} from reform_consultee where department_id = "
         ));
@@ -710,7 +718,7 @@ impl Store {
                     id: get_i64(r, "reform_comment_id")?,
                     plan_id: get_i64(r, "plan_id")?,
                     round: get_i64(r, "round")?,
-                    department_id: get_i64(r, "department_id")?,
+                    department_id: get_id(r, "department_id")?,
                     clause: get_str(r, "clause")?,
                     body: get_str(r, "body")?,
                     created_at_ms: get_i64(r, "created_at")?,
@@ -734,7 +742,7 @@ impl Store {
                     kind: get_str(r, "kind")?,
                     note: get_str(r, "note")?,
                     file_hash: crate::get_opt_str(r, "file_hash")?,
-                    account_id: get_opt_i64(r, "account_id")?,
+                    account_id: get_opt_id(r, "account_id")?,
                     created_at_ms: get_i64(r, "created_at")?,
                 })
             })
@@ -819,7 +827,7 @@ impl WriteTx {
         &mut self,
         plan_id: i64,
         round: i64,
-        department_id: i64,
+        department_id: DepartmentId,
         due: NaiveDate,
         replied: Option<(i64, bool)>,
     ) -> Result<()> {
@@ -858,7 +866,7 @@ impl WriteTx {
         &mut self,
         plan_id: i64,
         round: i64,
-        department_id: i64,
+        department_id: DepartmentId,
         clause: &str,
         body: &str,
         disposition: Option<(Disposition, &str)>,
@@ -970,13 +978,13 @@ impl WriteTx {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct NoticeRow {
     pub id: i64,
-    pub department_id: i64,
+    pub department_id: DepartmentId,
     pub kind: NoticeKind,
     /// `task:<id>` or `plan:<id>`.
     pub subject: String,
     /// The deadline or due date the notice is about.
     pub occasion: String,
-    pub task_id: Option<i64>,
+    pub task_id: Option<TaskId>,
     pub plan_id: Option<i64>,
     pub title: String,
     pub body: String,
@@ -990,11 +998,11 @@ pub struct NoticeRow {
 /// A notice as the sweep writes it.
 #[derive(Debug, Clone)]
 pub struct NewNotice<'a> {
-    pub department_id: i64,
+    pub department_id: DepartmentId,
     pub kind: NoticeKind,
     pub subject: &'a str,
     pub occasion: &'a str,
-    pub task_id: Option<i64>,
+    pub task_id: Option<TaskId>,
     pub plan_id: Option<i64>,
     pub title: &'a str,
     pub body: &'a str,
@@ -1007,11 +1015,11 @@ const NOTICE_COLS: &str = "reform_notice_id, department_id, kind, subject, occas
 fn notice(r: &AnyRow) -> Result<NoticeRow> {
     Ok(NoticeRow {
         id: get_i64(r, "reform_notice_id")?,
-        department_id: get_i64(r, "department_id")?,
+        department_id: get_id(r, "department_id")?,
         kind: get_code(r, "reform_notice", "kind")?,
         subject: get_str(r, "subject")?,
         occasion: get_str(r, "occasion")?,
-        task_id: get_opt_i64(r, "task_id")?,
+        task_id: get_opt_id(r, "task_id")?,
         plan_id: get_opt_i64(r, "plan_id")?,
         title: get_str(r, "title")?,
         body: get_str(r, "body")?,
@@ -1025,7 +1033,10 @@ fn notice(r: &AnyRow) -> Result<NoticeRow> {
 
 impl Store {
     /// Notices, newest first: to one unit, or all of them.
-    pub async fn reform_notices(&self, department_id: Option<i64>) -> Result<Vec<NoticeRow>> {
+    pub async fn reform_notices(
+        &self,
+        department_id: Option<DepartmentId>,
+    ) -> Result<Vec<NoticeRow>> {
         let mut sql = Sql::new(&format!(
             "select {NOTICE_COLS} from reform_notice where 1 = 1"
         ));
@@ -1100,10 +1111,13 @@ impl WriteTx {
 
 impl Store {
     /// The accounts holding a post in a unit: who reads the unit's notices.
-    pub async fn accounts_in_department(&self, department_id: i64) -> Result<Vec<i64>> {
+    pub async fn accounts_in_department(
+        &self,
+        department_id: DepartmentId,
+    ) -> Result<Vec<AccountId>> {
         let mut sql = Sql::new("select distinct account_id from post where department_id = ");
         sql.bind(department_id).push(" order by account_id");
         let rows = sql.query().fetch_all(self.pool()).await?;
-        rows.iter().map(|r| get_i64(r, "account_id")).collect()
+        rows.iter().map(|r| get_id(r, "account_id")).collect()
     }
 }

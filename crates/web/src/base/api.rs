@@ -16,6 +16,8 @@ use fgf_app::base::org::DepartmentInput;
 use fgf_app::base::users::{NewStaffInput, RegisterInput, UpdateUserInput};
 use fgf_app::clock::rfc3339;
 use fgf_app::{Actor, ServiceError};
+use fgf_domain::base::AccountId;
+use fgf_domain::base::DepartmentId;
 use fgf_store::base::account::AccountQuery;
 use fgf_store::base::audit::{AuditQuery, Verify};
 use fgf_store::base::dict::DictItem;
@@ -179,7 +181,7 @@ pub async fn me(State(state): State<AppState>, Extension(actor): Extension<Actor
         .unwrap_or_default();
     ok(dto::Me {
         account: view.into(),
-        department_id: actor.department_id,
+        department_id: actor.department_id.map(i64::from),
         permissions,
         csrf_token: actor.csrf_token.clone(),
         expires_at: rfc3339(actor.expires_at_ms),
@@ -209,7 +211,8 @@ pub async fn change_password(
 
 #[derive(Deserialize, ToSchema)]
 pub struct DepartmentBody {
-    department_id: i64,
+    #[schema(value_type = i64)]
+    department_id: DepartmentId,
 }
 
 pub async fn switch_department(
@@ -223,7 +226,7 @@ pub async fn switch_department(
         .switch_department(&actor, b.department_id)
         .await?;
     ok(dto::DepartmentChosen {
-        department_id: b.department_id,
+        department_id: b.department_id.get(),
     })
 }
 
@@ -299,7 +302,7 @@ pub async fn list_departments(
             &actor,
             &DepartmentQuery {
                 name: q.name,
-                parent_id: q.parent_id,
+                parent_id: q.parent_id.map(DepartmentId::new),
             },
             Page::new(q.page, q.per_page),
         )
@@ -330,7 +333,7 @@ pub async fn create_department(
 pub async fn get_department(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<DepartmentId>,
 ) -> ApiResult {
     ok(dto::Department::from(
         state.app.base().get_department(&actor, id).await?,
@@ -340,7 +343,7 @@ pub async fn get_department(
 pub async fn update_department(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<DepartmentId>,
     ApiJson(b): ApiJson<DepartmentInput>,
 ) -> ApiResult {
     ok(dto::Department::from(
@@ -351,7 +354,7 @@ pub async fn update_department(
 pub async fn delete_department(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<DepartmentId>,
 ) -> ApiResult {
     state.app.base().delete_department(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -362,7 +365,8 @@ pub async fn delete_department(
 #[derive(Deserialize, Default, IntoParams)]
 pub struct UserListParams {
     q: Option<String>,
-    department_id: Option<i64>,
+    #[param(value_type = Option<i64>)]
+    department_id: Option<DepartmentId>,
     kind: Option<String>,
     page: Option<u32>,
     per_page: Option<u32>,
@@ -411,7 +415,7 @@ pub struct UnmaskParam {
 pub async fn get_user(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     ApiQuery(q): ApiQuery<UnmaskParam>,
 ) -> ApiResult {
     ok(dto::User::from(
@@ -422,7 +426,7 @@ pub async fn get_user(
 pub async fn update_user(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     ApiJson(b): ApiJson<UpdateUserInput>,
 ) -> ApiResult {
     ok(dto::User::from(
@@ -432,7 +436,8 @@ pub async fn update_user(
 
 #[derive(Deserialize, ToSchema)]
 pub struct PostBody {
-    department_id: i64,
+    #[schema(value_type = i64)]
+    department_id: DepartmentId,
     #[serde(default)]
     title: String,
 }
@@ -441,7 +446,7 @@ pub async fn add_post(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     IdemJson { body: b, digest }: IdemJson<PostBody>,
 ) -> ApiResult {
     let path = format!("/api/v1/users/{id}/posts");
@@ -459,7 +464,7 @@ pub async fn add_post(
 pub async fn remove_post(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path((id, post_id)): Path<(i64, i64)>,
+    Path((id, post_id)): Path<(AccountId, i64)>,
 ) -> ApiResult {
     ok(dto::User::from(
         state.app.base().remove_post(&actor, id, post_id).await?,
@@ -474,7 +479,7 @@ pub struct RolesBody {
 pub async fn set_post_roles(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path((id, post_id)): Path<(i64, i64)>,
+    Path((id, post_id)): Path<(AccountId, i64)>,
     ApiJson(b): ApiJson<RolesBody>,
 ) -> ApiResult {
     ok(dto::User::from(
@@ -489,7 +494,7 @@ pub async fn set_post_roles(
 pub async fn unlock_user(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
 ) -> ApiResult {
     ok(dto::User::from(
         state.app.base().unlock_user(&actor, id).await?,
@@ -499,7 +504,7 @@ pub async fn unlock_user(
 pub async fn reset_totp(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
 ) -> ApiResult {
     state.app.base().reset_totp(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -513,7 +518,7 @@ pub struct ResetBody {
 pub async fn reset_password(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     ApiJson(b): ApiJson<ResetBody>,
 ) -> ApiResult {
     ok(dto::User::from(

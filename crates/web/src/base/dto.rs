@@ -142,15 +142,15 @@ pub struct Department {
 impl From<&fgf_store::base::org::Department> for Department {
     fn from(d: &fgf_store::base::org::Department) -> Self {
         Department {
-            id: d.id,
-            parent_id: d.parent_id,
+            id: d.id.get(),
+            parent_id: d.parent_id.map(i64::from),
             code: d.code.clone(),
             name: d.name.clone(),
             kind: d.kind.clone().to_string(),
             kind_label: fgf_app::base::org::department_kind_label(d.kind).to_owned(),
             path: d.path.clone(),
             sort: d.sort,
-            leader_account_id: d.leader_account_id,
+            leader_account_id: d.leader_account_id.map(i64::from),
             created_at: rfc3339(d.created_at_ms),
             updated_at: rfc3339(d.updated_at_ms),
         }
@@ -199,7 +199,7 @@ pub struct User {
 impl From<fgf_app::base::users::UserView> for User {
     fn from(u: fgf_app::base::users::UserView) -> Self {
         User {
-            id: u.id,
+            id: u.id.get(),
             username: u.username,
             display_name: u.display_name,
             kind: u.kind.to_string(),
@@ -233,8 +233,8 @@ impl From<fgf_store::base::account::Post> for Post {
     fn from(p: fgf_store::base::account::Post) -> Self {
         Post {
             id: p.id,
-            account_id: p.account_id,
-            department_id: p.department_id,
+            account_id: p.account_id.get(),
+            department_id: p.department_id.get(),
             department_name: p.department_name,
             is_primary: p.is_primary,
             title: p.title,
@@ -329,9 +329,9 @@ impl From<fgf_store::base::audit::AuditEntry> for AuditEntry {
         AuditEntry {
             seq: e.seq,
             at: rfc3339(e.at_ms),
-            actor_account_id: e.actor_account_id,
+            actor_account_id: e.actor_account_id.map(i64::from),
             actor: e.actor_name,
-            department_id: e.department_id,
+            department_id: e.department_id.map(i64::from),
             source_addr: e.source_addr,
             action: e.action,
             object_type: e.object_type,
@@ -371,7 +371,7 @@ impl From<fgf_store::base::session::LoginLog> for LoginLogEntry {
             id: l.id,
             at: rfc3339(l.at_ms),
             username: l.username,
-            account_id: l.account_id,
+            account_id: l.account_id.map(i64::from),
             source_addr: l.source_addr,
             outcome: l.outcome.to_string(),
             detail: l.detail,
@@ -400,7 +400,7 @@ impl From<fgf_store::refusal::Refusal> for Refusal {
             id: r.id,
             first_at: rfc3339(r.first_at_ms),
             last_at: rfc3339(r.last_at_ms),
-            account_id: r.account_id,
+            account_id: r.account_id.map(i64::from),
             username: r.username,
             source_addr: r.source_addr,
             method: r.method,
@@ -588,7 +588,7 @@ impl From<fgf_store::base::file::FileObject> for FileObject {
             size: f.size,
             mime: f.mime,
             original_name: f.original_name,
-            uploaded_by: f.uploaded_by,
+            uploaded_by: f.uploaded_by.map(i64::from),
             created_at_ms: f.created_at_ms,
         }
     }

@@ -3,8 +3,7 @@
 
 use crate::error::{status_of, WebError};
 use crate::extract::{PageForm, PageQuery};
-use crate::layout::{self, csrf, flash, Chrome};
-use crate::routes::Surface;
+use crate::layout::{self, chrome, csrf, flash, html_page, page_err};
 use crate::{AppState, ClientAddr, MaybeActor, Prefs, SESSION_COOKIE};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -19,6 +18,8 @@ use fgf_app::i18n::{department_kind_label, permission_label, scope_label, t};
 use fgf_app::{Actor, Lang, ServiceError};
 use fgf_domain::base::permission::Permission;
 use fgf_domain::base::record::{AccountKind, AccountStatus, DepartmentKind};
+use fgf_domain::base::AccountId;
+use fgf_domain::base::DepartmentId;
 use fgf_store::base::account::AccountQuery;
 use fgf_store::base::audit::AuditQuery;
 use fgf_store::base::dict::DictItem;
@@ -29,32 +30,6 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 type PageResult = Result<Response, WebError>;
-
-pub(crate) fn page_err(prefs: Prefs) -> impl Fn(ServiceError) -> WebError {
-    move |e| WebError::new(e, Surface::Page, prefs.lang)
-}
-
-pub(crate) fn html_page(m: Markup) -> Response {
-    Html(m.into_string()).into_response()
-}
-
-pub(crate) async fn chrome<'a>(
-    state: &AppState,
-    actor: &'a Actor,
-    prefs: Prefs,
-    active: &'static str,
-) -> Result<Chrome<'a>, WebError> {
-    let err = page_err(prefs);
-    let posts = state.app.base().my_posts(actor).await.map_err(&err)?;
-    let unread = state.app.base().count_unread(actor).await.map_err(&err)?;
-    Ok(Chrome {
-        prefs,
-        actor,
-        posts,
-        unread,
-        active,
-    })
-}
 
 /// Redirect targets must be local paths, never another site.
 ///
@@ -888,7 +863,7 @@ pub async fn switch_department(
     state
         .app
         .base()
-        .switch_department(&actor, id)
+        .switch_department(&actor, DepartmentId::new(id))
         .await
         .map_err(page_err(prefs))?;
     Ok(Redirect::to("/workbench").into_response())
@@ -1100,12 +1075,12 @@ fn department_fields(
 
 fn department_input(form: &PageForm) -> Result<DepartmentInput, ServiceError> {
     Ok(DepartmentInput {
-        parent_id: form.opt_i64("parent_id")?,
+        parent_id: form.opt_i64("parent_id")?.map(DepartmentId::new),
         code: form.text("code"),
         name: form.text("name"),
         kind: form.text("kind"),
         sort: form.opt_i64("sort")?.unwrap_or(0),
-        leader_account_id: form.opt_i64("leader_account_id")?,
+        leader_account_id: form.opt_i64("leader_account_id")?.map(AccountId::new),
     })
 }
 
@@ -1199,7 +1174,7 @@ async fn department_view(
     state: &AppState,
     actor: &Actor,
     prefs: Prefs,
-    id: i64,
+    id: DepartmentId,
     message: Option<(&str, bool)>,
 ) -> PageResult {
     let lang = prefs.lang;
@@ -1262,7 +1237,7 @@ pub async fn department_detail(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<DepartmentId>,
     PageQuery(q): PageQuery<SavedParam>,
 ) -> PageResult {
     let saved = q.saved.map(|_| (t(prefs.lang, "msg.saved"), true));
@@ -1273,7 +1248,7 @@ pub async fn department_update(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<DepartmentId>,
     form: PageForm,
 ) -> PageResult {
     let res = match department_input(&form) {
@@ -1332,7 +1307,7 @@ pub async fn users(
     let page = Page::new(q.page, Some(20));
     let query = AccountQuery {
         text: q.q.clone(),
-        department_id: dept,
+        department_id: dept.map(DepartmentId::new),
         kind: q.kind.clone().filter(|s| !s.is_empty()),
     };
     let res = state
@@ -1437,7 +1412,7 @@ pub async fn user_create(
                 display_name: form.text("display_name"),
                 password: form.get("password").unwrap_or("").to_owned(),
                 phone: Some(form.text("phone")).filter(|s| !s.is_empty()),
-                department_id: dept.unwrap_or(0),
+                department_id: DepartmentId::new(dept.unwrap_or(0)),
                 title: form.text("title"),
             };
             state.app.base().create_staff(&actor, &input).await
@@ -1465,7 +1440,7 @@ async fn user_view(
     state: &AppState,
     actor: &Actor,
     prefs: Prefs,
-    id: i64,
+    id: AccountId,
     unmask: bool,
     message: Option<(&str, bool)>,
 ) -> PageResult {
@@ -1581,7 +1556,7 @@ pub async fn user_detail(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     PageQuery(q): PageQuery<UserDetailParams>,
 ) -> PageResult {
     let saved = q.saved.map(|_| (t(prefs.lang, "msg.saved"), true));
@@ -1592,7 +1567,7 @@ async fn after_user_change(
     state: &AppState,
     actor: &Actor,
     prefs: Prefs,
-    id: i64,
+    id: AccountId,
     res: Result<(), ServiceError>,
 ) -> PageResult {
     match res {
@@ -1611,7 +1586,7 @@ pub async fn user_update(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     form: PageForm,
 ) -> PageResult {
     let input = UpdateUserInput {
@@ -1632,14 +1607,19 @@ pub async fn user_add_post(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     form: PageForm,
 ) -> PageResult {
     let res = match form.opt_i64("department_id") {
         Ok(d) => state
             .app
             .base()
-            .add_post(&actor, id, d.unwrap_or(0), &form.text("title"))
+            .add_post(
+                &actor,
+                id,
+                DepartmentId::new(d.unwrap_or(0)),
+                &form.text("title"),
+            )
             .await
             .map(|_| ()),
         Err(e) => Err(e),
@@ -1651,7 +1631,7 @@ pub async fn user_set_roles(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     form: PageForm,
 ) -> PageResult {
     let res = match form.opt_i64("post_id") {
@@ -1670,7 +1650,7 @@ pub async fn user_unlock(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     _form: PageForm,
 ) -> PageResult {
     let res = state.app.base().unlock_user(&actor, id).await.map(|_| ());
@@ -1681,7 +1661,7 @@ pub async fn user_reset_totp(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<AccountId>,
     _form: PageForm,
 ) -> PageResult {
     let res = state.app.base().reset_totp(&actor, id).await;

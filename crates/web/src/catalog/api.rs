@@ -4,6 +4,8 @@
 use super::dto;
 use super::*;
 use crate::base::dto::List;
+use fgf_domain::base::DepartmentId;
+use fgf_domain::catalog::MatterId;
 use utoipa::{IntoParams, ToSchema};
 
 // ---- API ----
@@ -71,7 +73,7 @@ pub async fn list_matters(
     .into_response())
 }
 
-async fn department_id(state: &AppState, code: &str) -> Result<i64, ServiceError> {
+async fn department_id(state: &AppState, code: &str) -> Result<DepartmentId, ServiceError> {
     state.app.catalog().catalogue_department(code).await
 }
 
@@ -91,7 +93,7 @@ pub async fn draft_matter(
     Ok((
         StatusCode::CREATED,
         Json(dto::Drafted {
-            matter_id: id,
+            matter_id: id.get(),
             code: input.code,
             version,
             status: "draft".to_owned(),
@@ -100,7 +102,7 @@ pub async fn draft_matter(
         .into_response())
 }
 
-pub(super) async fn matter_id(state: &AppState, code: &str) -> Result<i64, ServiceError> {
+pub(super) async fn matter_id(state: &AppState, code: &str) -> Result<MatterId, ServiceError> {
     state.app.catalog().matter_id(code).await
 }
 

@@ -25,10 +25,10 @@ pub struct Matter {
 impl From<fgf_store::catalog::MatterRow> for Matter {
     fn from(m: fgf_store::catalog::MatterRow) -> Self {
         Matter {
-            id: m.id,
+            id: m.id.get(),
             code: m.code,
-            parent_id: m.parent_id,
-            department_id: m.department_id,
+            parent_id: m.parent_id.map(i64::from),
+            department_id: m.department_id.get(),
             name: m.name,
             kind: m.kind,
             tier: m.tier.to_string(),
@@ -100,14 +100,14 @@ impl From<fgf_store::catalog::MatterVersionRow> for MatterVersion {
     fn from(v: fgf_store::catalog::MatterVersionRow) -> Self {
         MatterVersion {
             id: v.id,
-            matter_id: v.matter_id,
+            matter_id: v.matter_id.get(),
             version: v.version,
             status: v.status.to_string(),
             doc: v.doc,
             note: v.note,
-            drafted_by: v.drafted_by,
+            drafted_by: v.drafted_by.map(i64::from),
             drafted_at_ms: v.drafted_at_ms,
-            reviewed_by: v.reviewed_by,
+            reviewed_by: v.reviewed_by.map(i64::from),
             reviewed_at_ms: v.reviewed_at_ms,
             review_comment: v.review_comment,
             effective_date: v.effective_date.map(|v| v.to_string()),

@@ -6,10 +6,10 @@ pub(crate) mod dto;
 mod pages;
 mod portal;
 
-use crate::base::pages::{chrome, html_page, page_err};
 use crate::error::WebError;
 use crate::extract::{ApiJson, ApiQuery, PageForm, PageQuery};
 use crate::layout::{self, csrf, flash};
+use crate::layout::{chrome, html_page, page_err};
 use crate::routes::Surface;
 use crate::{AppState, MaybeActor, Prefs};
 use axum::extract::{Multipart, Path, State};

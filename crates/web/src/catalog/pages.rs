@@ -4,6 +4,7 @@
 use super::api::{matter_id, read_upload, unreadable_upload};
 use super::portal::{coded, kind_options};
 use super::*;
+use fgf_domain::base::DepartmentId;
 use fgf_domain::catalog::{HandoverState, VersionStatus};
 
 // ---- staff pages ----
@@ -51,7 +52,7 @@ pub async fn catalog_page(
     let dname = |id: i64| {
         departments
             .iter()
-            .find(|d| d.id == id)
+            .find(|d| d.id == DepartmentId::new(id))
             .map(|d| d.name.clone())
             .unwrap_or_default()
     };
@@ -102,7 +103,7 @@ pub async fn catalog_page(
                         td { code { (m.code) } }
                         td { a href=(format!("/catalog/{}", m.code)) { (m.name) } }
                         td { (kinds.label_of_code(&m.kind, lang)) }
-                        td { (dname(m.department_id)) }
+                        td { (dname(m.department_id.get())) }
                         td { @match m.current_version { Some(v) => { (t(lang, "catalog.version_n").replace("{0}", &v.to_string())) } None => { span.muted { (t(lang, "catalog.not_in_force")) } } } }
                     }
                 }

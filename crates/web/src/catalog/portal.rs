@@ -2,6 +2,7 @@
 //! one matter's guide, and its blank forms.
 
 use super::*;
+use fgf_domain::base::DepartmentId;
 
 // ---- public pages ----
 
@@ -105,7 +106,7 @@ pub async fn guide_home(
         let dept_name = |id: i64| {
             departments
                 .iter()
-                .find(|d| d.id == id)
+                .find(|d| d.id == DepartmentId::new(id))
                 .map(|d| d.name.clone())
                 .unwrap_or_default()
         };
@@ -128,7 +129,7 @@ pub async fn guide_home(
                     (
                         m.code.clone(),
                         d.name.clone(),
-                        dept_name(m.department_id),
+                        dept_name(m.department_id.get()),
                         d.fully_online,
                         d.trips,
                     )
@@ -245,7 +246,7 @@ pub async fn guide_page(
         .catalog()
         .public_matters(
             &MatterFilter {
-                parent_id: Some(v.matter.id),
+                parent_id: Some(v.matter.id.get()),
                 in_force_only: true,
                 ..MatterFilter::default()
             },

@@ -4,6 +4,7 @@
 use super::dto;
 use super::*;
 use crate::base::dto::List;
+use fgf_domain::process::InstanceId;
 use utoipa::{IntoParams, ToSchema};
 
 // ---- API ----
@@ -105,13 +106,19 @@ pub async fn start_process(
         .process()
         .start_process_as_with_record(&actor, &key, vars_of(&b.vars)?, record, &b.business_key)
         .await?;
-    Ok((StatusCode::CREATED, Json(dto::Started { instance_id: id })).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(dto::Started {
+            instance_id: id.get(),
+        }),
+    )
+        .into_response())
 }
 
 pub async fn get_instance(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<InstanceId>,
 ) -> ApiResult {
     let (row, inst) = state.app.process().process_instance(&actor, id).await?;
     let items = state.app.process().instance_work_items(&actor, id).await?;
@@ -121,7 +128,7 @@ pub async fn get_instance(
         .instance_deadlines(row.definition_id, &inst)
         .await?;
     Ok(Json(dto::Instance {
-        id: row.id,
+        id: row.id.get(),
         definition_id: row.definition_id,
         business_key: row.business_key,
         status: (&inst.status).into(),
@@ -159,7 +166,7 @@ pub(super) fn deadline_cell(lang: Lang, d: &fgf_app::process::InstanceDeadline) 
 pub async fn instance_history(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<InstanceId>,
 ) -> ApiResult {
     let ev = state.app.process().instance_events(&actor, id).await?;
     Ok(Json(List::<dto::HistoryEvent>::all(ev)).into_response())
@@ -168,7 +175,7 @@ pub async fn instance_history(
 pub async fn instance_diagram(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<InstanceId>,
 ) -> ApiResult {
     Ok(svg(state.app.process().process_diagram(&actor, id).await?))
 }
@@ -183,7 +190,7 @@ pub struct ControlBody {
 pub async fn control_instance(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<InstanceId>,
     ApiJson(b): ApiJson<ControlBody>,
 ) -> ApiResult {
     state
@@ -273,7 +280,10 @@ pub async fn deliver_message(
             vars_of(&b.vars)?,
         )
         .await?;
-    Ok(Json(dto::Delivered { instance_id: id }).into_response())
+    Ok(Json(dto::Delivered {
+        instance_id: id.get(),
+    })
+    .into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -293,7 +303,7 @@ pub async fn broadcast_signal(
         .await?;
     Ok(Json(dto::Signalled {
         total: i64::try_from(ids.len()).unwrap_or(i64::MAX),
-        instances: ids,
+        instances: ids.into_iter().map(i64::from).collect(),
     })
     .into_response())
 }

@@ -226,7 +226,7 @@ impl From<fgf_store::process::WorkItemRow> for WorkItem {
     fn from(w: fgf_store::process::WorkItemRow) -> Self {
         WorkItem {
             id: w.id,
-            instance_id: w.instance_id,
+            instance_id: w.instance_id.get(),
             exec_id: w.exec_id,
             activation: w.activation,
             node_id: w.node_id,

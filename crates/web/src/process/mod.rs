@@ -6,10 +6,10 @@ mod designer;
 pub(crate) mod dto;
 mod pages;
 
-use crate::base::pages::{chrome, html_page, page_err};
 use crate::error::{status_of, WebError};
 use crate::extract::{ApiJson, ApiQuery, PageForm, PageQuery};
 use crate::layout::{self, csrf, flash};
+use crate::layout::{chrome, html_page, page_err};
 use crate::{AppState, Prefs};
 use axum::body::Bytes;
 use axum::extract::{Path, State};

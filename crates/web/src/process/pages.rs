@@ -4,6 +4,7 @@
 use super::api::deadline_cell;
 use super::*;
 use fgf_domain::process::DefinitionStatus;
+use fgf_domain::process::InstanceId;
 
 // ---- pages ----
 
@@ -82,7 +83,8 @@ pub async fn tasks_page(
         .map_err(&err)?;
     if let Some(only) = q.instance {
         // Arriving from a notification: show that instance's tasks first.
-        todo.items.sort_by_key(|w| w.instance_id != only);
+        todo.items
+            .sort_by_key(|w| w.instance_id != InstanceId::new(only));
     }
     let done = state
         .app
@@ -435,7 +437,7 @@ pub async fn instance_page(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<InstanceId>,
 ) -> Result<Response, WebError> {
     let lang = prefs.lang;
     let err = page_err(prefs);
@@ -541,7 +543,7 @@ pub async fn instance_control_page(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<InstanceId>,
     form: PageForm,
 ) -> Result<Response, WebError> {
     state

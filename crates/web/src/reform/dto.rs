@@ -189,12 +189,12 @@ impl From<store::ReportRow> for ProgressReport {
     fn from(r: store::ReportRow) -> Self {
         ProgressReport {
             id: r.id,
-            task_id: r.task_id,
+            task_id: r.task_id.get(),
             report_date: r.report_date.to_string(),
             percent: r.percent,
             done_text: r.done_text,
             problems: r.problems,
-            account_id: r.account_id,
+            account_id: r.account_id.map(i64::from),
             evidence: r.evidence,
         }
     }
@@ -225,9 +225,9 @@ pub struct Task {
 impl From<store::TaskRow> for Task {
     fn from(t: store::TaskRow) -> Self {
         Task {
-            id: t.id,
+            id: t.id.get(),
             plan_id: t.plan_id,
-            parent_id: t.parent_id,
+            parent_id: t.parent_id.map(i64::from),
             code: t.code,
             title: t.title,
             category: t.category,
@@ -235,7 +235,7 @@ impl From<store::TaskRow> for Task {
             result_form: t.result_form,
             start_date: t.start_date.to_string(),
             deadline: t.deadline.to_string(),
-            lead_department_id: t.lead_department_id,
+            lead_department_id: t.lead_department_id.get(),
             owner: t.owner,
             weight: t.weight,
             progress: t.progress,
@@ -354,7 +354,7 @@ impl From<app::CoordinationCase> for CoordinationCase {
     fn from(c: app::CoordinationCase) -> Self {
         CoordinationCase {
             id: c.id,
-            task_id: c.task_id,
+            task_id: c.task_id.get(),
             task_code: c.task_code,
             task_title: c.task_title,
             unit: c.unit,
@@ -407,7 +407,7 @@ impl From<app::plan::ConsulteeView> for Consultee {
             id: c.row.id,
             plan_id: c.row.plan_id,
             round: c.row.round,
-            department_id: c.row.department_id,
+            department_id: c.row.department_id.get(),
             due: c.row.due.to_string(),
             replied_at_ms: c.row.replied_at_ms,
             no_comment: c.row.no_comment,
@@ -440,7 +440,7 @@ impl From<app::plan::CommentView> for Comment {
             id: c.row.id,
             plan_id: c.row.plan_id,
             round: c.row.round,
-            department_id: c.row.department_id,
+            department_id: c.row.department_id.get(),
             clause: c.row.clause,
             body: c.row.body,
             created_at_ms: c.row.created_at_ms,
@@ -471,7 +471,7 @@ impl From<app::plan::EventView> for PlanEvent {
             kind: e.row.kind,
             note: e.row.note,
             file_hash: e.row.file_hash,
-            account_id: e.row.account_id,
+            account_id: e.row.account_id.map(i64::from),
             created_at_ms: e.row.created_at_ms,
             label: e.label,
         }
@@ -632,11 +632,11 @@ impl From<app::notice::NoticeView> for Notice {
         let n = v.notice;
         Notice {
             id: n.id,
-            department_id: n.department_id,
+            department_id: n.department_id.get(),
             kind: n.kind.to_string(),
             subject: n.subject,
             occasion: n.occasion,
-            task_id: n.task_id,
+            task_id: n.task_id.map(i64::from),
             plan_id: n.plan_id,
             title: n.title,
             body: n.body,
@@ -690,7 +690,7 @@ impl From<store::MilestoneRow> for Milestone {
     fn from(m: store::MilestoneRow) -> Self {
         Milestone {
             id: m.id,
-            task_id: m.task_id,
+            task_id: m.task_id.get(),
             title: m.title,
             due: m.due.to_string(),
             done_at_ms: m.done_at_ms,
@@ -764,7 +764,7 @@ impl From<store::review::AssessmentRow> for Assessment {
             period_to: a.period_to.to_string(),
             status: a.status.to_string(),
             published_at_ms: a.published_at_ms,
-            published_by: a.published_by,
+            published_by: a.published_by.map(i64::from),
         }
     }
 }
@@ -850,8 +850,8 @@ impl From<app::review::FindingView> for Finding {
             inspection_id: r.inspection_id,
             held_on: r.held_on.to_string(),
             plan_id: r.plan_id,
-            task_id: r.task_id,
-            department_id: r.department_id,
+            task_id: r.task_id.get(),
+            department_id: r.department_id.get(),
             finding: r.finding,
             rectify_by: r.rectify_by.to_string(),
             rectification: r.rectification,
@@ -965,14 +965,14 @@ impl From<app::review::MeritView> for Merit {
         Merit {
             id: r.id,
             kind: r.kind.to_string(),
-            department_id: r.department_id,
+            department_id: r.department_id.get(),
             person: r.person,
             category: r.category,
             reason: r.reason,
             document_no: r.document_no,
             file_hash: r.file_hash,
             decided_on: r.decided_on.to_string(),
-            task_id: r.task_id,
+            task_id: r.task_id.map(i64::from),
             unit: m.unit,
         }
     }
@@ -997,7 +997,7 @@ impl From<app::review::InnovationView> for Innovation {
         let r = i.row;
         Innovation {
             id: r.id,
-            department_id: r.department_id,
+            department_id: r.department_id.get(),
             title: r.title,
             summary: r.summary,
             body: r.body,

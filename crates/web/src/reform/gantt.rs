@@ -6,6 +6,7 @@
 use chrono::{Datelike, NaiveDate};
 use fgf_app::reform::TaskView;
 use fgf_domain::reform::Light;
+use fgf_domain::reform::TaskId;
 use fgf_store::reform::MilestoneRow;
 use maud::{html, Markup};
 use std::collections::HashMap;
@@ -65,7 +66,7 @@ pub fn svg(
     #[allow(clippy::cast_precision_loss)]
     let height = HEAD_H + ROW_H * rows.len() as f64 + 8.0;
     let width = LABEL_W + CHART_W + 10.0;
-    let row_of: HashMap<i64, usize> = rows
+    let row_of: HashMap<TaskId, usize> = rows
         .iter()
         .enumerate()
         .map(|(i, t)| (t.task.id, i))
@@ -158,7 +159,7 @@ mod tests {
     ) -> TaskView {
         TaskView {
             task: TaskRow {
-                id,
+                id: TaskId::new(id),
                 plan_id: 1,
                 parent_id: None,
                 code: code.to_owned(),
@@ -168,7 +169,7 @@ mod tests {
                 result_form: String::new(),
                 start_date: start.parse().unwrap(),
                 deadline: deadline.parse().unwrap(),
-                lead_department_id: 1,
+                lead_department_id: fgf_domain::base::DepartmentId::new(1),
                 owner: String::new(),
                 weight: 1,
                 progress: 50,
@@ -196,7 +197,7 @@ mod tests {
         ];
         let ms = [MilestoneRow {
             id: 1,
-            task_id: 1,
+            task_id: TaskId::new(1),
             title: "初稿".to_owned(),
             due: "2026-02-15".parse().unwrap(),
             done_at_ms: Some(1),

@@ -3,10 +3,10 @@
 //! supervision sweep to answer in writing. Also the reform office's controls for the sweep and,
 //! in the demo district only, the demo clock.
 
-use crate::base::pages::{chrome, html_page, page_err};
 use crate::error::WebError;
 use crate::extract::{PageForm, PageMultipart, PageQuery};
 use crate::layout::{self, csrf, flash};
+use crate::layout::{chrome, html_page, page_err};
 use crate::reform::plan::MsgQuery;
 use crate::reform::task::{light_class, light_key};
 use crate::{AppState, Prefs};
@@ -19,6 +19,7 @@ use fgf_app::reform::{AcceptanceInput, ReportInput, TaskView};
 use fgf_app::{Actor, ServiceError};
 use fgf_domain::base::permission::Permission;
 use fgf_domain::reform::plan::PlanStatus;
+use fgf_domain::reform::TaskId;
 use fgf_domain::reform::{Light, NoticeKind, TaskStatus, UnitRole};
 use maud::{html, Markup};
 
@@ -273,7 +274,7 @@ pub async fn accept_submit(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
     Extension(actor): Extension<Actor>,
-    Path(task): Path<i64>,
+    Path(task): Path<TaskId>,
     form: PageForm,
 ) -> Result<Response, WebError> {
     let input = AcceptanceInput {
@@ -290,7 +291,7 @@ pub async fn report_submit(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
     Extension(actor): Extension<Actor>,
-    Path(task): Path<i64>,
+    Path(task): Path<TaskId>,
     mp: PageMultipart,
 ) -> Result<Response, WebError> {
     let result = async {

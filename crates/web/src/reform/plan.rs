@@ -4,10 +4,10 @@
 
 use super::dto;
 use crate::base::dto::List;
-use crate::base::pages::{chrome, html_page, page_err};
 use crate::error::WebError;
 use crate::extract::{ApiJson, ApiQuery, PageForm, PageQuery};
 use crate::layout::{self, csrf, flash};
+use crate::layout::{chrome, html_page, page_err};
 use crate::{AppState, Prefs};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

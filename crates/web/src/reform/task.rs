@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use fgf_app::reform::{PlanInput, ReportInput, TaskInput};
 use fgf_app::Actor;
+use fgf_domain::reform::TaskId;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -57,7 +58,7 @@ pub async fn list_plans(
 pub async fn task_reports(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<TaskId>,
     ApiQuery(q): ApiQuery<ListParams>,
 ) -> ApiResult {
     let res = state
@@ -86,7 +87,10 @@ pub async fn add_task(
     let (task, warnings) = state.app.reform().add_task(&actor, id, &input).await?;
     Ok((
         StatusCode::CREATED,
-        Json(dto::TaskAdded { id: task, warnings }),
+        Json(dto::TaskAdded {
+            id: task.get(),
+            warnings,
+        }),
     )
         .into_response())
 }
@@ -94,7 +98,7 @@ pub async fn add_task(
 pub async fn report_progress(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<TaskId>,
     ApiJson(input): ApiJson<ReportInput>,
 ) -> ApiResult {
     state
@@ -102,7 +106,11 @@ pub async fn report_progress(
         .reform()
         .report_progress(&actor, id, &input)
         .await?;
-    Ok((StatusCode::CREATED, Json(dto::Reported { task_id: id })).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(dto::Reported { task_id: id.get() }),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -115,7 +123,7 @@ pub struct ConfirmBody {
 pub async fn confirm_completion(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<TaskId>,
     ApiJson(b): ApiJson<ConfirmBody>,
 ) -> ApiResult {
     state
@@ -124,7 +132,7 @@ pub async fn confirm_completion(
         .confirm_completion(&actor, id, b.confirm, &b.comment)
         .await?;
     Ok(Json(dto::Confirmed {
-        task_id: id,
+        task_id: id.get(),
         confirmed: b.confirm,
     })
     .into_response())
@@ -133,12 +141,12 @@ pub async fn confirm_completion(
 pub async fn answer_part(
     State(state): State<AppState>,
     Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<TaskId>,
     ApiJson(input): ApiJson<fgf_app::reform::AcceptanceInput>,
 ) -> ApiResult {
     state.app.reform().answer_part(&actor, id, &input).await?;
     Ok(Json(dto::PartAnswered {
-        task_id: id,
+        task_id: id.get(),
         accepted: input.accept,
     })
     .into_response())
@@ -164,9 +172,9 @@ pub async fn resolve_case(
 
 // ---- pages ----
 
-use crate::base::pages::{chrome, html_page, page_err};
 use crate::extract::PageQuery;
 use crate::layout;
+use crate::layout::{chrome, html_page, page_err};
 use crate::Prefs;
 use fgf_app::i18n::t;
 use fgf_domain::reform::plan::PlanStatus;

@@ -286,6 +286,7 @@ impl District {
             .unwrap()
             .0
             .id
+            .get()
     }
 
     pub async fn department_id(&self, code: &str) -> i64 {
@@ -296,6 +297,7 @@ impl District {
             .unwrap()
             .unwrap()
             .id
+            .get()
     }
 
     pub async fn cleanup(mut self) {
