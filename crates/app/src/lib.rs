@@ -4,6 +4,7 @@
 //! state opens one [`fgf_store::WriteTx`], applies the domain rules, writes the change with
 //! its audit entry (and outbox message, if any) and commits. Nothing here knows HTTP.
 
+pub mod application;
 pub mod base;
 pub mod catalog;
 pub mod clock;

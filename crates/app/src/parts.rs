@@ -42,4 +42,5 @@ pub const PARTS: &[Part] = &[
     crate::process::PART,
     crate::catalog::PART,
     crate::reform::PART,
+    crate::application::PART,
 ];

@@ -8,6 +8,7 @@
 //! parameters, so the web, store and CLI crates can rely on it and tests can replay it exactly.
 //! The legal sources are cited in `shared/RULES.md`; each test names the rule it checks.
 
+pub mod application;
 pub mod base;
 pub mod catalog;
 pub mod cell;

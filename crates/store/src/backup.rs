@@ -25,6 +25,7 @@ const PARTS: &[Tables] = &[
     crate::process::TABLES,
     crate::catalog::TABLES,
     crate::reform::TABLES,
+    crate::application::TABLES,
 ];
 
 fn tables() -> impl Iterator<Item = &'static (&'static str, &'static str, Option<&'static str>)> {

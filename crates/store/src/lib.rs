@@ -18,6 +18,7 @@ mod error;
 mod rows;
 mod sql;
 
+pub mod application;
 pub mod backup;
 pub mod base;
 pub mod catalog;

@@ -103,6 +103,19 @@ impl Scope {
         }
     }
 
+    /// An applicant's own records (本人): a citizen or enterprise belongs to no department and
+    /// holds no role, so their scope is their account and nothing else. Only the sign-in path
+    /// builds it, for the account it authenticated (`Actor::applicant_scope`).
+    pub fn applicant(account_id: AccountId) -> Scope {
+        Scope {
+            permission: Some(Permission::ApplicantSelf),
+            data: DataScope::Own,
+            account_id,
+            department_id: DepartmentId::new(0),
+            dept_path: String::new(),
+        }
+    }
+
     pub fn data_scope(&self) -> DataScope {
         self.data
     }

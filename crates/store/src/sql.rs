@@ -50,6 +50,7 @@ macro_rules! id_args {
     )*};
 }
 id_args!(
+    fgf_domain::application::ApplicationId,
     fgf_domain::base::AccountId,
     fgf_domain::base::DepartmentId,
     fgf_domain::catalog::MatterId,

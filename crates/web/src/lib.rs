@@ -6,6 +6,7 @@
 //! a route without a declaration cannot be added. Handlers parse, call one `fgf_app` use
 //! case, and render.
 
+mod application;
 mod assets;
 mod base;
 mod catalog;

@@ -11,7 +11,7 @@
 //! `.no_content()` for the answer. Handlers answer with those same DTOs, never `json!`, so the
 //! schema is what is sent; `openapi_schemas.rs` checks real answers against it.
 
-use crate::{assets, base, catalog, metrics, openapi, process, reform, AppState};
+use crate::{application, assets, base, catalog, metrics, openapi, process, reform, AppState};
 use axum::routing::{get, MethodRouter};
 use fgf_domain::base::permission::Permission as P;
 use utoipa::openapi::path::{Parameter, ParameterIn};
@@ -266,6 +266,7 @@ pub fn table() -> Vec<Route> {
     table.extend(catalog::routes::table());
     table.extend(process::routes::table());
     table.extend(reform::routes::table());
+    table.extend(application::routes::table());
     table
 }
 

@@ -58,6 +58,11 @@ const ACTIONS: &[&str] = &[
     "phrases",
     "import",
     "posts",
+    "intake",
+    "supplement",
+    "pause",
+    "resume",
+    "extension",
 ];
 
 /// A POST that adds to a collection has a GET on the same path; a new POST-only route must

@@ -62,6 +62,7 @@ const HOLDS: &[(&str, &[&str])] = &[
             "user.read",
             "pii.unmask",
             "file.upload",
+            "application.intake",
         ],
     ),
     (
@@ -72,6 +73,7 @@ const HOLDS: &[(&str, &[&str])] = &[
             "user.read",
             "file.upload",
             "catalog.review",
+            "application.review",
         ],
     ),
     (
@@ -109,6 +111,8 @@ const HOLDS: &[(&str, &[&str])] = &[
     ("enterprise", &["applicant.self"]),
 ];
 
+#[path = "route_matrix/application.rs"]
+mod application;
 #[path = "route_matrix/base.rs"]
 mod base;
 #[path = "route_matrix/catalog.rs"]
@@ -555,7 +559,8 @@ fn sample(
     let _ = base::fill(method, path, &mut s, &v)
         || catalog::fill(method, path, &mut s, &v)
         || process::fill(method, path, &mut s, &v)
-        || reform::fill(method, path, &mut s, &v);
+        || reform::fill(method, path, &mut s, &v)
+        || application::fill(method, path, &mut s, &v);
     s
 }
 

@@ -440,6 +440,7 @@ const API_EXCEPTIONS: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/notifications/{id}/read", "reads no body"),
     ("POST", "/api/v1/reform/sweep", "reads no body"),
     ("POST", "/api/v1/assessments/{id}/publish", "reads no body"),
+    ("POST", "/api/v1/applications/{id}/resume", "reads no body"),
     (
         "POST",
         "/api/v1/matters/{code}/versions/{n}/submit",

@@ -82,6 +82,19 @@ impl Actor {
             .ok_or_else(|| ServiceError::forbidden("permission_denied").arg(permission.label_zh()))
     }
 
+    /// An applicant's own records (本人): the scope through which a citizen or enterprise reads
+    /// and acts on their applications. Staff get `permission_denied`.
+    pub fn applicant_scope(&self) -> ServiceResult<Scope> {
+        if let Some(r) = self.restriction() {
+            return Err(r);
+        }
+        if !self.is_applicant() {
+            return Err(ServiceError::forbidden("permission_denied")
+                .arg(Permission::ApplicantSelf.label_zh()));
+        }
+        Ok(Scope::applicant(self.account.id))
+    }
+
     pub fn audit_ctx(&self, at_ms: i64) -> AuditCtx {
         AuditCtx {
             actor_account_id: Some(self.account.id),

@@ -84,6 +84,14 @@ pub const ROLES: &[RoleSeed] = &[
         scope: DataScope::Dept,
         duty: None,
     },
+    // 一窗受理: the comprehensive window accepts applications for every department's matters,
+    // so its one permission reaches all of them while the clerk's other work stays 本部门.
+    RoleSeed {
+        code: "intake",
+        name: "综合受理",
+        scope: DataScope::All,
+        duty: None,
+    },
     RoleSeed {
         code: "reform",
         name: "改革办",
@@ -240,7 +248,7 @@ const DEMO_STAFF: &[DemoAccount] = &[
         name: "王晓燕",
         dept: "D02-01",
         title: "综合窗口受理员",
-        roles: &["clerk"],
+        roles: &["clerk", "intake"],
         extra_posts: &[],
         phone: "13812340001",
     },

@@ -62,6 +62,9 @@ permissions! {
     CatalogReview => "catalog.review", "审核发布事项";
     // reform
     ReformManage => "reform.manage", "管理改革方案与任务";
+    // application
+    ApplicationIntake => "application.intake", "受理申请";
+    ApplicationReview => "application.review", "审查申请";
     // base: applicants (citizens and enterprises)
     ApplicantSelf => "applicant.self", "申请人自助服务";
 }

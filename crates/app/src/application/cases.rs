@@ -1,0 +1,813 @@
+//! Submitting an application, reading it with its clock, the clerk's intake decision
+//! (行政许可法第三十二条), the applicant's supplement, and the sweep that applies deemed
+//! acceptance when no correction notice went out within five working days.
+
+use super::UseCases;
+use crate::error::{ServiceError, ServiceResult};
+use crate::Actor;
+use chrono::NaiveDate;
+use fgf_domain::application::{
+    decide_intake, deemed_acceptance, ApplicationId, ApplicationStatus, ApproverLevel, Clock,
+    ClockError, ClockLight, Extension, Handling, Intake, IntakeError, PauseCause,
+};
+use fgf_domain::base::audit::FieldChange;
+use fgf_domain::base::permission::Permission;
+use fgf_domain::catalog::{MatterDoc, SpecialProcedure};
+use fgf_domain::mask_name;
+use fgf_store::application::{
+    ApplicationChange, ApplicationEventRow, ApplicationFilter, ApplicationRow, ExtensionRow,
+    NewApplication,
+};
+use fgf_store::{Page, Paged, Scope, StoreError};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// What an applicant sends to apply.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApplicationInput {
+    /// The matter applied for, by its code.
+    pub matter_code: String,
+    /// The form as filled in: field name → value.
+    #[serde(default = "empty_form")]
+    pub form: Value,
+}
+
+fn empty_form() -> Value {
+    json!({})
+}
+
+/// The clerk's intake decision, one of the five outcomes of 第三十二条.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum IntakeInput {
+    NoLicenceNeeded { reason: String },
+    WrongAuthority { competent: String, reason: String },
+    CorrectedOnSpot { corrections: Vec<String> },
+    Supplement { items: Vec<String> },
+    Accept,
+}
+
+/// Stopping the clock: the cause and the expected length told to the applicant in writing.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PauseInput {
+    /// A special procedure of 第四十五条 (`hearing`, `bidding`, `auction`, `inspection`,
+    /// `testing`, `quarantine`, `appraisal`, `expert_review`) or `supplement`.
+    pub cause: String,
+    /// Working days the procedure should take, as the written notice says.
+    #[serde(default)]
+    pub expected_workdays: u32,
+    /// The written notice's text (特别程序告知).
+    #[serde(default)]
+    pub notice: String,
+}
+
+/// The one extension, as approved.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExtensionInput {
+    pub workdays: u32,
+    /// `agency_head` (本行政机关负责人) or `government_head` (本级人民政府负责人).
+    pub approver: String,
+    /// Who approved it.
+    pub approved_by: String,
+    pub reason: String,
+}
+
+/// An application as its reader sees it, with its clock.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicationView {
+    pub id: ApplicationId,
+    pub number: String,
+    pub matter_code: String,
+    pub matter_name: String,
+    pub status: ApplicationStatus,
+    /// The applicant's name, masked for staff (RULES.md §7.4).
+    pub applicant: String,
+    pub channel: String,
+    pub form: Value,
+    pub received_on: Option<NaiveDate>,
+    pub accepted_on: Option<NaiveDate>,
+    pub limit_workdays: i64,
+    /// The decision is due at the end of this day (once accepted).
+    pub due: Option<NaiveDate>,
+    pub workdays_left: Option<i64>,
+    /// On time, due soon or overdue while the clock runs or stands still.
+    pub light: Option<ClockLight>,
+    pub paused: bool,
+    /// The first correction notice's items.
+    pub correction_items: Vec<String>,
+    pub overdue_reason: String,
+}
+
+/// An application with its history.
+#[derive(Debug, Clone)]
+pub struct ApplicationDetail {
+    pub view: ApplicationView,
+    pub events: Vec<ApplicationEventRow>,
+}
+
+impl UseCases<'_> {
+    /// The district's today: dates of receipt, acceptance and the clock are local dates.
+    fn today(self) -> NaiveDate {
+        crate::clock::local_date(self.now_ms())
+    }
+
+    /// The scope through which `actor` reads applications: an applicant their own, staff
+    /// those of the departments their intake or review permission reaches.
+    fn reading_scope(self, actor: &Actor) -> ServiceResult<Scope> {
+        if actor.is_applicant() {
+            return actor.applicant_scope();
+        }
+        actor
+            .scope(Permission::ApplicationIntake)
+            .or_else(|_| actor.scope(Permission::ApplicationReview))
+    }
+
+    /// A citizen or enterprise applies for a matter in force: the application is received
+    /// (收件) today, and the five working days of 第三十二条(四) start.
+    pub async fn submit_application(
+        self,
+        actor: &Actor,
+        input: &ApplicationInput,
+    ) -> ServiceResult<ApplicationView> {
+        actor.applicant_scope()?;
+        if !input.form.is_object() {
+            return Err(ServiceError::field(
+                "application_form_invalid",
+                "form",
+                "申请表须为字段与取值组成的对象",
+            ));
+        }
+        let code = input.matter_code.trim();
+        let matter = self
+            .store()
+            .find_matter(code)
+            .await?
+            .ok_or_else(|| ServiceError::not_found("not_found").arg("matter").arg(code))?;
+        let Some(version) = matter.current_version else {
+            return Err(ServiceError::invalid("application_matter_not_in_force").arg(code));
+        };
+        let v = self.store().matter_version(matter.id, version).await?;
+        let doc: MatterDoc = serde_json::from_str(&v.doc).map_err(ServiceError::internal)?;
+        let limit = doc.promised_days.unwrap_or(doc.statutory_days);
+        let today = self.today();
+        let form = input.form.to_string();
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        let (id, number) = tx
+            .insert_application(
+                &NewApplication {
+                    matter_id: matter.id,
+                    matter_version: version,
+                    applicant: actor.account.id,
+                    department_id: matter.department_id,
+                    channel: "online",
+                    entered_by: None,
+                    status: ApplicationStatus::Submitted,
+                    form: &form,
+                    handling: Handling::Single,
+                    limit_workdays: i64::from(limit),
+                    received_on: Some(today),
+                },
+                today,
+            )
+            .await?;
+        tx.insert_application_event(
+            id,
+            Some(actor.account.id),
+            "submitted",
+            ApplicationStatus::Draft,
+            ApplicationStatus::Submitted,
+            "",
+        )
+        .await?;
+        tx.audit(
+            "application.submit",
+            "application",
+            &id.to_string(),
+            &[FieldChange {
+                field: "application".to_owned(),
+                before: None,
+                after: Some(json!({ "number": number, "matter": code, "status": "submitted" })),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        self.application(actor, id).await.map(|d| d.view)
+    }
+
+    /// The applications the caller may read, newest first.
+    pub async fn applications(
+        self,
+        actor: &Actor,
+        filter: &ApplicationFilter,
+        page: Page,
+    ) -> ServiceResult<Paged<ApplicationView>> {
+        let scope = self.reading_scope(actor)?;
+        let rows = self.store().list_applications(&scope, filter, page).await?;
+        let mut items = Vec::with_capacity(rows.items.len());
+        for r in rows.items {
+            items.push(self.view(actor, r).await?);
+        }
+        Ok(Paged {
+            items,
+            total: rows.total,
+        })
+    }
+
+    /// One application with its history, if the caller may read it (else not found).
+    pub async fn application(
+        self,
+        actor: &Actor,
+        id: ApplicationId,
+    ) -> ServiceResult<ApplicationDetail> {
+        let scope = self.reading_scope(actor)?;
+        let row = self.store().get_application(&scope, id).await?;
+        let events = self.store().application_events(id).await?;
+        Ok(ApplicationDetail {
+            view: self.view(actor, row).await?,
+            events,
+        })
+    }
+
+    /// The decision clock of an accepted application, from its row and stored pauses.
+    async fn clock_of(self, r: &ApplicationRow) -> ServiceResult<Clock> {
+        let accepted = r
+            .accepted_on
+            .ok_or_else(|| ServiceError::internal("clock of an application not accepted"))?;
+        let mut clock = Clock::new(
+            accepted,
+            u32::try_from(r.limit_workdays).unwrap_or(0),
+            r.handling,
+        );
+        for p in self.store().application_pauses(r.id).await? {
+            clock.pauses.push(fgf_domain::application::Pause {
+                cause: SpecialProcedure::parse(&p.cause)
+                    .map_or(PauseCause::Supplement, PauseCause::Special),
+                from: p.from_on,
+                to: p.to_on,
+                expected_workdays: u32::try_from(p.expected_workdays).unwrap_or(0),
+            });
+        }
+        if let Some(e) = &r.extension {
+            clock.extension = Some(Extension {
+                on: e.on,
+                workdays: u32::try_from(e.workdays).unwrap_or(0),
+                approver: e.approver,
+                reason: e.reason.clone(),
+            });
+        }
+        Ok(clock)
+    }
+
+    /// The clock of an accepted application as it stands today.
+    async fn view(self, actor: &Actor, r: ApplicationRow) -> ServiceResult<ApplicationView> {
+        let today = self.today();
+        let mut due = None;
+        let mut left = None;
+        let mut light = None;
+        let mut paused = false;
+        if r.accepted_on.is_some() {
+            let clock = self.clock_of(&r).await?;
+            let reading = clock
+                .read(today, &self.calendar())
+                .map_err(ServiceError::internal)?;
+            due = Some(reading.due);
+            let open = r.status.clock_runs() || r.status == ApplicationStatus::Suspended;
+            if open {
+                left = Some(reading.workdays_left);
+                light = Some(reading.light);
+                paused = reading.paused;
+            }
+        }
+        let applicant = if actor.is_applicant() {
+            r.applicant_name.clone()
+        } else {
+            mask_name(&r.applicant_name)
+        };
+        Ok(ApplicationView {
+            id: r.id,
+            number: r.number,
+            matter_code: r.matter_code,
+            matter_name: r.matter_name,
+            status: r.status,
+            applicant,
+            channel: r.channel,
+            form: serde_json::from_str(&r.form).unwrap_or(Value::Null),
+            received_on: r.received_on,
+            accepted_on: r.accepted_on,
+            limit_workdays: r.limit_workdays,
+            due,
+            workdays_left: left,
+            light,
+            paused,
+            correction_items: r
+                .correction_items
+                .as_deref()
+                .and_then(|s| serde_json::from_str(s).ok())
+                .unwrap_or_default(),
+            overdue_reason: r.overdue_reason,
+        })
+    }
+
+    /// The clerk decides on a received application (第三十二条): not accepted with the reason,
+    /// corrected on the spot, one correction notice of everything missing, or accepted.
+    pub async fn decide_intake(
+        self,
+        actor: &Actor,
+        id: ApplicationId,
+        input: &IntakeInput,
+    ) -> ServiceResult<ApplicationView> {
+        let scope = actor.scope(Permission::ApplicationIntake)?;
+        let row = self.store().get_application(&scope, id).await?;
+        let received = row.received_on.unwrap_or_else(|| self.today());
+        let first: Option<Vec<String>> = row
+            .correction_items
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok());
+        let intake = match input {
+            IntakeInput::NoLicenceNeeded { reason } => Intake::NoLicenceNeeded {
+                reason: reason.clone(),
+            },
+            IntakeInput::WrongAuthority { competent, reason } => Intake::WrongAuthority {
+                competent: competent.clone(),
+                reason: reason.clone(),
+            },
+            IntakeInput::CorrectedOnSpot { corrections } => Intake::CorrectedOnSpot {
+                corrections: corrections.clone(),
+            },
+            IntakeInput::Supplement { items } => Intake::Supplement {
+                items: items.iter().map(|i| i.trim().to_owned()).collect(),
+            },
+            IntakeInput::Accept => Intake::Accept,
+        };
+        let today = self.today();
+        let outcome = decide_intake(
+            row.status,
+            received,
+            today,
+            &self.calendar(),
+            first.as_deref(),
+            &intake,
+        )
+        .map_err(intake_error)?;
+        let (action, note) = match &intake {
+            Intake::NoLicenceNeeded { reason } => ("not_accepted_no_licence", reason.clone()),
+            Intake::WrongAuthority { competent, reason } => (
+                "not_accepted_wrong_authority",
+                format!("{reason}；请向{competent}申请"),
+            ),
+            Intake::CorrectedOnSpot { corrections } => {
+                ("corrected_on_spot", corrections.join("；"))
+            }
+            Intake::Supplement { items } => ("supplement_requested", items.join("；")),
+            Intake::Accept => ("accepted", String::new()),
+        };
+        let items_json = match (&intake, &first) {
+            (Intake::Supplement { items }, None) => Some(json!(items).to_string()),
+            _ => None,
+        };
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        tx.move_application(
+            id,
+            row.status,
+            &ApplicationChange {
+                to: outcome.status,
+                received_on: None,
+                accepted_on: outcome.accepted_on,
+                decided_on: None,
+                correction_items: items_json.as_deref(),
+            },
+        )
+        .await
+        .map_err(status_changed)?;
+        tx.insert_application_event(
+            id,
+            Some(actor.account.id),
+            action,
+            row.status,
+            outcome.status,
+            &note,
+        )
+        .await?;
+        tx.audit(
+            "application.intake",
+            "application",
+            &id.to_string(),
+            &[FieldChange {
+                field: "status".to_owned(),
+                before: Some(json!(row.status)),
+                after: Some(json!({ "status": outcome.status, "action": action, "accepted_on": outcome.accepted_on, "note": note })),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        self.application(actor, id).await.map(|d| d.view)
+    }
+
+    /// The applicant supplies what the correction notice asked for: a new round, received
+    /// today, begins.
+    pub async fn supply(
+        self,
+        actor: &Actor,
+        id: ApplicationId,
+        note: &str,
+    ) -> ServiceResult<ApplicationView> {
+        let scope = actor.applicant_scope()?;
+        let row = self.store().get_application(&scope, id).await?;
+        if row.status != ApplicationStatus::AwaitingSupplement {
+            return Err(ServiceError::conflict(
+                "application_not_awaiting_supplement",
+            ));
+        }
+        let today = self.today();
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        tx.move_application(
+            id,
+            row.status,
+            &ApplicationChange {
+                to: ApplicationStatus::Submitted,
+                received_on: Some(today),
+                accepted_on: None,
+                decided_on: None,
+                correction_items: None,
+            },
+        )
+        .await
+        .map_err(status_changed)?;
+        tx.insert_application_event(
+            id,
+            Some(actor.account.id),
+            "supplied",
+            row.status,
+            ApplicationStatus::Submitted,
+            note.trim(),
+        )
+        .await?;
+        tx.audit(
+            "application.supply",
+            "application",
+            &id.to_string(),
+            &[FieldChange {
+                field: "status".to_owned(),
+                before: Some(json!(row.status)),
+                after: Some(json!({ "status": "submitted", "received_on": today })),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        self.application(actor, id).await.map(|d| d.view)
+    }
+
+    /// Applies 第三十二条(四) to every received application whose five working days ended
+    /// without a correction notice: accepted as of the day of receipt, with the reason on the
+    /// record. Answers how many were accepted so.
+    pub async fn deemed_acceptance_sweep(self) -> ServiceResult<usize> {
+        let today = self.today();
+        let cal = self.calendar();
+        let mut done = 0;
+        for row in self.store().applications_awaiting_intake().await? {
+            let Some(received) = row.received_on else {
+                continue;
+            };
+            let Some(accepted) = deemed_acceptance(received, today, &cal) else {
+                continue;
+            };
+            let due = fgf_domain::application::correction_due(received, &cal);
+            let note = format!(
+                "收件后五个工作日内（截至{due}）未一次告知补正，依《行政许可法》第三十二条第一款第（四）项，自收件之日（{received}）起即为受理"
+            );
+            let mut tx = self
+                .store()
+                .write(self.system_ctx("application-sweep"))
+                .await?;
+            match tx
+                .move_application(
+                    row.id,
+                    ApplicationStatus::Submitted,
+                    &ApplicationChange {
+                        to: ApplicationStatus::Accepted,
+                        received_on: None,
+                        accepted_on: Some(accepted),
+                        decided_on: None,
+                        correction_items: None,
+                    },
+                )
+                .await
+            {
+                Ok(()) => {}
+                // Someone decided it meanwhile, or another node swept it first.
+                Err(StoreError::Conflict { .. }) => continue,
+                Err(e) => return Err(e.into()),
+            }
+            tx.insert_application_event(
+                row.id,
+                None,
+                "deemed_accepted",
+                ApplicationStatus::Submitted,
+                ApplicationStatus::Accepted,
+                &note,
+            )
+            .await?;
+            tx.audit(
+                "application.deemed_accepted",
+                "application",
+                &row.id.to_string(),
+                &[FieldChange {
+                    field: "status".to_owned(),
+                    before: Some(json!("submitted")),
+                    after: Some(
+                        json!({ "status": "accepted", "accepted_on": accepted, "reason": note }),
+                    ),
+                }],
+            )
+            .await?;
+            tx.commit().await?;
+            done += 1;
+        }
+        Ok(done)
+    }
+}
+
+impl UseCases<'_> {
+    /// The reviewer stops the clock for a special procedure of 第四十五条 (with the written
+    /// notice of its expected length) or a supplement asked in review.
+    pub async fn pause_clock(
+        self,
+        actor: &Actor,
+        id: ApplicationId,
+        input: &PauseInput,
+    ) -> ServiceResult<ApplicationView> {
+        let scope = actor.scope(Permission::ApplicationReview)?;
+        let row = self.store().get_application(&scope, id).await?;
+        if !row.status.clock_runs() {
+            return Err(
+                ServiceError::conflict("application_clock_not_running").arg(row.status.label_zh())
+            );
+        }
+        let cause = match input.cause.trim() {
+            "supplement" => PauseCause::Supplement,
+            c => PauseCause::Special(SpecialProcedure::parse(c).ok_or_else(|| {
+                ServiceError::field("invalid_field", "cause", "请选择特别程序种类或补正")
+            })?),
+        };
+        let today = self.today();
+        let mut clock = self.clock_of(&row).await?;
+        clock
+            .pause(cause, today, input.expected_workdays)
+            .map_err(clock_error)?;
+        let cause_code = match cause {
+            PauseCause::Special(p) => p.code(),
+            PauseCause::Supplement => "supplement",
+        };
+        let note = format!(
+            "{}（预计{}个工作日）{}",
+            match cause {
+                PauseCause::Special(p) => p.label_zh(),
+                PauseCause::Supplement => "审查中补正",
+            },
+            input.expected_workdays,
+            input.notice.trim()
+        );
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        tx.move_application(id, row.status, &moved(ApplicationStatus::Suspended))
+            .await
+            .map_err(status_changed)?;
+        tx.insert_application_pause(id, cause_code, today, i64::from(input.expected_workdays))
+            .await?;
+        tx.insert_application_event(
+            id,
+            Some(actor.account.id),
+            "paused",
+            row.status,
+            ApplicationStatus::Suspended,
+            &note,
+        )
+        .await?;
+        tx.audit(
+            "application.pause",
+            "application",
+            &id.to_string(),
+            &[FieldChange {
+                field: "clock".to_owned(),
+                before: Some(json!(row.status)),
+                after: Some(json!({ "status": "suspended", "cause": cause_code, "from": today, "expected_workdays": input.expected_workdays })),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        self.application(actor, id).await.map(|d| d.view)
+    }
+
+    /// The clock runs again from tomorrow: today is the last day the pause covers.
+    pub async fn resume_clock(
+        self,
+        actor: &Actor,
+        id: ApplicationId,
+    ) -> ServiceResult<ApplicationView> {
+        let scope = actor.scope(Permission::ApplicationReview)?;
+        let row = self.store().get_application(&scope, id).await?;
+        if row.status != ApplicationStatus::Suspended {
+            return Err(ServiceError::conflict("application_not_paused"));
+        }
+        let today = self.today();
+        let mut clock = self.clock_of(&row).await?;
+        clock.resume(today).map_err(clock_error)?;
+        let back = if row.extension.is_some() {
+            ApplicationStatus::Extended
+        } else {
+            ApplicationStatus::UnderReview
+        };
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        tx.move_application(id, row.status, &moved(back))
+            .await
+            .map_err(status_changed)?;
+        tx.close_application_pause(id, today).await?;
+        tx.insert_application_event(id, Some(actor.account.id), "resumed", row.status, back, "")
+            .await?;
+        tx.audit(
+            "application.resume",
+            "application",
+            &id.to_string(),
+            &[FieldChange {
+                field: "clock".to_owned(),
+                before: Some(json!(row.status)),
+                after: Some(json!({ "status": back, "to": today })),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        self.application(actor, id).await.map(|d| d.view)
+    }
+
+    /// Records the one extension of 第四十二条, approved at the rank the law names, with a
+    /// reason, before the deadline passes.
+    pub async fn extend(
+        self,
+        actor: &Actor,
+        id: ApplicationId,
+        input: &ExtensionInput,
+    ) -> ServiceResult<ApplicationView> {
+        let scope = actor.scope(Permission::ApplicationReview)?;
+        let row = self.store().get_application(&scope, id).await?;
+        if !row.status.clock_runs() {
+            return Err(
+                ServiceError::conflict("application_clock_not_running").arg(row.status.label_zh())
+            );
+        }
+        let approver: ApproverLevel = input.approver.trim().parse().map_err(|_| {
+            ServiceError::field(
+                "invalid_field",
+                "approver",
+                "批准人须为 agency_head（本行政机关负责人）或 government_head（本级人民政府负责人）",
+            )
+        })?;
+        if input.approved_by.trim().is_empty() {
+            return Err(ServiceError::field(
+                "application_approver_missing",
+                "approved_by",
+                "请填写批准延期的负责人",
+            ));
+        }
+        let today = self.today();
+        let ext = Extension {
+            on: today,
+            workdays: input.workdays,
+            approver,
+            reason: input.reason.trim().to_owned(),
+        };
+        let mut clock = self.clock_of(&row).await?;
+        clock
+            .extend(ext.clone(), &self.calendar())
+            .map_err(clock_error)?;
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        tx.move_application(id, row.status, &moved(ApplicationStatus::Extended))
+            .await
+            .map_err(status_changed)?;
+        tx.set_application_extension(
+            id,
+            &ExtensionRow {
+                on: today,
+                workdays: i64::from(ext.workdays),
+                approver,
+                approved_by: input.approved_by.trim().to_owned(),
+                reason: ext.reason.clone(),
+            },
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict { .. } => ServiceError::conflict("application_already_extended"),
+            e => e.into(),
+        })?;
+        let note = format!(
+            "延长{}个工作日，经{}批准：{}",
+            ext.workdays,
+            input.approved_by.trim(),
+            ext.reason
+        );
+        tx.insert_application_event(
+            id,
+            Some(actor.account.id),
+            "extended",
+            row.status,
+            ApplicationStatus::Extended,
+            &note,
+        )
+        .await?;
+        tx.audit(
+            "application.extend",
+            "application",
+            &id.to_string(),
+            &[FieldChange {
+                field: "extension".to_owned(),
+                before: None,
+                after: Some(json!({ "workdays": ext.workdays, "approver": approver, "approved_by": input.approved_by.trim(), "reason": ext.reason })),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        self.application(actor, id).await.map(|d| d.view)
+    }
+}
+
+/// A status move that sets nothing else.
+fn moved(to: ApplicationStatus) -> ApplicationChange<'static> {
+    ApplicationChange {
+        to,
+        received_on: None,
+        accepted_on: None,
+        decided_on: None,
+        correction_items: None,
+    }
+}
+
+fn clock_error(e: ClockError) -> ServiceError {
+    match e {
+        ClockError::AlreadyExtended => ServiceError::conflict("application_already_extended"),
+        ClockError::ExtensionTooLong { max } => ServiceError::field(
+            "application_extension_too_long",
+            "workdays",
+            &format!("延期不得超过{max}个工作日"),
+        )
+        .arg(max),
+        ClockError::ExtensionAfterDeadline { due } => {
+            ServiceError::conflict("application_extension_after_deadline").arg(due)
+        }
+        ClockError::WrongApprover { needs } => ServiceError::field(
+            "application_wrong_approver",
+            "approver",
+            match needs {
+                ApproverLevel::AgencyHead => "延期须经本行政机关负责人批准",
+                ApproverLevel::GovernmentHead => "联合办理的延期须经本级人民政府负责人批准",
+            },
+        ),
+        ClockError::ReasonMissing => {
+            ServiceError::field("application_reason_missing", "reason", "请填写理由")
+        }
+        ClockError::ExpectedLengthMissing => ServiceError::field(
+            "application_expected_length_missing",
+            "expected_workdays",
+            "须书面告知申请人特别程序所需时间",
+        ),
+        ClockError::AlreadyPaused { since } => {
+            ServiceError::conflict("application_already_paused").arg(since)
+        }
+        ClockError::NotPaused => ServiceError::conflict("application_not_paused"),
+        ClockError::PauseBeforeAcceptance { .. } | ClockError::OverlapsEarlierPause { .. } => {
+            ServiceError::conflict("application_pause_overlaps")
+        }
+        ClockError::EndBeforeStart { .. } | ClockError::Deadline(_) => ServiceError::internal(e),
+    }
+}
+
+fn status_changed(e: StoreError) -> ServiceError {
+    match e {
+        StoreError::Conflict { .. } => ServiceError::conflict("application_status_changed"),
+        e => e.into(),
+    }
+}
+
+fn intake_error(e: IntakeError) -> ServiceError {
+    match e {
+        IntakeError::NotReceived(s) => {
+            ServiceError::conflict("application_not_received").arg(s.label_zh())
+        }
+        IntakeError::ReasonMissing => {
+            ServiceError::field("application_reason_missing", "reason", "请填写理由")
+        }
+        IntakeError::CompetentAuthorityMissing => ServiceError::field(
+            "application_competent_missing",
+            "competent",
+            "不予受理须写明应向哪个行政机关申请",
+        ),
+        IntakeError::NothingListed => ServiceError::field(
+            "application_nothing_listed",
+            "items",
+            "请逐项列明需更正或补正的内容",
+        ),
+        IntakeError::DeemedAccepted { due, .. } => {
+            ServiceError::conflict("application_deemed_accepted").arg(due)
+        }
+        IntakeError::NewItemsAfterFirstNotice(items) => {
+            ServiceError::invalid("application_new_items").arg(items.join("、"))
+        }
+    }
+}

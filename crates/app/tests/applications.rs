@@ -1,0 +1,397 @@
+//! Online applications (服) through the use cases, on the demo district on SQLite and, when
+//! `FGF_TEST_PG` is set, on PostgreSQL: applying, the clerk's intake under 行政许可法第三十二条,
+//! the one correction notice and the supplement, deemed acceptance from the sixth working day,
+//! and who may read what.
+
+use fgf_app::application::{ApplicationInput, ExtensionInput, IntakeInput, PauseInput};
+use fgf_app::base::auth::{LoginRequest, SessionKind};
+use fgf_app::{Actor, App, Config, ErrorKind, TestClock};
+use fgf_domain::application::{ApplicationStatus, ClockLight};
+use fgf_store::application::ApplicationFilter;
+use fgf_store::testing::TestDb;
+use fgf_store::Page;
+use serde_json::json;
+use std::sync::Arc;
+
+/// Monday 2026-03-02 10:00 +08:00.
+const MONDAY_MS: i64 = 1_772_416_800_000;
+const DAY_MS: i64 = 86_400_000;
+
+async fn district(db: &TestDb, clock: &TestClock) -> App {
+    let config = Config {
+        data_dir: std::env::temp_dir().join(format!(
+            "fgf-app-applications-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
+        )),
+        ..Config::default()
+    };
+    let app = App::with_store(
+        db.store.clone(),
+        config,
+        Arc::new(clock.clone()),
+        fgf_domain::PiiKey::derive_from_secret(b"test key"),
+    )
+    .await
+    .unwrap();
+    assert!(app.base().seed_demo().await.unwrap());
+    app
+}
+
+async fn signed_in(app: &App, username: &str) -> Actor {
+    let ok = app
+        .base()
+        .login(LoginRequest {
+            username,
+            password: fgf_app::base::seed::DEMO_PASSWORD,
+            totp: None,
+            source_addr: "127.0.0.1",
+            kind: SessionKind::Bearer,
+        })
+        .await
+        .unwrap_or_else(|e| panic!("login {username}: {e:?}"));
+    app.base()
+        .authenticate(&ok.token, "127.0.0.1")
+        .await
+        .unwrap()
+}
+
+fn apply() -> ApplicationInput {
+    ApplicationInput {
+        // 企业设立登记, in force in the demo catalogue, of 区市场监管局.
+        matter_code: "XK-D04-0001-01".to_owned(),
+        form: json!({"企业名称": "示范区测试餐饮有限公司"}),
+    }
+}
+
+#[tokio::test]
+async fn article_32_the_clerk_sends_one_correction_notice_then_accepts_the_supplied_application() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let citizen = signed_in(&app, "citizen").await;
+        let clerk = signed_in(&app, "clerk").await;
+        let uc = app.application();
+
+        let v = uc.submit_application(&citizen, &apply()).await.unwrap();
+        assert_eq!(v.status, ApplicationStatus::Submitted, "{label}");
+        assert_eq!(v.received_on.unwrap().to_string(), "2026-03-02", "{label}");
+        assert!(v.number.starts_with("SQ20260302-"), "{label}: {}", v.number);
+        assert_eq!(v.due, None, "{label}: no clock before acceptance");
+
+        // One notice listing every item; a second round may not add new ones.
+        let notice = IntakeInput::Supplement {
+            items: vec!["营业执照复印件".into(), "场所平面图".into()],
+        };
+        let v = uc.decide_intake(&clerk, v.id, &notice).await.unwrap();
+        assert_eq!(v.status, ApplicationStatus::AwaitingSupplement, "{label}");
+        assert_eq!(v.correction_items.len(), 2, "{label}");
+        let again = uc.decide_intake(&clerk, v.id, &notice).await.unwrap_err();
+        assert_eq!(
+            (again.kind, again.code),
+            (ErrorKind::Conflict, "application_not_received"),
+            "{label}"
+        );
+
+        clock.advance_ms(DAY_MS);
+        let v = uc.supply(&citizen, v.id, "已上传场所平面图").await.unwrap();
+        assert_eq!(v.status, ApplicationStatus::Submitted, "{label}");
+        assert_eq!(v.received_on.unwrap().to_string(), "2026-03-03", "{label}");
+        let new_item = IntakeInput::Supplement {
+            items: vec!["健康证明".into()],
+        };
+        let e = uc.decide_intake(&clerk, v.id, &new_item).await.unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Invalid, "application_new_items"),
+            "{label}"
+        );
+
+        let v = uc
+            .decide_intake(&clerk, v.id, &IntakeInput::Accept)
+            .await
+            .unwrap();
+        assert_eq!(v.status, ApplicationStatus::Accepted, "{label}");
+        assert_eq!(v.accepted_on.unwrap().to_string(), "2026-03-03", "{label}");
+        // 企业设立登记 promises 1 working day: due Wednesday 3/4, so due soon.
+        assert_eq!(v.due.unwrap().to_string(), "2026-03-04", "{label}");
+        assert_eq!(v.workdays_left, Some(1), "{label}");
+        assert_eq!(v.light, Some(ClockLight::DueSoon), "{label}");
+
+        let d = uc.application(&citizen, v.id).await.unwrap();
+        let actions: Vec<&str> = d.events.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["submitted", "supplement_requested", "supplied", "accepted"],
+            "{label}"
+        );
+        app.store().verify_audit().await.unwrap();
+        let _ = std::fs::remove_dir_all(&app.config().data_dir);
+        drop(app);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn article_32_4_deemed_accepted_from_the_sixth_working_day_with_the_reason_on_record() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let citizen = signed_in(&app, "citizen").await;
+        let uc = app.application();
+        let v = uc.submit_application(&citizen, &apply()).await.unwrap();
+
+        // Day 5 (Monday 3/9): still the clerk's to decide.
+        clock.advance_ms(7 * DAY_MS);
+        assert_eq!(uc.deemed_acceptance_sweep().await.unwrap(), 0, "{label}");
+        // Day 6 (Tuesday 3/10): accepted as of the day of receipt.
+        clock.advance_ms(DAY_MS);
+        assert_eq!(uc.deemed_acceptance_sweep().await.unwrap(), 1, "{label}");
+        assert_eq!(uc.deemed_acceptance_sweep().await.unwrap(), 0, "{label}");
+        let d = uc.application(&citizen, v.id).await.unwrap();
+        assert_eq!(d.view.status, ApplicationStatus::Accepted, "{label}");
+        assert_eq!(d.view.accepted_on, v.received_on, "{label}");
+        let last = d.events.last().unwrap();
+        assert_eq!(last.action, "deemed_accepted", "{label}");
+        assert!(last.note.contains("第三十二条"), "{label}: {}", last.note);
+        assert_eq!(last.actor_account_id, None, "{label}");
+
+        // A correction notice is too late now.
+        let clerk = signed_in(&app, "clerk").await;
+        let late = uc
+            .decide_intake(
+                &clerk,
+                v.id,
+                &IntakeInput::Supplement {
+                    items: vec!["场所平面图".into()],
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(late.code, "application_not_received", "{label}");
+        // Promised 1 working day from 3/2: due 3/3, so overdue by now.
+        assert_eq!(d.view.light, Some(ClockLight::Overdue), "{label}");
+        let _ = std::fs::remove_dir_all(&app.config().data_dir);
+        drop(app);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn applications_are_read_by_their_applicant_and_by_the_desks_of_their_department_only() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let citizen = signed_in(&app, "citizen").await;
+        let uc = app.application();
+        let v = uc.submit_application(&citizen, &apply()).await.unwrap();
+        let page = Page::new(None, None);
+        let all = ApplicationFilter::default();
+
+        let enterprise = signed_in(&app, "enterprise").await;
+        assert_eq!(
+            uc.applications(&enterprise, &all, page)
+                .await
+                .unwrap()
+                .total,
+            0,
+            "{label}"
+        );
+        let e = uc.application(&enterprise, v.id).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "{label}");
+        // The reviewer of 区市场监管局 reads it, with the applicant's name masked.
+        let reviewer = signed_in(&app, "reviewer").await;
+        let seen = uc.applications(&reviewer, &all, page).await.unwrap();
+        assert_eq!(seen.total, 1, "{label}");
+        assert_ne!(
+            seen.items[0].applicant, v.applicant,
+            "{label}: masked for staff"
+        );
+        // The reform office holds neither intake nor review.
+        let reform = signed_in(&app, "reform").await;
+        let e = uc.applications(&reform, &all, page).await.unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Forbidden, "permission_denied"),
+            "{label}"
+        );
+        // Nor may a reviewer decide intake, or a desk apply.
+        let e = uc
+            .decide_intake(&reviewer, v.id, &IntakeInput::Accept)
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "permission_denied", "{label}");
+        let e = uc
+            .submit_application(&reviewer, &apply())
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "permission_denied", "{label}");
+        // A matter that does not exist is not found; a form that is not an object is refused
+        // on its field, and nothing is written.
+        let mut bad = apply();
+        bad.matter_code = "NO-SUCH".into();
+        assert_eq!(
+            uc.submit_application(&citizen, &bad)
+                .await
+                .unwrap_err()
+                .kind,
+            ErrorKind::NotFound,
+            "{label}"
+        );
+        let mut bad = apply();
+        bad.form = json!([1, 2]);
+        assert_eq!(
+            uc.submit_application(&citizen, &bad)
+                .await
+                .unwrap_err()
+                .code,
+            "application_form_invalid",
+            "{label}"
+        );
+        assert_eq!(
+            uc.applications(&citizen, &all, page).await.unwrap().total,
+            1,
+            "{label}"
+        );
+        let _ = std::fs::remove_dir_all(&app.config().data_dir);
+        drop(app);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn article_45_expert_review_stops_the_clock_and_article_42_allows_one_extension() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let citizen = signed_in(&app, "citizen").await;
+        let clerk = signed_in(&app, "clerk").await;
+        let reviewer = signed_in(&app, "reviewer").await;
+        let uc = app.application();
+        let v = uc.submit_application(&citizen, &apply()).await.unwrap();
+        let v = uc
+            .decide_intake(&clerk, v.id, &IntakeInput::Accept)
+            .await
+            .unwrap();
+        // Promised 1 working day from Monday 3/2: due Tuesday 3/3.
+        assert_eq!(v.due.unwrap().to_string(), "2026-03-03", "{label}");
+
+        let expert = |days| PauseInput {
+            cause: "expert_review".into(),
+            expected_workdays: days,
+            notice: "组织专家评审".into(),
+        };
+        // The pause starts the day after acceptance at the earliest.
+        let e = uc
+            .pause_clock(&reviewer, v.id, &expert(5))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "application_pause_overlaps", "{label}");
+        clock.advance_ms(DAY_MS);
+        // The applicant must be told in writing how long it should take.
+        let e = uc
+            .pause_clock(&reviewer, v.id, &expert(0))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "application_expected_length_missing", "{label}");
+        let v = uc.pause_clock(&reviewer, v.id, &expert(5)).await.unwrap();
+        assert_eq!(v.status, ApplicationStatus::Suspended, "{label}");
+        assert!(v.paused, "{label}");
+        // Three days of review (Tue–Thu): the due date moves by three working days.
+        clock.advance_ms(2 * DAY_MS);
+        let v = uc.resume_clock(&reviewer, v.id).await.unwrap();
+        assert_eq!(v.status, ApplicationStatus::UnderReview, "{label}");
+        assert_eq!(v.due.unwrap().to_string(), "2026-03-06", "{label}");
+
+        let ext = |approver: &str, days| ExtensionInput {
+            workdays: days,
+            approver: approver.into(),
+            approved_by: "区市场监管局局长".into(),
+            reason: "需现场核查经营场所".into(),
+        };
+        let e = uc
+            .extend(&reviewer, v.id, &ext("agency_head", 11))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "application_extension_too_long", "{label}");
+        let v = uc
+            .extend(&reviewer, v.id, &ext("agency_head", 10))
+            .await
+            .unwrap();
+        assert_eq!(v.status, ApplicationStatus::Extended, "{label}");
+        assert_eq!(v.due.unwrap().to_string(), "2026-03-20", "{label}");
+        let e = uc
+            .extend(&reviewer, v.id, &ext("agency_head", 5))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Conflict, "application_already_extended"),
+            "{label}"
+        );
+        // The clerk may not extend: review is the reviewer's.
+        let e = uc
+            .extend(&clerk, v.id, &ext("agency_head", 5))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "permission_denied", "{label}");
+        let d = uc.application(&citizen, v.id).await.unwrap();
+        let actions: Vec<&str> = d.events.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["submitted", "accepted", "paused", "resumed", "extended"],
+            "{label}"
+        );
+        app.store().verify_audit().await.unwrap();
+        let _ = std::fs::remove_dir_all(&app.config().data_dir);
+        drop(app);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn article_42_no_extension_once_the_deadline_has_passed() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let citizen = signed_in(&app, "citizen").await;
+        let clerk = signed_in(&app, "clerk").await;
+        let reviewer = signed_in(&app, "reviewer").await;
+        let uc = app.application();
+        let v = uc.submit_application(&citizen, &apply()).await.unwrap();
+        let v = uc
+            .decide_intake(&clerk, v.id, &IntakeInput::Accept)
+            .await
+            .unwrap();
+        // Due 3/3; on 3/4 it is late, and an extension can no longer be granted.
+        clock.advance_ms(2 * DAY_MS);
+        let e = uc
+            .extend(
+                &reviewer,
+                v.id,
+                &ExtensionInput {
+                    workdays: 10,
+                    approver: "agency_head".into(),
+                    approved_by: "局长".into(),
+                    reason: "需现场核查".into(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "application_extension_after_deadline", "{label}");
+        let v = uc.application(&reviewer, v.id).await.unwrap().view;
+        assert_eq!(v.light, Some(ClockLight::Overdue), "{label}");
+        assert_eq!(v.status, ApplicationStatus::Accepted, "{label}");
+        let _ = std::fs::remove_dir_all(&app.config().data_dir);
+        drop(app);
+        db.cleanup().await;
+    }
+}

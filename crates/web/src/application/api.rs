@@ -1,0 +1,147 @@
+//! The applications API: handlers parse, call `app.application()`, render.
+
+use super::dto;
+use crate::base::api::idempotent;
+use crate::base::dto::List;
+use crate::error::WebError;
+use crate::extract::{ApiJson, ApiQuery, IdemJson};
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use fgf_app::application::{ApplicationInput, ExtensionInput, IntakeInput, PauseInput};
+use fgf_app::{Actor, ServiceError};
+use fgf_domain::application::{ApplicationId, ApplicationStatus};
+use fgf_store::application::ApplicationFilter;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::IntoParams;
+
+type ApiResult = Result<Response, WebError>;
+
+/// Which page of the list, and which status.
+#[derive(Deserialize, Default, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// One of the statuses (`submitted`, `accepted` …).
+    pub status: Option<String>,
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+/// Applying accepts `Idempotency-Key`: an applicant whose network drops and who submits
+/// again gets the first application, not a second case.
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    headers: HeaderMap,
+    IdemJson { body, digest }: IdemJson<ApplicationInput>,
+) -> ApiResult {
+    idempotent(
+        &state,
+        &actor,
+        &headers,
+        "/api/v1/applications",
+        &digest,
+        async {
+            let view = state
+                .app
+                .application()
+                .submit_application(&actor, &body)
+                .await?;
+            Ok((StatusCode::CREATED, json!(dto::Application::from(view))))
+        },
+    )
+    .await
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiQuery(q): ApiQuery<ListParams>,
+) -> ApiResult {
+    let status = match q.status.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(
+            s.parse::<ApplicationStatus>()
+                .map_err(|_| ServiceError::field("invalid_field", "status", "未知的办件状态"))?,
+        ),
+    };
+    let res = state
+        .app
+        .application()
+        .applications(
+            &actor,
+            &ApplicationFilter { status },
+            fgf_store::Page::new(q.page, q.per_page),
+        )
+        .await?;
+    Ok(Json(List::<dto::Application>::page(res)).into_response())
+}
+
+pub async fn one(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+) -> ApiResult {
+    let d = state.app.application().application(&actor, id).await?;
+    Ok(Json(dto::ApplicationDetail::from(d)).into_response())
+}
+
+pub async fn intake(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+    ApiJson(input): ApiJson<IntakeInput>,
+) -> ApiResult {
+    let view = state
+        .app
+        .application()
+        .decide_intake(&actor, id, &input)
+        .await?;
+    Ok(Json(dto::Application::from(view)).into_response())
+}
+
+pub async fn supply(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+    ApiJson(b): ApiJson<dto::SupplyBody>,
+) -> ApiResult {
+    let view = state.app.application().supply(&actor, id, &b.note).await?;
+    Ok(Json(dto::Application::from(view)).into_response())
+}
+
+pub async fn pause(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+    ApiJson(input): ApiJson<PauseInput>,
+) -> ApiResult {
+    let view = state
+        .app
+        .application()
+        .pause_clock(&actor, id, &input)
+        .await?;
+    Ok(Json(dto::Application::from(view)).into_response())
+}
+
+pub async fn resume(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+) -> ApiResult {
+    let view = state.app.application().resume_clock(&actor, id).await?;
+    Ok(Json(dto::Application::from(view)).into_response())
+}
+
+pub async fn extend(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+    ApiJson(input): ApiJson<ExtensionInput>,
+) -> ApiResult {
+    let view = state.app.application().extend(&actor, id, &input).await?;
+    Ok(Json(dto::Application::from(view)).into_response())
+}

@@ -1,0 +1,174 @@
+//! What the applications API takes and answers (see `base::dto` for the convention). Request
+//! bodies read by app input types are mirrored here for the schema only.
+
+use fgf_app::application as app;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
+
+/// An application with its clock.
+#[derive(Serialize, ToSchema)]
+pub struct Application {
+    pub id: i64,
+    /// 办件编号.
+    pub number: String,
+    pub matter_code: String,
+    pub matter_name: String,
+    /// `draft`, `submitted`, `awaiting_supplement`, `not_accepted`, `accepted`, `under_review`,
+    /// `suspended`, `extended`, `approved`, `rejected`, `delivered`, `closed` or `withdrawn`.
+    pub status: String,
+    pub status_label: String,
+    /// The applicant's name, masked for staff.
+    pub applicant: String,
+    /// `online` or `window`.
+    pub channel: String,
+    /// The form as filled in.
+    #[schema(value_type = Object)]
+    pub form: Value,
+    /// Day of receipt (收件), `YYYY-MM-DD`.
+    pub received_on: Option<String>,
+    /// Day of acceptance (受理).
+    pub accepted_on: Option<String>,
+    /// The limit counted against, in working days.
+    pub limit_workdays: i64,
+    /// The decision is due by the end of this day (once accepted).
+    pub due: Option<String>,
+    /// Working days left (negative once late) while the clock runs or stands still.
+    pub workdays_left: Option<i64>,
+    /// `on_time`, `due_soon` or `overdue` while the clock runs or stands still.
+    pub light: Option<String>,
+    /// The clock stands still (a special procedure or a supplement in review).
+    pub paused: bool,
+    /// What the first correction notice listed.
+    pub correction_items: Vec<String>,
+    /// Why the case is late, published.
+    pub overdue_reason: String,
+}
+
+impl From<app::ApplicationView> for Application {
+    fn from(v: app::ApplicationView) -> Self {
+        Application {
+            id: v.id.get(),
+            number: v.number,
+            matter_code: v.matter_code,
+            matter_name: v.matter_name,
+            status: v.status.to_string(),
+            status_label: v.status.label_zh().to_owned(),
+            applicant: v.applicant,
+            channel: v.channel,
+            form: v.form,
+            received_on: v.received_on.map(|d| d.to_string()),
+            accepted_on: v.accepted_on.map(|d| d.to_string()),
+            limit_workdays: v.limit_workdays,
+            due: v.due.map(|d| d.to_string()),
+            workdays_left: v.workdays_left,
+            light: v.light.map(|l| l.to_string()),
+            paused: v.paused,
+            correction_items: v.correction_items,
+            overdue_reason: v.overdue_reason,
+        }
+    }
+}
+
+/// One step of an application's history.
+#[derive(Serialize, ToSchema)]
+pub struct ApplicationEvent {
+    /// RFC 3339 in +08:00.
+    pub at: String,
+    /// Who acted; none for the system (deemed acceptance).
+    pub actor: Option<String>,
+    /// `submitted`, `accepted`, `supplement_requested`, `deemed_accepted` …
+    pub action: String,
+    pub status_from: String,
+    pub status_to: String,
+    /// The notice's text or the reason.
+    pub note: String,
+}
+
+/// An application with its history.
+#[derive(Serialize, ToSchema)]
+pub struct ApplicationDetail {
+    #[serde(flatten)]
+    pub application: Application,
+    pub events: Vec<ApplicationEvent>,
+}
+
+impl From<app::ApplicationDetail> for ApplicationDetail {
+    fn from(d: app::ApplicationDetail) -> Self {
+        ApplicationDetail {
+            application: d.view.into(),
+            events: d
+                .events
+                .into_iter()
+                .map(|e| ApplicationEvent {
+                    at: fgf_app::clock::rfc3339(e.at_ms),
+                    actor: e.actor_name,
+                    action: e.action,
+                    status_from: e.status_from.to_string(),
+                    status_to: e.status_to.to_string(),
+                    note: e.note,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Apply for a matter (mirrors `app::ApplicationInput`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ApplicationBody {
+    /// The matter's code (事项编码).
+    pub matter_code: String,
+    /// The form: field name → value.
+    #[schema(value_type = Object)]
+    pub form: Option<Value>,
+}
+
+/// The clerk's decision (mirrors `app::IntakeInput`): `outcome` and what it needs.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct IntakeBody {
+    /// `no_licence_needed` (with `reason`), `wrong_authority` (with `competent` and `reason`),
+    /// `corrected_on_spot` (with `corrections`), `supplement` (with `items`: every item at once)
+    /// or `accept`.
+    pub outcome: String,
+    pub reason: Option<String>,
+    pub competent: Option<String>,
+    pub corrections: Option<Vec<String>>,
+    pub items: Option<Vec<String>>,
+}
+
+/// The applicant's supplement.
+#[derive(Deserialize, ToSchema)]
+pub struct SupplyBody {
+    /// What was supplied, in the applicant's words.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// Stop the clock (mirrors `app::PauseInput`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct PauseBody {
+    /// A special procedure of Article 45 (`hearing`, `bidding`, `auction`, `inspection`,
+    /// `testing`, `quarantine`, `appraisal`, `expert_review`) or `supplement`.
+    cause: String,
+    /// Working days it should take, as told to the applicant in writing.
+    #[schema(required = false)]
+    expected_workdays: u32,
+    /// The written notice's text.
+    #[schema(required = false)]
+    notice: String,
+}
+
+/// The one extension (mirrors `app::ExtensionInput`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ExtensionBody {
+    workdays: u32,
+    /// `agency_head` or `government_head` (joint handling).
+    approver: String,
+    /// Who approved it.
+    approved_by: String,
+    reason: String,
+}

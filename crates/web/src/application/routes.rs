@@ -1,0 +1,21 @@
+//! The online applications part's routes.
+
+use super::{api, dto};
+use crate::routes::Need::{Authenticated, Perm};
+use crate::routes::{r, Route};
+use axum::routing::{get, post};
+use fgf_domain::base::permission::Permission as P;
+
+pub(crate) fn table() -> Vec<Route> {
+    vec![
+        // 服 online applications (一网通办).
+        r("POST", "/api/v1/applications", Perm(P::ApplicantSelf), "application", "Apply for a matter in force: received today (收件), the five working days of Article 32(4) start", post(api::submit)).body::<dto::ApplicationBody>().created::<dto::Application>(),
+        r("GET", "/api/v1/applications", Authenticated, "application", "Applications the caller may read, newest first: an applicant their own, staff their departments' (?status=)", get(api::list)).query::<api::ListParams>().returns_list::<dto::Application>(),
+        r("GET", "/api/v1/applications/{id}", Authenticated, "application", "One application with its clock (due date, working days left, light) and history", get(api::one)).returns::<dto::ApplicationDetail>(),
+        r("POST", "/api/v1/applications/{id}/intake", Perm(P::ApplicationIntake), "application", "The clerk's decision under Article 32: no_licence_needed, wrong_authority, corrected_on_spot, supplement (one notice of every item) or accept", post(api::intake)).body::<dto::IntakeBody>().returns::<dto::Application>(),
+        r("POST", "/api/v1/applications/{id}/pause", Perm(P::ApplicationReview), "application", "Stop the clock for a special procedure of Article 45 (with the written notice of its expected length) or a supplement asked in review", post(api::pause)).body::<dto::PauseBody>().returns::<dto::Application>(),
+        r("POST", "/api/v1/applications/{id}/resume", Perm(P::ApplicationReview), "application", "The clock runs again from tomorrow", post(api::resume)).no_body().returns::<dto::Application>(),
+        r("POST", "/api/v1/applications/{id}/extension", Perm(P::ApplicationReview), "application", "The one extension of Article 42 (10 working days, 15 for joint handling), approved at the rank the law names, before the deadline", post(api::extend)).body::<dto::ExtensionBody>().returns::<dto::Application>(),
+        r("POST", "/api/v1/applications/{id}/supplement", Perm(P::ApplicantSelf), "application", "The applicant supplies what the correction notice listed: a new round, received today", post(api::supply)).body::<dto::SupplyBody>().returns::<dto::Application>(),
+    ]
+}

@@ -1,0 +1,151 @@
+//! 服 online applications through the API (on SQLite, and on PostgreSQL in the second pass of
+//! `tests/run`): the contract's list and item shapes, intake under 行政许可法第三十二条 with its
+//! refusals named by code, and an application out of the caller's reach answering 404.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::District;
+use serde_json::json;
+
+/// 2026-03-02 (a Monday) 10:00 +08:00.
+const MARCH_2: i64 = 1_772_416_800_000;
+
+#[tokio::test]
+async fn an_application_is_listed_with_number_matter_status_due_and_light() {
+    let d = District::new().await;
+    d.clock.set_ms(MARCH_2);
+    let citizen = d.token("citizen").await;
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/applications",
+            Some(&citizen),
+            Some(json!({"matter_code": "XK-D04-0001-01", "form": {"企业名称": "示范区测试餐饮有限公司"}})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let created = r.json();
+    assert_eq!(created["status"], "submitted");
+    assert_eq!(created["received_on"], "2026-03-02");
+    assert!(created["due"].is_null());
+    let id = created["id"].as_i64().unwrap();
+
+    let clerk = d.token("clerk").await;
+    // A correction notice must list what is missing.
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/applications/{id}/intake"),
+            Some(&clerk),
+            Some(json!({"outcome": "supplement", "items": []})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(r.json()["error"]["code"], "application_nothing_listed");
+    // Not this authority's: refused without naming the competent one.
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/applications/{id}/intake"),
+            Some(&clerk),
+            Some(json!({"outcome": "wrong_authority", "competent": "", "reason": "属市级权限"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(r.json()["error"]["code"], "application_competent_missing");
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/applications/{id}/intake"),
+            Some(&clerk),
+            Some(json!({"outcome": "accept"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    assert_eq!(r.json()["status"], "accepted");
+
+    let r = d
+        .api(Method::GET, "/api/v1/applications", Some(&citizen), None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let list = r.json();
+    assert_eq!(list["total"], 1);
+    let item = &list["items"][0];
+    assert_eq!(item["matter_code"], "XK-D04-0001-01");
+    assert_eq!(item["status"], "accepted");
+    assert!(item["number"].as_str().unwrap().starts_with("SQ20260302-"));
+    // Promised 1 working day from acceptance on 3/2.
+    assert_eq!(item["due"], "2026-03-03");
+    assert_eq!(item["light"], "due_soon");
+
+    let r = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/applications/{id}"),
+            Some(&citizen),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let events: Vec<String> = r.json()["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(events, ["submitted", "accepted"]);
+
+    // Another applicant, and a reviewer of another department (区教育局), are not shown it.
+    for who in ["enterprise", "teacher"] {
+        let t = d.token(who).await;
+        let r = d
+            .api(
+                Method::GET,
+                &format!("/api/v1/applications/{id}"),
+                Some(&t),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{who}: {}", r.text());
+    }
+    // An unknown status filter is the client's mistake.
+    let r = d
+        .api(
+            Method::GET,
+            "/api/v1/applications?status=lost",
+            Some(&citizen),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+}
+
+#[tokio::test]
+async fn submitting_twice_with_one_idempotency_key_creates_one_application() {
+    let d = District::new().await;
+    d.clock.set_ms(MARCH_2);
+    let citizen = d.token("citizen").await;
+    let body = json!({"matter_code": "XK-D04-0001-01", "form": {"企业名称": "幂等测试有限公司"}});
+    let send = || {
+        let req = axum::http::Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/applications")
+            .header("authorization", format!("Bearer {citizen}"))
+            .header("idempotency-key", "apply-1")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(body.to_string()))
+            .unwrap();
+        d.send(req)
+    };
+    let a = send().await;
+    let b = send().await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
+    assert_eq!(b.status, StatusCode::CREATED, "{}", b.text());
+    assert_eq!(a.json()["number"], b.json()["number"]);
+    assert!(b.headers.get("idempotent-replay").is_some());
+    let r = d
+        .api(Method::GET, "/api/v1/applications", Some(&citizen), None)
+        .await;
+    assert_eq!(r.json()["total"], 1);
+}

@@ -1,0 +1,44 @@
+//! The route × role matrix's samples for the online applications part's routes.
+
+use super::{Sample, Vars};
+use serde_json::json;
+
+/// Fills the sample of one of this part's routes; `false` when the route is not this part's.
+pub(super) fn fill(method: &str, path: &str, s: &mut Sample, _v: &Vars) -> bool {
+    match (method, path) {
+        // 企业设立登记, in force in the demo catalogue.
+        ("POST", "/api/v1/applications") => {
+            s.json = Some(
+                json!({"matter_code": "XK-D04-0001-01", "form": {"企业名称": "矩阵测试有限公司"}}),
+            );
+            s.allowed = &[201];
+        }
+        // Staff without intake or review hold no reading scope for applications.
+        ("GET", "/api/v1/applications") => s.allowed = &[200, 403],
+        // Application 1 is the first applicant's: others are not shown it.
+        ("GET", "/api/v1/applications/{id}") => s.allowed = &[200, 403, 404],
+        ("POST", "/api/v1/applications/{id}/intake") => {
+            s.json = Some(json!({"outcome": "accept"}));
+            s.allowed = &[200, 404, 409];
+        }
+        ("POST", "/api/v1/applications/{id}/pause") => {
+            s.json = Some(
+                json!({"cause": "expert_review", "expected_workdays": 5, "notice": "专家评审"}),
+            );
+            s.allowed = &[200, 404, 409];
+        }
+        ("POST", "/api/v1/applications/{id}/resume") => s.allowed = &[200, 404, 409],
+        ("POST", "/api/v1/applications/{id}/extension") => {
+            s.json = Some(
+                json!({"workdays": 10, "approver": "agency_head", "approved_by": "局长", "reason": "需现场核查"}),
+            );
+            s.allowed = &[200, 404, 409];
+        }
+        ("POST", "/api/v1/applications/{id}/supplement") => {
+            s.json = Some(json!({"note": "已补正"}));
+            s.allowed = &[404, 409];
+        }
+        _ => return false,
+    }
+    true
+}
