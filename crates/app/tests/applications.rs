@@ -3,7 +3,7 @@
 //! the one correction notice and the supplement, deemed acceptance from the sixth working day,
 //! and who may read what.
 
-use fgf_app::application::{ApplicationInput, ExtensionInput, IntakeInput, PauseInput};
+use fgf_app::application::{ApplicationInput, BarInput, ExtensionInput, IntakeInput, PauseInput};
 use fgf_app::base::auth::{LoginRequest, SessionKind};
 use fgf_app::{Actor, App, Config, ErrorKind, TestClock};
 use fgf_domain::application::{ApplicationStatus, ClockLight};
@@ -390,6 +390,99 @@ async fn article_42_no_extension_once_the_deadline_has_passed() {
         let v = uc.application(&reviewer, v.id).await.unwrap().view;
         assert_eq!(v.light, Some(ClockLight::Overdue), "{label}");
         assert_eq!(v.status, ApplicationStatus::Accepted, "{label}");
+        let _ = std::fs::remove_dir_all(&app.config().data_dir);
+        drop(app);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn article_78_false_materials_bar_a_new_application_for_one_year_with_the_reason_shown() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let citizen = signed_in(&app, "citizen").await;
+        let reviewer = signed_in(&app, "reviewer").await;
+        let uc = app.application();
+        let v = uc.submit_application(&citizen, &apply()).await.unwrap();
+        let bar = |cause: &str, protected| BarInput {
+            cause: cause.into(),
+            reason: "提交的场所证明系伪造".into(),
+            protected_interest: protected,
+        };
+        // Only matters of public safety, health, life and property carry a bar.
+        let e = uc
+            .bar_applicant(&reviewer, v.id, &bar("false_materials", false))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "application_bar_not_protected", "{label}");
+        let until = uc
+            .bar_applicant(&reviewer, v.id, &bar("false_materials", true))
+            .await
+            .unwrap();
+        assert_eq!(until.to_string(), "2027-03-02", "{label}");
+        // The applicant cannot apply again until then, and is told why; others can.
+        let e = uc.submit_application(&citizen, &apply()).await.unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Conflict, "application_barred"),
+            "{label}"
+        );
+        let shown = e.message(fgf_app::Lang::Zh);
+        assert!(
+            shown.contains("2027-03-02") && shown.contains("第七十八条"),
+            "{label}: {shown}"
+        );
+        let enterprise = signed_in(&app, "enterprise").await;
+        assert!(
+            uc.submit_application(&enterprise, &apply()).await.is_ok(),
+            "{label}"
+        );
+        // The day after the last barred day, the applicant may apply again.
+        clock.set_ms(MONDAY_MS + 366 * DAY_MS);
+        let citizen = signed_in(&app, "citizen").await;
+        assert!(
+            uc.submit_application(&citizen, &apply()).await.is_ok(),
+            "{label}"
+        );
+        let _ = std::fs::remove_dir_all(&app.config().data_dir);
+        drop(app);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn article_79_fraud_or_bribery_bars_the_matter_for_three_years() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let citizen = signed_in(&app, "citizen").await;
+        let reviewer = signed_in(&app, "reviewer").await;
+        let uc = app.application();
+        let v = uc.submit_application(&citizen, &apply()).await.unwrap();
+        let until = uc
+            .bar_applicant(
+                &reviewer,
+                v.id,
+                &BarInput {
+                    cause: "fraud_or_bribery".into(),
+                    reason: "以贿赂手段取得许可".into(),
+                    protected_interest: true,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(until.to_string(), "2029-03-02", "{label}");
+        clock.set_ms(MONDAY_MS + 2 * 366 * DAY_MS);
+        let citizen = signed_in(&app, "citizen").await;
+        let e = uc.submit_application(&citizen, &apply()).await.unwrap_err();
+        assert_eq!(e.code, "application_barred", "{label}");
+        assert!(
+            e.message(fgf_app::Lang::Zh).contains("第七十九条"),
+            "{label}"
+        );
         let _ = std::fs::remove_dir_all(&app.config().data_dir);
         drop(app);
         db.cleanup().await;

@@ -63,6 +63,7 @@ const ACTIONS: &[&str] = &[
     "pause",
     "resume",
     "extension",
+    "bar",
 ];
 
 /// A POST that adds to a collection has a GET on the same path; a new POST-only route must

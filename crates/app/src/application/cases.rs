@@ -7,16 +7,17 @@ use crate::error::{ServiceError, ServiceResult};
 use crate::Actor;
 use chrono::NaiveDate;
 use fgf_domain::application::{
-    decide_intake, deemed_acceptance, ApplicationId, ApplicationStatus, ApproverLevel, Clock,
-    ClockError, ClockLight, Extension, Handling, Intake, IntakeError, PauseCause,
+    bar_for, check_bars, decide_intake, deemed_acceptance, ApplicationId, ApplicationStatus,
+    ApproverLevel, Bar, BarCause, Clock, ClockError, ClockLight, Extension, Handling, Intake,
+    IntakeError, PauseCause,
 };
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
 use fgf_domain::catalog::{MatterDoc, SpecialProcedure};
 use fgf_domain::mask_name;
 use fgf_store::application::{
-    ApplicationChange, ApplicationEventRow, ApplicationFilter, ApplicationRow, ExtensionRow,
-    NewApplication,
+    ApplicationChange, ApplicationEventRow, ApplicationFilter, ApplicationRow, BarRow,
+    ExtensionRow, NewApplication,
 };
 use fgf_store::{Page, Paged, Scope, StoreError};
 use serde::{Deserialize, Serialize};
@@ -70,6 +71,18 @@ pub struct ExtensionInput {
     /// Who approved it.
     pub approved_by: String,
     pub reason: String,
+}
+
+/// A bar on the applicant, set with the decision on their application.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BarInput {
+    /// `false_materials` (第七十八条) or `fraud_or_bribery` (第七十九条).
+    pub cause: String,
+    /// What was found, as the applicant will be told.
+    pub reason: String,
+    /// The matter concerns public safety, health, life or property: only such matters carry a
+    /// bar.
+    pub protected_interest: bool,
 }
 
 /// An application as its reader sees it, with its clock.
@@ -146,10 +159,25 @@ impl UseCases<'_> {
         let Some(version) = matter.current_version else {
             return Err(ServiceError::invalid("application_matter_not_in_force").arg(code));
         };
+        let today = self.today();
+        let bars: Vec<Bar> = self
+            .store()
+            .application_bars(actor.account.id, matter.id)
+            .await?
+            .into_iter()
+            .map(|b| Bar {
+                cause: b.cause,
+                until: b.until,
+            })
+            .collect();
+        if let Err(bar) = check_bars(&bars, today) {
+            return Err(ServiceError::conflict("application_barred")
+                .arg(bar.until)
+                .arg(bar.cause.article()));
+        }
         let v = self.store().matter_version(matter.id, version).await?;
         let doc: MatterDoc = serde_json::from_str(&v.doc).map_err(ServiceError::internal)?;
         let limit = doc.promised_days.unwrap_or(doc.statutory_days);
-        let today = self.today();
         let form = input.form.to_string();
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let (id, number) = tx
@@ -725,6 +753,84 @@ impl UseCases<'_> {
         .await?;
         tx.commit().await?;
         self.application(actor, id).await.map(|d| d.view)
+    }
+}
+
+impl UseCases<'_> {
+    /// Bars the applicant from applying again for the matter (第七十八条: one year for false
+    /// materials; 第七十九条: three years for fraud or bribery), for matters concerning public
+    /// safety, health, life and property. Answers the last barred day.
+    pub async fn bar_applicant(
+        self,
+        actor: &Actor,
+        id: ApplicationId,
+        input: &BarInput,
+    ) -> ServiceResult<NaiveDate> {
+        let scope = actor.scope(Permission::ApplicationReview)?;
+        let row = self.store().get_application(&scope, id).await?;
+        let cause: BarCause = input.cause.trim().parse().map_err(|_| {
+            ServiceError::field(
+                "invalid_field",
+                "cause",
+                "须为 false_materials（第七十八条）或 fraud_or_bribery（第七十九条）",
+            )
+        })?;
+        let reason = input.reason.trim();
+        if reason.is_empty() {
+            return Err(ServiceError::field(
+                "application_reason_missing",
+                "reason",
+                "请填写理由",
+            ));
+        }
+        let today = self.today();
+        let Some(bar) = bar_for(cause, today, input.protected_interest) else {
+            return Err(ServiceError::field(
+                "application_bar_not_protected",
+                "protected_interest",
+                "仅涉及公共安全、人身健康、生命财产安全的事项可限制再次申请",
+            ));
+        };
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        tx.insert_application_bar(
+            id,
+            row.applicant_account_id,
+            row.matter_id,
+            &BarRow {
+                cause,
+                decided_on: today,
+                until: bar.until,
+                reason: reason.to_owned(),
+            },
+        )
+        .await?;
+        let note = format!(
+            "依{}，申请人在{}前不得再次申请该事项：{reason}",
+            cause.article(),
+            bar.until
+        );
+        tx.insert_application_event(
+            id,
+            Some(actor.account.id),
+            "barred",
+            row.status,
+            row.status,
+            &note,
+        )
+        .await?;
+        tx.audit(
+            "application.bar",
+            "application",
+            &id.to_string(),
+            &[FieldChange {
+                field: "bar".to_owned(),
+                before: None,
+                after: Some(json!({ "cause": cause, "until": bar.until, "reason": reason })),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(bar.until)
     }
 }
 

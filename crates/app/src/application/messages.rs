@@ -24,6 +24,8 @@ crate::i18n::messages! {
     "application_extension_after_deadline" => "办理期限已于{0}届满，不能再延期", "The deadline passed on {0}: it can no longer be extended";
     "application_wrong_approver" => "延期批准人不符合法定要求", "The extension needs the approver the law names";
     "application_approver_missing" => "请填写批准延期的负责人", "Name who approved the extension";
+    "application_barred" => "依{1}，您在{0}前不得再次申请该事项", "Under {1} you may not apply for this matter again until {0}";
+    "application_bar_not_protected" => "仅涉及公共安全、人身健康、生命财产安全的事项可限制再次申请", "Only matters of public safety, health, life and property carry a bar";
     "application.status.draft" => "草稿", "Draft";
     "application.status.submitted" => "已收件", "Received";
     "application.status.awaiting_supplement" => "待补正", "Awaiting supplement";

@@ -8,7 +8,9 @@ use crate::{
     get_str, Page, Paged, Result, Scope, Store, StoreError, WriteTx,
 };
 use chrono::NaiveDate;
-use fgf_domain::application::{ApplicationId, ApplicationStatus, ApproverLevel, Handling};
+use fgf_domain::application::{
+    ApplicationId, ApplicationStatus, ApproverLevel, BarCause, Handling,
+};
 use fgf_domain::base::{AccountId, DepartmentId};
 use fgf_domain::catalog::MatterId;
 use sqlx::any::AnyRow;
@@ -27,7 +29,21 @@ pub const TABLES: crate::backup::Tables = &[
         "application_pause_id",
         Some("application_pause_id"),
     ),
+    (
+        "application_bar",
+        "application_bar_id",
+        Some("application_bar_id"),
+    ),
 ];
+
+/// A bar on an applicant for a matter (行政许可法第七十八条、第七十九条).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BarRow {
+    pub cause: BarCause,
+    pub decided_on: NaiveDate,
+    pub until: NaiveDate,
+    pub reason: String,
+}
 
 /// An application as stored, with its matter's code and name for lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,6 +225,33 @@ impl Store {
             .push(" order by a.application_id");
         let rows = sql.query().fetch_all(self.pool()).await?;
         rows.iter().map(application).collect()
+    }
+
+    /// The bars on `applicant` for `matter`, longest last.
+    pub async fn application_bars(
+        &self,
+        applicant: AccountId,
+        matter: MatterId,
+    ) -> Result<Vec<BarRow>> {
+        let mut sql = Sql::new(
+            "select cause, decided_on, until_on, reason from application_bar \
+             where applicant_account_id = ",
+        );
+        sql.bind(applicant)
+            .push(" and matter_id = ")
+            .bind(matter)
+            .push(" order by until_on, application_bar_id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(BarRow {
+                    cause: get_code(r, "application_bar", "cause")?,
+                    decided_on: get_date(r, "application_bar", "decided_on")?,
+                    until: get_date(r, "application_bar", "until_on")?,
+                    reason: get_str(r, "reason")?,
+                })
+            })
+            .collect()
     }
 
     pub async fn application_events(&self, id: ApplicationId) -> Result<Vec<ApplicationEventRow>> {
@@ -418,6 +461,38 @@ impl WriteTx {
                 constraint: "application_extension".to_owned(),
             });
         }
+        Ok(())
+    }
+
+    /// Records a bar set by the decision on application `id`.
+    pub async fn insert_application_bar(
+        &mut self,
+        id: ApplicationId,
+        applicant: AccountId,
+        matter: MatterId,
+        bar: &BarRow,
+    ) -> Result<()> {
+        let mut sql = Sql::new(
+            "insert into application_bar (applicant_account_id, matter_id, application_id, cause, \
+             decided_on, until_on, reason, created_at) values (",
+        );
+        sql.bind(applicant)
+            .push(",")
+            .bind(matter)
+            .push(",")
+            .bind(id)
+            .push(",")
+            .bind(bar.cause.as_str())
+            .push(",")
+            .bind(bar.decided_on)
+            .push(",")
+            .bind(bar.until)
+            .push(",")
+            .bind(bar.reason.as_str())
+            .push(",")
+            .bind(self.now_ms())
+            .push(")");
+        sql.query().execute(self.conn().await?).await?;
         Ok(())
     }
 

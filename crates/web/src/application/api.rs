@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use fgf_app::application::{ApplicationInput, ExtensionInput, IntakeInput, PauseInput};
+use fgf_app::application::{ApplicationInput, BarInput, ExtensionInput, IntakeInput, PauseInput};
 use fgf_app::{Actor, ServiceError};
 use fgf_domain::application::{ApplicationId, ApplicationStatus};
 use fgf_store::application::ApplicationFilter;
@@ -144,4 +144,24 @@ pub async fn extend(
 ) -> ApiResult {
     let view = state.app.application().extend(&actor, id, &input).await?;
     Ok(Json(dto::Application::from(view)).into_response())
+}
+
+pub async fn bar(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+    ApiJson(input): ApiJson<BarInput>,
+) -> ApiResult {
+    let until = state
+        .app
+        .application()
+        .bar_applicant(&actor, id, &input)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(dto::Barred {
+            until: until.to_string(),
+        }),
+    )
+        .into_response())
 }

@@ -172,3 +172,22 @@ pub struct ExtensionBody {
     approved_by: String,
     reason: String,
 }
+
+/// A bar on the applicant (mirrors `app::BarInput`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct BarBody {
+    /// `false_materials` (Article 78) or `fraud_or_bribery` (Article 79).
+    cause: String,
+    /// What was found.
+    reason: String,
+    /// The matter concerns public safety, health, life or property.
+    protected_interest: bool,
+}
+
+/// The bar set.
+#[derive(Serialize, ToSchema)]
+pub struct Barred {
+    /// The last day on which the applicant may not apply, `YYYY-MM-DD`.
+    pub until: String,
+}

@@ -16,6 +16,7 @@ pub(crate) fn table() -> Vec<Route> {
         r("POST", "/api/v1/applications/{id}/pause", Perm(P::ApplicationReview), "application", "Stop the clock for a special procedure of Article 45 (with the written notice of its expected length) or a supplement asked in review", post(api::pause)).body::<dto::PauseBody>().returns::<dto::Application>(),
         r("POST", "/api/v1/applications/{id}/resume", Perm(P::ApplicationReview), "application", "The clock runs again from tomorrow", post(api::resume)).no_body().returns::<dto::Application>(),
         r("POST", "/api/v1/applications/{id}/extension", Perm(P::ApplicationReview), "application", "The one extension of Article 42 (10 working days, 15 for joint handling), approved at the rank the law names, before the deadline", post(api::extend)).body::<dto::ExtensionBody>().returns::<dto::Application>(),
+        r("POST", "/api/v1/applications/{id}/bar", Perm(P::ApplicationReview), "application", "Bar the applicant from applying again for the matter: false_materials (Article 78, one year) or fraud_or_bribery (Article 79, three years), for matters of public safety, health, life and property", post(api::bar)).body::<dto::BarBody>().created::<dto::Barred>(),
         r("POST", "/api/v1/applications/{id}/supplement", Perm(P::ApplicantSelf), "application", "The applicant supplies what the correction notice listed: a new round, received today", post(api::supply)).body::<dto::SupplyBody>().returns::<dto::Application>(),
     ]
 }

@@ -34,6 +34,12 @@ pub(super) fn fill(method: &str, path: &str, s: &mut Sample, _v: &Vars) -> bool 
             );
             s.allowed = &[200, 404, 409];
         }
+        ("POST", "/api/v1/applications/{id}/bar") => {
+            s.json = Some(
+                json!({"cause": "false_materials", "reason": "提交虚假材料", "protected_interest": true}),
+            );
+            s.allowed = &[201, 404];
+        }
         ("POST", "/api/v1/applications/{id}/supplement") => {
             s.json = Some(json!({"note": "已补正"}));
             s.allowed = &[404, 409];
