@@ -3,7 +3,9 @@
 //! the one correction notice and the supplement, deemed acceptance from the sixth working day,
 //! and who may read what.
 
-use fgf_app::application::{ApplicationInput, BarInput, ExtensionInput, IntakeInput, PauseInput};
+use fgf_app::application::{
+    AgentInput, ApplicationInput, BarInput, ExtensionInput, IntakeInput, PauseInput, WindowInput,
+};
 use fgf_app::base::auth::{LoginRequest, SessionKind};
 use fgf_app::{Actor, App, Config, ErrorKind, TestClock};
 use fgf_domain::application::{ApplicationStatus, ClockLight};
@@ -483,6 +485,123 @@ async fn article_79_fraud_or_bribery_bars_the_matter_for_three_years() {
             e.message(fgf_app::Lang::Zh).contains("第七十九条"),
             "{label}"
         );
+        let _ = std::fs::remove_dir_all(&app.config().data_dir);
+        drop(app);
+        db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn the_window_enters_an_application_for_the_person_at_the_counter_and_records_the_agent() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let clerk = signed_in(&app, "clerk").await;
+        let uc = app.application();
+        let auth = app
+            .base()
+            .upload_file(&clerk, "授权委托书.pdf", b"%PDF-1.4 authorisation")
+            .await
+            .unwrap();
+        let window = |applicant_id: &str, agent_id: &str, authorisation: &str| WindowInput {
+            matter_code: "XK-D04-0001-01".into(),
+            form: json!({"企业名称": "窗口代办测试有限公司"}),
+            applicant_id: applicant_id.into(),
+            agent: Some(AgentInput {
+                name: "李代办".into(),
+                resident_id: agent_id.into(),
+                authorisation: authorisation.into(),
+            }),
+        };
+        // A number whose check digit is wrong is refused on its field.
+        let e = uc
+            .enter_at_window(
+                &clerk,
+                &window(
+                    "340524198001010011",
+                    "11010519491231002X",
+                    &auth.content_hash,
+                ),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "application_applicant_id_invalid", "{label}");
+        // A valid number nobody registered with.
+        let e = uc
+            .enter_at_window(
+                &clerk,
+                &window(
+                    "11010519491231002X",
+                    "11010519491231002X",
+                    &auth.content_hash,
+                ),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::NotFound, "application_applicant_unknown"),
+            "{label}"
+        );
+        // An agent without an uploaded authorisation.
+        let e = uc
+            .enter_at_window(
+                &clerk,
+                &window("34052419800101001X", "11010519491231002X", "0000"),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "application_agent_invalid", "{label}");
+        let v = uc
+            .enter_at_window(
+                &clerk,
+                &window(
+                    "34052419800101001X",
+                    "11010519491231002X",
+                    &auth.content_hash,
+                ),
+            )
+            .await
+            .unwrap();
+        assert_eq!(v.channel, "window", "{label}");
+        assert_eq!(v.status, ApplicationStatus::Submitted, "{label}");
+        let agent = v.agent.clone().unwrap();
+        assert_eq!(agent.id_masked, "1101**********002X", "{label}");
+        // The citizen finds it among their own applications, the agent on record.
+        let citizen = signed_in(&app, "citizen").await;
+        let d = uc.application(&citizen, v.id).await.unwrap();
+        assert_eq!(d.view.agent.unwrap().name, "李代办", "{label}");
+        assert!(d.events[0].note.contains("代办人"), "{label}");
+        // An enterprise is found by its credit code.
+        let v = uc
+            .enter_at_window(
+                &clerk,
+                &WindowInput {
+                    matter_code: "XK-D04-0001-01".into(),
+                    form: json!({}),
+                    applicant_id: "91110108MA1H8R7C4F".into(),
+                    agent: None,
+                },
+            )
+            .await
+            .unwrap();
+        let enterprise = signed_in(&app, "enterprise").await;
+        assert!(uc.application(&enterprise, v.id).await.is_ok(), "{label}");
+        // Only the window enters applications for others.
+        let reviewer = signed_in(&app, "reviewer").await;
+        let e = uc
+            .enter_at_window(
+                &reviewer,
+                &window(
+                    "34052419800101001X",
+                    "11010519491231002X",
+                    &auth.content_hash,
+                ),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "permission_denied", "{label}");
         let _ = std::fs::remove_dir_all(&app.config().data_dir);
         drop(app);
         db.cleanup().await;

@@ -64,6 +64,7 @@ const ACTIONS: &[&str] = &[
     "resume",
     "extension",
     "bar",
+    "window",
 ];
 
 /// A POST that adds to a collection has a GET on the same path; a new POST-only route must

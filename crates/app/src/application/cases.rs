@@ -17,7 +17,7 @@ use fgf_domain::catalog::{MatterDoc, SpecialProcedure};
 use fgf_domain::mask_name;
 use fgf_store::application::{
     ApplicationChange, ApplicationEventRow, ApplicationFilter, ApplicationRow, BarRow,
-    ExtensionRow, NewApplication,
+    ExtensionRow, NewAgent, NewApplication,
 };
 use fgf_store::{Page, Paged, Scope, StoreError};
 use serde::{Deserialize, Serialize};
@@ -35,6 +35,29 @@ pub struct ApplicationInput {
 
 fn empty_form() -> Value {
     json!({})
+}
+
+/// What the window clerk enters for the person at the counter (线上线下一体化).
+#[derive(Debug, Clone, Deserialize)]
+pub struct WindowInput {
+    pub matter_code: String,
+    #[serde(default = "empty_form")]
+    pub form: Value,
+    /// The applicant's resident ID (居民身份证号码) or unified social credit code, checked by
+    /// its check digit.
+    pub applicant_id: String,
+    /// The agent (代办人) acting for the applicant, if someone is.
+    #[serde(default)]
+    pub agent: Option<AgentInput>,
+}
+
+/// An agent acting for the applicant, with their written authorisation.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AgentInput {
+    pub name: String,
+    pub resident_id: String,
+    /// The content hash of the uploaded authorisation (授权委托书).
+    pub authorisation: String,
 }
 
 /// The clerk's intake decision, one of the five outcomes of 第三十二条.
@@ -109,6 +132,9 @@ pub struct ApplicationView {
     /// The first correction notice's items.
     pub correction_items: Vec<String>,
     pub overdue_reason: String,
+    /// The agent who applied for the applicant: name masked for staff lists as the applicant's
+    /// is, resident ID always masked.
+    pub agent: Option<fgf_store::application::AgentRow>,
 }
 
 /// An application with its history.
@@ -143,14 +169,122 @@ impl UseCases<'_> {
         input: &ApplicationInput,
     ) -> ServiceResult<ApplicationView> {
         actor.applicant_scope()?;
-        if !input.form.is_object() {
+        let id = self
+            .create(
+                actor,
+                actor.account.id,
+                &input.matter_code,
+                &input.form,
+                "online",
+                None,
+            )
+            .await?;
+        self.application(actor, id).await.map(|d| d.view)
+    }
+
+    /// The window clerk enters an application for the person at the counter, found by their
+    /// resident ID or credit code, optionally through an agent (代办) whose identity and written
+    /// authorisation are recorded. The same rules as online apply, bars included.
+    pub async fn enter_at_window(
+        self,
+        actor: &Actor,
+        input: &WindowInput,
+    ) -> ServiceResult<ApplicationView> {
+        let scope = actor.scope(Permission::ApplicationIntake)?;
+        let raw = input.applicant_id.trim().to_uppercase();
+        let applicant = if let Ok(rid) = fgf_domain::ResidentId::parse(&raw) {
+            let hmac = self.pii().lookup_hash(rid.as_str());
+            self.store()
+                .find_account_by_resident_hmac(&scope, &hmac)
+                .await?
+        } else if let Ok(uscc) = fgf_domain::Uscc::parse(&raw) {
+            self.store()
+                .find_account_by_uscc(&scope, uscc.as_str())
+                .await?
+        } else {
+            return Err(ServiceError::field(
+                "application_applicant_id_invalid",
+                "applicant_id",
+                "请填写有效的居民身份证号码或统一社会信用代码（校验位不符）",
+            ));
+        };
+        let applicant = applicant
+            .filter(|a| a.kind != fgf_domain::base::record::AccountKind::Staff)
+            .ok_or_else(|| ServiceError::not_found("application_applicant_unknown"))?;
+        let agent = match &input.agent {
+            None => None,
+            Some(a) => {
+                let name = a.name.trim();
+                if name.is_empty() {
+                    return Err(ServiceError::field(
+                        "application_agent_invalid",
+                        "agent.name",
+                        "请填写代办人姓名",
+                    ));
+                }
+                let rid = fgf_domain::ResidentId::parse(a.resident_id.trim()).map_err(|_| {
+                    ServiceError::field(
+                        "application_agent_invalid",
+                        "agent.resident_id",
+                        "代办人居民身份证号码无效（校验位不符）",
+                    )
+                })?;
+                if self
+                    .store()
+                    .find_file(a.authorisation.trim())
+                    .await?
+                    .is_none()
+                {
+                    return Err(ServiceError::field(
+                        "application_agent_invalid",
+                        "agent.authorisation",
+                        "请先上传代办人的授权委托书",
+                    ));
+                }
+                Some((
+                    name.to_owned(),
+                    fgf_domain::mask_resident_id(rid.as_str()),
+                    self.pii().lookup_hash(rid.as_str()),
+                    a.authorisation.trim().to_owned(),
+                ))
+            }
+        };
+        let id = self
+            .create(
+                actor,
+                applicant.id,
+                &input.matter_code,
+                &input.form,
+                "window",
+                agent.as_ref().map(|(name, masked, hmac, auth)| NewAgent {
+                    name,
+                    id_masked: masked,
+                    id_hmac: hmac.clone(),
+                    authorisation: auth,
+                }),
+            )
+            .await?;
+        self.application(actor, id).await.map(|d| d.view)
+    }
+
+    /// Creates a received application of `applicant` for the matter `code`: in force, no bar.
+    async fn create(
+        self,
+        actor: &Actor,
+        applicant: fgf_domain::base::AccountId,
+        code: &str,
+        form: &Value,
+        channel: &str,
+        agent: Option<NewAgent<'_>>,
+    ) -> ServiceResult<ApplicationId> {
+        if !form.is_object() {
             return Err(ServiceError::field(
                 "application_form_invalid",
                 "form",
                 "申请表须为字段与取值组成的对象",
             ));
         }
-        let code = input.matter_code.trim();
+        let code = code.trim();
         let matter = self
             .store()
             .find_matter(code)
@@ -162,7 +296,7 @@ impl UseCases<'_> {
         let today = self.today();
         let bars: Vec<Bar> = self
             .store()
-            .application_bars(actor.account.id, matter.id)
+            .application_bars(applicant, matter.id)
             .await?
             .into_iter()
             .map(|b| Bar {
@@ -178,22 +312,29 @@ impl UseCases<'_> {
         let v = self.store().matter_version(matter.id, version).await?;
         let doc: MatterDoc = serde_json::from_str(&v.doc).map_err(ServiceError::internal)?;
         let limit = doc.promised_days.unwrap_or(doc.statutory_days);
-        let form = input.form.to_string();
+        let form_text = form.to_string();
+        let entered_by = (channel == "window").then_some(actor.account.id);
+        let note = match &agent {
+            Some(a) => format!("窗口收件，代办人：{}（{}）", a.name, a.id_masked),
+            None if entered_by.is_some() => "窗口收件".to_owned(),
+            None => String::new(),
+        };
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let (id, number) = tx
             .insert_application(
                 &NewApplication {
                     matter_id: matter.id,
                     matter_version: version,
-                    applicant: actor.account.id,
+                    applicant,
                     department_id: matter.department_id,
-                    channel: "online",
-                    entered_by: None,
+                    channel,
+                    entered_by,
                     status: ApplicationStatus::Submitted,
-                    form: &form,
+                    form: &form_text,
                     handling: Handling::Single,
                     limit_workdays: i64::from(limit),
                     received_on: Some(today),
+                    agent,
                 },
                 today,
             )
@@ -204,7 +345,7 @@ impl UseCases<'_> {
             "submitted",
             ApplicationStatus::Draft,
             ApplicationStatus::Submitted,
-            "",
+            &note,
         )
         .await?;
         tx.audit(
@@ -214,12 +355,12 @@ impl UseCases<'_> {
             &[FieldChange {
                 field: "application".to_owned(),
                 before: None,
-                after: Some(json!({ "number": number, "matter": code, "status": "submitted" })),
+                after: Some(json!({ "number": number, "matter": code, "status": "submitted", "channel": channel })),
             }],
         )
         .await?;
         tx.commit().await?;
-        self.application(actor, id).await.map(|d| d.view)
+        Ok(id)
     }
 
     /// The applications the caller may read, newest first.
@@ -333,6 +474,7 @@ impl UseCases<'_> {
                 .and_then(|s| serde_json::from_str(s).ok())
                 .unwrap_or_default(),
             overdue_reason: r.overdue_reason,
+            agent: r.agent,
         })
     }
 

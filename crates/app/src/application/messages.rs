@@ -26,6 +26,9 @@ crate::i18n::messages! {
     "application_approver_missing" => "请填写批准延期的负责人", "Name who approved the extension";
     "application_barred" => "依{1}，您在{0}前不得再次申请该事项", "Under {1} you may not apply for this matter again until {0}";
     "application_bar_not_protected" => "仅涉及公共安全、人身健康、生命财产安全的事项可限制再次申请", "Only matters of public safety, health, life and property carry a bar";
+    "application_applicant_id_invalid" => "请填写有效的居民身份证号码或统一社会信用代码", "Enter a valid resident ID or unified social credit code";
+    "application_applicant_unknown" => "未找到该证件号码的申请人，请申请人先注册账号", "No applicant has this number; they must register first";
+    "application_agent_invalid" => "代办人信息不完整或无效", "The agent's details are incomplete or invalid";
     "application.status.draft" => "草稿", "Draft";
     "application.status.submitted" => "已收件", "Received";
     "application.status.awaiting_supplement" => "待补正", "Awaiting supplement";

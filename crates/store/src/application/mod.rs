@@ -71,8 +71,30 @@ pub struct ApplicationRow {
     pub correction_items: Option<String>,
     pub overdue_reason: String,
     pub extension: Option<ExtensionRow>,
+    /// The agent (代办人) who applied for the applicant, if one did.
+    pub agent: Option<AgentRow>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
+}
+
+/// An agent (代办人) acting for the applicant, as recorded at the window.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AgentRow {
+    pub name: String,
+    /// The agent's resident ID, masked (RULES.md §7.4); the number itself is kept only as a
+    /// keyed hash.
+    pub id_masked: String,
+    /// The content hash of the written authorisation (授权委托书).
+    pub authorisation: String,
+}
+
+/// An agent to record with a new application.
+#[derive(Debug, Clone)]
+pub struct NewAgent<'a> {
+    pub name: &'a str,
+    pub id_masked: &'a str,
+    pub id_hmac: Vec<u8>,
+    pub authorisation: &'a str,
 }
 
 /// The one extension granted (行政许可法第四十二条).
@@ -91,7 +113,8 @@ const COLS: &str = "a.application_id, a.number, a.matter_id, m.code as matter_co
     ac.display_name as applicant_name, a.department_id, a.channel, a.entered_by, a.status, \
     a.form, a.handling, a.limit_workdays, a.received_on, a.accepted_on, a.decided_on, \
     a.correction_items, a.overdue_reason, a.extension_on, a.extension_workdays, \
-    a.extension_approver, a.extension_approved_by, a.extension_reason, a.created_at, a.updated_at";
+    a.extension_approver, a.extension_approved_by, a.extension_reason, a.agent_name, \
+    a.agent_id_masked, a.agent_authorisation, a.created_at, a.updated_at";
 
 const FROM: &str = " from application a join matter m on m.matter_id = a.matter_id \
     join account ac on ac.account_id = a.applicant_account_id";
@@ -125,6 +148,14 @@ fn application(r: &AnyRow) -> Result<ApplicationRow> {
                 approver: get_code(r, "application", "extension_approver")?,
                 approved_by: get_opt_str(r, "extension_approved_by")?.unwrap_or_default(),
                 reason: get_opt_str(r, "extension_reason")?.unwrap_or_default(),
+            }),
+            None => None,
+        },
+        agent: match get_opt_str(r, "agent_name")? {
+            Some(name) => Some(AgentRow {
+                name,
+                id_masked: get_opt_str(r, "agent_id_masked")?.unwrap_or_default(),
+                authorisation: get_opt_str(r, "agent_authorisation")?.unwrap_or_default(),
             }),
             None => None,
         },
@@ -171,6 +202,7 @@ pub struct NewApplication<'a> {
     pub handling: Handling,
     pub limit_workdays: i64,
     pub received_on: Option<NaiveDate>,
+    pub agent: Option<NewAgent<'a>>,
 }
 
 /// Filters of the application list.
@@ -310,7 +342,8 @@ impl WriteTx {
         let mut sql = Sql::new(
             "insert into application (matter_id, matter_version, applicant_account_id, \
              department_id, channel, entered_by, status, form, handling, limit_workdays, \
-             received_on, created_at, updated_at) values (",
+             received_on, agent_name, agent_id_masked, agent_id_hmac, agent_authorisation, \
+             created_at, updated_at) values (",
         );
         sql.bind(new.matter_id)
             .push(",")
@@ -333,6 +366,14 @@ impl WriteTx {
             .bind(new.limit_workdays)
             .push(",")
             .bind(new.received_on)
+            .push(",")
+            .bind(new.agent.as_ref().map(|a| a.name))
+            .push(",")
+            .bind(new.agent.as_ref().map(|a| a.id_masked))
+            .push(",")
+            .bind(new.agent.as_ref().map(|a| a.id_hmac.clone()))
+            .push(",")
+            .bind(new.agent.as_ref().map(|a| a.authorisation))
             .push(",")
             .bind(now)
             .push(",")

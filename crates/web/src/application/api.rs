@@ -10,7 +10,9 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use fgf_app::application::{ApplicationInput, BarInput, ExtensionInput, IntakeInput, PauseInput};
+use fgf_app::application::{
+    ApplicationInput, BarInput, ExtensionInput, IntakeInput, PauseInput, WindowInput,
+};
 use fgf_app::{Actor, ServiceError};
 use fgf_domain::application::{ApplicationId, ApplicationStatus};
 use fgf_store::application::ApplicationFilter;
@@ -28,6 +30,31 @@ pub struct ListParams {
     pub status: Option<String>,
     pub page: Option<u32>,
     pub per_page: Option<u32>,
+}
+
+/// Entering at the window accepts `Idempotency-Key` as applying online does.
+pub async fn window(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    headers: HeaderMap,
+    IdemJson { body, digest }: IdemJson<WindowInput>,
+) -> ApiResult {
+    idempotent(
+        &state,
+        &actor,
+        &headers,
+        "/api/v1/applications/window",
+        &digest,
+        async {
+            let view = state
+                .app
+                .application()
+                .enter_at_window(&actor, &body)
+                .await?;
+            Ok((StatusCode::CREATED, json!(dto::Application::from(view))))
+        },
+    )
+    .await
 }
 
 /// Applying accepts `Idempotency-Key`: an applicant whose network drops and who submits

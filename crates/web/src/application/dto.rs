@@ -43,6 +43,18 @@ pub struct Application {
     pub correction_items: Vec<String>,
     /// Why the case is late, published.
     pub overdue_reason: String,
+    /// The agent (代办人) who applied for the applicant.
+    pub agent: Option<Agent>,
+}
+
+/// An agent acting for the applicant.
+#[derive(Serialize, ToSchema)]
+pub struct Agent {
+    pub name: String,
+    /// The agent's resident ID, masked.
+    pub id_masked: String,
+    /// The content hash of the written authorisation (`/files/{hash}`).
+    pub authorisation: String,
 }
 
 impl From<app::ApplicationView> for Application {
@@ -66,6 +78,11 @@ impl From<app::ApplicationView> for Application {
             paused: v.paused,
             correction_items: v.correction_items,
             overdue_reason: v.overdue_reason,
+            agent: v.agent.map(|a| Agent {
+                name: a.name,
+                id_masked: a.id_masked,
+                authorisation: a.authorisation,
+            }),
         }
     }
 }
@@ -190,4 +207,26 @@ pub struct BarBody {
 pub struct Barred {
     /// The last day on which the applicant may not apply, `YYYY-MM-DD`.
     pub until: String,
+}
+
+/// Enter an application at the window (mirrors `app::WindowInput`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct WindowBody {
+    matter_code: String,
+    #[schema(value_type = Object)]
+    form: Option<Value>,
+    /// The applicant's resident ID or unified social credit code.
+    applicant_id: String,
+    agent: Option<AgentBody>,
+}
+
+/// The agent (mirrors `app::AgentInput`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct AgentBody {
+    name: String,
+    resident_id: String,
+    /// The content hash of the uploaded authorisation.
+    authorisation: String,
 }

@@ -10,6 +10,7 @@ pub(crate) fn table() -> Vec<Route> {
     vec![
         // 服 online applications (一网通办).
         r("POST", "/api/v1/applications", Perm(P::ApplicantSelf), "application", "Apply for a matter in force: received today (收件), the five working days of Article 32(4) start", post(api::submit)).body::<dto::ApplicationBody>().created::<dto::Application>(),
+        r("POST", "/api/v1/applications/window", Perm(P::ApplicationIntake), "application", "The window clerk enters an application for the person at the counter (resident ID or credit code), optionally through an agent with a written authorisation (代办)", post(api::window)).body::<dto::WindowBody>().created::<dto::Application>(),
         r("GET", "/api/v1/applications", Authenticated, "application", "Applications the caller may read, newest first: an applicant their own, staff their departments' (?status=)", get(api::list)).query::<api::ListParams>().returns_list::<dto::Application>(),
         r("GET", "/api/v1/applications/{id}", Authenticated, "application", "One application with its clock (due date, working days left, light) and history", get(api::one)).returns::<dto::ApplicationDetail>(),
         r("POST", "/api/v1/applications/{id}/intake", Perm(P::ApplicationIntake), "application", "The clerk's decision under Article 32: no_licence_needed, wrong_authority, corrected_on_spot, supplement (one notice of every item) or accept", post(api::intake)).body::<dto::IntakeBody>().returns::<dto::Application>(),

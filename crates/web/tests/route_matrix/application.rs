@@ -13,6 +13,12 @@ pub(super) fn fill(method: &str, path: &str, s: &mut Sample, _v: &Vars) -> bool 
             );
             s.allowed = &[201];
         }
+        ("POST", "/api/v1/applications/window") => {
+            s.json = Some(
+                json!({"matter_code": "XK-D04-0001-01", "form": {}, "applicant_id": "34052419800101001X"}),
+            );
+            s.allowed = &[201];
+        }
         // Staff without intake or review hold no reading scope for applications.
         ("GET", "/api/v1/applications") => s.allowed = &[200, 403],
         // Application 1 is the first applicant's: others are not shown it.
