@@ -149,3 +149,70 @@ async fn submitting_twice_with_one_idempotency_key_creates_one_application() {
         .await;
     assert_eq!(r.json()["total"], 1);
 }
+
+#[tokio::test]
+async fn writes_on_an_application_outside_the_callers_reach_answer_404_and_change_nothing() {
+    let d = District::new().await;
+    d.clock.set_ms(MARCH_2);
+    let citizen = d.token("citizen").await;
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/applications",
+            Some(&citizen),
+            Some(json!({"matter_code": "XK-D04-0001-01", "form": {}})),
+        )
+        .await;
+    let id = r.json()["id"].as_i64().unwrap();
+    // A reviewer of 区教育局 holds review, but not for 区市场监管局's applications.
+    let teacher = d.token("teacher").await;
+    for (path, body) in [
+        (
+            "pause",
+            json!({"cause": "expert_review", "expected_workdays": 5}),
+        ),
+        ("resume", json!({})),
+        (
+            "extension",
+            json!({"workdays": 10, "approver": "agency_head", "approved_by": "局长", "reason": "核查"}),
+        ),
+        (
+            "bar",
+            json!({"cause": "false_materials", "reason": "虚假材料", "protected_interest": true}),
+        ),
+    ] {
+        let r = d
+            .api(
+                Method::POST,
+                &format!("/api/v1/applications/{id}/{path}"),
+                Some(&teacher),
+                Some(body),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.text());
+        assert_eq!(r.json()["error"]["code"], "not_found", "{path}");
+    }
+    // Another applicant cannot supply for it.
+    let enterprise = d.token("enterprise").await;
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/applications/{id}/supplement"),
+            Some(&enterprise),
+            Some(json!({"note": "x"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    // Nothing moved: the application is still as received, with its one history line.
+    let r = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/applications/{id}"),
+            Some(&citizen),
+            None,
+        )
+        .await;
+    let v = r.json();
+    assert_eq!(v["status"], "submitted");
+    assert_eq!(v["events"].as_array().unwrap().len(), 1);
+}
