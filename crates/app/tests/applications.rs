@@ -43,6 +43,12 @@ async fn district(db: &TestDb, clock: &TestClock) -> App {
     app
 }
 
+async fn finish(app: App, db: TestDb) {
+    let _ = std::fs::remove_dir_all(&app.config().data_dir);
+    drop(app);
+    db.cleanup().await;
+}
+
 async fn signed_in(app: &App, username: &str) -> Actor {
     let ok = app
         .base()
@@ -132,9 +138,7 @@ async fn article_32_the_clerk_sends_one_correction_notice_then_accepts_the_suppl
             "{label}"
         );
         app.store().verify_audit().await.unwrap();
-        let _ = std::fs::remove_dir_all(&app.config().data_dir);
-        drop(app);
-        db.cleanup().await;
+        finish(app, db).await;
     }
 }
 
@@ -178,9 +182,7 @@ async fn article_32_4_deemed_accepted_from_the_sixth_working_day_with_the_reason
         assert_eq!(late.code, "application_not_received", "{label}");
         // Promised 1 working day from 3/2: due 3/3, so overdue by now.
         assert_eq!(d.view.light, Some(ClockLight::Overdue), "{label}");
-        let _ = std::fs::remove_dir_all(&app.config().data_dir);
-        drop(app);
-        db.cleanup().await;
+        finish(app, db).await;
     }
 }
 
@@ -261,9 +263,7 @@ async fn applications_are_read_by_their_applicant_and_by_the_desks_of_their_depa
             1,
             "{label}"
         );
-        let _ = std::fs::remove_dir_all(&app.config().data_dir);
-        drop(app);
-        db.cleanup().await;
+        finish(app, db).await;
     }
 }
 
@@ -352,9 +352,7 @@ async fn article_45_expert_review_stops_the_clock_and_article_42_allows_one_exte
             "{label}"
         );
         app.store().verify_audit().await.unwrap();
-        let _ = std::fs::remove_dir_all(&app.config().data_dir);
-        drop(app);
-        db.cleanup().await;
+        finish(app, db).await;
     }
 }
 
@@ -392,9 +390,7 @@ async fn article_42_no_extension_once_the_deadline_has_passed() {
         let v = uc.application(&reviewer, v.id).await.unwrap().view;
         assert_eq!(v.light, Some(ClockLight::Overdue), "{label}");
         assert_eq!(v.status, ApplicationStatus::Accepted, "{label}");
-        let _ = std::fs::remove_dir_all(&app.config().data_dir);
-        drop(app);
-        db.cleanup().await;
+        finish(app, db).await;
     }
 }
 
@@ -448,9 +444,7 @@ async fn article_78_false_materials_bar_a_new_application_for_one_year_with_the_
             uc.submit_application(&citizen, &apply()).await.is_ok(),
             "{label}"
         );
-        let _ = std::fs::remove_dir_all(&app.config().data_dir);
-        drop(app);
-        db.cleanup().await;
+        finish(app, db).await;
     }
 }
 
@@ -485,9 +479,7 @@ async fn article_79_fraud_or_bribery_bars_the_matter_for_three_years() {
             e.message(fgf_app::Lang::Zh).contains("第七十九条"),
             "{label}"
         );
-        let _ = std::fs::remove_dir_all(&app.config().data_dir);
-        drop(app);
-        db.cleanup().await;
+        finish(app, db).await;
     }
 }
 
@@ -602,8 +594,6 @@ async fn the_window_enters_an_application_for_the_person_at_the_counter_and_reco
             .await
             .unwrap_err();
         assert_eq!(e.code, "permission_denied", "{label}");
-        let _ = std::fs::remove_dir_all(&app.config().data_dir);
-        drop(app);
-        db.cleanup().await;
+        finish(app, db).await;
     }
 }

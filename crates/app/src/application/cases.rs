@@ -339,24 +339,20 @@ impl UseCases<'_> {
                 today,
             )
             .await?;
-        tx.insert_application_event(
-            id,
-            Some(actor.account.id),
-            "submitted",
-            ApplicationStatus::Draft,
-            ApplicationStatus::Submitted,
-            &note,
-        )
-        .await?;
-        tx.audit(
-            "application.submit",
-            "application",
-            &id.to_string(),
-            &[FieldChange {
-                field: "application".to_owned(),
+        record(
+            &mut tx,
+            Step {
+                id,
+                actor: Some(actor.account.id),
+                action: "submitted",
+                from: ApplicationStatus::Draft,
+                to: ApplicationStatus::Submitted,
+                note: &note,
+                audit: "application.submit",
+                field: "application",
                 before: None,
-                after: Some(json!({ "number": number, "matter": code, "status": "submitted", "channel": channel })),
-            }],
+                after: json!({ "number": number, "matter": code, "status": "submitted", "channel": channel }),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -549,24 +545,20 @@ impl UseCases<'_> {
         )
         .await
         .map_err(status_changed)?;
-        tx.insert_application_event(
-            id,
-            Some(actor.account.id),
-            action,
-            row.status,
-            outcome.status,
-            &note,
-        )
-        .await?;
-        tx.audit(
-            "application.intake",
-            "application",
-            &id.to_string(),
-            &[FieldChange {
-                field: "status".to_owned(),
+        record(
+            &mut tx,
+            Step {
+                id,
+                actor: Some(actor.account.id),
+                action,
+                from: row.status,
+                to: outcome.status,
+                note: &note,
+                audit: "application.intake",
+                field: "status",
                 before: Some(json!(row.status)),
-                after: Some(json!({ "status": outcome.status, "action": action, "accepted_on": outcome.accepted_on, "note": note })),
-            }],
+                after: json!({ "status": outcome.status, "action": action, "accepted_on": outcome.accepted_on, "note": note }),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -603,24 +595,20 @@ impl UseCases<'_> {
         )
         .await
         .map_err(status_changed)?;
-        tx.insert_application_event(
-            id,
-            Some(actor.account.id),
-            "supplied",
-            row.status,
-            ApplicationStatus::Submitted,
-            note.trim(),
-        )
-        .await?;
-        tx.audit(
-            "application.supply",
-            "application",
-            &id.to_string(),
-            &[FieldChange {
-                field: "status".to_owned(),
+        record(
+            &mut tx,
+            Step {
+                id,
+                actor: Some(actor.account.id),
+                action: "supplied",
+                from: row.status,
+                to: ApplicationStatus::Submitted,
+                note: note.trim(),
+                audit: "application.supply",
+                field: "status",
                 before: Some(json!(row.status)),
-                after: Some(json!({ "status": "submitted", "received_on": today })),
-            }],
+                after: json!({ "status": "submitted", "received_on": today }),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -668,26 +656,20 @@ impl UseCases<'_> {
                 Err(StoreError::Conflict { .. }) => continue,
                 Err(e) => return Err(e.into()),
             }
-            tx.insert_application_event(
-                row.id,
-                None,
-                "deemed_accepted",
-                ApplicationStatus::Submitted,
-                ApplicationStatus::Accepted,
-                &note,
-            )
-            .await?;
-            tx.audit(
-                "application.deemed_accepted",
-                "application",
-                &row.id.to_string(),
-                &[FieldChange {
-                    field: "status".to_owned(),
+            record(
+                &mut tx,
+                Step {
+                    id: row.id,
+                    actor: None,
+                    action: "deemed_accepted",
+                    from: ApplicationStatus::Submitted,
+                    to: ApplicationStatus::Accepted,
+                    note: &note,
+                    audit: "application.deemed_accepted",
+                    field: "status",
                     before: Some(json!("submitted")),
-                    after: Some(
-                        json!({ "status": "accepted", "accepted_on": accepted, "reason": note }),
-                    ),
-                }],
+                    after: json!({ "status": "accepted", "accepted_on": accepted, "reason": note }),
+                },
             )
             .await?;
             tx.commit().await?;
@@ -743,24 +725,20 @@ impl UseCases<'_> {
             .map_err(status_changed)?;
         tx.insert_application_pause(id, cause_code, today, i64::from(input.expected_workdays))
             .await?;
-        tx.insert_application_event(
-            id,
-            Some(actor.account.id),
-            "paused",
-            row.status,
-            ApplicationStatus::Suspended,
-            &note,
-        )
-        .await?;
-        tx.audit(
-            "application.pause",
-            "application",
-            &id.to_string(),
-            &[FieldChange {
-                field: "clock".to_owned(),
+        record(
+            &mut tx,
+            Step {
+                id,
+                actor: Some(actor.account.id),
+                action: "paused",
+                from: row.status,
+                to: ApplicationStatus::Suspended,
+                note: &note,
+                audit: "application.pause",
+                field: "clock",
                 before: Some(json!(row.status)),
-                after: Some(json!({ "status": "suspended", "cause": cause_code, "from": today, "expected_workdays": input.expected_workdays })),
-            }],
+                after: json!({ "status": "suspended", "cause": cause_code, "from": today, "expected_workdays": input.expected_workdays }),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -791,17 +769,20 @@ impl UseCases<'_> {
             .await
             .map_err(status_changed)?;
         tx.close_application_pause(id, today).await?;
-        tx.insert_application_event(id, Some(actor.account.id), "resumed", row.status, back, "")
-            .await?;
-        tx.audit(
-            "application.resume",
-            "application",
-            &id.to_string(),
-            &[FieldChange {
-                field: "clock".to_owned(),
+        record(
+            &mut tx,
+            Step {
+                id,
+                actor: Some(actor.account.id),
+                action: "resumed",
+                from: row.status,
+                to: back,
+                note: "",
+                audit: "application.resume",
+                field: "clock",
                 before: Some(json!(row.status)),
-                after: Some(json!({ "status": back, "to": today })),
-            }],
+                after: json!({ "status": back, "to": today }),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -873,24 +854,20 @@ impl UseCases<'_> {
             input.approved_by.trim(),
             ext.reason
         );
-        tx.insert_application_event(
-            id,
-            Some(actor.account.id),
-            "extended",
-            row.status,
-            ApplicationStatus::Extended,
-            &note,
-        )
-        .await?;
-        tx.audit(
-            "application.extend",
-            "application",
-            &id.to_string(),
-            &[FieldChange {
-                field: "extension".to_owned(),
+        record(
+            &mut tx,
+            Step {
+                id,
+                actor: Some(actor.account.id),
+                action: "extended",
+                from: row.status,
+                to: ApplicationStatus::Extended,
+                note: &note,
+                audit: "application.extend",
+                field: "extension",
                 before: None,
-                after: Some(json!({ "workdays": ext.workdays, "approver": approver, "approved_by": input.approved_by.trim(), "reason": ext.reason })),
-            }],
+                after: json!({ "workdays": ext.workdays, "approver": approver, "approved_by": input.approved_by.trim(), "reason": ext.reason }),
+            },
         )
         .await?;
         tx.commit().await?;
@@ -951,29 +928,57 @@ impl UseCases<'_> {
             cause.article(),
             bar.until
         );
-        tx.insert_application_event(
-            id,
-            Some(actor.account.id),
-            "barred",
-            row.status,
-            row.status,
-            &note,
-        )
-        .await?;
-        tx.audit(
-            "application.bar",
-            "application",
-            &id.to_string(),
-            &[FieldChange {
-                field: "bar".to_owned(),
+        record(
+            &mut tx,
+            Step {
+                id,
+                actor: Some(actor.account.id),
+                action: "barred",
+                from: row.status,
+                to: row.status,
+                note: &note,
+                audit: "application.bar",
+                field: "bar",
                 before: None,
-                after: Some(json!({ "cause": cause, "until": bar.until, "reason": reason })),
-            }],
+                after: json!({ "cause": cause, "until": bar.until, "reason": reason }),
+            },
         )
         .await?;
         tx.commit().await?;
         Ok(bar.until)
     }
+}
+
+/// One step of an application's history: the line the applicant reads and the audit entry,
+/// always written together in the step's transaction.
+struct Step<'a> {
+    id: ApplicationId,
+    actor: Option<fgf_domain::base::AccountId>,
+    action: &'a str,
+    from: ApplicationStatus,
+    to: ApplicationStatus,
+    note: &'a str,
+    audit: &'static str,
+    field: &'static str,
+    before: Option<Value>,
+    after: Value,
+}
+
+async fn record(tx: &mut fgf_store::WriteTx, s: Step<'_>) -> ServiceResult<()> {
+    tx.insert_application_event(s.id, s.actor, s.action, s.from, s.to, s.note)
+        .await?;
+    tx.audit(
+        s.audit,
+        "application",
+        &s.id.to_string(),
+        &[FieldChange {
+            field: s.field.to_owned(),
+            before: s.before,
+            after: Some(s.after),
+        }],
+    )
+    .await?;
+    Ok(())
 }
 
 /// A status move that sets nothing else.
