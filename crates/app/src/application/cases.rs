@@ -13,7 +13,7 @@ use fgf_domain::application::{
 };
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
-use fgf_domain::catalog::{MatterDoc, SpecialProcedure};
+use fgf_domain::catalog::MatterDoc;
 use fgf_domain::mask_name;
 use fgf_store::application::{
     ApplicationChange, ApplicationEventRow, ApplicationFilter, ApplicationRow, BarRow,
@@ -404,9 +404,15 @@ impl UseCases<'_> {
             r.handling,
         );
         for p in self.store().application_pauses(r.id).await? {
+            // A stored cause that is no code is an error, never read as a supplement.
+            let cause = PauseCause::parse(&p.cause).ok_or_else(|| {
+                ServiceError::internal(format!(
+                    "application_pause {}: unknown cause {:?}",
+                    p.id, p.cause
+                ))
+            })?;
             clock.pauses.push(fgf_domain::application::Pause {
-                cause: SpecialProcedure::parse(&p.cause)
-                    .map_or(PauseCause::Supplement, PauseCause::Special),
+                cause,
                 from: p.from_on,
                 to: p.to_on,
                 expected_workdays: u32::try_from(p.expected_workdays).unwrap_or(0),
@@ -695,27 +701,18 @@ impl UseCases<'_> {
                 ServiceError::conflict("application_clock_not_running").arg(row.status.label_zh())
             );
         }
-        let cause = match input.cause.trim() {
-            "supplement" => PauseCause::Supplement,
-            c => PauseCause::Special(SpecialProcedure::parse(c).ok_or_else(|| {
-                ServiceError::field("invalid_field", "cause", "请选择特别程序种类或补正")
-            })?),
-        };
+        let cause = PauseCause::parse(&input.cause).ok_or_else(|| {
+            ServiceError::field("invalid_field", "cause", "请选择特别程序种类或补正")
+        })?;
         let today = self.today();
         let mut clock = self.clock_of(&row).await?;
         clock
             .pause(cause, today, input.expected_workdays)
             .map_err(clock_error)?;
-        let cause_code = match cause {
-            PauseCause::Special(p) => p.code(),
-            PauseCause::Supplement => "supplement",
-        };
+        let cause_code = cause.code();
         let note = format!(
             "{}（预计{}个工作日）{}",
-            match cause {
-                PauseCause::Special(p) => p.label_zh(),
-                PauseCause::Supplement => "审查中补正",
-            },
+            cause.label_zh(),
             input.expected_workdays,
             input.notice.trim()
         );

@@ -73,6 +73,32 @@ pub enum PauseCause {
     Supplement,
 }
 
+impl PauseCause {
+    /// The one text form, as stored and as the API takes it: a special procedure's code, or
+    /// `supplement`.
+    pub fn code(self) -> &'static str {
+        match self {
+            PauseCause::Special(p) => p.code(),
+            PauseCause::Supplement => "supplement",
+        }
+    }
+
+    /// Reads [`PauseCause::code`] back; anything else is `None`, never a default.
+    pub fn parse(s: &str) -> Option<PauseCause> {
+        match s.trim() {
+            "supplement" => Some(PauseCause::Supplement),
+            c => SpecialProcedure::parse(c).map(PauseCause::Special),
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            PauseCause::Special(p) => p.label_zh(),
+            PauseCause::Supplement => "审查中补正",
+        }
+    }
+}
+
 /// One interval in which the clock stood still. `to` is `None` while it lasts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pause {
@@ -365,6 +391,19 @@ mod tests {
         assert!(!after.paused);
         assert_eq!(after.paused_workdays, 5);
         assert_eq!(after.due, day(2026, 4, 7)); // 4/4–4/6 are 清明
+    }
+
+    #[test]
+    fn a_pause_cause_reads_back_from_its_code_and_nothing_else() {
+        for cause in [
+            PauseCause::Supplement,
+            PauseCause::Special(SpecialProcedure::ExpertReview),
+            PauseCause::Special(SpecialProcedure::Hearing),
+        ] {
+            assert_eq!(PauseCause::parse(cause.code()), Some(cause));
+        }
+        assert_eq!(PauseCause::parse("lost"), None);
+        assert_eq!(PauseCause::parse(""), None);
     }
 
     #[test]
