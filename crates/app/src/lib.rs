@@ -40,6 +40,9 @@ struct Inner {
     config: Config,
     clock: Arc<dyn Clock>,
     pii: PiiKey,
+    /// The district's SM2 key for electronic licences, derived from the personal-data key so
+    /// every node configured alike signs alike and no second secret needs keeping.
+    seal: fgf_domain::application::LicenceSeal,
     // Rebuilt from the shipped years plus the stored ones whenever an administrator edits a
     // year, so a new State Council notice applies without a restart.
     calendar: RwLock<Arc<Calendar>>,
@@ -138,6 +141,9 @@ impl App {
                 calendar: RwLock::new(Arc::new(Calendar::builtin())),
                 config,
                 clock,
+                seal: fgf_domain::application::LicenceSeal::derive(
+                    &pii.derive_secret(b"licence seal"),
+                ),
                 pii,
                 files_root,
                 senders,
@@ -169,6 +175,11 @@ impl App {
 
     pub fn pii(&self) -> &PiiKey {
         &self.inner.pii
+    }
+
+    /// The key that signs electronic licences.
+    pub fn seal(&self) -> &fgf_domain::application::LicenceSeal {
+        &self.inner.seal
     }
 
     pub fn node_id(&self) -> &str {

@@ -4,11 +4,12 @@
 //! and who may read what.
 
 use fgf_app::application::{
-    AgentInput, ApplicationInput, BarInput, ExtensionInput, IntakeInput, PauseInput, WindowInput,
+    AgentInput, ApplicationInput, AssignInput, BarInput, DecisionInput, DeliveryInput,
+    ExtensionInput, IntakeInput, LicenceInput, OpinionInput, PauseInput, WindowInput,
 };
 use fgf_app::base::auth::{LoginRequest, SessionKind};
 use fgf_app::{Actor, App, Config, ErrorKind, TestClock};
-use fgf_domain::application::{ApplicationStatus, ClockLight};
+use fgf_domain::application::{ApplicationStatus, ClockLight, Standing};
 use fgf_store::application::ApplicationFilter;
 use fgf_store::testing::TestDb;
 use fgf_store::Page;
@@ -594,6 +595,387 @@ async fn the_window_enters_an_application_for_the_person_at_the_counter_and_reco
             .await
             .unwrap_err();
         assert_eq!(e.code, "permission_denied", "{label}");
+        finish(app, db).await;
+    }
+}
+
+/// Submitted and accepted today: the case the review tests start from.
+async fn accepted(app: &App) -> (Actor, fgf_domain::application::ApplicationId) {
+    let citizen = signed_in(app, "citizen").await;
+    let clerk = signed_in(app, "clerk").await;
+    let uc = app.application();
+    let v = uc.submit_application(&citizen, &apply()).await.unwrap();
+    let v = uc
+        .decide_intake(&clerk, v.id, &IntakeInput::Accept)
+        .await
+        .unwrap();
+    (citizen, v.id)
+}
+
+fn assignment(verifiers: &[&str]) -> AssignInput {
+    AssignInput {
+        verifiers: verifiers.iter().map(|v| (*v).to_owned()).collect(),
+        decider: "chief".to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn article_34_two_verifiers_countersign_in_the_engine_before_the_decider_grants() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let reviewer = signed_in(&app, "reviewer").await;
+        let checker = signed_in(&app, "checker").await;
+        let chief = signed_in(&app, "chief").await;
+        let teacher = signed_in(&app, "teacher").await;
+        let clerk = signed_in(&app, "clerk").await;
+        let uc = app.application();
+        let (citizen, id) = accepted(&app).await;
+
+        // One verifier is not enough; a name without review rights here is refused.
+        let e = uc
+            .assign_review(&reviewer, id, &assignment(&["reviewer"]))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Invalid, "application_two_verifiers"),
+            "{label}"
+        );
+        let e = uc
+            .assign_review(&reviewer, id, &assignment(&["reviewer", "reviewer"]))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e.code, "application_two_verifiers",
+            "{label}: the same person twice"
+        );
+        let e = uc
+            .assign_review(&reviewer, id, &assignment(&["reviewer", "teacher"]))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Invalid, "application_reviewer_unknown"),
+            "{label}: the education bureau's reviewer cannot verify a market case"
+        );
+        // A reviewer of another department cannot even see it.
+        let e = uc
+            .assign_review(&teacher, id, &assignment(&["reviewer", "checker"]))
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "{label}");
+
+        let v = uc
+            .assign_review(&reviewer, id, &assignment(&["reviewer", "checker"]))
+            .await
+            .unwrap();
+        assert_eq!(v.status, ApplicationStatus::UnderReview, "{label}");
+        let e = uc
+            .assign_review(&reviewer, id, &assignment(&["reviewer", "checker"]))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "application_not_awaiting_review", "{label}");
+
+        // The decider waits for both signatures; nobody signs for someone else.
+        let grant = DecisionInput {
+            grant: true,
+            reasons: "经核查，符合设立登记条件".into(),
+            licence: Some(LicenceInput {
+                title: "营业执照".into(),
+                scope: "餐饮服务".into(),
+                valid_years: 5,
+            }),
+        };
+        let e = uc.decide(&chief, id, &grant).await.unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Conflict, "application_verification_open"),
+            "{label}"
+        );
+        let opinion = |agree| OpinionInput {
+            agree,
+            opinion: "材料真实，场所符合要求".into(),
+        };
+        let e = uc.verify(&chief, id, &opinion(true)).await.unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Forbidden, "application_not_your_step"),
+            "{label}"
+        );
+        let e = uc
+            .verify(
+                &reviewer,
+                id,
+                &OpinionInput {
+                    agree: true,
+                    opinion: " ".into(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "application_opinion_missing", "{label}");
+        uc.verify(&reviewer, id, &opinion(true)).await.unwrap();
+        let e = uc.verify(&reviewer, id, &opinion(true)).await.unwrap_err();
+        assert_eq!(e.code, "application_not_your_step", "{label}: signed once");
+        uc.verify(&checker, id, &opinion(true)).await.unwrap();
+
+        // The generic workbench cannot complete the application's step behind its back.
+        let items = app
+            .process()
+            .inbox_todo(&chief, Page::new(Some(1), Some(50)))
+            .await
+            .unwrap();
+        let item = items
+            .items
+            .iter()
+            .find(|w| w.node_id == "decide")
+            .expect("the decider's item is in their inbox");
+        let e = app
+            .process()
+            .work_item_op(
+                &chief,
+                item.id,
+                fgf_app::process::TaskOp::Complete {
+                    vars: Default::default(),
+                    fields: Default::default(),
+                },
+                "",
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "work_item_belongs_to_application", "{label}");
+
+        let v = uc.decide(&chief, id, &grant).await.unwrap();
+        assert_eq!(v.status, ApplicationStatus::Approved, "{label}");
+        let d = uc.application(&citizen, id).await.unwrap();
+        let steps: Vec<(&str, bool)> = d.review.iter().map(|s| (s.node.as_str(), s.done)).collect();
+        assert_eq!(
+            steps,
+            [("verify", true), ("verify", true), ("decide", true)],
+            "{label}"
+        );
+        let kinds: Vec<&str> = d.documents.iter().map(|d| d.kind.as_str()).collect();
+        assert_eq!(kinds, ["acceptance_notice", "grant_decision"], "{label}");
+        assert!(
+            d.documents[0].number.contains("许受字〔2026〕"),
+            "{label}: {}",
+            d.documents[0].number
+        );
+        assert_eq!(d.licences.len(), 1, "{label}");
+        let l = &d.licences[0];
+        assert_eq!(l.standing, Standing::Valid, "{label}");
+        assert_eq!(l.content.valid_until.to_string(), "2031-03-01", "{label}");
+        assert!(
+            d.documents[1]
+                .body
+                .paragraphs
+                .iter()
+                .any(|p| p.contains(&l.number)),
+            "{label}: the decision names the licence"
+        );
+        let actions: Vec<&str> = d.events.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            [
+                "submitted",
+                "accepted",
+                "review_assigned",
+                "verified",
+                "verified",
+                "granted"
+            ],
+            "{label}"
+        );
+        // The engine instance finished with the decision.
+        let row = app
+            .store()
+            .get_application(&fgf_store::Scope::system("test"), id)
+            .await
+            .unwrap();
+        let (inst, _) = app
+            .process()
+            .process_instance(&chief, row.instance_id.unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            inst.status,
+            fgf_domain::process::InstanceStatus::Completed,
+            "{label}"
+        );
+
+        // Delivered by post with its EMS number.
+        let e = uc
+            .deliver(
+                &clerk,
+                id,
+                &DeliveryInput {
+                    method: "post".into(),
+                    tracking: None,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "application_tracking_invalid", "{label}");
+        let v = uc
+            .deliver(
+                &clerk,
+                id,
+                &DeliveryInput {
+                    method: "post".into(),
+                    tracking: Some("EA123456789CN".into()),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(v.status, ApplicationStatus::Delivered, "{label}");
+        assert_eq!(
+            v.delivery.unwrap().tracking.as_deref(),
+            Some("EA123456789CN"),
+            "{label}"
+        );
+        app.store().verify_audit().await.unwrap();
+        finish(app, db).await;
+    }
+}
+
+#[tokio::test]
+async fn article_38_a_denial_needs_reasons_and_tells_of_reconsideration_and_litigation() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let reviewer = signed_in(&app, "reviewer").await;
+        let checker = signed_in(&app, "checker").await;
+        let chief = signed_in(&app, "chief").await;
+        let clerk = signed_in(&app, "clerk").await;
+        let uc = app.application();
+        let (citizen, id) = accepted(&app).await;
+        uc.assign_review(&reviewer, id, &assignment(&["reviewer", "checker"]))
+            .await
+            .unwrap();
+        let no = OpinionInput {
+            agree: false,
+            opinion: "经营场所与有毒有害场所距离不足".into(),
+        };
+        uc.verify(&reviewer, id, &no).await.unwrap();
+        uc.verify(&checker, id, &no).await.unwrap();
+        let deny = |reasons: &str| DecisionInput {
+            grant: false,
+            reasons: reasons.into(),
+            licence: None,
+        };
+        let e = uc.decide(&chief, id, &deny("  ")).await.unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Invalid, "application_reason_missing"),
+            "{label}"
+        );
+        let v = uc
+            .decide(&chief, id, &deny("经营场所与有毒有害场所距离不足25米"))
+            .await
+            .unwrap();
+        assert_eq!(v.status, ApplicationStatus::Rejected, "{label}");
+        let d = uc.application(&citizen, id).await.unwrap();
+        assert!(d.licences.is_empty(), "{label}");
+        let decision = d.documents.last().unwrap();
+        assert_eq!(decision.kind.as_str(), "denial_decision", "{label}");
+        let text = decision.body.paragraphs.join("");
+        assert!(text.contains("25米"), "{label}");
+        assert!(
+            text.contains("行政复议") && text.contains("行政诉讼"),
+            "{label}"
+        );
+        // A denial delivered closes the case.
+        let v = uc
+            .deliver(
+                &clerk,
+                id,
+                &DeliveryInput {
+                    method: "collect".into(),
+                    tracking: None,
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(v.status, ApplicationStatus::Closed, "{label}");
+        finish(app, db).await;
+    }
+}
+
+#[tokio::test]
+async fn an_issued_licence_verifies_and_one_whose_stored_content_was_altered_does_not() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let reviewer = signed_in(&app, "reviewer").await;
+        let checker = signed_in(&app, "checker").await;
+        let chief = signed_in(&app, "chief").await;
+        let enterprise = signed_in(&app, "enterprise").await;
+        let uc = app.application();
+        let (citizen, id) = accepted(&app).await;
+        uc.assign_review(&reviewer, id, &assignment(&["reviewer", "checker"]))
+            .await
+            .unwrap();
+        let yes = OpinionInput {
+            agree: true,
+            opinion: "同意".into(),
+        };
+        uc.verify(&reviewer, id, &yes).await.unwrap();
+        uc.verify(&checker, id, &yes).await.unwrap();
+        uc.decide(
+            &chief,
+            id,
+            &DecisionInput {
+                grant: true,
+                reasons: String::new(),
+                licence: Some(LicenceInput {
+                    title: "营业执照".into(),
+                    scope: "餐饮服务".into(),
+                    valid_years: 1,
+                }),
+            },
+        )
+        .await
+        .unwrap();
+        let mine = uc.licences(&citizen, Page::new(None, None)).await.unwrap();
+        assert_eq!(mine.total, 1, "{label}");
+        let number = mine.items[0].number.clone();
+        assert!(number.starts_with("DZ2026"), "{label}: {number}");
+        // The holder's resident ID is masked on the licence.
+        assert!(mine.items[0].content.holder_id.contains('*'), "{label}");
+        // Another applicant sees neither the list entry nor the licence by number.
+        assert_eq!(
+            uc.licences(&enterprise, Page::new(None, None))
+                .await
+                .unwrap()
+                .total,
+            0,
+            "{label}"
+        );
+        let e = uc.licence(&enterprise, &number).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "{label}");
+
+        let v = uc.verify_licence(&number).await.unwrap().unwrap();
+        assert_eq!(v.standing, Standing::Valid, "{label}");
+        assert!(
+            uc.verify_licence("DZ202699999999").await.unwrap().is_none(),
+            "{label}"
+        );
+        // Valid through its last day, then expired.
+        clock.advance_ms(365 * DAY_MS);
+        let v = uc.verify_licence(&number).await.unwrap().unwrap();
+        assert_eq!(v.standing, Standing::Expired, "{label}");
+        // Someone with database access widens the scope: the signature no longer matches.
+        db.raw(&format!(
+            "update licence set scope = '餐饮服务；食品销售' where number = '{number}'"
+        ))
+        .await
+        .unwrap();
+        let v = uc.verify_licence(&number).await.unwrap().unwrap();
+        assert_eq!(v.standing, Standing::NotGenuine, "{label}");
         finish(app, db).await;
     }
 }

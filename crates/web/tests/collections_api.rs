@@ -65,6 +65,9 @@ const ACTIONS: &[&str] = &[
     "extension",
     "bar",
     "window",
+    "review-assignment",
+    "decision",
+    "delivery",
 ];
 
 /// A POST that adds to a collection has a GET on the same path; a new POST-only route must

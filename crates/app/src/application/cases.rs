@@ -8,8 +8,8 @@ use crate::Actor;
 use chrono::NaiveDate;
 use fgf_domain::application::{
     bar_for, check_bars, decide_intake, deemed_acceptance, ApplicationId, ApplicationStatus,
-    ApproverLevel, Bar, BarCause, Clock, ClockError, ClockLight, Extension, Handling, Intake,
-    IntakeError, PauseCause,
+    ApproverLevel, Bar, BarCause, Clock, ClockError, ClockLight, DocumentFacts, DocumentKind,
+    Extension, Handling, Intake, IntakeError, PauseCause,
 };
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
@@ -132,6 +132,10 @@ pub struct ApplicationView {
     /// The first correction notice's items.
     pub correction_items: Vec<String>,
     pub overdue_reason: String,
+    /// The decision's reasons (第三十八条), once decided.
+    pub decision_reasons: String,
+    /// How the result reached the applicant, once delivered.
+    pub delivery: Option<fgf_store::application::DeliveryRow>,
     /// The agent who applied for the applicant: name masked for staff lists as the applicant's
     /// is, resident ID always masked.
     pub agent: Option<fgf_store::application::AgentRow>,
@@ -142,17 +146,23 @@ pub struct ApplicationView {
 pub struct ApplicationDetail {
     pub view: ApplicationView,
     pub events: Vec<ApplicationEventRow>,
+    /// The notices and decisions sent, in order.
+    pub documents: Vec<super::DocumentView>,
+    /// The review's steps: who verifies and decides, and who already did.
+    pub review: Vec<super::ReviewStep>,
+    /// The licences issued on it.
+    pub licences: Vec<super::LicenceView>,
 }
 
 impl UseCases<'_> {
     /// The district's today: dates of receipt, acceptance and the clock are local dates.
-    fn today(self) -> NaiveDate {
+    pub(crate) fn today(self) -> NaiveDate {
         crate::clock::local_date(self.now_ms())
     }
 
     /// The scope through which `actor` reads applications: an applicant their own, staff
     /// those of the departments their intake or review permission reaches.
-    fn reading_scope(self, actor: &Actor) -> ServiceResult<Scope> {
+    pub(crate) fn reading_scope(self, actor: &Actor) -> ServiceResult<Scope> {
         if actor.is_applicant() {
             return actor.applicant_scope();
         }
@@ -387,9 +397,48 @@ impl UseCases<'_> {
         let scope = self.reading_scope(actor)?;
         let row = self.store().get_application(&scope, id).await?;
         let events = self.store().application_events(id).await?;
+        let documents = self
+            .store()
+            .application_documents(id)
+            .await?
+            .into_iter()
+            .map(super::DocumentView::try_from)
+            .collect::<ServiceResult<Vec<_>>>()?;
+        let review = self.review_of(&row).await?;
+        let licences = self
+            .store()
+            .licences_of_application(id)
+            .await?
+            .into_iter()
+            .map(|l| self.licence_view(l))
+            .collect();
         Ok(ApplicationDetail {
             view: self.view(actor, row).await?,
             events,
+            documents,
+            review,
+            licences,
+        })
+    }
+
+    /// What the acceptance notice says: the day, the limit and the day the decision is due.
+    fn acceptance_facts(
+        self,
+        r: &ApplicationRow,
+        accepted: NaiveDate,
+        reason: String,
+    ) -> ServiceResult<DocumentFacts> {
+        let limit = u32::try_from(r.limit_workdays).unwrap_or(0);
+        let due = Clock::new(accepted, limit, r.handling)
+            .read(accepted, &self.calendar())
+            .map_err(ServiceError::internal)?
+            .due;
+        Ok(DocumentFacts {
+            accepted_on: Some(accepted),
+            due: Some(due),
+            workdays: limit,
+            reason,
+            ..DocumentFacts::default()
         })
     }
 
@@ -476,6 +525,8 @@ impl UseCases<'_> {
                 .and_then(|s| serde_json::from_str(s).ok())
                 .unwrap_or_default(),
             overdue_reason: r.overdue_reason,
+            decision_reasons: r.decision_reasons,
+            delivery: r.delivery,
             agent: r.agent,
         })
     }
@@ -551,6 +602,48 @@ impl UseCases<'_> {
         )
         .await
         .map_err(status_changed)?;
+        let document = match &intake {
+            Intake::NoLicenceNeeded { reason } => Some((
+                DocumentKind::NonAcceptance,
+                DocumentFacts {
+                    reason: reason.clone(),
+                    ..DocumentFacts::default()
+                },
+            )),
+            Intake::WrongAuthority { competent, reason } => Some((
+                DocumentKind::NonAcceptance,
+                DocumentFacts {
+                    reason: reason.clone(),
+                    competent: competent.clone(),
+                    ..DocumentFacts::default()
+                },
+            )),
+            // A repeated notice names only items of the first: it is the same notice, not a
+            // new one (一次告知).
+            Intake::Supplement { items } if first.is_none() => Some((
+                DocumentKind::CorrectionNotice,
+                DocumentFacts {
+                    items: items.clone(),
+                    ..DocumentFacts::default()
+                },
+            )),
+            Intake::Supplement { .. } | Intake::CorrectedOnSpot { .. } => None,
+            Intake::Accept => Some((
+                DocumentKind::AcceptanceNotice,
+                self.acceptance_facts(&row, outcome.accepted_on.unwrap_or(today), String::new())?,
+            )),
+        };
+        let mut note = note;
+        if let Some((kind, facts)) = document {
+            let number = self
+                .issue_document(&mut tx, &row, kind, facts, today)
+                .await?;
+            note = if note.is_empty() {
+                format!("{}（{number}）", kind.title_zh())
+            } else {
+                format!("{note}（{}{number}）", kind.title_zh())
+            };
+        }
         record(
             &mut tx,
             Step {
@@ -662,6 +755,9 @@ impl UseCases<'_> {
                 Err(StoreError::Conflict { .. }) => continue,
                 Err(e) => return Err(e.into()),
             }
+            let facts = self.acceptance_facts(&row, accepted, note.clone())?;
+            self.issue_document(&mut tx, &row, DocumentKind::AcceptanceNotice, facts, today)
+                .await?;
             record(
                 &mut tx,
                 Step {
@@ -722,6 +818,21 @@ impl UseCases<'_> {
             .map_err(status_changed)?;
         tx.insert_application_pause(id, cause_code, today, i64::from(input.expected_workdays))
             .await?;
+        if cause != PauseCause::Supplement {
+            self.issue_document(
+                &mut tx,
+                &row,
+                DocumentKind::SpecialProcedureNotice,
+                DocumentFacts {
+                    items: vec![cause.label_zh().to_owned()],
+                    workdays: input.expected_workdays,
+                    reason: input.notice.trim().to_owned(),
+                    ..DocumentFacts::default()
+                },
+                today,
+            )
+            .await?;
+        }
         record(
             &mut tx,
             Step {
@@ -845,6 +956,24 @@ impl UseCases<'_> {
             StoreError::Conflict { .. } => ServiceError::conflict("application_already_extended"),
             e => e.into(),
         })?;
+        let extended_due = clock
+            .read(today, &self.calendar())
+            .map_err(ServiceError::internal)?
+            .due;
+        self.issue_document(
+            &mut tx,
+            &row,
+            DocumentKind::ExtensionNotice,
+            DocumentFacts {
+                reason: ext.reason.clone(),
+                competent: input.approved_by.trim().to_owned(),
+                workdays: ext.workdays,
+                due: Some(extended_due),
+                ..DocumentFacts::default()
+            },
+            today,
+        )
+        .await?;
         let note = format!(
             "延长{}个工作日，经{}批准：{}",
             ext.workdays,
@@ -948,20 +1077,20 @@ impl UseCases<'_> {
 
 /// One step of an application's history: the line the applicant reads and the audit entry,
 /// always written together in the step's transaction.
-struct Step<'a> {
-    id: ApplicationId,
-    actor: Option<fgf_domain::base::AccountId>,
-    action: &'a str,
-    from: ApplicationStatus,
-    to: ApplicationStatus,
-    note: &'a str,
-    audit: &'static str,
-    field: &'static str,
-    before: Option<Value>,
-    after: Value,
+pub(crate) struct Step<'a> {
+    pub(crate) id: ApplicationId,
+    pub(crate) actor: Option<fgf_domain::base::AccountId>,
+    pub(crate) action: &'a str,
+    pub(crate) from: ApplicationStatus,
+    pub(crate) to: ApplicationStatus,
+    pub(crate) note: &'a str,
+    pub(crate) audit: &'static str,
+    pub(crate) field: &'static str,
+    pub(crate) before: Option<Value>,
+    pub(crate) after: Value,
 }
 
-async fn record(tx: &mut fgf_store::WriteTx, s: Step<'_>) -> ServiceResult<()> {
+pub(crate) async fn record(tx: &mut fgf_store::WriteTx, s: Step<'_>) -> ServiceResult<()> {
     tx.insert_application_event(s.id, s.actor, s.action, s.from, s.to, s.note)
         .await?;
     tx.audit(
@@ -1028,7 +1157,7 @@ fn clock_error(e: ClockError) -> ServiceError {
     }
 }
 
-fn status_changed(e: StoreError) -> ServiceError {
+pub(crate) fn status_changed(e: StoreError) -> ServiceError {
     match e {
         StoreError::Conflict { .. } => ServiceError::conflict("application_status_changed"),
         e => e.into(),

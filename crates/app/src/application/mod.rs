@@ -2,6 +2,8 @@
 //! the clerk's intake under 行政许可法第三十二条, and the statutory clock of each case.
 
 pub mod cases;
+pub mod decision;
+pub mod documents;
 pub mod messages;
 
 /// Online applications' use cases: `app.application().…`. A view of the [`App`](crate::App)
@@ -52,3 +54,5 @@ pub const PART: crate::parts::Part = crate::parts::Part {
 };
 
 pub use cases::*;
+pub use decision::*;
+pub use documents::*;

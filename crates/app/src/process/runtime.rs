@@ -527,6 +527,101 @@ impl UseCases<'_> {
         Ok((id, events))
     }
 
+    /// Starts an instance of the latest published version of `key` inside the caller's
+    /// transaction, which the caller commits: for a use case of another part whose own step
+    /// and the start must be one state change (an application's review begins as it is
+    /// assigned).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn start_in(
+        self,
+        tx: &mut fgf_store::WriteTx,
+        key: &str,
+        by: Option<String>,
+        vars: Vars,
+        business_key: &str,
+        department_id: Option<DepartmentId>,
+    ) -> ServiceResult<InstanceId> {
+        let def = self
+            .store()
+            .latest_process_definition(key)
+            .await?
+            .ok_or_else(|| ServiceError::not_found("not_found").arg("process").arg(key))?;
+        let reg = self.registry_by_id(def.id).await?;
+        let start = Start {
+            by,
+            key,
+            vars,
+            record: serde_json::Map::new(),
+            business_key,
+            department_id,
+            start_event: None,
+        };
+        let (inst, events) = self.apply_start(&reg, &start, tx.now_ms()).await?;
+        let state = serde_json::to_string(&inst).map_err(ServiceError::internal)?;
+        let actor = tx.ctx().actor_account_id;
+        let id = tx
+            .insert_process_instance(
+                def.id,
+                business_key,
+                status_code(&inst.status),
+                &state,
+                department_id,
+                actor,
+            )
+            .await?;
+        self.finish_start(tx, &reg, id, (def.id, def.version), &start, &inst, &events)
+            .await?;
+        Ok(id)
+    }
+
+    /// Applies one engine command to an instance inside the caller's transaction and answers
+    /// the new state; the caller commits. The instance is read under the transaction's lock
+    /// and forgotten by this node's cache, which a rollback would otherwise leave ahead.
+    pub(crate) async fn command_in(
+        self,
+        tx: &mut fgf_store::WriteTx,
+        instance_id: InstanceId,
+        by: Option<String>,
+        cmd: Command,
+        comment: &str,
+    ) -> ServiceResult<Instance> {
+        self.instance_cache().forget(instance_id);
+        let action = format!(
+            "process.{}",
+            serde_json::to_value(&cmd)
+                .ok()
+                .and_then(|v| v.get("command").and_then(|c| c.as_str()).map(str::to_owned))
+                .unwrap_or_default()
+        );
+        let row = tx.load_process_instance(instance_id).await?;
+        let reg = self.registry_by_id(row.definition_id).await?;
+        let mut inst: Instance =
+            serde_json::from_str(&row.state).map_err(ServiceError::internal)?;
+        if inst.has_record {
+            inst.record = tx
+                .load_business_record(instance_id)
+                .await?
+                .into_iter()
+                .collect();
+        }
+        let before = inst.clone();
+        let now = tx.now_ms();
+        let mut events = apply(&reg, &mut inst, cmd, now).map_err(|e| engine_error(&e))?;
+        self.resolve_assignments(&reg, &mut inst, &mut events, now)
+            .await?;
+        let done = Done {
+            instance_id,
+            version: row.version,
+            status: row.status,
+            before: &before,
+            by: by.as_deref(),
+            comment,
+            action: &action,
+        };
+        self.finish_command(tx, &reg, &done, &inst, &events).await?;
+        Ok(inst)
+    }
+
     /// The optimistic start: None when it cannot be tried (no remembered audit head or
     /// instance id) or the engine refused; an error when the store's checks failed.
     async fn start_optimistic(
@@ -1187,7 +1282,20 @@ impl UseCases<'_> {
         let wi = self.store().get_work_item(work_item_id).await?;
         // Acting on an item is acting on its instance: an item of an instance the caller may not
         // read answers as if it did not exist (催办 and 撤回 included, which need no assignment).
-        self.instance_row(actor, wi.instance_id).await?;
+        let inst_row = self.instance_row(actor, wi.instance_id).await?;
+        // An application's review is completed on the application, where the opinion, the
+        // decision, its documents and licence are written with it; the workbench may still
+        // hand the item on (转办, 委派, 加签).
+        if matches!(op, TaskOp::Complete { .. } | TaskOp::SendBack { .. }) {
+            let def = self
+                .store()
+                .get_process_definition(inst_row.definition_id)
+                .await?;
+            if def.key == crate::application::REVIEW_PROCESS {
+                return Err(ServiceError::conflict("work_item_belongs_to_application")
+                    .arg(inst_row.business_key));
+            }
+        }
         let me = actor.account.username.clone();
         let roles: Vec<String> = actor
             .grants

@@ -14,11 +14,15 @@
 //! days: 第八十二条 speaks of the agency's periods only.
 
 mod clock;
+mod documents;
 mod intake;
+mod licence;
 mod rules;
 
 pub use clock::*;
+pub use documents::*;
 pub use intake::*;
+pub use licence::*;
 pub use rules::*;
 
 use crate::code::code_enum;

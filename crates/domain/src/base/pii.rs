@@ -248,6 +248,15 @@ impl PiiKey {
         String::from_utf8(plaintext).map_err(|_| PiiError::NotUtf8)
     }
 
+    /// A secret for another purpose (the licence seal), HMAC-SM3 of the label under a tag byte
+    /// no lookup hash or blob tag starts with: it reveals nothing of this key or its hashes.
+    pub fn derive_secret(&self, label: &[u8]) -> [u8; 32] {
+        let mut mac = self.mac();
+        mac.update(&[TAG_DOMAIN, 0xFE]);
+        mac.update(label);
+        mac.finalize().into_bytes().into()
+    }
+
     /// HMAC-SM3 of a normalised value, for exact-match search on an encrypted column.
     /// Callers normalise first (e.g. through `ResidentId::parse`), or equal values will not match.
     pub fn lookup_hash(&self, normalised: &str) -> Vec<u8> {

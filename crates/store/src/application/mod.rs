@@ -15,6 +15,9 @@ use fgf_domain::base::{AccountId, DepartmentId};
 use fgf_domain::catalog::MatterId;
 use sqlx::any::AnyRow;
 
+mod decision;
+pub use decision::*;
+
 /// This part's tables in the backup, in an order that satisfies every foreign key on insert:
 /// (table, order by, identity column to resynchronise on PostgreSQL).
 pub const TABLES: crate::backup::Tables = &[
@@ -34,6 +37,12 @@ pub const TABLES: crate::backup::Tables = &[
         "application_bar_id",
         Some("application_bar_id"),
     ),
+    (
+        "application_document",
+        "application_document_id",
+        Some("application_document_id"),
+    ),
+    ("licence", "licence_id", Some("licence_id")),
 ];
 
 /// A bar on an applicant for a matter (行政许可法第七十八条、第七十九条).
@@ -73,6 +82,12 @@ pub struct ApplicationRow {
     pub extension: Option<ExtensionRow>,
     /// The agent (代办人) who applied for the applicant, if one did.
     pub agent: Option<AgentRow>,
+    /// The process instance running the review, once assigned.
+    pub instance_id: Option<fgf_domain::process::InstanceId>,
+    /// The decision's reasons (第三十八条).
+    pub decision_reasons: String,
+    /// How the result reached the applicant (第四十四条), once delivered.
+    pub delivery: Option<DeliveryRow>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -97,6 +112,16 @@ pub struct NewAgent<'a> {
     pub authorisation: &'a str,
 }
 
+/// How the result reached the applicant (行政许可法第四十四条).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DeliveryRow {
+    /// `collect`, `post` or `online`.
+    pub method: String,
+    /// The EMS tracking number of a posted result.
+    pub tracking: Option<String>,
+    pub on: NaiveDate,
+}
+
 /// The one extension granted (行政许可法第四十二条).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExtensionRow {
@@ -114,7 +139,8 @@ const COLS: &str = "a.application_id, a.number, a.matter_id, m.code as matter_co
     a.form, a.handling, a.limit_workdays, a.received_on, a.accepted_on, a.decided_on, \
     a.correction_items, a.overdue_reason, a.extension_on, a.extension_workdays, \
     a.extension_approver, a.extension_approved_by, a.extension_reason, a.agent_name, \
-    a.agent_id_masked, a.agent_authorisation, a.created_at, a.updated_at";
+    a.agent_id_masked, a.agent_authorisation, a.instance_id, a.decision_reasons, \
+    a.delivery_method, a.delivery_tracking, a.delivered_on, a.created_at, a.updated_at";
 
 const FROM: &str = " from application a join matter m on m.matter_id = a.matter_id \
     join account ac on ac.account_id = a.applicant_account_id";
@@ -156,6 +182,22 @@ fn application(r: &AnyRow) -> Result<ApplicationRow> {
                 name,
                 id_masked: get_opt_str(r, "agent_id_masked")?.unwrap_or_default(),
                 authorisation: get_opt_str(r, "agent_authorisation")?.unwrap_or_default(),
+            }),
+            None => None,
+        },
+        instance_id: get_opt_id(r, "instance_id")?,
+        decision_reasons: get_str(r, "decision_reasons")?,
+        delivery: match get_opt_str(r, "delivery_method")? {
+            Some(method) => Some(DeliveryRow {
+                method,
+                tracking: get_opt_str(r, "delivery_tracking")?,
+                on: get_opt_date(r, "application", "delivered_on")?.ok_or_else(|| {
+                    StoreError::Unreadable {
+                        table: "application",
+                        column: "delivered_on",
+                        value: String::new(),
+                    }
+                })?,
             }),
             None => None,
         },

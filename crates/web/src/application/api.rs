@@ -11,7 +11,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use fgf_app::application::{
-    ApplicationInput, BarInput, ExtensionInput, IntakeInput, PauseInput, WindowInput,
+    ApplicationInput, AssignInput, BarInput, DecisionInput, DeliveryInput, ExtensionInput,
+    IntakeInput, OpinionInput, PauseInput, WindowInput,
 };
 use fgf_app::{Actor, ServiceError};
 use fgf_domain::application::{ApplicationId, ApplicationStatus};
@@ -191,4 +192,87 @@ pub async fn bar(
         }),
     )
         .into_response())
+}
+
+pub async fn assign(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+    ApiJson(input): ApiJson<AssignInput>,
+) -> ApiResult {
+    let view = state
+        .app
+        .application()
+        .assign_review(&actor, id, &input)
+        .await?;
+    Ok(Json(dto::Application::from(view)).into_response())
+}
+
+pub async fn verify(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+    ApiJson(input): ApiJson<OpinionInput>,
+) -> ApiResult {
+    let view = state.app.application().verify(&actor, id, &input).await?;
+    Ok(Json(dto::Application::from(view)).into_response())
+}
+
+pub async fn decide(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+    ApiJson(input): ApiJson<DecisionInput>,
+) -> ApiResult {
+    let view = state.app.application().decide(&actor, id, &input).await?;
+    Ok(Json(dto::Application::from(view)).into_response())
+}
+
+pub async fn deliver(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+    ApiJson(input): ApiJson<DeliveryInput>,
+) -> ApiResult {
+    let view = state.app.application().deliver(&actor, id, &input).await?;
+    Ok(Json(dto::Application::from(view)).into_response())
+}
+
+pub async fn document(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path((id, doc)): Path<(ApplicationId, i64)>,
+) -> ApiResult {
+    let d = state.app.application().document(&actor, id, doc).await?;
+    Ok(Json(dto::Document::from(d)).into_response())
+}
+
+/// Which page of the licences.
+#[derive(Deserialize, Default, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PageParams {
+    pub page: Option<u32>,
+    pub per_page: Option<u32>,
+}
+
+pub async fn licences(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiQuery(q): ApiQuery<PageParams>,
+) -> ApiResult {
+    let res = state
+        .app
+        .application()
+        .licences(&actor, fgf_store::Page::new(q.page, q.per_page))
+        .await?;
+    Ok(Json(List::<dto::Licence>::page(res)).into_response())
+}
+
+pub async fn licence(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(number): Path<String>,
+) -> ApiResult {
+    let l = state.app.application().licence(&actor, &number).await?;
+    Ok(Json(dto::Licence::from(l)).into_response())
 }

@@ -43,8 +43,23 @@ pub struct Application {
     pub correction_items: Vec<String>,
     /// Why the case is late, published.
     pub overdue_reason: String,
+    /// The decision's reasons (Article 38), once decided.
+    pub decision_reasons: String,
+    /// How the result reached the applicant (Article 44), once delivered.
+    pub delivery: Option<Delivery>,
     /// The agent (代办人) who applied for the applicant.
     pub agent: Option<Agent>,
+}
+
+/// How the result reached the applicant.
+#[derive(Serialize, ToSchema)]
+pub struct Delivery {
+    /// `collect`, `post` or `online`.
+    pub method: String,
+    /// The EMS tracking number of a posted result.
+    pub tracking: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub on: String,
 }
 
 /// An agent acting for the applicant.
@@ -78,6 +93,12 @@ impl From<app::ApplicationView> for Application {
             paused: v.paused,
             correction_items: v.correction_items,
             overdue_reason: v.overdue_reason,
+            decision_reasons: v.decision_reasons,
+            delivery: v.delivery.map(|d| Delivery {
+                method: d.method,
+                tracking: d.tracking,
+                on: d.on.to_string(),
+            }),
             agent: v.agent.map(|a| Agent {
                 name: a.name,
                 id_masked: a.id_masked,
@@ -108,6 +129,152 @@ pub struct ApplicationDetail {
     #[serde(flatten)]
     pub application: Application,
     pub events: Vec<ApplicationEvent>,
+    /// The notices and decisions sent, in order.
+    pub documents: Vec<Document>,
+    /// The review's steps (核查 by each verifier, then 决定).
+    pub review: Vec<ReviewStep>,
+    /// The licences issued on it.
+    pub licences: Vec<Licence>,
+}
+
+/// A notice or decision sent to the applicant.
+#[derive(Serialize, ToSchema)]
+pub struct Document {
+    pub id: i64,
+    /// `acceptance_notice`, `correction_notice`, `non_acceptance`, `grant_decision`,
+    /// `denial_decision`, `special_procedure_notice` or `extension_notice`.
+    pub kind: String,
+    /// 文号, e.g. 市场许受字〔2026〕3号.
+    pub number: String,
+    /// `YYYY-MM-DD`.
+    pub issued_on: String,
+    pub title: String,
+    /// Addressee.
+    pub to: String,
+    pub paragraphs: Vec<String>,
+    /// The issuing department as named that day.
+    pub issuer: String,
+}
+
+impl From<app::DocumentView> for Document {
+    fn from(d: app::DocumentView) -> Self {
+        Document {
+            id: d.id,
+            kind: d.kind.to_string(),
+            number: d.number,
+            issued_on: d.issued_on.to_string(),
+            title: d.body.title,
+            to: d.body.to,
+            paragraphs: d.body.paragraphs,
+            issuer: d.body.issuer,
+        }
+    }
+}
+
+/// One step of the review.
+#[derive(Serialize, ToSchema)]
+pub struct ReviewStep {
+    /// `verify` (核查) or `decide` (决定).
+    pub node: String,
+    pub name: String,
+    /// Who holds or held it.
+    pub assignee: Option<String>,
+    pub done: bool,
+}
+
+/// An electronic licence (电子证照).
+#[derive(Serialize, ToSchema)]
+pub struct Licence {
+    /// 证照编号.
+    pub number: String,
+    pub application_id: i64,
+    pub title: String,
+    pub holder_name: String,
+    /// Credit code, or resident ID masked.
+    pub holder_id: String,
+    pub scope: String,
+    pub valid_from: String,
+    pub valid_until: String,
+    pub issuer: String,
+    pub issued_on: String,
+    /// `valid`, `suspended` or `revoked` as recorded.
+    pub status: String,
+    /// What the verify page says today: `valid`, `suspended`, `revoked`, `expired`,
+    /// `not_yet_valid` or `not_genuine`.
+    pub standing: String,
+    /// SM2 signature (r ‖ s, hex) over the content.
+    pub signature: String,
+    pub key_id: String,
+}
+
+impl From<app::LicenceView> for Licence {
+    fn from(l: app::LicenceView) -> Self {
+        Licence {
+            number: l.number,
+            application_id: l.application_id.get(),
+            title: l.content.title,
+            holder_name: l.content.holder_name,
+            holder_id: l.content.holder_id,
+            scope: l.content.scope,
+            valid_from: l.content.valid_from.to_string(),
+            valid_until: l.content.valid_until.to_string(),
+            issuer: l.content.issuer,
+            issued_on: l.content.issued_on.to_string(),
+            status: l.status.to_string(),
+            standing: l.standing.to_string(),
+            signature: l.signature,
+            key_id: l.key_id,
+        }
+    }
+}
+
+/// Assign the review (mirrors `app::AssignInput`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct AssignBody {
+    /// Usernames of two verifiers or more (Article 34).
+    verifiers: Vec<String>,
+    /// Username of the decider.
+    decider: String,
+}
+
+/// A verifier's opinion (mirrors `app::OpinionInput`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct OpinionBody {
+    agree: bool,
+    opinion: String,
+}
+
+/// The decision (mirrors `app::DecisionInput`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct DecisionBody {
+    grant: bool,
+    /// Required for a denial.
+    reasons: Option<String>,
+    /// The licence a grant issues.
+    licence: Option<LicenceBody>,
+}
+
+/// The licence a grant issues (mirrors `app::LicenceInput`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct LicenceBody {
+    title: String,
+    scope: String,
+    /// 1 to 10.
+    valid_years: u32,
+}
+
+/// Delivery (mirrors `app::DeliveryInput`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct DeliveryBody {
+    /// `collect`, `post` or `online`.
+    method: String,
+    /// The EMS number, for `post`.
+    tracking: Option<String>,
 }
 
 impl From<app::ApplicationDetail> for ApplicationDetail {
@@ -126,6 +293,18 @@ impl From<app::ApplicationDetail> for ApplicationDetail {
                     note: e.note,
                 })
                 .collect(),
+            documents: d.documents.into_iter().map(Document::from).collect(),
+            review: d
+                .review
+                .into_iter()
+                .map(|r| ReviewStep {
+                    node: r.node,
+                    name: r.name,
+                    assignee: r.assignee,
+                    done: r.done,
+                })
+                .collect(),
+            licences: d.licences.into_iter().map(Licence::from).collect(),
         }
     }
 }

@@ -46,6 +46,32 @@ pub(super) fn fill(method: &str, path: &str, s: &mut Sample, _v: &Vars) -> bool 
             );
             s.allowed = &[201, 404];
         }
+        // Application 1 is only received: its review cannot be assigned, nobody's step is open.
+        ("POST", "/api/v1/applications/{id}/review-assignment") => {
+            s.json = Some(json!({"verifiers": ["reviewer", "checker"], "decider": "chief"}));
+            s.allowed = &[200, 404, 409];
+        }
+        ("POST", "/api/v1/applications/{id}/verification") => {
+            s.json = Some(json!({"agree": true, "opinion": "同意"}));
+            s.allowed = &[200, 403, 404, 409];
+        }
+        ("POST", "/api/v1/applications/{id}/decision") => {
+            s.json = Some(json!({"grant": false, "reasons": "不符合条件"}));
+            s.allowed = &[200, 403, 404, 409];
+        }
+        ("POST", "/api/v1/applications/{id}/delivery") => {
+            s.json = Some(json!({"method": "collect"}));
+            s.allowed = &[200, 404, 409];
+        }
+        ("GET", "/api/v1/applications/{id}/documents/{doc}") => {
+            s.path = s.path.replace("{doc}", "1");
+            s.allowed = &[200, 403, 404];
+        }
+        ("GET", "/api/v1/licences") => s.allowed = &[200, 403],
+        ("GET", "/api/v1/licences/{number}") => {
+            s.path = s.path.replace("{number}", "DZ202600000001");
+            s.allowed = &[200, 403, 404];
+        }
         ("POST", "/api/v1/applications/{id}/supplement") => {
             s.json = Some(json!({"note": "已补正"}));
             s.allowed = &[404, 409];

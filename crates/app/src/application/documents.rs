@@ -1,0 +1,115 @@
+//! The numbered documents an application's steps send the applicant (受理通知书, 补正告知书,
+//! 不予受理决定书, 准予/不予行政许可决定书, 特别程序告知书, 延期告知书): composed by the domain,
+//! numbered per department, kind and year, stored in the step's transaction, never rewritten.
+
+use super::UseCases;
+use crate::error::{ServiceError, ServiceResult};
+use crate::Actor;
+use chrono::NaiveDate;
+use fgf_domain::application::{
+    compose, document_number, ApplicationId, DocumentBody, DocumentFacts, DocumentKind,
+};
+use fgf_store::application::{ApplicationRow, DocumentRow};
+use fgf_store::Scope;
+use serde::Serialize;
+
+/// A document as its reader sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentView {
+    pub id: i64,
+    pub kind: DocumentKind,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub body: DocumentBody,
+}
+
+impl TryFrom<DocumentRow> for DocumentView {
+    type Error = ServiceError;
+
+    fn try_from(r: DocumentRow) -> ServiceResult<DocumentView> {
+        Ok(DocumentView {
+            id: r.id,
+            kind: r.kind,
+            number: r.number,
+            issued_on: r.issued_on,
+            body: serde_json::from_str(&r.body).map_err(ServiceError::internal)?,
+        })
+    }
+}
+
+impl UseCases<'_> {
+    /// The name of the department that decides `row`, as it is today (stored with each
+    /// document, so a later rename leaves issued documents as they were).
+    pub(crate) async fn issuer_of(self, row: &ApplicationRow) -> ServiceResult<String> {
+        Ok(self
+            .store()
+            .get_department(
+                &Scope::system("name the issuing department"),
+                row.department_id,
+            )
+            .await?
+            .name)
+    }
+
+    /// Composes, numbers and stores a document of `kind` for `row` in `tx`; answers its
+    /// number.
+    pub(crate) async fn issue_document(
+        self,
+        tx: &mut fgf_store::WriteTx,
+        row: &ApplicationRow,
+        kind: DocumentKind,
+        facts: DocumentFacts,
+        on: NaiveDate,
+    ) -> ServiceResult<String> {
+        let issuer = self.issuer_of(row).await?;
+        let facts = DocumentFacts {
+            applicant: row.applicant_name.clone(),
+            matter: row.matter_name.clone(),
+            application_number: row.number.clone(),
+            received_on: facts.received_on.or(row.received_on),
+            ..facts
+        };
+        let body = compose(kind, &facts, &issuer, on);
+        let text = serde_json::to_string(&body).map_err(ServiceError::internal)?;
+        let (_, number) = tx
+            .insert_application_document(row.id, kind, row.department_id, on, &text, |seq| {
+                document_number(&issuer, kind, on, seq)
+            })
+            .await?;
+        Ok(number)
+    }
+
+    /// The documents of an application the caller may read.
+    pub async fn documents(
+        self,
+        actor: &Actor,
+        id: ApplicationId,
+    ) -> ServiceResult<Vec<DocumentView>> {
+        let scope = self.reading_scope(actor)?;
+        self.store().get_application(&scope, id).await?;
+        self.store()
+            .application_documents(id)
+            .await?
+            .into_iter()
+            .map(DocumentView::try_from)
+            .collect()
+    }
+
+    /// One document of an application the caller may read (else not found).
+    pub async fn document(
+        self,
+        actor: &Actor,
+        id: ApplicationId,
+        document_id: i64,
+    ) -> ServiceResult<DocumentView> {
+        self.documents(actor, id)
+            .await?
+            .into_iter()
+            .find(|d| d.id == document_id)
+            .ok_or_else(|| {
+                ServiceError::not_found("not_found")
+                    .arg("document")
+                    .arg(document_id)
+            })
+    }
+}
