@@ -5,7 +5,8 @@
 
 use fgf_app::application::{
     AgentInput, ApplicationInput, AssignInput, BarInput, DecisionInput, DeliveryInput,
-    ExtensionInput, IntakeInput, LicenceInput, OpinionInput, PauseInput, WindowInput,
+    ExtensionInput, IntakeInput, LicenceInput, MaterialInput, OpinionInput, PauseInput,
+    WindowInput,
 };
 use fgf_app::base::auth::{LoginRequest, SessionKind};
 use fgf_app::{Actor, App, Config, ErrorKind, TestClock};
@@ -72,7 +73,10 @@ fn apply() -> ApplicationInput {
     ApplicationInput {
         // 企业设立登记, in force in the demo catalogue, of 区市场监管局.
         matter_code: "XK-D04-0001-01".to_owned(),
-        form: json!({"企业名称": "示范区测试餐饮有限公司"}),
+        form: json!({"企业名称": "示范区测试餐饮有限公司", "企业类型": "有限责任公司", "住所": "示范区人民路1号", "注册资本": "100", "经营范围": "餐饮服务", "法定代表人": "张三", "法定代表人身份证号": "11010519491231002X", "股东": [{"名称": "张三", "出资额": "100"}]}),
+        materials: Vec::new(),
+        consent_reuse: false,
+        draft: false,
     }
 }
 
@@ -107,7 +111,10 @@ async fn article_32_the_clerk_sends_one_correction_notice_then_accepts_the_suppl
         );
 
         clock.advance_ms(DAY_MS);
-        let v = uc.supply(&citizen, v.id, "已上传场所平面图").await.unwrap();
+        let v = uc
+            .supply(&citizen, v.id, "已上传场所平面图", &[])
+            .await
+            .unwrap();
         assert_eq!(v.status, ApplicationStatus::Submitted, "{label}");
         assert_eq!(v.received_on.unwrap().to_string(), "2026-03-03", "{label}");
         let new_item = IntakeInput::Supplement {
@@ -499,13 +506,15 @@ async fn the_window_enters_an_application_for_the_person_at_the_counter_and_reco
             .unwrap();
         let window = |applicant_id: &str, agent_id: &str, authorisation: &str| WindowInput {
             matter_code: "XK-D04-0001-01".into(),
-            form: json!({"企业名称": "窗口代办测试有限公司"}),
+            form: json!({"企业名称": "窗口代办测试有限公司", "企业类型": "有限责任公司", "住所": "示范区人民路1号", "注册资本": "100", "经营范围": "餐饮服务", "法定代表人": "张三", "法定代表人身份证号": "11010519491231002X", "股东": [{"名称": "张三", "出资额": "100"}]}),
             applicant_id: applicant_id.into(),
             agent: Some(AgentInput {
                 name: "李代办".into(),
                 resident_id: agent_id.into(),
                 authorisation: authorisation.into(),
             }),
+            materials: Vec::new(),
+            consent_reuse: false,
         };
         // A number whose check digit is wrong is refused on its field.
         let e = uc
@@ -572,9 +581,11 @@ async fn the_window_enters_an_application_for_the_person_at_the_counter_and_reco
                 &clerk,
                 &WindowInput {
                     matter_code: "XK-D04-0001-01".into(),
-                    form: json!({}),
+                    form: json!({"企业名称": "企业窗口测试有限公司", "企业类型": "有限责任公司", "住所": "示范区人民路1号", "注册资本": "100", "经营范围": "餐饮服务", "法定代表人": "张三", "法定代表人身份证号": "11010519491231002X", "股东": [{"名称": "张三", "出资额": "100"}]}),
                     applicant_id: "91110108MA1H8R7C4F".into(),
                     agent: None,
+                    materials: Vec::new(),
+                    consent_reuse: false,
                 },
             )
             .await
@@ -601,10 +612,18 @@ async fn the_window_enters_an_application_for_the_person_at_the_counter_and_reco
 
 /// Submitted and accepted today: the case the review tests start from.
 async fn accepted(app: &App) -> (Actor, fgf_domain::application::ApplicationId) {
-    let citizen = signed_in(app, "citizen").await;
+    let citizen = signed_in(app, "enterprise").await;
     let clerk = signed_in(app, "clerk").await;
     let uc = app.application();
-    let v = uc.submit_application(&citizen, &apply()).await.unwrap();
+    let food = ApplicationInput {
+        // 食品经营许可（新办）, decided by 区行政审批局.
+        matter_code: "XK-D03-0001-01-01".to_owned(),
+        form: json!({"经营者名称": "示范区测试餐饮有限公司", "统一社会信用代码": "91110108MA1H8R7C4F", "经营场所": "示范区人民路1号", "主体业态": "餐饮服务经营者", "经营项目": "热食类食品制售", "经营面积": "120", "食品安全管理人员": [{"姓名": "张三", "身份证号": "11010519491231002X"}]}),
+        materials: Vec::new(),
+        consent_reuse: false,
+        draft: false,
+    };
+    let v = uc.submit_application(&citizen, &food).await.unwrap();
     let v = uc
         .decide_intake(&clerk, v.id, &IntakeInput::Accept)
         .await
@@ -625,8 +644,8 @@ async fn article_34_two_verifiers_countersign_in_the_engine_before_the_decider_g
         let label = db.label;
         let clock = TestClock::new(MONDAY_MS);
         let app = district(&db, &clock).await;
-        let reviewer = signed_in(&app, "reviewer").await;
-        let checker = signed_in(&app, "checker").await;
+        let reviewer = signed_in(&app, "checker").await;
+        let checker = signed_in(&app, "surveyor").await;
         let chief = signed_in(&app, "chief").await;
         let teacher = signed_in(&app, "teacher").await;
         let clerk = signed_in(&app, "clerk").await;
@@ -635,7 +654,7 @@ async fn article_34_two_verifiers_countersign_in_the_engine_before_the_decider_g
 
         // One verifier is not enough; a name without review rights here is refused.
         let e = uc
-            .assign_review(&reviewer, id, &assignment(&["reviewer"]))
+            .assign_review(&reviewer, id, &assignment(&["checker"]))
             .await
             .unwrap_err();
         assert_eq!(
@@ -644,7 +663,7 @@ async fn article_34_two_verifiers_countersign_in_the_engine_before_the_decider_g
             "{label}"
         );
         let e = uc
-            .assign_review(&reviewer, id, &assignment(&["reviewer", "reviewer"]))
+            .assign_review(&reviewer, id, &assignment(&["checker", "checker"]))
             .await
             .unwrap_err();
         assert_eq!(
@@ -652,28 +671,28 @@ async fn article_34_two_verifiers_countersign_in_the_engine_before_the_decider_g
             "{label}: the same person twice"
         );
         let e = uc
-            .assign_review(&reviewer, id, &assignment(&["reviewer", "teacher"]))
+            .assign_review(&reviewer, id, &assignment(&["checker", "teacher"]))
             .await
             .unwrap_err();
         assert_eq!(
             (e.kind, e.code),
             (ErrorKind::Invalid, "application_reviewer_unknown"),
-            "{label}: the education bureau's reviewer cannot verify a market case"
+            "{label}: the education bureau's reviewer cannot verify an approval-bureau case"
         );
         // A reviewer of another department cannot even see it.
         let e = uc
-            .assign_review(&teacher, id, &assignment(&["reviewer", "checker"]))
+            .assign_review(&teacher, id, &assignment(&["checker", "surveyor"]))
             .await
             .unwrap_err();
         assert_eq!(e.kind, ErrorKind::NotFound, "{label}");
 
         let v = uc
-            .assign_review(&reviewer, id, &assignment(&["reviewer", "checker"]))
+            .assign_review(&reviewer, id, &assignment(&["checker", "surveyor"]))
             .await
             .unwrap();
         assert_eq!(v.status, ApplicationStatus::UnderReview, "{label}");
         let e = uc
-            .assign_review(&reviewer, id, &assignment(&["reviewer", "checker"]))
+            .assign_review(&reviewer, id, &assignment(&["checker", "surveyor"]))
             .await
             .unwrap_err();
         assert_eq!(e.code, "application_not_awaiting_review", "{label}");
@@ -683,8 +702,8 @@ async fn article_34_two_verifiers_countersign_in_the_engine_before_the_decider_g
             grant: true,
             reasons: "经核查，符合设立登记条件".into(),
             licence: Some(LicenceInput {
-                title: "营业执照".into(),
-                scope: "餐饮服务".into(),
+                title: "食品经营许可证".into(),
+                scope: "热食类食品制售".into(),
                 valid_years: 5,
             }),
         };
@@ -846,13 +865,13 @@ async fn article_38_a_denial_needs_reasons_and_tells_of_reconsideration_and_liti
         let label = db.label;
         let clock = TestClock::new(MONDAY_MS);
         let app = district(&db, &clock).await;
-        let reviewer = signed_in(&app, "reviewer").await;
-        let checker = signed_in(&app, "checker").await;
+        let reviewer = signed_in(&app, "checker").await;
+        let checker = signed_in(&app, "surveyor").await;
         let chief = signed_in(&app, "chief").await;
         let clerk = signed_in(&app, "clerk").await;
         let uc = app.application();
         let (citizen, id) = accepted(&app).await;
-        uc.assign_review(&reviewer, id, &assignment(&["reviewer", "checker"]))
+        uc.assign_review(&reviewer, id, &assignment(&["checker", "surveyor"]))
             .await
             .unwrap();
         let no = OpinionInput {
@@ -910,13 +929,13 @@ async fn an_issued_licence_verifies_and_one_whose_stored_content_was_altered_doe
         let label = db.label;
         let clock = TestClock::new(MONDAY_MS);
         let app = district(&db, &clock).await;
-        let reviewer = signed_in(&app, "reviewer").await;
-        let checker = signed_in(&app, "checker").await;
+        let reviewer = signed_in(&app, "checker").await;
+        let checker = signed_in(&app, "surveyor").await;
         let chief = signed_in(&app, "chief").await;
-        let enterprise = signed_in(&app, "enterprise").await;
+        let other = signed_in(&app, "citizen").await;
         let uc = app.application();
         let (citizen, id) = accepted(&app).await;
-        uc.assign_review(&reviewer, id, &assignment(&["reviewer", "checker"]))
+        uc.assign_review(&reviewer, id, &assignment(&["checker", "surveyor"]))
             .await
             .unwrap();
         let yes = OpinionInput {
@@ -944,18 +963,21 @@ async fn an_issued_licence_verifies_and_one_whose_stored_content_was_altered_doe
         assert_eq!(mine.total, 1, "{label}");
         let number = mine.items[0].number.clone();
         assert!(number.starts_with("DZ2026"), "{label}: {number}");
-        // The holder's resident ID is masked on the licence.
-        assert!(mine.items[0].content.holder_id.contains('*'), "{label}");
+        // An enterprise holder is named by its credit code, which is public.
+        assert_eq!(
+            mine.items[0].content.holder_id, "91110108MA1H8R7C4F",
+            "{label}"
+        );
         // Another applicant sees neither the list entry nor the licence by number.
         assert_eq!(
-            uc.licences(&enterprise, Page::new(None, None))
+            uc.licences(&other, Page::new(None, None))
                 .await
                 .unwrap()
                 .total,
             0,
             "{label}"
         );
-        let e = uc.licence(&enterprise, &number).await.unwrap_err();
+        let e = uc.licence(&other, &number).await.unwrap_err();
         assert_eq!(e.kind, ErrorKind::NotFound, "{label}");
 
         let v = uc.verify_licence(&number).await.unwrap().unwrap();
@@ -976,6 +998,244 @@ async fn an_issued_licence_verifies_and_one_whose_stored_content_was_altered_doe
         .unwrap();
         let v = uc.verify_licence(&number).await.unwrap().unwrap();
         assert_eq!(v.standing, Standing::NotGenuine, "{label}");
+        finish(app, db).await;
+    }
+}
+
+#[tokio::test]
+async fn the_form_is_checked_against_the_matters_definition_with_every_problem_at_once() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let citizen = signed_in(&app, "citizen").await;
+        let uc = app.application();
+        let mut bad = apply();
+        bad.form = json!({"企业名称": "", "企业类型": "无限公司", "注册资本": "一百", "法定代表人身份证号": "110105194912310021"});
+        let e = uc.submit_application(&citizen, &bad).await.unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Invalid, "application_form_problems"),
+            "{label}"
+        );
+        let fields: Vec<String> = e.details.unwrap()["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["field"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "企业名称",
+                "企业类型",
+                "住所",
+                "注册资本",
+                "经营范围",
+                "法定代表人",
+                "法定代表人身份证号",
+                "股东"
+            ],
+            "{label}"
+        );
+        // Nothing was written.
+        let mine = uc
+            .applications(
+                &citizen,
+                &ApplicationFilter::default(),
+                Page::new(None, None),
+            )
+            .await
+            .unwrap();
+        assert_eq!(mine.total, 0, "{label}");
+
+        // A draft keeps whatever was filled; sending it checks the form.
+        bad.draft = true;
+        let v = uc.submit_application(&citizen, &bad).await.unwrap();
+        assert_eq!(v.status, ApplicationStatus::Draft, "{label}");
+        assert_eq!(v.received_on, None, "{label}");
+        let e = uc.submit_draft(&citizen, v.id).await.unwrap_err();
+        assert_eq!(e.code, "application_form_problems", "{label}");
+        let mut good = apply();
+        good.draft = true;
+        uc.update_draft(&citizen, v.id, &good).await.unwrap();
+        let v = uc.submit_draft(&citizen, v.id).await.unwrap();
+        assert_eq!(v.status, ApplicationStatus::Submitted, "{label}");
+        assert_eq!(v.received_on.unwrap().to_string(), "2026-03-02", "{label}");
+        assert_eq!(v.form["注册资本"], 100, "{label}: stored as a number");
+        let e = uc.update_draft(&citizen, v.id, &good).await.unwrap_err();
+        assert_eq!(e.code, "application_not_draft", "{label}");
+        finish(app, db).await;
+    }
+}
+
+#[tokio::test]
+async fn a_material_must_be_the_pdf_or_image_its_name_says_and_the_callers_own_upload() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let citizen = signed_in(&app, "citizen").await;
+        let other = signed_in(&app, "enterprise").await;
+        let uc = app.application();
+        let fake = app
+            .base()
+            .upload_file(&citizen, "公司章程.pdf", b"<html><script>alert(1)</script>")
+            .await
+            .unwrap();
+        let real = app
+            .base()
+            .upload_file(
+                &citizen,
+                "公司章程.pdf",
+                b"%PDF-1.4 articles of association",
+            )
+            .await
+            .unwrap();
+        let theirs = app
+            .base()
+            .upload_file(&other, "章程.pdf", b"%PDF-1.4 someone else's")
+            .await
+            .unwrap();
+        let with = |name: &str, file: &str| {
+            let mut a = apply();
+            a.materials = vec![MaterialInput {
+                name: name.into(),
+                file: file.into(),
+            }];
+            a
+        };
+        let e = uc
+            .submit_application(&citizen, &with("公司章程", &fake.content_hash))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Invalid, "application_material_type"),
+            "{label}"
+        );
+        let e = uc
+            .submit_application(&citizen, &with("公司章程", &theirs.content_hash))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "application_material_file_unknown", "{label}");
+        let e = uc
+            .submit_application(&citizen, &with("营业执照副本", &real.content_hash))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "application_material_unknown", "{label}");
+        let v = uc
+            .submit_application(&citizen, &with("公司章程", &real.content_hash))
+            .await
+            .unwrap();
+        let d = uc.application(&citizen, v.id).await.unwrap();
+        assert_eq!(d.materials.len(), 1, "{label}");
+        assert_eq!(
+            d.materials[0].mime.as_deref(),
+            Some("application/pdf"),
+            "{label}"
+        );
+        // The accepting window may now read the file; another applicant may not.
+        let clerk = signed_in(&app, "clerk").await;
+        assert!(
+            app.base()
+                .read_file(&clerk, &real.content_hash)
+                .await
+                .is_ok(),
+            "{label}"
+        );
+        let e = app
+            .base()
+            .read_file(&other, &real.content_hash)
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "{label}");
+        finish(app, db).await;
+    }
+}
+
+#[tokio::test]
+async fn state_council_order_716_art_7_a_licence_issued_here_is_attached_instead_of_uploaded() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let checker = signed_in(&app, "checker").await;
+        let surveyor = signed_in(&app, "surveyor").await;
+        let chief = signed_in(&app, "chief").await;
+        let uc = app.application();
+        // A first grant gives the enterprise its 营业执照 (the material the food licence asks
+        // for from e-licences).
+        let (enterprise, id) = accepted(&app).await;
+        uc.assign_review(&checker, id, &assignment(&["checker", "surveyor"]))
+            .await
+            .unwrap();
+        let yes = OpinionInput {
+            agree: true,
+            opinion: "同意".into(),
+        };
+        uc.verify(&checker, id, &yes).await.unwrap();
+        uc.verify(&surveyor, id, &yes).await.unwrap();
+        let licence = LicenceInput {
+            title: "营业执照".into(),
+            scope: "餐饮服务".into(),
+            valid_years: 5,
+        };
+        uc.decide(
+            &chief,
+            id,
+            &DecisionInput {
+                grant: true,
+                reasons: String::new(),
+                licence: Some(licence),
+            },
+        )
+        .await
+        .unwrap();
+        let food = |consent| ApplicationInput {
+            matter_code: "XK-D03-0001-01-01".to_owned(),
+            form: json!({"经营者名称": "示范区测试餐饮有限公司", "统一社会信用代码": "91110108MA1H8R7C4F", "经营场所": "示范区人民路1号", "主体业态": "餐饮服务经营者", "经营项目": "热食类食品制售", "经营面积": "120", "食品安全管理人员": [{"姓名": "张三", "身份证号": "11010519491231002X"}]}),
+            materials: Vec::new(),
+            consent_reuse: consent,
+            draft: false,
+        };
+        // Without consent nothing is attached.
+        let v = uc
+            .submit_application(&enterprise, &food(false))
+            .await
+            .unwrap();
+        let d = uc.application(&enterprise, v.id).await.unwrap();
+        assert!(d.materials.is_empty(), "{label}");
+        let v = uc
+            .submit_application(&enterprise, &food(true))
+            .await
+            .unwrap();
+        let d = uc.application(&enterprise, v.id).await.unwrap();
+        assert_eq!(d.materials.len(), 1, "{label}");
+        assert_eq!(d.materials[0].name, "营业执照", "{label}");
+        assert_eq!(d.materials[0].source, "licence", "{label}");
+        assert!(d.events[0].note.contains("免提交"), "{label}");
+        // Counted for the matter (数据多跑路).
+        let report = uc.reuse_report(&chief).await.unwrap();
+        let food_row = report
+            .iter()
+            .find(|r| r.matter_code == "XK-D03-0001-01-01")
+            .unwrap();
+        assert_eq!(
+            (food_row.applications, food_row.materials_reused),
+            (3, 1),
+            "{label}"
+        );
+        // A revoked licence is no longer attached.
+        db.raw("update licence set status = 'revoked'")
+            .await
+            .unwrap();
+        let v = uc
+            .submit_application(&enterprise, &food(true))
+            .await
+            .unwrap();
+        let d = uc.application(&enterprise, v.id).await.unwrap();
+        assert!(d.materials.is_empty(), "{label}");
         finish(app, db).await;
     }
 }

@@ -48,6 +48,11 @@ pub const LONG_FIELDS: &[&str] = &[
     "special_procedures",
     "trips_reason",
     "life_events",
+    // A matter's application form definition, edited as JSON text.
+    "form_json",
+    // Decision reasons and verification opinions.
+    "reasons",
+    "opinion",
     "description",
     "content",
     "detail",

@@ -21,7 +21,7 @@ async fn an_application_is_listed_with_number_matter_status_due_and_light() {
             Method::POST,
             "/api/v1/applications",
             Some(&citizen),
-            Some(json!({"matter_code": "XK-D04-0001-01", "form": {"企业名称": "示范区测试餐饮有限公司"}})),
+            Some(json!({"matter_code": "XK-D04-0001-01", "form": {"企业名称": "示范区测试餐饮有限公司", "企业类型": "有限责任公司", "住所": "示范区人民路1号", "注册资本": "100", "经营范围": "餐饮服务", "法定代表人": "张三", "法定代表人身份证号": "11010519491231002X", "股东": [{"名称": "张三", "出资额": "100"}]}})),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
@@ -126,7 +126,7 @@ async fn submitting_twice_with_one_idempotency_key_creates_one_application() {
     let d = District::new().await;
     d.clock.set_ms(MARCH_2);
     let citizen = d.token("citizen").await;
-    let body = json!({"matter_code": "XK-D04-0001-01", "form": {"企业名称": "幂等测试有限公司"}});
+    let body = json!({"matter_code": "XK-D04-0001-01", "form": {"企业名称": "幂等测试有限公司", "企业类型": "有限责任公司", "住所": "示范区人民路1号", "注册资本": "100", "经营范围": "餐饮服务", "法定代表人": "张三", "法定代表人身份证号": "11010519491231002X", "股东": [{"名称": "张三", "出资额": "100"}]}});
     let send = || {
         let req = axum::http::Request::builder()
             .method(Method::POST)
@@ -160,7 +160,7 @@ async fn writes_on_an_application_outside_the_callers_reach_answer_404_and_chang
             Method::POST,
             "/api/v1/applications",
             Some(&citizen),
-            Some(json!({"matter_code": "XK-D04-0001-01", "form": {}})),
+            Some(json!({"matter_code": "XK-D04-0001-01", "form": {"企业名称": "空表测试有限公司", "企业类型": "有限责任公司", "住所": "示范区人民路1号", "注册资本": "100", "经营范围": "餐饮服务", "法定代表人": "张三", "法定代表人身份证号": "11010519491231002X", "股东": [{"名称": "张三", "出资额": "100"}]}})),
         )
         .await;
     let id = r.json()["id"].as_i64().unwrap();

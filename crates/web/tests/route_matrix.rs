@@ -107,8 +107,8 @@ const HOLDS: &[(&str, &[&str])] = &[
         "leader",
         &["workbench.view", "department.read", "user.read"],
     ),
-    ("citizen", &["applicant.self"]),
-    ("enterprise", &["applicant.self"]),
+    ("citizen", &["applicant.self", "file.upload"]),
+    ("enterprise", &["applicant.self", "file.upload"]),
 ];
 
 #[path = "route_matrix/application.rs"]

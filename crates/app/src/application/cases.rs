@@ -17,7 +17,7 @@ use fgf_domain::catalog::MatterDoc;
 use fgf_domain::mask_name;
 use fgf_store::application::{
     ApplicationChange, ApplicationEventRow, ApplicationFilter, ApplicationRow, BarRow,
-    ExtensionRow, NewAgent, NewApplication,
+    ExtensionRow, NewAgent, NewApplication, NewMaterial,
 };
 use fgf_store::{Page, Paged, Scope, StoreError};
 use serde::{Deserialize, Serialize};
@@ -31,6 +31,32 @@ pub struct ApplicationInput {
     /// The form as filled in: field name → value.
     #[serde(default = "empty_form")]
     pub form: Value,
+    /// The materials uploaded for the guide's materials.
+    #[serde(default)]
+    pub materials: Vec<MaterialInput>,
+    /// The applicant agrees that materials the government already holds (e-licences issued
+    /// here) be attached for them (免提交).
+    #[serde(default)]
+    pub consent_reuse: bool,
+    /// Keep it as a draft (草稿) between visits instead of sending it.
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// One uploaded material: the guide's name for it and the stored file's content hash.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MaterialInput {
+    pub name: String,
+    pub file: String,
+}
+
+/// What an application is made of, however it came in.
+struct Filing<'a> {
+    code: &'a str,
+    form: &'a Value,
+    materials: &'a [MaterialInput],
+    consent_reuse: bool,
+    draft: bool,
 }
 
 fn empty_form() -> Value {
@@ -49,6 +75,11 @@ pub struct WindowInput {
     /// The agent (代办人) acting for the applicant, if someone is.
     #[serde(default)]
     pub agent: Option<AgentInput>,
+    /// The materials brought, scanned at the window.
+    #[serde(default)]
+    pub materials: Vec<MaterialInput>,
+    #[serde(default)]
+    pub consent_reuse: bool,
 }
 
 /// An agent acting for the applicant, with their written authorisation.
@@ -152,6 +183,8 @@ pub struct ApplicationDetail {
     pub review: Vec<super::ReviewStep>,
     /// The licences issued on it.
     pub licences: Vec<super::LicenceView>,
+    /// The materials, uploaded or attached from e-licences, by round.
+    pub materials: Vec<fgf_store::application::MaterialRow>,
 }
 
 impl UseCases<'_> {
@@ -183,8 +216,13 @@ impl UseCases<'_> {
             .create(
                 actor,
                 actor.account.id,
-                &input.matter_code,
-                &input.form,
+                &Filing {
+                    code: &input.matter_code,
+                    form: &input.form,
+                    materials: &input.materials,
+                    consent_reuse: input.consent_reuse,
+                    draft: input.draft,
+                },
                 "online",
                 None,
             )
@@ -263,8 +301,13 @@ impl UseCases<'_> {
             .create(
                 actor,
                 applicant.id,
-                &input.matter_code,
-                &input.form,
+                &Filing {
+                    code: &input.matter_code,
+                    form: &input.form,
+                    materials: &input.materials,
+                    consent_reuse: input.consent_reuse,
+                    draft: false,
+                },
                 "window",
                 agent.as_ref().map(|(name, masked, hmac, auth)| NewAgent {
                     name,
@@ -277,24 +320,25 @@ impl UseCases<'_> {
         self.application(actor, id).await.map(|d| d.view)
     }
 
-    /// Creates a received application of `applicant` for the matter `code`: in force, no bar.
+    /// Creates an application of `applicant` for the matter in force: a draft, or received
+    /// today with its form checked against the matter's, no bar against it, its materials
+    /// recorded and, with consent, the e-licences it needs attached (免提交).
     async fn create(
         self,
         actor: &Actor,
         applicant: fgf_domain::base::AccountId,
-        code: &str,
-        form: &Value,
+        filing: &Filing<'_>,
         channel: &str,
         agent: Option<NewAgent<'_>>,
     ) -> ServiceResult<ApplicationId> {
-        if !form.is_object() {
+        let Some(raw_form) = filing.form.as_object() else {
             return Err(ServiceError::field(
                 "application_form_invalid",
                 "form",
                 "申请表须为字段与取值组成的对象",
             ));
-        }
-        let code = code.trim();
+        };
+        let code = filing.code.trim();
         let matter = self
             .store()
             .find_matter(code)
@@ -304,30 +348,43 @@ impl UseCases<'_> {
             return Err(ServiceError::invalid("application_matter_not_in_force").arg(code));
         };
         let today = self.today();
-        let bars: Vec<Bar> = self
-            .store()
-            .application_bars(applicant, matter.id)
-            .await?
-            .into_iter()
-            .map(|b| Bar {
-                cause: b.cause,
-                until: b.until,
-            })
-            .collect();
-        if let Err(bar) = check_bars(&bars, today) {
-            return Err(ServiceError::conflict("application_barred")
-                .arg(bar.until)
-                .arg(bar.cause.article()));
-        }
         let v = self.store().matter_version(matter.id, version).await?;
         let doc: MatterDoc = serde_json::from_str(&v.doc).map_err(ServiceError::internal)?;
+        let form = if filing.draft {
+            raw_form.clone()
+        } else {
+            self.check_bars_of(applicant, matter.id, today).await?;
+            checked_form(&doc, raw_form)?
+        };
+        let uploads = self
+            .checked_materials(actor, &doc, filing.materials)
+            .await?;
+        let reused = if filing.consent_reuse && !filing.draft {
+            self.reusable_licences(applicant, &doc, &uploads).await?
+        } else {
+            Vec::new()
+        };
         let limit = doc.promised_days.unwrap_or(doc.statutory_days);
-        let form_text = form.to_string();
+        let form_text = Value::Object(form).to_string();
         let entered_by = (channel == "window").then_some(actor.account.id);
-        let note = match &agent {
+        let mut note = match &agent {
             Some(a) => format!("窗口收件，代办人：{}（{}）", a.name, a.id_masked),
             None if entered_by.is_some() => "窗口收件".to_owned(),
             None => String::new(),
+        };
+        if !reused.is_empty() {
+            let names: Vec<&str> = reused.iter().map(|(n, _)| n.as_str()).collect();
+            let line = format!("经申请人同意，免提交：{}", names.join("、"));
+            note = if note.is_empty() {
+                line
+            } else {
+                format!("{note}；{line}")
+            };
+        }
+        let status = if filing.draft {
+            ApplicationStatus::Draft
+        } else {
+            ApplicationStatus::Submitted
         };
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         let (id, number) = tx
@@ -339,16 +396,254 @@ impl UseCases<'_> {
                     department_id: matter.department_id,
                     channel,
                     entered_by,
-                    status: ApplicationStatus::Submitted,
+                    status,
                     form: &form_text,
                     handling: Handling::Single,
                     limit_workdays: i64::from(limit),
-                    received_on: Some(today),
+                    received_on: (!filing.draft).then_some(today),
                     agent,
+                    reuse_consent: filing.consent_reuse,
                 },
                 today,
             )
             .await?;
+        insert_materials(&mut tx, id, &uploads, &reused, 1).await?;
+        let (action, audit) = if filing.draft {
+            ("drafted", "application.draft")
+        } else {
+            ("submitted", "application.submit")
+        };
+        record(
+            &mut tx,
+            Step {
+                id,
+                actor: Some(actor.account.id),
+                action,
+                from: ApplicationStatus::Draft,
+                to: status,
+                note: &note,
+                audit,
+                field: "application",
+                before: None,
+                after: json!({ "number": number, "matter": code, "status": status, "channel": channel, "materials": uploads.len(), "reused": reused.len() }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Refuses when a bar of 第七十八条 or 第七十九条 stands against the applicant for the matter.
+    async fn check_bars_of(
+        self,
+        applicant: fgf_domain::base::AccountId,
+        matter: fgf_domain::catalog::MatterId,
+        today: NaiveDate,
+    ) -> ServiceResult<()> {
+        let bars: Vec<Bar> = self
+            .store()
+            .application_bars(applicant, matter)
+            .await?
+            .into_iter()
+            .map(|b| Bar {
+                cause: b.cause,
+                until: b.until,
+            })
+            .collect();
+        check_bars(&bars, today).map_err(|bar| {
+            ServiceError::conflict("application_barred")
+                .arg(bar.until)
+                .arg(bar.cause.article())
+        })
+    }
+
+    /// The uploads, each for a material the guide lists, of a file the caller stored, whose
+    /// content is the PDF or image its name says it is.
+    async fn checked_materials(
+        self,
+        actor: &Actor,
+        doc: &MatterDoc,
+        materials: &[MaterialInput],
+    ) -> ServiceResult<Vec<(String, String)>> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for (i, m) in materials.iter().enumerate() {
+            let field = format!("materials[{i}]");
+            let name = m.name.trim();
+            if !doc.materials.iter().any(|g| g.name == name) {
+                return Err(ServiceError::field(
+                    "application_material_unknown",
+                    &field,
+                    &format!("办事指南没有“{name}”这项材料"),
+                ));
+            }
+            let file = self
+                .store()
+                .find_file(m.file.trim())
+                .await?
+                .filter(|f| f.uploaded_by == Some(actor.account.id))
+                .ok_or_else(|| {
+                    ServiceError::field(
+                        "application_material_file_unknown",
+                        &field,
+                        "请先上传该材料的文件",
+                    )
+                })?;
+            if !material_type_ok(&file.original_name, &file.mime) {
+                return Err(ServiceError::field(
+                    "application_material_type",
+                    &field,
+                    &format!(
+                        "“{}”的内容不是其名称所示的PDF或图片，请上传PDF、PNG或JPG文件",
+                        file.original_name
+                    ),
+                ));
+            }
+            out.retain(|(n, _)| n != name);
+            out.push((name.to_owned(), file.content_hash));
+        }
+        Ok(out)
+    }
+
+    /// The guide's e-licence materials the applicant holds a valid licence for and did not
+    /// upload: (material name, licence number).
+    async fn reusable_licences(
+        self,
+        applicant: fgf_domain::base::AccountId,
+        doc: &MatterDoc,
+        uploads: &[(String, String)],
+    ) -> ServiceResult<Vec<(String, String)>> {
+        let wanted: Vec<&str> = doc
+            .materials
+            .iter()
+            .filter(|m| m.source == fgf_domain::catalog::MaterialSource::ELicence)
+            .map(|m| m.name.as_str())
+            .filter(|n| !uploads.iter().any(|(u, _)| u == n))
+            .collect();
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let held = self.store().licences_held_by(applicant).await?;
+        let today = self.today();
+        let mut out = Vec::new();
+        for name in wanted {
+            let valid = held.iter().find(|l| {
+                l.content.title == name
+                    && fgf_domain::application::standing(
+                        self.seal().verify(&l.content, &l.signature),
+                        l.status,
+                        &l.content,
+                        today,
+                    ) == fgf_domain::application::Standing::Valid
+            });
+            if let Some(l) = valid {
+                out.push((name.to_owned(), l.content.number.clone()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// A draft of the caller's, changed: its form, materials and consent as now filled.
+    pub async fn update_draft(
+        self,
+        actor: &Actor,
+        id: ApplicationId,
+        input: &ApplicationInput,
+    ) -> ServiceResult<ApplicationView> {
+        let scope = actor.applicant_scope()?;
+        let row = self.store().get_application(&scope, id).await?;
+        if row.status != ApplicationStatus::Draft {
+            return Err(ServiceError::conflict("application_not_draft"));
+        }
+        let Some(form) = input.form.as_object() else {
+            return Err(ServiceError::field(
+                "application_form_invalid",
+                "form",
+                "申请表须为字段与取值组成的对象",
+            ));
+        };
+        let doc = self.doc_of(&row).await?;
+        let uploads = self
+            .checked_materials(actor, &doc, &input.materials)
+            .await?;
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        tx.update_application_draft(
+            id,
+            &Value::Object(form.clone()).to_string(),
+            input.consent_reuse,
+        )
+        .await
+        .map_err(|_| ServiceError::conflict("application_not_draft"))?;
+        tx.clear_draft_materials(id).await?;
+        insert_materials(&mut tx, id, &uploads, &[], 1).await?;
+        tx.audit(
+            "application.draft_saved",
+            "application",
+            &id.to_string(),
+            &[FieldChange {
+                field: "form".to_owned(),
+                before: None,
+                after: Some(json!({ "materials": uploads.len() })),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        self.application(actor, id).await.map(|d| d.view)
+    }
+
+    /// Sends a draft of the caller's: checked as a new application, received today.
+    pub async fn submit_draft(
+        self,
+        actor: &Actor,
+        id: ApplicationId,
+    ) -> ServiceResult<ApplicationView> {
+        let scope = actor.applicant_scope()?;
+        let row = self.store().get_application(&scope, id).await?;
+        if row.status != ApplicationStatus::Draft {
+            return Err(ServiceError::conflict("application_not_draft"));
+        }
+        let today = self.today();
+        self.check_bars_of(row.applicant_account_id, row.matter_id, today)
+            .await?;
+        let doc = self.doc_of(&row).await?;
+        let raw: Value = serde_json::from_str(&row.form).map_err(ServiceError::internal)?;
+        let form = checked_form(&doc, &raw.as_object().cloned().unwrap_or_default())?;
+        let uploads: Vec<(String, String)> = self
+            .store()
+            .application_materials(id)
+            .await?
+            .into_iter()
+            .filter_map(|m| Some((m.name, m.file_hash?)))
+            .collect();
+        let reused = if row.reuse_consent {
+            self.reusable_licences(row.applicant_account_id, &doc, &uploads)
+                .await?
+        } else {
+            Vec::new()
+        };
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        tx.update_application_draft(id, &Value::Object(form).to_string(), row.reuse_consent)
+            .await
+            .map_err(|_| ServiceError::conflict("application_not_draft"))?;
+        tx.move_application(
+            id,
+            ApplicationStatus::Draft,
+            &ApplicationChange {
+                to: ApplicationStatus::Submitted,
+                received_on: Some(today),
+                accepted_on: None,
+                decided_on: None,
+                correction_items: None,
+            },
+        )
+        .await
+        .map_err(status_changed)?;
+        insert_materials(&mut tx, id, &[], &reused, 1).await?;
+        let note = if reused.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<&str> = reused.iter().map(|(n, _)| n.as_str()).collect();
+            format!("经申请人同意，免提交：{}", names.join("、"))
+        };
         record(
             &mut tx,
             Step {
@@ -359,14 +654,23 @@ impl UseCases<'_> {
                 to: ApplicationStatus::Submitted,
                 note: &note,
                 audit: "application.submit",
-                field: "application",
-                before: None,
-                after: json!({ "number": number, "matter": code, "status": "submitted", "channel": channel }),
+                field: "status",
+                before: Some(json!("draft")),
+                after: json!({ "status": "submitted", "received_on": today, "reused": reused.len() }),
             },
         )
         .await?;
         tx.commit().await?;
-        Ok(id)
+        self.application(actor, id).await.map(|d| d.view)
+    }
+
+    /// The matter version an application was made under.
+    async fn doc_of(self, row: &ApplicationRow) -> ServiceResult<MatterDoc> {
+        let v = self
+            .store()
+            .matter_version(row.matter_id, row.matter_version)
+            .await?;
+        serde_json::from_str(&v.doc).map_err(ServiceError::internal)
     }
 
     /// The applications the caller may read, newest first.
@@ -412,12 +716,14 @@ impl UseCases<'_> {
             .into_iter()
             .map(|l| self.licence_view(l))
             .collect();
+        let materials = self.store().application_materials(id).await?;
         Ok(ApplicationDetail {
             view: self.view(actor, row).await?,
             events,
             documents,
             review,
             licences,
+            materials,
         })
     }
 
@@ -671,6 +977,7 @@ impl UseCases<'_> {
         actor: &Actor,
         id: ApplicationId,
         note: &str,
+        materials: &[MaterialInput],
     ) -> ServiceResult<ApplicationView> {
         let scope = actor.applicant_scope()?;
         let row = self.store().get_application(&scope, id).await?;
@@ -679,6 +986,16 @@ impl UseCases<'_> {
                 "application_not_awaiting_supplement",
             ));
         }
+        let doc = self.doc_of(&row).await?;
+        let uploads = self.checked_materials(actor, &doc, materials).await?;
+        let round = self
+            .store()
+            .application_events(id)
+            .await?
+            .iter()
+            .filter(|e| e.action == "supplied")
+            .count() as i64
+            + 2;
         let today = self.today();
         let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
         tx.move_application(
@@ -694,6 +1011,7 @@ impl UseCases<'_> {
         )
         .await
         .map_err(status_changed)?;
+        insert_materials(&mut tx, id, &uploads, &[], round).await?;
         record(
             &mut tx,
             Step {
@@ -1189,4 +1507,64 @@ fn intake_error(e: IntakeError) -> ServiceError {
             ServiceError::invalid("application_new_items").arg(items.join("、"))
         }
     }
+}
+
+/// The form checked against the matter's definition, or every problem at once.
+fn checked_form(
+    doc: &MatterDoc,
+    form: &serde_json::Map<String, Value>,
+) -> ServiceResult<serde_json::Map<String, Value>> {
+    fgf_domain::catalog::check_form(&doc.form, form).map_err(|problems| {
+        ServiceError::invalid("application_form_problems")
+            .arg(problems.len())
+            .details(json!({ "problems": problems }))
+    })
+}
+
+/// Whether an uploaded material is the PDF or image its name says.
+fn material_type_ok(name: &str, mime: &str) -> bool {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    matches!(
+        (ext.as_str(), mime),
+        ("pdf", "application/pdf") | ("png", "image/png") | ("jpg" | "jpeg", "image/jpeg")
+    )
+}
+
+async fn insert_materials(
+    tx: &mut fgf_store::WriteTx,
+    id: ApplicationId,
+    uploads: &[(String, String)],
+    reused: &[(String, String)],
+    round: i64,
+) -> ServiceResult<()> {
+    for (name, hash) in uploads {
+        tx.insert_application_material(
+            id,
+            &NewMaterial {
+                name,
+                source: "upload",
+                file_hash: Some(hash),
+                licence_number: None,
+                round,
+            },
+        )
+        .await?;
+    }
+    for (name, number) in reused {
+        tx.insert_application_material(
+            id,
+            &NewMaterial {
+                name,
+                source: "licence",
+                file_hash: None,
+                licence_number: Some(number),
+                round,
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }

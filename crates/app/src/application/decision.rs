@@ -248,8 +248,7 @@ impl UseCases<'_> {
                     "application_reviewer_unknown",
                     "verifiers",
                     &format!("{who} 不是有权审查该申请的工作人员"),
-                )
-                .arg(who));
+                ));
             }
         }
         self.ensure_review_process().await?;

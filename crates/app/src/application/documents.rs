@@ -79,6 +79,38 @@ impl UseCases<'_> {
         Ok(number)
     }
 
+    /// Whether the caller may read an application the stored file belongs to (a material,
+    /// an agent's authorisation): whoever may read the application may read its files.
+    pub async fn may_read_any_of(self, actor: &Actor, hash: &str) -> ServiceResult<bool> {
+        let ids = self.store().applications_with_file(hash).await?;
+        if ids.is_empty() {
+            return Ok(false);
+        }
+        let Ok(scope) = self.reading_scope(actor) else {
+            return Ok(false);
+        };
+        for id in ids {
+            match self.store().get_application(&scope, id).await {
+                Ok(_) => return Ok(true),
+                Err(fgf_store::StoreError::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(false)
+    }
+
+    /// Per matter, the applications made and the materials applicants did not have to bring
+    /// because the platform already held them (数据多跑路, 群众少跑腿).
+    pub async fn reuse_report(
+        self,
+        actor: &Actor,
+    ) -> ServiceResult<Vec<fgf_store::application::ReuseRow>> {
+        actor
+            .scope(fgf_domain::Permission::ApplicationIntake)
+            .or_else(|_| actor.scope(fgf_domain::Permission::ApplicationReview))?;
+        Ok(self.store().reuse_by_matter().await?)
+    }
+
     /// The documents of an application the caller may read.
     pub async fn documents(
         self,

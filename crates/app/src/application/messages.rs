@@ -31,7 +31,7 @@ crate::i18n::messages! {
     "application_agent_invalid" => "代办人信息不完整或无效", "The agent's details are incomplete or invalid";
     "application_not_awaiting_review" => "申请当前状态为“{0}”，不能再指派审查", "The application is {0}: its review cannot be assigned";
     "application_two_verifiers" => "依《行政许可法》第三十四条，须指派两名以上工作人员进行核查", "Article 34: assign at least two staff to verify";
-    "application_reviewer_unknown" => "{0} 不是有权审查该申请的工作人员", "{0} is not staff who may review this application";
+    "application_reviewer_unknown" => "所选人员中有人不是有权审查该申请的工作人员", "Someone chosen is not staff who may review this application";
     "application_not_under_review" => "申请当前状态为“{0}”，不在审查中", "The application is {0}, not under review";
     "application_not_your_step" => "该申请当前没有分派给您的审查环节", "No step of this application's review is yours";
     "application_verification_open" => "核查人尚未全部签署意见，暂不能作出决定", "Not every verifier has signed yet; the decision must wait";
@@ -40,6 +40,11 @@ crate::i18n::messages! {
     "application_not_decided" => "申请当前状态为“{0}”，尚未作出决定，不能送达", "The application is {0}: nothing to deliver yet";
     "application_tracking_invalid" => "邮寄送达须填写有效的邮件号", "Posting needs a valid tracking number";
     "work_item_belongs_to_application" => "该待办属于行政许可申请 {0}，请在申请页面办理", "This item belongs to application {0}; act on it from the application's page";
+    "application_form_problems" => "申请表有{0}处需要修改", "{0} fields of the form need changing";
+    "application_material_unknown" => "办事指南没有这项材料", "The guide lists no such material";
+    "application_material_file_unknown" => "请先上传该材料的文件", "Upload the material's file first";
+    "application_material_type" => "材料须为与名称相符的PDF、PNG或JPG文件", "A material must be the PDF, PNG or JPG file its name says";
+    "application_not_draft" => "该申请已提交，不再是草稿", "The application was sent; it is no longer a draft";
     "application.document.acceptance_notice" => "受理通知书", "Acceptance notice";
     "application.document.correction_notice" => "补正告知书", "Correction notice";
     "application.document.non_acceptance" => "不予受理决定书", "Decision not to accept";

@@ -67,6 +67,11 @@ impl Actor {
         if permission == Permission::ApplicantSelf {
             return self.is_applicant();
         }
+        // Applicants upload their own materials; a file they store is theirs alone until an
+        // application of theirs carries it.
+        if permission == Permission::FileUpload && self.is_applicant() {
+            return true;
+        }
         self.grants.as_ref().is_some_and(|g| g.has(permission))
     }
 
@@ -75,6 +80,9 @@ impl Actor {
     pub fn scope(&self, permission: Permission) -> ServiceResult<Scope> {
         if let Some(r) = self.restriction() {
             return Err(r);
+        }
+        if permission == Permission::FileUpload && self.is_applicant() {
+            return Ok(Scope::applicant(self.account.id));
         }
         self.grants
             .as_ref()

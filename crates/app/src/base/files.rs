@@ -154,7 +154,8 @@ impl UseCases<'_> {
         let refs = self.store().file_refs(hash).await?;
         let allowed = meta.uploaded_by == Some(actor.account.id)
             || refs.catalog
-            || (refs.reform && actor.has(Permission::Workbench));
+            || (refs.reform && actor.has(Permission::Workbench))
+            || self.application().may_read_any_of(actor, hash).await?;
         if !allowed {
             return Err(missing());
         }

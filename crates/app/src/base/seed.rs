@@ -261,22 +261,31 @@ const DEMO_STAFF: &[DemoAccount] = &[
         extra_posts: &[("D03", "联合审批专员", &["reviewer"])],
         phone: "13812340002",
     },
-    // 行政许可法第三十四条: substantive verification needs two staff, so the bureau's review
-    // section has a second verifier, and its deputy director decides.
+    // 行政许可法第三十四条: substantive verification needs two staff, so the approval bureau
+    // (区行政审批局) has two verifiers, and its deputy director decides.
     DemoAccount {
         username: "checker",
         name: "周敏",
-        dept: "D04",
+        dept: "D03",
         title: "审批科科员",
         roles: &["reviewer"],
         extra_posts: &[],
         phone: "13812340010",
     },
     DemoAccount {
+        username: "surveyor",
+        name: "吴芳",
+        dept: "D03",
+        title: "现场核查员",
+        roles: &["reviewer"],
+        extra_posts: &[],
+        phone: "13812340012",
+    },
+    DemoAccount {
         username: "chief",
         name: "刘卫东",
-        dept: "D04",
-        title: "区市场监管局副局长",
+        dept: "D03",
+        title: "区行政审批局副局长",
         roles: &["reviewer"],
         extra_posts: &[],
         phone: "13812340011",

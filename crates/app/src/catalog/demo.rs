@@ -9,6 +9,8 @@ use crate::error::{ServiceError, ServiceResult};
 const MATTERS: &str = include_str!("data/matters.csv");
 const MATERIALS: &str = include_str!("data/materials.csv");
 const PHRASES: &str = include_str!("data/phrases.csv");
+/// The application forms of the matters the demo's applications use, by matter code.
+const FORMS: &str = include_str!("data/forms.json");
 
 impl UseCases<'_> {
     /// Loads the demo catalogue (published, effective today) and its everyday phrases.
@@ -19,8 +21,10 @@ impl UseCases<'_> {
         // long they have waited.
         let mut ctx = self.system_ctx("demo");
         ctx.at_ms -= 42 * 86_400_000;
+        let forms: std::collections::HashMap<String, Vec<fgf_domain::catalog::FormField>> =
+            serde_json::from_str(FORMS).map_err(ServiceError::internal)?;
         let summary = match self
-            .import_catalog(ctx, &matters, &materials, ImportMode::Publish)
+            .import_catalog_with_forms(ctx, &matters, &materials, &forms, ImportMode::Publish)
             .await?
         {
             Ok(s) => s,

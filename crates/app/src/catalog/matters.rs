@@ -827,6 +827,7 @@ fn header_of(f: Field) -> &'static str {
         Field::LifeEvents => "生活事件",
         Field::ApplyCount => "年办件量",
         Field::Materials => "材料名称",
+        Field::Form => "申请表",
     }
 }
 
@@ -1175,6 +1176,7 @@ fn parse_matter_row(
         },
         life_events,
         materials: Vec::new(),
+        form: Vec::new(),
     };
     Some(ParsedMatter {
         line,
@@ -1254,6 +1256,20 @@ impl UseCases<'_> {
         materials: &Sheet,
         mode: ImportMode,
     ) -> ServiceResult<Result<ImportSummary, Vec<ImportError>>> {
+        self.import_catalog_with_forms(ctx, matters, materials, &HashMap::new(), mode)
+            .await
+    }
+
+    /// [`UseCases::import_catalog`] with the application forms of some matters, by code (the
+    /// demo catalogue ships forms for the matters its applications use).
+    pub async fn import_catalog_with_forms(
+        &self,
+        ctx: AuditCtx,
+        matters: &Sheet,
+        materials: &Sheet,
+        forms: &HashMap<String, Vec<fgf_domain::catalog::FormField>>,
+        mode: ImportMode,
+    ) -> ServiceResult<Result<ImportSummary, Vec<ImportError>>> {
         let mut errors = Vec::new();
         missing_headers("事项", &matters.headers, &MATTER_HEADERS, &mut errors);
         missing_headers("材料", &materials.headers, &MATERIAL_HEADERS, &mut errors);
@@ -1320,6 +1336,9 @@ impl UseCases<'_> {
         }
         for p in &mut parsed {
             p.doc.materials = by_code.remove(&p.code).unwrap_or_default();
+            if let Some(f) = forms.get(&p.code) {
+                p.doc.form = f.clone();
+            }
         }
         // The references: departments, parents (in the file or the store), processes.
         let departments: HashMap<String, DepartmentId> = self
@@ -1422,7 +1441,21 @@ impl UseCases<'_> {
         for p in &parsed {
             let department_id = departments[&p.department_code];
             let parent_id = p.parent_code.as_ref().and_then(|c| ids.get(c).copied());
-            let doc_json = serde_json::to_string(&p.doc).map_err(ServiceError::internal)?;
+            // The sheets carry no form: a matter the file leaves without one keeps the form
+            // of its version in force, so an import never drops what the keeper defined.
+            let mut doc = p.doc.clone();
+            if doc.form.is_empty() && !forms.contains_key(&p.code) {
+                if let Some(cur) = existing
+                    .get(&p.code)
+                    .and_then(|m| m.current_version.map(|v| (m.id, v)))
+                {
+                    let v = self.store().matter_version(cur.0, cur.1).await?;
+                    if let Ok(old) = serde_json::from_str::<MatterDoc>(&v.doc) {
+                        doc.form = old.form;
+                    }
+                }
+            }
+            let doc_json = serde_json::to_string(&doc).map_err(ServiceError::internal)?;
             let (status, in_force) = match mode {
                 ImportMode::Publish => (VersionStatus::Published, true),
                 ImportMode::ForReview => (VersionStatus::InReview, false),

@@ -62,11 +62,18 @@ pub fn department_abbreviation(name: &str) -> String {
     for mark in ['区', '县', '市'] {
         if let Some((head, tail)) = rest.split_once(mark) {
             // Only a short prefix is a place name (示范区); 市场监督管理局 keeps its 市.
-            if !head.is_empty() && head.chars().count() <= 4 && !tail.is_empty() {
+            if head.chars().count() <= 4
+                && !tail.is_empty()
+                && !(head.is_empty() && tail.starts_with('场'))
+            {
                 rest = tail;
                 break;
             }
         }
+    }
+    // 行政审批局 is known by what it does: 审批.
+    if rest.chars().count() > 4 {
+        rest = rest.strip_prefix("行政").unwrap_or(rest);
     }
     let short: String = rest.chars().take(2).collect();
     if short.is_empty() {
@@ -274,6 +281,8 @@ mod tests {
         assert_eq!(department_abbreviation("市场监督管理局"), "市场");
         assert_eq!(department_abbreviation("示范区卫生健康委员会"), "卫生");
         assert_eq!(department_abbreviation(""), "本机关");
+        assert_eq!(department_abbreviation("区行政审批局"), "审批");
+        assert_eq!(department_abbreviation("区市场监管局"), "市场");
         assert_eq!(
             document_number(
                 "示范区市场监督管理局",

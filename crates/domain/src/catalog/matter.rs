@@ -511,6 +511,9 @@ pub struct MatterDoc {
     pub life_events: Vec<String>,
     #[serde(default)]
     pub materials: Vec<Material>,
+    /// The application form (申请表), typed fields; empty until the keeper defines one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub form: Vec<super::FormField>,
 }
 
 /// The fields a problem can name. `key` is the API's field name; the Chinese column header of
@@ -550,6 +553,7 @@ pub enum Field {
     LifeEvents,
     ApplyCount,
     Materials,
+    Form,
 }
 
 impl Field {
@@ -588,6 +592,7 @@ impl Field {
             Field::LifeEvents => "life_events",
             Field::ApplyCount => "apply_count",
             Field::Materials => "materials",
+            Field::Form => "form",
         }
     }
 }
@@ -776,6 +781,9 @@ pub fn problems(doc: &MatterDoc) -> Vec<Problem> {
             out.push(problem(Field::Materials, "material_file_without_flag"));
         }
     }
+    if !super::check_definition(&doc.form).is_empty() {
+        out.push(problem(Field::Form, "form_invalid"));
+    }
     out
 }
 
@@ -847,6 +855,7 @@ mod tests {
                 blank_form_file: None,
                 sample_file: None,
             }],
+            form: Vec::new(),
         }
     }
 

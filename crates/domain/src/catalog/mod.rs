@@ -6,9 +6,11 @@
 //! matter's content and answer the problems, each naming its field, so a form can mark the
 //! field and an import can name the row and column.
 
+mod form;
 mod matter;
 mod record;
 
+pub use form::*;
 pub use matter::*;
 pub use record::*;
 

@@ -144,6 +144,16 @@ impl Store {
         .await
     }
 
+    /// The licences a holder holds, newest first (免提交 looks among them).
+    pub async fn licences_held_by(&self, holder: AccountId) -> Result<Vec<LicenceRow>> {
+        let mut sql = Sql::new(&format!(
+            "select {LICENCE_COLS} from licence where number is not null and holder_account_id = "
+        ));
+        sql.bind(holder).push(" order by licence_id desc");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter().map(licence).collect()
+    }
+
     /// The licences issued on an application.
     pub async fn licences_of_application(&self, id: ApplicationId) -> Result<Vec<LicenceRow>> {
         let mut sql = Sql::new(&format!(

@@ -16,7 +16,9 @@ use fgf_domain::catalog::MatterId;
 use sqlx::any::AnyRow;
 
 mod decision;
+mod material;
 pub use decision::*;
+pub use material::*;
 
 /// This part's tables in the backup, in an order that satisfies every foreign key on insert:
 /// (table, order by, identity column to resynchronise on PostgreSQL).
@@ -43,6 +45,11 @@ pub const TABLES: crate::backup::Tables = &[
         Some("application_document_id"),
     ),
     ("licence", "licence_id", Some("licence_id")),
+    (
+        "application_material",
+        "application_material_id",
+        Some("application_material_id"),
+    ),
 ];
 
 /// A bar on an applicant for a matter (行政许可法第七十八条、第七十九条).
@@ -88,6 +95,8 @@ pub struct ApplicationRow {
     pub decision_reasons: String,
     /// How the result reached the applicant (第四十四条), once delivered.
     pub delivery: Option<DeliveryRow>,
+    /// The applicant agreed to materials the government holds being attached (免提交).
+    pub reuse_consent: bool,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -140,7 +149,8 @@ const COLS: &str = "a.application_id, a.number, a.matter_id, m.code as matter_co
     a.correction_items, a.overdue_reason, a.extension_on, a.extension_workdays, \
     a.extension_approver, a.extension_approved_by, a.extension_reason, a.agent_name, \
     a.agent_id_masked, a.agent_authorisation, a.instance_id, a.decision_reasons, \
-    a.delivery_method, a.delivery_tracking, a.delivered_on, a.created_at, a.updated_at";
+    a.delivery_method, a.delivery_tracking, a.delivered_on, a.reuse_consent, a.created_at, \
+    a.updated_at";
 
 const FROM: &str = " from application a join matter m on m.matter_id = a.matter_id \
     join account ac on ac.account_id = a.applicant_account_id";
@@ -201,6 +211,7 @@ fn application(r: &AnyRow) -> Result<ApplicationRow> {
             }),
             None => None,
         },
+        reuse_consent: get_i64(r, "reuse_consent")? != 0,
         created_at_ms: get_i64(r, "created_at")?,
         updated_at_ms: get_i64(r, "updated_at")?,
     })
@@ -245,6 +256,7 @@ pub struct NewApplication<'a> {
     pub limit_workdays: i64,
     pub received_on: Option<NaiveDate>,
     pub agent: Option<NewAgent<'a>>,
+    pub reuse_consent: bool,
 }
 
 /// Filters of the application list.
@@ -385,7 +397,7 @@ impl WriteTx {
             "insert into application (matter_id, matter_version, applicant_account_id, \
              department_id, channel, entered_by, status, form, handling, limit_workdays, \
              received_on, agent_name, agent_id_masked, agent_id_hmac, agent_authorisation, \
-             created_at, updated_at) values (",
+             reuse_consent, created_at, updated_at) values (",
         );
         sql.bind(new.matter_id)
             .push(",")
@@ -416,6 +428,8 @@ impl WriteTx {
             .bind(new.agent.as_ref().map(|a| a.id_hmac.clone()))
             .push(",")
             .bind(new.agent.as_ref().map(|a| a.authorisation))
+            .push(",")
+            .bind(new.reuse_consent)
             .push(",")
             .bind(now)
             .push(",")

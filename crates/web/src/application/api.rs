@@ -137,7 +137,11 @@ pub async fn supply(
     Path(id): Path<ApplicationId>,
     ApiJson(b): ApiJson<dto::SupplyBody>,
 ) -> ApiResult {
-    let view = state.app.application().supply(&actor, id, &b.note).await?;
+    let view = state
+        .app
+        .application()
+        .supply(&actor, id, &b.note, &b.materials)
+        .await?;
     Ok(Json(dto::Application::from(view)).into_response())
 }
 
@@ -275,4 +279,42 @@ pub async fn licence(
 ) -> ApiResult {
     let l = state.app.application().licence(&actor, &number).await?;
     Ok(Json(dto::Licence::from(l)).into_response())
+}
+
+pub async fn update_draft(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+    ApiJson(input): ApiJson<ApplicationInput>,
+) -> ApiResult {
+    let view = state
+        .app
+        .application()
+        .update_draft(&actor, id, &input)
+        .await?;
+    Ok(Json(dto::Application::from(view)).into_response())
+}
+
+pub async fn submit_draft(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+) -> ApiResult {
+    let view = state.app.application().submit_draft(&actor, id).await?;
+    Ok(Json(dto::Application::from(view)).into_response())
+}
+
+pub async fn reuse(State(state): State<AppState>, Extension(actor): Extension<Actor>) -> ApiResult {
+    let rows = state.app.application().reuse_report(&actor).await?;
+    let total = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let items = rows
+        .into_iter()
+        .map(|r| dto::Reuse {
+            matter_code: r.matter_code,
+            matter_name: r.matter_name,
+            applications: r.applications,
+            materials_reused: r.materials_reused,
+        })
+        .collect();
+    Ok(Json(List::<dto::Reuse>::page(fgf_store::Paged { items, total })).into_response())
 }

@@ -135,6 +135,8 @@ pub struct ApplicationDetail {
     pub review: Vec<ReviewStep>,
     /// The licences issued on it.
     pub licences: Vec<Licence>,
+    /// The materials, uploaded or attached from e-licences.
+    pub materials: Vec<ApplicationMaterial>,
 }
 
 /// A notice or decision sent to the applicant.
@@ -305,6 +307,19 @@ impl From<app::ApplicationDetail> for ApplicationDetail {
                 })
                 .collect(),
             licences: d.licences.into_iter().map(Licence::from).collect(),
+            materials: d
+                .materials
+                .into_iter()
+                .map(|m| ApplicationMaterial {
+                    name: m.name,
+                    source: m.source,
+                    file_hash: m.file_hash,
+                    licence_number: m.licence_number,
+                    round: m.round,
+                    mime: m.mime,
+                    original_name: m.original_name,
+                })
+                .collect(),
         }
     }
 }
@@ -315,9 +330,15 @@ impl From<app::ApplicationDetail> for ApplicationDetail {
 pub struct ApplicationBody {
     /// The matter's code (事项编码).
     pub matter_code: String,
-    /// The form: field name → value.
+    /// The form: field name → value, checked against the matter's form.
     #[schema(value_type = Object)]
     pub form: Option<Value>,
+    /// Uploaded materials.
+    pub materials: Option<Vec<MaterialBody>>,
+    /// Attach the e-licences the guide asks for that the applicant holds (免提交).
+    pub consent_reuse: Option<bool>,
+    /// Keep as a draft between visits.
+    pub draft: Option<bool>,
 }
 
 /// The clerk's decision (mirrors `app::IntakeInput`): `outcome` and what it needs.
@@ -340,6 +361,34 @@ pub struct SupplyBody {
     /// What was supplied, in the applicant's words.
     #[serde(default)]
     pub note: String,
+    /// The materials uploaded for it.
+    #[serde(default)]
+    #[schema(value_type = Vec<MaterialBody>)]
+    pub materials: Vec<app::MaterialInput>,
+}
+
+/// One uploaded material (mirrors `app::MaterialInput`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct MaterialBody {
+    /// The material's name as the guide lists it.
+    name: String,
+    /// The content hash of the stored file (`POST /api/v1/files`): a PDF, PNG or JPG.
+    file: String,
+}
+
+/// One material of an application.
+#[derive(Serialize, ToSchema)]
+pub struct ApplicationMaterial {
+    pub name: String,
+    /// `upload`, or `licence` (attached from an e-licence: 免提交).
+    pub source: String,
+    pub file_hash: Option<String>,
+    pub licence_number: Option<String>,
+    /// 1 with the application, 2 and on with supplements.
+    pub round: i64,
+    pub mime: Option<String>,
+    pub original_name: Option<String>,
 }
 
 /// Stop the clock (mirrors `app::PauseInput`).
@@ -398,6 +447,8 @@ pub struct WindowBody {
     /// The applicant's resident ID or unified social credit code.
     applicant_id: String,
     agent: Option<AgentBody>,
+    materials: Option<Vec<MaterialBody>>,
+    consent_reuse: Option<bool>,
 }
 
 /// The agent (mirrors `app::AgentInput`).
@@ -408,4 +459,15 @@ pub struct AgentBody {
     resident_id: String,
     /// The content hash of the uploaded authorisation.
     authorisation: String,
+}
+
+/// Per matter, the materials applicants did not bring (数据多跑路).
+#[derive(Serialize, ToSchema)]
+pub struct Reuse {
+    pub matter_code: String,
+    pub matter_name: String,
+    /// Applications sent (drafts not counted).
+    pub applications: i64,
+    /// Materials attached from e-licences instead of uploaded.
+    pub materials_reused: i64,
 }

@@ -3,7 +3,7 @@
 use super::{api, dto};
 use crate::routes::Need::{Authenticated, Perm};
 use crate::routes::{r, Route};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use fgf_domain::base::permission::Permission as P;
 
 pub(crate) fn table() -> Vec<Route> {
@@ -12,6 +12,9 @@ pub(crate) fn table() -> Vec<Route> {
         r("POST", "/api/v1/applications", Perm(P::ApplicantSelf), "application", "Apply for a matter in force: received today (收件), the five working days of Article 32(4) start", post(api::submit)).body::<dto::ApplicationBody>().created::<dto::Application>(),
         r("POST", "/api/v1/applications/window", Perm(P::ApplicationIntake), "application", "The window clerk enters an application for the person at the counter (resident ID or credit code), optionally through an agent with a written authorisation (代办)", post(api::window)).body::<dto::WindowBody>().created::<dto::Application>(),
         r("GET", "/api/v1/applications", Authenticated, "application", "Applications the caller may read, newest first: an applicant their own, staff their departments' (?status=)", get(api::list)).query::<api::ListParams>().returns_list::<dto::Application>(),
+        r("GET", "/api/v1/applications/reuse", Authenticated, "application", "Per matter, the applications sent and the materials attached from e-licences instead of uploaded (免提交, 数据多跑路); staff with intake or review", get(api::reuse)).returns_list::<dto::Reuse>(),
+        r("PUT", "/api/v1/applications/{id}", Perm(P::ApplicantSelf), "application", "Save a draft of one's own: the form, materials and consent as now filled", put(api::update_draft)).body::<dto::ApplicationBody>().returns::<dto::Application>(),
+        r("POST", "/api/v1/applications/{id}/submit", Perm(P::ApplicantSelf), "application", "Send a draft of one's own: the form checked against the matter's, bars checked, e-licences attached with consent; received today", post(api::submit_draft)).no_body().returns::<dto::Application>(),
         r("GET", "/api/v1/applications/{id}", Authenticated, "application", "One application with its clock (due date, working days left, light) and history", get(api::one)).returns::<dto::ApplicationDetail>(),
         r("POST", "/api/v1/applications/{id}/intake", Perm(P::ApplicationIntake), "application", "The clerk's decision under Article 32: no_licence_needed, wrong_authority, corrected_on_spot, supplement (one notice of every item) or accept", post(api::intake)).body::<dto::IntakeBody>().returns::<dto::Application>(),
         r("POST", "/api/v1/applications/{id}/pause", Perm(P::ApplicationReview), "application", "Stop the clock for a special procedure of Article 45 (with the written notice of its expected length) or a supplement asked in review", post(api::pause)).body::<dto::PauseBody>().returns::<dto::Application>(),

@@ -193,6 +193,11 @@ pub struct MatterDoc {
     pub disposition: Disposition,
     pub life_events: Vec<String>,
     pub materials: Vec<Material>,
+    /// The application form: typed fields (`name`, `label`, `kind` of text, number, date,
+    /// choice, address, resident_id, uscc or table; `required`, `options`, `columns`, `when`,
+    /// `help`).
+    #[schema(value_type = Vec<Object>)]
+    pub form: serde_json::Value,
 }
 
 impl From<fgf_domain::catalog::MatterDoc> for MatterDoc {
@@ -232,6 +237,7 @@ impl From<fgf_domain::catalog::MatterDoc> for MatterDoc {
             },
             life_events: d.life_events,
             materials: d.materials.into_iter().map(Material::from).collect(),
+            form: serde_json::to_value(&d.form).unwrap_or_default(),
         }
     }
 }

@@ -464,6 +464,7 @@ fn blank_doc() -> MatterDoc {
         disposition: Disposition::default(),
         life_events: Vec::new(),
         materials: Vec::new(),
+        form: Vec::new(),
     }
 }
 
@@ -629,6 +630,7 @@ async fn edit_view(
                 (field("consult_phone", t(lang, "catalog.consult"), html! { input id="consult_phone" name="consult_phone" value=(doc.consult_phone); }))
                 (field("complaint_phone", t(lang, "catalog.complaint"), html! { input id="complaint_phone" name="complaint_phone" value=(doc.complaint_phone); }))
                 (field("life_events", t(lang, "catalog.life_events"), html! { input id="life_events" name="life_events" value=(doc.life_events.join("、")); }))
+                (field("form_json", t(lang, "catalog.form"), html! { textarea id="form_json" name="form_json" rows="6" { (if doc.form.is_empty() { String::new() } else { serde_json::to_string_pretty(&doc.form).unwrap_or_default() }) } }))
             }
             fieldset {
                 legend { (t(lang, "catalog.disposition")) }
@@ -896,6 +898,26 @@ fn input_of(form: &PageForm, code: &str) -> (MatterInput, Vec<FieldProblem>) {
         },
         life_events: fgf_domain::catalog::split_list(&form.text("life_events")),
         materials,
+        form: {
+            // The form definition is edited as its JSON text (the field-by-field builder
+            // comes with the page work of issue 15); a text that does not read is marked.
+            let text = form.text("form_json");
+            if text.trim().is_empty() {
+                Vec::new()
+            } else {
+                match serde_json::from_str(&text) {
+                    Ok(f) => f,
+                    Err(_) => {
+                        problems.push(FieldProblem {
+                            field: "form_json",
+                            code: "form_invalid",
+                            message: t(Lang::Zh, "catalog.form_invalid").to_owned(),
+                        });
+                        Vec::new()
+                    }
+                }
+            }
+        },
     };
     (
         MatterInput {
@@ -1005,7 +1027,10 @@ fn leak_field(f: &str) -> &'static str {
         "life_events",
         "apply_count",
         "materials",
+        "form_json",
     ];
+    // The domain names the form definition `form`; the page edits it as `form_json`.
+    let f = if f == "form" { "form_json" } else { f };
     FIELDS.iter().find(|x| **x == f).copied().unwrap_or("code")
 }
 

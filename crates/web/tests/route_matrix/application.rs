@@ -9,13 +9,13 @@ pub(super) fn fill(method: &str, path: &str, s: &mut Sample, _v: &Vars) -> bool 
         // 企业设立登记, in force in the demo catalogue.
         ("POST", "/api/v1/applications") => {
             s.json = Some(
-                json!({"matter_code": "XK-D04-0001-01", "form": {"企业名称": "矩阵测试有限公司"}}),
+                json!({"matter_code": "XK-D04-0001-01", "form": {"企业名称": "矩阵测试有限公司", "企业类型": "有限责任公司", "住所": "示范区人民路1号", "注册资本": "100", "经营范围": "餐饮服务", "法定代表人": "张三", "法定代表人身份证号": "11010519491231002X", "股东": [{"名称": "张三", "出资额": "100"}]}}),
             );
             s.allowed = &[201];
         }
         ("POST", "/api/v1/applications/window") => {
             s.json = Some(
-                json!({"matter_code": "XK-D04-0001-01", "form": {}, "applicant_id": "34052419800101001X"}),
+                json!({"matter_code": "XK-D04-0001-01", "form": {"企业名称": "空表测试有限公司", "企业类型": "有限责任公司", "住所": "示范区人民路1号", "注册资本": "100", "经营范围": "餐饮服务", "法定代表人": "张三", "法定代表人身份证号": "11010519491231002X", "股东": [{"名称": "张三", "出资额": "100"}]}, "applicant_id": "34052419800101001X"}),
             );
             s.allowed = &[201];
         }
@@ -46,10 +46,11 @@ pub(super) fn fill(method: &str, path: &str, s: &mut Sample, _v: &Vars) -> bool 
             );
             s.allowed = &[201, 404];
         }
-        // Application 1 is only received: its review cannot be assigned, nobody's step is open.
+        // Application 1 is only received: its review cannot be assigned, nobody's step is open;
+        // the approval bureau's verifiers are no reviewers of a market-bureau case (422).
         ("POST", "/api/v1/applications/{id}/review-assignment") => {
-            s.json = Some(json!({"verifiers": ["reviewer", "checker"], "decider": "chief"}));
-            s.allowed = &[200, 404, 409];
+            s.json = Some(json!({"verifiers": ["checker", "surveyor"], "decider": "chief"}));
+            s.allowed = &[200, 404, 409, 422];
         }
         ("POST", "/api/v1/applications/{id}/verification") => {
             s.json = Some(json!({"agree": true, "opinion": "同意"}));
@@ -68,6 +69,14 @@ pub(super) fn fill(method: &str, path: &str, s: &mut Sample, _v: &Vars) -> bool 
             s.allowed = &[200, 403, 404];
         }
         ("GET", "/api/v1/licences") => s.allowed = &[200, 403],
+        // Staff without intake or review, and applicants, hold no scope for the report.
+        ("GET", "/api/v1/applications/reuse") => s.allowed = &[200, 403],
+        // Application 1 is no draft of the caller's (or not theirs at all).
+        ("PUT", "/api/v1/applications/{id}") => {
+            s.json = Some(json!({"matter_code": "XK-D04-0001-01", "form": {}, "draft": true}));
+            s.allowed = &[200, 404, 409];
+        }
+        ("POST", "/api/v1/applications/{id}/submit") => s.allowed = &[200, 404, 409],
         ("GET", "/api/v1/licences/{number}") => {
             s.path = s.path.replace("{number}", "DZ202600000001");
             s.allowed = &[200, 403, 404];

@@ -1,0 +1,168 @@
+//! The materials of an application: uploads and the e-licences attached for the applicant
+//! (免提交), and the count of materials not re-submitted per matter (数据多跑路).
+
+use crate::sql::Sql;
+use crate::{get_i64, get_id, get_opt_str, get_str, Result, Store, WriteTx};
+use fgf_domain::application::ApplicationId;
+
+/// One material of an application.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MaterialRow {
+    pub id: i64,
+    pub name: String,
+    /// `upload` or `licence`.
+    pub source: String,
+    pub file_hash: Option<String>,
+    pub licence_number: Option<String>,
+    pub round: i64,
+    /// The stored file's type, read from its content (uploads).
+    pub mime: Option<String>,
+    pub original_name: Option<String>,
+}
+
+/// A material to record.
+#[derive(Debug, Clone)]
+pub struct NewMaterial<'a> {
+    pub name: &'a str,
+    pub source: &'a str,
+    pub file_hash: Option<&'a str>,
+    pub licence_number: Option<&'a str>,
+    pub round: i64,
+}
+
+/// Per matter, how many materials applicants did not have to bring.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReuseRow {
+    pub matter_code: String,
+    pub matter_name: String,
+    pub applications: i64,
+    pub materials_reused: i64,
+}
+
+impl Store {
+    pub async fn application_materials(&self, id: ApplicationId) -> Result<Vec<MaterialRow>> {
+        let mut sql = Sql::new(
+            "select m.application_material_id, m.name, m.source, m.file_hash, m.licence_number, \
+             m.round, f.mime, f.original_name from application_material m \
+             left join file_object f on f.content_hash = m.file_hash where m.application_id = ",
+        );
+        sql.bind(id).push(" order by m.application_material_id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(MaterialRow {
+                    id: get_i64(r, "application_material_id")?,
+                    name: get_str(r, "name")?,
+                    source: get_str(r, "source")?,
+                    file_hash: get_opt_str(r, "file_hash")?,
+                    licence_number: get_opt_str(r, "licence_number")?,
+                    round: get_i64(r, "round")?,
+                    mime: get_opt_str(r, "mime")?,
+                    original_name: get_opt_str(r, "original_name")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The applications a stored file belongs to: as a material or an agent's authorisation.
+    pub async fn applications_with_file(&self, hash: &str) -> Result<Vec<ApplicationId>> {
+        let mut sql =
+            Sql::new("select application_id from application_material where file_hash = ");
+        sql.bind(hash)
+            .push(" union select application_id from application where agent_authorisation = ")
+            .bind(hash);
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter().map(|r| get_id(r, "application_id")).collect()
+    }
+
+    /// Per matter, the applications made and the materials attached from e-licences.
+    pub async fn reuse_by_matter(&self) -> Result<Vec<ReuseRow>> {
+        let sql = Sql::new(
+            "select m.code, m.name, count(distinct a.application_id) as applications, \
+             count(am.application_material_id) as reused from application a \
+             join matter m on m.matter_id = a.matter_id \
+             left join application_material am on am.application_id = a.application_id \
+             and am.source = 'licence' where a.status <> 'draft' \
+             group by m.code, m.name order by reused desc, m.code",
+        );
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ReuseRow {
+                    matter_code: get_str(r, "code")?,
+                    matter_name: get_str(r, "name")?,
+                    applications: get_i64(r, "applications")?,
+                    materials_reused: get_i64(r, "reused")?,
+                })
+            })
+            .collect()
+    }
+}
+
+impl WriteTx {
+    pub async fn insert_application_material(
+        &mut self,
+        id: ApplicationId,
+        m: &NewMaterial<'_>,
+    ) -> Result<()> {
+        let mut sql = Sql::new(
+            "insert into application_material (application_id, name, source, file_hash, \
+             licence_number, round, created_at) values (",
+        );
+        sql.bind(id)
+            .push(",")
+            .bind(m.name)
+            .push(",")
+            .bind(m.source)
+            .push(",")
+            .bind(m.file_hash)
+            .push(",")
+            .bind(m.licence_number)
+            .push(",")
+            .bind(m.round)
+            .push(",")
+            .bind(self.now_ms())
+            .push(")");
+        sql.query().execute(self.conn().await?).await?;
+        Ok(())
+    }
+
+    /// Drops the materials of a draft before it is saved again.
+    pub async fn clear_draft_materials(&mut self, id: ApplicationId) -> Result<()> {
+        let mut sql = Sql::new("delete from application_material where application_id = ");
+        sql.bind(id)
+            .push(" and exists (select 1 from application where application_id = ")
+            .bind(id)
+            .push(" and status = 'draft')");
+        sql.query().execute(self.conn().await?).await?;
+        Ok(())
+    }
+
+    /// Saves a draft's form and consent; refused as a conflict unless it is still a draft.
+    pub async fn update_application_draft(
+        &mut self,
+        id: ApplicationId,
+        form: &str,
+        consent: bool,
+    ) -> Result<()> {
+        let mut sql = Sql::new("update application set form = ");
+        sql.bind(form)
+            .push(", reuse_consent = ")
+            .bind(consent)
+            .push(", updated_at = ")
+            .bind(self.now_ms())
+            .push(" where status = 'draft' and application_id = ")
+            .bind(id);
+        let done = sql
+            .query()
+            .execute(self.conn().await?)
+            .await?
+            .rows_affected();
+        if done == 0 {
+            return Err(crate::StoreError::Conflict {
+                constraint: "application_status".to_owned(),
+            });
+        }
+        Ok(())
+    }
+}
