@@ -1239,3 +1239,69 @@ async fn state_council_order_716_art_7_a_licence_issued_here_is_attached_instead
         finish(app, db).await;
     }
 }
+
+#[tokio::test]
+async fn the_demo_district_holds_applications_in_many_statuses_with_licences_and_late_cases() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let n = app.application().seed_demo_applications().await.unwrap();
+        assert!(n >= 20, "{label}: {n}");
+        // Loading again adds nothing.
+        assert_eq!(
+            app.application().seed_demo_applications().await.unwrap(),
+            0,
+            "{label}"
+        );
+        let clerk = signed_in(&app, "clerk").await;
+        let all = app
+            .application()
+            .applications(
+                &clerk,
+                &ApplicationFilter::default(),
+                Page::new(Some(1), Some(100)),
+            )
+            .await
+            .unwrap();
+        assert!(all.total >= 20, "{label}: {}", all.total);
+        let statuses: std::collections::BTreeSet<&str> =
+            all.items.iter().map(|a| a.status.as_str()).collect();
+        for s in [
+            "submitted",
+            "awaiting_supplement",
+            "not_accepted",
+            "accepted",
+            "under_review",
+            "suspended",
+            "extended",
+            "approved",
+            "delivered",
+            "closed",
+        ] {
+            assert!(statuses.contains(s), "{label}: no {s} in {statuses:?}");
+        }
+        // An overdue case carries its public reason; one was deemed accepted by the sweep.
+        assert!(
+            all.items
+                .iter()
+                .any(|a| a.light == Some(ClockLight::Overdue) && !a.overdue_reason.is_empty()),
+            "{label}"
+        );
+        let chief = signed_in(&app, "chief").await;
+        let licences = app
+            .application()
+            .licences(&chief, Page::new(None, None))
+            .await
+            .unwrap();
+        assert!(licences.total >= 3, "{label}");
+        assert!(
+            licences.items.iter().all(|l| l.standing == Standing::Valid),
+            "{label}"
+        );
+        let reuse = app.application().reuse_report(&chief).await.unwrap();
+        assert!(reuse.iter().any(|r| r.materials_reused > 0), "{label}");
+        app.store().verify_audit().await.unwrap();
+        finish(app, db).await;
+    }
+}

@@ -534,6 +534,10 @@ async fn serve(cli: &Cli, addr: Option<String>, demo: bool) -> anyhow::Result<Ex
     };
     if demo {
         let created = app.base().seed_demo().await?;
+        if created {
+            let n = app.application().seed_demo_applications().await?;
+            tracing::info!(applications = n, "demo applications loaded");
+        }
         if !created {
             println!("the store already holds data; serving it as it is (demo accounts exist only if `fgf demo` created this store)");
         }

@@ -47,6 +47,11 @@ fn fits(s: &str, limit: usize) -> bool {
 }
 
 /// Checks name=value pairs (a form or a query string), names too.
+/// The edge's text rules on one field of a multipart page form.
+pub(crate) fn check_page_text(name: &str, value: &str) -> Result<(), ServiceError> {
+    check_pairs(std::iter::once((name, value)))
+}
+
 fn check_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Result<(), ServiceError> {
     for (k, v) in pairs {
         check_text(&shown(k), k, ORDINARY_MAX)?;

@@ -109,6 +109,12 @@ pub fn staff(c: &Chrome<'_>, title: &str, body: Markup) -> Markup {
             a.has(Permission::Workbench),
         ),
         (
+            "applications",
+            "/applications",
+            t(lang, "nav.applications"),
+            a.has(Permission::ApplicationIntake) || a.has(Permission::ApplicationReview),
+        ),
+        (
             "processes",
             "/processes",
             t(lang, "nav.processes"),

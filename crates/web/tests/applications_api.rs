@@ -216,3 +216,79 @@ async fn writes_on_an_application_outside_the_callers_reach_answer_404_and_chang
     assert_eq!(v["status"], "submitted");
     assert_eq!(v["events"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn documents_and_pages_of_an_application_answer_404_outside_the_callers_reach() {
+    let d = District::new().await;
+    d.clock.set_ms(MARCH_2);
+    let citizen = d.token("citizen").await;
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/applications",
+            Some(&citizen),
+            Some(json!({"matter_code": "XK-D04-0001-01", "form": {"企业名称": "文书测试有限公司", "企业类型": "有限责任公司", "住所": "示范区人民路1号", "注册资本": "100", "经营范围": "餐饮服务", "法定代表人": "张三", "法定代表人身份证号": "11010519491231002X", "股东": [{"名称": "张三", "出资额": "100"}]}})),
+        )
+        .await;
+    let id = r.json()["id"].as_i64().unwrap();
+    let clerk = d.token("clerk").await;
+    let r = d
+        .api(
+            Method::POST,
+            &format!("/api/v1/applications/{id}/intake"),
+            Some(&clerk),
+            Some(json!({"outcome": "accept"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    let detail = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/applications/{id}"),
+            Some(&citizen),
+            None,
+        )
+        .await
+        .json();
+    let doc = detail["documents"][0]["id"].as_i64().unwrap();
+    assert_eq!(detail["documents"][0]["kind"], "acceptance_notice");
+    let path = format!("/api/v1/applications/{id}/documents/{doc}");
+    assert_eq!(
+        d.api(Method::GET, &path, Some(&citizen), None).await.status,
+        StatusCode::OK
+    );
+    // Another applicant and a reviewer of another bureau are told it does not exist.
+    for who in ["enterprise", "teacher"] {
+        let t = d.token(who).await;
+        let r = d.api(Method::GET, &path, Some(&t), None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{who}: {}", r.text());
+    }
+    let (other, _) = d.page_session("enterprise").await;
+    for page in [
+        format!("/applications/{id}/documents/{doc}"),
+        format!("/me/applications/{id}"),
+    ] {
+        let r = d.page(Method::GET, &page, &other).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{page}");
+    }
+    let (teacher, _) = d.page_session("teacher").await;
+    let r = d
+        .page(Method::GET, &format!("/applications/{id}"), &teacher)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // The printed notice carries its number; the public verify page knows no such licence.
+    let (mine, _) = d.page_session("citizen").await;
+    let r = d
+        .page(
+            Method::GET,
+            &format!("/applications/{id}/documents/{doc}"),
+            &mine,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.text().contains("受理通知书") && r.text().contains("许受字〔2026〕1号"));
+    let r = d
+        .api(Method::GET, "/verify/DZ202699999999", None, None)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}

@@ -165,6 +165,8 @@ pub struct ApplicationView {
     pub overdue_reason: String,
     /// The decision's reasons (第三十八条), once decided.
     pub decision_reasons: String,
+    /// The process instance running its review, once assigned.
+    pub instance_id: Option<fgf_domain::process::InstanceId>,
     /// How the result reached the applicant, once delivered.
     pub delivery: Option<fgf_store::application::DeliveryRow>,
     /// The agent who applied for the applicant: name masked for staff lists as the applicant's
@@ -692,6 +694,29 @@ impl UseCases<'_> {
         })
     }
 
+    /// The desk of staff: the applications still being handled that the caller may read,
+    /// the most urgent first (overdue, then due soonest; not yet accepted last, oldest
+    /// first). At most 500: a desk that holds more is a management problem, not a list.
+    pub async fn desk(self, actor: &Actor) -> ServiceResult<Vec<ApplicationView>> {
+        if actor.is_applicant() {
+            return Err(ServiceError::forbidden("permission_denied")
+                .arg(Permission::ApplicationReview.label_zh()));
+        }
+        let mut rows = self
+            .applications(
+                actor,
+                &ApplicationFilter {
+                    open: true,
+                    ..ApplicationFilter::default()
+                },
+                Page::new(Some(1), Some(500)),
+            )
+            .await?
+            .items;
+        rows.sort_by_key(|v| (v.workdays_left.is_none(), v.workdays_left, v.received_on));
+        Ok(rows)
+    }
+
     /// One application with its history, if the caller may read it (else not found).
     pub async fn application(
         self,
@@ -832,6 +857,7 @@ impl UseCases<'_> {
                 .unwrap_or_default(),
             overdue_reason: r.overdue_reason,
             decision_reasons: r.decision_reasons,
+            instance_id: r.instance_id,
             delivery: r.delivery,
             agent: r.agent,
         })
@@ -1320,6 +1346,50 @@ impl UseCases<'_> {
 }
 
 impl UseCases<'_> {
+    /// Publishes why an overdue application is late (优化营商环境条例第三十六条: 超过办理时间的，
+    /// 办理单位应当公开说明理由); refused while it is not overdue.
+    pub async fn set_overdue_reason(
+        self,
+        actor: &Actor,
+        id: ApplicationId,
+        reason: &str,
+    ) -> ServiceResult<ApplicationView> {
+        let scope = actor.scope(Permission::ApplicationReview)?;
+        let row = self.store().get_application(&scope, id).await?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(ServiceError::field(
+                "application_reason_missing",
+                "reason",
+                "请填写超期理由",
+            ));
+        }
+        let view = self.view(actor, row.clone()).await?;
+        if view.light != Some(ClockLight::Overdue) {
+            return Err(ServiceError::conflict("application_not_overdue"));
+        }
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        tx.set_overdue_reason(id, reason).await?;
+        record(
+            &mut tx,
+            Step {
+                id,
+                actor: Some(actor.account.id),
+                action: "overdue_reason",
+                from: row.status,
+                to: row.status,
+                note: reason,
+                audit: "application.overdue_reason",
+                field: "overdue_reason",
+                before: Some(json!(row.overdue_reason)),
+                after: json!(reason),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.application(actor, id).await.map(|d| d.view)
+    }
+
     /// Bars the applicant from applying again for the matter (第七十八条: one year for false
     /// materials; 第七十九条: three years for fraud or bribery), for matters concerning public
     /// safety, health, life and property. Answers the last barred day.

@@ -140,7 +140,10 @@ pub struct Verification {
 pub struct ReviewStep {
     pub node: String,
     pub name: String,
+    /// Who holds or held it, by name.
     pub assignee: Option<String>,
+    #[serde(skip)]
+    pub username: Option<String>,
     pub done: bool,
 }
 
@@ -199,6 +202,47 @@ impl UseCases<'_> {
             }
         }
         Ok(false)
+    }
+
+    /// A staff member's name as people know it (the username when there is no such account).
+    async fn display_name_of(self, username: &str) -> ServiceResult<String> {
+        Ok(self
+            .store()
+            .find_account_for_login(username)
+            .await?
+            .map_or_else(|| username.to_owned(), |(a, _)| a.display_name))
+    }
+
+    /// The staff who may verify or decide an application the caller may review: its
+    /// department's staff whose review permission reaches it, as (username, name).
+    pub async fn review_candidates(
+        self,
+        actor: &Actor,
+        id: ApplicationId,
+    ) -> ServiceResult<Vec<(String, String)>> {
+        let scope = actor.scope(Permission::ApplicationReview)?;
+        let row = self.store().get_application(&scope, id).await?;
+        let q = fgf_store::base::account::AccountQuery {
+            department_id: Some(row.department_id),
+            kind: Some("staff".to_owned()),
+            ..Default::default()
+        };
+        let staff = self
+            .store()
+            .list_accounts(
+                &fgf_store::Scope::system("list the reviewers of a department"),
+                &q,
+                Page::new(Some(1), Some(200)),
+            )
+            .await?
+            .items;
+        let mut out = Vec::new();
+        for a in staff {
+            if self.may_review(&a.username, id).await? {
+                out.push((a.username, a.display_name));
+            }
+        }
+        Ok(out)
     }
 
     /// A reviewer assigns the verifiers and the decider of an accepted application; its
@@ -279,7 +323,12 @@ impl UseCases<'_> {
             )
             .await?;
         tx.set_application_instance(id, instance).await?;
-        let note = format!("核查人：{}；决定人：{decider}", verifiers.join("、"));
+        let mut names = Vec::new();
+        for u in verifiers.iter().chain(std::iter::once(&decider)) {
+            names.push(self.display_name_of(u).await?);
+        }
+        let decider_name = names.pop().unwrap_or_default();
+        let note = format!("核查人：{}；决定人：{decider_name}", names.join("、"));
         record(
             &mut tx,
             Step {
@@ -698,18 +747,22 @@ impl UseCases<'_> {
         let Some(instance) = row.instance_id else {
             return Ok(Vec::new());
         };
-        Ok(self
-            .store()
-            .work_items_of(instance)
-            .await?
-            .into_iter()
-            .map(|w| ReviewStep {
+        let mut out = Vec::new();
+        for w in self.store().work_items_of(instance).await? {
+            let username = w.completed_by.or(w.assignee);
+            let who = match &username {
+                Some(u) => Some(self.display_name_of(u).await?),
+                None => None,
+            };
+            out.push(ReviewStep {
                 done: w.status != WorkItemStatus::Open,
                 node: w.node_id,
                 name: w.name,
-                assignee: w.completed_by.or(w.assignee),
-            })
-            .collect())
+                assignee: who,
+                username,
+            });
+        }
+        Ok(out)
     }
 
     pub(crate) fn licence_view(self, r: LicenceRow) -> LicenceView {

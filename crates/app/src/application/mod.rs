@@ -3,6 +3,7 @@
 
 pub mod cases;
 pub mod decision;
+pub mod demo;
 pub mod documents;
 pub mod messages;
 

@@ -269,7 +269,8 @@ const DEMO_STAFF: &[DemoAccount] = &[
         dept: "D03",
         title: "审批科科员",
         roles: &["reviewer"],
-        extra_posts: &[],
+        // 联合审批: also verifies the market bureau's registrations.
+        extra_posts: &[("D04", "联合审批专员", &["reviewer"])],
         phone: "13812340010",
     },
     DemoAccount {
@@ -287,7 +288,7 @@ const DEMO_STAFF: &[DemoAccount] = &[
         dept: "D03",
         title: "区行政审批局副局长",
         roles: &["reviewer"],
-        extra_posts: &[],
+        extra_posts: &[("D04", "联合审批决定人", &["reviewer"])],
         phone: "13812340011",
     },
     DemoAccount {

@@ -138,6 +138,18 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Publishes why an overdue application is late (优化营商环境条例第三十六条).
+    pub async fn set_overdue_reason(&mut self, id: ApplicationId, reason: &str) -> Result<()> {
+        let mut sql = Sql::new("update application set overdue_reason = ");
+        sql.bind(reason)
+            .push(", updated_at = ")
+            .bind(self.now_ms())
+            .push(" where application_id = ")
+            .bind(id);
+        sql.query().execute(self.conn().await?).await?;
+        Ok(())
+    }
+
     /// Saves a draft's form and consent; refused as a conflict unless it is still a draft.
     pub async fn update_application_draft(
         &mut self,

@@ -263,6 +263,9 @@ pub struct NewApplication<'a> {
 #[derive(Debug, Clone, Default)]
 pub struct ApplicationFilter {
     pub status: Option<ApplicationStatus>,
+    /// Only those still being handled: sent and neither refused, delivered, closed nor
+    /// withdrawn.
+    pub open: bool,
 }
 
 impl Store {
@@ -278,6 +281,9 @@ impl Store {
         scope.filter_record(&mut sql, "a.department_id", Some("a.applicant_account_id"));
         if let Some(s) = filter.status {
             sql.push(" and a.status = ").bind(s.as_str());
+        }
+        if filter.open {
+            sql.push(" and a.status not in ('draft', 'not_accepted', 'delivered', 'closed', 'withdrawn')");
         }
         self.paged(
             &sql,

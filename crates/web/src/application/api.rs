@@ -101,7 +101,10 @@ pub async fn list(
         .application()
         .applications(
             &actor,
-            &ApplicationFilter { status },
+            &ApplicationFilter {
+                status,
+                ..ApplicationFilter::default()
+            },
             fgf_store::Page::new(q.page, q.per_page),
         )
         .await?;
@@ -317,4 +320,18 @@ pub async fn reuse(State(state): State<AppState>, Extension(actor): Extension<Ac
         })
         .collect();
     Ok(Json(List::<dto::Reuse>::page(fgf_store::Paged { items, total })).into_response())
+}
+
+pub async fn overdue_reason(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+    ApiJson(b): ApiJson<dto::ReasonBody>,
+) -> ApiResult {
+    let view = state
+        .app
+        .application()
+        .set_overdue_reason(&actor, id, &b.reason)
+        .await?;
+    Ok(Json(dto::Application::from(view)).into_response())
 }

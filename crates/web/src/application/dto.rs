@@ -179,7 +179,7 @@ pub struct ReviewStep {
     /// `verify` (核查) or `decide` (决定).
     pub node: String,
     pub name: String,
-    /// Who holds or held it.
+    /// Who holds or held it, by name.
     pub assignee: Option<String>,
     pub done: bool,
 }
@@ -470,4 +470,10 @@ pub struct Reuse {
     pub applications: i64,
     /// Materials attached from e-licences instead of uploaded.
     pub materials_reused: i64,
+}
+
+/// A published reason.
+#[derive(Deserialize, ToSchema)]
+pub struct ReasonBody {
+    pub reason: String,
 }

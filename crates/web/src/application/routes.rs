@@ -1,7 +1,7 @@
 //! The online applications part's routes.
 
-use super::{api, dto};
-use crate::routes::Need::{Authenticated, Perm};
+use super::{api, desk, dto, pages, print};
+use crate::routes::Need::{Authenticated, Perm, Public};
 use crate::routes::{r, Route};
 use axum::routing::{get, post, put};
 use fgf_domain::base::permission::Permission as P;
@@ -28,6 +28,22 @@ pub(crate) fn table() -> Vec<Route> {
         r("GET", "/api/v1/applications/{id}/documents/{doc}", Authenticated, "application", "One notice or decision of an application the caller may read", get(api::document)).returns::<dto::Document>(),
         r("GET", "/api/v1/licences", Authenticated, "application", "Electronic licences the caller may read: a holder their own, staff their departments'", get(api::licences)).query::<api::PageParams>().returns_list::<dto::Licence>(),
         r("GET", "/api/v1/licences/{number}", Authenticated, "application", "One electronic licence with its signature and standing", get(api::licence)).returns::<dto::Licence>(),
+        r("PUT", "/api/v1/applications/{id}/overdue-reason", Perm(P::ApplicationReview), "application", "Publish why an overdue application is late (优化营商环境条例第三十六条)", put(api::overdue_reason)).body::<dto::ReasonBody>().returns::<dto::Application>(),
+        // The applicant's pages.
+        r("GET", "/apply/{code}", Perm(P::ApplicantSelf), "pages", "Apply for a matter: its form and materials (continue a draft with ?draft=)", get(pages::apply_page)),
+        r("POST", "/apply/{code}", Perm(P::ApplicantSelf), "pages", "Send or keep as draft an application with its uploaded materials (multipart)", post(pages::apply_submit)),
+        r("GET", "/me/applications", Perm(P::ApplicantSelf), "pages", "My applications and licences", get(pages::my_applications)),
+        r("GET", "/me/applications/{id}", Perm(P::ApplicantSelf), "pages", "One of my applications: its steps, deadline, documents, what is asked of me", get(pages::my_application)),
+        r("POST", "/me/applications/{id}/supplement", Perm(P::ApplicantSelf), "pages", "Supply what the correction notice listed, with uploads (multipart)", post(pages::supply_submit)),
+        // The staff's desk.
+        r("GET", "/applications", Authenticated, "pages", "The desk: applications being handled, the most urgent first (staff with intake or review)", get(desk::desk_page)),
+        r("GET", "/applications/{id}", Authenticated, "pages", "One application: form and materials side by side, clock, review diagram, the caller's step", get(desk::case_page)),
+        r("POST", "/applications/{id}/{step}", Authenticated, "pages", "Take a step: accept, correction, refuse, assign, verify, decide, deliver, pause, resume, extend, overdue-reason", post(desk::step_submit)),
+        // Printable documents and licences; the public verify page.
+        r("GET", "/applications/{id}/documents/{doc}", Authenticated, "pages", "A notice or decision on A4 with its number and seal", get(print::document_page)),
+        r("GET", "/licences/{number}", Authenticated, "pages", "An electronic licence with the QR code of its verify page", get(print::licence_page)),
+        r("GET", "/licences/{number}/download", Authenticated, "pages", "The licence as a signed file (content, SM2 signature, public key)", get(print::licence_download)),
+        r("GET", "/verify/{number}", Public, "pages", "Anyone checks a licence: genuine, valid, suspended, revoked or expired", get(print::verify_page)),
         r("POST", "/api/v1/applications/{id}/supplement", Perm(P::ApplicantSelf), "application", "The applicant supplies what the correction notice listed: a new round, received today", post(api::supply)).body::<dto::SupplyBody>().returns::<dto::Application>(),
     ]
 }

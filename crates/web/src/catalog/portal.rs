@@ -279,7 +279,14 @@ pub async fn guide_page(
                 @if let Some(p) = &parent {
                     p.muted { (t(lang, "catalog.parent_item")) " " a href=(format!("/guide/{}", p.code)) { (p.name) } }
                 }
-                button.noprint type="button" data-print { (t(lang, "catalog.print")) }
+                p.noprint.guide-actions {
+                    // Matters with an online form or materials to send can be applied for here;
+                    // a 主项 with sub-items is applied for through them.
+                    @if children.is_empty() && !d.handling_forms.is_empty() {
+                        a.button href=(format!("/apply/{}", v.matter.code)) { (t(lang, "catalog.apply_online")) } " "
+                    }
+                    button type="button" data-print { (t(lang, "catalog.print")) }
+                }
             }
             @if !children.is_empty() {
                 section.noprint {

@@ -81,6 +81,43 @@ pub(super) fn fill(method: &str, path: &str, s: &mut Sample, _v: &Vars) -> bool 
             s.path = s.path.replace("{number}", "DZ202600000001");
             s.allowed = &[200, 403, 404];
         }
+        // Application 1 is not late.
+        ("PUT", "/api/v1/applications/{id}/overdue-reason") => {
+            s.json = Some(json!({"reason": "现场核查延误"}));
+            s.allowed = &[200, 404, 409];
+        }
+        ("GET", "/apply/{code}") => {
+            s.path = "/apply/XK-D03-0001-01-01".to_owned();
+            s.allowed = &[200];
+        }
+        // The matrix posts url-encoded forms: the multipart pages refuse them (422) once past
+        // the permission check.
+        ("POST", "/apply/{code}") => {
+            s.path = "/apply/XK-D03-0001-01-01".to_owned();
+            s.allowed = &[422];
+        }
+        ("POST", "/me/applications/{id}/supplement") => s.allowed = &[422],
+        ("GET", "/me/applications/{id}") => s.allowed = &[200, 404],
+        // Staff without intake or review are refused by the use case; applicants have their
+        // own pages.
+        ("GET", "/applications") => s.allowed = &[200, 403],
+        ("GET", "/applications/{id}") => s.allowed = &[200, 403, 404],
+        ("POST", "/applications/{id}/{step}") => {
+            s.path = s.path.replace("{step}", "accept");
+            s.allowed = &[303, 403, 404, 409];
+        }
+        ("GET", "/applications/{id}/documents/{doc}") => {
+            s.path = s.path.replace("{doc}", "1");
+            s.allowed = &[200, 403, 404];
+        }
+        ("GET", "/licences/{number}") | ("GET", "/licences/{number}/download") => {
+            s.path = s.path.replace("{number}", "DZ202600000001");
+            s.allowed = &[200, 403, 404];
+        }
+        ("GET", "/verify/{number}") => {
+            s.path = s.path.replace("{number}", "DZ202600000001");
+            s.allowed = &[200, 404];
+        }
         ("POST", "/api/v1/applications/{id}/supplement") => {
             s.json = Some(json!({"note": "已补正"}));
             s.allowed = &[404, 409];

@@ -1,0 +1,149 @@
+// Online applications (服) in a real browser, the whole path: an enterprise applies for
+// 食品经营许可（新办） with one material missing, the window sends one correction notice, the
+// enterprise supplies it, the window accepts, two verifiers countersign, the decider grants and
+// an e-licence is issued; the enterprise downloads it and the public verify page confirms it.
+// Screenshots (desktop and phone) go to tests/browser/out/apply-*.png.
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { ensureOutDir, launchBrowser, login, newContext, startServer } from './harness.mjs';
+
+const FOOD = 'XK-D03-0001-01-01';
+const PHONE = { width: 390, height: 844 };
+
+describe('online applications', () => {
+  let server;
+  let browser;
+  let out;
+
+  before(async () => {
+    out = await ensureOutDir();
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const shot = async (page, name) => {
+    await page.screenshot({ path: path.join(out, `apply-${name}.png`), fullPage: true });
+    const size = page.viewportSize();
+    await page.setViewportSize(PHONE);
+    await page.screenshot({ path: path.join(out, `apply-${name}-phone.png`), fullPage: true });
+    // Nothing scrolls sideways on a phone.
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(wide <= 1, `${name} scrolls sideways by ${wide}px on a phone`);
+    await page.setViewportSize(size);
+  };
+
+  const pdf = (name, text) => ({ name, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4 ${text}`) });
+
+  test('apply, correct once, accept, countersign, grant, download and verify', async () => {
+    const applicant = await (await newContext(browser, server.baseURL)).newPage();
+    await login(applicant, 'enterprise');
+    // From the guide to the form.
+    await applicant.goto(`/guide/${FOOD}`);
+    await applicant.getByRole('link', { name: '在线申请' }).click();
+    await applicant.waitForURL((u) => u.pathname === `/apply/${FOOD}`);
+    // A wrong credit code is refused on its field, and nothing is sent.
+    await applicant.fill('#经营者名称', '示范区浏览器测试餐饮有限公司');
+    await applicant.fill('#统一社会信用代码', '91110108MA1H8R7C4E');
+    await applicant.fill('#经营场所', '示范区人民路100号');
+    await applicant.selectOption('#主体业态', '餐饮服务经营者');
+    await applicant.selectOption('#经营项目', '热食类食品制售');
+    await applicant.fill('#经营面积', '80');
+    await applicant.fill('[name="食品安全管理人员[1].姓名"]', '张三');
+    await applicant.fill('[name="食品安全管理人员[1].身份证号"]', '11010519491231002X');
+    await applicant.getByRole('button', { name: '提交申请' }).click();
+    await applicant.locator('.field.invalid #统一社会信用代码').waitFor();
+    await shot(applicant, 'form-refused');
+    // Corrected; the application form and one material go, the layout plan is missing.
+    await applicant.fill('#统一社会信用代码', '91110108MA1H8R7C4F');
+    await applicant.locator('input[name=file_0]').setInputFiles(pdf('申请书.pdf', 'application form'));
+    await applicant.getByRole('button', { name: '提交申请' }).click();
+    await applicant.waitForURL((u) => /^\/me\/applications\/\d+$/.test(u.pathname));
+    await applicant.getByText('申请已提交').waitFor();
+    const caseUrl = new URL(applicant.url()).pathname;
+    const id = caseUrl.split('/').pop();
+    await shot(applicant, 'submitted');
+
+    // The window sends one correction notice listing what is missing.
+    const clerk = await (await newContext(browser, server.baseURL)).newPage();
+    await login(clerk, 'clerk');
+    await clerk.goto('/applications');
+    await clerk.getByRole('link', { name: new RegExp(`-0*${id}$`) }).click();
+    await clerk.waitForURL((u) => u.pathname === `/applications/${id}`);
+    await shot(clerk, 'window-intake');
+    await clerk.fill('#items', '主要设备设施布局及操作流程文件');
+    await clerk.getByRole('button', { name: '出具补正告知书' }).click();
+    await clerk.getByText('补正告知书已出具').waitFor();
+
+    // The applicant reads the notice and supplies the plan.
+    await applicant.goto(caseUrl);
+    await applicant.getByText('需要您补正的材料').waitFor();
+    await applicant.getByRole('link', { name: '补正告知书' }).click();
+    await applicant.getByText('一次告知').waitFor();
+    await shot(applicant, 'correction-notice');
+    await applicant.goto(caseUrl);
+    await applicant.locator('input[name=file_2]').setInputFiles(pdf('设备布局.pdf', 'layout'));
+    await applicant.fill('#note', '已补充设备布局及操作流程文件');
+    await applicant.getByRole('button', { name: '提交补正材料' }).click();
+    await applicant.getByText('补正材料已提交').waitFor();
+
+    // Accepted, then assigned to two verifiers chosen from a list, not typed.
+    await clerk.goto(`/applications/${id}`);
+    await clerk.getByRole('button', { name: '材料齐全，予以受理' }).click();
+    await clerk.getByText('受理通知书已出具').waitFor();
+    const checker = await (await newContext(browser, server.baseURL)).newPage();
+    await login(checker, 'checker');
+    await checker.goto('/applications');
+    await checker.getByRole('link', { name: new RegExp(`-0*${id}$`) }).click();
+    await checker.getByLabel('周敏').check();
+    await checker.getByLabel('吴芳').check();
+    await checker.selectOption('#decider', { label: '刘卫东' });
+    await checker.getByRole('button', { name: '开始审查' }).click();
+    await checker.getByText('已指派核查').waitFor();
+    await checker.fill('#opinion', '材料真实齐全');
+    await checker.getByRole('button', { name: '同意', exact: true }).click();
+    await checker.getByText('核查意见已签署').waitFor();
+    const surveyor = await (await newContext(browser, server.baseURL)).newPage();
+    await login(surveyor, 'surveyor');
+    await surveyor.goto(`/applications/${id}`);
+    await surveyor.fill('#opinion', '现场核查符合要求');
+    await surveyor.getByRole('button', { name: '同意', exact: true }).click();
+    await surveyor.getByText('核查意见已签署').waitFor();
+
+    // The decider grants; the licence is issued.
+    const chief = await (await newContext(browser, server.baseURL)).newPage();
+    await login(chief, 'chief');
+    await chief.goto(`/applications/${id}`);
+    await shot(chief, 'decide');
+    await chief.fill('#scope', '热食类食品制售');
+    await chief.getByRole('button', { name: '准予行政许可' }).click();
+    await chief.getByText('已准予行政许可').waitFor();
+    await shot(chief, 'granted');
+
+    // The applicant downloads the licence and checks it on the public verify page.
+    await applicant.goto(caseUrl);
+    await applicant.locator('a[href^="/licences/DZ"]').first().click();
+    await applicant.locator('article.licence figure.qr svg').waitFor();
+    await shot(applicant, 'licence');
+    const number = new URL(applicant.url()).pathname.split('/').pop();
+    const [download] = await Promise.all([
+      applicant.waitForEvent('download'),
+      applicant.getByRole('link', { name: '下载电子证照' }).click(),
+    ]);
+    const file = JSON.parse(await fs.readFile(await download.path(), 'utf8'));
+    assert.equal(file.content.number, number);
+    assert.equal(file.signature.value.length, 128);
+    const anyone = await (await newContext(browser, server.baseURL)).newPage();
+    await anyone.goto(`/verify/${number}`);
+    await anyone.locator('section.verify.ok').getByText('真实有效').waitFor();
+    await shot(anyone, 'verify');
+    const missing = await anyone.goto('/verify/DZ202600009999');
+    assert.equal(missing.status(), 404);
+  });
+});
