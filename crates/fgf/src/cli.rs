@@ -80,6 +80,27 @@ enum Command {
         #[command(subcommand)]
         command: CatalogCommand,
     },
+    /// Online applications (服): the lifecycle benchmark (docs/benchmarks.md).
+    #[command(hide = true)]
+    Application {
+        #[command(subcommand)]
+        command: ApplicationCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApplicationCommand {
+    /// Submit → accept → assign → verify twice → grant with a signed licence, over HTTP, on a
+    /// fresh demo district; prints JSON next to the store's transaction ceiling.
+    Bench {
+        #[arg(long, default_value_t = 500)]
+        lifecycles: usize,
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        /// `sqlite`, or a PostgreSQL URL on which a database of its own is created.
+        #[arg(long, default_value = "sqlite")]
+        store: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -329,6 +350,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Catalog { command } => {
             crate::catalog::run(load_config(&cli)?, command_of(command)).await
         }
+        Command::Application {
+            command:
+                ApplicationCommand::Bench {
+                    lifecycles,
+                    concurrency,
+                    store,
+                },
+        } => crate::application::bench(*lifecycles, *concurrency, store).await,
         Command::Serve { addr } => serve(&cli, addr.clone(), false).await,
         Command::Demo { addr } => serve(&cli, addr.clone(), true).await,
     }
