@@ -5,8 +5,8 @@
 
 use fgf_app::application::{
     AgentInput, ApplicationInput, AssignInput, BarInput, DecisionInput, DeliveryInput,
-    ExtensionInput, IntakeInput, LicenceInput, MaterialInput, OpinionInput, PauseInput,
-    WindowInput,
+    ExtensionInput, IntakeInput, LicenceInput, LicenceStatusInput, MaterialInput, OpinionInput,
+    PauseInput, WindowInput,
 };
 use fgf_app::base::auth::{LoginRequest, SessionKind};
 use fgf_app::{Actor, App, Config, ErrorKind, TestClock};
@@ -1302,6 +1302,221 @@ async fn the_demo_district_holds_applications_in_many_statuses_with_licences_and
         let reuse = app.application().reuse_report(&chief).await.unwrap();
         assert!(reuse.iter().any(|r| r.materials_reused > 0), "{label}");
         app.store().verify_audit().await.unwrap();
+        finish(app, db).await;
+    }
+}
+
+/// Accepted, verified twice and granted with a licence: answers the licence number.
+async fn granted(app: &App) -> (Actor, fgf_domain::application::ApplicationId, String) {
+    let checker = signed_in(app, "checker").await;
+    let surveyor = signed_in(app, "surveyor").await;
+    let chief = signed_in(app, "chief").await;
+    let uc = app.application();
+    let (holder, id) = accepted(app).await;
+    uc.assign_review(&checker, id, &assignment(&["checker", "surveyor"]))
+        .await
+        .unwrap();
+    let yes = OpinionInput {
+        agree: true,
+        opinion: "同意".into(),
+    };
+    uc.verify(&checker, id, &yes).await.unwrap();
+    uc.verify(&surveyor, id, &yes).await.unwrap();
+    uc.decide(
+        &chief,
+        id,
+        &DecisionInput {
+            grant: true,
+            reasons: String::new(),
+            licence: Some(LicenceInput {
+                title: "食品经营许可证".into(),
+                scope: "热食类食品制售".into(),
+                valid_years: 5,
+            }),
+        },
+    )
+    .await
+    .unwrap();
+    let number = uc
+        .licences(&holder, Page::new(None, None))
+        .await
+        .unwrap()
+        .items[0]
+        .number
+        .clone();
+    (holder, id, number)
+}
+
+#[tokio::test]
+async fn a_licence_is_suspended_restored_and_revoked_by_decision_and_the_verify_page_follows() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let uc = app.application();
+        let (holder, id, number) = granted(&app).await;
+        let chief = signed_in(&app, "chief").await;
+        let teacher = signed_in(&app, "teacher").await;
+        let status = |s: &str, reason: &str| LicenceStatusInput {
+            status: s.into(),
+            reason: reason.into(),
+        };
+        // Someone whose review does not reach the issuing bureau is told it does not exist.
+        let e = uc
+            .set_licence_status(&teacher, &number, &status("suspended", "x"))
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "{label}");
+        let e = uc
+            .set_licence_status(&chief, &number, &status("suspended", " "))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "application_reason_missing", "{label}");
+        let e = uc
+            .set_licence_status(&chief, &number, &status("valid", "恢复"))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Conflict, "licence_status_not_allowed"),
+            "{label}: a valid licence cannot be restored"
+        );
+        let l = uc
+            .set_licence_status(
+                &chief,
+                &number,
+                &status("suspended", "审批食暂〔2026〕1号：责令停业整顿"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(l.standing, Standing::Suspended, "{label}");
+        let v = uc.verify_licence(&number).await.unwrap().unwrap();
+        assert_eq!(v.standing, Standing::Suspended, "{label}");
+        assert!(v.status_reason.contains("停业整顿"), "{label}");
+        uc.set_licence_status(&chief, &number, &status("valid", "整改完毕"))
+            .await
+            .unwrap();
+        assert_eq!(
+            uc.verify_licence(&number).await.unwrap().unwrap().standing,
+            Standing::Valid,
+            "{label}"
+        );
+        uc.set_licence_status(&chief, &number, &status("revoked", "审批食吊〔2026〕1号"))
+            .await
+            .unwrap();
+        assert_eq!(
+            uc.verify_licence(&number).await.unwrap().unwrap().standing,
+            Standing::Revoked,
+            "{label}"
+        );
+        let e = uc
+            .set_licence_status(&chief, &number, &status("valid", "x"))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e.code, "licence_status_not_allowed",
+            "{label}: revoked is final"
+        );
+        // Each decision is on the application's record, and the holder was told.
+        let d = uc.application(&holder, id).await.unwrap();
+        let actions: Vec<&str> = d.events.iter().map(|e| e.action.as_str()).collect();
+        assert!(
+            actions.ends_with(&["licence_suspended", "licence_restored", "licence_revoked"]),
+            "{label}: {actions:?}"
+        );
+        let notes = app
+            .base()
+            .list_notifications(&holder, false, Page::new(None, None))
+            .await
+            .unwrap();
+        assert!(
+            notes.items.iter().any(|n| n.title.contains("吊销")),
+            "{label}"
+        );
+        app.store().verify_audit().await.unwrap();
+        finish(app, db).await;
+    }
+}
+
+#[tokio::test]
+async fn the_due_date_sweep_tells_the_verifiers_once_a_day_and_the_applicant_hears_of_acceptance() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let uc = app.application();
+        let checker = signed_in(&app, "checker").await;
+        let (holder, id) = accepted(&app).await;
+        let notes = app
+            .base()
+            .list_notifications(&holder, false, Page::new(None, None))
+            .await
+            .unwrap();
+        assert!(
+            notes
+                .items
+                .iter()
+                .any(|n| n.title == "您的申请已受理" && n.link == format!("/me/applications/{id}")),
+            "{label}"
+        );
+        uc.assign_review(&checker, id, &assignment(&["checker", "surveyor"]))
+            .await
+            .unwrap();
+        // Accepted Monday with five working days: on time today, nothing to say.
+        assert_eq!(uc.due_date_sweep().await.unwrap(), 0, "{label}");
+        // Thursday: due the next Monday, two working days left.
+        clock.advance_ms(3 * DAY_MS);
+        assert_eq!(uc.due_date_sweep().await.unwrap(), 1, "{label}");
+        assert_eq!(uc.due_date_sweep().await.unwrap(), 0, "{label}: once a day");
+        let told = app
+            .base()
+            .list_notifications(&checker, false, Page::new(None, None))
+            .await
+            .unwrap();
+        assert!(
+            told.items
+                .iter()
+                .any(|n| n.title.starts_with("办件即将到期")
+                    && n.link == format!("/applications/{id}")),
+            "{label}"
+        );
+        // The next day it is told again.
+        clock.advance_ms(DAY_MS);
+        assert_eq!(uc.due_date_sweep().await.unwrap(), 1, "{label}");
+        finish(app, db).await;
+    }
+}
+
+#[tokio::test]
+async fn gbt_39046_case_records_carry_the_data_items_and_export_as_guarded_xlsx() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let uc = app.application();
+        let (holder, _, number) = granted(&app).await;
+        let chief = signed_in(&app, "chief").await;
+        let cases = uc.gbt_cases(&chief).await.unwrap();
+        assert_eq!(cases.len(), 1, "{label}");
+        let c = &cases[0];
+        assert_eq!(c.implementation_code, "XK-D03-0001-01-01", "{label}");
+        assert_eq!(c.accepting_unit_code, "D03", "{label}");
+        assert_eq!(c.case_type, "2", "{label}: 承诺件 (table A.6)");
+        assert_eq!(c.state, "3", "{label}: 已办结");
+        assert_eq!(c.licence_number, number, "{label}");
+        assert!(c.acceptance_document.contains("许受字"), "{label}");
+        let names: Vec<&str> = c.steps.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["收件", "受理", "指派核查", "核查", "核查", "决定"],
+            "{label}"
+        );
+        assert!(c.steps.iter().all(|s| s.state == "2"), "{label}");
+        // Applicants do not export.
+        let e = uc.gbt_cases(&holder).await.unwrap_err();
+        assert_eq!(e.code, "permission_denied", "{label}");
+        let bytes = uc.gbt_cases_xlsx(&chief).await.unwrap();
+        assert!(bytes.starts_with(b"PK"), "{label}");
         finish(app, db).await;
     }
 }

@@ -68,6 +68,7 @@ const ACTIONS: &[&str] = &[
     "review-assignment",
     "decision",
     "delivery",
+    "status",
 ];
 
 /// A POST that adds to a collection has a GET on the same path; a new POST-only route must

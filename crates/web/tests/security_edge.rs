@@ -441,6 +441,7 @@ const API_EXCEPTIONS: &[(&str, &str, &str)] = &[
     ("POST", "/api/v1/reform/sweep", "reads no body"),
     ("POST", "/api/v1/assessments/{id}/publish", "reads no body"),
     ("POST", "/api/v1/applications/{id}/resume", "reads no body"),
+    ("POST", "/api/v1/applications/{id}/submit", "reads no body"),
     (
         "POST",
         "/api/v1/matters/{code}/versions/{n}/submit",
@@ -469,6 +470,16 @@ const API_EXCEPTIONS: &[(&str, &str, &str)] = &[
 ];
 
 const PAGE_EXCEPTIONS: &[(&str, &str, &str)] = &[
+    (
+        "POST",
+        "/apply/{code}",
+        "multipart: each text field passes the same rules (check_page_text), file names are checked; a url-encoded body is refused as unreadable",
+    ),
+    (
+        "POST",
+        "/me/applications/{id}/supplement",
+        "multipart: each text field passes the same rules (check_page_text), file names are checked; a url-encoded body is refused as unreadable",
+    ),
     (
         "POST",
         "/reform/tasks/{id}/report",

@@ -1058,6 +1058,101 @@ impl UseCases<'_> {
         self.application(actor, id).await.map(|d| d.view)
     }
 
+    /// Tells the people handling each application that falls due within three working days
+    /// or is late (优化营商环境条例第三十六条 asks late cases to explain themselves): the open
+    /// review steps' holders, or the department's reviewers when no review was assigned yet.
+    /// Once a day per application; answers how many were flagged.
+    pub async fn due_date_sweep(self) -> ServiceResult<usize> {
+        let today = self.today();
+        let cal = self.calendar();
+        let mut flagged = 0;
+        for row in self.store().applications_to_warn(today).await? {
+            let clock = self.clock_of(&row).await?;
+            let reading = clock.read(today, &cal).map_err(ServiceError::internal)?;
+            let title = match reading.light {
+                ClockLight::Overdue => format!("办件已超期：{} {}", row.matter_name, row.number),
+                ClockLight::DueSoon => format!("办件即将到期：{} {}", row.matter_name, row.number),
+                ClockLight::OnTime => continue,
+            };
+            let body = format!(
+                "办结期限{}，剩余{}个工作日",
+                reading.due, reading.workdays_left
+            );
+            let mut people: Vec<fgf_domain::base::AccountId> = Vec::new();
+            let holders: Vec<String> = match row.instance_id {
+                Some(i) => self
+                    .store()
+                    .work_items_of(i)
+                    .await?
+                    .into_iter()
+                    .filter(|w| w.status == fgf_domain::process::WorkItemStatus::Open)
+                    .filter_map(|w| w.assignee)
+                    .collect(),
+                None => Vec::new(),
+            };
+            for h in holders {
+                if let Some((a, _)) = self.store().find_account_for_login(&h).await? {
+                    people.push(a.id);
+                }
+            }
+            if people.is_empty() {
+                let q = fgf_store::base::account::AccountQuery {
+                    department_id: Some(row.department_id),
+                    kind: Some("staff".to_owned()),
+                    ..Default::default()
+                };
+                for a in self
+                    .store()
+                    .list_accounts(
+                        &Scope::system("due-date sweep"),
+                        &q,
+                        Page::new(Some(1), Some(200)),
+                    )
+                    .await?
+                    .items
+                {
+                    if self.may_review(&a.username, row.id).await? {
+                        people.push(a.id);
+                    }
+                }
+            }
+            let mut tx = self
+                .store()
+                .write(self.system_ctx("due-date-sweep"))
+                .await?;
+            if !tx.mark_due_notified(row.id, today).await? {
+                tx.rollback().await?;
+                continue;
+            }
+            for p in &people {
+                crate::base::notify::notify(
+                    &mut tx,
+                    *p,
+                    &title,
+                    &body,
+                    &format!("/applications/{}", row.id),
+                )
+                .await?;
+            }
+            tx.audit(
+                "application.due_warning",
+                "application",
+                &row.id.to_string(),
+                &[FieldChange {
+                    field: "light".to_owned(),
+                    before: None,
+                    after: Some(
+                        json!({ "light": reading.light, "due": reading.due, "told": people.len() }),
+                    ),
+                }],
+            )
+            .await?;
+            tx.commit().await?;
+            flagged += 1;
+        }
+        Ok(flagged)
+    }
+
     /// Applies 第三十二条(四) to every received application whose five working days ended
     /// without a correction notice: accepted as of the day of receipt, with the reason on the
     /// record. Answers how many were accepted so.
@@ -1481,6 +1576,22 @@ pub(crate) struct Step<'a> {
 pub(crate) async fn record(tx: &mut fgf_store::WriteTx, s: Step<'_>) -> ServiceResult<()> {
     tx.insert_application_event(s.id, s.actor, s.action, s.from, s.to, s.note)
         .await?;
+    // The applicant hears of every step that asks something of them or tells them a result,
+    // in the site and through the configured senders.
+    if let Some(title) = applicant_notice(s.action) {
+        if let Some(applicant) = tx.application_applicant(s.id).await? {
+            if Some(applicant) != s.actor {
+                crate::base::notify::notify(
+                    tx,
+                    applicant,
+                    title,
+                    s.note,
+                    &format!("/me/applications/{}", s.id),
+                )
+                .await?;
+            }
+        }
+    }
     tx.audit(
         s.audit,
         "application",
@@ -1493,6 +1604,26 @@ pub(crate) async fn record(tx: &mut fgf_store::WriteTx, s: Step<'_>) -> ServiceR
     )
     .await?;
     Ok(())
+}
+
+/// The notice an applicant gets for a step, if the step concerns them.
+fn applicant_notice(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "accepted" | "deemed_accepted" => "您的申请已受理",
+        "supplement_requested" => "您的申请需要补正材料",
+        "not_accepted_no_licence" | "not_accepted_wrong_authority" => "您的申请不予受理",
+        "paused" => "您的申请进入特别程序，办理时限中止",
+        "resumed" => "您的申请恢复计时",
+        "extended" => "您的申请办理期限延长",
+        "granted" => "您的申请已准予行政许可",
+        "denied" => "您的申请不予行政许可",
+        "delivered" => "您的办理结果已送达",
+        "overdue_reason" => "您的申请已超期，办理单位说明了理由",
+        "licence_suspended" => "您的电子证照已被暂扣",
+        "licence_restored" => "您的电子证照已恢复有效",
+        "licence_revoked" => "您的电子证照已被吊销",
+        _ => return None,
+    })
 }
 
 /// A status move that sets nothing else.

@@ -111,6 +111,15 @@ pub struct DeliveryInput {
     pub tracking: Option<String>,
 }
 
+/// A decision on a licence's status.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LicenceStatusInput {
+    /// `suspended` (暂扣), `valid` (恢复) or `revoked` (吊销).
+    pub status: String,
+    /// The decision's reason and document number.
+    pub reason: String,
+}
+
 /// A licence as shown to its holder or staff: the content, the signature and where it stands.
 #[derive(Debug, Clone, Serialize)]
 pub struct LicenceView {
@@ -176,7 +185,7 @@ impl UseCases<'_> {
     }
 
     /// Whether `username` is active staff whose review permission reaches the application.
-    async fn may_review(self, username: &str, id: ApplicationId) -> ServiceResult<bool> {
+    pub(crate) async fn may_review(self, username: &str, id: ApplicationId) -> ServiceResult<bool> {
         let Some((account, _)) = self.store().find_account_for_login(username).await? else {
             return Ok(false);
         };
@@ -811,6 +820,88 @@ impl UseCases<'_> {
             Err(StoreError::NotFound { .. }) => Err(not_found()),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Suspends (暂扣), restores or revokes (吊销) a licence by a decision with its reason, on
+    /// the record of the application that issued it; the verify page answers accordingly at
+    /// once. Staff whose review permission reaches that application may do it.
+    pub async fn set_licence_status(
+        self,
+        actor: &Actor,
+        number: &str,
+        input: &LicenceStatusInput,
+    ) -> ServiceResult<LicenceView> {
+        let scope = actor.scope(Permission::ApplicationReview)?;
+        let not_found = || {
+            ServiceError::not_found("not_found")
+                .arg("licence")
+                .arg(number)
+        };
+        let l = self
+            .store()
+            .licence_by_number(number.trim())
+            .await?
+            .ok_or_else(not_found)?;
+        let row = match self.store().get_application(&scope, l.application_id).await {
+            Ok(r) => r,
+            Err(StoreError::NotFound { .. }) => return Err(not_found()),
+            Err(e) => return Err(e.into()),
+        };
+        let reason = input.reason.trim();
+        if reason.is_empty() {
+            return Err(ServiceError::field(
+                "application_reason_missing",
+                "reason",
+                "请填写决定的理由和文号",
+            ));
+        }
+        let (to, action, word) = match (input.status.trim(), l.status) {
+            ("suspended", LicenceStatus::Valid) => {
+                (LicenceStatus::Suspended, "licence_suspended", "暂扣")
+            }
+            ("valid", LicenceStatus::Suspended) => {
+                (LicenceStatus::Valid, "licence_restored", "恢复")
+            }
+            ("revoked", LicenceStatus::Valid | LicenceStatus::Suspended) => {
+                (LicenceStatus::Revoked, "licence_revoked", "吊销")
+            }
+            ("suspended" | "valid" | "revoked", s) => {
+                return Err(ServiceError::conflict("licence_status_not_allowed").arg(s))
+            }
+            _ => {
+                return Err(ServiceError::field(
+                    "invalid_field",
+                    "status",
+                    "须为 suspended（暂扣）、valid（恢复）或 revoked（吊销）",
+                ))
+            }
+        };
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        tx.set_licence_status(l.id, l.status, to, reason)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict { .. } => ServiceError::conflict("application_status_changed"),
+                e => e.into(),
+            })?;
+        let note = format!("{word}电子证照 {}：{reason}", l.content.number);
+        record(
+            &mut tx,
+            Step {
+                id: row.id,
+                actor: Some(actor.account.id),
+                action,
+                from: row.status,
+                to: row.status,
+                note: &note,
+                audit: "licence.status",
+                field: "licence",
+                before: Some(json!({ "number": l.content.number, "status": l.status })),
+                after: json!({ "number": l.content.number, "status": to, "reason": reason }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.licence(actor, number).await
     }
 
     /// The public check of a licence by its number (`/verify/{number}`): None when no licence

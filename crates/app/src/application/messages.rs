@@ -123,6 +123,11 @@ crate::i18n::messages! {
     "application.action.barred" => "限制再次申请", "Barred";
     "application.action.overdue_reason" => "公开超期理由", "Reason for delay published";
     "upload_unreadable" => "上传的表单无法读取，请重新选择文件后提交", "The uploaded form could not be read; choose the files again";
+    "licence_status_not_allowed" => "电子证照当前为“{0}”，不能作此变更", "The licence is {0}: that change is not possible";
+    "application.action.licence_suspended" => "暂扣电子证照", "Licence suspended";
+    "application.action.licence_restored" => "恢复电子证照", "Licence restored";
+    "application.action.licence_revoked" => "吊销电子证照", "Licence revoked";
+    "application.action.due_warning" => "到期提醒", "Due-date warning";
     "application_not_overdue" => "该申请未超期，无需说明理由", "The application is not overdue";
     "desk.title" => "办件", "Applications";
     "desk.empty" => "没有在办的申请。", "No applications being handled.";

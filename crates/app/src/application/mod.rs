@@ -5,6 +5,7 @@ pub mod cases;
 pub mod decision;
 pub mod demo;
 pub mod documents;
+pub mod export;
 pub mod messages;
 
 /// Online applications' use cases: `app.application().…`. A view of the [`App`](crate::App)
@@ -44,16 +45,26 @@ pub const PART: crate::parts::Part = crate::parts::Part {
     jobs: |_| {},
     // Deemed acceptance (第三十二条(四)): each move is guarded by the application's status, so
     // every node may sweep.
-    periodic: &[crate::parts::Periodic {
-        what: "deemed acceptance sweep",
-        every_secs: 300,
-        run: |app| {
-            Box::pin(async move { app.application().deemed_acceptance_sweep().await.map(drop) })
+    periodic: &[
+        crate::parts::Periodic {
+            what: "deemed acceptance sweep",
+            every_secs: 300,
+            run: |app| {
+                Box::pin(async move { app.application().deemed_acceptance_sweep().await.map(drop) })
+            },
         },
-    }],
+        // Once a day per application (the sweep records the day), so an hourly run is cheap
+        // and a restarted node does not repeat a warning.
+        crate::parts::Periodic {
+            what: "due-date sweep",
+            every_secs: 3600,
+            run: |app| Box::pin(async move { app.application().due_date_sweep().await.map(drop) }),
+        },
+    ],
     demo: None,
 };
 
 pub use cases::*;
 pub use decision::*;
 pub use documents::*;
+pub use export::*;

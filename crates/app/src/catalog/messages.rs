@@ -213,8 +213,8 @@ crate::i18n::messages! {
     "catalog.delegate_to_unknown" => "承接单位编码不存在", "unknown receiving unit";
     "catalog.disposition_note_missing" => "取消、简化、告知承诺制须填写处置说明", "cancel, simplify and commitment need their note";
     "catalog.form_invalid" => "申请表定义有误：字段名须唯一，选择项须列出可选值，表格须列出各列，条件须引用前面的字段", "the application form is not well defined: unique names, choices with options, tables with columns, conditions on earlier fields";
-    "catalog.form" => "申请表", "Application form";
     "catalog.apply_online" => "在线申请", "Apply online";
+    "catalog.application_form" => "申请表（字段定义，JSON）", "Application form (field definitions, JSON)";
     "catalog.material_name_missing" => "缺少材料名称", "a material has no name";
     "catalog.material_duplicate" => "同一事项的材料名称重复", "a material is listed twice";
     "catalog.material_copies_zero" => "材料份数应至少为 1", "a material needs at least one copy";

@@ -138,6 +138,42 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Records that the due-date sweep told the people handling an application today; false
+    /// when another node did first.
+    pub async fn mark_due_notified(
+        &mut self,
+        id: ApplicationId,
+        today: chrono::NaiveDate,
+    ) -> Result<bool> {
+        let mut sql = Sql::new("update application set due_notified_on = ");
+        sql.bind(today)
+            .push(" where application_id = ")
+            .bind(id)
+            .push(" and (due_notified_on is null or due_notified_on <> ")
+            .bind(today)
+            .push(")");
+        Ok(sql
+            .query()
+            .execute(self.conn().await?)
+            .await?
+            .rows_affected()
+            == 1)
+    }
+
+    /// The applicant of an application, read in the step's transaction to notify them.
+    pub async fn application_applicant(
+        &mut self,
+        id: ApplicationId,
+    ) -> Result<Option<fgf_domain::base::AccountId>> {
+        let mut sql =
+            Sql::new("select applicant_account_id from application where application_id = ");
+        sql.bind(id);
+        match sql.query().fetch_optional(self.conn().await?).await? {
+            Some(r) => Ok(Some(get_id(&r, "applicant_account_id")?)),
+            None => Ok(None),
+        }
+    }
+
     /// Publishes why an overdue application is late (优化营商环境条例第三十六条).
     pub async fn set_overdue_reason(&mut self, id: ApplicationId, reason: &str) -> Result<()> {
         let mut sql = Sql::new("update application set overdue_reason = ");

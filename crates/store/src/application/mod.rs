@@ -310,6 +310,18 @@ impl Store {
         }
     }
 
+    /// Applications whose clock runs or stands still and whose people were not told today:
+    /// the due-date sweep reads their clocks.
+    pub async fn applications_to_warn(&self, today: NaiveDate) -> Result<Vec<ApplicationRow>> {
+        let mut sql = Sql::new(&format!(
+            "select {COLS}{FROM} where a.status in ('accepted', 'under_review', 'extended', 'suspended') \
+             and (a.due_notified_on is null or a.due_notified_on <> "
+        ));
+        sql.bind(today).push(") order by a.application_id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter().map(application).collect()
+    }
+
     /// Applications received and still waiting for the clerk: the deemed-acceptance sweep.
     pub async fn applications_awaiting_intake(&self) -> Result<Vec<ApplicationRow>> {
         let mut sql = Sql::new(&format!("select {COLS}{FROM} where a.status = "));

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use fgf_app::application::{
     ApplicationInput, AssignInput, BarInput, DecisionInput, DeliveryInput, ExtensionInput,
-    IntakeInput, OpinionInput, PauseInput, WindowInput,
+    IntakeInput, LicenceStatusInput, OpinionInput, PauseInput, WindowInput,
 };
 use fgf_app::{Actor, ServiceError};
 use fgf_domain::application::{ApplicationId, ApplicationStatus};
@@ -334,4 +334,59 @@ pub async fn overdue_reason(
         .set_overdue_reason(&actor, id, &b.reason)
         .await?;
     Ok(Json(dto::Application::from(view)).into_response())
+}
+
+pub async fn licence_status(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(number): Path<String>,
+    ApiJson(input): ApiJson<LicenceStatusInput>,
+) -> ApiResult {
+    let l = state
+        .app
+        .application()
+        .set_licence_status(&actor, &number, &input)
+        .await?;
+    Ok(Json(dto::Licence::from(l)).into_response())
+}
+
+/// Which form of the export.
+#[derive(Deserialize, Default, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExportParams {
+    /// `json` (default) or `xlsx`.
+    pub format: Option<String>,
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    ApiQuery(q): ApiQuery<ExportParams>,
+) -> ApiResult {
+    let uc = state.app.application();
+    match q.format.as_deref().unwrap_or("json") {
+        "json" => {
+            let items = uc.gbt_cases(&actor).await?;
+            let total = i64::try_from(items.len()).unwrap_or(i64::MAX);
+            Ok(Json(json!({ "items": items, "total": total })).into_response())
+        }
+        "xlsx" => {
+            let bytes = uc.gbt_cases_xlsx(&actor).await?;
+            Ok((
+                [
+                    (
+                        axum::http::header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    ),
+                    (
+                        axum::http::header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"cases-gbt39046.xlsx\"",
+                    ),
+                ],
+                bytes,
+            )
+                .into_response())
+        }
+        _ => Err(ServiceError::field("invalid_field", "format", "格式须为 json 或 xlsx").into()),
+    }
 }

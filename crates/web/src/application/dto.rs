@@ -477,3 +477,13 @@ pub struct Reuse {
 pub struct ReasonBody {
     pub reason: String,
 }
+
+/// A decision on a licence's status (mirrors `app::LicenceStatusInput`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct LicenceStatusBody {
+    /// `suspended` (暂扣), `valid` (恢复) or `revoked` (吊销).
+    status: String,
+    /// The decision's reason and document number.
+    reason: String,
+}

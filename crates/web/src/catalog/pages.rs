@@ -630,7 +630,7 @@ async fn edit_view(
                 (field("consult_phone", t(lang, "catalog.consult"), html! { input id="consult_phone" name="consult_phone" value=(doc.consult_phone); }))
                 (field("complaint_phone", t(lang, "catalog.complaint"), html! { input id="complaint_phone" name="complaint_phone" value=(doc.complaint_phone); }))
                 (field("life_events", t(lang, "catalog.life_events"), html! { input id="life_events" name="life_events" value=(doc.life_events.join("、")); }))
-                (field("form_json", t(lang, "catalog.form"), html! { textarea id="form_json" name="form_json" rows="6" { (if doc.form.is_empty() { String::new() } else { serde_json::to_string_pretty(&doc.form).unwrap_or_default() }) } }))
+                (field("form_json", t(lang, "catalog.application_form"), html! { textarea id="form_json" name="form_json" rows="6" { (if doc.form.is_empty() { String::new() } else { serde_json::to_string_pretty(&doc.form).unwrap_or_default() }) } }))
             }
             fieldset {
                 legend { (t(lang, "catalog.disposition")) }

@@ -69,6 +69,12 @@ pub(super) fn fill(method: &str, path: &str, s: &mut Sample, _v: &Vars) -> bool 
             s.allowed = &[200, 403, 404];
         }
         ("GET", "/api/v1/licences") => s.allowed = &[200, 403],
+        ("GET", "/api/v1/applications/export") => s.allowed = &[200, 403],
+        ("POST", "/api/v1/licences/{number}/status") => {
+            s.path = s.path.replace("{number}", "DZ202600000001");
+            s.json = Some(json!({"status": "suspended", "reason": "矩阵测试"}));
+            s.allowed = &[200, 404];
+        }
         // Staff without intake or review, and applicants, hold no scope for the report.
         ("GET", "/api/v1/applications/reuse") => s.allowed = &[200, 403],
         // Application 1 is no draft of the caller's (or not theirs at all).
