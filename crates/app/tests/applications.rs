@@ -6,7 +6,7 @@
 use fgf_app::application::{
     AgentInput, ApplicationInput, AssignInput, BarInput, DecisionInput, DeliveryInput,
     ExtensionInput, IntakeInput, LicenceInput, LicenceStatusInput, MaterialInput, OpinionInput,
-    PauseInput, WindowInput,
+    PauseInput, VisitInput, WindowInput,
 };
 use fgf_app::base::auth::{LoginRequest, SessionKind};
 use fgf_app::{Actor, App, Config, ErrorKind, TestClock};
@@ -1517,6 +1517,87 @@ async fn gbt_39046_case_records_carry_the_data_items_and_export_as_guarded_xlsx(
         assert_eq!(e.code, "permission_denied", "{label}");
         let bytes = uc.gbt_cases_xlsx(&chief).await.unwrap();
         assert!(bytes.starts_with(b"PK"), "{label}");
+        finish(app, db).await;
+    }
+}
+
+#[tokio::test]
+async fn visits_in_person_are_counted_against_the_matters_promise_of_trips() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let uc = app.application();
+        let clerk = signed_in(&app, "clerk").await;
+        let chief = signed_in(&app, "chief").await;
+        let teacher = signed_in(&app, "teacher").await;
+        // Entered at the window: the applicant came once.
+        let v = uc
+            .enter_at_window(
+                &clerk,
+                &WindowInput {
+                    matter_code: "XK-D03-0001-01-01".into(),
+                    form: json!({"经营者名称": "示范区测试餐饮有限公司", "统一社会信用代码": "91110108MA1H8R7C4F", "经营场所": "示范区人民路1号", "主体业态": "餐饮服务经营者", "经营项目": "热食类食品制售", "经营面积": "120", "食品安全管理人员": [{"姓名": "张三", "身份证号": "11010519491231002X"}]}),
+                    applicant_id: "91110108MA1H8R7C4F".into(),
+                    agent: None,
+                    materials: Vec::new(),
+                    consent_reuse: false,
+                },
+            )
+            .await
+            .unwrap();
+        // A second trip for an on-site check; the refusals first.
+        let e = uc
+            .record_visit(
+                &clerk,
+                v.id,
+                &VisitInput {
+                    kind: "party".into(),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.code, "invalid_field", "{label}");
+        let e = uc
+            .record_visit(
+                &teacher,
+                v.id,
+                &VisitInput {
+                    kind: "inspection".into(),
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "{label}");
+        let visits = uc
+            .record_visit(
+                &clerk,
+                v.id,
+                &VisitInput {
+                    kind: "inspection".into(),
+                    note: "核对经营场所".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let kinds: Vec<&str> = visits.iter().map(|v| v.kind.as_str()).collect();
+        assert_eq!(kinds, ["intake", "inspection"], "{label}");
+        // An online application takes none.
+        let (_, _) = accepted(&app).await;
+        let report = uc.trips_report(&chief).await.unwrap();
+        let food = report
+            .iter()
+            .find(|t| t.matter_code == "XK-D03-0001-01-01")
+            .unwrap();
+        assert_eq!(
+            (food.applications, food.visits, food.most),
+            (2, 2, 2),
+            "{label}"
+        );
+        // The guide promises at most one trip: the window case went over.
+        assert_eq!((food.promised, food.over_promise), (1, 1), "{label}");
         finish(app, db).await;
     }
 }

@@ -187,6 +187,8 @@ pub struct ApplicationDetail {
     pub licences: Vec<super::LicenceView>,
     /// The materials, uploaded or attached from e-licences, by round.
     pub materials: Vec<fgf_store::application::MaterialRow>,
+    /// The applicant's visits in person (最多跑一次).
+    pub visits: Vec<fgf_store::application::VisitRow>,
 }
 
 impl UseCases<'_> {
@@ -410,6 +412,11 @@ impl UseCases<'_> {
             )
             .await?;
         insert_materials(&mut tx, id, &uploads, &reused, 1).await?;
+        // The person came to the counter: one trip (最多跑一次 counts them).
+        if entered_by.is_some() {
+            tx.insert_application_visit(id, "intake", today, "窗口收件", entered_by)
+                .await?;
+        }
         let (action, audit) = if filing.draft {
             ("drafted", "application.draft")
         } else {
@@ -742,7 +749,9 @@ impl UseCases<'_> {
             .map(|l| self.licence_view(l))
             .collect();
         let materials = self.store().application_materials(id).await?;
+        let visits = self.store().application_visits(id).await?;
         Ok(ApplicationDetail {
+            visits,
             view: self.view(actor, row).await?,
             events,
             documents,

@@ -720,6 +720,16 @@ impl UseCases<'_> {
             .map_err(status_changed)?;
         tx.set_application_delivery(id, method, tracking.filter(|_| method == "post"), today)
             .await?;
+        if method == "collect" {
+            tx.insert_application_visit(
+                id,
+                "collect",
+                today,
+                "窗口领取结果",
+                Some(actor.account.id),
+            )
+            .await?;
+        }
         record(
             &mut tx,
             Step {

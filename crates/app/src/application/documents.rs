@@ -13,6 +13,30 @@ use fgf_store::application::{ApplicationRow, DocumentRow};
 use fgf_store::Scope;
 use serde::Serialize;
 
+/// A visit to record.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct VisitInput {
+    /// `intake`, `collect`, `inspection` or `other`.
+    pub kind: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// One matter's trips against its promise.
+#[derive(Debug, Clone, Serialize)]
+pub struct TripsLine {
+    pub matter_code: String,
+    pub matter_name: String,
+    /// The most trips its guide promises.
+    pub promised: i64,
+    pub applications: i64,
+    pub visits: i64,
+    /// The most any one application took.
+    pub most: i64,
+    /// Applications that took more trips than promised.
+    pub over_promise: i64,
+}
+
 /// A document as its reader sees it.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentView {
@@ -97,6 +121,92 @@ impl UseCases<'_> {
             }
         }
         Ok(false)
+    }
+
+    /// Records a visit in person the system did not see by itself (an on-site inspection, a
+    /// trip to hand in paper): window intake and collection at the window are recorded as they
+    /// happen.
+    pub async fn record_visit(
+        self,
+        actor: &Actor,
+        id: ApplicationId,
+        input: &VisitInput,
+    ) -> ServiceResult<Vec<fgf_store::application::VisitRow>> {
+        let scope = actor
+            .scope(fgf_domain::Permission::ApplicationIntake)
+            .or_else(|_| actor.scope(fgf_domain::Permission::ApplicationReview))?;
+        let row = self.store().get_application(&scope, id).await?;
+        let kind = input.kind.trim();
+        if !matches!(kind, "intake" | "collect" | "inspection" | "other") {
+            return Err(ServiceError::field(
+                "invalid_field",
+                "kind",
+                "须为 intake（现场提交）、collect（领取结果）、inspection（现场核查）或 other",
+            ));
+        }
+        let on = crate::clock::local_date(self.now_ms());
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        tx.insert_application_visit(id, kind, on, input.note.trim(), Some(actor.account.id))
+            .await?;
+        tx.audit(
+            "application.visit",
+            "application",
+            &row.id.to_string(),
+            &[fgf_domain::base::audit::FieldChange {
+                field: "visit".to_owned(),
+                before: None,
+                after: Some(
+                    serde_json::json!({ "kind": kind, "on": on, "note": input.note.trim() }),
+                ),
+            }],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(self.store().application_visits(id).await?)
+    }
+
+    /// The visits of an application the caller may read.
+    pub async fn visits(
+        self,
+        actor: &Actor,
+        id: ApplicationId,
+    ) -> ServiceResult<Vec<fgf_store::application::VisitRow>> {
+        let scope = self.reading_scope(actor)?;
+        self.store().get_application(&scope, id).await?;
+        Ok(self.store().application_visits(id).await?)
+    }
+
+    /// Per matter: the promised maximum trips (到办事现场次数 in its guide), the applications
+    /// sent and the trips they took — most and how many went over the promise (最多跑一次).
+    pub async fn trips_report(self, actor: &Actor) -> ServiceResult<Vec<TripsLine>> {
+        actor
+            .scope(fgf_domain::Permission::ApplicationIntake)
+            .or_else(|_| actor.scope(fgf_domain::Permission::ApplicationReview))?;
+        let mut out = Vec::new();
+        for t in self.store().trips_by_matter().await? {
+            let promised = match self.store().get_matter(t.matter_id).await {
+                Ok(m) => match m.current_version {
+                    Some(v) => {
+                        let v = self.store().matter_version(t.matter_id, v).await?;
+                        serde_json::from_str::<fgf_domain::catalog::MatterDoc>(&v.doc)
+                            .map(|d| i64::from(d.trips))
+                            .unwrap_or(0)
+                    }
+                    None => 0,
+                },
+                Err(_) => 0,
+            };
+            out.push(TripsLine {
+                applications: t.visits.len() as i64,
+                visits: t.visits.iter().sum(),
+                most: t.visits.iter().copied().max().unwrap_or(0),
+                over_promise: t.visits.iter().filter(|v| **v > promised).count() as i64,
+                promised,
+                matter_code: t.matter_code,
+                matter_name: t.matter_name,
+            });
+        }
+        Ok(out)
     }
 
     /// Per matter, the applications made and the materials applicants did not have to bring

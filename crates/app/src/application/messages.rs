@@ -128,6 +128,16 @@ crate::i18n::messages! {
     "application.action.licence_restored" => "恢复电子证照", "Licence restored";
     "application.action.licence_revoked" => "吊销电子证照", "Licence revoked";
     "application.action.due_warning" => "到期提醒", "Due-date warning";
+    "apply.visits" => "到现场次数", "Visits in person";
+    "apply.no_visits" => "全程网办，未到现场。", "Handled online: no visit in person.";
+    "apply.visit.intake" => "现场提交申请", "Applied in person";
+    "apply.visit.collect" => "现场领取结果", "Collected the result";
+    "apply.visit.inspection" => "现场核查", "On-site inspection";
+    "apply.visit.other" => "其他", "Other";
+    "desk.record_visit" => "登记到现场", "Record a visit";
+    "desk.visit_kind" => "事由", "Purpose";
+    "desk.visit_note" => "说明", "Note";
+    "desk.done_visit" => "已登记到现场。", "Visit recorded.";
     "application_not_overdue" => "该申请未超期，无需说明理由", "The application is not overdue";
     "desk.title" => "办件", "Applications";
     "desk.empty" => "没有在办的申请。", "No applications being handled.";

@@ -30,6 +30,26 @@ pub struct NewMaterial<'a> {
     pub round: i64,
 }
 
+/// One visit in person.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct VisitRow {
+    pub id: i64,
+    /// `intake`, `collect`, `inspection` or `other`.
+    pub kind: String,
+    pub on: chrono::NaiveDate,
+    pub note: String,
+}
+
+/// Per matter: its applications and the visits each made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TripsRow {
+    pub matter_id: fgf_domain::catalog::MatterId,
+    pub matter_code: String,
+    pub matter_name: String,
+    /// Visits per application, one entry per application sent.
+    pub visits: Vec<i64>,
+}
+
 /// Per matter, how many materials applicants did not have to bring.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ReuseRow {
@@ -99,7 +119,81 @@ impl Store {
     }
 }
 
+impl Store {
+    pub async fn application_visits(&self, id: ApplicationId) -> Result<Vec<VisitRow>> {
+        let mut sql = Sql::new(
+            "select application_visit_id, kind, on_day, note from application_visit where application_id = ",
+        );
+        sql.bind(id).push(" order by on_day, application_visit_id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(VisitRow {
+                    id: get_i64(r, "application_visit_id")?,
+                    kind: get_str(r, "kind")?,
+                    on: crate::get_date(r, "application_visit", "on_day")?,
+                    note: get_str(r, "note")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Per matter, the visits of each application sent (drafts aside).
+    pub async fn trips_by_matter(&self) -> Result<Vec<TripsRow>> {
+        let sql = Sql::new(
+            "select m.matter_id, m.code, m.name, a.application_id, \
+             (select count(*) from application_visit v where v.application_id = a.application_id) as n \
+             from application a join matter m on m.matter_id = a.matter_id \
+             where a.status <> 'draft' order by m.code, a.application_id",
+        );
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        let mut out: Vec<TripsRow> = Vec::new();
+        for r in &rows {
+            let code = get_str(r, "code")?;
+            let n = get_i64(r, "n")?;
+            match out.last_mut() {
+                Some(t) if t.matter_code == code => t.visits.push(n),
+                _ => out.push(TripsRow {
+                    matter_id: get_id(r, "matter_id")?,
+                    matter_code: code,
+                    matter_name: get_str(r, "name")?,
+                    visits: vec![n],
+                }),
+            }
+        }
+        Ok(out)
+    }
+}
+
 impl WriteTx {
+    /// Records a visit in person.
+    pub async fn insert_application_visit(
+        &mut self,
+        id: ApplicationId,
+        kind: &str,
+        on: chrono::NaiveDate,
+        note: &str,
+        by: Option<fgf_domain::base::AccountId>,
+    ) -> Result<()> {
+        let mut sql = Sql::new(
+            "insert into application_visit (application_id, kind, on_day, note, recorded_by, created_at) values (",
+        );
+        sql.bind(id)
+            .push(",")
+            .bind(kind)
+            .push(",")
+            .bind(on)
+            .push(",")
+            .bind(note)
+            .push(",")
+            .bind(by)
+            .push(",")
+            .bind(self.now_ms())
+            .push(")");
+        sql.query().execute(self.conn().await?).await?;
+        Ok(())
+    }
+
     pub async fn insert_application_material(
         &mut self,
         id: ApplicationId,

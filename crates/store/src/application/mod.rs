@@ -50,6 +50,11 @@ pub const TABLES: crate::backup::Tables = &[
         "application_material_id",
         Some("application_material_id"),
     ),
+    (
+        "application_visit",
+        "application_visit_id",
+        Some("application_visit_id"),
+    ),
 ];
 
 /// A bar on an applicant for a matter (行政许可法第七十八条、第七十九条).

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use fgf_app::application::{
     ApplicationInput, AssignInput, BarInput, DecisionInput, DeliveryInput, ExtensionInput,
-    IntakeInput, LicenceStatusInput, OpinionInput, PauseInput, WindowInput,
+    IntakeInput, LicenceStatusInput, OpinionInput, PauseInput, VisitInput, WindowInput,
 };
 use fgf_app::{Actor, ServiceError};
 use fgf_domain::application::{ApplicationId, ApplicationStatus};
@@ -389,4 +389,53 @@ pub async fn export(
         }
         _ => Err(ServiceError::field("invalid_field", "format", "格式须为 json 或 xlsx").into()),
     }
+}
+
+pub async fn record_visit(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+    ApiJson(input): ApiJson<VisitInput>,
+) -> ApiResult {
+    let rows = state
+        .app
+        .application()
+        .record_visit(&actor, id, &input)
+        .await?;
+    let total = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let items = rows.into_iter().map(dto::Visit::from).collect();
+    Ok((
+        StatusCode::CREATED,
+        Json(List::<dto::Visit>::page(fgf_store::Paged { items, total })),
+    )
+        .into_response())
+}
+
+pub async fn visits(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+) -> ApiResult {
+    let rows = state.app.application().visits(&actor, id).await?;
+    let total = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let items = rows.into_iter().map(dto::Visit::from).collect();
+    Ok(Json(List::<dto::Visit>::page(fgf_store::Paged { items, total })).into_response())
+}
+
+pub async fn trips(State(state): State<AppState>, Extension(actor): Extension<Actor>) -> ApiResult {
+    let rows = state.app.application().trips_report(&actor).await?;
+    let total = i64::try_from(rows.len()).unwrap_or(i64::MAX);
+    let items = rows
+        .into_iter()
+        .map(|t| dto::Trips {
+            matter_code: t.matter_code,
+            matter_name: t.matter_name,
+            promised: t.promised,
+            applications: t.applications,
+            visits: t.visits,
+            most: t.most,
+            over_promise: t.over_promise,
+        })
+        .collect();
+    Ok(Json(List::<dto::Trips>::page(fgf_store::Paged { items, total })).into_response())
 }

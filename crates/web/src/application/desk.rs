@@ -4,7 +4,7 @@
 
 use super::view::{
     documents_card, history_card, licences_card, light_badge, materials_card, review_card,
-    status_badge,
+    status_badge, visits_card,
 };
 use crate::error::WebError;
 use crate::extract::{PageForm, PageQuery};
@@ -261,6 +261,21 @@ async fn actions(state: &AppState, actor: &Actor, lang: Lang, d: &ApplicationDet
                 form method="post" action=(action("resume")) { (csrf(actor)) button type="submit" { (t(lang, "desk.resume")) } }
             }
         }
+        @if (intake || review) && a.status != ApplicationStatus::Draft {
+            details.card.step {
+                summary { (t(lang, "desk.record_visit")) }
+                form.inline-fields method="post" action=(action("visit")) {
+                    (csrf(actor))
+                    label for="visit_kind" { (t(lang, "desk.visit_kind")) }
+                    select id="visit_kind" name="kind" {
+                        @for k in ["inspection", "intake", "collect", "other"] { option value=(k) { (t(lang, &format!("apply.visit.{k}"))) } }
+                    }
+                    label for="visit_note" { (t(lang, "desk.visit_note")) }
+                    input id="visit_note" name="note";
+                    button.secondary type="submit" { (t(lang, "desk.record_visit")) }
+                }
+            }
+        }
         @if review && a.light == Some(ClockLight::Overdue) {
             section.card.step {
                 h2 { (t(lang, "desk.overdue_reason")) }
@@ -338,6 +353,7 @@ async fn case_view(
             section.card { h2 { (t(lang, "desk.diagram")) } div.diagram { (PreEscaped(svg)) } }
         }
         (review_card(lang, &d.review, true))
+        (visits_card(lang, &d.visits))
         (documents_card(lang, a.id, &d.documents))
         (licences_card(lang, &d.licences))
         (history_card(lang, &d.events))

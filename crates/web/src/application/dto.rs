@@ -137,6 +137,52 @@ pub struct ApplicationDetail {
     pub licences: Vec<Licence>,
     /// The materials, uploaded or attached from e-licences.
     pub materials: Vec<ApplicationMaterial>,
+    /// Visits in person (最多跑一次).
+    pub visits: Vec<Visit>,
+}
+
+/// One visit in person.
+#[derive(Serialize, ToSchema)]
+pub struct Visit {
+    /// `intake`, `collect`, `inspection` or `other`.
+    pub kind: String,
+    /// `YYYY-MM-DD`.
+    pub on: String,
+    pub note: String,
+}
+
+impl From<fgf_store::application::VisitRow> for Visit {
+    fn from(v: fgf_store::application::VisitRow) -> Self {
+        Visit {
+            kind: v.kind,
+            on: v.on.to_string(),
+            note: v.note,
+        }
+    }
+}
+
+/// Record a visit (mirrors `app::VisitInput`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct VisitBody {
+    /// `intake`, `collect`, `inspection` or `other`.
+    kind: String,
+    note: Option<String>,
+}
+
+/// One matter's trips against its promise (最多跑一次).
+#[derive(Serialize, ToSchema)]
+pub struct Trips {
+    pub matter_code: String,
+    pub matter_name: String,
+    /// The most trips the guide promises.
+    pub promised: i64,
+    pub applications: i64,
+    pub visits: i64,
+    /// The most one application took.
+    pub most: i64,
+    /// Applications over the promise.
+    pub over_promise: i64,
 }
 
 /// A notice or decision sent to the applicant.
@@ -307,6 +353,7 @@ impl From<app::ApplicationDetail> for ApplicationDetail {
                 })
                 .collect(),
             licences: d.licences.into_iter().map(Licence::from).collect(),
+            visits: d.visits.into_iter().map(Visit::from).collect(),
             materials: d
                 .materials
                 .into_iter()

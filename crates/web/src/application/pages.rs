@@ -4,7 +4,7 @@
 
 use super::view::{
     documents_card, history_card, licences_card, light_badge, materials_card, review_card,
-    status_badge,
+    status_badge, visits_card,
 };
 use crate::error::WebError;
 use crate::extract::PageQuery;
@@ -602,6 +602,7 @@ async fn applicant_detail(
         (licences_card(lang, &d.licences))
         (materials_card(lang, &d.materials))
         (review_card(lang, &d.review, false))
+        (visits_card(lang, &d.visits))
         (history_card(lang, &d.events))
     };
     let mut res = html_page(layout::portal(prefs, Some(actor), &a.number, body));

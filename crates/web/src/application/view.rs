@@ -127,3 +127,17 @@ pub fn history_card(lang: Lang, events: &[ApplicationEventRow]) -> Markup {
         }
     }
 }
+
+pub fn visits_card(lang: Lang, visits: &[fgf_store::application::VisitRow]) -> Markup {
+    html! {
+        section.card {
+            h2 { (t(lang, "apply.visits")) }
+            @if visits.is_empty() { p.muted { (t(lang, "apply.no_visits")) } }
+            ul.plain {
+                @for v in visits {
+                    li { (v.on) " · " (t(lang, &format!("apply.visit.{}", v.kind))) @if !v.note.is_empty() { " · " (v.note) } }
+                }
+            }
+        }
+    }
+}

@@ -70,6 +70,12 @@ pub(super) fn fill(method: &str, path: &str, s: &mut Sample, _v: &Vars) -> bool 
         }
         ("GET", "/api/v1/licences") => s.allowed = &[200, 403],
         ("GET", "/api/v1/applications/export") => s.allowed = &[200, 403],
+        ("GET", "/api/v1/applications/trips") => s.allowed = &[200, 403],
+        ("POST", "/api/v1/applications/{id}/visits") => {
+            s.json = Some(json!({"kind": "inspection", "note": "现场核查"}));
+            s.allowed = &[201, 403, 404];
+        }
+        ("GET", "/api/v1/applications/{id}/visits") => s.allowed = &[200, 403, 404],
         ("POST", "/api/v1/licences/{number}/status") => {
             s.path = s.path.replace("{number}", "DZ202600000001");
             s.json = Some(json!({"status": "suspended", "reason": "矩阵测试"}));
