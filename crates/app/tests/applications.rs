@@ -1601,3 +1601,71 @@ async fn visits_in_person_are_counted_against_the_matters_promise_of_trips() {
         finish(app, db).await;
     }
 }
+
+#[tokio::test]
+async fn a_district_made_before_applications_gains_the_new_grants_without_losing_its_own() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        assert_eq!(
+            app.base().upgrade_builtin_roles().await.unwrap(),
+            0,
+            "{label}: up to date"
+        );
+        // As an older version left it: no review of applications, no 综合受理 role, and an
+        // administrator's own addition to the reviewer role.
+        db.raw("delete from role_permission where permission = 'application.review'")
+            .await
+            .unwrap();
+        db.raw("delete from post_role where role_id = (select role_id from role where code = 'intake')")
+            .await
+            .unwrap();
+        db.raw("delete from role_permission where role_id = (select role_id from role where code = 'intake')")
+            .await
+            .unwrap();
+        db.raw("delete from role where code = 'intake'")
+            .await
+            .unwrap();
+        db.raw("insert into role_permission (role_id, permission) select role_id, 'process.design' from role where code = 'reviewer' and not exists (select 1 from role_permission rp where rp.role_id = role.role_id and rp.permission = 'process.design')")
+            .await
+            .unwrap();
+        let before = app.store().list_roles().await.unwrap();
+        let own = before
+            .iter()
+            .find(|r| r.code == "reviewer")
+            .unwrap()
+            .permissions
+            .clone();
+        assert!(
+            app.base().upgrade_builtin_roles().await.unwrap() >= 2,
+            "{label}"
+        );
+        let roles = app.store().list_roles().await.unwrap();
+        let reviewer = roles.iter().find(|r| r.code == "reviewer").unwrap();
+        assert!(
+            reviewer
+                .permissions
+                .contains(&fgf_domain::Permission::ApplicationReview),
+            "{label}"
+        );
+        assert!(
+            own.iter().all(|p| reviewer.permissions.contains(p)),
+            "{label}: nothing taken away"
+        );
+        let intake = roles.iter().find(|r| r.code == "intake").unwrap();
+        assert!(
+            intake
+                .permissions
+                .contains(&fgf_domain::Permission::ApplicationIntake),
+            "{label}"
+        );
+        assert_eq!(
+            app.base().upgrade_builtin_roles().await.unwrap(),
+            0,
+            "{label}"
+        );
+        app.store().verify_audit().await.unwrap();
+        finish(app, db).await;
+    }
+}

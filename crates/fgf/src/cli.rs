@@ -561,6 +561,13 @@ async fn serve(cli: &Cli, addr: Option<String>, demo: bool) -> anyhow::Result<Ex
     } else {
         App::open(config.clone(), Arc::new(SystemClock)).await?
     };
+    let upgraded = app.base().upgrade_builtin_roles().await?;
+    if upgraded > 0 {
+        tracing::info!(
+            changes = upgraded,
+            "built-in roles brought up to this version"
+        );
+    }
     if demo {
         let created = app.base().seed_demo().await?;
         if created {

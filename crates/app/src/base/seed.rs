@@ -502,6 +502,67 @@ impl UseCases<'_> {
     /// First start of `fgf serve`: the roles, the code tables, a root department and an
     /// administrator whose password must be changed at first login. Returns the one-time
     /// password to print, or `None` if the store was not empty.
+    /// Brings a district made by an earlier version up to the built-in roles of this one: a
+    /// missing built-in role is created, and a built-in role gains the permissions new parts
+    /// grant it (the 综合受理 window's intake, the reviewer's review of applications). Nothing
+    /// is taken away, so an administrator's own additions stay; every change is audited.
+    /// Answers how many changes were made (0 on an up-to-date district).
+    pub async fn upgrade_builtin_roles(self) -> ServiceResult<usize> {
+        if self.store().is_empty().await? {
+            return Ok(0);
+        }
+        let roles = self.store().list_roles().await?;
+        let mut todo: Vec<(&RoleSeed, Option<i64>, Vec<Permission>)> = Vec::new();
+        for r in ROLES {
+            let want = role_permissions(r.code);
+            match roles.iter().find(|x| x.code == r.code) {
+                None => todo.push((r, None, want)),
+                Some(have) => {
+                    let missing: Vec<Permission> = want
+                        .into_iter()
+                        .filter(|p| !have.permissions.contains(p))
+                        .collect();
+                    if !missing.is_empty() {
+                        todo.push((r, Some(have.id), missing));
+                    }
+                }
+            }
+        }
+        if todo.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.store().write(self.system_ctx("upgrade")).await?;
+        let mut changes = 0;
+        for (r, id, perms) in &todo {
+            let id = match id {
+                Some(id) => {
+                    for p in perms {
+                        tx.add_role_permission(*id, *p).await?;
+                    }
+                    *id
+                }
+                None => {
+                    tx.insert_role(r.code, r.name, r.scope, r.duty, perms)
+                        .await?
+                }
+            };
+            tx.audit(
+                "role.upgrade",
+                "role",
+                &id.to_string(),
+                &[FieldChange {
+                    field: "permissions".to_owned(),
+                    before: None,
+                    after: Some(json!(perms.iter().map(|p| p.code()).collect::<Vec<_>>())),
+                }],
+            )
+            .await?;
+            changes += perms.len().max(1);
+        }
+        tx.commit().await?;
+        Ok(changes)
+    }
+
     pub async fn bootstrap(self) -> ServiceResult<Option<String>> {
         if !self.store().is_empty().await? {
             return Ok(None);

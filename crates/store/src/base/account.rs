@@ -722,6 +722,25 @@ impl WriteTx {
         Ok(id)
     }
 
+    /// Adds one permission to a role (a no-op when the role has it).
+    pub async fn add_role_permission(
+        &mut self,
+        role_id: i64,
+        permission: Permission,
+    ) -> Result<()> {
+        let mut ins = Sql::new("insert into role_permission (role_id, permission) select ");
+        ins.bind(role_id)
+            .push(", ")
+            .bind(permission.code())
+            .push(" where not exists (select 1 from role_permission where role_id = ")
+            .bind(role_id)
+            .push(" and permission = ")
+            .bind(permission.code())
+            .push(")");
+        ins.query().execute(self.conn().await?).await?;
+        Ok(())
+    }
+
     /// Posts of an account inside the transaction (for before/after diffs).
     pub async fn post_ids_of(&mut self, account_id: AccountId) -> Result<Vec<(i64, DepartmentId)>> {
         let mut sql = Sql::new("select post_id, department_id from post where account_id = ");
