@@ -929,36 +929,9 @@ async fn an_issued_licence_verifies_and_one_whose_stored_content_was_altered_doe
         let label = db.label;
         let clock = TestClock::new(MONDAY_MS);
         let app = district(&db, &clock).await;
-        let reviewer = signed_in(&app, "checker").await;
-        let checker = signed_in(&app, "surveyor").await;
-        let chief = signed_in(&app, "chief").await;
         let other = signed_in(&app, "citizen").await;
         let uc = app.application();
-        let (citizen, id) = accepted(&app).await;
-        uc.assign_review(&reviewer, id, &assignment(&["checker", "surveyor"]))
-            .await
-            .unwrap();
-        let yes = OpinionInput {
-            agree: true,
-            opinion: "同意".into(),
-        };
-        uc.verify(&reviewer, id, &yes).await.unwrap();
-        uc.verify(&checker, id, &yes).await.unwrap();
-        uc.decide(
-            &chief,
-            id,
-            &DecisionInput {
-                grant: true,
-                reasons: String::new(),
-                licence: Some(LicenceInput {
-                    title: "营业执照".into(),
-                    scope: "餐饮服务".into(),
-                    valid_years: 1,
-                }),
-            },
-        )
-        .await
-        .unwrap();
+        let (citizen, _, _) = granted_for(&app, 1).await;
         let mine = uc.licences(&citizen, Page::new(None, None)).await.unwrap();
         assert_eq!(mine.total, 1, "{label}");
         let number = mine.items[0].number.clone();
@@ -1308,6 +1281,14 @@ async fn the_demo_district_holds_applications_in_many_statuses_with_licences_and
 
 /// Accepted, verified twice and granted with a licence: answers the licence number.
 async fn granted(app: &App) -> (Actor, fgf_domain::application::ApplicationId, String) {
+    granted_for(app, 5).await
+}
+
+/// As [`granted`], the licence valid for `years`.
+async fn granted_for(
+    app: &App,
+    years: u32,
+) -> (Actor, fgf_domain::application::ApplicationId, String) {
     let checker = signed_in(app, "checker").await;
     let surveyor = signed_in(app, "surveyor").await;
     let chief = signed_in(app, "chief").await;
@@ -1331,7 +1312,7 @@ async fn granted(app: &App) -> (Actor, fgf_domain::application::ApplicationId, S
             licence: Some(LicenceInput {
                 title: "食品经营许可证".into(),
                 scope: "热食类食品制售".into(),
-                valid_years: 5,
+                valid_years: years,
             }),
         },
     )

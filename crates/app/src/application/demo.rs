@@ -148,6 +148,21 @@ struct Bureau {
 }
 
 impl Bureau {
+    /// Assigns the bureau's two verifiers and its chief to the application.
+    async fn assign(&self, d: &Demo, id: ApplicationId) -> ServiceResult<()> {
+        d.uc()
+            .assign_review(
+                &self.a,
+                id,
+                &AssignInput {
+                    verifiers: self.names.iter().map(|n| (*n).to_owned()).collect(),
+                    decider: "chief".to_owned(),
+                },
+            )
+            .await?;
+        Ok(())
+    }
+
     async fn decide(
         &self,
         d: &Demo,
@@ -157,15 +172,7 @@ impl Bureau {
         reasons: &str,
     ) -> ServiceResult<()> {
         let uc = d.uc();
-        uc.assign_review(
-            &self.a,
-            id,
-            &AssignInput {
-                verifiers: self.names.iter().map(|n| (*n).to_owned()).collect(),
-                decider: "chief".to_owned(),
-            },
-        )
-        .await?;
+        self.assign(d, id).await?;
         let opinion = OpinionInput {
             agree: grant,
             opinion: if grant {
@@ -446,15 +453,7 @@ async fn run(d: &Demo) -> ServiceResult<usize> {
         )
         .await?;
     accept(f6).await?;
-    uc.assign_review(
-        &approval.a,
-        f6,
-        &AssignInput {
-            verifiers: vec!["checker".into(), "surveyor".into()],
-            decider: "chief".into(),
-        },
-    )
-    .await?;
+    approval.assign(d, f6).await?;
     uc.verify(
         &approval.a,
         f6,
@@ -501,15 +500,7 @@ async fn run(d: &Demo) -> ServiceResult<usize> {
         )
         .await?;
     accept(f5).await?;
-    uc.assign_review(
-        &approval.a,
-        f5,
-        &AssignInput {
-            verifiers: vec!["checker".into(), "surveyor".into()],
-            decider: "chief".into(),
-        },
-    )
-    .await?;
+    approval.assign(d, f5).await?;
     d.day(15);
     uc.extend(
         &approval.a,
@@ -535,15 +526,7 @@ async fn run(d: &Demo) -> ServiceResult<usize> {
         )
         .await?;
     accept(f4).await?;
-    uc.assign_review(
-        &approval.a,
-        f4,
-        &AssignInput {
-            verifiers: vec!["checker".into(), "surveyor".into()],
-            decider: "chief".into(),
-        },
-    )
-    .await?;
+    approval.assign(d, f4).await?;
     d.day(17);
     uc.pause_clock(
         &approval.a,
@@ -668,15 +651,7 @@ async fn run(d: &Demo) -> ServiceResult<usize> {
         )
         .await?;
     accept(f13).await?;
-    uc.assign_review(
-        &approval.a,
-        f13,
-        &AssignInput {
-            verifiers: vec!["checker".into(), "surveyor".into()],
-            decider: "chief".into(),
-        },
-    )
-    .await?;
+    approval.assign(d, f13).await?;
     ids.push(f13);
     let c8 = d
         .apply(
@@ -766,15 +741,7 @@ async fn run(d: &Demo) -> ServiceResult<usize> {
         .await?
         .id;
     accept(c4).await?;
-    uc.assign_review(
-        &market.a,
-        c4,
-        &AssignInput {
-            verifiers: vec!["reviewer".into(), "checker".into()],
-            decider: "chief".into(),
-        },
-    )
-    .await?;
+    market.assign(d, c4).await?;
     ids.push(c4);
 
     // Day 38–39: just received; one correction notice out.
