@@ -231,7 +231,7 @@ impl UseCases<'_> {
                 None,
             )
             .await?;
-        self.application(actor, id).await.map(|d| d.view)
+        self.summary(actor, id).await
     }
 
     /// The window clerk enters an application for the person at the counter, found by their
@@ -321,7 +321,7 @@ impl UseCases<'_> {
                 }),
             )
             .await?;
-        self.application(actor, id).await.map(|d| d.view)
+        self.summary(actor, id).await
     }
 
     /// Creates an application of `applicant` for the matter in force: a draft, or received
@@ -596,7 +596,7 @@ impl UseCases<'_> {
         )
         .await?;
         tx.commit().await?;
-        self.application(actor, id).await.map(|d| d.view)
+        self.summary(actor, id).await
     }
 
     /// Sends a draft of the caller's: checked as a new application, received today.
@@ -670,7 +670,7 @@ impl UseCases<'_> {
         )
         .await?;
         tx.commit().await?;
-        self.application(actor, id).await.map(|d| d.view)
+        self.summary(actor, id).await
     }
 
     /// The matter version an application was made under.
@@ -722,6 +722,14 @@ impl UseCases<'_> {
             .items;
         rows.sort_by_key(|v| (v.workdays_left.is_none(), v.workdays_left, v.received_on));
         Ok(rows)
+    }
+
+    /// One application with its clock, without its history, documents and licences: what a
+    /// step answers (reading the whole case after every step cost more than the step).
+    pub async fn summary(self, actor: &Actor, id: ApplicationId) -> ServiceResult<ApplicationView> {
+        let scope = self.reading_scope(actor)?;
+        let row = self.store().get_application(&scope, id).await?;
+        self.view(actor, row).await
     }
 
     /// One application with its history, if the caller may read it (else not found).
@@ -1002,7 +1010,7 @@ impl UseCases<'_> {
         )
         .await?;
         tx.commit().await?;
-        self.application(actor, id).await.map(|d| d.view)
+        self.summary(actor, id).await
     }
 
     /// The applicant supplies what the correction notice asked for: a new round, received
@@ -1064,7 +1072,7 @@ impl UseCases<'_> {
         )
         .await?;
         tx.commit().await?;
-        self.application(actor, id).await.map(|d| d.view)
+        self.summary(actor, id).await
     }
 
     /// Tells the people handling each application that falls due within three working days
@@ -1298,7 +1306,7 @@ impl UseCases<'_> {
         )
         .await?;
         tx.commit().await?;
-        self.application(actor, id).await.map(|d| d.view)
+        self.summary(actor, id).await
     }
 
     /// The clock runs again from tomorrow: today is the last day the pause covers.
@@ -1342,7 +1350,7 @@ impl UseCases<'_> {
         )
         .await?;
         tx.commit().await?;
-        self.application(actor, id).await.map(|d| d.view)
+        self.summary(actor, id).await
     }
 
     /// Records the one extension of 第四十二条, approved at the rank the law names, with a
@@ -1445,7 +1453,7 @@ impl UseCases<'_> {
         )
         .await?;
         tx.commit().await?;
-        self.application(actor, id).await.map(|d| d.view)
+        self.summary(actor, id).await
     }
 }
 
@@ -1491,7 +1499,7 @@ impl UseCases<'_> {
         )
         .await?;
         tx.commit().await?;
-        self.application(actor, id).await.map(|d| d.view)
+        self.summary(actor, id).await
     }
 
     /// Bars the applicant from applying again for the matter (第七十八条: one year for false

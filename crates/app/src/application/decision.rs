@@ -355,7 +355,7 @@ impl UseCases<'_> {
         )
         .await?;
         tx.commit().await?;
-        self.application(actor, id).await.map(|d| d.view)
+        self.summary(actor, id).await
     }
 
     /// The caller's open work item on the application's review at `node`.
@@ -449,7 +449,7 @@ impl UseCases<'_> {
         )
         .await?;
         tx.commit().await?;
-        self.application(actor, id).await.map(|d| d.view)
+        self.summary(actor, id).await
     }
 
     /// The decider grants or denies in writing (第三十八条): a denial states its reasons and the
@@ -576,7 +576,7 @@ impl UseCases<'_> {
         )
         .await?;
         tx.commit().await?;
-        self.application(actor, id).await.map(|d| d.view)
+        self.summary(actor, id).await
     }
 
     /// Inserts, numbers and signs the licence of a grant.
@@ -747,7 +747,7 @@ impl UseCases<'_> {
         )
         .await?;
         tx.commit().await?;
-        self.application(actor, id).await.map(|d| d.view)
+        self.summary(actor, id).await
     }
 
     /// The review steps of an application the caller may read: who verifies and decides, and
