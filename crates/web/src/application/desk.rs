@@ -156,6 +156,11 @@ async fn actions(state: &AppState, actor: &Actor, lang: Lang, d: &ApplicationDet
         Vec::new()
     };
     let action = |what: &str| format!("/applications/{id}/{what}");
+    let title = if review && my_step("decide") {
+        licence_title(state, d).await
+    } else {
+        String::new()
+    };
     html! {
         @if intake && a.status == ApplicationStatus::Submitted {
             section.card.step {
@@ -207,7 +212,7 @@ async fn actions(state: &AppState, actor: &Actor, lang: Lang, d: &ApplicationDet
                     (csrf(actor))
                     div.field { label for="reasons" { (t(lang, "desk.reasons")) } textarea id="reasons" name="reasons" rows="3" {} small.help { (t(lang, "desk.reasons_help")) } }
                     fieldset { legend { (t(lang, "desk.licence")) }
-                        div.field { label for="title" { (t(lang, "licence.name")) } input id="title" name="title" value=(licence_title(d)); }
+                        div.field { label for="title" { (t(lang, "licence.name")) } input id="title" name="title" value=(title); }
                         div.field { label for="scope" { (t(lang, "licence.scope")) } input id="scope" name="scope"; }
                         div.field { label for="valid_years" { (t(lang, "desk.valid_years")) } input id="valid_years" name="valid_years" type="number" min="1" max="10" value="5"; }
                     }
@@ -297,15 +302,26 @@ fn pause_causes() -> Vec<PauseCause> {
         .collect()
 }
 
-/// The licence's name: the matter's result name where the guide has one.
-fn licence_title(d: &ApplicationDetail) -> String {
-    d.view
-        .matter_name
-        .split('（')
-        .next()
-        .unwrap_or(&d.view.matter_name)
-        .to_owned()
-        + "证"
+/// The licence's name: the result the matter's guide names (审批结果名称), else the matter's
+/// name with 证.
+async fn licence_title(state: &AppState, d: &ApplicationDetail) -> String {
+    let named = state
+        .app
+        .catalog()
+        .matter_view(&d.view.matter_code, None)
+        .await
+        .ok()
+        .map(|v| v.doc.result_name)
+        .filter(|n| !n.trim().is_empty());
+    named.unwrap_or_else(|| {
+        d.view
+            .matter_name
+            .split('（')
+            .next()
+            .unwrap_or(&d.view.matter_name)
+            .to_owned()
+            + "证"
+    })
 }
 
 async fn case_view(
