@@ -38,6 +38,35 @@ pub struct Config {
     /// session never travels over plain HTTP (the TLS terminator in front speaks HTTPS).
     pub public_url: String,
     pub metrics: MetricsAccess,
+    /// Where notifications go besides the site's inbox: SMS, email, a webhook.
+    pub notify: NotifyConfig,
+}
+
+/// The notification senders (`base::senders`); each is on when its address is set. Outbound
+/// connections speak plain HTTP and SMTP to the district's own gateways and relay inside the
+/// government network (政务外网); reaching a service on the internet over TLS goes through
+/// the district's egress proxy, as every other outbound connection there does.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotifyConfig {
+    /// `http://host:port/path` the SMS gateway (短信平台) takes `{id, phone, text}` at.
+    pub sms_url: String,
+    /// Signs each SMS request (HMAC-SM3 in `X-Fgf-Signature`), so the gateway knows it is us.
+    pub sms_secret: String,
+    /// The SMS signature put before each text, e.g. `【示范区政务服务】`.
+    pub sms_sign: String,
+    /// `host:port` of the SMTP relay that takes staff mail (no authentication, inside the
+    /// network).
+    pub smtp_relay: String,
+    /// The sender address of mail, e.g. `noreply@zwfw.example.gov.cn`.
+    pub smtp_from: String,
+    /// The domain of staff mailboxes: a staff account `name` receives at `name@domain`
+    /// (政务邮箱). Applicants are reached by SMS instead.
+    pub email_domain: String,
+    /// `http://…` that receives every notification as JSON (a 政务微信/钉钉 bridge, a
+    /// provincial message centre).
+    pub webhook_url: String,
+    pub webhook_secret: String,
 }
 
 /// Who may read `/metrics` (sessions, error counts, the version): it is for the monitoring
@@ -195,7 +224,28 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             public_url: String::new(),
             metrics: MetricsAccess::default(),
+            notify: NotifyConfig::default(),
         }
+    }
+}
+
+impl NotifyConfig {
+    /// Which senders are on, with their addresses; secrets never appear.
+    pub fn summary(&self) -> String {
+        let mut on = vec!["log".to_owned()];
+        if !self.sms_url.is_empty() {
+            on.push(format!("sms({})", self.sms_url));
+        }
+        if !self.smtp_relay.is_empty() {
+            on.push(format!(
+                "email({}→*@{})",
+                self.smtp_relay, self.email_domain
+            ));
+        }
+        if !self.webhook_url.is_empty() {
+            on.push(format!("webhook({})", self.webhook_url));
+        }
+        on.join(",")
     }
 }
 
@@ -254,6 +304,21 @@ impl Config {
         }
         if let Some(v) = get("FGF_METRICS_TOKEN") {
             self.metrics.token = v;
+        }
+        let n = &mut self.notify;
+        for (key, slot) in [
+            ("FGF_SMS_URL", &mut n.sms_url),
+            ("FGF_SMS_SECRET", &mut n.sms_secret),
+            ("FGF_SMS_SIGN", &mut n.sms_sign),
+            ("FGF_SMTP_RELAY", &mut n.smtp_relay),
+            ("FGF_SMTP_FROM", &mut n.smtp_from),
+            ("FGF_EMAIL_DOMAIN", &mut n.email_domain),
+            ("FGF_WEBHOOK_URL", &mut n.webhook_url),
+            ("FGF_WEBHOOK_SECRET", &mut n.webhook_secret),
+        ] {
+            if let Some(v) = get(key) {
+                *slot = v;
+            }
         }
         if let Some(v) = get("FGF_BUSINESS_DAY_END") {
             self.business_day_end = v
@@ -362,6 +427,29 @@ impl Config {
                 anyhow::anyhow!("metrics.allow: {a:?} is not an address or a CIDR block")
             })?;
         }
+        let n = &self.notify;
+        for (key, url) in [
+            ("notify.sms_url", &n.sms_url),
+            ("notify.webhook_url", &n.webhook_url),
+        ] {
+            if !url.is_empty() {
+                crate::base::senders::HttpTarget::parse(url)
+                    .map_err(|e| anyhow::anyhow!("{key}: {e}"))?;
+            }
+        }
+        if !n.smtp_relay.is_empty() {
+            anyhow::ensure!(
+                n.smtp_relay
+                    .rsplit_once(':')
+                    .is_some_and(|(h, p)| !h.is_empty() && p.parse::<u16>().is_ok()),
+                "notify.smtp_relay must be host:port, got {:?}",
+                n.smtp_relay
+            );
+            anyhow::ensure!(
+                n.smtp_from.contains('@') && !n.email_domain.is_empty(),
+                "notify.smtp_relay needs notify.smtp_from (an address) and notify.email_domain"
+            );
+        }
         Ok(())
     }
 
@@ -376,7 +464,7 @@ impl Config {
     /// A printable summary with secrets masked.
     pub fn summary(&self) -> String {
         format!(
-            "data_dir={} db={} addr={} pii_key={} lockout={}x/{}min idle={}min public_url={} metrics.allow={} metrics.token={}",
+            "data_dir={} db={} addr={} pii_key={} lockout={}x/{}min idle={}min public_url={} metrics.allow={} metrics.token={} notify={}",
             self.data_dir.display(),
             if self.db.is_empty() {
                 "sqlite (data_dir/fgf.db)".to_owned()
@@ -403,6 +491,7 @@ impl Config {
             } else {
                 "***"
             },
+            self.notify.summary(),
         )
     }
 }

@@ -133,8 +133,12 @@ impl App {
         let files_root = config.data_dir.join("files");
         let node_id = format!("node-{}-{}", std::process::id(), rand::random::<u32>());
         let log_sender = Arc::new(base::notify::LogSender::default());
-        let senders: Vec<Arc<dyn base::notify::NotificationSender>> =
+        let mut senders: Vec<Arc<dyn base::notify::NotificationSender>> =
             vec![Arc::clone(&log_sender) as Arc<dyn base::notify::NotificationSender>];
+        senders.extend(base::senders::configured(
+            &config.notify,
+            &config.public_url,
+        ));
         let app = App {
             inner: Arc::new(Inner {
                 store,

@@ -5,12 +5,12 @@
 
 use fgf_app::application::{
     AgentInput, ApplicationInput, AssignInput, BarInput, DecisionInput, DeliveryInput,
-    ExtensionInput, IntakeInput, LicenceInput, LicenceStatusInput, MaterialInput, OpinionInput,
-    PauseInput, VisitInput, WindowInput,
+    ExtensionInput, IntakeInput, LicenceInput, LicenceStatusInput, LifeEventApplicationInput,
+    LifeEventInput, MaterialInput, OpinionInput, PauseInput, VisitInput, WindowInput,
 };
 use fgf_app::base::auth::{LoginRequest, SessionKind};
 use fgf_app::{Actor, App, Config, ErrorKind, TestClock};
-use fgf_domain::application::{ApplicationStatus, ClockLight, Standing};
+use fgf_domain::application::{ApplicationStatus, CaseStanding, ClockLight, Standing};
 use fgf_store::application::ApplicationFilter;
 use fgf_store::testing::TestDb;
 use fgf_store::Page;
@@ -77,6 +77,7 @@ fn apply() -> ApplicationInput {
         materials: Vec::new(),
         consent_reuse: false,
         draft: false,
+        licence: None,
     }
 }
 
@@ -515,6 +516,7 @@ async fn the_window_enters_an_application_for_the_person_at_the_counter_and_reco
             }),
             materials: Vec::new(),
             consent_reuse: false,
+            licence: None,
         };
         // A number whose check digit is wrong is refused on its field.
         let e = uc
@@ -586,6 +588,7 @@ async fn the_window_enters_an_application_for_the_person_at_the_counter_and_reco
                     agent: None,
                     materials: Vec::new(),
                     consent_reuse: false,
+                    licence: None,
                 },
             )
             .await
@@ -622,6 +625,7 @@ async fn accepted(app: &App) -> (Actor, fgf_domain::application::ApplicationId) 
         materials: Vec::new(),
         consent_reuse: false,
         draft: false,
+        licence: None,
     };
     let v = uc.submit_application(&citizen, &food).await.unwrap();
     let v = uc
@@ -1171,6 +1175,7 @@ async fn state_council_order_716_art_7_a_licence_issued_here_is_attached_instead
             materials: Vec::new(),
             consent_reuse: consent,
             draft: false,
+            licence: None,
         };
         // Without consent nothing is attached.
         let v = uc
@@ -1523,6 +1528,7 @@ async fn visits_in_person_are_counted_against_the_matters_promise_of_trips() {
                     agent: None,
                     materials: Vec::new(),
                     consent_reuse: false,
+                    licence: None,
                 },
             )
             .await
@@ -1646,6 +1652,492 @@ async fn a_district_made_before_applications_gains_the_new_grants_without_losing
             0,
             "{label}"
         );
+        app.store().verify_audit().await.unwrap();
+        finish(app, db).await;
+    }
+}
+
+/// An application of `holder` for a change (变更, `-02`) or renewal (延续, `-03`) of the food
+/// business licence `licence`.
+fn licence_application(matter: &str, licence: Option<&str>) -> ApplicationInput {
+    ApplicationInput {
+        matter_code: matter.to_owned(),
+        form: json!({}),
+        materials: Vec::new(),
+        consent_reuse: false,
+        draft: false,
+        licence: licence.map(str::to_owned),
+    }
+}
+
+const RENEWAL: &str = "XK-D03-0001-01-03";
+const CHANGE: &str = "XK-D03-0001-01-02";
+
+/// Accepts, assigns and countersigns `id`, then the chief decides `decision`.
+async fn reviewed_and_decided(
+    app: &App,
+    id: fgf_domain::application::ApplicationId,
+    decision: &DecisionInput,
+) {
+    let clerk = signed_in(app, "clerk").await;
+    let checker = signed_in(app, "checker").await;
+    let surveyor = signed_in(app, "surveyor").await;
+    let chief = signed_in(app, "chief").await;
+    let uc = app.application();
+    uc.decide_intake(&clerk, id, &IntakeInput::Accept)
+        .await
+        .unwrap();
+    uc.assign_review(&checker, id, &assignment(&["checker", "surveyor"]))
+        .await
+        .unwrap();
+    let yes = OpinionInput {
+        agree: true,
+        opinion: "同意".into(),
+    };
+    uc.verify(&checker, id, &yes).await.unwrap();
+    uc.verify(&surveyor, id, &yes).await.unwrap();
+    uc.decide(&chief, id, decision).await.unwrap();
+}
+
+fn day(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
+}
+
+#[tokio::test]
+async fn article_50_a_renewal_runs_the_licence_on_under_its_number_and_keeps_what_it_said() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let uc = app.application();
+        // Valid 2026-03-02 through 2027-03-01.
+        let (holder, _, number) = granted_for(&app, 1).await;
+        let citizen = signed_in(&app, "citizen").await;
+
+        let e = uc
+            .submit_application(&holder, &licence_application(RENEWAL, None))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Invalid, "application_licence_required"),
+            "{label}"
+        );
+        // Someone else's licence reads as unknown.
+        let e = uc
+            .submit_application(&citizen, &licence_application(RENEWAL, Some(&number)))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Invalid, "application_licence_unknown"),
+            "{label}"
+        );
+
+        let v = uc
+            .submit_application(&holder, &licence_application(RENEWAL, Some(&number)))
+            .await
+            .unwrap();
+        assert_eq!(
+            v.licence_number.as_deref(),
+            Some(number.as_str()),
+            "{label}"
+        );
+        // One change or renewal of a licence at a time.
+        let e = uc
+            .submit_application(&holder, &licence_application(CHANGE, Some(&number)))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Conflict, "application_licence_busy"),
+            "{label}"
+        );
+        reviewed_and_decided(
+            &app,
+            v.id,
+            &DecisionInput {
+                grant: true,
+                reasons: "许可条件未发生变化".into(),
+                licence: None,
+            },
+        )
+        .await;
+        let l = uc.licence(&holder, &number).await.unwrap();
+        // In force from the decision, the year added to the old end.
+        assert_eq!(l.content.valid_from, day("2026-03-02"), "{label}");
+        assert_eq!(l.content.valid_until, day("2028-03-01"), "{label}");
+        assert_eq!(l.standing, Standing::Valid, "{label}: re-signed");
+        let old = uc.licence_revisions(&holder, &number).await.unwrap();
+        assert_eq!(old.len(), 1, "{label}");
+        assert_eq!(old[0].revision, 1, "{label}");
+        assert_eq!(old[0].content.valid_until, day("2027-03-01"), "{label}");
+        assert_eq!(
+            old[0].application_id, v.id,
+            "{label}: replaced by the renewal"
+        );
+        assert_ne!(l.application_id, v.id, "{label}: issued by the first grant");
+        let check = uc.verify_licence(&number).await.unwrap().unwrap();
+        assert_eq!(check.standing, Standing::Valid, "{label}");
+        // Nobody else reads the licence's history.
+        let e = uc.licence_revisions(&citizen, &number).await.unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "{label}");
+
+        // Within 30 days of the new expiry it is too late to renew (第五十条).
+        clock.advance_ms(DAY_MS * 710); // 2028-02-10
+        let e = uc
+            .submit_application(&holder, &licence_application(RENEWAL, Some(&number)))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Conflict, "application_renewal_late"),
+            "{label}"
+        );
+        app.store().verify_audit().await.unwrap();
+        finish(app, db).await;
+    }
+}
+
+#[tokio::test]
+async fn article_50_an_undecided_renewal_is_deemed_granted_the_day_after_the_licence_expires() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let uc = app.application();
+        let (holder, _, number) = granted_for(&app, 1).await;
+        // Signed in now: a year on, their passwords would be due for a change.
+        let clerk = signed_in(&app, "clerk").await;
+        let checker = signed_in(&app, "checker").await;
+        let reminders = |app: App, holder: Actor, number: String| async move {
+            app.base()
+                .list_notifications(&holder, false, Page::new(Some(1), Some(100)))
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .filter(|n| n.link == format!("/licences/{number}"))
+                .count()
+        };
+        assert_eq!(uc.renewal_sweep().await.unwrap(), 0, "{label}");
+        assert_eq!(
+            reminders(app.clone(), holder.clone(), number.clone()).await,
+            0,
+            "{label}"
+        );
+
+        // 2027-01-04: 56 days before expiry the holder is reminded, once.
+        clock.advance_ms(DAY_MS * 308);
+        uc.renewal_sweep().await.unwrap();
+        uc.renewal_sweep().await.unwrap();
+        assert_eq!(
+            reminders(app.clone(), holder.clone(), number.clone()).await,
+            1,
+            "{label}"
+        );
+
+        let v = uc
+            .submit_application(&holder, &licence_application(RENEWAL, Some(&number)))
+            .await
+            .unwrap();
+        uc.decide_intake(&clerk, v.id, &IntakeInput::Accept)
+            .await
+            .unwrap();
+        uc.assign_review(&checker, v.id, &assignment(&["checker", "surveyor"]))
+            .await
+            .unwrap();
+
+        // On the day of expiry the agency may still decide; nothing is deemed.
+        clock.advance_ms(DAY_MS * 56); // 2027-03-01
+        assert_eq!(uc.renewal_sweep().await.unwrap(), 0, "{label}");
+        clock.advance_ms(DAY_MS);
+        assert_eq!(uc.renewal_sweep().await.unwrap(), 1, "{label}");
+        assert_eq!(uc.renewal_sweep().await.unwrap(), 0, "{label}: once");
+
+        let d = uc.application(&holder, v.id).await.unwrap();
+        assert_eq!(d.view.status, ApplicationStatus::Approved, "{label}");
+        assert!(d.view.decision_reasons.contains("第五十条"), "{label}");
+        assert_eq!(d.events.last().unwrap().action, "deemed_renewed", "{label}");
+        assert!(
+            d.documents
+                .iter()
+                .any(|x| x.kind == fgf_domain::application::DocumentKind::GrantDecision),
+            "{label}: the grant decision is issued"
+        );
+        let l = uc.licence(&holder, &number).await.unwrap();
+        assert_eq!(l.content.valid_from, day("2027-03-02"), "{label}");
+        assert_eq!(l.content.valid_until, day("2028-03-01"), "{label}");
+        assert_eq!(l.standing, Standing::Valid, "{label}");
+        // The review the agency did not finish is over: nobody holds an open step.
+        let open = app
+            .store()
+            .work_items_of(d.view.instance_id.unwrap())
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|w| w.status == fgf_domain::process::WorkItemStatus::Open)
+            .count();
+        assert_eq!(open, 0, "{label}");
+        app.store().verify_audit().await.unwrap();
+        finish(app, db).await;
+    }
+}
+
+#[tokio::test]
+async fn a_change_re_signs_the_licence_with_its_new_scope_and_the_same_validity() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let uc = app.application();
+        let (holder, _, number) = granted_for(&app, 5).await;
+        let before = uc.licence(&holder, &number).await.unwrap();
+        clock.advance_ms(DAY_MS * 7);
+        let v = uc
+            .submit_application(&holder, &licence_application(CHANGE, Some(&number)))
+            .await
+            .unwrap();
+        reviewed_and_decided(
+            &app,
+            v.id,
+            &DecisionInput {
+                grant: true,
+                reasons: "变更经营项目".into(),
+                licence: Some(LicenceInput {
+                    title: "食品经营许可证".into(),
+                    scope: "热食类食品制售；冷食类食品制售".into(),
+                    valid_years: 5,
+                }),
+            },
+        )
+        .await;
+        let after = uc.licence(&holder, &number).await.unwrap();
+        assert_eq!(
+            after.content.scope, "热食类食品制售；冷食类食品制售",
+            "{label}"
+        );
+        assert_eq!(
+            after.content.valid_until, before.content.valid_until,
+            "{label}"
+        );
+        assert_eq!(after.content.issued_on, day("2026-03-09"), "{label}");
+        assert_ne!(after.signature, before.signature, "{label}");
+        assert_eq!(after.standing, Standing::Valid, "{label}");
+        let old = uc.licence_revisions(&holder, &number).await.unwrap();
+        assert_eq!(old[0].content, before.content, "{label}");
+        // Only one licence: the change did not issue another.
+        assert_eq!(
+            uc.licences(&holder, Page::new(None, None))
+                .await
+                .unwrap()
+                .total,
+            1,
+            "{label}"
+        );
+        finish(app, db).await;
+    }
+}
+
+/// The two matters of opening a restaurant: the business registration and the food licence.
+fn restaurant() -> LifeEventInput {
+    LifeEventInput {
+        name: "开餐馆".into(),
+        summary: "企业设立登记与食品经营许可一次申请".into(),
+        matters: vec!["XK-D04-0001-01".into(), "XK-D03-0001-01-01".into()],
+    }
+}
+
+#[tokio::test]
+async fn a_life_event_fans_out_into_one_application_per_matter_each_with_its_own_clock() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let uc = app.application();
+        let reform = signed_in(&app, "reform").await;
+        let keeper = signed_in(&app, "keeper").await;
+        let enterprise = signed_in(&app, "enterprise").await;
+
+        // The keeper of 区市场监管局 cannot bundle 区行政审批局's matter; one matter is no package.
+        let e = uc
+            .put_life_event(&keeper, "YJS-KCG", &restaurant())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Invalid, "life_event_unknown_matter"),
+            "{label}"
+        );
+        let mut one = restaurant();
+        one.matters.truncate(1);
+        let e = uc
+            .put_life_event(&reform, "YJS-KCG", &one)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Invalid, "life_event_unknown_matter"),
+            "{label}"
+        );
+        let e = uc
+            .put_life_event(&reform, "开餐馆", &restaurant())
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Invalid, "life_event_code_invalid"),
+            "{label}"
+        );
+
+        let event = uc
+            .put_life_event(&reform, "YJS-KCG", &restaurant())
+            .await
+            .unwrap();
+        assert_eq!(event.matters.len(), 2, "{label}");
+        let registration = apply().form;
+        let food = json!({"经营者名称": "示范区测试餐饮有限公司", "统一社会信用代码": "91110108MA1H8R7C4F", "经营场所": "示范区人民路1号", "主体业态": "餐饮服务经营者", "经营项目": "热食类食品制售", "经营面积": "120", "食品安全管理人员": [{"姓名": "张三", "身份证号": "11010519491231002X"}]});
+        let names: Vec<&str> = event.form.iter().map(|f| f.name.as_str()).collect();
+        for k in registration
+            .as_object()
+            .unwrap()
+            .keys()
+            .chain(food.as_object().unwrap().keys())
+        {
+            assert!(names.contains(&k.as_str()), "{label}: the package asks {k}");
+        }
+        assert!(!event.materials.is_empty(), "{label}");
+
+        // A form with problems is refused whole and leaves nothing written.
+        let mut filled = registration.as_object().unwrap().clone();
+        let count = |app: App, who: Actor| async move {
+            app.application()
+                .applications(&who, &ApplicationFilter::default(), Page::new(None, None))
+                .await
+                .unwrap()
+                .total
+        };
+        let before = count(app.clone(), enterprise.clone()).await;
+        let e = uc
+            .apply_life_event(
+                &enterprise,
+                "YJS-KCG",
+                &LifeEventApplicationInput {
+                    form: serde_json::Value::Object(filled.clone()),
+                    materials: Vec::new(),
+                    consent_reuse: false,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Invalid, "application_form_problems"),
+            "{label}"
+        );
+        assert_eq!(
+            count(app.clone(), enterprise.clone()).await,
+            before,
+            "{label}"
+        );
+        assert!(
+            uc.life_event_cases(&enterprise).await.unwrap().is_empty(),
+            "{label}"
+        );
+
+        filled.extend(food.as_object().unwrap().clone());
+        let case = uc
+            .apply_life_event(
+                &enterprise,
+                "YJS-KCG",
+                &LifeEventApplicationInput {
+                    form: serde_json::Value::Object(filled),
+                    materials: Vec::new(),
+                    consent_reuse: false,
+                },
+            )
+            .await
+            .unwrap();
+        assert!(
+            case.number.starts_with("YJS20260302-"),
+            "{label}: {}",
+            case.number
+        );
+        assert_eq!(case.event_name, "开餐馆", "{label}");
+        assert_eq!(case.standing, CaseStanding::InProgress, "{label}");
+        assert_eq!(case.applications.len(), 2, "{label}");
+        let codes: Vec<&str> = case
+            .applications
+            .iter()
+            .map(|a| a.matter_code.as_str())
+            .collect();
+        assert_eq!(codes, ["XK-D04-0001-01", "XK-D03-0001-01-01"], "{label}");
+        // Each has its own fields only, its own number and clock.
+        assert!(
+            case.applications[0].form.get("企业名称").is_some(),
+            "{label}"
+        );
+        assert!(
+            case.applications[0].form.get("经营面积").is_none(),
+            "{label}"
+        );
+        assert!(
+            case.applications[1].form.get("经营面积").is_some(),
+            "{label}"
+        );
+        assert!(
+            case.applications
+                .iter()
+                .all(|a| a.life_event_case_id == Some(case.id)),
+            "{label}"
+        );
+        assert_eq!(
+            count(app.clone(), enterprise.clone()).await,
+            before + 2,
+            "{label}"
+        );
+
+        let clerk = signed_in(&app, "clerk").await;
+        let first = case.applications[0].id;
+        let second = case.applications[1].id;
+        uc.decide_intake(&clerk, first, &IntakeInput::Accept)
+            .await
+            .unwrap();
+        uc.decide_intake(
+            &clerk,
+            second,
+            &IntakeInput::Supplement {
+                items: vec!["经营场所平面图".into()],
+            },
+        )
+        .await
+        .unwrap();
+        let case = uc.life_event_case(&enterprise, case.id).await.unwrap();
+        assert_eq!(case.standing, CaseStanding::ActionNeeded, "{label}");
+        assert_eq!(
+            case.applications[0].limit_workdays, 1,
+            "{label}: 企业设立登记 promises 1 day"
+        );
+        assert!(
+            case.applications[0].due.is_some() && case.applications[1].due.is_none(),
+            "{label}"
+        );
+
+        // Staff see the case through the applications they may read; others see nothing.
+        assert_eq!(
+            uc.life_event_case(&clerk, case.id)
+                .await
+                .unwrap()
+                .applications
+                .len(),
+            2,
+            "{label}"
+        );
+        for outsider in ["citizen", "teacher"] {
+            let who = signed_in(&app, outsider).await;
+            let e = uc.life_event_case(&who, case.id).await.unwrap_err();
+            assert_eq!(e.kind, ErrorKind::NotFound, "{label}: {outsider}");
+        }
         app.store().verify_audit().await.unwrap();
         finish(app, db).await;
     }

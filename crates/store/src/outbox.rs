@@ -12,6 +12,17 @@ pub struct OutboxMessage {
     pub created_at_ms: i64,
 }
 
+/// One sender's record of one notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationDelivery {
+    pub sender: String,
+    pub attempts: i64,
+    pub delivered_at_ms: Option<i64>,
+    pub last_error: String,
+    /// When the last attempt was made.
+    pub updated_at_ms: i64,
+}
+
 impl Store {
     pub async fn pending_outbox(&self, limit: i64) -> Result<Vec<OutboxMessage>> {
         let mut sql = Sql::new(
@@ -30,6 +41,65 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// What each sender did with a notification so far: (sender, attempts, delivered).
+    pub async fn notification_deliveries(
+        &self,
+        notification_id: i64,
+    ) -> Result<Vec<NotificationDelivery>> {
+        let mut sql = Sql::new(
+            "select sender, attempts, delivered_at, last_error, updated_at from notification_delivery \
+             where notification_id = ",
+        );
+        sql.bind(notification_id).push(" order by sender");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(NotificationDelivery {
+                    sender: get_str(r, "sender")?,
+                    attempts: get_i64(r, "attempts")?,
+                    delivered_at_ms: crate::get_opt_i64(r, "delivered_at")?,
+                    last_error: get_str(r, "last_error")?,
+                    updated_at_ms: get_i64(r, "updated_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records one attempt of `sender` at a notification: delivered, or the error it met.
+    pub async fn record_notification_attempt(
+        &self,
+        notification_id: i64,
+        sender: &str,
+        outcome: std::result::Result<(), &str>,
+        now_ms: i64,
+    ) -> Result<()> {
+        let (delivered, error) = match outcome {
+            Ok(()) => (Some(now_ms), ""),
+            Err(e) => (None, e),
+        };
+        let mut sql = Sql::new(
+            "insert into notification_delivery (notification_id, sender, attempts, delivered_at, \
+             last_error, updated_at) values (",
+        );
+        sql.bind(notification_id)
+            .push(",")
+            .bind(sender)
+            .push(", 1, ")
+            .bind(delivered)
+            .push(",")
+            .bind(error)
+            .push(",")
+            .bind(now_ms)
+            .push(
+                ") on conflict (notification_id, sender) do update set \
+                 attempts = notification_delivery.attempts + 1, \
+                 delivered_at = excluded.delivered_at, last_error = excluded.last_error, \
+                 updated_at = excluded.updated_at",
+            );
+        sql.query().execute(self.pool()).await?;
+        Ok(())
     }
 
     pub async fn mark_outbox_dispatched(&self, id: i64, now_ms: i64) -> Result<()> {

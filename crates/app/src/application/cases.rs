@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use fgf_domain::application::{
     bar_for, check_bars, decide_intake, deemed_acceptance, ApplicationId, ApplicationStatus,
     ApproverLevel, Bar, BarCause, Clock, ClockError, ClockLight, DocumentFacts, DocumentKind,
-    Extension, Handling, Intake, IntakeError, PauseCause,
+    Extension, Handling, Intake, IntakeError, LicenceAction, PauseCause,
 };
 use fgf_domain::base::audit::FieldChange;
 use fgf_domain::base::permission::Permission;
@@ -41,6 +41,9 @@ pub struct ApplicationInput {
     /// Keep it as a draft (草稿) between visits instead of sending it.
     #[serde(default)]
     pub draft: bool,
+    /// The licence a change (变更) or renewal (延续) matter acts on, by its number.
+    #[serde(default)]
+    pub licence: Option<String>,
 }
 
 /// One uploaded material: the guide's name for it and the stored file's content hash.
@@ -51,12 +54,28 @@ pub struct MaterialInput {
 }
 
 /// What an application is made of, however it came in.
-struct Filing<'a> {
-    code: &'a str,
-    form: &'a Value,
-    materials: &'a [MaterialInput],
-    consent_reuse: bool,
-    draft: bool,
+pub(crate) struct Filing<'a> {
+    pub(crate) code: &'a str,
+    pub(crate) form: &'a Value,
+    pub(crate) materials: &'a [MaterialInput],
+    pub(crate) consent_reuse: bool,
+    pub(crate) draft: bool,
+    pub(crate) licence: Option<&'a str>,
+}
+
+/// An application checked and ready to insert.
+pub(crate) struct Prepared {
+    matter_id: fgf_domain::catalog::MatterId,
+    department_id: fgf_domain::base::DepartmentId,
+    version: i64,
+    code: String,
+    form_text: String,
+    uploads: Vec<(String, String)>,
+    reused: Vec<(String, String)>,
+    limit: i64,
+    status: ApplicationStatus,
+    licence: Option<String>,
+    consent: bool,
 }
 
 fn empty_form() -> Value {
@@ -80,6 +99,9 @@ pub struct WindowInput {
     pub materials: Vec<MaterialInput>,
     #[serde(default)]
     pub consent_reuse: bool,
+    /// The licence a change or renewal acts on.
+    #[serde(default)]
+    pub licence: Option<String>,
 }
 
 /// An agent acting for the applicant, with their written authorisation.
@@ -172,6 +194,10 @@ pub struct ApplicationView {
     /// The agent who applied for the applicant: name masked for staff lists as the applicant's
     /// is, resident ID always masked.
     pub agent: Option<fgf_store::application::AgentRow>,
+    /// The life-event case (一件事) it belongs to.
+    pub life_event_case_id: Option<i64>,
+    /// The licence a change or renewal acts on.
+    pub licence_number: Option<String>,
 }
 
 /// An application with its history.
@@ -226,6 +252,7 @@ impl UseCases<'_> {
                     materials: &input.materials,
                     consent_reuse: input.consent_reuse,
                     draft: input.draft,
+                    licence: input.licence.as_deref(),
                 },
                 "online",
                 None,
@@ -311,6 +338,7 @@ impl UseCases<'_> {
                     materials: &input.materials,
                     consent_reuse: input.consent_reuse,
                     draft: false,
+                    licence: input.licence.as_deref(),
                 },
                 "window",
                 agent.as_ref().map(|(name, masked, hmac, auth)| NewAgent {
@@ -335,6 +363,24 @@ impl UseCases<'_> {
         channel: &str,
         agent: Option<NewAgent<'_>>,
     ) -> ServiceResult<ApplicationId> {
+        let prepared = self.prepare(actor, applicant, filing).await?;
+        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        let id = self
+            .insert_prepared(&mut tx, actor, applicant, &prepared, channel, agent, None)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Everything an application is checked for before it is written: the matter in force,
+    /// the form, the bars, the materials, the licence a change or renewal acts on, and the
+    /// e-licences to attach with consent.
+    pub(crate) async fn prepare(
+        self,
+        actor: &Actor,
+        applicant: fgf_domain::base::AccountId,
+        filing: &Filing<'_>,
+    ) -> ServiceResult<Prepared> {
         let Some(raw_form) = filing.form.as_object() else {
             return Err(ServiceError::field(
                 "application_form_invalid",
@@ -354,11 +400,22 @@ impl UseCases<'_> {
         let today = self.today();
         let v = self.store().matter_version(matter.id, version).await?;
         let doc: MatterDoc = serde_json::from_str(&v.doc).map_err(ServiceError::internal)?;
-        let form = if filing.draft {
-            raw_form.clone()
+        let (form, licence) = if filing.draft {
+            (
+                raw_form.clone(),
+                filing
+                    .licence
+                    .map(|l| l.trim().to_owned())
+                    .filter(|l| !l.is_empty()),
+            )
         } else {
             self.check_bars_of(applicant, matter.id, today).await?;
-            checked_form(&doc, raw_form)?
+            let form = checked_form(&doc, raw_form)?;
+            (
+                form,
+                self.checked_licence(applicant, &doc, filing.licence, today)
+                    .await?,
+            )
         };
         let uploads = self
             .checked_materials(actor, &doc, filing.materials)
@@ -368,78 +425,189 @@ impl UseCases<'_> {
         } else {
             Vec::new()
         };
-        let limit = doc.promised_days.unwrap_or(doc.statutory_days);
-        let form_text = Value::Object(form).to_string();
-        let entered_by = (channel == "window").then_some(actor.account.id);
-        let mut note = match &agent {
-            Some(a) => format!("窗口收件，代办人：{}（{}）", a.name, a.id_masked),
-            None if entered_by.is_some() => "窗口收件".to_owned(),
-            None => String::new(),
-        };
-        if !reused.is_empty() {
-            let names: Vec<&str> = reused.iter().map(|(n, _)| n.as_str()).collect();
-            let line = format!("经申请人同意，免提交：{}", names.join("、"));
-            note = if note.is_empty() {
-                line
+        Ok(Prepared {
+            matter_id: matter.id,
+            department_id: matter.department_id,
+            version,
+            code: code.to_owned(),
+            form_text: Value::Object(form).to_string(),
+            uploads,
+            reused,
+            limit: i64::from(doc.promised_days.unwrap_or(doc.statutory_days)),
+            status: if filing.draft {
+                ApplicationStatus::Draft
             } else {
-                format!("{note}；{line}")
-            };
+                ApplicationStatus::Submitted
+            },
+            licence,
+            consent: filing.consent_reuse,
+        })
+    }
+
+    /// Writes a prepared application with its materials, history line and audit entry in
+    /// the caller's transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn insert_prepared(
+        self,
+        tx: &mut fgf_store::WriteTx,
+        actor: &Actor,
+        applicant: fgf_domain::base::AccountId,
+        p: &Prepared,
+        channel: &str,
+        agent: Option<NewAgent<'_>>,
+        life_event: Option<(i64, &str)>,
+    ) -> ServiceResult<ApplicationId> {
+        let today = self.today();
+        let entered_by = (channel == "window").then_some(actor.account.id);
+        let mut parts: Vec<String> = Vec::new();
+        match &agent {
+            Some(a) => parts.push(format!("窗口收件，代办人：{}（{}）", a.name, a.id_masked)),
+            None if entered_by.is_some() => parts.push("窗口收件".to_owned()),
+            None => {}
         }
-        let status = if filing.draft {
-            ApplicationStatus::Draft
-        } else {
-            ApplicationStatus::Submitted
-        };
-        let mut tx = self.store().write(actor.audit_ctx(self.now_ms())).await?;
+        if let Some((_, number)) = life_event {
+            parts.push(format!("一件事一次办（{number}）"));
+        }
+        if let Some(l) = &p.licence {
+            parts.push(format!("所涉证照：{l}"));
+        }
+        if !p.reused.is_empty() {
+            let names: Vec<&str> = p.reused.iter().map(|(n, _)| n.as_str()).collect();
+            parts.push(format!("经申请人同意，免提交：{}", names.join("、")));
+        }
+        let note = parts.join("；");
+        let draft = p.status == ApplicationStatus::Draft;
         let (id, number) = tx
             .insert_application(
                 &NewApplication {
-                    matter_id: matter.id,
-                    matter_version: version,
+                    matter_id: p.matter_id,
+                    matter_version: p.version,
                     applicant,
-                    department_id: matter.department_id,
+                    department_id: p.department_id,
                     channel,
                     entered_by,
-                    status,
-                    form: &form_text,
+                    status: p.status,
+                    form: &p.form_text,
                     handling: Handling::Single,
-                    limit_workdays: i64::from(limit),
-                    received_on: (!filing.draft).then_some(today),
+                    limit_workdays: p.limit,
+                    received_on: (!draft).then_some(today),
                     agent,
-                    reuse_consent: filing.consent_reuse,
+                    reuse_consent: p.consent,
+                    life_event_case_id: life_event.map(|(id, _)| id),
+                    licence_number: p.licence.as_deref(),
                 },
                 today,
             )
             .await?;
-        insert_materials(&mut tx, id, &uploads, &reused, 1).await?;
+        insert_materials(tx, id, &p.uploads, &p.reused, 1).await?;
         // The person came to the counter: one trip (最多跑一次 counts them).
         if entered_by.is_some() {
             tx.insert_application_visit(id, "intake", today, "窗口收件", entered_by)
                 .await?;
         }
-        let (action, audit) = if filing.draft {
+        let (action, audit) = if draft {
             ("drafted", "application.draft")
         } else {
             ("submitted", "application.submit")
         };
         record(
-            &mut tx,
+            tx,
             Step {
                 id,
                 actor: Some(actor.account.id),
                 action,
                 from: ApplicationStatus::Draft,
-                to: status,
+                to: p.status,
                 note: &note,
                 audit,
                 field: "application",
                 before: None,
-                after: json!({ "number": number, "matter": code, "status": status, "channel": channel, "materials": uploads.len(), "reused": reused.len() }),
+                after: json!({ "number": number, "matter": p.code, "status": p.status, "channel": channel, "materials": p.uploads.len(), "reused": p.reused.len(), "licence": p.licence, "life_event_case": life_event.map(|(id, _)| id) }),
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
+    }
+
+    /// The licence a change or renewal acts on: one the applicant holds, of the matter's
+    /// result, in force; a renewal asked for no later than 30 days before it expires
+    /// (第五十条). A new licence (新办) names none.
+    async fn checked_licence(
+        self,
+        applicant: fgf_domain::base::AccountId,
+        doc: &MatterDoc,
+        number: Option<&str>,
+        today: NaiveDate,
+    ) -> ServiceResult<Option<String>> {
+        let action = LicenceAction::of_matter(&doc.name);
+        if action == LicenceAction::Issue {
+            return Ok(None);
+        }
+        let number = number
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| {
+                ServiceError::field(
+                    "application_licence_required",
+                    "licence",
+                    &format!("请选择要{}的证照", action.label_zh()),
+                )
+            })?;
+        let unknown = || {
+            ServiceError::field(
+                "application_licence_unknown",
+                "licence",
+                "您名下没有该编号的证照",
+            )
+        };
+        let l = self
+            .store()
+            .licence_by_number(number)
+            .await?
+            .filter(|l| l.holder_account_id == applicant)
+            .ok_or_else(unknown)?;
+        // The handling item names its result with the action (食品经营许可证（延续）): the
+        // licence is the one before the bracket.
+        let base = |t: &str| t.split('（').next().unwrap_or(t).trim().to_owned();
+        if !doc.result_name.is_empty()
+            && !doc
+                .result_name
+                .split(['；', ';', '、'])
+                .any(|r| base(r) == base(&l.content.title))
+        {
+            return Err(ServiceError::field(
+                "application_licence_mismatch",
+                "licence",
+                &format!("该证照（{}）不是本事项的审批结果", l.content.title),
+            ));
+        }
+        let standing = fgf_domain::application::standing(
+            self.seal().verify(&l.content, &l.signature),
+            l.status,
+            &l.content,
+            today,
+        );
+        if standing != fgf_domain::application::Standing::Valid {
+            return Err(ServiceError::conflict("application_licence_not_valid")
+                .arg(number)
+                .arg(standing.label_zh()));
+        }
+        if action == LicenceAction::Renew {
+            let last = fgf_domain::application::renewal_filing_deadline(l.content.valid_until);
+            if today > last {
+                return Err(ServiceError::conflict("application_renewal_late")
+                    .arg(l.content.valid_until)
+                    .arg(last));
+            }
+        }
+        let open = self.store().open_licence_applications().await?;
+        if open
+            .iter()
+            .any(|a| a.licence_number.as_deref() == Some(number))
+        {
+            return Err(ServiceError::conflict("application_licence_busy").arg(number));
+        }
+        Ok(Some(number.to_owned()))
     }
 
     /// Refuses when a bar of 第七十八条 or 第七十九条 stands against the applicant for the matter.
@@ -616,6 +784,13 @@ impl UseCases<'_> {
         let doc = self.doc_of(&row).await?;
         let raw: Value = serde_json::from_str(&row.form).map_err(ServiceError::internal)?;
         let form = checked_form(&doc, &raw.as_object().cloned().unwrap_or_default())?;
+        self.checked_licence(
+            row.applicant_account_id,
+            &doc,
+            row.licence_number.as_deref(),
+            today,
+        )
+        .await?;
         let uploads: Vec<(String, String)> = self
             .store()
             .application_materials(id)
@@ -827,7 +1002,11 @@ impl UseCases<'_> {
     }
 
     /// The clock of an accepted application as it stands today.
-    async fn view(self, actor: &Actor, r: ApplicationRow) -> ServiceResult<ApplicationView> {
+    pub(crate) async fn view(
+        self,
+        actor: &Actor,
+        r: ApplicationRow,
+    ) -> ServiceResult<ApplicationView> {
         let today = self.today();
         let mut due = None;
         let mut left = None;
@@ -877,6 +1056,8 @@ impl UseCases<'_> {
             instance_id: r.instance_id,
             delivery: r.delivery,
             agent: r.agent,
+            life_event_case_id: r.life_event_case_id,
+            licence_number: r.licence_number,
         })
     }
 

@@ -527,8 +527,17 @@ impl UseCases<'_> {
         .map_err(status_changed)?;
         tx.set_application_reasons(id, reasons).await?;
         let mut licence_number = String::new();
-        if let Some(l) = licence {
-            licence_number = self.issue_licence(&mut tx, &row, l, today).await?;
+        match (&row.licence_number, licence) {
+            // A change or renewal re-signs the licence it acts on.
+            (Some(n), _) if input.grant => {
+                licence_number = self
+                    .revise_licence(&mut tx, &row, n, licence.map(|l| l.scope.as_str()), today)
+                    .await?;
+            }
+            (None, Some(l)) => {
+                licence_number = self.issue_licence(&mut tx, &row, l, today).await?;
+            }
+            _ => {}
         }
         let kind = if input.grant {
             DocumentKind::GrantDecision

@@ -132,6 +132,7 @@ impl Demo {
                     materials: Vec::new(),
                     consent_reuse: consent,
                     draft: false,
+                    licence: None,
                 },
             )
             .await?;
@@ -736,6 +737,7 @@ async fn run(d: &Demo) -> ServiceResult<usize> {
                 }),
                 materials: Vec::new(),
                 consent_reuse: false,
+                licence: None,
             },
         )
         .await?
@@ -785,6 +787,7 @@ async fn run(d: &Demo) -> ServiceResult<usize> {
                 materials: Vec::new(),
                 consent_reuse: true,
                 draft: true,
+                licence: None,
             },
         )
         .await?;

@@ -6,7 +6,9 @@ pub mod decision;
 pub mod demo;
 pub mod documents;
 pub mod export;
+pub mod life_event;
 pub mod messages;
+pub mod renewal;
 
 /// Online applications' use cases: `app.application().…`. A view of the [`App`](crate::App)
 /// (cheap to copy) whose methods are this part's use cases.
@@ -60,6 +62,13 @@ pub const PART: crate::parts::Part = crate::parts::Part {
             every_secs: 3600,
             run: |app| Box::pin(async move { app.application().due_date_sweep().await.map(drop) }),
         },
+        // 第五十条: reminders before expiry and deemed renewals; each licence and application
+        // is marked or moved under a guard, so every node may sweep.
+        crate::parts::Periodic {
+            what: "renewal sweep",
+            every_secs: 3600,
+            run: |app| Box::pin(async move { app.application().renewal_sweep().await.map(drop) }),
+        },
     ],
     demo: None,
 };
@@ -68,3 +77,5 @@ pub use cases::*;
 pub use decision::*;
 pub use documents::*;
 pub use export::*;
+pub use life_event::*;
+pub use renewal::*;

@@ -14,6 +14,7 @@ pub mod messages;
 pub mod notify;
 pub mod org;
 pub mod seed;
+pub mod senders;
 pub mod users;
 
 /// The base's use cases (accounts, sign-in, departments, audit, calendar, dictionaries,

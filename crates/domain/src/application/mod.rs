@@ -17,12 +17,14 @@ mod clock;
 mod documents;
 mod intake;
 mod licence;
+mod life_event;
 mod rules;
 
 pub use clock::*;
 pub use documents::*;
 pub use intake::*;
 pub use licence::*;
+pub use life_event::*;
 pub use rules::*;
 
 use crate::code::code_enum;

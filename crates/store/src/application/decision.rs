@@ -51,12 +51,24 @@ pub struct LicenceRow {
     pub key_id: String,
     pub status: LicenceStatus,
     pub status_reason: String,
+    /// 1 when issued; each change or renewal adds one (the replaced content is kept).
+    pub revision: i64,
     pub created_at_ms: i64,
 }
 
 const LICENCE_COLS: &str = "licence_id, number, application_id, matter_id, holder_account_id, \
     department_id, title, holder_name, holder_id, scope, valid_from, valid_until, issuer, \
-    issued_on, signature, key_id, status, status_reason, created_at";
+    issued_on, signature, key_id, status, status_reason, revision, created_at";
+
+/// What a licence said before a change or renewal replaced it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LicenceRevisionRow {
+    pub revision: i64,
+    pub content: LicenceContent,
+    pub signature: String,
+    pub application_id: ApplicationId,
+    pub replaced_on: NaiveDate,
+}
 
 fn licence(r: &AnyRow) -> Result<LicenceRow> {
     Ok(LicenceRow {
@@ -80,6 +92,7 @@ fn licence(r: &AnyRow) -> Result<LicenceRow> {
         key_id: get_str(r, "key_id")?,
         status: get_code(r, "licence", "status")?,
         status_reason: get_str(r, "status_reason")?,
+        revision: get_i64(r, "revision")?,
         created_at_ms: get_i64(r, "created_at")?,
     })
 }
@@ -102,6 +115,43 @@ pub struct NewLicence<'a> {
 }
 
 impl Store {
+    /// The earlier contents of a licence, oldest first.
+    pub async fn licence_revisions(&self, licence_id: i64) -> Result<Vec<LicenceRevisionRow>> {
+        let mut sql = Sql::new(
+            "select revision, content, signature, application_id, replaced_on \
+             from licence_revision where licence_id = ",
+        );
+        sql.bind(licence_id).push(" order by revision");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                let raw = get_str(r, "content")?;
+                Ok(LicenceRevisionRow {
+                    revision: get_i64(r, "revision")?,
+                    content: serde_json::from_str(&raw).map_err(|_| StoreError::Unreadable {
+                        table: "licence_revision",
+                        column: "content",
+                        value: raw.clone(),
+                    })?,
+                    signature: get_str(r, "signature")?,
+                    application_id: get_id(r, "application_id")?,
+                    replaced_on: get_date(r, "licence_revision", "replaced_on")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Valid licences expiring on or before `until` whose holders were not yet told.
+    pub async fn licences_expiring(&self, until: NaiveDate) -> Result<Vec<LicenceRow>> {
+        let mut sql = Sql::new(&format!(
+            "select {LICENCE_COLS} from licence where status = 'valid' and number is not null \
+             and expiry_notified_on is null and valid_until <= "
+        ));
+        sql.bind(until).push(" order by licence_id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter().map(licence).collect()
+    }
+
     /// The documents of an application, in the order they were issued.
     pub async fn application_documents(&self, id: ApplicationId) -> Result<Vec<DocumentRow>> {
         let mut sql = Sql::new(&format!(
@@ -333,6 +383,80 @@ impl WriteTx {
             .bind(key_id)
             .push(" where licence_id = ")
             .bind(id);
+        sql.query().execute(self.conn().await?).await?;
+        Ok(())
+    }
+
+    /// Replaces a licence's content after a change or renewal, keeping what it said before
+    /// as a revision; the caller signs the new content and stores the signature with
+    /// [`WriteTx::seal_licence`] in the same transaction.
+    pub async fn revise_licence(
+        &mut self,
+        old: &LicenceRow,
+        new: &LicenceContent,
+        application_id: ApplicationId,
+        day: NaiveDate,
+    ) -> Result<()> {
+        let now = self.now_ms();
+        let content = serde_json::to_string(&old.content).unwrap_or_default();
+        let mut ins = Sql::new(
+            "insert into licence_revision (licence_id, revision, content, signature, \
+             application_id, replaced_on, created_at) values (",
+        );
+        ins.bind(old.id)
+            .push(",")
+            .bind(old.revision)
+            .push(",")
+            .bind(content.as_str())
+            .push(",")
+            .bind(old.signature.as_str())
+            .push(",")
+            .bind(application_id)
+            .push(",")
+            .bind(day)
+            .push(",")
+            .bind(now)
+            .push(")");
+        ins.query().execute(self.conn().await?).await?;
+        let mut sql = Sql::new("update licence set title = ");
+        sql.bind(new.title.as_str())
+            .push(", holder_name = ")
+            .bind(new.holder_name.as_str())
+            .push(", holder_id = ")
+            .bind(new.holder_id.as_str())
+            .push(", scope = ")
+            .bind(new.scope.as_str())
+            .push(", valid_from = ")
+            .bind(new.valid_from)
+            .push(", valid_until = ")
+            .bind(new.valid_until)
+            .push(", issuer = ")
+            .bind(new.issuer.as_str())
+            .push(", issued_on = ")
+            .bind(new.issued_on)
+            .push(", revision = revision + 1, expiry_notified_on = null, updated_at = ")
+            .bind(now)
+            .push(" where licence_id = ")
+            .bind(old.id)
+            .push(" and revision = ")
+            .bind(old.revision);
+        let done = sql
+            .query()
+            .execute(self.conn().await?)
+            .await?
+            .rows_affected();
+        if done == 0 {
+            return Err(StoreError::Conflict {
+                constraint: "licence_revision".to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Records that the holder was told on `day` that the licence is about to expire.
+    pub async fn mark_licence_expiry_notified(&mut self, id: i64, day: NaiveDate) -> Result<()> {
+        let mut sql = Sql::new("update licence set expiry_notified_on = ");
+        sql.bind(day).push(" where licence_id = ").bind(id);
         sql.query().execute(self.conn().await?).await?;
         Ok(())
     }

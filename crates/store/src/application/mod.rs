@@ -16,13 +16,21 @@ use fgf_domain::catalog::MatterId;
 use sqlx::any::AnyRow;
 
 mod decision;
+mod life_event;
 mod material;
 pub use decision::*;
+pub use life_event::*;
 pub use material::*;
 
 /// This part's tables in the backup, in an order that satisfies every foreign key on insert:
 /// (table, order by, identity column to resynchronise on PostgreSQL).
 pub const TABLES: crate::backup::Tables = &[
+    ("life_event", "code", None),
+    (
+        "life_event_case",
+        "life_event_case_id",
+        Some("life_event_case_id"),
+    ),
     ("application", "application_id", Some("application_id")),
     (
         "application_event",
@@ -45,6 +53,11 @@ pub const TABLES: crate::backup::Tables = &[
         Some("application_document_id"),
     ),
     ("licence", "licence_id", Some("licence_id")),
+    (
+        "licence_revision",
+        "licence_revision_id",
+        Some("licence_revision_id"),
+    ),
     (
         "application_material",
         "application_material_id",
@@ -102,6 +115,10 @@ pub struct ApplicationRow {
     pub delivery: Option<DeliveryRow>,
     /// The applicant agreed to materials the government holds being attached (免提交).
     pub reuse_consent: bool,
+    /// The life-event case (一件事) it was applied for through, if any.
+    pub life_event_case_id: Option<i64>,
+    /// The licence a change (变更) or renewal (延续) is about.
+    pub licence_number: Option<String>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -154,8 +171,8 @@ const COLS: &str = "a.application_id, a.number, a.matter_id, m.code as matter_co
     a.correction_items, a.overdue_reason, a.extension_on, a.extension_workdays, \
     a.extension_approver, a.extension_approved_by, a.extension_reason, a.agent_name, \
     a.agent_id_masked, a.agent_authorisation, a.instance_id, a.decision_reasons, \
-    a.delivery_method, a.delivery_tracking, a.delivered_on, a.reuse_consent, a.created_at, \
-    a.updated_at";
+    a.delivery_method, a.delivery_tracking, a.delivered_on, a.reuse_consent, \
+    a.life_event_case_id, a.licence_number, a.created_at, a.updated_at";
 
 const FROM: &str = " from application a join matter m on m.matter_id = a.matter_id \
     join account ac on ac.account_id = a.applicant_account_id";
@@ -217,6 +234,8 @@ fn application(r: &AnyRow) -> Result<ApplicationRow> {
             None => None,
         },
         reuse_consent: get_i64(r, "reuse_consent")? != 0,
+        life_event_case_id: get_opt_i64(r, "life_event_case_id")?,
+        licence_number: get_opt_str(r, "licence_number")?,
         created_at_ms: get_i64(r, "created_at")?,
         updated_at_ms: get_i64(r, "updated_at")?,
     })
@@ -262,6 +281,8 @@ pub struct NewApplication<'a> {
     pub received_on: Option<NaiveDate>,
     pub agent: Option<NewAgent<'a>>,
     pub reuse_consent: bool,
+    pub life_event_case_id: Option<i64>,
+    pub licence_number: Option<&'a str>,
 }
 
 /// Filters of the application list.
@@ -323,6 +344,31 @@ impl Store {
              and (a.due_notified_on is null or a.due_notified_on <> "
         ));
         sql.bind(today).push(") order by a.application_id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter().map(application).collect()
+    }
+
+    /// The applications of a life-event case, in the order they were made.
+    pub async fn applications_of_life_event_case(
+        &self,
+        case_id: i64,
+    ) -> Result<Vec<ApplicationRow>> {
+        let mut sql = Sql::new(&format!(
+            "select {COLS}{FROM} where a.life_event_case_id = "
+        ));
+        sql.bind(case_id).push(" order by a.application_id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter().map(application).collect()
+    }
+
+    /// Change and renewal applications being handled (received, not yet decided): one licence
+    /// has one at a time, and the renewal sweep reads their licences.
+    pub async fn open_licence_applications(&self) -> Result<Vec<ApplicationRow>> {
+        let sql = Sql::new(&format!(
+            "select {COLS}{FROM} where a.licence_number is not null and a.status in \
+             ('submitted', 'awaiting_supplement', 'accepted', 'under_review', 'extended', \
+             'suspended') order by a.application_id"
+        ));
         let rows = sql.query().fetch_all(self.pool()).await?;
         rows.iter().map(application).collect()
     }
@@ -420,7 +466,7 @@ impl WriteTx {
             "insert into application (matter_id, matter_version, applicant_account_id, \
              department_id, channel, entered_by, status, form, handling, limit_workdays, \
              received_on, agent_name, agent_id_masked, agent_id_hmac, agent_authorisation, \
-             reuse_consent, created_at, updated_at) values (",
+             reuse_consent, life_event_case_id, licence_number, created_at, updated_at) values (",
         );
         sql.bind(new.matter_id)
             .push(",")
@@ -453,6 +499,10 @@ impl WriteTx {
             .bind(new.agent.as_ref().map(|a| a.authorisation))
             .push(",")
             .bind(new.reuse_consent)
+            .push(",")
+            .bind(new.life_event_case_id)
+            .push(",")
+            .bind(new.licence_number)
             .push(",")
             .bind(now)
             .push(",")

@@ -48,6 +48,7 @@ pub const TABLES: crate::backup::Tables = &[
     ("calendar_year", "year", None),
     ("notification", "notification_id", Some("notification_id")),
     ("outbox", "outbox_id", Some("outbox_id")),
+    ("notification_delivery", "notification_id, sender", None),
     ("job", "job_id", Some("job_id")),
     ("file_object", "content_hash", None),
     ("idempotency", "account_id, idem_key", None),

@@ -402,6 +402,7 @@ pub async fn apply_submit(
         materials: stored.into_iter().map(|(_, m)| m).collect(),
         consent_reuse: consent,
         draft,
+        licence: None,
     };
     let uc = state.app.application();
     let outcome = if !problems.is_empty() {
