@@ -1279,6 +1279,19 @@ async fn the_demo_district_holds_applications_in_many_statuses_with_licences_and
         );
         let reuse = app.application().reuse_report(&chief).await.unwrap();
         assert!(reuse.iter().any(|r| r.materials_reused > 0), "{label}");
+        // A life-event package with one case of two applications, and a licence change.
+        let enterprise = signed_in(&app, "enterprise").await;
+        let cases = app
+            .application()
+            .life_event_cases(&enterprise)
+            .await
+            .unwrap();
+        assert_eq!(cases.len(), 1, "{label}");
+        assert_eq!(cases[0].applications.len(), 2, "{label}");
+        assert!(
+            all.items.iter().any(|a| a.licence_number.is_some()),
+            "{label}: a change of a licence"
+        );
         app.store().verify_audit().await.unwrap();
         finish(app, db).await;
     }
@@ -2023,6 +2036,7 @@ async fn a_life_event_fans_out_into_one_application_per_matter_each_with_its_own
                 &enterprise,
                 "YJS-KCG",
                 &LifeEventApplicationInput {
+                    event: "YJS-KCG".into(),
                     form: serde_json::Value::Object(filled.clone()),
                     materials: Vec::new(),
                     consent_reuse: false,
@@ -2051,6 +2065,7 @@ async fn a_life_event_fans_out_into_one_application_per_matter_each_with_its_own
                 &enterprise,
                 "YJS-KCG",
                 &LifeEventApplicationInput {
+                    event: "YJS-KCG".into(),
                     form: serde_json::Value::Object(filled),
                     materials: Vec::new(),
                     consent_reuse: false,

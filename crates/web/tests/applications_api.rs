@@ -292,3 +292,131 @@ async fn documents_and_pages_of_an_application_answer_404_outside_the_callers_re
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_life_event_is_applied_for_once_over_http_and_its_case_is_the_applicants_alone() {
+    let d = District::new().await;
+    d.clock.set_ms(MARCH_2);
+    let reform = d.token("reform").await;
+    let keeper = d.token("keeper").await;
+    let enterprise = d.token("enterprise").await;
+    let citizen = d.token("citizen").await;
+    let def = json!({"name": "开餐馆", "summary": "一次申请营业执照与食品经营许可", "matters": ["XK-D04-0001-01", "XK-D03-0001-01-01"]});
+    // Nobody but a catalogue reviewer defines one; the keeper does not reach 区行政审批局.
+    let r = d
+        .api(
+            Method::PUT,
+            "/api/v1/life-events/YJS-KCG",
+            Some(&citizen),
+            Some(def.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    let r = d
+        .api(
+            Method::PUT,
+            "/api/v1/life-events/YJS-KCG",
+            Some(&keeper),
+            Some(def.clone()),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(r.json()["error"]["code"], "life_event_unknown_matter");
+    let r = d
+        .api(
+            Method::PUT,
+            "/api/v1/life-events/YJS-KCG",
+            Some(&reform),
+            Some(def),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+
+    // Anyone reads the package; the portal shows it.
+    let r = d.api(Method::GET, "/api/v1/life-events", None, None).await;
+    assert_eq!(r.json()["total"], 1);
+    let r = d
+        .api(Method::GET, "/api/v1/life-events/YJS-KCG", None, None)
+        .await;
+    assert_eq!(r.json()["matters"].as_array().unwrap().len(), 2);
+    let page = d
+        .send(
+            axum::http::Request::get("/life-events/YJS-KCG")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("企业设立登记") && page.text().contains("食品经营许可（新办）"));
+
+    let form = json!({"企业名称": "示范区一件事餐饮有限公司", "企业类型": "有限责任公司", "住所": "示范区人民路1号", "注册资本": "100", "经营范围": "餐饮服务", "法定代表人": "张三", "法定代表人身份证号": "11010519491231002X", "股东": [{"名称": "张三", "出资额": "100"}], "经营者名称": "示范区一件事餐饮有限公司", "统一社会信用代码": "91110108MA1H8R7C4F", "经营场所": "示范区人民路1号", "主体业态": "餐饮服务经营者", "经营项目": "热食类食品制售", "经营面积": "120", "食品安全管理人员": [{"姓名": "张三", "身份证号": "11010519491231002X"}]});
+    // Staff do not apply for themselves.
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/life-event-cases",
+            Some(&reform),
+            Some(json!({"event": "YJS-KCG", "form": form})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text());
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/life-event-cases",
+            Some(&enterprise),
+            Some(json!({"event": "YJS-KCG", "form": {"企业名称": "缺项"}})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert_eq!(r.json()["error"]["code"], "application_form_problems");
+    let r = d
+        .api(
+            Method::POST,
+            "/api/v1/life-event-cases",
+            Some(&enterprise),
+            Some(json!({"event": "YJS-KCG", "form": form})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
+    let case = r.json();
+    assert_eq!(case["standing"], "in_progress");
+    let apps = case["applications"].as_array().unwrap();
+    assert_eq!(apps.len(), 2);
+    assert!(apps
+        .iter()
+        .all(|a| a["life_event_case_id"] == case["id"] && a["status"] == "submitted"));
+    let id = case["id"].as_i64().unwrap();
+
+    let r = d
+        .api(
+            Method::GET,
+            "/api/v1/life-event-cases",
+            Some(&enterprise),
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["total"], 1);
+    let r = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/life-event-cases/{id}"),
+            Some(&citizen),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
+    let (cookie, _) = d.page_session("citizen").await;
+    let p = d
+        .page(Method::GET, &format!("/me/life-events/{id}"), &cookie)
+        .await;
+    assert_eq!(p.status, StatusCode::NOT_FOUND);
+    let (cookie, _) = d.page_session("enterprise").await;
+    let p = d
+        .page(Method::GET, &format!("/me/life-events/{id}"), &cookie)
+        .await;
+    assert_eq!(p.status, StatusCode::OK);
+    assert!(p.text().contains(case["number"].as_str().unwrap()));
+    let p = d.page(Method::GET, "/me/applications", &cookie).await;
+    assert!(p.text().contains("我的一件事"));
+}

@@ -792,6 +792,76 @@ async fn run(d: &Demo) -> ServiceResult<usize> {
         )
         .await?;
 
+    // Day 38: the reform office bundles opening a restaurant (一件事一次办); the demo
+    // enterprise's new branch applies once for its registration and its food licence, and
+    // the window accepts the registration.
+    d.day(38);
+    let reform = d.login("reform").await?;
+    uc.put_life_event(
+        &reform,
+        "YJS-KCG",
+        &super::LifeEventInput {
+            name: "开餐馆".into(),
+            summary: "开办餐饮企业：企业设立登记与食品经营许可一表申请、一次提交材料，各事项分别办理、统一查看进度。".into(),
+            matters: vec![company.to_owned(), food.to_owned()],
+        },
+    )
+    .await?;
+    let mut form = company_form(
+        "示范区云上餐饮有限公司",
+        "赵磊",
+        &with_check("citizen", "11010519850315123")?,
+    );
+    if let (Some(f), Value::Object(more)) = (
+        form.as_object_mut(),
+        food_form("示范区云上餐饮有限公司", ent_uscc, "餐饮服务经营者"),
+    ) {
+        f.extend(more);
+    }
+    let case = uc
+        .apply_life_event(
+            &ent,
+            "YJS-KCG",
+            &super::LifeEventApplicationInput {
+                event: "YJS-KCG".into(),
+                form,
+                materials: Vec::new(),
+                consent_reuse: true,
+            },
+        )
+        .await?;
+    for a in &case.applications {
+        ids.push(a.id);
+    }
+    if let Some(first) = case.applications.first() {
+        accept(first.id).await?;
+    }
+    // Day 39: the demo enterprise asks to change the scope of its second shop's licence.
+    d.day(39);
+    let f12_licence = uc
+        .licences(&ent, fgf_store::Page::new(Some(1), Some(50)))
+        .await?
+        .items
+        .into_iter()
+        .find(|l| l.application_id == f12)
+        .map(|l| l.number);
+    if let Some(number) = f12_licence {
+        let v = uc
+            .submit_application(
+                &ent,
+                &ApplicationInput {
+                    matter_code: "XK-D03-0001-01-02".into(),
+                    form: serde_json::json!({}),
+                    materials: Vec::new(),
+                    consent_reuse: true,
+                    draft: false,
+                    licence: Some(number),
+                },
+            )
+            .await?;
+        ids.push(v.id);
+    }
+
     // Today: the late case publishes why (优化营商环境条例第三十六条).
     d.day(40);
     uc.set_overdue_reason(

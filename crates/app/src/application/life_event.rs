@@ -55,6 +55,9 @@ pub struct LifeEventView {
 /// What an applicant sends to apply through a package.
 #[derive(Debug, Clone, Deserialize)]
 pub struct LifeEventApplicationInput {
+    /// The package's code.
+    #[serde(default)]
+    pub event: String,
     #[serde(default = "empty_object")]
     pub form: Value,
     #[serde(default)]

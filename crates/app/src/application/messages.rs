@@ -65,6 +65,14 @@ crate::i18n::messages! {
     "life_event.standing.finished" => "已办结", "Finished";
     "life_event.mine" => "我的一件事", "My life events";
     "life_event.submitted" => "已提交，各事项已分别生成办件", "Sent: one application per matter was made";
+    "apply.limit_short" => "办理时限", "Time limit";
+    "licence.valid_until" => "有效期至", "Valid until";
+    "life_event.none" => "暂无一件事", "No life events yet";
+    "life_event.limit" => "承诺{0}个工作日", "{0} working days promised";
+    "life_event.not_in_force" => "暂不能申请", "Not open for applications";
+    "life_event.number" => "一件事编号", "Life-event number";
+    "life_event.standing" => "办理情况", "Standing";
+    "licence.replaced_on" => "变更/延续日期", "Replaced on";
     "licence.revisions" => "变更与延续记录", "Changes and renewals";
     "licence.revision" => "第{0}版", "Revision {0}";
     "licence.renew_action" => "申请延续", "Renew";

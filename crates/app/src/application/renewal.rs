@@ -101,6 +101,38 @@ impl UseCases<'_> {
         Ok(self.store().licence_revisions(l.id).await?)
     }
 
+    /// The matters through which the holder changes or renews a licence: the change and
+    /// renewal handling items beside the one that issued it (same parent item), in force.
+    pub async fn licence_follow_ups(
+        self,
+        actor: &crate::Actor,
+        number: &str,
+    ) -> ServiceResult<Vec<(LicenceAction, String, String)>> {
+        let l = self.licence(actor, number).await?;
+        let row = self
+            .store()
+            .get_application(
+                &fgf_store::Scope::system("the licence was read above"),
+                l.application_id,
+            )
+            .await?;
+        let issuing = self.store().get_matter(row.matter_id).await?;
+        let Some(parent) = issuing.parent_id else {
+            return Ok(Vec::new());
+        };
+        let mut out: Vec<(LicenceAction, String, String)> = self
+            .store()
+            .all_matters()
+            .await?
+            .into_iter()
+            .filter(|m| m.parent_id == Some(parent) && m.current_version.is_some())
+            .map(|m| (LicenceAction::of_matter(&m.name), m.code, m.name))
+            .filter(|(a, _, _)| *a != LicenceAction::Issue)
+            .collect();
+        out.sort_by_key(|(a, _, _)| *a == LicenceAction::Change);
+        Ok(out)
+    }
+
     /// The daily renewal round of 第五十条: holders of licences expiring within
     /// [`RENEWAL_REMINDER_DAYS`] are told once by when to ask for renewal, and every renewal
     /// asked for in time and still undecided the day after its licence expired is granted as

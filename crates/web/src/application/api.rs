@@ -12,7 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use fgf_app::application::{
     ApplicationInput, AssignInput, BarInput, DecisionInput, DeliveryInput, ExtensionInput,
-    IntakeInput, LicenceStatusInput, OpinionInput, PauseInput, VisitInput, WindowInput,
+    IntakeInput, LicenceStatusInput, LifeEventApplicationInput, LifeEventInput, OpinionInput,
+    PauseInput, VisitInput, WindowInput,
 };
 use fgf_app::{Actor, ServiceError};
 use fgf_domain::application::{ApplicationId, ApplicationStatus};
@@ -438,4 +439,83 @@ pub async fn trips(State(state): State<AppState>, Extension(actor): Extension<Ac
         })
         .collect();
     Ok(Json(List::<dto::Trips>::page(fgf_store::Paged { items, total })).into_response())
+}
+
+pub async fn licence_revisions(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(number): Path<String>,
+) -> ApiResult {
+    let rows = state
+        .app
+        .application()
+        .licence_revisions(&actor, &number)
+        .await?;
+    Ok(Json(List::<dto::LicenceRevision>::all(rows)).into_response())
+}
+
+pub async fn life_events(State(state): State<AppState>) -> ApiResult {
+    let all = state.app.application().life_events().await?;
+    Ok(Json(List::<dto::LifeEvent>::all(all)).into_response())
+}
+
+pub async fn life_event(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult {
+    let e = state.app.application().life_event(&code).await?;
+    Ok(Json(dto::LifeEvent::from(e)).into_response())
+}
+
+pub async fn put_life_event(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(code): Path<String>,
+    ApiJson(input): ApiJson<LifeEventInput>,
+) -> ApiResult {
+    let e = state
+        .app
+        .application()
+        .put_life_event(&actor, &code, &input)
+        .await?;
+    Ok(Json(dto::LifeEvent::from(e)).into_response())
+}
+
+/// Applying through a package accepts `Idempotency-Key`, as applying for one matter does.
+pub async fn apply_life_event(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    headers: HeaderMap,
+    IdemJson { body, digest }: IdemJson<LifeEventApplicationInput>,
+) -> ApiResult {
+    idempotent(
+        &state,
+        &actor,
+        &headers,
+        "/api/v1/life-event-cases",
+        &digest,
+        async {
+            let case = state
+                .app
+                .application()
+                .apply_life_event(&actor, &body.event, &body)
+                .await?;
+            Ok((StatusCode::CREATED, json!(dto::LifeEventCase::from(case))))
+        },
+    )
+    .await
+}
+
+pub async fn life_event_cases(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+) -> ApiResult {
+    let all = state.app.application().life_event_cases(&actor).await?;
+    Ok(Json(List::<dto::LifeEventCase>::all(all)).into_response())
+}
+
+pub async fn life_event_case(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+) -> ApiResult {
+    let c = state.app.application().life_event_case(&actor, id).await?;
+    Ok(Json(dto::LifeEventCase::from(c)).into_response())
 }

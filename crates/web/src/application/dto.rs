@@ -49,6 +49,10 @@ pub struct Application {
     pub delivery: Option<Delivery>,
     /// The agent (代办人) who applied for the applicant.
     pub agent: Option<Agent>,
+    /// The life-event case (一件事) it was applied for through.
+    pub life_event_case_id: Option<i64>,
+    /// The licence a change (变更) or renewal (延续) acts on.
+    pub licence_number: Option<String>,
 }
 
 /// How the result reached the applicant.
@@ -104,6 +108,8 @@ impl From<app::ApplicationView> for Application {
                 id_masked: a.id_masked,
                 authorisation: a.authorisation,
             }),
+            life_event_case_id: v.life_event_case_id,
+            licence_number: v.licence_number,
         }
     }
 }
@@ -386,6 +392,9 @@ pub struct ApplicationBody {
     pub consent_reuse: Option<bool>,
     /// Keep as a draft between visits.
     pub draft: Option<bool>,
+    /// For a change (变更) or renewal (延续) matter: the number of the licence it acts on,
+    /// one the applicant holds and in force; a renewal 30 days or more before it expires.
+    pub licence: Option<String>,
 }
 
 /// The clerk's decision (mirrors `app::IntakeInput`): `outcome` and what it needs.
@@ -533,4 +542,118 @@ pub struct LicenceStatusBody {
     status: String,
     /// The decision's reason and document number.
     reason: String,
+}
+
+/// What a change or renewal replaced on a licence.
+#[derive(Serialize, ToSchema)]
+pub struct LicenceRevision {
+    /// 1 for what the licence said when issued.
+    pub revision: i64,
+    pub scope: String,
+    pub holder_name: String,
+    pub valid_from: String,
+    pub valid_until: String,
+    pub issued_on: String,
+    /// The SM2 signature it carried.
+    pub signature: String,
+    /// The change or renewal application that replaced it.
+    pub application_id: i64,
+    pub replaced_on: String,
+}
+
+impl From<fgf_store::application::LicenceRevisionRow> for LicenceRevision {
+    fn from(r: fgf_store::application::LicenceRevisionRow) -> Self {
+        LicenceRevision {
+            revision: r.revision,
+            scope: r.content.scope,
+            holder_name: r.content.holder_name,
+            valid_from: r.content.valid_from.to_string(),
+            valid_until: r.content.valid_until.to_string(),
+            issued_on: r.content.issued_on.to_string(),
+            signature: r.signature,
+            application_id: r.application_id.get(),
+            replaced_on: r.replaced_on.to_string(),
+        }
+    }
+}
+
+/// A life-event package (一件事一次办) with its combined form and materials.
+#[derive(Serialize, ToSchema)]
+pub struct LifeEvent {
+    pub code: String,
+    pub name: String,
+    pub summary: String,
+    #[schema(value_type = Vec<Object>)]
+    pub matters: Vec<app::LifeEventMatter>,
+    /// Every matter's fields, a shared field once.
+    #[schema(value_type = Vec<Object>)]
+    pub form: Vec<fgf_domain::catalog::FormField>,
+    /// Every matter's materials, one of a name once.
+    #[schema(value_type = Vec<Object>)]
+    pub materials: Vec<fgf_domain::catalog::Material>,
+}
+
+impl From<app::LifeEventView> for LifeEvent {
+    fn from(v: app::LifeEventView) -> Self {
+        LifeEvent {
+            code: v.code,
+            name: v.name,
+            summary: v.summary,
+            matters: v.matters,
+            form: v.form,
+            materials: v.materials,
+        }
+    }
+}
+
+/// Define or change a package (mirrors `app::LifeEventInput`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct LifeEventBody {
+    pub name: String,
+    pub summary: Option<String>,
+    /// Two or more codes of matters in force, in the order shown.
+    pub matters: Vec<String>,
+}
+
+/// Apply once for a package (mirrors `app::LifeEventApplicationInput`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct LifeEventApplicationBody {
+    /// The package's code.
+    pub event: String,
+    /// The combined form: field name → value.
+    #[schema(value_type = Object)]
+    pub form: Option<Value>,
+    /// Uploaded materials, each given to every matter that lists it.
+    pub materials: Option<Vec<MaterialBody>>,
+    pub consent_reuse: Option<bool>,
+}
+
+/// An applicant's case of a package: one application per matter, each with its clock.
+#[derive(Serialize, ToSchema)]
+pub struct LifeEventCase {
+    pub id: i64,
+    /// 一件事办件编号 (YJS…).
+    pub number: String,
+    pub event_code: String,
+    pub event_name: String,
+    /// `action_needed`, `in_progress` or `finished`.
+    pub standing: String,
+    pub standing_label: String,
+    pub applications: Vec<Application>,
+}
+
+impl From<app::LifeEventCaseView> for LifeEventCase {
+    fn from(v: app::LifeEventCaseView) -> Self {
+        LifeEventCase {
+            id: v.id,
+            number: v.number,
+            event_code: v.event_code,
+            event_name: v.event_name,
+            standing: v.standing.to_string(),
+            standing_label: v.standing.label_zh().to_owned(),
+            applications: v.applications.into_iter().map(Application::from).collect(),
+        }
+    }
 }

@@ -4,6 +4,7 @@
 pub(crate) mod api;
 pub(crate) mod desk;
 pub(crate) mod dto;
+pub(crate) mod events;
 pub(crate) mod pages;
 pub(crate) mod print;
 pub(crate) mod routes;

@@ -18,8 +18,8 @@ use axum::Extension;
 use fgf_app::application::{ApplicationInput, MaterialInput};
 use fgf_app::i18n::t;
 use fgf_app::{Actor, Lang, ServiceError};
-use fgf_domain::application::{ApplicationId, ApplicationStatus};
-use fgf_domain::catalog::{FieldKind, FormField, MaterialSource, MatterDoc};
+use fgf_domain::application::{ApplicationId, ApplicationStatus, LicenceAction};
+use fgf_domain::catalog::{FieldKind, FormField, Material, MaterialSource};
 use fgf_store::application::ApplicationFilter;
 use fgf_store::Page;
 use maud::{html, Markup};
@@ -37,16 +37,18 @@ pub struct MsgQuery {
     msg: Option<String>,
     /// A draft being continued.
     draft: Option<i64>,
+    /// The licence a change or renewal is for (from the licence's page).
+    licence: Option<String>,
 }
 
 /// What the apply page shows again after a refusal: the values, the problems by field.
 #[derive(Default)]
-struct Filled {
-    values: BTreeMap<String, String>,
-    problems: BTreeMap<String, String>,
-    message: Option<String>,
-    consent: bool,
-    draft_id: Option<i64>,
+pub(super) struct Filled {
+    pub(super) values: BTreeMap<String, String>,
+    pub(super) problems: BTreeMap<String, String>,
+    pub(super) message: Option<String>,
+    pub(super) consent: bool,
+    pub(super) draft_id: Option<i64>,
 }
 
 fn input_for(f: &FormField, name: &str, value: &str, lang: Lang) -> Markup {
@@ -71,7 +73,7 @@ fn input_for(f: &FormField, name: &str, value: &str, lang: Lang) -> Markup {
     }
 }
 
-fn form_fields(fields: &[FormField], filled: &Filled, lang: Lang) -> Markup {
+pub(super) fn form_fields(fields: &[FormField], filled: &Filled, lang: Lang) -> Markup {
     html! {
         @for f in fields {
             @let problem = filled.problems.get(&f.name);
@@ -111,13 +113,13 @@ fn form_fields(fields: &[FormField], filled: &Filled, lang: Lang) -> Markup {
     }
 }
 
-fn materials_fields(doc: &MatterDoc, filled: &Filled, lang: Lang) -> Markup {
+pub(super) fn materials_fields(materials: &[Material], filled: &Filled, lang: Lang) -> Markup {
     html! {
         fieldset.materials-upload {
             legend { (t(lang, "apply.materials")) }
             p.help { (t(lang, "apply.materials_help")) }
             ul.plain.material-list {
-                @for (i, m) in doc.materials.iter().enumerate() {
+                @for (i, m) in materials.iter().enumerate() {
                     @let name = format!("file_{i}");
                     li .invalid[filled.problems.contains_key(&format!("materials[{i}]"))] {
                         label for=(name) {
@@ -155,6 +157,23 @@ async fn apply_view(
         .await
         .map_err(page_err(prefs))?;
     let d = &v.doc;
+    // A change or renewal acts on a licence the applicant holds: chosen from theirs.
+    let held = if LicenceAction::of_matter(&d.name) == LicenceAction::Issue {
+        None
+    } else {
+        let mine = state
+            .app
+            .application()
+            .licences(actor, Page::new(Some(1), Some(100)))
+            .await
+            .map_err(page_err(prefs))?;
+        Some(
+            mine.items
+                .into_iter()
+                .filter(|l| l.standing == fgf_domain::application::Standing::Valid)
+                .collect::<Vec<_>>(),
+        )
+    };
     let body = html! {
         nav.crumbs { a href="/guide" { (t(lang, "nav.guide")) } " › " a href=(format!("/guide/{code}")) { (d.name) } " › " (t(lang, "apply.title")) }
         h1 { (t(lang, "apply.title")) "：" (d.name) }
@@ -163,12 +182,30 @@ async fn apply_view(
         form.apply-form method="post" action=(format!("/apply/{code}")) enctype="multipart/form-data" {
             (csrf(actor))
             @if let Some(id) = filled.draft_id { input type="hidden" name="draft_id" value=(id); }
+            @if let Some(held) = &held {
+                section.card {
+                    h2 { (t(lang, "apply.licence")) }
+                    div.field .invalid[filled.problems.contains_key("licence")] {
+                        label for="licence" { (t(lang, "apply.licence")) span.req aria-hidden="true" { "*" } }
+                        select id="licence" name="licence" {
+                            option value="" { (t(lang, "apply.choose")) }
+                            @for l in held {
+                                option value=(l.number) selected[filled.values.get("licence") == Some(&l.number)] {
+                                    (l.content.title) " " (l.number) "（" (t(lang, "licence.valid_until")) " " (l.content.valid_until) "）"
+                                }
+                            }
+                        }
+                        small.help { (t(lang, "apply.licence_help")) }
+                        @if let Some(p) = filled.problems.get("licence") { span.error role="alert" { (p) } }
+                    }
+                }
+            }
             section.card {
                 h2 { (t(lang, "apply.form")) }
                 @if d.form.is_empty() { p.muted { (t(lang, "apply.no_form")) } }
                 (form_fields(&d.form, &filled, lang))
             }
-            section.card { (materials_fields(d, &filled, lang)) }
+            section.card { (materials_fields(&d.materials, &filled, lang)) }
             p.actions {
                 button type="submit" name="action" value="submit" { (t(lang, "apply.submit")) }
                 " "
@@ -198,6 +235,9 @@ pub async fn apply_page(
         consent: true,
         ..Filled::default()
     };
+    if let Some(l) = q.licence.filter(|l| !l.is_empty()) {
+        filled.values.insert("licence".to_owned(), l);
+    }
     // Continuing a draft: its values fill the page.
     if let Some(id) = q.draft {
         let d = state
@@ -244,7 +284,10 @@ fn text(v: &Value) -> String {
 }
 
 /// The page's values as the form object the use case checks.
-fn form_of(fields: &[FormField], values: &BTreeMap<String, String>) -> Map<String, Value> {
+pub(super) fn form_of(
+    fields: &[FormField],
+    values: &BTreeMap<String, String>,
+) -> Map<String, Value> {
     let mut out = Map::new();
     for f in fields {
         if f.kind == FieldKind::Table {
@@ -269,12 +312,15 @@ fn form_of(fields: &[FormField], values: &BTreeMap<String, String>) -> Map<Strin
 }
 
 /// A multipart page form: its text fields and its files (field, file name, bytes).
-struct Upload {
-    fields: BTreeMap<String, String>,
-    files: Vec<(String, String, Vec<u8>)>,
+pub(super) struct Upload {
+    pub(super) fields: BTreeMap<String, String>,
+    pub(super) files: Vec<(String, String, Vec<u8>)>,
 }
 
-async fn read_multipart(mut mp: Multipart, actor: &Actor) -> Result<Upload, ServiceError> {
+pub(super) async fn read_multipart(
+    mut mp: Multipart,
+    actor: &Actor,
+) -> Result<Upload, ServiceError> {
     let unreadable = |_| ServiceError::invalid("upload_unreadable");
     let mut fields = BTreeMap::new();
     let mut files = Vec::new();
@@ -305,10 +351,10 @@ async fn read_multipart(mut mp: Multipart, actor: &Actor) -> Result<Upload, Serv
 }
 
 /// Stores each file of the form as the caller's upload, for the material it was chosen for.
-async fn store_files(
+pub(super) async fn store_files(
     state: &AppState,
     actor: &Actor,
-    doc: &MatterDoc,
+    materials: &[Material],
     files: &[(String, String, Vec<u8>)],
     problems: &mut BTreeMap<String, String>,
 ) -> Result<Vec<(usize, MaterialInput)>, ServiceError> {
@@ -320,7 +366,7 @@ async fn store_files(
         else {
             continue;
         };
-        let Some(m) = doc.materials.get(i) else {
+        let Some(m) = materials.get(i) else {
             continue;
         };
         match state.app.base().upload_file(actor, file_name, bytes).await {
@@ -342,7 +388,7 @@ async fn store_files(
 
 /// Marks the problems a refusal names on their fields; `sent[i]` is the guide index of the
 /// i-th material sent.
-fn problems_of(e: &ServiceError, sent: &[usize], out: &mut BTreeMap<String, String>) {
+pub(super) fn problems_of(e: &ServiceError, sent: &[usize], out: &mut BTreeMap<String, String>) {
     let Some(d) = &e.details else { return };
     if let Some(list) = d.get("problems").and_then(Value::as_array) {
         for p in list {
@@ -392,7 +438,7 @@ pub async fn apply_submit(
         .get("draft_id")
         .and_then(|s| s.parse::<i64>().ok());
     let mut problems = BTreeMap::new();
-    let stored = store_files(&state, &actor, &v.doc, &up.files, &mut problems)
+    let stored = store_files(&state, &actor, &v.doc.materials, &up.files, &mut problems)
         .await
         .map_err(&err)?;
     let sent: Vec<usize> = stored.iter().map(|(i, _)| *i).collect();
@@ -402,7 +448,7 @@ pub async fn apply_submit(
         materials: stored.into_iter().map(|(_, m)| m).collect(),
         consent_reuse: consent,
         draft,
-        licence: None,
+        licence: up.fields.get("licence").filter(|l| !l.is_empty()).cloned(),
     };
     let uc = state.app.application();
     let outcome = if !problems.is_empty() {
@@ -479,8 +525,28 @@ pub async fn my_applications(
         .licences(&actor, Page::new(Some(1), Some(50)))
         .await
         .map_err(page_err(prefs))?;
+    let cases = state
+        .app
+        .application()
+        .life_event_cases(&actor)
+        .await
+        .map_err(page_err(prefs))?;
     let body = html! {
         h1 { (t(lang, "apply.mine")) }
+        @if !cases.is_empty() {
+            section.card {
+                h2 { (t(lang, "life_event.mine")) }
+                ul.plain {
+                    @for c in &cases {
+                        li {
+                            a href=(format!("/me/life-events/{}", c.id)) { (c.event_name) " " (c.number) }
+                            " " span.tag { (t(lang, &format!("life_event.standing.{}", c.standing))) }
+                            " " small.muted { (c.applications.iter().map(|a| a.matter_name.as_str()).collect::<Vec<_>>().join("、")) }
+                        }
+                    }
+                }
+            }
+        }
         section.card {
             @if list.items.is_empty() { p.muted { (t(lang, "apply.none")) " " a href="/guide" { (t(lang, "nav.guide")) } } }
             @else {
@@ -635,12 +701,13 @@ pub async fn supply_submit(
         .map_err(&err)?
         .doc;
     let mut problems = BTreeMap::new();
-    let materials: Vec<MaterialInput> = store_files(&state, &actor, &doc, &up.files, &mut problems)
-        .await
-        .map_err(&err)?
-        .into_iter()
-        .map(|(_, m)| m)
-        .collect();
+    let materials: Vec<MaterialInput> =
+        store_files(&state, &actor, &doc.materials, &up.files, &mut problems)
+            .await
+            .map_err(&err)?
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect();
     if let Some(p) = problems.values().next() {
         return applicant_detail(
             &state,

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use fgf_app::i18n::t;
 use fgf_app::{Actor, Lang, ServiceError};
-use fgf_domain::application::{date_zh, ApplicationId, Standing};
+use fgf_domain::application::{date_zh, ApplicationId, LicenceAction, Standing};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use serde_json::json;
 
@@ -142,6 +142,19 @@ pub async fn licence_page(
         .await
         .map_err(page_err(prefs))?;
     let c = &l.content;
+    let uc = state.app.application();
+    let revisions = uc
+        .licence_revisions(&actor, &number)
+        .await
+        .map_err(page_err(prefs))?;
+    // The holder changes or renews it from here, through the matters that do so.
+    let follow_ups = if actor.is_applicant() && l.standing == Standing::Valid {
+        uc.licence_follow_ups(&actor, &number)
+            .await
+            .map_err(page_err(prefs))?
+    } else {
+        Vec::new()
+    };
     let body = html! {
         article.licence {
             header.doc-head {
@@ -162,6 +175,34 @@ pub async fn licence_page(
             }
             p.sig { small { (t(lang, "licence.signature")) "（SM2，" (l.key_id) "）：" code { (l.signature) } } }
             p.noprint { a href=(format!("/licences/{}/download", c.number)) { (t(lang, "licence.download")) } " · " a href=(format!("/verify/{}", c.number)) { (t(lang, "licence.verify")) } }
+            @if !follow_ups.is_empty() {
+                p.noprint.actions {
+                    @for (action, code, name) in &follow_ups {
+                        a.button.secondary href=(format!("/apply/{code}?licence={}", c.number)) title=(name) {
+                            (t(lang, if *action == LicenceAction::Renew { "licence.renew_action" } else { "licence.change_action" }))
+                        }
+                        " "
+                    }
+                }
+            }
+            @if !revisions.is_empty() {
+                section.noprint.revisions {
+                    h2 { (t(lang, "licence.revisions")) }
+                    table.data.stack {
+                        thead { tr { th { "#" } th { (t(lang, "licence.scope")) } th { (t(lang, "licence.valid")) } th { (t(lang, "licence.replaced_on")) } } }
+                        tbody {
+                            @for r in &revisions {
+                                tr {
+                                    td data-label="#" { (t(lang, "licence.revision").replace("{0}", &r.revision.to_string())) }
+                                    td data-label=(t(lang, "licence.scope")) { (r.content.scope) }
+                                    td data-label=(t(lang, "licence.valid")) { (date_zh(r.content.valid_from)) " — " (date_zh(r.content.valid_until)) }
+                                    td data-label=(t(lang, "licence.replaced_on")) { (date_zh(r.replaced_on)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     };
     let back = if actor.is_applicant() {

@@ -1,6 +1,6 @@
 //! The online applications part's routes.
 
-use super::{api, desk, dto, pages, print};
+use super::{api, desk, dto, events, pages, print};
 use crate::routes::Need::{Authenticated, Perm, Public};
 use crate::routes::{r, Route};
 use axum::routing::{get, post, put};
@@ -33,11 +33,24 @@ pub(crate) fn table() -> Vec<Route> {
         r("GET", "/api/v1/licences", Authenticated, "application", "Electronic licences the caller may read: a holder their own, staff their departments'", get(api::licences)).query::<api::PageParams>().returns_list::<dto::Licence>(),
         r("POST", "/api/v1/licences/{number}/status", Perm(P::ApplicationReview), "application", "Suspend (暂扣), restore or revoke (吊销) a licence by a decision with its reason; the verify page answers accordingly", post(api::licence_status)).body::<dto::LicenceStatusBody>().returns::<dto::Licence>(),
         r("GET", "/api/v1/licences/{number}", Authenticated, "application", "One electronic licence with its signature and standing", get(api::licence)).returns::<dto::Licence>(),
+        r("GET", "/api/v1/licences/{number}/revisions", Authenticated, "application", "What changes and renewals replaced on a licence, oldest first: content, signature, the application that replaced it", get(api::licence_revisions)).returns_list::<dto::LicenceRevision>(),
+        // 一件事一次办: life-event packages.
+        r("GET", "/api/v1/life-events", Public, "application", "The life-event packages (一件事一次办), each with its matters, combined form and materials", get(api::life_events)).returns_list::<dto::LifeEvent>(),
+        r("GET", "/api/v1/life-events/{code}", Public, "application", "One life-event package with its combined form (a shared field once) and materials", get(api::life_event)).returns::<dto::LifeEvent>(),
+        r("PUT", "/api/v1/life-events/{code}", Perm(P::CatalogReview), "application", "Define or change a package: two or more matters in force, of departments the keeper's catalogue review reaches", put(api::put_life_event)).body::<dto::LifeEventBody>().returns::<dto::LifeEvent>(),
+        r("POST", "/api/v1/life-event-cases", Perm(P::ApplicantSelf), "application", "Apply once for a package (`event`): the combined form checked whole, then one application per matter, each with its own clock, in one transaction", post(api::apply_life_event)).body::<dto::LifeEventApplicationBody>().created::<dto::LifeEventCase>(),
+        r("GET", "/api/v1/life-event-cases", Perm(P::ApplicantSelf), "application", "The caller's own life-event cases, newest first", get(api::life_event_cases)).returns_list::<dto::LifeEventCase>(),
+        r("GET", "/api/v1/life-event-cases/{id}", Authenticated, "application", "One life-event case: its applicant sees it whole, staff the applications of it they may read", get(api::life_event_case)).returns::<dto::LifeEventCase>(),
         r("PUT", "/api/v1/applications/{id}/overdue-reason", Perm(P::ApplicationReview), "application", "Publish why an overdue application is late (优化营商环境条例第三十六条)", put(api::overdue_reason)).body::<dto::ReasonBody>().returns::<dto::Application>(),
         // The applicant's pages.
         r("GET", "/apply/{code}", Perm(P::ApplicantSelf), "pages", "Apply for a matter: its form and materials (continue a draft with ?draft=)", get(pages::apply_page)),
         r("POST", "/apply/{code}", Perm(P::ApplicantSelf), "pages", "Send or keep as draft an application with its uploaded materials (multipart)", post(pages::apply_submit)),
-        r("GET", "/me/applications", Perm(P::ApplicantSelf), "pages", "My applications and licences", get(pages::my_applications)),
+        r("GET", "/me/applications", Perm(P::ApplicantSelf), "pages", "My applications, life-event cases and licences", get(pages::my_applications)),
+        r("GET", "/life-events", Public, "pages", "The life-event packages (一件事一次办)", get(events::list_page)),
+        r("GET", "/life-events/{code}", Public, "pages", "One package: its matters with their limits and departments, the materials brought once", get(events::event_page)),
+        r("GET", "/apply/event/{code}", Perm(P::ApplicantSelf), "pages", "Apply once for a package: its combined form and materials", get(events::apply_page)),
+        r("POST", "/apply/event/{code}", Perm(P::ApplicantSelf), "pages", "Send a package's form and materials (multipart): one application per matter", post(events::apply_submit)),
+        r("GET", "/me/life-events/{id}", Perm(P::ApplicantSelf), "pages", "One of my life-event cases: each application with its status and deadline", get(events::case_page)),
         r("GET", "/me/applications/{id}", Perm(P::ApplicantSelf), "pages", "One of my applications: its steps, deadline, documents, what is asked of me", get(pages::my_application)),
         r("POST", "/me/applications/{id}/supplement", Perm(P::ApplicantSelf), "pages", "Supply what the correction notice listed, with uploads (multipart)", post(pages::supply_submit)),
         // The staff's desk.

@@ -192,6 +192,7 @@ pub async fn guide_home(
                 }
                 h2 { (t(lang, "catalog.by_event")) }
                 ul.chips { @for (e, n) in &events { li { a href=(format!("/guide?event={}", urlencode(e))) { (e) " " span.muted { (n) } } } } }
+                p { a.button.secondary href="/life-events" { (t(lang, "life_event.title")) } }
             }
             section.card {
                 h2 { (t(lang, "catalog.by_department")) }

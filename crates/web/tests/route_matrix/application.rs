@@ -134,6 +134,39 @@ pub(super) fn fill(method: &str, path: &str, s: &mut Sample, _v: &Vars) -> bool 
             s.json = Some(json!({"note": "已补正"}));
             s.allowed = &[404, 409];
         }
+        ("GET", "/api/v1/licences/{number}/revisions") => {
+            s.path = s.path.replace("{number}", "DZ202600000001");
+            s.allowed = &[200, 403, 404];
+        }
+        // Life-event packages: the reform office reaches every department; a keeper reaches
+        // only their own (422 for the other's matter).
+        ("GET", "/api/v1/life-events") | ("GET", "/life-events") => s.allowed = &[200],
+        ("GET", "/api/v1/life-events/{code}") | ("GET", "/life-events/{code}") => {
+            s.path = s.path.replace("{code}", "YJS-KCG");
+            s.allowed = &[200, 404];
+        }
+        ("PUT", "/api/v1/life-events/{code}") => {
+            s.path = s.path.replace("{code}", "YJS-KCG");
+            s.json =
+                Some(json!({"name": "开餐馆", "matters": ["XK-D04-0001-01", "XK-D03-0001-01-01"]}));
+            s.allowed = &[200, 422];
+        }
+        ("POST", "/api/v1/life-event-cases") => {
+            s.json = Some(json!({"event": "YJS-KCG", "form": {}}));
+            s.allowed = &[404, 422];
+        }
+        ("GET", "/api/v1/life-event-cases") => s.allowed = &[200],
+        ("GET", "/api/v1/life-event-cases/{id}") | ("GET", "/me/life-events/{id}") => {
+            s.allowed = &[200, 403, 404]
+        }
+        ("GET", "/apply/event/{code}") => {
+            s.path = s.path.replace("{code}", "YJS-KCG");
+            s.allowed = &[200, 404];
+        }
+        ("POST", "/apply/event/{code}") => {
+            s.path = s.path.replace("{code}", "YJS-KCG");
+            s.allowed = &[422];
+        }
         _ => return false,
     }
     true

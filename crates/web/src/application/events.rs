@@ -1,0 +1,309 @@
+//! Life-event packages (一件事一次办) on the portal: the list, one package with its matters
+//! and the materials brought once, the one form that fans out into an application per
+//! matter, and the applicant's page of the case. Plain HTML forms, as the apply page.
+
+use super::pages::{
+    form_fields, form_of, materials_fields, problems_of, read_multipart, store_files, Filled,
+};
+use super::view::{light_badge, status_badge};
+use crate::error::WebError;
+use crate::extract::PageQuery;
+use crate::layout::{self, csrf, flash, html_page, page_err};
+use crate::{AppState, MaybeActor, Prefs};
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use fgf_app::application::{LifeEventApplicationInput, LifeEventView};
+use fgf_app::i18n::t;
+use fgf_app::{Actor, Lang, ServiceError};
+use maud::{html, Markup};
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+type PageResult = Result<Response, WebError>;
+
+#[derive(Deserialize, Default)]
+pub struct MsgQuery {
+    msg: Option<String>,
+}
+
+fn matters_table(lang: Lang, e: &LifeEventView) -> Markup {
+    html! {
+        table.data.stack {
+            thead { tr { th { (t(lang, "apply.matter")) } th { (t(lang, "catalog.department")) } th { (t(lang, "apply.limit_short")) } } }
+            tbody {
+                @for m in &e.matters {
+                    tr {
+                        td data-label=(t(lang, "apply.matter")) { a href=(format!("/guide/{}", m.code)) { (m.name) } }
+                        td data-label=(t(lang, "catalog.department")) { (m.department) }
+                        td data-label=(t(lang, "apply.limit_short")) {
+                            @if m.in_force { (t(lang, "life_event.limit").replace("{0}", &m.limit_workdays.to_string())) }
+                            @else { span.tag { (t(lang, "life_event.not_in_force")) } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every package, for the portal.
+pub async fn list_page(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(maybe): Extension<MaybeActor>,
+) -> PageResult {
+    let lang = prefs.lang;
+    let all = state
+        .app
+        .application()
+        .life_events()
+        .await
+        .map_err(page_err(prefs))?;
+    let body = html! {
+        nav.crumbs { a href="/guide" { (t(lang, "nav.guide")) } " › " (t(lang, "life_event.title")) }
+        h1 { (t(lang, "life_event.title")) }
+        @if all.is_empty() { p.muted { (t(lang, "life_event.none")) } }
+        @for e in &all {
+            section.card {
+                h2 { a href=(format!("/life-events/{}", e.code)) { (e.name) } }
+                @if !e.summary.is_empty() { p { (e.summary) } }
+                p.muted { (e.matters.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(" ＋ ")) }
+            }
+        }
+    };
+    Ok(html_page(layout::portal(
+        prefs,
+        maybe.0.as_ref(),
+        t(lang, "life_event.title"),
+        body,
+    )))
+}
+
+/// One package: its matters, limits and departments, the materials brought once.
+pub async fn event_page(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(maybe): Extension<MaybeActor>,
+    Path(code): Path<String>,
+) -> PageResult {
+    let lang = prefs.lang;
+    let e = state
+        .app
+        .application()
+        .life_event(&code)
+        .await
+        .map_err(page_err(prefs))?;
+    let open = e.matters.iter().all(|m| m.in_force);
+    let body = html! {
+        nav.crumbs { a href="/guide" { (t(lang, "nav.guide")) } " › " a href="/life-events" { (t(lang, "life_event.title")) } " › " (e.name) }
+        h1 { (e.name) }
+        @if !e.summary.is_empty() { p { (e.summary) } }
+        p.muted { (t(lang, "life_event.fan_out")) }
+        section.card {
+            h2 { (t(lang, "life_event.matters")) }
+            (matters_table(lang, &e))
+        }
+        section.card {
+            h2 { (t(lang, "life_event.materials")) }
+            ul.plain.material-list {
+                @for m in &e.materials {
+                    li { strong { (m.name) } " " span.tag { (m.necessity.label_zh()) } @if !m.condition.is_empty() { " " small.muted { (m.condition) } } }
+                }
+            }
+        }
+        @if open {
+            p.actions { a.button href=(format!("/apply/event/{}", e.code)) { (t(lang, "life_event.apply")) } }
+        }
+    };
+    Ok(html_page(layout::portal(
+        prefs,
+        maybe.0.as_ref(),
+        &e.name,
+        body,
+    )))
+}
+
+async fn apply_view(
+    state: &AppState,
+    actor: &Actor,
+    prefs: Prefs,
+    code: &str,
+    filled: Filled,
+    status: StatusCode,
+) -> PageResult {
+    let lang = prefs.lang;
+    let e = state
+        .app
+        .application()
+        .life_event(code)
+        .await
+        .map_err(page_err(prefs))?;
+    let body = html! {
+        nav.crumbs { a href="/life-events" { (t(lang, "life_event.title")) } " › " a href=(format!("/life-events/{code}")) { (e.name) } " › " (t(lang, "life_event.apply")) }
+        h1 { (t(lang, "life_event.apply")) "：" (e.name) }
+        p.muted { (t(lang, "life_event.fan_out")) }
+        (flash(filled.message.as_deref(), false))
+        section.card { (matters_table(lang, &e)) }
+        form.apply-form method="post" action=(format!("/apply/event/{code}")) enctype="multipart/form-data" {
+            (csrf(actor))
+            section.card {
+                h2 { (t(lang, "apply.form")) }
+                (form_fields(&e.form, &filled, lang))
+            }
+            section.card { (materials_fields(&e.materials, &filled, lang)) }
+            p.actions { button type="submit" { (t(lang, "apply.submit")) } }
+        }
+    };
+    let mut res = html_page(layout::portal(
+        prefs,
+        Some(actor),
+        t(lang, "life_event.apply"),
+        body,
+    ));
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+pub async fn apply_page(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    Path(code): Path<String>,
+) -> PageResult {
+    actor.applicant_scope().map_err(page_err(prefs))?;
+    let filled = Filled {
+        consent: true,
+        ..Filled::default()
+    };
+    apply_view(&state, &actor, prefs, &code, filled, StatusCode::OK).await
+}
+
+pub async fn apply_submit(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    Path(code): Path<String>,
+    mp: Result<Multipart, MultipartRejection>,
+) -> PageResult {
+    let err = page_err(prefs);
+    actor.applicant_scope().map_err(&err)?;
+    let mp = mp.map_err(|_| err(ServiceError::invalid("upload_unreadable")))?;
+    let up = read_multipart(mp, &actor).await.map_err(&err)?;
+    let e = state
+        .app
+        .application()
+        .life_event(&code)
+        .await
+        .map_err(&err)?;
+    let consent = up.fields.contains_key("consent_reuse");
+    let mut problems = BTreeMap::new();
+    let stored = store_files(&state, &actor, &e.materials, &up.files, &mut problems)
+        .await
+        .map_err(&err)?;
+    let sent: Vec<usize> = stored.iter().map(|(i, _)| *i).collect();
+    let input = LifeEventApplicationInput {
+        event: code.clone(),
+        form: Value::Object(form_of(&e.form, &up.fields)),
+        materials: stored.into_iter().map(|(_, m)| m).collect(),
+        consent_reuse: consent,
+    };
+    let outcome = if problems.is_empty() {
+        state
+            .app
+            .application()
+            .apply_life_event(&actor, &code, &input)
+            .await
+    } else {
+        Err(ServiceError::invalid("application_material_type"))
+    };
+    match outcome {
+        Ok(case) => Ok(Redirect::to(&format!(
+            "/me/life-events/{}?msg=life_event.submitted",
+            case.id
+        ))
+        .into_response()),
+        Err(e)
+            if e.kind == fgf_app::ErrorKind::Invalid || e.kind == fgf_app::ErrorKind::Conflict =>
+        {
+            problems_of(&e, &sent, &mut problems);
+            let filled = Filled {
+                values: up.fields,
+                message: Some(format!(
+                    "{}{}",
+                    e.message(prefs.lang),
+                    if up.files.is_empty() {
+                        String::new()
+                    } else {
+                        t(prefs.lang, "apply.reselect_files").to_owned()
+                    }
+                )),
+                problems,
+                consent,
+                draft_id: None,
+            };
+            let status = if e.kind == fgf_app::ErrorKind::Conflict {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            apply_view(&state, &actor, prefs, &code, filled, status).await
+        }
+        Err(e) => Err(err(e)),
+    }
+}
+
+/// One of the applicant's cases: each application with its status, deadline and link.
+pub async fn case_page(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<i64>,
+    PageQuery(q): PageQuery<MsgQuery>,
+) -> PageResult {
+    let lang = prefs.lang;
+    let c = state
+        .app
+        .application()
+        .life_event_case(&actor, id)
+        .await
+        .map_err(page_err(prefs))?;
+    let msg = q
+        .msg
+        .as_deref()
+        .filter(|m| m.starts_with("life_event."))
+        .map(|m| t(lang, m));
+    let body = html! {
+        nav.crumbs { a href="/me/applications" { (t(lang, "apply.mine")) } " › " (c.event_name) }
+        h1 { (c.event_name) }
+        (flash(msg, true))
+        p { (t(lang, "life_event.number")) "：" (c.number) " · " (t(lang, "life_event.standing")) "：" span.tag { (t(lang, &format!("life_event.standing.{}", c.standing))) } }
+        section.card {
+            table.data.stack {
+                thead { tr { th { (t(lang, "apply.number")) } th { (t(lang, "apply.matter")) } th { (t(lang, "apply.status")) } th { (t(lang, "apply.due")) } } }
+                tbody {
+                    @for a in &c.applications {
+                        tr {
+                            td data-label=(t(lang, "apply.number")) { a href=(format!("/me/applications/{}", a.id)) { (a.number) } }
+                            td data-label=(t(lang, "apply.matter")) { (a.matter_name) }
+                            td data-label=(t(lang, "apply.status")) { (status_badge(lang, a.status)) }
+                            td data-label=(t(lang, "apply.due")) {
+                                @if let Some(d) = a.due { (d) " " } @else { "—" }
+                                @if let Some(l) = a.light { (light_badge(lang, l, a.workdays_left)) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    Ok(html_page(layout::portal(
+        prefs,
+        Some(&actor),
+        &c.event_name,
+        body,
+    )))
+}
