@@ -146,4 +146,80 @@ describe('online applications', () => {
     const missing = await anyone.goto('/verify/DZ202600009999');
     assert.equal(missing.status(), 404);
   });
+
+  test('a life event applied for once fans out; a licence is renewed from its own page', async () => {
+    // Anyone finds the package from the guide.
+    const visitor = await (await newContext(browser, server.baseURL)).newPage();
+    await visitor.goto('/guide');
+    await visitor.getByRole('link', { name: '一件事一次办' }).click();
+    await visitor.waitForURL((u) => u.pathname === '/life-events');
+    await visitor.getByRole('link', { name: '开餐馆' }).click();
+    await visitor.waitForURL((u) => u.pathname === '/life-events/YJS-KCG');
+    await visitor.getByRole('cell', { name: '企业设立登记' }).waitFor();
+    await visitor.getByRole('cell', { name: '食品经营许可（新办）' }).waitFor();
+    await shot(visitor, 'life-event');
+
+    // A citizen applies once with one form for both matters.
+    const citizen = await (await newContext(browser, server.baseURL)).newPage();
+    await login(citizen, 'citizen');
+    await citizen.goto('/apply/event/YJS-KCG');
+    await citizen.fill('#企业名称', '示范区浏览器一件事餐饮有限公司');
+    await citizen.selectOption('#企业类型', '有限责任公司');
+    await citizen.fill('#住所', '示范区人民路200号');
+    await citizen.fill('#注册资本', '50');
+    await citizen.fill('#经营范围', '餐饮服务');
+    await citizen.fill('#法定代表人', '张三');
+    await citizen.fill('#法定代表人身份证号', '11010519491231002X');
+    await citizen.fill('[name="股东[1].名称"]', '张三');
+    await citizen.fill('[name="股东[1].出资额"]', '50');
+    await citizen.fill('#经营者名称', '示范区浏览器一件事餐饮有限公司');
+    await citizen.fill('#统一社会信用代码', '91110108MA1H8R7C4F');
+    await citizen.fill('#经营场所', '示范区人民路200号');
+    await citizen.selectOption('#主体业态', '餐饮服务经营者');
+    await citizen.selectOption('#经营项目', '热食类食品制售');
+    // The area is left out: the page comes back with the problem on its field.
+    await citizen.fill('[name="食品安全管理人员[1].姓名"]', '张三');
+    await citizen.fill('[name="食品安全管理人员[1].身份证号"]', '11010519491231002X');
+    await citizen.getByRole('button', { name: '提交申请' }).click();
+    await citizen.locator('.field.invalid #经营面积').waitFor();
+    assert.equal(await citizen.inputValue('#企业名称'), '示范区浏览器一件事餐饮有限公司');
+    await shot(citizen, 'life-event-form');
+    await citizen.fill('#经营面积', '60');
+    await citizen.getByRole('button', { name: '提交申请' }).click();
+    await citizen.waitForURL((u) => /^\/me\/life-events\/\d+$/.test(u.pathname));
+    await citizen.getByText('已提交，各事项已分别生成办件').waitFor();
+    assert.equal(await citizen.locator('table.data tbody tr').count(), 2);
+    await shot(citizen, 'life-event-case');
+    await citizen.goto('/me/applications');
+    await citizen.getByRole('heading', { name: '我的一件事' }).waitFor();
+
+    // The enterprise renews a licence from its page: the licence is chosen, not typed.
+    const holder = await (await newContext(browser, server.baseURL)).newPage();
+    await login(holder, 'enterprise');
+    await holder.goto('/me/applications');
+    const links = await holder.locator('a[href^="/licences/DZ"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(links.length > 0);
+    let renewed = false;
+    for (const href of links) {
+      await holder.goto(href);
+      const renew = holder.getByRole('link', { name: '申请延续' });
+      if ((await renew.count()) === 0) continue;
+      if (!renewed) await shot(holder, 'licence-actions');
+      await renew.click();
+      await holder.waitForURL((u) => u.pathname === '/apply/XK-D03-0001-01-03');
+      const chosen = await holder.inputValue('#licence');
+      assert.equal(chosen, href.split('/').pop());
+      await holder.getByRole('button', { name: '提交申请' }).click();
+      await holder.waitForLoadState();
+      if (/^\/me\/applications\/\d+$/.test(new URL(holder.url()).pathname)) {
+        await holder.getByText(chosen).first().waitFor();
+        renewed = true;
+        break;
+      }
+      // A licence with a change already in hand is refused, named on the page.
+      await holder.getByText('已有一件正在办理的变更或延续申请').waitFor();
+    }
+    assert.ok(renewed, 'one licence was renewed');
+    await shot(holder, 'renewal-submitted');
+  });
 });

@@ -66,6 +66,7 @@ crate::i18n::messages! {
     "life_event.mine" => "我的一件事", "My life events";
     "life_event.submitted" => "已提交，各事项已分别生成办件", "Sent: one application per matter was made";
     "apply.limit_short" => "办理时限", "Time limit";
+    "desk.scope_keep" => "留空则沿用原许可范围；延续的有效期自原有效期届满次日起顺延", "Leave empty to keep the scope; a renewal runs on from the day after the old validity ends";
     "licence.valid_until" => "有效期至", "Valid until";
     "life_event.none" => "暂无一件事", "No life events yet";
     "life_event.limit" => "承诺{0}个工作日", "{0} working days promised";

@@ -211,10 +211,19 @@ async fn actions(state: &AppState, actor: &Actor, lang: Lang, d: &ApplicationDet
                 form method="post" action=(action("decide")) {
                     (csrf(actor))
                     div.field { label for="reasons" { (t(lang, "desk.reasons")) } textarea id="reasons" name="reasons" rows="3" {} small.help { (t(lang, "desk.reasons_help")) } }
-                    fieldset { legend { (t(lang, "desk.licence")) }
-                        div.field { label for="title" { (t(lang, "licence.name")) } input id="title" name="title" value=(title); }
-                        div.field { label for="scope" { (t(lang, "licence.scope")) } input id="scope" name="scope"; }
-                        div.field { label for="valid_years" { (t(lang, "desk.valid_years")) } input id="valid_years" name="valid_years" type="number" min="1" max="10" value="5"; }
+                    @if let Some(n) = &a.licence_number {
+                        // A change or renewal re-signs the licence it acts on.
+                        fieldset { legend { (t(lang, "apply.licence")) " " a href=(format!("/licences/{n}")) { (n) } }
+                            input type="hidden" name="title" value=(title);
+                            input type="hidden" name="valid_years" value="5";
+                            div.field { label for="scope" { (t(lang, "licence.scope")) } input id="scope" name="scope"; small.help { (t(lang, "desk.scope_keep")) } }
+                        }
+                    } @else {
+                        fieldset { legend { (t(lang, "desk.licence")) }
+                            div.field { label for="title" { (t(lang, "licence.name")) } input id="title" name="title" value=(title); }
+                            div.field { label for="scope" { (t(lang, "licence.scope")) } input id="scope" name="scope"; }
+                            div.field { label for="valid_years" { (t(lang, "desk.valid_years")) } input id="valid_years" name="valid_years" type="number" min="1" max="10" value="5"; }
+                        }
                     }
                     button type="submit" name="grant" value="1" { (t(lang, "desk.grant")) }
                     " " button.secondary type="submit" name="grant" value="0" { (t(lang, "desk.deny")) }
@@ -358,6 +367,8 @@ async fn case_view(
                 @if let Some(due) = a.due { dt { (t(lang, "apply.due")) } dd { (due) " " @if let Some(l) = a.light { (light_badge(lang, l, a.workdays_left)) } } }
                 @if !a.correction_items.is_empty() { dt { (t(lang, "desk.correction_items")) } dd { (a.correction_items.join("；")) } }
                 @if !a.overdue_reason.is_empty() { dt { (t(lang, "apply.overdue_reason")) } dd { (a.overdue_reason) } }
+                @if let Some(n) = &a.licence_number { dt { (t(lang, "apply.licence")) } dd { a href=(format!("/licences/{n}")) { (n) } } }
+                @if a.life_event_case_id.is_some() { dt { (t(lang, "life_event.case")) } dd { (t(lang, "life_event.title")) } }
             }
         }
         (steps)

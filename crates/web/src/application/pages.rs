@@ -638,6 +638,8 @@ async fn applicant_detail(
                 @if let Some(due) = a.due { dt { (t(lang, "apply.due")) } dd { (due) " " @if let Some(l) = a.light { (light_badge(lang, l, a.workdays_left)) } } }
                 @if !a.overdue_reason.is_empty() { dt { (t(lang, "apply.overdue_reason")) } dd { (a.overdue_reason) } }
                 @if !a.decision_reasons.is_empty() { dt { (t(lang, "apply.reasons")) } dd { (a.decision_reasons) } }
+                @if let Some(n) = &a.licence_number { dt { (t(lang, "apply.licence")) } dd { a href=(format!("/licences/{n}")) { (n) } } }
+                @if let Some(c) = a.life_event_case_id { dt { (t(lang, "life_event.case")) } dd { a href=(format!("/me/life-events/{c}")) { (t(lang, "life_event.title")) } } }
             }
         }
         @if a.status == ApplicationStatus::Draft {
