@@ -3,7 +3,7 @@
 //! matter, and the applicant's page of the case. Plain HTML forms, as the apply page.
 
 use super::pages::{
-    form_fields, form_of, materials_fields, problems_of, read_multipart, store_files, Filled,
+    form_fields, form_of, materials_fields, read_multipart, refusal, refused, store_files, Filled,
 };
 use super::view::{light_badge, status_badge};
 use crate::error::WebError;
@@ -226,30 +226,8 @@ pub async fn apply_submit(
             case.id
         ))
         .into_response()),
-        Err(e)
-            if e.kind == fgf_app::ErrorKind::Invalid || e.kind == fgf_app::ErrorKind::Conflict =>
-        {
-            problems_of(&e, &sent, &mut problems);
-            let filled = Filled {
-                values: up.fields,
-                message: Some(format!(
-                    "{}{}",
-                    e.message(prefs.lang),
-                    if up.files.is_empty() {
-                        String::new()
-                    } else {
-                        t(prefs.lang, "apply.reselect_files").to_owned()
-                    }
-                )),
-                problems,
-                consent,
-                draft_id: None,
-            };
-            let status = if e.kind == fgf_app::ErrorKind::Conflict {
-                StatusCode::CONFLICT
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+        Err(e) if refusal(&e).is_some() => {
+            let (filled, status) = refused(&e, prefs.lang, up, &sent, problems, consent, None);
             apply_view(&state, &actor, prefs, &code, filled, status).await
         }
         Err(e) => Err(err(e)),

@@ -472,35 +472,52 @@ pub async fn apply_submit(
             };
             Ok(Redirect::to(&format!("/me/applications/{}?msg={msg}", view.id)).into_response())
         }
-        Err(e) if e.kind == fgf_app::ErrorKind::Invalid => {
-            problems_of(&e, &sent, &mut problems);
-            let filled = Filled {
-                values: up.fields,
-                message: Some(format!(
-                    "{}{}",
-                    e.message(prefs.lang),
-                    if up.files.is_empty() {
-                        String::new()
-                    } else {
-                        t(prefs.lang, "apply.reselect_files").to_owned()
-                    }
-                )),
-                problems,
-                consent,
-                draft_id,
-            };
-            apply_view(
-                &state,
-                &actor,
-                prefs,
-                &code,
-                filled,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+        Err(e) if refusal(&e).is_some() => {
+            let (filled, status) = refused(&e, prefs.lang, up, &sent, problems, consent, draft_id);
+            apply_view(&state, &actor, prefs, &code, filled, status).await
         }
         Err(e) => Err(err(e)),
     }
+}
+
+/// The status a refusal the apply pages show again answers with: a client's mistake (422) or
+/// a conflict with the record (409: a bar, a licence in hand); None for anything else.
+pub(super) fn refusal(e: &ServiceError) -> Option<StatusCode> {
+    match e.kind {
+        fgf_app::ErrorKind::Invalid => Some(StatusCode::UNPROCESSABLE_ENTITY),
+        fgf_app::ErrorKind::Conflict => Some(StatusCode::CONFLICT),
+        _ => None,
+    }
+}
+
+/// After a refusal the page comes back with what was sent, each problem on its field and the
+/// message (files are chosen again: a browser cannot be handed them back).
+pub(super) fn refused(
+    e: &ServiceError,
+    lang: Lang,
+    up: Upload,
+    sent: &[usize],
+    mut problems: BTreeMap<String, String>,
+    consent: bool,
+    draft_id: Option<i64>,
+) -> (Filled, StatusCode) {
+    problems_of(e, sent, &mut problems);
+    let reselect = if up.files.is_empty() {
+        ""
+    } else {
+        t(lang, "apply.reselect_files")
+    };
+    let filled = Filled {
+        values: up.fields,
+        message: Some(format!("{}{reselect}", e.message(lang))),
+        problems,
+        consent,
+        draft_id,
+    };
+    (
+        filled,
+        refusal(e).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY),
+    )
 }
 
 pub async fn my_applications(
