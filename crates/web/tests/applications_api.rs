@@ -420,3 +420,65 @@ async fn a_life_event_is_applied_for_once_over_http_and_its_case_is_the_applican
     let p = d.page(Method::GET, "/me/applications", &cookie).await;
     assert!(p.text().contains("我的一件事"));
 }
+
+#[tokio::test]
+async fn the_reform_office_defines_a_life_event_on_its_page_by_picking_matters() {
+    let d = District::new().await;
+    let (cookie, csrf) = d.page_session("reform").await;
+    let page = d.page(Method::GET, "/catalog/life-events", &cookie).await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The matters are picked, by department, not typed.
+    assert!(page
+        .text()
+        .contains(r#"type="checkbox" name="matters" value="XK-D03-0001-01-01""#));
+    let send = |cookie: String, csrf: String, matters: Vec<&'static str>| {
+        let mut fields = vec![
+            ("_csrf", csrf),
+            ("code", "YJS-KCG".to_owned()),
+            ("name", "开餐馆".to_owned()),
+            ("summary", "一次办".to_owned()),
+        ];
+        for m in matters {
+            fields.push(("matters", m.to_owned()));
+        }
+        let d = &d;
+        async move {
+            d.form(
+                Method::POST,
+                "/catalog/life-events",
+                None,
+                &format!("fgf_session={cookie}"),
+                &fields,
+            )
+            .await
+        }
+    };
+    // One matter is no package: the form comes back with the reason.
+    let r = send(cookie.clone(), csrf.clone(), vec!["XK-D04-0001-01"]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("一件事须由两个以上现行事项组成"));
+    let r = send(
+        cookie.clone(),
+        csrf.clone(),
+        vec!["XK-D04-0001-01", "XK-D03-0001-01-01"],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let r = d
+        .api(Method::GET, "/api/v1/life-events/YJS-KCG", None, None)
+        .await;
+    assert_eq!(r.json()["name"], "开餐馆");
+    // The market bureau's keeper cannot put the approval bureau's matter in a package.
+    let (kcookie, kcsrf) = d.page_session("keeper").await;
+    let r = send(kcookie, kcsrf, vec!["XK-D04-0001-01", "XK-D03-0001-01-01"]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().contains("不在您可维护的范围内"));
+    // A citizen is refused the page.
+    let (ccookie, _) = d.page_session("citizen").await;
+    assert_eq!(
+        d.page(Method::GET, "/catalog/life-events", &ccookie)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -67,6 +67,14 @@ crate::i18n::messages! {
     "life_event.submitted" => "已提交，各事项已分别生成办件", "Sent: one application per matter was made";
     "apply.limit_short" => "办理时限", "Time limit";
     "desk.scope_keep" => "留空则沿用原许可范围；延续的有效期自原有效期届满次日起顺延", "Leave empty to keep the scope; a renewal runs on from the day after the old validity ends";
+    "life_event.name" => "一件事名称", "Name";
+    "life_event.summary" => "说明", "Summary";
+    "life_event.code" => "编码", "Code";
+    "life_event.code_help" => "2至32位字母、数字或连字符，如 YJS-KCG；保存后不可更改", "2 to 32 letters, digits or hyphens, e.g. YJS-KCG; fixed once saved";
+    "life_event.matters_help" => "勾选两个以上现行事项；申请人填写一张合并的表单，提交后按事项分别生成办件", "Tick two or more matters in force; the applicant fills one combined form that makes one application per matter";
+    "life_event.new" => "新建一件事", "New life event";
+    "life_event.edit" => "修改一件事", "Edit life event";
+    "life_event.saved" => "一件事已保存", "Life event saved";
     "licence.valid_until" => "有效期至", "Valid until";
     "life_event.none" => "暂无一件事", "No life events yet";
     "life_event.limit" => "承诺{0}个工作日", "{0} working days promised";

@@ -42,6 +42,11 @@ pub struct Recipient {
 pub trait NotificationSender: Send + Sync {
     fn name(&self) -> &'static str;
     async fn send(&self, to: &Recipient, n: &OutgoingNotification) -> Result<(), String>;
+    /// Whether what it delivered is recorded: a channel outside the process is, so a retry
+    /// skips it; the local log needs no record (it cannot fail, and repeats are harmless).
+    fn recorded(&self) -> bool {
+        true
+    }
 }
 
 /// Attempts per sender before a notification is given up on for it (the inbox keeps it).
@@ -69,6 +74,10 @@ impl LogSender {
 impl NotificationSender for LogSender {
     fn name(&self) -> &'static str {
         "log"
+    }
+
+    fn recorded(&self) -> bool {
+        false
     }
 
     async fn send(&self, _to: &Recipient, n: &OutgoingNotification) -> Result<(), String> {
@@ -191,14 +200,16 @@ impl UseCases<'_> {
                     done = false;
                 }
             }
-            self.store()
-                .record_notification_attempt(
-                    n.notification_id,
-                    s.name(),
-                    outcome.as_ref().map(|_| ()).map_err(String::as_str),
-                    now,
-                )
-                .await?;
+            if s.recorded() {
+                self.store()
+                    .record_notification_attempt(
+                        n.notification_id,
+                        s.name(),
+                        outcome.as_ref().map(|_| ()).map_err(String::as_str),
+                        now,
+                    )
+                    .await?;
+            }
         }
         Ok(done)
     }

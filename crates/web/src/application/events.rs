@@ -285,3 +285,191 @@ pub async fn case_page(
         body,
     )))
 }
+
+#[derive(Deserialize, Default)]
+pub struct KeeperQuery {
+    msg: Option<String>,
+    /// The package being edited.
+    edit: Option<String>,
+}
+
+/// What the keeper's form shows again: the values sent and the message of a refusal.
+#[derive(Default)]
+struct KeeperForm {
+    code: String,
+    name: String,
+    summary: String,
+    matters: Vec<String>,
+    editing: bool,
+    problem: Option<String>,
+}
+
+async fn keeper_view(
+    state: &AppState,
+    actor: &Actor,
+    prefs: Prefs,
+    form: KeeperForm,
+    msg: Option<&str>,
+    status: StatusCode,
+) -> PageResult {
+    let lang = prefs.lang;
+    let err = page_err(prefs);
+    let uc = state.app.application();
+    let events = uc.life_events().await.map_err(&err)?;
+    let departments = state
+        .app
+        .base()
+        .department_directory()
+        .await
+        .map_err(&err)?;
+    let in_force = state.app.catalog().matters_in_force().await.map_err(&err)?;
+    let c = layout::chrome(state, actor, prefs, "catalog").await?;
+    // Matters in force by department, so a package across departments is picked, not typed.
+    let groups: Vec<(String, Vec<(String, String)>)> = departments
+        .iter()
+        .map(|d| {
+            let items: Vec<(String, String)> = in_force
+                .iter()
+                .filter(|(m, _)| m.department_id == d.id)
+                .map(|(m, _)| (m.code.clone(), m.name.clone()))
+                .collect();
+            (d.name.clone(), items)
+        })
+        .filter(|(_, items)| !items.is_empty())
+        .collect();
+    let body = html! {
+        (flash(msg, true))
+        section.card {
+            h2 { (t(lang, "life_event.title")) }
+            @if events.is_empty() { p.muted { (t(lang, "life_event.none")) } }
+            @else {
+                table.data.stack {
+                    thead { tr { th { (t(lang, "life_event.name")) } th { (t(lang, "life_event.matters")) } th { (t(lang, "form.actions")) } } }
+                    tbody {
+                        @for e in &events {
+                            tr {
+                                td data-label=(t(lang, "life_event.name")) { a href=(format!("/life-events/{}", e.code)) { (e.name) } " " small.muted { (e.code) } }
+                                td data-label=(t(lang, "life_event.matters")) { (e.matters.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join(" ＋ ")) }
+                                td data-label=(t(lang, "form.actions")) { a href=(format!("/catalog/life-events?edit={}", e.code)) { (t(lang, "form.edit")) } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section.card {
+            h2 { (t(lang, if form.editing { "life_event.edit" } else { "life_event.new" })) }
+            @if let Some(p) = &form.problem { p.error role="alert" { (p) } }
+            form.stack method="post" action="/catalog/life-events" {
+                (csrf(actor))
+                div.field {
+                    label for="code" { (t(lang, "life_event.code")) }
+                    @if form.editing {
+                        input id="code" name="code" value=(form.code) readonly;
+                    } @else {
+                        input id="code" name="code" value=(form.code) required pattern="[A-Za-z0-9-]{2,32}";
+                        small.help { (t(lang, "life_event.code_help")) }
+                    }
+                }
+                div.field { label for="name" { (t(lang, "life_event.name")) } input id="name" name="name" value=(form.name) required; }
+                div.field { label for="summary" { (t(lang, "life_event.summary")) } textarea id="summary" name="summary" rows="2" { (form.summary) } }
+                fieldset.picker {
+                    legend { (t(lang, "life_event.matters")) }
+                    p.help { (t(lang, "life_event.matters_help")) }
+                    @for (dept, items) in &groups {
+                        details open[items.iter().any(|(code, _)| form.matters.contains(code))] {
+                            summary { (dept) " " span.muted { (items.len()) } }
+                            ul.plain {
+                                @for (code, name) in items {
+                                    li { label.check { input type="checkbox" name="matters" value=(code) checked[form.matters.contains(code)]; " " (name) " " small.muted { (code) } } }
+                                }
+                            }
+                        }
+                    }
+                }
+                p.actions { button type="submit" { (t(lang, "form.save")) } }
+            }
+        }
+    };
+    let mut res = html_page(layout::staff(&c, t(lang, "life_event.title"), body));
+    *res.status_mut() = status;
+    Ok(res)
+}
+
+/// The keeper's page: the packages, and the form that defines or changes one.
+pub async fn keeper_page(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    PageQuery(q): PageQuery<KeeperQuery>,
+) -> PageResult {
+    let lang = prefs.lang;
+    let mut form = KeeperForm::default();
+    if let Some(code) = q.edit.filter(|c| !c.is_empty()) {
+        let e = state
+            .app
+            .application()
+            .life_event(&code)
+            .await
+            .map_err(page_err(prefs))?;
+        form = KeeperForm {
+            code: e.code,
+            name: e.name,
+            summary: e.summary,
+            matters: e.matters.into_iter().map(|m| m.code).collect(),
+            editing: true,
+            problem: None,
+        };
+    }
+    let msg = q
+        .msg
+        .as_deref()
+        .filter(|m| m.starts_with("life_event."))
+        .map(|m| t(lang, m));
+    keeper_view(&state, &actor, prefs, form, msg, StatusCode::OK).await
+}
+
+pub async fn keeper_submit(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    form: crate::extract::PageForm,
+) -> PageResult {
+    let code = form.text("code");
+    let input = fgf_app::application::LifeEventInput {
+        name: form.text("name"),
+        summary: form.text("summary"),
+        matters: form.all("matters"),
+    };
+    let editing = state.app.application().life_event(&code).await.is_ok();
+    match state
+        .app
+        .application()
+        .put_life_event(&actor, &code, &input)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/catalog/life-events?msg=life_event.saved").into_response()),
+        Err(e) if refusal(&e).is_some() => {
+            let status = refusal(&e).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let again = KeeperForm {
+                code,
+                name: input.name,
+                summary: input.summary,
+                matters: input.matters,
+                editing,
+                // The refusal's own words for the field name the matter; the catalogue's
+                // message is the general rule.
+                problem: Some(
+                    e.details
+                        .as_ref()
+                        .and_then(|d| d.get("reason"))
+                        .and_then(|r| r.as_str())
+                        .filter(|_| prefs.lang == Lang::Zh)
+                        .map_or_else(|| e.message(prefs.lang), str::to_owned),
+                ),
+            };
+            keeper_view(&state, &actor, prefs, again, None, status).await
+        }
+        Err(e) => Err(page_err(prefs)(e)),
+    }
+}

@@ -50,6 +50,8 @@ pub(crate) fn table() -> Vec<Route> {
         r("GET", "/life-events/{code}", Public, "pages", "One package: its matters with their limits and departments, the materials brought once", get(events::event_page)),
         r("GET", "/apply/event/{code}", Perm(P::ApplicantSelf), "pages", "Apply once for a package: its combined form and materials", get(events::apply_page)),
         r("POST", "/apply/event/{code}", Perm(P::ApplicantSelf), "pages", "Send a package's form and materials (multipart): one application per matter", post(events::apply_submit)),
+        r("GET", "/catalog/life-events", Perm(P::CatalogReview), "pages", "The keeper's life-event packages: the list and the form that defines or changes one, matters picked by department", get(events::keeper_page)),
+        r("POST", "/catalog/life-events", Perm(P::CatalogReview), "pages", "Define or change a life-event package", post(events::keeper_submit)),
         r("GET", "/me/life-events/{id}", Perm(P::ApplicantSelf), "pages", "One of my life-event cases: each application with its status and deadline", get(events::case_page)),
         r("GET", "/me/applications/{id}", Perm(P::ApplicantSelf), "pages", "One of my applications: its steps, deadline, documents, what is asked of me", get(pages::my_application)),
         r("POST", "/me/applications/{id}/supplement", Perm(P::ApplicantSelf), "pages", "Supply what the correction notice listed, with uploads (multipart)", post(pages::supply_submit)),

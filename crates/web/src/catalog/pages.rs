@@ -89,6 +89,10 @@ pub async fn catalog_page(
             a.button.secondary href="/catalog/handovers" { (t(lang, "catalog.handovers")) }
             " "
             a.button.secondary href="/catalog/reports" { (t(lang, "catalog.reports")) }
+            @if review_scope.is_some() {
+                " "
+                a.button.secondary href="/catalog/life-events" { (t(lang, "life_event.title")) }
+            }
         }
         form.filters method="get" action="/catalog" {
             input type="search" name="q" value=[q.q.as_deref()] placeholder=(t(lang, "catalog.name_or_code")) aria-label=(t(lang, "catalog.name_or_code"));

@@ -159,6 +159,9 @@ pub(super) fn fill(method: &str, path: &str, s: &mut Sample, _v: &Vars) -> bool 
         ("GET", "/api/v1/life-event-cases/{id}") | ("GET", "/me/life-events/{id}") => {
             s.allowed = &[200, 403, 404]
         }
+        ("GET", "/catalog/life-events") => s.allowed = &[200],
+        // The matrix's empty form names no matters: refused on its field, shown again.
+        ("POST", "/catalog/life-events") => s.allowed = &[422],
         ("GET", "/apply/event/{code}") => {
             s.path = s.path.replace("{code}", "YJS-KCG");
             s.allowed = &[200, 404];
