@@ -78,6 +78,7 @@ fn apply() -> ApplicationInput {
         consent_reuse: false,
         draft: false,
         licence: None,
+        commitments: Vec::new(),
     }
 }
 
@@ -626,6 +627,7 @@ async fn accepted(app: &App) -> (Actor, fgf_domain::application::ApplicationId) 
         consent_reuse: false,
         draft: false,
         licence: None,
+        commitments: Vec::new(),
     };
     let v = uc.submit_application(&citizen, &food).await.unwrap();
     let v = uc
@@ -1176,6 +1178,7 @@ async fn state_council_order_716_art_7_a_licence_issued_here_is_attached_instead
             consent_reuse: consent,
             draft: false,
             licence: None,
+            commitments: Vec::new(),
         };
         // Without consent nothing is attached.
         let v = uc
@@ -1680,6 +1683,7 @@ fn licence_application(matter: &str, licence: Option<&str>) -> ApplicationInput 
         consent_reuse: false,
         draft: false,
         licence: licence.map(str::to_owned),
+        commitments: Vec::new(),
     }
 }
 
@@ -2153,6 +2157,274 @@ async fn a_life_event_fans_out_into_one_application_per_matter_each_with_its_own
             let e = uc.life_event_case(&who, case.id).await.unwrap_err();
             assert_eq!(e.kind, ErrorKind::NotFound, "{label}: {outsider}");
         }
+        app.store().verify_audit().await.unwrap();
+        finish(app, db).await;
+    }
+}
+
+#[tokio::test]
+async fn a_material_the_guide_lets_follow_is_accepted_missing_and_the_grant_waits_for_it() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let uc = app.application();
+        let enterprise = signed_in(&app, "enterprise").await;
+        let clerk = signed_in(&app, "clerk").await;
+        let mut food = licence_application("XK-D03-0001-01-01", None);
+        food.form = json!({"经营者名称": "示范区容缺餐饮有限公司", "统一社会信用代码": "91110108MA1H8R7C4F", "经营场所": "示范区人民路1号", "主体业态": "餐饮服务经营者", "经营项目": "热食类食品制售", "经营面积": "120", "食品安全管理人员": [{"姓名": "张三", "身份证号": "11010519491231002X"}]});
+        let v = uc.submit_application(&enterprise, &food).await.unwrap();
+        let commitment = app
+            .base()
+            .upload_file(&clerk, "容缺承诺书.pdf", b"%PDF-1.4 signed commitment")
+            .await
+            .unwrap()
+            .content_hash;
+        let defer = |material: &str, due: &str| IntakeInput::AcceptDeferring {
+            items: vec![fgf_app::application::DeferredInput {
+                material: material.to_owned(),
+                due: day(due),
+            }],
+            commitment: commitment.clone(),
+        };
+        // Only what the guide lets follow, by a day after today.
+        let e = uc
+            .decide_intake(&clerk, v.id, &defer("食品经营许可申请书", "2026-03-10"))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Invalid, "application_not_deferrable"),
+            "{label}"
+        );
+        let e = uc
+            .decide_intake(
+                &clerk,
+                v.id,
+                &defer("食品安全规章制度目录清单", "2026-03-02"),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Invalid, "application_deferral_due_invalid"),
+            "{label}"
+        );
+        let accepted = uc
+            .decide_intake(
+                &clerk,
+                v.id,
+                &defer("食品安全规章制度目录清单", "2026-03-10"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(accepted.status, ApplicationStatus::Accepted, "{label}");
+        let d = uc.application(&enterprise, v.id).await.unwrap();
+        assert_eq!(
+            d.events.last().unwrap().action,
+            "accepted_deferring",
+            "{label}"
+        );
+        let open = fgf_app::application::outstanding_deferred(&d.materials);
+        assert_eq!(open.len(), 1, "{label}");
+        assert_eq!(open[0].due_on, Some(day("2026-03-10")), "{label}");
+
+        // The review runs; the grant waits for the material.
+        let checker = signed_in(&app, "checker").await;
+        let surveyor = signed_in(&app, "surveyor").await;
+        let chief = signed_in(&app, "chief").await;
+        uc.assign_review(&checker, v.id, &assignment(&["checker", "surveyor"]))
+            .await
+            .unwrap();
+        let yes = OpinionInput {
+            agree: true,
+            opinion: "同意".into(),
+        };
+        uc.verify(&checker, v.id, &yes).await.unwrap();
+        uc.verify(&surveyor, v.id, &yes).await.unwrap();
+        let grant = DecisionInput {
+            grant: true,
+            reasons: String::new(),
+            licence: None,
+        };
+        let e = uc.decide(&chief, v.id, &grant).await.unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Conflict, "application_deferred_outstanding"),
+            "{label}"
+        );
+        // The applicant supplies it while the case is handled; nothing else is taken.
+        let rules = app
+            .base()
+            .upload_file(&enterprise, "规章制度.pdf", b"%PDF-1.4 rules")
+            .await
+            .unwrap()
+            .content_hash;
+        let wrong = uc
+            .supply(
+                &enterprise,
+                v.id,
+                "",
+                &[MaterialInput {
+                    name: "食品经营许可申请书".into(),
+                    file: rules.clone(),
+                }],
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (wrong.kind, wrong.code),
+            (ErrorKind::Invalid, "application_material_unknown"),
+            "{label}"
+        );
+        uc.supply(
+            &enterprise,
+            v.id,
+            "已补交",
+            &[MaterialInput {
+                name: "食品安全规章制度目录清单".into(),
+                file: rules,
+            }],
+        )
+        .await
+        .unwrap();
+        let d = uc.application(&enterprise, v.id).await.unwrap();
+        assert!(
+            fgf_app::application::outstanding_deferred(&d.materials).is_empty(),
+            "{label}"
+        );
+        assert_eq!(
+            d.view.status,
+            ApplicationStatus::UnderReview,
+            "{label}: the clock ran on"
+        );
+        uc.decide(&chief, v.id, &grant).await.unwrap();
+        app.store().verify_audit().await.unwrap();
+        finish(app, db).await;
+    }
+}
+
+#[tokio::test]
+async fn a_commitment_replaces_a_certificate_and_a_false_one_goes_on_the_applicants_record() {
+    for db in TestDb::all().await.expect("open test stores") {
+        let label = db.label;
+        let clock = TestClock::new(MONDAY_MS);
+        let app = district(&db, &clock).await;
+        let uc = app.application();
+        let enterprise = signed_in(&app, "enterprise").await;
+        let clerk = signed_in(&app, "clerk").await;
+        let checker = signed_in(&app, "checker").await;
+        let surveyor = signed_in(&app, "surveyor").await;
+        let chief = signed_in(&app, "chief").await;
+        let mut input = licence_application("XK-D03-0001-01-01", None);
+        input.form = json!({"经营者名称": "示范区承诺餐饮有限公司", "统一社会信用代码": "91110108MA1H8R7C4F", "经营场所": "示范区人民路1号", "主体业态": "餐饮服务经营者", "经营项目": "热食类食品制售", "经营面积": "120", "食品安全管理人员": [{"姓名": "张三", "身份证号": "11010519491231002X"}]});
+        // Only what the guide allows.
+        input.commitments = vec!["食品经营许可申请书".into()];
+        let e = uc
+            .submit_application(&enterprise, &input)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Invalid, "application_commitment_not_allowed"),
+            "{label}"
+        );
+        input.commitments = vec!["食品安全管理人员任命文件及健康证明".into()];
+        let v = uc.submit_application(&enterprise, &input).await.unwrap();
+        let d = uc.application(&enterprise, v.id).await.unwrap();
+        let c = d
+            .materials
+            .iter()
+            .find(|m| m.source == "commitment")
+            .unwrap();
+        assert_eq!(
+            (c.name.as_str(), c.verified),
+            ("食品安全管理人员任命文件及健康证明", None),
+            "{label}"
+        );
+        uc.decide_intake(&clerk, v.id, &IntakeInput::Accept)
+            .await
+            .unwrap();
+
+        // A false finding needs what was found; someone without review here cannot make it.
+        let check = |truthful: bool, note: &str| fgf_app::application::CommitmentCheckInput {
+            material: "食品安全管理人员任命文件及健康证明".into(),
+            truthful,
+            note: note.into(),
+        };
+        let e = uc
+            .check_commitment(&checker, v.id, &check(false, ""))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Invalid, "application_reason_missing"),
+            "{label}"
+        );
+        let outsider = signed_in(&app, "teacher").await;
+        let e = uc
+            .check_commitment(&outsider, v.id, &check(false, "无健康证明"))
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "{label}");
+        uc.check_commitment(
+            &checker,
+            v.id,
+            &check(false, "经核查，管理人员未取得健康证明"),
+        )
+        .await
+        .unwrap();
+        let e = uc
+            .check_commitment(&checker, v.id, &check(true, ""))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Conflict, "application_commitment_checked"),
+            "{label}"
+        );
+        let d = uc.application(&checker, v.id).await.unwrap();
+        assert_eq!(d.applicant_records.len(), 1, "{label}");
+        assert_eq!(d.applicant_records[0].kind, "false_commitment", "{label}");
+        assert_eq!(
+            d.events.last().unwrap().action,
+            "commitment_false",
+            "{label}"
+        );
+
+        // No grant on a false commitment; a denial stands.
+        uc.assign_review(&checker, v.id, &assignment(&["checker", "surveyor"]))
+            .await
+            .unwrap();
+        let yes = OpinionInput {
+            agree: true,
+            opinion: "同意".into(),
+        };
+        uc.verify(&checker, v.id, &yes).await.unwrap();
+        uc.verify(&surveyor, v.id, &yes).await.unwrap();
+        let grant = DecisionInput {
+            grant: true,
+            reasons: String::new(),
+            licence: None,
+        };
+        let e = uc.decide(&chief, v.id, &grant).await.unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (ErrorKind::Conflict, "application_commitment_false"),
+            "{label}"
+        );
+        let deny = DecisionInput {
+            grant: false,
+            reasons: "告知承诺不实".into(),
+            licence: None,
+        };
+        uc.decide(&chief, v.id, &deny).await.unwrap();
+
+        // The record follows the applicant to their next application.
+        input.commitments = Vec::new();
+        let next = uc.submit_application(&enterprise, &input).await.unwrap();
+        let d = uc.application(&clerk, next.id).await.unwrap();
+        assert_eq!(d.applicant_records.len(), 1, "{label}");
         app.store().verify_audit().await.unwrap();
         finish(app, db).await;
     }

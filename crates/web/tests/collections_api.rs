@@ -69,6 +69,7 @@ const ACTIONS: &[&str] = &[
     "decision",
     "delivery",
     "status",
+    "commitment-check",
 ];
 
 /// A POST that adds to a collection has a GET on the same path; a new POST-only route must

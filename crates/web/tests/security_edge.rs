@@ -477,6 +477,11 @@ const PAGE_EXCEPTIONS: &[(&str, &str, &str)] = &[
     ),
     (
         "POST",
+        "/applications/{id}/defer",
+        "multipart, read by the apply page's reader: each text field passes check_page_text, file names are checked; a url-encoded body is refused as unreadable",
+    ),
+    (
+        "POST",
         "/apply/event/{code}",
         "multipart, read by the apply page's reader: each text field passes check_page_text, file names are checked; a url-encoded body is refused as unreadable",
     ),

@@ -44,6 +44,10 @@ pub struct ApplicationInput {
     /// The licence a change (变更) or renewal (延续) matter acts on, by its number.
     #[serde(default)]
     pub licence: Option<String>,
+    /// Materials the applicant replaces by a signed commitment (告知承诺制), by the guide's
+    /// names: only those the guide allows.
+    #[serde(default)]
+    pub commitments: Vec<String>,
 }
 
 /// One uploaded material: the guide's name for it and the stored file's content hash.
@@ -61,6 +65,7 @@ pub(crate) struct Filing<'a> {
     pub(crate) consent_reuse: bool,
     pub(crate) draft: bool,
     pub(crate) licence: Option<&'a str>,
+    pub(crate) commitments: &'a [String],
 }
 
 /// An application checked and ready to insert.
@@ -76,6 +81,7 @@ pub(crate) struct Prepared {
     status: ApplicationStatus,
     licence: Option<String>,
     consent: bool,
+    commitments: Vec<String>,
 }
 
 fn empty_form() -> Value {
@@ -117,11 +123,33 @@ pub struct AgentInput {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum IntakeInput {
-    NoLicenceNeeded { reason: String },
-    WrongAuthority { competent: String, reason: String },
-    CorrectedOnSpot { corrections: Vec<String> },
-    Supplement { items: Vec<String> },
+    NoLicenceNeeded {
+        reason: String,
+    },
+    WrongAuthority {
+        competent: String,
+        reason: String,
+    },
+    CorrectedOnSpot {
+        corrections: Vec<String>,
+    },
+    Supplement {
+        items: Vec<String>,
+    },
     Accept,
+    /// 容缺受理: accepted with minor materials missing, each on the applicant's written
+    /// commitment (an uploaded, signed 容缺承诺书) to supply it by a date.
+    AcceptDeferring {
+        items: Vec<DeferredInput>,
+        commitment: String,
+    },
+}
+
+/// A material accepted missing (容缺) and the day it is to be supplied by.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DeferredInput {
+    pub material: String,
+    pub due: NaiveDate,
 }
 
 /// Stopping the clock: the cause and the expected length told to the applicant in writing.
@@ -215,6 +243,8 @@ pub struct ApplicationDetail {
     pub materials: Vec<fgf_store::application::MaterialRow>,
     /// The applicant's visits in person (最多跑一次).
     pub visits: Vec<fgf_store::application::VisitRow>,
+    /// What stands on the applicant's record (a false commitment), for the staff deciding.
+    pub applicant_records: Vec<fgf_store::application::ApplicantRecordRow>,
 }
 
 impl UseCases<'_> {
@@ -253,6 +283,7 @@ impl UseCases<'_> {
                     consent_reuse: input.consent_reuse,
                     draft: input.draft,
                     licence: input.licence.as_deref(),
+                    commitments: &input.commitments,
                 },
                 "online",
                 None,
@@ -339,6 +370,7 @@ impl UseCases<'_> {
                     consent_reuse: input.consent_reuse,
                     draft: false,
                     licence: input.licence.as_deref(),
+                    commitments: &[],
                 },
                 "window",
                 agent.as_ref().map(|(name, masked, hmac, auth)| NewAgent {
@@ -420,6 +452,7 @@ impl UseCases<'_> {
         let uploads = self
             .checked_materials(actor, &doc, filing.materials)
             .await?;
+        let commitments = checked_commitments(&doc, filing.commitments, &uploads)?;
         let reused = if filing.consent_reuse && !filing.draft {
             self.reusable_licences(applicant, &doc, &uploads).await?
         } else {
@@ -441,6 +474,7 @@ impl UseCases<'_> {
             },
             licence,
             consent: filing.consent_reuse,
+            commitments,
         })
     }
 
@@ -475,6 +509,9 @@ impl UseCases<'_> {
             let names: Vec<&str> = p.reused.iter().map(|(n, _)| n.as_str()).collect();
             parts.push(format!("经申请人同意，免提交：{}", names.join("、")));
         }
+        if !p.commitments.is_empty() {
+            parts.push(format!("告知承诺代替：{}", p.commitments.join("、")));
+        }
         let note = parts.join("；");
         let draft = p.status == ApplicationStatus::Draft;
         let (id, number) = tx
@@ -500,6 +537,20 @@ impl UseCases<'_> {
             )
             .await?;
         insert_materials(tx, id, &p.uploads, &p.reused, 1).await?;
+        for name in &p.commitments {
+            tx.insert_application_material(
+                id,
+                &NewMaterial {
+                    name,
+                    source: "commitment",
+                    file_hash: None,
+                    licence_number: None,
+                    round: 1,
+                    due_on: None,
+                },
+            )
+            .await?;
+        }
         // The person came to the counter: one trip (最多跑一次 counts them).
         if entered_by.is_some() {
             tx.insert_application_visit(id, "intake", today, "窗口收件", entered_by)
@@ -636,7 +687,7 @@ impl UseCases<'_> {
 
     /// The uploads, each for a material the guide lists, of a file the caller stored, whose
     /// content is the PDF or image its name says it is.
-    async fn checked_materials(
+    pub(crate) async fn checked_materials(
         self,
         actor: &Actor,
         doc: &MatterDoc,
@@ -849,7 +900,7 @@ impl UseCases<'_> {
     }
 
     /// The matter version an application was made under.
-    async fn doc_of(self, row: &ApplicationRow) -> ServiceResult<MatterDoc> {
+    pub(crate) async fn doc_of(self, row: &ApplicationRow) -> ServiceResult<MatterDoc> {
         let v = self
             .store()
             .matter_version(row.matter_id, row.matter_version)
@@ -933,8 +984,13 @@ impl UseCases<'_> {
             .collect();
         let materials = self.store().application_materials(id).await?;
         let visits = self.store().application_visits(id).await?;
+        let applicant_records = self
+            .store()
+            .applicant_records(row.applicant_account_id)
+            .await?;
         Ok(ApplicationDetail {
             visits,
+            applicant_records,
             view: self.view(actor, row).await?,
             events,
             documents,
@@ -1090,7 +1146,13 @@ impl UseCases<'_> {
             IntakeInput::Supplement { items } => Intake::Supplement {
                 items: items.iter().map(|i| i.trim().to_owned()).collect(),
             },
-            IntakeInput::Accept => Intake::Accept,
+            IntakeInput::Accept | IntakeInput::AcceptDeferring { .. } => Intake::Accept,
+        };
+        let deferred = match input {
+            IntakeInput::AcceptDeferring { items, commitment } => {
+                Some(self.checked_deferral(&row, items, commitment).await?)
+            }
+            _ => None,
         };
         let today = self.today();
         let outcome = decide_intake(
@@ -1112,7 +1174,20 @@ impl UseCases<'_> {
                 ("corrected_on_spot", corrections.join("；"))
             }
             Intake::Supplement { items } => ("supplement_requested", items.join("；")),
-            Intake::Accept => ("accepted", String::new()),
+            Intake::Accept => match &deferred {
+                Some((items, _)) => (
+                    "accepted_deferring",
+                    format!(
+                        "容缺受理：{}",
+                        items
+                            .iter()
+                            .map(|(m, due)| format!("{m}（承诺于{due}前补交）"))
+                            .collect::<Vec<_>>()
+                            .join("；")
+                    ),
+                ),
+                None => ("accepted", String::new()),
+            },
         };
         let items_json = match (&intake, &first) {
             (Intake::Supplement { items }, None) => Some(json!(items).to_string()),
@@ -1132,6 +1207,22 @@ impl UseCases<'_> {
         )
         .await
         .map_err(status_changed)?;
+        if let Some((items, commitment)) = &deferred {
+            for (material, due) in items {
+                tx.insert_application_material(
+                    id,
+                    &NewMaterial {
+                        name: material,
+                        source: "deferred",
+                        file_hash: Some(commitment),
+                        licence_number: None,
+                        round: 1,
+                        due_on: Some(*due),
+                    },
+                )
+                .await?;
+            }
+        }
         let document = match &intake {
             Intake::NoLicenceNeeded { reason } => Some((
                 DocumentKind::NonAcceptance,
@@ -1160,7 +1251,15 @@ impl UseCases<'_> {
             Intake::Supplement { .. } | Intake::CorrectedOnSpot { .. } => None,
             Intake::Accept => Some((
                 DocumentKind::AcceptanceNotice,
-                self.acceptance_facts(&row, outcome.accepted_on.unwrap_or(today), String::new())?,
+                self.acceptance_facts(
+                    &row,
+                    outcome.accepted_on.unwrap_or(today),
+                    if deferred.is_some() {
+                        note.clone()
+                    } else {
+                        String::new()
+                    },
+                )?,
             )),
         };
         let mut note = note;
@@ -1206,9 +1305,8 @@ impl UseCases<'_> {
         let scope = actor.applicant_scope()?;
         let row = self.store().get_application(&scope, id).await?;
         if row.status != ApplicationStatus::AwaitingSupplement {
-            return Err(ServiceError::conflict(
-                "application_not_awaiting_supplement",
-            ));
+            // An accepted case may still wait for what was accepted missing (容缺).
+            return self.supply_deferred(actor, &row, note, materials).await;
         }
         let doc = self.doc_of(&row).await?;
         let uploads = self.checked_materials(actor, &doc, materials).await?;
@@ -1920,6 +2018,30 @@ fn checked_form(
     })
 }
 
+/// The materials replaced by a signed commitment: each one the guide allows to be (告知承诺制),
+/// once, and not also uploaded.
+fn checked_commitments(
+    doc: &MatterDoc,
+    names: &[String],
+    uploads: &[(String, String)],
+) -> ServiceResult<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, n) in names.iter().enumerate() {
+        let n = n.trim();
+        if !doc.materials.iter().any(|m| m.name == n && m.by_commitment) {
+            return Err(ServiceError::field(
+                "application_commitment_not_allowed",
+                &format!("commitments[{i}]"),
+                &format!("“{n}”不能以告知承诺代替"),
+            ));
+        }
+        if !uploads.iter().any(|(u, _)| u == n) && !out.iter().any(|o| o == n) {
+            out.push(n.to_owned());
+        }
+    }
+    Ok(out)
+}
+
 /// Whether an uploaded material is the PDF or image its name says.
 fn material_type_ok(name: &str, mime: &str) -> bool {
     let ext = name
@@ -1932,7 +2054,7 @@ fn material_type_ok(name: &str, mime: &str) -> bool {
     )
 }
 
-async fn insert_materials(
+pub(crate) async fn insert_materials(
     tx: &mut fgf_store::WriteTx,
     id: ApplicationId,
     uploads: &[(String, String)],
@@ -1948,6 +2070,7 @@ async fn insert_materials(
                 file_hash: Some(hash),
                 licence_number: None,
                 round,
+                due_on: None,
             },
         )
         .await?;
@@ -1961,6 +2084,7 @@ async fn insert_materials(
                 file_hash: None,
                 licence_number: Some(number),
                 round,
+                due_on: None,
             },
         )
         .await?;

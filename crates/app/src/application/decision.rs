@@ -490,6 +490,9 @@ impl UseCases<'_> {
             }
             _ => None,
         };
+        if input.grant {
+            self.check_terms_before_grant(id).await?;
+        }
         let (instance, item) = self.my_item(actor, &row, DECIDE_NODE).await?;
         let exec = u32::try_from(item.exec_id).map_err(ServiceError::internal)?;
         let today = self.today();

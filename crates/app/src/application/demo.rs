@@ -133,6 +133,7 @@ impl Demo {
                     consent_reuse: consent,
                     draft: false,
                     licence: None,
+                    commitments: Vec::new(),
                 },
             )
             .await?;
@@ -788,6 +789,7 @@ async fn run(d: &Demo) -> ServiceResult<usize> {
                 consent_reuse: true,
                 draft: true,
                 licence: None,
+                commitments: Vec::new(),
             },
         )
         .await?;
@@ -856,11 +858,51 @@ async fn run(d: &Demo) -> ServiceResult<usize> {
                     consent_reuse: true,
                     draft: false,
                     licence: Some(number),
+                    commitments: Vec::new(),
                 },
             )
             .await?;
         ids.push(v.id);
     }
+
+    // Day 39: 鲜果超市's second licence: the managers' health certificates replaced by a
+    // commitment (告知承诺), the rules list accepted to follow within a week (容缺受理).
+    let v = uc
+        .submit_application(
+            xianguo,
+            &ApplicationInput {
+                matter_code: food.to_owned(),
+                form: food_form(xianguo_name, xianguo_id, "食品销售经营者"),
+                materials: Vec::new(),
+                consent_reuse: true,
+                draft: false,
+                licence: None,
+                commitments: vec!["食品安全管理人员任命文件及健康证明".into()],
+            },
+        )
+        .await?;
+    let promise = d
+        .app
+        .base()
+        .upload_file(
+            &clerk,
+            "容缺承诺书.pdf",
+            b"%PDF-1.4 deferral commitment signed",
+        )
+        .await?;
+    uc.decide_intake(
+        &clerk,
+        v.id,
+        &IntakeInput::AcceptDeferring {
+            items: vec![super::DeferredInput {
+                material: "食品安全规章制度目录清单".into(),
+                due: uc.today() + chrono::Days::new(7),
+            }],
+            commitment: promise.content_hash,
+        },
+    )
+    .await?;
+    ids.push(v.id);
 
     // Today: the late case publishes why (优化营商环境条例第三十六条).
     d.day(40);

@@ -325,6 +325,7 @@ impl UseCases<'_> {
                         consent_reuse: input.consent_reuse,
                         draft: false,
                         licence: None,
+                        commitments: &[],
                     },
                 )
                 .await?,

@@ -9,6 +9,7 @@ pub mod export;
 pub mod life_event;
 pub mod messages;
 pub mod renewal;
+pub mod terms;
 
 /// Online applications' use cases: `app.application().…`. A view of the [`App`](crate::App)
 /// (cheap to copy) whose methods are this part's use cases.
@@ -79,3 +80,4 @@ pub use documents::*;
 pub use export::*;
 pub use life_event::*;
 pub use renewal::*;
+pub use terms::*;

@@ -732,8 +732,8 @@ pub const MATTER_HEADERS: [&str; 33] = [
 /// its default (实施主体性质: 法定机关).
 pub const OPTIONAL_MATTER_HEADERS: [&str; 1] = ["实施主体性质"];
 
-/// The materials sheet's columns.
-pub const MATERIAL_HEADERS: [&str; 9] = [
+/// The materials sheet's columns; the last two (容缺受理, 告知承诺: 是/否) are optional.
+pub const MATERIAL_HEADERS: [&str; 11] = [
     "事项编码",
     "材料名称",
     "材料形式",
@@ -743,7 +743,12 @@ pub const MATERIAL_HEADERS: [&str; 9] = [
     "来源渠道",
     "空白表格",
     "示例样表",
+    "容缺受理",
+    "告知承诺",
 ];
+
+/// The materials sheet's columns an import requires.
+const REQUIRED_MATERIAL_HEADERS: usize = 9;
 
 /// The Chinese name of a field by its API key (`hours` → 办理时间), for diffs and messages;
 /// a material's key (`materials/NAME`) is 申请材料.
@@ -1217,6 +1222,16 @@ fn parse_material_row(
             r.fail(h, "unknown_value");
         }
     }
+    // Optional columns: which materials the window may accept missing (容缺) or a signed
+    // commitment may replace (告知承诺); a sheet without them reads as neither.
+    let yes = |v: &str| v == "是";
+    let deferrable = yes(r.cell("容缺受理"));
+    let by_commitment = yes(r.cell("告知承诺"));
+    for h in ["容缺受理", "告知承诺"] {
+        if !matches!(r.cell(h), "" | "是" | "否") {
+            r.fail(h, "unknown_value");
+        }
+    }
     if r.errors.len() > before {
         return None;
     }
@@ -1233,6 +1248,8 @@ fn parse_material_row(
             sample,
             blank_form_file: None,
             sample_file: None,
+            deferrable,
+            by_commitment,
         },
     ))
 }
@@ -1272,7 +1289,12 @@ impl UseCases<'_> {
     ) -> ServiceResult<Result<ImportSummary, Vec<ImportError>>> {
         let mut errors = Vec::new();
         missing_headers("事项", &matters.headers, &MATTER_HEADERS, &mut errors);
-        missing_headers("材料", &materials.headers, &MATERIAL_HEADERS, &mut errors);
+        missing_headers(
+            "材料",
+            &materials.headers,
+            &MATERIAL_HEADERS[..REQUIRED_MATERIAL_HEADERS],
+            &mut errors,
+        );
         if !errors.is_empty() {
             return Ok(Err(errors));
         }
@@ -1649,6 +1671,8 @@ impl UseCases<'_> {
                         mat.source.label_zh().to_owned(),
                         if mat.blank_form { "有" } else { "无" }.to_owned(),
                         if mat.sample { "有" } else { "无" }.to_owned(),
+                        yes(mat.deferrable),
+                        yes(mat.by_commitment),
                     ],
                 ));
             }

@@ -223,6 +223,10 @@ crate::i18n::messages! {
     "catalog.material_file_without_flag" => "附有空白表格或示例样表文件的材料，须标明“有”", "a material with an attached form or sample must say it has one";
     "catalog.form_downloads" => "表格下载", "Forms";
     "catalog.blank_form" => "空白表格", "blank form";
+    "catalog.material_intake" => "受理方式", "Intake";
+    "catalog.intake_plain" => "须提交", "Required as listed";
+    "catalog.intake_deferrable" => "可容缺受理", "May follow (容缺)";
+    "catalog.intake_commitment" => "可告知承诺", "Commitment may replace";
     "catalog.sample" => "示例样表", "sample";
     "catalog.file_hash" => "文件编号", "file number";
     "catalog.upload_blank" => "上传空白表格", "upload the blank form";

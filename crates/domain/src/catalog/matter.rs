@@ -431,6 +431,13 @@ pub struct Material {
     pub blank_form_file: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sample_file: Option<String>,
+    /// 容缺受理: the window may accept without it on the applicant's written commitment to
+    /// supply it by a date.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deferrable: bool,
+    /// 告知承诺制: the applicant's signed commitment may replace it, verified later.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub by_commitment: bool,
 }
 
 /// 收费: the standard and the document that sets it.
@@ -854,6 +861,8 @@ mod tests {
                 sample: true,
                 blank_form_file: None,
                 sample_file: None,
+                deferrable: false,
+                by_commitment: false,
             }],
             form: Vec::new(),
         }

@@ -18,16 +18,35 @@ pub struct MaterialRow {
     /// The stored file's type, read from its content (uploads).
     pub mime: Option<String>,
     pub original_name: Option<String>,
+    /// A deferred material (容缺): the day the applicant committed to supply it by.
+    pub due_on: Option<chrono::NaiveDate>,
+    /// A commitment (告知承诺) once checked: true, or false for a false commitment.
+    pub verified: Option<bool>,
+    pub verified_note: String,
 }
 
 /// A material to record.
 #[derive(Debug, Clone)]
 pub struct NewMaterial<'a> {
     pub name: &'a str,
+    /// `upload`, `licence`, `deferred` (容缺, the signed commitment as the file) or
+    /// `commitment` (告知承诺).
     pub source: &'a str,
     pub file_hash: Option<&'a str>,
     pub licence_number: Option<&'a str>,
     pub round: i64,
+    pub due_on: Option<chrono::NaiveDate>,
+}
+
+/// One entry of an applicant's record.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApplicantRecordRow {
+    pub id: i64,
+    pub application_id: ApplicationId,
+    /// `false_commitment`.
+    pub kind: String,
+    pub note: String,
+    pub recorded_on: chrono::NaiveDate,
 }
 
 /// One visit in person.
@@ -63,7 +82,8 @@ impl Store {
     pub async fn application_materials(&self, id: ApplicationId) -> Result<Vec<MaterialRow>> {
         let mut sql = Sql::new(
             "select m.application_material_id, m.name, m.source, m.file_hash, m.licence_number, \
-             m.round, f.mime, f.original_name from application_material m \
+             m.round, m.due_on, m.verified, m.verified_note, f.mime, f.original_name \
+             from application_material m \
              left join file_object f on f.content_hash = m.file_hash where m.application_id = ",
         );
         sql.bind(id).push(" order by m.application_material_id");
@@ -79,6 +99,9 @@ impl Store {
                     round: get_i64(r, "round")?,
                     mime: get_opt_str(r, "mime")?,
                     original_name: get_opt_str(r, "original_name")?,
+                    due_on: crate::get_opt_date(r, "application_material", "due_on")?,
+                    verified: crate::get_opt_i64(r, "verified")?.map(|v| v != 0),
+                    verified_note: get_str(r, "verified_note")?,
                 })
             })
             .collect()
@@ -120,6 +143,31 @@ impl Store {
 }
 
 impl Store {
+    /// What stands on an applicant's record, newest first.
+    pub async fn applicant_records(
+        &self,
+        applicant: fgf_domain::base::AccountId,
+    ) -> Result<Vec<ApplicantRecordRow>> {
+        let mut sql = Sql::new(
+            "select applicant_record_id, application_id, kind, note, recorded_on \
+             from applicant_record where applicant_account_id = ",
+        );
+        sql.bind(applicant)
+            .push(" order by applicant_record_id desc");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ApplicantRecordRow {
+                    id: get_i64(r, "applicant_record_id")?,
+                    application_id: get_id(r, "application_id")?,
+                    kind: get_str(r, "kind")?,
+                    note: get_str(r, "note")?,
+                    recorded_on: crate::get_date(r, "applicant_record", "recorded_on")?,
+                })
+            })
+            .collect()
+    }
+
     pub async fn application_visits(&self, id: ApplicationId) -> Result<Vec<VisitRow>> {
         let mut sql = Sql::new(
             "select application_visit_id, kind, on_day, note from application_visit where application_id = ",
@@ -201,7 +249,7 @@ impl WriteTx {
     ) -> Result<()> {
         let mut sql = Sql::new(
             "insert into application_material (application_id, name, source, file_hash, \
-             licence_number, round, created_at) values (",
+             licence_number, round, due_on, created_at) values (",
         );
         sql.bind(id)
             .push(",")
@@ -214,6 +262,68 @@ impl WriteTx {
             .bind(m.licence_number)
             .push(",")
             .bind(m.round)
+            .push(",")
+            .bind(m.due_on)
+            .push(",")
+            .bind(self.now_ms())
+            .push(")");
+        sql.query().execute(self.conn().await?).await?;
+        Ok(())
+    }
+
+    /// Records the check of a commitment (告知承诺) of an application; a conflict when it was
+    /// checked already.
+    pub async fn verify_commitment(
+        &mut self,
+        id: ApplicationId,
+        name: &str,
+        truthful: bool,
+        note: &str,
+    ) -> Result<()> {
+        let mut sql = Sql::new("update application_material set verified = ");
+        sql.bind(i64::from(truthful))
+            .push(", verified_note = ")
+            .bind(note)
+            .push(" where application_id = ")
+            .bind(id)
+            .push(" and name = ")
+            .bind(name)
+            .push(" and source = 'commitment' and verified is null");
+        let done = sql
+            .query()
+            .execute(self.conn().await?)
+            .await?
+            .rows_affected();
+        if done == 0 {
+            return Err(crate::StoreError::Conflict {
+                constraint: "application_commitment".to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Puts an entry on an applicant's record.
+    pub async fn insert_applicant_record(
+        &mut self,
+        applicant: fgf_domain::base::AccountId,
+        id: ApplicationId,
+        kind: &str,
+        note: &str,
+        on: chrono::NaiveDate,
+    ) -> Result<()> {
+        let mut sql = Sql::new(
+            "insert into applicant_record (applicant_account_id, application_id, kind, note, \
+             recorded_on, created_at) values (",
+        );
+        sql.bind(applicant)
+            .push(",")
+            .bind(id)
+            .push(",")
+            .bind(kind)
+            .push(",")
+            .bind(note)
+            .push(",")
+            .bind(on)
             .push(",")
             .bind(self.now_ms())
             .push(")");

@@ -68,6 +68,11 @@ pub const TABLES: crate::backup::Tables = &[
         "application_visit_id",
         Some("application_visit_id"),
     ),
+    (
+        "applicant_record",
+        "applicant_record_id",
+        Some("applicant_record_id"),
+    ),
 ];
 
 /// A bar on an applicant for a matter (行政许可法第七十八条、第七十九条).

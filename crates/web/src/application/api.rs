@@ -519,3 +519,17 @@ pub async fn life_event_case(
     let c = state.app.application().life_event_case(&actor, id).await?;
     Ok(Json(dto::LifeEventCase::from(c)).into_response())
 }
+
+pub async fn check_commitment(
+    State(state): State<AppState>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+    ApiJson(input): ApiJson<fgf_app::application::CommitmentCheckInput>,
+) -> ApiResult {
+    let view = state
+        .app
+        .application()
+        .check_commitment(&actor, id, &input)
+        .await?;
+    Ok(Json(dto::Application::from(view)).into_response())
+}

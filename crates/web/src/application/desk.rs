@@ -15,8 +15,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
 use fgf_app::application::{
-    ApplicationDetail, AssignInput, DecisionInput, DeliveryInput, ExtensionInput, IntakeInput,
-    LicenceInput, OpinionInput, PauseInput,
+    ApplicationDetail, AssignInput, CommitmentCheckInput, DecisionInput, DeferredInput,
+    DeliveryInput, ExtensionInput, IntakeInput, LicenceInput, OpinionInput, PauseInput,
 };
 use fgf_app::i18n::t;
 use fgf_app::{Actor, Lang, ServiceError};
@@ -161,11 +161,63 @@ async fn actions(state: &AppState, actor: &Actor, lang: Lang, d: &ApplicationDet
     } else {
         String::new()
     };
+    // The materials the guide lets follow (容缺受理), for the window's form.
+    let deferrable: Vec<String> = if intake && a.status == ApplicationStatus::Submitted {
+        state
+            .app
+            .catalog()
+            .matter_view(&a.matter_code, None)
+            .await
+            .map(|v| {
+                v.doc
+                    .materials
+                    .into_iter()
+                    .filter(|m| m.deferrable)
+                    .map(|m| m.name)
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let unchecked: Vec<&str> = d
+        .materials
+        .iter()
+        .filter(|m| m.source == "commitment" && m.verified.is_none())
+        .map(|m| m.name.as_str())
+        .collect();
     html! {
+        @if review && !unchecked.is_empty() && a.status.clock_runs() {
+            section.card.step {
+                h2 { (t(lang, "desk.commitments")) }
+                @for name in &unchecked {
+                    form method="post" action=(action("commitment")) {
+                        (csrf(actor))
+                        input type="hidden" name="material" value=(name);
+                        p { strong { (name) } }
+                        div.field { label for=(format!("note-{name}")) { (t(lang, "desk.opinion")) } input id=(format!("note-{name}")) name="note"; }
+                        button type="submit" name="truthful" value="1" { (t(lang, "desk.commitment_true")) }
+                        " " button.secondary type="submit" name="truthful" value="0" { (t(lang, "desk.commitment_false")) }
+                    }
+                }
+            }
+        }
         @if intake && a.status == ApplicationStatus::Submitted {
             section.card.step {
                 h2 { (t(lang, "desk.intake")) }
                 form method="post" action=(action("accept")) { (csrf(actor)) button type="submit" { (t(lang, "desk.accept")) } }
+                @if !deferrable.is_empty() {
+                    form method="post" action=(action("defer")) enctype="multipart/form-data" {
+                        (csrf(actor))
+                        fieldset { legend { (t(lang, "desk.defer")) }
+                            div.field { label for="defer_material" { (t(lang, "desk.defer_material")) }
+                                select id="defer_material" name="material" { @for m in &deferrable { option value=(m) { (m) } } } }
+                            div.field { label for="defer_due" { (t(lang, "desk.defer_due")) } input id="defer_due" name="due" type="date" required; }
+                            div.field { label for="defer_commitment" { (t(lang, "desk.defer_commitment")) } input id="defer_commitment" name="commitment" type="file" accept=".pdf,.png,.jpg,.jpeg" required; }
+                            button.secondary type="submit" { (t(lang, "desk.defer")) }
+                        }
+                    }
+                }
                 form method="post" action=(action("correction")) {
                     (csrf(actor))
                     div.field { label for="items" { (t(lang, "desk.correction_items")) } textarea id="items" name="items" rows="3" required {} small.help { (t(lang, "desk.correction_help")) } }
@@ -369,6 +421,10 @@ async fn case_view(
                 @if !a.overdue_reason.is_empty() { dt { (t(lang, "apply.overdue_reason")) } dd { (a.overdue_reason) } }
                 @if let Some(n) = &a.licence_number { dt { (t(lang, "apply.licence")) } dd { a href=(format!("/licences/{n}")) { (n) } } }
                 @if a.life_event_case_id.is_some() { dt { (t(lang, "life_event.case")) } dd { (t(lang, "life_event.title")) } }
+                @if !d.applicant_records.is_empty() {
+                    dt { (t(lang, "desk.records")) }
+                    dd.warn { ul.plain { @for r in &d.applicant_records { li { (r.recorded_on) " " (r.note) } } } }
+                }
             }
         }
         (steps)
@@ -510,6 +566,21 @@ pub async fn step_submit(
                 .await,
             ),
         ),
+        "commitment" => (
+            "desk.done_commitment",
+            drop_view(
+                uc.check_commitment(
+                    &actor,
+                    id,
+                    &CommitmentCheckInput {
+                        material: form.text("material"),
+                        truthful: form.text("truthful") == "1",
+                        note: form.text("note"),
+                    },
+                )
+                .await,
+            ),
+        ),
         "decide" => {
             let grant = form.text("grant") == "1";
             let licence = (grant && !form.text("scope").is_empty()).then(|| LicenceInput {
@@ -589,4 +660,81 @@ pub async fn step_submit(
         }
     };
     step(&state, &actor, prefs, id, done, outcome).await
+}
+
+/// 容缺受理 at the window: the material to follow, the day, and the applicant's signed
+/// commitment uploaded with it (multipart, so the commitment is a file, not a typed hash).
+pub async fn defer_submit(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(actor): Extension<Actor>,
+    Path(id): Path<ApplicationId>,
+    mp: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> PageResult {
+    let err = page_err(prefs);
+    let mp = mp.map_err(|_| err(ServiceError::invalid("upload_unreadable")))?;
+    let up = super::pages::read_multipart(mp, &actor)
+        .await
+        .map_err(&err)?;
+    let outcome = async {
+        let (name, bytes) = up
+            .files
+            .iter()
+            .find(|(field, _, _)| field == "commitment")
+            .map(|(_, name, bytes)| (name.clone(), bytes.clone()))
+            .ok_or_else(|| {
+                ServiceError::field(
+                    "application_deferral_commitment_missing",
+                    "commitment",
+                    "请上传申请人签署的容缺承诺书",
+                )
+            })?;
+        let due = up
+            .fields
+            .get("due")
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+            .ok_or_else(|| {
+                ServiceError::field("application_deferral_due_invalid", "due", "请填写补交日期")
+            })?;
+        let file = state.app.base().upload_file(&actor, &name, &bytes).await?;
+        state
+            .app
+            .application()
+            .decide_intake(
+                &actor,
+                id,
+                &IntakeInput::AcceptDeferring {
+                    items: vec![DeferredInput {
+                        material: up.fields.get("material").cloned().unwrap_or_default(),
+                        due,
+                    }],
+                    commitment: file.content_hash,
+                },
+            )
+            .await
+    }
+    .await;
+    match outcome {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/applications/{id}?msg=desk.done_deferred")).into_response())
+        }
+        Err(e)
+            if matches!(
+                e.kind,
+                fgf_app::ErrorKind::Invalid | fgf_app::ErrorKind::Conflict
+            ) =>
+        {
+            let status = crate::error::status_of(e.kind, e.code);
+            case_view(
+                &state,
+                &actor,
+                prefs,
+                id,
+                Some((e.message(prefs.lang), false)),
+                status,
+            )
+            .await
+        }
+        Err(e) => Err(err(e)),
+    }
 }

@@ -145,6 +145,9 @@ pub struct ApplicationDetail {
     pub materials: Vec<ApplicationMaterial>,
     /// Visits in person (最多跑一次).
     pub visits: Vec<Visit>,
+    /// What stands on the applicant's record: `{kind: "false_commitment", note, recorded_on}`.
+    #[schema(value_type = Vec<Object>)]
+    pub applicant_records: Vec<fgf_store::application::ApplicantRecordRow>,
 }
 
 /// One visit in person.
@@ -360,6 +363,7 @@ impl From<app::ApplicationDetail> for ApplicationDetail {
                 .collect(),
             licences: d.licences.into_iter().map(Licence::from).collect(),
             visits: d.visits.into_iter().map(Visit::from).collect(),
+            applicant_records: d.applicant_records,
             materials: d
                 .materials
                 .into_iter()
@@ -371,6 +375,9 @@ impl From<app::ApplicationDetail> for ApplicationDetail {
                     round: m.round,
                     mime: m.mime,
                     original_name: m.original_name,
+                    due_on: m.due_on.map(|d| d.to_string()),
+                    verified: m.verified,
+                    verified_note: m.verified_note,
                 })
                 .collect(),
         }
@@ -395,6 +402,9 @@ pub struct ApplicationBody {
     /// For a change (变更) or renewal (延续) matter: the number of the licence it acts on,
     /// one the applicant holds and in force; a renewal 30 days or more before it expires.
     pub licence: Option<String>,
+    /// Materials replaced by the applicant's signed commitment (告知承诺制), by the guide's
+    /// names; only those the guide allows.
+    pub commitments: Option<Vec<String>>,
 }
 
 /// The clerk's decision (mirrors `app::IntakeInput`): `outcome` and what it needs.
@@ -402,13 +412,16 @@ pub struct ApplicationBody {
 #[allow(dead_code)]
 pub struct IntakeBody {
     /// `no_licence_needed` (with `reason`), `wrong_authority` (with `competent` and `reason`),
-    /// `corrected_on_spot` (with `corrections`), `supplement` (with `items`: every item at once)
-    /// or `accept`.
+    /// `corrected_on_spot` (with `corrections`), `supplement` (with `items`: every item at once),
+    /// `accept`, or `accept_deferring` (容缺受理: `items` as `[{material, due}]` of materials
+    /// the guide lets follow, and `commitment`, the uploaded signed commitment's hash).
     pub outcome: String,
     pub reason: Option<String>,
     pub competent: Option<String>,
     pub corrections: Option<Vec<String>>,
-    pub items: Option<Vec<String>>,
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub items: Option<Vec<Value>>,
+    pub commitment: Option<String>,
 }
 
 /// The applicant's supplement.
@@ -437,7 +450,9 @@ pub struct MaterialBody {
 #[derive(Serialize, ToSchema)]
 pub struct ApplicationMaterial {
     pub name: String,
-    /// `upload`, or `licence` (attached from an e-licence: 免提交).
+    /// `upload`; `licence` (attached from an e-licence: 免提交); `deferred` (容缺: to be
+    /// supplied by `due_on`, `file_hash` the signed commitment); `commitment` (告知承诺:
+    /// replaced by the applicant's commitment, `verified` once checked).
     pub source: String,
     pub file_hash: Option<String>,
     pub licence_number: Option<String>,
@@ -445,6 +460,21 @@ pub struct ApplicationMaterial {
     pub round: i64,
     pub mime: Option<String>,
     pub original_name: Option<String>,
+    pub due_on: Option<String>,
+    pub verified: Option<bool>,
+    pub verified_note: String,
+}
+
+/// A reviewer's finding on a commitment (mirrors `app::CommitmentCheckInput`).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct CommitmentCheckBody {
+    /// The material the commitment replaced.
+    pub material: String,
+    /// Whether it holds; false puts it on the applicant's record and bars a grant.
+    pub truthful: bool,
+    /// Required when false: what the check found.
+    pub note: Option<String>,
 }
 
 /// Stop the clock (mirrors `app::PauseInput`).

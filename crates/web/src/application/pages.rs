@@ -132,6 +132,10 @@ pub(super) fn materials_fields(materials: &[Material], filled: &Filled, lang: La
                             small.help { (t(lang, "apply.reusable")) }
                         }
                         input id=(name) name=(name) type="file" accept=".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg";
+                        @if m.by_commitment {
+                            label.check { input type="checkbox" name="commitment" value=(m.name) checked[filled.values.contains_key(&format!("commitment:{}", m.name))]; " " (t(lang, "apply.commitment")) }
+                            small.help { (t(lang, "apply.commitment_help")) }
+                        }
                         @if let Some(p) = filled.problems.get(&format!("materials[{i}]")) { span.error role="alert" { (p) } }
                     }
                 }
@@ -338,7 +342,12 @@ pub(super) async fn read_multipart(
                 let v = String::from_utf8(bytes.to_vec())
                     .map_err(|_| ServiceError::invalid("upload_unreadable"))?;
                 crate::extract::check_page_text(&name, &v)?;
-                fields.insert(name, v);
+                // A group of checkboxes sends one name many times: each value is its own key.
+                if name == "commitment" {
+                    fields.insert(format!("commitment:{v}"), "1".to_owned());
+                } else {
+                    fields.insert(name, v);
+                }
             }
         }
     }
@@ -449,6 +458,12 @@ pub async fn apply_submit(
         consent_reuse: consent,
         draft,
         licence: up.fields.get("licence").filter(|l| !l.is_empty()).cloned(),
+        commitments: up
+            .fields
+            .keys()
+            .filter_map(|k| k.strip_prefix("commitment:"))
+            .map(str::to_owned)
+            .collect(),
     };
     let uc = state.app.application();
     let outcome = if !problems.is_empty() {
@@ -642,6 +657,7 @@ async fn applicant_detail(
         .await
         .ok()
         .map(|v| v.doc);
+    let deferred = fgf_app::application::outstanding_deferred(&d.materials);
     let body = html! {
         nav.crumbs { a href="/me/applications" { (t(lang, "apply.mine")) } " › " (a.number) }
         h1 { (a.matter_name) }
@@ -676,6 +692,26 @@ async fn applicant_detail(
                         ul.plain.material-list {
                             @for (i, m) in doc.materials.iter().enumerate() {
                                 li { label for=(format!("file_{i}")) { (m.name) } input id=(format!("file_{i}")) name=(format!("file_{i}")) type="file" accept=".pdf,.png,.jpg,.jpeg"; }
+                            }
+                        }
+                    }
+                    div.field { label for="note" { (t(lang, "apply.supply_note")) } textarea id="note" name="note" rows="2" {} }
+                    p.actions { button type="submit" { (t(lang, "apply.supply")) } }
+                }
+            }
+        }
+        @if !deferred.is_empty() && a.status != ApplicationStatus::AwaitingSupplement {
+            section.card.asked {
+                h2 { (t(lang, "apply.deferred")) }
+                form method="post" action=(format!("/me/applications/{}/supplement", a.id)) enctype="multipart/form-data" {
+                    (csrf(actor))
+                    ul.plain.material-list {
+                        @for m in &deferred {
+                            @if let Some(i) = doc.as_ref().and_then(|doc| doc.materials.iter().position(|g| g.name == m.name)) {
+                                li {
+                                    label for=(format!("file_{i}")) { (m.name) " " small.muted { (t(lang, "apply.deferred_due").replace("{0}", &m.due_on.map(|d| d.to_string()).unwrap_or_default())) } }
+                                    input id=(format!("file_{i}")) name=(format!("file_{i}")) type="file" accept=".pdf,.png,.jpg,.jpeg";
+                                }
                             }
                         }
                     }

@@ -33,6 +33,7 @@ pub(crate) fn table() -> Vec<Route> {
         r("GET", "/api/v1/licences", Authenticated, "application", "Electronic licences the caller may read: a holder their own, staff their departments'", get(api::licences)).query::<api::PageParams>().returns_list::<dto::Licence>(),
         r("POST", "/api/v1/licences/{number}/status", Perm(P::ApplicationReview), "application", "Suspend (暂扣), restore or revoke (吊销) a licence by a decision with its reason; the verify page answers accordingly", post(api::licence_status)).body::<dto::LicenceStatusBody>().returns::<dto::Licence>(),
         r("GET", "/api/v1/licences/{number}", Authenticated, "application", "One electronic licence with its signature and standing", get(api::licence)).returns::<dto::Licence>(),
+        r("POST", "/api/v1/applications/{id}/commitment-check", Perm(P::ApplicationReview), "application", "Record the check of a commitment that replaced a material (告知承诺制): true, or false (with what was found), which goes on the applicant's record and bars a grant", post(api::check_commitment)).body::<dto::CommitmentCheckBody>().returns::<dto::Application>(),
         r("GET", "/api/v1/licences/{number}/revisions", Authenticated, "application", "What changes and renewals replaced on a licence, oldest first: content, signature, the application that replaced it", get(api::licence_revisions)).returns_list::<dto::LicenceRevision>(),
         // 一件事一次办: life-event packages.
         r("GET", "/api/v1/life-events", Public, "application", "The life-event packages (一件事一次办), each with its matters, combined form and materials", get(api::life_events)).returns_list::<dto::LifeEvent>(),
@@ -58,6 +59,7 @@ pub(crate) fn table() -> Vec<Route> {
         // The staff's desk.
         r("GET", "/applications", Authenticated, "pages", "The desk: applications being handled, the most urgent first (staff with intake or review)", get(desk::desk_page)),
         r("GET", "/applications/{id}", Authenticated, "pages", "One application: form and materials side by side, clock, review diagram, the caller's step", get(desk::case_page)),
+        r("POST", "/applications/{id}/defer", Perm(P::ApplicationIntake), "pages", "容缺受理: accept with a material the guide lets follow, its day, and the applicant's signed commitment uploaded (multipart)", post(desk::defer_submit)),
         r("POST", "/applications/{id}/{step}", Authenticated, "pages", "Take a step: accept, correction, refuse, assign, verify, decide, deliver, pause, resume, extend, overdue-reason", post(desk::step_submit)),
         // Printable documents and licences; the public verify page.
         r("GET", "/applications/{id}/documents/{doc}", Authenticated, "pages", "A notice or decision on A4 with its number and seal", get(print::document_page)),

@@ -77,6 +77,16 @@ pub fn materials_card(lang: Lang, materials: &[MaterialRow]) -> Markup {
                                     @if m.source == "licence" {
                                         span.tag { (t(lang, "apply.reused")) } " "
                                         @if let Some(n) = &m.licence_number { a href=(format!("/verify/{n}")) { (n) } }
+                                    } @else if m.source == "deferred" {
+                                        span.tag { (t(lang, "material.source.deferred")) } " "
+                                        @if let Some(d) = m.due_on { (t(lang, "apply.deferred_due").replace("{0}", &d.to_string())) }
+                                    } @else if m.source == "commitment" {
+                                        span.tag { (t(lang, "material.source.commitment")) } " "
+                                        @match m.verified {
+                                            Some(true) => { (t(lang, "desk.commitment_true")) }
+                                            Some(false) => { strong { (t(lang, "desk.commitment_false")) } " " (m.verified_note) }
+                                            None => {}
+                                        }
                                     } @else {
                                         (m.original_name.as_deref().unwrap_or("")) " " small.muted { (m.mime.as_deref().unwrap_or("")) }
                                     }

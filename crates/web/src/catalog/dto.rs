@@ -144,6 +144,10 @@ pub struct Material {
     pub blank_form_file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sample_file: Option<String>,
+    /// 容缺受理: the window may accept without it on a written commitment to supply it.
+    pub deferrable: bool,
+    /// 告知承诺制: a signed commitment may replace it.
+    pub by_commitment: bool,
 }
 
 impl From<fgf_domain::catalog::Material> for Material {
@@ -159,6 +163,8 @@ impl From<fgf_domain::catalog::Material> for Material {
             sample: m.sample,
             blank_form_file: m.blank_form_file,
             sample_file: m.sample_file,
+            deferrable: m.deferrable,
+            by_commitment: m.by_commitment,
         }
     }
 }

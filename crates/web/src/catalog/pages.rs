@@ -580,6 +580,8 @@ async fn edit_view(
         sample: false,
         blank_form_file: None,
         sample_file: None,
+        deferrable: false,
+        by_commitment: false,
     };
     rows.push(blank.clone());
     rows.push(blank);
@@ -670,7 +672,15 @@ async fn edit_view(
                                 td { input name="m_copies" type="number" min="1" value=(m.copies) aria-label=(t(lang, "catalog.copies")); }
                                 td { (select("m_necessity", Necessity::ALL, m.necessity, Necessity::label_zh, Necessity::code)) }
                                 td { input name="m_condition" value=(m.condition) aria-label=(t(lang, "catalog.condition")); }
-                                td { (select("m_source", MaterialSource::ALL, m.source, MaterialSource::label_zh, MaterialSource::code)) }
+                                td {
+                                    (select("m_source", MaterialSource::ALL, m.source, MaterialSource::label_zh, MaterialSource::code))
+                                    // Whether the window may accept without it (容缺) or a signed commitment may replace it (告知承诺).
+                                    select name="m_intake" aria-label=(t(lang, "catalog.material_intake")) {
+                                        option value="" { (t(lang, "catalog.intake_plain")) }
+                                        option value="deferrable" selected[m.deferrable] { (t(lang, "catalog.intake_deferrable")) }
+                                        option value="commitment" selected[m.by_commitment] { (t(lang, "catalog.intake_commitment")) }
+                                    }
+                                }
                             }
                         }
                     }
@@ -810,6 +820,7 @@ fn input_of(form: &PageForm, code: &str) -> (MatterInput, Vec<FieldProblem>) {
         let sample = form.all("m_sample");
         let blank_file = form.all("m_blank_file");
         let sample_file = form.all("m_sample_file");
+        let intake = form.all("m_intake");
         let file = |v: Option<&String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
         names
             .iter()
@@ -841,6 +852,8 @@ fn input_of(form: &PageForm, code: &str) -> (MatterInput, Vec<FieldProblem>) {
                     || file(sample_file.get(i)).is_some(),
                 blank_form_file: file(blank_file.get(i)),
                 sample_file: file(sample_file.get(i)),
+                deferrable: intake.get(i).is_some_and(|v| v == "deferrable"),
+                by_commitment: intake.get(i).is_some_and(|v| v == "commitment"),
             })
             .collect()
     };

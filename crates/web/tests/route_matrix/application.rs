@@ -109,6 +109,7 @@ pub(super) fn fill(method: &str, path: &str, s: &mut Sample, _v: &Vars) -> bool 
             s.allowed = &[422];
         }
         ("POST", "/me/applications/{id}/supplement") => s.allowed = &[422],
+        ("POST", "/applications/{id}/defer") => s.allowed = &[422],
         ("GET", "/me/applications/{id}") => s.allowed = &[200, 404],
         // Staff without intake or review are refused by the use case; applicants have their
         // own pages.
@@ -158,6 +159,11 @@ pub(super) fn fill(method: &str, path: &str, s: &mut Sample, _v: &Vars) -> bool 
         ("GET", "/api/v1/life-event-cases") => s.allowed = &[200],
         ("GET", "/api/v1/life-event-cases/{id}") | ("GET", "/me/life-events/{id}") => {
             s.allowed = &[200, 403, 404]
+        }
+        // Application 1 carries no commitment.
+        ("POST", "/api/v1/applications/{id}/commitment-check") => {
+            s.json = Some(json!({"material": "住所（经营场所）使用证明", "truthful": true}));
+            s.allowed = &[404];
         }
         ("GET", "/catalog/life-events") => s.allowed = &[200],
         // The matrix's empty form names no matters: refused on its field, shown again.
