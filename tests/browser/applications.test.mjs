@@ -222,4 +222,56 @@ describe('online applications', () => {
     assert.ok(renewed, 'one licence was renewed');
     await shot(holder, 'renewal-submitted');
   });
+
+  test('accepted with a material to follow (容缺) and a certificate replaced by a commitment (告知承诺)', async () => {
+    const applicant = await (await newContext(browser, server.baseURL)).newPage();
+    await login(applicant, 'enterprise');
+    await applicant.goto(`/apply/${FOOD}`);
+    await applicant.fill('#经营者名称', '示范区承诺制测试餐饮有限公司');
+    await applicant.fill('#统一社会信用代码', '91110108MA1H8R7C4F');
+    await applicant.fill('#经营场所', '示范区人民路300号');
+    await applicant.selectOption('#主体业态', '餐饮服务经营者');
+    await applicant.selectOption('#经营项目', '热食类食品制售');
+    await applicant.fill('#经营面积', '90');
+    await applicant.fill('[name="食品安全管理人员[1].姓名"]', '张三');
+    await applicant.fill('[name="食品安全管理人员[1].身份证号"]', '11010519491231002X');
+    // The health certificates are replaced by the applicant's commitment.
+    await applicant.getByLabel('以告知承诺代替').check();
+    await applicant.locator('input[name=file_0]').setInputFiles(pdf('申请书.pdf', 'application form'));
+    await applicant.getByRole('button', { name: '提交申请' }).click();
+    await applicant.waitForURL((u) => /^\/me\/applications\/\d+$/.test(u.pathname));
+    const caseUrl = new URL(applicant.url()).pathname;
+    const id = caseUrl.split('/').pop();
+    await applicant.getByText('告知承诺', { exact: true }).first().waitFor();
+
+    // The window accepts with the rules list to follow, on the signed commitment uploaded.
+    const clerk = await (await newContext(browser, server.baseURL)).newPage();
+    await login(clerk, 'clerk');
+    await clerk.goto(`/applications/${id}`);
+    await clerk.selectOption('#defer_material', '食品安全规章制度目录清单');
+    const due = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
+    await clerk.fill('#defer_due', due);
+    await clerk.locator('#defer_commitment').setInputFiles(pdf('容缺承诺书.pdf', 'signed'));
+    await shot(clerk, 'defer-form');
+    await clerk.getByRole('button', { name: '容缺受理' }).click();
+    await clerk.getByText('已容缺受理').waitFor();
+
+    // The applicant supplies it from their page while the case is handled.
+    await applicant.goto(caseUrl);
+    await applicant.getByRole('heading', { name: '需要您补交的容缺材料' }).waitFor();
+    await shot(applicant, 'deferred');
+    await applicant.locator('section.asked input[type=file]').setInputFiles(pdf('规章制度.pdf', 'rules'));
+    await applicant.getByRole('button', { name: '提交补正材料' }).click();
+    await applicant.getByText('容缺材料已补交，审查继续进行').waitFor();
+
+    // A reviewer checks the commitment: it holds.
+    const checker = await (await newContext(browser, server.baseURL)).newPage();
+    await login(checker, 'checker');
+    await checker.goto(`/applications/${id}`);
+    await checker.getByRole('heading', { name: '告知承诺核查' }).waitFor();
+    await shot(checker, 'commitment-check');
+    await checker.getByRole('button', { name: '核查属实' }).click();
+    await checker.getByText('核查结果已记录').waitFor();
+    assert.equal(await checker.getByRole('heading', { name: '告知承诺核查' }).count(), 0);
+  });
 });

@@ -141,6 +141,7 @@ crate::i18n::messages! {
     "apply.reselect_files" => "（已选择的文件需重新选择）", " (choose the files again)";
     "apply.submitted" => "申请已提交，已收件。", "Sent: the application was received.";
     "apply.draft_saved" => "草稿已保存，可随时继续填写。", "Draft saved; continue any time.";
+    "apply.deferred_supplied" => "容缺材料已补交，审查继续进行。", "The materials accepted missing are in; the review goes on.";
     "apply.supplied" => "补正材料已提交，重新进入受理。", "Supplement sent; the application is received again.";
     "apply.mine" => "我的办件", "My applications";
     "apply.none" => "您还没有申请。", "You have no applications yet.";

@@ -782,7 +782,14 @@ pub async fn supply_submit(
         .await
     {
         Ok(_) => {
-            Ok(Redirect::to(&format!("/me/applications/{id}?msg=apply.supplied")).into_response())
+            // A correction round starts intake again; materials accepted missing (容缺) just
+            // join the case being handled.
+            let msg = if d.view.status == ApplicationStatus::AwaitingSupplement {
+                "apply.supplied"
+            } else {
+                "apply.deferred_supplied"
+            };
+            Ok(Redirect::to(&format!("/me/applications/{id}?msg={msg}")).into_response())
         }
         Err(e)
             if matches!(
