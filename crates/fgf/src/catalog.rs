@@ -133,8 +133,9 @@ pub async fn run(config: Config, cmd: Cmd) -> anyhow::Result<ExitCode> {
         } => {
             let hits = app
                 .catalog()
-                .search_matters(&query, &Default::default(), 20)
-                .await?;
+                .search_matters(&query, &Default::default(), 0, 20)
+                .await?
+                .hits;
             if as_json {
                 println!("{}", serde_json::to_string(&hits)?);
             } else {

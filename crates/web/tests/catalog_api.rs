@@ -1510,3 +1510,75 @@ async fn a_blank_form_attached_to_a_material_downloads_from_the_public_guide() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     d.cleanup().await;
 }
+
+#[tokio::test]
+async fn a_search_reports_every_match_and_pages_past_its_first_page() {
+    let d = District::new().await;
+    let get = |path: String| {
+        let d = &d;
+        async move {
+            let r = d.api(Method::GET, &path, None, None).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+            r.json()
+        }
+    };
+    // 许可 matches far more matters than one page holds.
+    let q = "%E8%AE%B8%E5%8F%AF";
+    let first = get(format!("/api/v1/matters?q={q}&per_page=5")).await;
+    let total = first["total"].as_i64().unwrap();
+    assert!(total > 10, "total is every match, not the page: {total}");
+    assert_eq!(first["items"].as_array().unwrap().len(), 5);
+    let second = get(format!("/api/v1/matters?q={q}&per_page=5&page=2")).await;
+    assert_eq!(second["total"], total);
+    let codes = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (a, b) = (codes(&first), codes(&second));
+    assert_eq!(b.len(), 5);
+    assert!(
+        a.iter().all(|c| !b.contains(c)),
+        "page 2 goes on from page 1: {a:?} {b:?}"
+    );
+    // The pages together are the ranking: page 2 is the next five of a page of ten.
+    let ten = get(format!("/api/v1/matters?q={q}&per_page=10")).await;
+    assert_eq!(codes(&ten), [a, b].concat());
+    // Past the end: nothing, and still the total.
+    let far = get(format!("/api/v1/matters?q={q}&per_page=100&page=50")).await;
+    assert_eq!(far["items"].as_array().unwrap().len(), 0);
+    assert_eq!(far["total"], total);
+
+    // The portal pages too, keeping the query.
+    let page = d
+        .send(
+            axum::http::Request::get(format!("/guide?q={q}"))
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let text = page.text();
+    assert!(
+        total > 50,
+        "the query must reach a second portal page: {total}"
+    );
+    assert!(text.contains("page=2"), "a pager past 50 results");
+    assert!(
+        text.contains(&total.to_string()),
+        "the heading counts every match"
+    );
+    let second = d
+        .send(
+            axum::http::Request::get(format!("/guide?q={q}&page=2"))
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        second.text().contains(r#"<ol class="results" start="51">"#),
+        "numbering goes on"
+    );
+}

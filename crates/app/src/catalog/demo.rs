@@ -200,7 +200,7 @@ impl UseCases<'_> {
             let q = &mix[i % mix.len()];
             let f = &filters[i % filters.len()];
             let t = std::time::Instant::now();
-            let hits = self.search_matters(q, f, 20).await?;
+            let hits = self.search_matters(q, f, 0, 20).await?.hits;
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             if hits.is_empty() {
                 empty += 1;

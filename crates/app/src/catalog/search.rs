@@ -361,14 +361,16 @@ impl CatalogIndex {
         Ok(())
     }
 
-    /// Ranked matters for `query` (phrase matches first), at most `limit`.
+    /// Ranked matters for `query` (phrase matches first): `limit` of them after skipping
+    /// `offset`, and how many match in all.
     pub fn search(
         &self,
         query: &str,
         phrase_ids: &[MatterId],
         filter: &SearchFilter,
+        offset: usize,
         limit: usize,
-    ) -> ServiceResult<Vec<SearchHit>> {
+    ) -> ServiceResult<SearchPage> {
         let f = &self.fields;
         let q = query.trim().to_lowercase();
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -411,7 +413,7 @@ impl CatalogIndex {
             ));
         }
         if should.is_empty() {
-            return Ok(Vec::new());
+            return Ok(SearchPage::default());
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
             vec![(Occur::Must, Box::new(BooleanQuery::new(should)))];
@@ -446,10 +448,13 @@ impl CatalogIndex {
         let searcher = self.reader.searcher();
         // Ranked by relevance; among equal relevance, the most-applied first. Enough are
         // collected that the tie-break sees every tied candidate at the cut.
-        let top = searcher
+        let (top, total) = searcher
             .search(
                 &query,
-                &TopDocs::with_limit(limit.max(1) * 5).order_by_score(),
+                &(
+                    TopDocs::with_limit((offset + limit.max(1)) * 5).order_by_score(),
+                    tantivy::collector::Count,
+                ),
             )
             .map_err(ServiceError::internal)?;
         let mut hits = Vec::with_capacity(top.len());
@@ -503,9 +508,18 @@ impl CatalogIndex {
                 .then(b.apply_count.cmp(&a.apply_count))
                 .then(a.code.cmp(&b.code))
         });
-        hits.truncate(limit);
-        Ok(hits)
+        Ok(SearchPage {
+            hits: hits.into_iter().skip(offset).take(limit).collect(),
+            total,
+        })
     }
+}
+
+/// One page of a search and the number of matters that match in all.
+#[derive(Debug, Clone, Default)]
+pub struct SearchPage {
+    pub hits: Vec<SearchHit>,
+    pub total: usize,
 }
 
 impl<'a> UseCases<'a> {
@@ -653,16 +667,21 @@ impl<'a> UseCases<'a> {
 
     /// Ranked matters for a query: the catalogue search of the portal, the staff pages and
     /// `fgf catalog search`.
+    /// A page of the ranked matters for `query`: `limit` (1 to 100) after `offset`, with how
+    /// many match in all, so a search can be paged past its first page.
     pub async fn search_matters(
         &self,
         query: &str,
         filter: &SearchFilter,
+        offset: usize,
         limit: usize,
-    ) -> ServiceResult<Vec<SearchHit>> {
+    ) -> ServiceResult<SearchPage> {
         self.sync_search_index(false).await?;
         let phrase_ids = self.phrase_matches(query).await?;
+        // Far pages are not worth the collection they cost; nobody reads page 200.
+        let offset = offset.min(5_000);
         self.search_index()?
-            .search(query, &phrase_ids, filter, limit.clamp(1, 100))
+            .search(query, &phrase_ids, filter, offset, limit.clamp(1, 100))
     }
 
     /// Matters whose everyday phrase the query is, or contains.

@@ -41,15 +41,16 @@ pub async fn list_matters(
     };
     if let Some(text) = q.q.as_deref().filter(|s| !s.trim().is_empty()) {
         let per = q.per_page.unwrap_or(20).clamp(1, 100) as usize;
-        let hits = state
+        let page = q.page.unwrap_or(1).max(1) as usize;
+        let found = state
             .app
             .catalog()
-            .search_matters(text, &filter, per)
+            .search_matters(text, &filter, (page - 1) * per, per)
             .await?;
-        let all = List::<dto::SearchHit>::all(hits);
+        let items = List::<dto::SearchHit>::all(found.hits).items;
         return Ok(Json(dto::MatterList::Hits {
-            items: all.items,
-            total: all.total,
+            items,
+            total: i64::try_from(found.total).unwrap_or(i64::MAX),
         })
         .into_response());
     }

@@ -37,7 +37,13 @@ pub struct GuideQuery {
     audience: Option<String>,
     #[serde(default)]
     event: Option<String>,
+    /// The page of a search's results.
+    #[serde(default)]
+    page: Option<u32>,
 }
+
+/// Search results shown on one page of the portal.
+const PER_PAGE: u32 = 50;
 
 /// The public catalogue: search with filters, and browsing by department, kind, audience and
 /// life event.
@@ -72,14 +78,23 @@ pub async fn guide_home(
     };
     let text = q.q.clone().unwrap_or_default();
     // A search, or a browse by the chosen facet (the matters in force, main items first).
+    let page = q.page.unwrap_or(1).max(1);
+    let mut found = 0usize;
     let results: Option<Vec<ResultRow>> = if !text.trim().is_empty() {
+        let hits = state
+            .app
+            .catalog()
+            .search_matters(
+                &text,
+                &filter,
+                ((page - 1) * PER_PAGE) as usize,
+                PER_PAGE as usize,
+            )
+            .await
+            .map_err(&err)?;
+        found = hits.total;
         Some(
-            state
-                .app
-                .catalog()
-                .search_matters(&text, &filter, 50)
-                .await
-                .map_err(&err)?
+            hits.hits
                 .into_iter()
                 .map(|h| {
                     (
@@ -169,9 +184,9 @@ pub async fn guide_home(
         }
         @if let Some(rs) = &results {
             section.card {
-                h2 { (t(lang, "catalog.results").replace("{0}", &rs.len().to_string())) }
+                h2 { (t(lang, "catalog.results").replace("{0}", &found.max(rs.len()).to_string())) }
                 @if rs.is_empty() { p.muted { (t(lang, "catalog.no_results")) } }
-                ol.results {
+                ol.results start=((page - 1) * PER_PAGE + 1) {
                     @for (code, name, dept, online, trips) in rs {
                         li {
                             a href=(format!("/guide/{code}")) { (name) }
@@ -180,6 +195,16 @@ pub async fn guide_home(
                             @else { span.badge.plain { (t(lang, "catalog.trips_n").replace("{0}", &trips.to_string())) } }
                         }
                     }
+                }
+                // A search past its first page is paged, the filters kept.
+                @if found > PER_PAGE as usize {
+                    (layout::pager(lang, "/guide", &[
+                        ("q", text.clone()),
+                        ("department", q.department.clone().unwrap_or_default()),
+                        ("kind", q.kind.clone().unwrap_or_default()),
+                        ("online", q.online.clone().unwrap_or_default()),
+                        ("trips", q.trips.clone().unwrap_or_default()),
+                    ], page, PER_PAGE, i64::try_from(found).unwrap_or(i64::MAX)))
                 }
             }
         }
