@@ -1582,3 +1582,23 @@ async fn a_search_reports_every_match_and_pages_past_its_first_page() {
         "numbering goes on"
     );
 }
+
+#[tokio::test]
+async fn the_guide_says_how_far_a_matter_goes_online_in_words() {
+    let d = District::new().await;
+    let page = d
+        .send(
+            axum::http::Request::get("/guide/XK-D03-0001-01-01")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    // 食品经营许可（新办） is Ⅲ级: applied for online, finished in person.
+    assert!(
+        text.contains("可网上申请和预审，需到现场办结"),
+        "depth in words"
+    );
+    assert!(!text.contains("Ⅲ级 · 否"), "not a grade and a bare 否");
+}

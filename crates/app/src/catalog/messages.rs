@@ -223,6 +223,10 @@ crate::i18n::messages! {
     "catalog.material_file_without_flag" => "附有空白表格或示例样表文件的材料，须标明“有”", "a material with an attached form or sample must say it has one";
     "catalog.form_downloads" => "表格下载", "Forms";
     "catalog.blank_form" => "空白表格", "blank form";
+    "catalog.depth.1" => "网上可查看办事指南，需到窗口申请办理", "The guide is online; apply at the window";
+    "catalog.depth.2" => "可网上预约，到窗口办理", "Book online, then apply at the window";
+    "catalog.depth.3" => "可网上申请和预审，需到现场办结", "Apply and be pre-checked online; finish in person";
+    "catalog.depth.4" => "全程网上办理，无需到现场", "Entirely online, no visit needed";
     "catalog.material_intake" => "受理方式", "Intake";
     "catalog.intake_plain" => "须提交", "Required as listed";
     "catalog.intake_deferrable" => "可容缺受理", "May follow (容缺)";

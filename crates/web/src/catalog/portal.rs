@@ -242,10 +242,6 @@ fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-fn yes_no(lang: Lang, b: bool) -> &'static str {
-    t(lang, if b { "catalog.yes" } else { "catalog.no" })
-}
-
 /// The service guide of one matter (办事指南), printable on A4.
 pub async fn guide_page(
     State(state): State<AppState>,
@@ -337,7 +333,7 @@ pub async fn guide_page(
                     }))
                     (row(t(lang, "catalog.fee"), html! { @match &d.fee { Some(f) => { (f.standard) " （" (f.basis) "）" } None => { (t(lang, "catalog.free")) } } }))
                     (row(t(lang, "catalog.trips"), html! { (d.trips) @if !d.trips_reason.is_empty() { " （" (d.trips_reason) "）" } }))
-                    (row(t(lang, "catalog.online_depth"), html! { (d.online_depth.label_zh()) " · " (yes_no(lang, d.fully_online)) }))
+                    (row(t(lang, "catalog.online_depth"), html! { (t(lang, &format!("catalog.depth.{}", d.online_depth.code()))) " " small.muted { "（" (d.online_depth.label_zh()) "）" } }))
                     (row(t(lang, "catalog.handling_forms"), html! { (d.handling_forms.iter().map(|f| f.label_zh()).collect::<Vec<_>>().join("、")) }))
                     (row(t(lang, "catalog.place"), html! { (d.place) }))
                     (row(t(lang, "catalog.hours"), html! { (d.hours) }))
