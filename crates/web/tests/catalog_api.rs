@@ -1602,3 +1602,30 @@ async fn the_guide_says_how_far_a_matter_goes_online_in_words() {
     );
     assert!(!text.contains("Ⅲ级 · 否"), "not a grade and a bare 否");
 }
+
+#[tokio::test]
+async fn a_search_that_finds_nothing_says_so_and_offers_a_way_on() {
+    let d = District::new().await;
+    let page = d
+        .send(
+            axum::http::Request::get("/guide?q=zzqqxx")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    assert!(
+        text.contains("没有找到与“zzqqxx”相关的事项"),
+        "honest about nothing found"
+    );
+    // The most-applied matters of the demo catalogue are offered, the most-applied first
+    // (12345 热线诉求办理, 年办件量 the highest).
+    let popular = text.split("常办事项</h3>").nth(1).unwrap_or("");
+    assert!(
+        popular.starts_with(r#"<ul class="chips"><li><a href="/guide/GG-D02-0006">"#),
+        "{popular}"
+    );
+    assert!(!text.contains(r#"<ol class="results""#), "no empty list");
+    assert!(text.contains(r#"href="/life-events""#));
+}

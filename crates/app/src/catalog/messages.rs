@@ -29,6 +29,9 @@ crate::i18n::messages! {
     "catalog.at_most_one_trip" => "最多跑一次", "At most one trip";
     "catalog.results" => "找到 {0} 个事项", "{0} matters found";
     "catalog.no_results" => "没有找到相关事项，换个说法试试", "nothing found; try other words";
+    "catalog.no_results_for" => "没有找到与“{0}”相关的事项", "No matter found for “{0}”";
+    "catalog.no_results_hint" => "可以换个说法（如“开饭店”“办营业执照”），用拼音首字母（如 yyzz），或从下面的常办事项、一件事和部门中查找。", "Try other words (开饭店, 办营业执照), pinyin initials (yyzz), or start from the popular matters, life events and departments below.";
+    "catalog.popular" => "常办事项", "Popular matters";
     "catalog.trips_n" => "跑动 {0} 次", "{0} trips";
     "catalog.by_audience" => "按服务对象", "By audience";
     "catalog.person" => "个人办事", "For individuals";

@@ -154,6 +154,22 @@ pub async fn guide_home(
     } else {
         None
     };
+    // The most-applied matters in force: what a search that found nothing suggests.
+    let popular: Vec<(String, String)> = if results.as_ref().is_some_and(|r| r.is_empty()) {
+        let mut by_use: Vec<&(fgf_store::catalog::MatterRow, MatterDoc)> = docs.iter().collect();
+        by_use.sort_by(|a, b| {
+            b.0.apply_count
+                .cmp(&a.0.apply_count)
+                .then(a.0.code.cmp(&b.0.code))
+        });
+        by_use
+            .into_iter()
+            .take(8)
+            .map(|(m, d)| (m.code.clone(), d.name.clone()))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut events: Vec<(&str, usize)> = Vec::new();
     for (_, d) in &docs {
         for e in &d.life_events {
@@ -185,7 +201,15 @@ pub async fn guide_home(
         @if let Some(rs) = &results {
             section.card {
                 h2 { (t(lang, "catalog.results").replace("{0}", &found.max(rs.len()).to_string())) }
-                @if rs.is_empty() { p.muted { (t(lang, "catalog.no_results")) } }
+                @if rs.is_empty() {
+                    // Honest about finding nothing, and a way on: the matters people use most,
+                    // the life events, and the everyday words the catalogue knows.
+                    p { strong { (t(lang, "catalog.no_results_for").replace("{0}", &text)) } }
+                    p.muted { (t(lang, "catalog.no_results_hint")) }
+                    h3 { (t(lang, "catalog.popular")) }
+                    ul.chips { @for (code, name) in &popular { li { a href=(format!("/guide/{code}")) { (name) } } } }
+                    p { a href="/life-events" { (t(lang, "life_event.title")) } }
+                } @else {
                 ol.results start=((page - 1) * PER_PAGE + 1) {
                     @for (code, name, dept, online, trips) in rs {
                         li {
@@ -195,6 +219,7 @@ pub async fn guide_home(
                             @else { span.badge.plain { (t(lang, "catalog.trips_n").replace("{0}", &trips.to_string())) } }
                         }
                     }
+                }
                 }
                 // A search past its first page is paged, the filters kept.
                 @if found > PER_PAGE as usize {
