@@ -1629,3 +1629,53 @@ async fn a_search_that_finds_nothing_says_so_and_offers_a_way_on() {
     assert!(!text.contains(r#"<ol class="results""#), "no empty list");
     assert!(text.contains(r#"href="/life-events""#));
 }
+
+#[tokio::test]
+async fn individuals_and_enterprises_open_their_guide_lists_without_penalties_or_inspections() {
+    let d = District::new().await;
+    let get = |path: &'static str| {
+        let d = &d;
+        async move {
+            d.send(
+                axum::http::Request::get(path)
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+        }
+    };
+    let home = get("/").await.text();
+    assert!(
+        home.contains(r#"href="/guide?audience=person""#),
+        "个人办事 opens the guide"
+    );
+    assert!(
+        home.contains(r#"href="/guide?audience=legal""#),
+        "法人办事 opens the guide"
+    );
+    let legal = get("/guide?audience=legal").await.text();
+    // 企业设立登记 is applied for; a penalty or an inspection is not.
+    assert!(legal.contains(r#"href="/guide/XK-D04-0001-01""#));
+    let kinds = d
+        .api(
+            Method::GET,
+            "/api/v1/matters?kind=02&per_page=100",
+            None,
+            None,
+        )
+        .await
+        .json();
+    let penalties: Vec<String> = kinds["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["code"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(!penalties.is_empty(), "the demo catalogue has penalties");
+    for code in &penalties {
+        assert!(
+            !legal.contains(&format!(r#"href="/guide/{code}""#)),
+            "{code} is no service to apply for"
+        );
+    }
+}

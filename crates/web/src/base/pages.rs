@@ -214,8 +214,8 @@ pub async fn portal_home(
             h1 { (t(lang, "page.portal_title")) }
             p { (t(lang, "page.portal_intro")) }
             div.entries {
-                a.entry href="/login" { strong { (t(lang, "portal.entry_citizen")) } span { (t(lang, "portal.entry_citizen_hint")) } }
-                a.entry href="/login" { strong { (t(lang, "portal.entry_enterprise")) } span { (t(lang, "portal.entry_enterprise_hint")) } }
+                a.entry href="/guide?audience=person" { strong { (t(lang, "portal.entry_citizen")) } span { (t(lang, "portal.entry_citizen_hint")) } }
+                a.entry href="/guide?audience=legal" { strong { (t(lang, "portal.entry_enterprise")) } span { (t(lang, "portal.entry_enterprise_hint")) } }
                 a.entry href="/register" { strong { (t(lang, "portal.entry_register")) } span { (t(lang, "portal.entry_register_hint")) } }
             }
         }

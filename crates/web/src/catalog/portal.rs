@@ -45,6 +45,10 @@ pub struct GuideQuery {
 /// Search results shown on one page of the portal.
 const PER_PAGE: u32 = 50;
 
+/// The kinds of power nobody applies for (行政处罚 02, 行政强制 03, 行政征收 04, 行政检查 06,
+/// GB/T 39046 table A.1): the audience lists of 个人办事 and 法人办事 leave them out.
+const NOT_APPLIED_FOR: [&str; 4] = ["02", "03", "04", "06"];
+
 /// The public catalogue: search with filters, and browsing by department, kind, audience and
 /// life event.
 pub async fn guide_home(
@@ -132,9 +136,14 @@ pub async fn guide_home(
                         && filter.kind.as_deref().is_none_or(|k| d.kind.code() == k)
                         && filter.fully_online.is_none_or(|o| d.fully_online == o)
                         && filter.max_trips.is_none_or(|t| d.trips <= t)
-                        && q.audience.as_deref().is_none_or(|a| match a {
-                            "person" => d.audiences.contains(&Audience::Person),
-                            _ => d.audiences.iter().any(|x| *x != Audience::Person),
+                        && q.audience.as_deref().is_none_or(|a| {
+                            // What a person or an enterprise applies for: penalties, coercive
+                            // measures, levies and inspections are done to them, not asked.
+                            !NOT_APPLIED_FOR.contains(&d.kind.code())
+                                && match a {
+                                    "person" => d.audiences.contains(&Audience::Person),
+                                    _ => d.audiences.iter().any(|x| *x != Audience::Person),
+                                }
                         })
                         && q.event
                             .as_deref()
