@@ -139,6 +139,19 @@ async fn an_application_goes_from_window_to_decision_through_the_inboxes() {
         .await
         .json();
     assert_eq!(inst["status"]["status"], "completed");
+    // The instance page names its steps; node ids never show.
+    let (cookie, _) = d.page_session("clerk").await;
+    let page = d
+        .page(Method::GET, &format!("/instances/{id}"), &cookie)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    assert!(
+        text.contains("</strong> 审查 "),
+        "the review step by its name"
+    );
+    assert!(!text.contains("</strong> review "), "no node id");
+    assert!(!text.contains("</strong> accept "), "no node id");
     let history = d
         .api(
             Method::GET,

@@ -915,6 +915,27 @@ impl UseCases<'_> {
     }
 
     /// The working-day deadlines running on `inst`, soonest first.
+    /// The names of the steps of the processes an instance runs, by node id: pages show a
+    /// step by its name (审查), never by its id (`review`).
+    pub async fn node_names(
+        &self,
+        definition_id: i64,
+        inst: &Instance,
+    ) -> ServiceResult<std::collections::HashMap<String, String>> {
+        let reg = self.registry_by_id(definition_id).await?;
+        let mut out = std::collections::HashMap::new();
+        for pid in &inst.procs {
+            if let Some(c) = reg.get(pid) {
+                for n in &c.process.nodes {
+                    if !n.name.trim().is_empty() {
+                        out.entry(n.id.clone()).or_insert_with(|| n.name.clone());
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn instance_deadlines(
         &self,
         definition_id: i64,

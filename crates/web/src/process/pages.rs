@@ -465,6 +465,14 @@ pub async fn instance_page(
         .instance_deadlines(row.definition_id, &inst)
         .await
         .map_err(&err)?;
+    let names = state
+        .app
+        .process()
+        .node_names(row.definition_id, &inst)
+        .await
+        .map_err(&err)?;
+    // A step by its name; an unnamed one (a gateway) by nothing rather than its id.
+    let step = |id: &str| names.get(id).cloned().unwrap_or_default();
     let c = chrome(&state, &actor, prefs, "tasks").await?;
     let status = match &inst.status {
         fgf_engine::Status::Running if inst.suspended_since.is_some() => {
@@ -488,7 +496,7 @@ pub async fn instance_page(
         @if !deadlines.is_empty() {
             h2 { (t(lang, "instance.deadlines")) }
             @if inst.suspended_since.is_some() { p.muted { (t(lang, "instance.suspended_note")) } }
-            ul.plain { @for d in &deadlines { li { code { (d.node) } " " (deadline_cell(lang, d)) } } }
+            ul.plain { @for d in &deadlines { li { (step(&d.node)) " " (deadline_cell(lang, d)) } } }
         }
         @if !inst.pauses.is_empty() {
             h2 { (t(lang, "instance.pauses")) }
@@ -505,7 +513,7 @@ pub async fn instance_page(
                 li {
                     span.muted { (local_minute(e.at_ms)) } " "
                     strong { (e.event.get("event").and_then(Value::as_str).map(|k| t(lang, &format!("event.{k}")).to_owned()).unwrap_or_default()) } " "
-                    (e.event.get("node").and_then(Value::as_str).unwrap_or("")) " "
+                    (e.event.get("node").and_then(Value::as_str).map(step).unwrap_or_default()) " "
                     @if let Some(op) = e.event.get("op").and_then(Value::as_str) { code { (op) } " " }
                     @if let Some(a) = &e.actor { "· " (a) } " "
                     @if !e.comment.is_empty() { "：" (e.comment) }
