@@ -2187,6 +2187,35 @@ async fn a_material_the_guide_lets_follow_is_accepted_missing_and_the_grant_wait
             }],
             commitment: commitment.clone(),
         };
+        // The signed commitment must be the clerk's own upload, not another's file.
+        let theirs = app
+            .base()
+            .upload_file(&enterprise, "别人的文件.pdf", b"%PDF-1.4 not the clerk's")
+            .await
+            .unwrap()
+            .content_hash;
+        let e = uc
+            .decide_intake(
+                &clerk,
+                v.id,
+                &IntakeInput::AcceptDeferring {
+                    items: vec![fgf_app::application::DeferredInput {
+                        material: "食品安全规章制度目录清单".into(),
+                        due: day("2026-03-10"),
+                    }],
+                    commitment: theirs,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.kind, e.code),
+            (
+                ErrorKind::Invalid,
+                "application_deferral_commitment_missing"
+            ),
+            "{label}"
+        );
         // Only what the guide lets follow, by a day after today.
         let e = uc
             .decide_intake(&clerk, v.id, &defer("食品经营许可申请书", "2026-03-10"))

@@ -1149,9 +1149,10 @@ impl UseCases<'_> {
             IntakeInput::Accept | IntakeInput::AcceptDeferring { .. } => Intake::Accept,
         };
         let deferred = match input {
-            IntakeInput::AcceptDeferring { items, commitment } => {
-                Some(self.checked_deferral(&row, items, commitment).await?)
-            }
+            IntakeInput::AcceptDeferring { items, commitment } => Some(
+                self.checked_deferral(actor, &row, items, commitment)
+                    .await?,
+            ),
             _ => None,
         };
         let today = self.today();

@@ -45,6 +45,7 @@ impl UseCases<'_> {
     /// today, and the applicant's signed commitment uploaded.
     pub(crate) async fn checked_deferral(
         self,
+        actor: &Actor,
         row: &ApplicationRow,
         items: &[DeferredInput],
         commitment: &str,
@@ -80,7 +81,14 @@ impl UseCases<'_> {
             }
         }
         let commitment = commitment.trim();
-        if self.store().find_file(commitment).await?.is_none() {
+        // The clerk's own upload: a hash of someone else's file would make it readable to
+        // everyone who may read this application.
+        let mine = self
+            .store()
+            .find_file(commitment)
+            .await?
+            .is_some_and(|f| f.uploaded_by == Some(actor.account.id));
+        if !mine {
             return Err(ServiceError::field(
                 "application_deferral_commitment_missing",
                 "commitment",
