@@ -94,6 +94,40 @@ describe('pages', () => {
       }
     }));
 
+  test('a work item opens with its case; people are chosen from the organisation, and the inbox says what happened', () =>
+    withPage(async (page) => {
+      await login(page, 'clerk');
+      for (const [name, width] of [['desktop', 1280], ['phone', 390]]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto('/tasks');
+        await page.getByRole('link', { name: '查看并办理' }).first().click();
+        await page.waitForURL((u) => /^\/tasks\/\d+$/.test(u.pathname));
+        const text = await page.locator('main').innerText();
+        assert.match(text, /行政许可审批（示范）/, 'the process of the case');
+        assert.match(text, /业务编号/, 'its business number');
+        assert.doesNotMatch(text, /\b(accept|review|cc_leader)\b/, 'no node ids');
+        // 转办: the search box narrows the list of people to those who match.
+        await page.locator('details.ops summary').click();
+        const q = page.locator('#transfer-to-q');
+        await q.fill('审批局');
+        const shown = await page.locator('#transfer-to option[data-search]:not([hidden])').count();
+        const all = await page.locator('#transfer-to option[data-search]').count();
+        assert.ok(shown > 0 && shown < all, `the search narrows the picker (${shown} of ${all})`);
+        assert.notEqual(await page.locator('#transfer-to').inputValue(), '', 'the first match is chosen');
+        const sideways = await page.evaluate(
+          () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
+        );
+        assert.equal(sideways, false, `a work item scrolls sideways at ${width}px`);
+        await shot(page, `clerk-work-item-${name}`);
+      }
+      // Complete it: the inbox says so, by the step's name.
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.getByRole('button', { name: '提交' }).first().click();
+      await page.waitForURL((u) => u.pathname === '/tasks');
+      assert.match(await page.locator('.flash.ok').innerText(), /已办理“受理”：同意/);
+      await shot(page, 'clerk-tasks-after-complete');
+    }));
+
   test('process designer reopens the demo flow, moves and removes a card', () =>
     withPage(async (page) => {
       await login(page, 'keeper');

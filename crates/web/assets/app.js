@@ -34,6 +34,27 @@
       });
     }
 
+    // Pickers: the search box above a list of people hides those that do not match; the
+    // list is whole without script.
+    document.querySelectorAll('.picker').forEach(function (pk) {
+      var q = pk.querySelector('.picker-q');
+      if (!q) return;
+      q.addEventListener('input', function () {
+        var v = q.value.trim().toLowerCase();
+        pk.querySelectorAll('[data-search]').forEach(function (o) {
+          o.hidden = v !== '' && o.getAttribute('data-search').indexOf(v) < 0;
+        });
+        pk.querySelectorAll('optgroup, fieldset.picker-group').forEach(function (g) {
+          g.hidden = !g.querySelector('[data-search]:not([hidden])');
+        });
+        var sel = pk.querySelector('select');
+        if (sel && v !== '') {
+          var first = sel.querySelector('option[data-search]:not([hidden])');
+          if (first && (sel.selectedIndex < 0 || sel.options[sel.selectedIndex].hidden || sel.value === '')) { sel.value = first.value; }
+        }
+      });
+    });
+
     // The catalogue import: upload with a progress bar; without script the form posts as usual.
     var imp = document.getElementById('import-form');
     if (imp && window.FormData) {

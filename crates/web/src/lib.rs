@@ -15,6 +15,7 @@ mod extract;
 mod layout;
 mod metrics;
 pub mod openapi;
+mod picker;
 mod process;
 mod reform;
 pub mod routes;

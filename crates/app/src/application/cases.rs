@@ -196,6 +196,8 @@ pub struct ApplicationView {
     pub number: String,
     pub matter_code: String,
     pub matter_name: String,
+    /// The version of the matter applied under: its form names the fields.
+    pub matter_version: i64,
     pub status: ApplicationStatus,
     /// The applicant's name, masked for staff (RULES.md §7.4).
     pub applicant: String,
@@ -958,6 +960,30 @@ impl UseCases<'_> {
         self.view(actor, row).await
     }
 
+    /// The applications whose review runs as the given process instances, by instance, for
+    /// the rows of an inbox: only instances the caller may reach count (its own work items),
+    /// and staff see the applicant's name masked as on the desk.
+    pub async fn cases_of_instances(
+        self,
+        actor: &Actor,
+        instances: &[fgf_domain::process::InstanceId],
+    ) -> ServiceResult<std::collections::HashMap<fgf_domain::process::InstanceId, ApplicationView>>
+    {
+        let mut reachable = Vec::new();
+        for id in instances {
+            if !reachable.contains(id) && self.process().may_reach_instance(actor, *id).await? {
+                reachable.push(*id);
+            }
+        }
+        let mut out = std::collections::HashMap::new();
+        for row in self.store().applications_of_instances(&reachable).await? {
+            if let Some(instance) = row.instance_id {
+                out.insert(instance, self.view(actor, row).await?);
+            }
+        }
+        Ok(out)
+    }
+
     /// One application with its history, if the caller may read it (else not found).
     pub async fn application(
         self,
@@ -1091,6 +1117,7 @@ impl UseCases<'_> {
             number: r.number,
             matter_code: r.matter_code,
             matter_name: r.matter_name,
+            matter_version: r.matter_version,
             status: r.status,
             applicant,
             channel: r.channel,

@@ -89,6 +89,53 @@ impl UseCases<'_> {
         Ok(self.store().all_departments().await?)
     }
 
+    /// The staff as the organisation's pickers list them (one row per post): whoever works at
+    /// the workbench hands work on, copies and chooses approvers by name, so every staff
+    /// member may read who works where; applicants may not.
+    pub async fn staff_directory(
+        self,
+        actor: &Actor,
+    ) -> ServiceResult<Vec<fgf_store::base::account::DirectoryEntry>> {
+        if actor.is_applicant() {
+            return Err(
+                ServiceError::forbidden("permission_denied").arg(Permission::Workbench.label_zh())
+            );
+        }
+        Ok(self.store().staff_directory().await?)
+    }
+
+    /// Role names by code, for pages that say to which roles an item is offered.
+    pub async fn role_names(
+        self,
+        actor: &Actor,
+    ) -> ServiceResult<std::collections::HashMap<String, String>> {
+        if actor.is_applicant() {
+            return Err(
+                ServiceError::forbidden("permission_denied").arg(Permission::Workbench.label_zh())
+            );
+        }
+        Ok(self
+            .store()
+            .list_roles()
+            .await?
+            .into_iter()
+            .map(|r| (r.code, r.name))
+            .collect())
+    }
+
+    /// Display names by username, for pages that show who acted (history, copies).
+    pub async fn staff_names(
+        self,
+        actor: &Actor,
+    ) -> ServiceResult<std::collections::HashMap<String, String>> {
+        Ok(self
+            .staff_directory(actor)
+            .await?
+            .into_iter()
+            .map(|e| (e.username, e.display_name))
+            .collect())
+    }
+
     pub async fn list_departments(
         &self,
         actor: &Actor,

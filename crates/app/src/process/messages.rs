@@ -11,6 +11,7 @@ crate::i18n::messages! {
     "field_not_editable" => "本环节不能修改字段“{0}”", "this step may not edit the field {0}";
     "message_no_receiver" => "没有流程在等待消息“{0}”", "no process waits for the message {0}";
     "designer_invalid" => "流程设计有误：{0}", "the process design has problems: {0}";
+    "opinion_required" => "退回或不同意时须填写理由，以便对方知道要改什么", "sending back or disagreeing needs a reason, so the other side knows what to change";
     "not_from_designer" => "该流程不是在设计器中制作的，请导入 BPMN 修改", "this process was not made in the designer; edit its BPMN instead";
 
     // Navigation and layout.
@@ -70,6 +71,54 @@ crate::i18n::messages! {
     "event.failed" => "出错", "Failed";
     "event.urged" => "催办", "Urged";
     "event.copied" => "抄送", "Copied";
+    // Operations on work items in the history, by the code the engine records.
+    "op.transfer" => "转办", "Transferred";
+    "op.delegate" => "委派", "Delegated";
+    "op.resolve" => "委派办回", "Delegation resolved";
+    "op.claim" => "认领", "Claimed";
+    "op.unclaim" => "取消认领", "Unclaimed";
+    "op.assign" => "指派", "Assigned";
+    "op.add_signer" => "加签", "Signer added";
+    "op.add_signer_after" => "加签", "Signer added";
+    "op.remove_signer" => "减签", "Signer removed";
+    "op.send_back" => "退回", "Sent back";
+    "op.withdraw" => "撤回", "Withdrawn";
+    "op.mark_read" => "已阅", "Read";
+    "op.suspend" => "挂起", "Suspended";
+    "op.resume" => "激活", "Resumed";
+    "op.terminate" => "终止", "Terminated";
+    // What the inbox says after an operation.
+    "task.did_approve" => "已办理“{0}”：同意", "“{0}” done: approved";
+    "task.did_reject" => "已办理“{0}”：不同意", "“{0}” done: not approved";
+    "task.did_complete" => "已办理“{0}”", "“{0}” done";
+    "task.did_send_back" => "已退回至“{0}”", "Sent back to “{0}”";
+    "task.did_claim" => "已认领“{0}”，可以办理了", "“{0}” claimed: it is yours to handle";
+    "task.did_withdraw" => "已撤回，“{0}”回到您的待办", "Withdrawn: “{0}” is back in your tasks";
+    "task.did_urge" => "已催办 {0}", "{0} urged";
+    "task.did_transfer" => "已转办给 {0}", "Transferred to {0}";
+    "task.did_delegate" => "已委派给 {0}，对方办完后回到您这里", "Delegated to {0}; it comes back to you when done";
+    "task.did_add_signer" => "已加签 {0}", "{0} added as signer";
+    "task.did_copy" => "已抄送 {0}", "Copied to {0}";
+    "task.case" => "办件", "Case";
+    "task.copied_by" => "抄送人", "Copied by";
+    "task.applicant" => "申请人", "Applicant";
+    "task.number" => "业务编号", "Number";
+    "task.left" => "剩余 {0} 个工作日", "{0} working days left";
+    "task.overdue" => "已超期 {0} 个工作日", "{0} working days overdue";
+    "task.due_on" => "{0} 前办结", "due by {0}";
+    "task.open" => "查看并办理", "Open and handle";
+    "task.open_case" => "打开办件", "Open the case";
+    "task.page" => "待办", "Task";
+    "task.record" => "业务数据", "Business data";
+    "task.step" => "当前环节", "Step";
+    "task.reason" => "理由（退回、不同意时必填）", "Reason (required to send back or disagree)";
+    "task.transfer_to" => "转办给", "Transfer to";
+    "task.delegate_to" => "委派给", "Delegate to";
+    "task.add_signer_who" => "加签人", "Signer to add";
+    "task.copy_to" => "抄送给", "Copy to";
+    "task.item_done" => "已处理", "Handled";
+    "task.item_open" => "待处理", "To handle";
+    "task.by_process" => "流程“{0}”", "Process “{0}”";
     "designer.start" => "发起", "Start";
     "designer.end" => "办结", "End";
     "designer.approval" => "审批", "Approval";

@@ -51,4 +51,5 @@ pub const PART: crate::parts::Part = crate::parts::Part {
     demo: Some(|app| Box::pin(app.process().seed_demo_processes())),
 };
 
+pub use reading::InstanceHeader;
 pub use runtime::*;

@@ -10,6 +10,26 @@ use fgf_domain::base::permission::Permission;
 use fgf_domain::process::InstanceId;
 use fgf_store::process::{CopyRow, ProcessDefinitionRow, ProcessEventRow, WorkItemRow};
 use fgf_store::{Page, Paged};
+use std::collections::HashMap;
+
+/// What an inbox row says of the case behind a work item: which process, for what business,
+/// and the step names (a copy names its step, never its node id).
+#[derive(Debug, Clone)]
+pub struct InstanceHeader {
+    pub definition_name: String,
+    pub definition_key: String,
+    pub business_key: String,
+    pub running: bool,
+    /// The names of the steps by node id (see [`UseCases::node_names`]).
+    pub steps: HashMap<String, String>,
+}
+
+impl InstanceHeader {
+    /// A step by its name, or nothing for an unnamed one (a gateway).
+    pub fn step(&self, node: &str) -> String {
+        self.steps.get(node).cloned().unwrap_or_default()
+    }
+}
 
 impl UseCases<'_> {
     /// Every deployed definition, for whoever works on the workbench or designs processes
@@ -43,6 +63,58 @@ impl UseCases<'_> {
     ) -> ServiceResult<Vec<ProcessEventRow>> {
         self.instance_row(actor, id).await?;
         Ok(self.store().process_events(id).await?)
+    }
+
+    /// The header of each instance the caller may reach among `ids` (others are left out),
+    /// for the rows of the inbox.
+    pub async fn instance_headers(
+        self,
+        actor: &Actor,
+        ids: &[InstanceId],
+    ) -> crate::error::ServiceResult<HashMap<InstanceId, InstanceHeader>> {
+        let mut out = HashMap::new();
+        let mut definitions: HashMap<i64, ProcessDefinitionRow> = HashMap::new();
+        for id in ids {
+            if out.contains_key(id) {
+                continue;
+            }
+            let Ok((row, inst)) = self.process_instance(actor, *id).await else {
+                continue;
+            };
+            let def = match definitions.entry(row.definition_id) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                    self.store()
+                        .get_process_definition(row.definition_id)
+                        .await?,
+                ),
+            };
+            let steps = self.node_names(row.definition_id, &inst).await?;
+            out.insert(
+                *id,
+                InstanceHeader {
+                    definition_name: def.name.clone(),
+                    definition_key: def.key.clone(),
+                    business_key: row.business_key.clone(),
+                    running: inst.status == fgf_engine::Status::Running,
+                    steps,
+                },
+            );
+        }
+        Ok(out)
+    }
+
+    /// One work item the caller may act on or has acted on: its own, offered to its roles,
+    /// done by it, or of an instance it may read; otherwise not found.
+    pub async fn work_item(
+        self,
+        actor: &Actor,
+        id: i64,
+    ) -> crate::error::ServiceResult<WorkItemRow> {
+        actor.scope(Permission::Workbench)?;
+        let wi = self.store().get_work_item(id).await?;
+        self.instance_row(actor, wi.instance_id).await?;
+        Ok(wi)
     }
 
     /// 待办: the work items assigned to the caller or offered to one of the caller's roles.

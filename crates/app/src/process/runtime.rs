@@ -1157,39 +1157,67 @@ impl UseCases<'_> {
             let subs: Vec<(String, String)> = subs_after.into_iter().collect();
             tx.sync_subscriptions(instance_id, &subs).await?;
         }
-        // Tell people about their new work and about urgings (with a link to the to-do).
+        // Tell people about their new work and about urgings (with a link to the to-do), each
+        // step by its name: a notification is read by people, never by node id.
+        let step_name = |node: &str| -> String {
+            inst.procs
+                .iter()
+                .filter_map(|pid| reg.get(pid))
+                .flat_map(|c| c.process.nodes.iter())
+                .find(|n| n.id == node && !n.name.trim().is_empty())
+                .map_or_else(|| "流程环节".to_owned(), |n| n.name.clone())
+        };
+        let process_name = inst
+            .procs
+            .first()
+            .and_then(|pid| reg.get(pid))
+            .map(|c| c.process.name.clone())
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| "流程".to_owned());
         for e in events {
             let (who, title) = match e {
                 Event::TaskCreated {
                     assignee: Some(a),
-                    name,
                     node,
                     ..
-                } => (
-                    a.clone(),
-                    format!("新待办：{}", if name.is_empty() { node } else { name }),
-                ),
+                } => (a.clone(), format!("新待办：{}", step_name(node))),
                 Event::TaskAssigned {
                     assignee: Some(a),
                     node,
                     op,
                     ..
-                } => (a.clone(), format!("待办转来（{op}）：{node}")),
+                } => (
+                    a.clone(),
+                    format!(
+                        "待办转来（{}）：{}",
+                        crate::i18n::t(crate::Lang::Zh, &format!("op.{op}")),
+                        step_name(node)
+                    ),
+                ),
                 Event::Urged {
                     assignee: Some(a),
                     node,
                     ..
-                } => (a.clone(), format!("催办：请尽快办理 {node}")),
-                Event::Copied { reader, node, .. } => (reader.clone(), format!("抄送：{node}")),
+                } => (a.clone(), format!("催办：请尽快办理“{}”", step_name(node))),
+                Event::Copied { reader, node, .. } => {
+                    (reader.clone(), format!("抄送：{}", step_name(node)))
+                }
                 _ => continue,
+            };
+            // A copy is read on the instance; anything else is a to-do, and the inbox's link
+            // is how the notifications page knows whether it is still open.
+            let link = if matches!(e, Event::Copied { .. }) {
+                format!("/instances/{instance_id}")
+            } else {
+                format!("/tasks?instance={instance_id}")
             };
             if let Some((account, _)) = self.store().find_account_for_login(&who).await? {
                 notify::notify(
                     tx,
                     account.id,
                     &title,
-                    &format!("流程实例 #{instance_id}"),
-                    &format!("/tasks?instance={instance_id}"),
+                    &format!("{process_name} · 流程实例 #{instance_id}"),
+                    &link,
                 )
                 .await?;
             }
@@ -1342,6 +1370,15 @@ impl UseCases<'_> {
             },
             TaskOp::Urge => Command::Urge { exec, by },
             _ if !is_assignee => return Err(ServiceError::forbidden("work_item_not_yours")),
+            // 退回 and 不同意 go back to someone who must know why (and the history keeps it).
+            TaskOp::SendBack { .. } if comment.trim().is_empty() => {
+                return Err(opinion_required());
+            }
+            TaskOp::Complete { ref vars, .. }
+                if vars.get("approved") == Some(&json!(false)) && comment.trim().is_empty() =>
+            {
+                return Err(opinion_required());
+            }
             TaskOp::Complete { vars, fields } => {
                 if !fields.is_empty() {
                     let access = self.node_fields(&wi).await?;
@@ -2105,4 +2142,9 @@ pub async fn schedule_timer_start(
         app.enqueue_job("process.timer_start", &json!({ "definition_id": definition_id, "start_event": start_event, "fired": fired, "activated_ms": activated_ms }), due).await?;
     }
     Ok(())
+}
+
+/// 退回 or 不同意 without a reason.
+fn opinion_required() -> ServiceError {
+    ServiceError::invalid("opinion_required").details(json!({ "field": "comment" }))
 }

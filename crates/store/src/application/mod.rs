@@ -341,6 +341,27 @@ impl Store {
         }
     }
 
+    /// The applications whose review runs as one of `instances`, unscoped: the caller has
+    /// already established it may reach those instances (its own work items).
+    pub async fn applications_of_instances(
+        &self,
+        instances: &[fgf_domain::process::InstanceId],
+    ) -> Result<Vec<ApplicationRow>> {
+        if instances.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = Sql::new(&format!("select {COLS}{FROM} where a.instance_id in ("));
+        for (i, id) in instances.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.bind(*id);
+        }
+        sql.push(") order by a.application_id");
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter().map(application).collect()
+    }
+
     /// Applications whose clock runs or stands still and whose people were not told today:
     /// the due-date sweep reads their clocks.
     pub async fn applications_to_warn(&self, today: NaiveDate) -> Result<Vec<ApplicationRow>> {

@@ -87,6 +87,18 @@ pub struct Post {
     pub role_names: Vec<String>,
 }
 
+/// One post of an active staff member, as the organisation's pickers list it: who, where and
+/// in what position. Nothing personal beyond the name.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DirectoryEntry {
+    pub username: String,
+    pub display_name: String,
+    pub department_id: DepartmentId,
+    pub department_name: String,
+    pub title: String,
+    pub is_primary: bool,
+}
+
 const COLS: &str = "a.account_id, a.username, a.display_name, a.kind, a.must_change_password, \
     a.totp_enabled, a.locked_until, a.status, a.phone_enc, a.resident_id_enc, a.uscc, \
     a.password_changed_at, a.created_at, a.updated_at";
@@ -326,6 +338,31 @@ impl Store {
 
     pub async fn list_roles(&self) -> Result<Vec<Role>> {
         fetch_roles(self.pool()).await
+    }
+
+    /// Every post of every active staff account, by department then name: the organisation
+    /// that pickers search (转办, 抄送, approvers).
+    pub async fn staff_directory(&self) -> Result<Vec<DirectoryEntry>> {
+        let sql = Sql::new(
+            "select a.username, a.display_name, p.department_id, d.name as department_name, p.title, p.is_primary \
+             from account a join post p on p.account_id = a.account_id \
+             join department d on d.department_id = p.department_id \
+             where a.kind = 'staff' and a.status = 'active' \
+             order by d.path, d.sort, p.is_primary desc, a.display_name, a.username",
+        );
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(DirectoryEntry {
+                    username: get_str(r, "username")?,
+                    display_name: get_str(r, "display_name")?,
+                    department_id: get_id(r, "department_id")?,
+                    department_name: get_str(r, "department_name")?,
+                    title: get_str(r, "title")?,
+                    is_primary: get_bool(r, "is_primary")?,
+                })
+            })
+            .collect()
     }
 
     /// The posts of an account with their roles, primary first.

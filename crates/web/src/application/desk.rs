@@ -21,6 +21,7 @@ use fgf_app::application::{
 use fgf_app::i18n::t;
 use fgf_app::{Actor, Lang, ServiceError};
 use fgf_domain::application::{ApplicationId, ApplicationStatus, ClockLight, PauseCause};
+use fgf_domain::catalog::FormField;
 use fgf_domain::Permission;
 use maud::{html, Markup, PreEscaped};
 use serde::Deserialize;
@@ -103,17 +104,45 @@ fn show(v: &serde_json::Value) -> String {
     }
 }
 
-fn form_card(lang: Lang, d: &ApplicationDetail) -> Markup {
+/// A field by the label its form gives it (never its code); a field the form no longer has
+/// keeps its name.
+fn field_label<'a>(fields: &'a [FormField], name: &'a str) -> (&'a str, &'a [FormField]) {
+    fields
+        .iter()
+        .find(|f| f.name == name)
+        .map_or((name, &[][..]), |f| {
+            (f.label.as_str(), f.columns.as_slice())
+        })
+}
+
+/// The filled fields in the form's own order, then anything it does not name.
+fn form_order<'a>(
+    obj: &'a serde_json::Map<String, serde_json::Value>,
+    fields: &[FormField],
+) -> Vec<&'a String> {
+    let mut keys: Vec<&String> = obj.keys().collect();
+    keys.sort_by_key(|k| {
+        fields
+            .iter()
+            .position(|f| &f.name == *k)
+            .unwrap_or(usize::MAX)
+    });
+    keys
+}
+
+pub(crate) fn form_card(lang: Lang, d: &ApplicationDetail, fields: &[FormField]) -> Markup {
     html! {
         section.card {
             h2 { (t(lang, "apply.form")) }
             dl.kv {
                 @if let Some(obj) = d.view.form.as_object() {
-                    @for (k, v) in obj {
-                        dt { (k) }
+                    @for k in form_order(obj, fields) {
+                        @let v = &obj[k];
+                        @let (label, columns) = field_label(fields, k);
+                        dt { (label) }
                         dd {
                             @if let Some(rows) = v.as_array() {
-                                ul.plain { @for r in rows { li { @if let Some(cells) = r.as_object() { @for (c, cv) in cells { (c) "：" (show(cv)) "　" } } } } }
+                                ul.plain { @for r in rows { li { @if let Some(cells) = r.as_object() { @for (c, cv) in cells { (field_label(columns, c).0) "：" (show(cv)) "　" } } } } }
                             } @else { (show(v)) }
                         }
                     }
@@ -406,6 +435,17 @@ async fn case_view(
         None => None,
     };
     let steps = actions(state, actor, lang, &d).await;
+    let hand_on = match a.instance_id {
+        Some(i) => crate::process::inbox::hand_on_card(state, actor, lang, i).await,
+        None => html! {},
+    };
+    let fields = state
+        .app
+        .catalog()
+        .matter_view(&a.matter_code, Some(a.matter_version))
+        .await
+        .map(|m| m.doc.form)
+        .unwrap_or_default();
     let c = chrome(state, actor, prefs, "applications").await?;
     let body = html! {
         nav.crumbs { a href="/applications" { (t(lang, "desk.title")) } " › " (a.matter_name) " · " (a.number) }
@@ -428,8 +468,9 @@ async fn case_view(
             }
         }
         (steps)
+        (hand_on)
         div.split {
-            (form_card(lang, &d))
+            (form_card(lang, &d, &fields))
             (materials_card(lang, &d.materials))
         }
         @if let Some(svg) = diagram {

@@ -17,7 +17,7 @@ use fgf_app::clock::local_minute;
 use fgf_app::i18n::{department_kind_label, permission_label, scope_label, t};
 use fgf_app::{Actor, Lang, ServiceError};
 use fgf_domain::base::permission::Permission;
-use fgf_domain::base::record::{AccountKind, AccountStatus, DepartmentKind};
+use fgf_domain::base::record::{AccountKind, AccountStatus, DepartmentKind, LoginOutcome};
 use fgf_domain::base::AccountId;
 use fgf_domain::base::DepartmentId;
 use fgf_store::base::account::AccountQuery;
@@ -994,17 +994,43 @@ pub async fn notifications(
         .list_notifications(&actor, false, page)
         .await
         .map_err(page_err(prefs))?;
+    // A to-do notification links to its instance in the inbox: it is still open while the
+    // caller has an open item there, and shows as handled once nothing is left.
+    let open: std::collections::HashSet<i64> = if actor.has(Permission::Workbench) {
+        state
+            .app
+            .process()
+            .inbox_todo(&actor, Page::new(Some(1), Some(500)))
+            .await
+            .map(|p| p.items.iter().map(|w| w.instance_id.get()).collect())
+            .unwrap_or_default()
+    } else {
+        Default::default()
+    };
+    let todo_of = |link: &str| -> Option<bool> {
+        link.strip_prefix("/tasks?instance=")
+            .and_then(|n| n.parse::<i64>().ok())
+            .map(|n| open.contains(&n))
+    };
     let body = html! {
         @if res.items.is_empty() { p.muted { (t(lang, "form.none")) } } @else {
-        div.table-wrap { table.data {
+        div.table-wrap { table.data.stack {
             thead { tr { th { (t(lang, "form.time")) } th { (t(lang, "form.subject")) } th { (t(lang, "form.content")) } th { (t(lang, "form.actions")) } } }
             tbody {
                 @for n in &res.items {
-                    tr.unread[n.read_at_ms.is_none()] {
-                        td { (local_minute(n.created_at_ms)) }
-                        td { a href=(n.link) { (n.title) } }
-                        td { (n.body) }
-                        td {
+                    @let still_open = todo_of(&n.link);
+                    tr.unread[n.read_at_ms.is_none() && still_open != Some(false)].done[still_open == Some(false)] {
+                        td.nowrap data-label=(t(lang, "form.time")) { (local_minute(n.created_at_ms)) }
+                        td data-label=(t(lang, "form.subject")) {
+                            a href=(n.link) { (n.title) }
+                            @match still_open {
+                                Some(true) => { " " span.tag { (t(lang, "task.item_open")) } }
+                                Some(false) => { " " span.tag.done { (t(lang, "task.item_done")) } }
+                                None => {}
+                            }
+                        }
+                        td data-label=(t(lang, "form.content")) { (n.body) }
+                        td data-label=(t(lang, "form.actions")) {
                             @if n.read_at_ms.is_none() {
                                 form.inline method="post" action=(format!("/notifications/{}/read", n.id)) { (csrf(&actor)) button.small type="submit" { (t(lang, "form.mark_read")) } }
                             } @else { span.muted { (t(lang, "status.read")) } }
@@ -1678,6 +1704,76 @@ pub struct AuditParams {
     from: Option<String>,
     to: Option<String>,
     page: Option<u32>,
+    /// Present: run the chain check (校验审计链) and show its result.
+    verify: Option<String>,
+}
+
+/// The kinds of object the audit log records, for its filter.
+const AUDIT_OBJECTS: &[&str] = &[
+    "account",
+    "post",
+    "role",
+    "department",
+    "session",
+    "application",
+    "licence",
+    "life_event",
+    "life_event_case",
+    "matter",
+    "catalog",
+    "process_definition",
+    "process_instance",
+    "reform_plan",
+    "reform_task",
+    "reform_notice",
+    "reform_inspection",
+    "reform_finding",
+    "reform_assessment",
+    "reform_bulletin",
+    "reform_innovation",
+    "calendar_year",
+    "dictionary",
+    "file",
+    "notification",
+    "job",
+    "audit_entry",
+];
+
+/// An audit action in words; an action without words yet shows its code rather than nothing.
+fn audit_action(lang: Lang, code: &str) -> String {
+    fgf_app::i18n::lookup(lang, &format!("audit.action.{code}"))
+        .map_or_else(|| code.to_owned(), str::to_owned)
+}
+
+fn audit_object(lang: Lang, kind: &str) -> String {
+    fgf_app::i18n::lookup(lang, &format!("audit.object.{kind}"))
+        .map_or_else(|| kind.to_owned(), str::to_owned)
+}
+
+/// The object in words with its id, linked to its page where it has one.
+fn audit_object_link(lang: Lang, kind: &str, id: &str) -> Markup {
+    let word = audit_object(lang, kind);
+    let href = match kind {
+        "process_instance" => Some(format!("/instances/{id}")),
+        "application" => Some(format!("/applications/{id}")),
+        "licence" => Some(format!("/licences/{id}")),
+        "process_definition" => Some(format!("/processes/{id}")),
+        _ => None,
+    };
+    html! {
+        @match href {
+            Some(h) if !id.is_empty() => { a href=(h) { (word) " " (id) } }
+            _ => { (word) " " (id) }
+        }
+    }
+}
+
+/// A long hash by its first characters; the whole is on hover.
+fn short_hash(h: &str) -> String {
+    match h.char_indices().nth(10) {
+        Some((i, _)) => format!("{}…", &h[..i]),
+        None => h.to_owned(),
+    }
 }
 
 pub async fn audit(
@@ -1704,32 +1800,66 @@ pub async fn audit(
         .list_audit(&actor, &query, page)
         .await
         .map_err(page_err(prefs))?;
+    // 校验审计链: the whole chain recomputed on asking, its result above the list.
+    let verified = if q.verify.is_some() {
+        Some(
+            state
+                .app
+                .base()
+                .verify_audit(&actor)
+                .await
+                .map_err(page_err(prefs))?,
+        )
+    } else {
+        None
+    };
+    let last_seq = res.items.first().map_or(0, |e| e.seq);
     let c = chrome(&state, &actor, prefs, "audit").await?;
     let body = html! {
+        @match &verified {
+            Some(fgf_store::base::audit::Verify::Intact { entries }) => {
+                p.flash.ok role="status" { (t(lang, "audit.verify_ok").replace("{0}", &entries.to_string()).replace("{1}", &entries.max(&last_seq).to_string())) }
+            }
+            Some(fgf_store::base::audit::Verify::Broken { seq, .. }) => {
+                p.flash.err role="alert" { (t(lang, "audit.verify_broken").replace("{0}", &seq.to_string())) }
+            }
+            None => {}
+        }
         form.filters method="get" action="/admin/audit" {
             label { (t(lang, "form.actor")) " " input name="actor" value=[q.actor.as_deref()]; }
-            label { (t(lang, "form.object")) " " input name="object_type" value=[q.object_type.as_deref()] placeholder="account / department …" size="14"; }
-            label { "ID " input name="object_id" value=[q.object_id.as_deref()] size="6"; }
+            label { (t(lang, "form.object")) " "
+                select name="object_type" {
+                    option value="" { (t(lang, "form.all")) }
+                    @for o in AUDIT_OBJECTS { option value=(o) selected[q.object_type.as_deref() == Some(*o)] { (audit_object(lang, o)) } }
+                }
+            }
+            label { (t(lang, "form.object_id")) " " input name="object_id" value=[q.object_id.as_deref()] size="6"; }
             label { (t(lang, "form.from")) " " input type="date" name="from" value=[q.from.as_deref()]; }
             label { (t(lang, "form.to")) " " input type="date" name="to" value=[q.to.as_deref()]; }
             button type="submit" { (t(lang, "form.search")) }
         }
-        table.data {
-            thead { tr { th { "#" } th { (t(lang, "form.time")) } th { (t(lang, "form.actor")) } th { (t(lang, "form.action")) } th { (t(lang, "form.object")) } th { (t(lang, "form.source")) } th { (t(lang, "form.changed_fields")) } } }
+        form.inline method="get" action="/admin/audit" {
+            input type="hidden" name="verify" value="1";
+            button.secondary type="submit" title=(t(lang, "audit.verify_help")) { (t(lang, "audit.verify")) }
+            " " small.muted { (t(lang, "audit.verify_help")) }
+        }
+        div.table-wrap { table.data.stack {
+            thead { tr { th { "#" } th { (t(lang, "form.time")) } th { (t(lang, "form.actor")) } th { (t(lang, "form.action")) } th { (t(lang, "form.object")) } th { (t(lang, "form.source")) } th { (t(lang, "form.changed_fields")) } th { (t(lang, "audit.hash")) } } }
             tbody {
                 @for e in &res.items {
                     tr {
-                        td { a href=(format!("/admin/audit/{}", e.seq)) { (e.seq) } }
-                        td { (local_minute(e.at_ms)) }
-                        td { (e.actor_name) }
-                        td { code { (e.action) } }
-                        td { (e.object_type) " " (e.object_id) }
-                        td { (e.source_addr) }
-                        td { (e.changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>().join(t(lang, "punct.list_sep"))) }
+                        td data-label="#" { a href=(format!("/admin/audit/{}", e.seq)) { (e.seq) } }
+                        td.nowrap data-label=(t(lang, "form.time")) { (local_minute(e.at_ms)) }
+                        td data-label=(t(lang, "form.actor")) { (e.actor_name) }
+                        td data-label=(t(lang, "form.action")) { span title=(e.action) { (audit_action(lang, &e.action)) } }
+                        td data-label=(t(lang, "form.object")) { (audit_object_link(lang, &e.object_type, &e.object_id)) }
+                        td data-label=(t(lang, "form.source")) { (e.source_addr) }
+                        td data-label=(t(lang, "form.changed_fields")) { (e.changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>().join(t(lang, "punct.list_sep"))) }
+                        td data-label=(t(lang, "audit.hash")) { code.hash title=(e.hash) { (short_hash(&e.hash)) } }
                     }
                 }
             }
-        }
+        } }
         (layout::pager(lang, "/admin/audit", &[("actor", q.actor.clone().unwrap_or_default()), ("object_type", q.object_type.clone().unwrap_or_default()), ("object_id", q.object_id.clone().unwrap_or_default()), ("from", q.from.clone().unwrap_or_default()), ("to", q.to.clone().unwrap_or_default())], page.page, page.per_page, res.total))
     };
     Ok(html_page(layout::staff(&c, t(lang, "page.audit"), body)))
@@ -1759,13 +1889,13 @@ pub async fn audit_entry(
     let c = chrome(&state, &actor, prefs, "audit").await?;
     let body = html! {
         dl.kv {
-            dt { (t(lang, "form.time")) } dd { (fgf_app::clock::rfc3339(e.at_ms)) }
+            dt { (t(lang, "form.time")) } dd { (local_minute(e.at_ms)) }
             dt { (t(lang, "form.actor")) } dd { (e.actor_name) }
             dt { (t(lang, "form.department")) } dd { (e.department_id.map(|d| d.to_string()).unwrap_or_default()) }
             dt { (t(lang, "form.source")) } dd { (e.source_addr) }
-            dt { (t(lang, "form.action")) } dd { code { (e.action) } }
-            dt { (t(lang, "form.object")) } dd { (e.object_type) " " (e.object_id) }
-            dt { "SM3" } dd { code.muted { (e.hash) } }
+            dt { (t(lang, "form.action")) } dd { span title=(e.action) { (audit_action(lang, &e.action)) } }
+            dt { (t(lang, "form.object")) } dd { (audit_object_link(lang, &e.object_type, &e.object_id)) }
+            dt { "SM3" } dd { code.hash.muted title=(e.hash) { (short_hash(&e.hash)) } }
         }
         h2 { (t(lang, "page.audit_diff")) }
         table.data.diff {
@@ -1790,6 +1920,11 @@ pub struct LoginLogParams {
     username: Option<String>,
     outcome: Option<String>,
     page: Option<u32>,
+}
+
+fn login_outcome(lang: Lang, code: &str) -> String {
+    fgf_app::i18n::lookup(lang, &format!("login.outcome.{code}"))
+        .map_or_else(|| code.to_owned(), str::to_owned)
 }
 
 pub async fn login_log(
@@ -1820,17 +1955,23 @@ pub async fn login_log(
             label { (t(lang, "form.outcome")) " "
                 select name="outcome" {
                     option value="" { (t(lang, "form.all")) }
-                    @for o in ["success", "bad_password", "bad_totp", "locked", "unknown_user", "logout", "expired", "unlocked"] {
-                        option value=(o) selected[q.outcome.as_deref() == Some(o)] { (o) }
+                    @for o in LoginOutcome::ALL {
+                        option value=(o.as_str()) selected[q.outcome.as_deref() == Some(o.as_str())] { (login_outcome(lang, o.as_str())) }
                     }
                 }
             }
             button type="submit" { (t(lang, "form.search")) }
         }
-        table.data {
+        div.table-wrap { table.data.stack {
             thead { tr { th { (t(lang, "form.time")) } th { (t(lang, "form.username")) } th { (t(lang, "form.outcome")) } th { (t(lang, "form.source")) } th { (t(lang, "form.detail")) } } }
-            tbody { @for l in &res.items { tr { td { (local_minute(l.at_ms)) } td { (l.username) } td { code { (l.outcome) } } td { (l.source_addr) } td { (l.detail) } } } }
-        }
+            tbody { @for l in &res.items { tr {
+                td.nowrap data-label=(t(lang, "form.time")) { (local_minute(l.at_ms)) }
+                td data-label=(t(lang, "form.username")) { (l.username) }
+                td data-label=(t(lang, "form.outcome")) { span.tag.(if matches!(l.outcome, LoginOutcome::Success | LoginOutcome::Logout) { "ok" } else { "warn" }) title=(l.outcome.as_str()) { (login_outcome(lang, l.outcome.as_str())) } }
+                td data-label=(t(lang, "form.source")) { (l.source_addr) }
+                td data-label=(t(lang, "form.detail")) { (l.detail) }
+            } } }
+        } }
         (layout::pager(lang, "/admin/login-log", &[("username", q.username.clone().unwrap_or_default()), ("outcome", q.outcome.clone().unwrap_or_default())], page.page, page.per_page, res.total))
     };
     Ok(html_page(layout::staff(

@@ -4,6 +4,7 @@
 mod api;
 mod designer;
 pub(crate) mod dto;
+pub(crate) mod inbox;
 mod pages;
 
 use crate::error::{status_of, WebError};

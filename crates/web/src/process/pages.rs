@@ -8,248 +8,6 @@ use fgf_domain::process::InstanceId;
 
 // ---- pages ----
 
-#[derive(Deserialize, Default)]
-pub struct TasksPageParams {
-    #[serde(rename = "box")]
-    which: Option<String>,
-    instance: Option<i64>,
-    msg: Option<String>,
-}
-
-fn op_forms(
-    lang: Lang,
-    actor: &Actor,
-    w: &fgf_store::process::WorkItemRow,
-    completed: &[String],
-) -> Markup {
-    let action = format!("/tasks/{}", w.id);
-    let mine = w.assignee.as_deref() == Some(actor.account.username.as_str());
-    html! {
-        @if w.assignee.is_none() {
-            form.inline method="post" action=(action) { (csrf(actor)) input type="hidden" name="op" value="claim"; button.small type="submit" { (t(lang, "task.claim")) } }
-        }
-        @if mine {
-            form.inline method="post" action=(action) {
-                (csrf(actor)) input type="hidden" name="op" value="complete";
-                select name="approved" aria-label=(t(lang, "task.opinion")) { option value="true" { (t(lang, "task.approve")) } option value="false" { (t(lang, "task.reject")) } }
-                input name="comment" placeholder=(t(lang, "task.comment")) size="14";
-                button.small type="submit" { (t(lang, "task.complete")) }
-            }
-            details.ops {
-                summary { (t(lang, "task.more")) }
-                @if !completed.is_empty() {
-                    form method="post" action=(action) {
-                        (csrf(actor)) input type="hidden" name="op" value="send_back";
-                        label.inline { (t(lang, "task.send_back_to")) " " select name="target" { @for c in completed { option value=(c) { (c) } } } }
-                        label.inline { input type="checkbox" name="return_direct" value="true"; " " (t(lang, "task.return_direct")) }
-                        button.small type="submit" { (t(lang, "task.send_back")) }
-                    }
-                }
-                @for (op, key) in [("transfer", "task.transfer"), ("delegate", "task.delegate"), ("add_signer", "task.add_signer")] {
-                    form method="post" action=(action) {
-                        (csrf(actor)) input type="hidden" name="op" value=(op);
-                        input name="to" placeholder=(t(lang, "form.username")) size="10" required;
-                        button.small type="submit" { (t(lang, key)) }
-                    }
-                }
-                form method="post" action=(action) {
-                    (csrf(actor)) input type="hidden" name="op" value="carbon_copy";
-                    input name="to" placeholder=(t(lang, "task.readers")) size="16" required;
-                    button.small type="submit" { (t(lang, "task.copy")) }
-                }
-            }
-        }
-        @if !mine && w.assignee.is_some() {
-            form.inline method="post" action=(action) { (csrf(actor)) input type="hidden" name="op" value="urge"; button.small type="submit" { (t(lang, "task.urge")) } }
-        }
-    }
-}
-
-pub async fn tasks_page(
-    State(state): State<AppState>,
-    Extension(prefs): Extension<Prefs>,
-    Extension(actor): Extension<Actor>,
-    PageQuery(q): PageQuery<TasksPageParams>,
-) -> Result<Response, WebError> {
-    let lang = prefs.lang;
-    let which = q.which.clone().unwrap_or_else(|| "todo".to_owned());
-    let page = fgf_store::Page::new(Some(1), Some(50));
-    let err = page_err(prefs);
-    let mut todo = state
-        .app
-        .process()
-        .inbox_todo(&actor, page)
-        .await
-        .map_err(&err)?;
-    if let Some(only) = q.instance {
-        // Arriving from a notification: show that instance's tasks first.
-        todo.items
-            .sort_by_key(|w| w.instance_id != InstanceId::new(only));
-    }
-    let done = state
-        .app
-        .process()
-        .inbox_done(&actor, page)
-        .await
-        .map_err(&err)?;
-    let copies = state
-        .app
-        .process()
-        .inbox_copies(&actor, page)
-        .await
-        .map_err(&err)?;
-    let mut completed_by_instance = std::collections::BTreeMap::new();
-    let mut deadlines_by_instance = std::collections::BTreeMap::new();
-    for w in &todo.items {
-        if completed_by_instance.contains_key(&w.instance_id) {
-            continue;
-        }
-        if let Ok((row, inst)) = state
-            .app
-            .process()
-            .process_instance(&actor, w.instance_id)
-            .await
-        {
-            let deadlines = state
-                .app
-                .process()
-                .instance_deadlines(row.definition_id, &inst)
-                .await
-                .map_err(&err)?;
-            deadlines_by_instance.insert(w.instance_id, deadlines);
-            completed_by_instance.insert(w.instance_id, inst.completed_tasks.clone());
-        }
-    }
-    // A work item's deadlines are the working-day timers on its own execution (a boundary
-    // timer on the task).
-    let deadlines_of =
-        |w: &fgf_store::process::WorkItemRow| -> Vec<fgf_app::process::InstanceDeadline> {
-            deadlines_by_instance
-                .get(&w.instance_id)
-                .map(|ds| {
-                    ds.iter()
-                        .filter(|d| i64::from(d.exec) == w.exec_id)
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-    let c = chrome(&state, &actor, prefs, "tasks").await?;
-    let tab = |key: &str, label: &str, n: i64| html! { a.tab href=(format!("/tasks?box={key}")) aria-current=[(which == key).then_some("page")] { (label) " (" (n) ")" } };
-    let body = html! {
-        @if let Some(m) = &q.msg { (flash(Some(m), true)) }
-        nav.tabs { (tab("todo", t(lang, "task.todo"), todo.total)) (tab("done", t(lang, "task.done"), done.total)) (tab("copies", t(lang, "task.copies"), copies.total)) }
-        @match which.as_str() {
-            "done" => {
-                @if done.items.is_empty() { p.muted { (t(lang, "form.none")) } } @else {
-                    div.table-wrap { table.data.stack {
-                        thead { tr { th { (t(lang, "task.name")) } th { (t(lang, "task.instance")) } th { (t(lang, "task.completed_at")) } th { (t(lang, "form.actions")) } } }
-                        tbody { @for w in &done.items { tr {
-                            td data-label=(t(lang, "task.name")) { (w.name) } td data-label=(t(lang, "task.instance")) { a href=(format!("/instances/{}", w.instance_id)) { "#" (w.instance_id) } }
-                            td data-label=(t(lang, "task.completed_at")) { (w.completed_at_ms.map(local_minute).unwrap_or_default()) }
-                            td data-label=(t(lang, "form.actions")) { form.inline method="post" action=(format!("/tasks/{}", w.id)) { (csrf(&actor)) input type="hidden" name="op" value="withdraw"; button.small type="submit" { (t(lang, "task.withdraw")) } } }
-                        } } }
-                    } }
-                }
-            }
-            "copies" => {
-                @if copies.items.is_empty() { p.muted { (t(lang, "form.none")) } } @else {
-                    ul.plain { @for c in &copies.items { li { a href=(format!("/instances/{}", c.instance_id)) { "#" (c.instance_id) " " (c.node_id) } " " span.muted { (local_minute(c.created_at_ms)) } @if c.read_at_ms.is_none() { " " span.tag { (t(lang, "task.unread")) } } } } }
-                }
-            }
-            _ => {
-                @if todo.items.is_empty() { p.muted { (t(lang, "form.none")) } } @else {
-                    // One card per item on a phone: the operations need the whole width.
-                    div.table-wrap { table.data.stack {
-                        thead { tr { th { (t(lang, "task.name")) } th { (t(lang, "task.instance")) } th { (t(lang, "task.assignee")) } th { (t(lang, "form.time")) } th { (t(lang, "deadline.column")) } th { (t(lang, "form.actions")) } } }
-                        tbody { @for w in &todo.items { tr {
-                            td data-label=(t(lang, "task.name")) { strong { (w.name) } }
-                            td data-label=(t(lang, "task.instance")) { a href=(format!("/instances/{}", w.instance_id)) { "#" (w.instance_id) } }
-                            td data-label=(t(lang, "task.assignee")) { (w.assignee.clone().unwrap_or_else(|| format!("{}{}", t(lang, "task.candidates"), w.candidate_groups.join("、")))) }
-                            td.nowrap data-label=(t(lang, "form.time")) { (local_minute(w.created_at_ms)) }
-                            td data-label=(t(lang, "deadline.column")) {
-                                @let ds = deadlines_of(w);
-                                @if ds.is_empty() { span.muted { "—" } }
-                                @for d in ds { div { (deadline_cell(lang, &d)) } }
-                            }
-                            td data-label=(t(lang, "form.actions")) { (op_forms(lang, &actor, w, completed_by_instance.get(&w.instance_id).map_or(&[][..], |v| &v[..]))) }
-                        } } }
-                    } }
-                }
-            }
-        }
-    };
-    Ok(html_page(layout::staff(&c, t(lang, "page.tasks"), body)))
-}
-
-pub async fn task_submit(
-    State(state): State<AppState>,
-    Extension(prefs): Extension<Prefs>,
-    Extension(actor): Extension<Actor>,
-    Path(id): Path<i64>,
-    form: PageForm,
-) -> Result<Response, WebError> {
-    let comment = form.text("comment");
-    let to = form.text("to");
-    let op = match form.get("op").unwrap_or("") {
-        "complete" => {
-            let mut vars = Vars::new();
-            if let Some(a) = form.get("approved") {
-                vars.insert("approved".to_owned(), json!(a == "true"));
-            }
-            if !comment.is_empty() {
-                vars.insert("opinion".to_owned(), json!(comment));
-            }
-            TaskOp::Complete {
-                vars,
-                fields: form
-                    .pairs
-                    .iter()
-                    .filter_map(|(k, v)| k.strip_prefix("field.").map(|f| (f.to_owned(), json!(v))))
-                    .collect(),
-            }
-        }
-        "claim" => TaskOp::Claim,
-        "withdraw" => TaskOp::Withdraw,
-        "urge" => TaskOp::Urge,
-        "send_back" => TaskOp::SendBack {
-            target: form.text("target"),
-            return_direct: form.get("return_direct") == Some("true"),
-        },
-        "transfer" => TaskOp::Transfer { to },
-        "delegate" => TaskOp::Delegate { to },
-        "add_signer" => TaskOp::AddSigner {
-            user: to,
-            before: false,
-        },
-        "carbon_copy" => TaskOp::CarbonCopy {
-            readers: to
-                .split([',', '，', ' '])
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect(),
-        },
-        other => {
-            return Err(page_err(prefs)(ServiceError::field(
-                "invalid_field",
-                "op",
-                &format!("未知操作 {other}"),
-            )))
-        }
-    };
-    state
-        .app
-        .process()
-        .work_item_op(&actor, id, op, &comment)
-        .await
-        .map_err(page_err(prefs))?;
-    Ok(Redirect::to(&format!(
-        "/tasks?msg={}",
-        form_urlencoded::byte_serialize(t(prefs.lang, "msg.saved").as_bytes()).collect::<String>()
-    ))
-    .into_response())
-}
-
 pub async fn processes_page(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
@@ -471,6 +229,12 @@ pub async fn instance_page(
         .node_names(row.definition_id, &inst)
         .await
         .map_err(&err)?;
+    let people = state
+        .app
+        .base()
+        .staff_names(&actor)
+        .await
+        .unwrap_or_default();
     // A step by its name; an unnamed one (a gateway) by nothing rather than its id.
     let step = |id: &str| names.get(id).cloned().unwrap_or_default();
     let c = chrome(&state, &actor, prefs, "tasks").await?;
@@ -514,8 +278,8 @@ pub async fn instance_page(
                     span.muted { (local_minute(e.at_ms)) } " "
                     strong { (e.event.get("event").and_then(Value::as_str).map(|k| t(lang, &format!("event.{k}")).to_owned()).unwrap_or_default()) } " "
                     (e.event.get("node").and_then(Value::as_str).map(step).unwrap_or_default()) " "
-                    @if let Some(op) = e.event.get("op").and_then(Value::as_str) { code { (op) } " " }
-                    @if let Some(a) = &e.actor { "· " (a) } " "
+                    @if let Some(op) = e.event.get("op").and_then(Value::as_str) { (t(lang, &format!("op.{op}"))) " " }
+                    @if let Some(a) = &e.actor { "· " (people.get(a).map_or(a.as_str(), String::as_str)) } " "
                     @if !e.comment.is_empty() { "：" (e.comment) }
                 }
             }

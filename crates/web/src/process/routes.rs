@@ -1,6 +1,6 @@
 //! The process routes: definitions, instances, the task inbox and the designer.
 
-use super::{api, designer, dto, pages};
+use super::{api, designer, dto, inbox, pages};
 use crate::routes::Need::Perm;
 use crate::routes::{r, Route};
 use axum::routing::{get, post};
@@ -27,8 +27,9 @@ pub(crate) fn table() -> Vec<Route> {
         r("POST", "/api/v1/signals", Perm(P::ProcessDesign), "processes", "Broadcast a signal to every waiting instance and signal-started process", post(api::broadcast_signal)).body::<api::SignalBody>().returns::<dto::Signalled>(),
         r("POST", "/api/v1/designer/compile", Perm(P::ProcessDesign), "processes", "Compile a node-tree design to BPMN", post(api::designer_compile)).body::<dto::Flow>().returns::<dto::Compiled>(),
         r("POST", "/api/v1/designer/deploy", Perm(P::ProcessDesign), "processes", "Compile and publish a node-tree design", post(api::designer_deploy)).body::<dto::Flow>().created::<dto::Deployed>(),
-        r("GET", "/tasks", Perm(P::Workbench), "pages", "Task inbox", get(pages::tasks_page)),
-        r("POST", "/tasks/{id}", Perm(P::Workbench), "pages", "Act on a work item", post(pages::task_submit)),
+        r("GET", "/tasks", Perm(P::Workbench), "pages", "Task inbox: each item with its case (matter, masked applicant, number, deadline)", get(inbox::tasks_page)),
+        r("GET", "/tasks/{id}", Perm(P::Workbench), "pages", "One work item with its case, business data, diagram and operations (an application's opens on the application)", get(inbox::task_page)),
+        r("POST", "/tasks/{id}", Perm(P::Workbench), "pages", "Act on a work item", post(inbox::task_submit)),
         r("GET", "/processes", Perm(P::Workbench), "pages", "Process definitions", get(pages::processes_page)),
         r("POST", "/processes", Perm(P::ProcessDesign), "pages", "Upload a BPMN definition", post(pages::processes_upload)),
         r("GET", "/processes/{id}", Perm(P::Workbench), "pages", "One definition", get(pages::process_page)),
