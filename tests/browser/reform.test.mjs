@@ -144,6 +144,43 @@ describe('reform supervision', () => {
     await office.locator('section.escalations', { hasText: '省平台接口联调延误' }).waitFor();
   });
 
+  test('the leader sees what is late first, on a desktop and a phone, and a red task opens its page', async () => {
+    const page = await (await newContext(browser, server.baseURL)).newPage();
+    await login(page, 'leader');
+    for (const [name, width] of [['desktop', 1280], ['phone', 390]]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto('/reform/dashboard');
+      const red = page.locator('section.red-list');
+      await red.waitFor();
+      // Above the fold: the red list's first row with its unit, owner and since when.
+      const box = await red.boundingBox();
+      assert.ok(box.y < 900, `the red list starts above the fold at ${width}px`);
+      const first = red.locator('tbody tr').first();
+      const row = await first.innerText();
+      assert.match(row, /\d{4}-\d{2}-\d{2}/, 'since when');
+      const sideways = await page.evaluate(
+        () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
+      );
+      assert.equal(sideways, false, `the dashboard scrolls sideways at ${width}px`);
+      await shot(page, `dashboard-${name}`);
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.locator('section.red-list tbody tr a').first().click();
+    await page.waitForURL((u) => /^\/reform\/tasks\/\d+$/.test(u.pathname));
+    const text = await page.locator('main').innerText();
+    for (const heading of ['牵头与配合单位', '进展报送', '办理记录']) {
+      assert.ok(text.includes(heading), `the task page has ${heading}`);
+    }
+    await shot(page, 'task-page');
+    await page.setViewportSize({ width: 390, height: 900 });
+    await page.reload();
+    const sideways = await page.evaluate(
+      () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
+    );
+    assert.equal(sideways, false, 'the task page scrolls sideways on a phone');
+    await shot(page, 'task-page-phone');
+  });
+
   test('published grassroots innovations are on the public portal', async () => {
     const page = await (await newContext(browser, server.baseURL)).newPage();
     await page.goto('/guide/innovations');

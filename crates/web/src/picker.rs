@@ -108,6 +108,41 @@ pub(crate) fn people_checks(lang: Lang, name: &str, id: &str, people: &[Person])
     }
 }
 
+/// Choose one department (by code) from the organisation, with a search box above the list.
+pub(crate) fn department(
+    lang: Lang,
+    name: &str,
+    id: &str,
+    units: &[(String, String)],
+    selected: Option<&str>,
+) -> Markup {
+    html! {
+        div.picker {
+            (search_box(lang, id))
+            select id=(id) name=(name) required aria-label=(t(lang, "picker.department")) {
+                option value="" { (t(lang, "picker.choose_department")) }
+                @for (code, label) in units {
+                    option value=(code) data-search=(label.to_lowercase()) selected[selected == Some(code.as_str())] { (label) }
+                }
+            }
+        }
+    }
+}
+
+/// Choose any number of departments (by code): checkboxes in a box that scrolls.
+pub(crate) fn departments(lang: Lang, name: &str, id: &str, units: &[(String, String)]) -> Markup {
+    html! {
+        div.picker {
+            (search_box(lang, id))
+            div.picker-list id=(id) role="group" aria-label=(t(lang, "picker.departments")) {
+                @for (code, label) in units {
+                    label.check data-search=(label.to_lowercase()) { input type="checkbox" name=(name) value=(code); " " (label) }
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

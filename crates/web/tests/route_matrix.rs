@@ -328,7 +328,9 @@ async fn every_route_answers_every_role_as_declared() {
             // Instances and tasks: a fresh application started by the caller, so it lies in
             // their own data scope; its first task (受理) is the clerk's.
             let instance = if (spec.path.contains("instances/{id}")
-                || (spec.path.contains("tasks/{id}") && !spec.path.contains("reform-tasks/")))
+                || (spec.path.contains("tasks/{id}")
+                    && !spec.path.contains("reform-tasks/")
+                    && !spec.path.contains("/reform/tasks/")))
                 && c.account_id > 0
                 && allowed
             {

@@ -338,6 +338,8 @@ crate::i18n::messages! {
     "picker.people" => "人员（可多选）", "People (choose any)";
     "picker.role" => "角色", "Role";
     "picker.department" => "部门", "Department";
+    "picker.departments" => "部门（可多选）", "Departments (choose any)";
+    "picker.choose_department" => "请选择单位", "Choose a unit";
     "form.unmask" => "查看完整信息（将记入审计）", "Show in full (audited)";
     "form.unlock" => "解锁", "Unlock";
     "form.totp_reset" => "重置动态口令", "Reset the second factor";

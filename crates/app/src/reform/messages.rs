@@ -2,6 +2,61 @@
 //! English beside it.
 
 crate::i18n::messages! {
+    "dash.no_red" => "没有红灯任务", "No task is red";
+    "dash.since" => "自何时起", "Since";
+    "dash.no_owner" => "未指定责任人", "no owner named";
+    "dash.not_assessed" => "未参评", "Not assessed";
+    "dash.not_assessed_note" => "本期没有到期任务的单位不参与评分和排名（未参评）；有到期任务的单位，报送、整改等项本期无应办事项的按满分计。", "A unit with no task due in the period is not scored or ranked (not assessed); for a unit with tasks due, a component with nothing due in the period (reports, rectifications) counts as full marks.";
+    // A task's page (任务档案).
+    "dossier.requirement" => "任务要求", "Requirement";
+    "dossier.result_form" => "成果形式", "Result";
+    "dossier.category" => "改革类别", "Category";
+    "dossier.period" => "起止日期", "Period";
+    "dossier.last_report" => "最近报送", "Last report";
+    "dossier.claimed" => "已申报完成，待确认", "Completion claimed, awaiting confirmation";
+    "dossier.units" => "牵头与配合单位", "Lead and cooperating units";
+    "dossier.role" => "分工", "Role";
+    "dossier.part" => "承担内容", "Their part";
+    "dossier.part_whole" => "任务要求全部", "The whole requirement";
+    "dossier.acceptance" => "认领情况", "Acceptance";
+    "dossier.accepted_on" => "{0} 已认领", "accepted {0}";
+    "dossier.accept_by" => "待认领（{0} 前）", "to accept by {0}";
+    "dossier.disputed" => "有异议", "disputed";
+    "dossier.settled_tag" => "已协调", "settled";
+    "dossier.milestones" => "节点", "Milestones";
+    "dossier.depends_on" => "前置任务", "Waits for";
+    "dossier.waiting" => "未完成", "not done";
+    "dossier.subtasks" => "分解任务", "Subtasks";
+    "dossier.reports" => "进展报送", "Progress reports";
+    "dossier.evidence_n" => "佐证材料 {0}", "evidence {0}";
+    "dossier.notices" => "提醒、催办与督办", "Reminders, chases and notices";
+    "dossier.findings" => "督查发现问题", "Inspection findings";
+    "dossier.rectify_by" => "{0} 前整改", "rectify by {0}";
+    "dossier.rectified" => "已整改验收", "rectified";
+    "dossier.rectify_late" => "逾期未整改", "rectification late";
+    "dossier.answer_part" => "认领本单位分工", "Answer your unit's part";
+    "dossier.dispute_reason" => "有异议时写明理由", "Reason, if you dispute it";
+    "dossier.review_claim" => "审核完成申报", "Review the completion claim";
+    "dossier.claim_comment" => "审核意见（退回时必填）", "Comment (required to send back)";
+    "dossier.confirm" => "确认完成", "Confirm completion";
+    "dossier.send_back" => "退回继续推进", "Send back";
+    "dossier.settle" => "协调定案", "Settle the case";
+    "dossier.assign_to" => "由哪个单位承担", "Unit to take the part";
+    "dossier.resolution" => "协调意见", "Resolution";
+    "dossier.split_task" => "分解任务", "Split into a subtask";
+    "dossier.create_task" => "新建任务", "Create a task";
+    "dossier.partners" => "配合单位", "Cooperating units";
+    "dossier.start" => "开始日期", "Start";
+    "dossier.milestone" => "节点（可选）", "Milestone (optional)";
+    "dossier.milestone_hint" => "如：完成调研", "e.g. survey done";
+    "dossier.milestone_due" => "节点日期", "Milestone date";
+    "dossier.section" => "所属部分", "Part of the plan";
+    "dossier.split" => "已分解出新任务，配合单位将收到认领通知", "Subtask created; its units are asked to accept their parts";
+    "dossier.confirmed" => "已确认完成", "Completion confirmed";
+    "dossier.returned" => "已退回，牵头单位继续推进", "Sent back to the lead unit";
+    "dossier.settled" => "已协调定案，承担单位受其约束", "Case settled; the unit named is bound by it";
+    "dossier.created" => "任务已创建，相关单位将收到认领通知", "Task created; its units are asked to accept their parts";
+    "dossier.open" => "查看任务", "Open the task";
     // Navigation and layout.
     "task.todo" => "待办", "To do";
     "task.done" => "已办", "Done";

@@ -2,6 +2,7 @@
 //! status lights, reminders and escalations, inspection, assessment and bulletins.
 
 pub(crate) mod demo;
+pub mod dossier;
 pub mod messages;
 pub mod notice;
 pub mod plan;

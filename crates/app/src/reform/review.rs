@@ -568,9 +568,11 @@ impl UseCases<'_> {
                 (d, f, b)
             })
             .collect();
+        // Only units with a task due are ranked; the others are 未参评 (rank 0).
         let ranked = reform::rank(
             &scored
                 .iter()
+                .filter(|(_, f, _)| reform::assessed(f))
                 .map(|(d, _, b)| (d.to_string(), b.total))
                 .collect::<Vec<_>>(),
         );
@@ -599,15 +601,20 @@ impl UseCases<'_> {
         tx.put_results(id, &existing, &results).await?;
         tx.set_assessment_published(id).await?;
         for r in &results {
+            let body = if r.rank == 0 {
+                "本期本单位没有到期任务，不参与评分和排名（未参评）".to_owned()
+            } else {
+                format!(
+                    "本单位得分 {:.2}，排名第 {} 位；如有异议可申请复核一次",
+                    r.total_centi as f64 / 100.0,
+                    r.rank
+                )
+            };
             self.notify_unit(
                 &mut tx,
                 r.department_id,
                 &format!("考核结果：{}", a.title),
-                &format!(
-                    "本单位得分 {:.2}，排名第 {} 位；如有异议可申请复核一次",
-                    r.total_centi as f64 / 100.0,
-                    r.rank
-                ),
+                &body,
                 &format!("/reform/assessments/{id}"),
             )
             .await?;
@@ -667,6 +674,9 @@ impl UseCases<'_> {
                 }
             })
             .collect();
+        // Units not assessed (rank 0) after the ranking.
+        let mut results: Vec<ResultView> = results;
+        results.sort_by_key(|r| (r.rank == 0, r.rank));
         let quality = self
             .store()
             .quality_scores(id)
@@ -1269,6 +1279,8 @@ impl UseCases<'_> {
                 .assessment_results(a.id)
                 .await?
                 .into_iter()
+                // A unit not assessed (rank 0) has no score to show.
+                .filter(|r| r.rank > 0)
                 .map(|r| {
                     #[allow(clippy::cast_precision_loss)]
                     (r.department_id, (r.total_centi as f64 / 100.0, r.rank))

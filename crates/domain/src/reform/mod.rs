@@ -99,8 +99,11 @@
 //! - deduction: `accountability_deduction` (5) per accountability record (问责), at most
 //!   `accountability_cap` (20).
 //!
-//! A ratio with nothing due (zero denominator), or quality with no reviewer score, counts as full
-//! marks: a unit must not lose points for work it was never given. A numerator above its
+//! A unit with no task due in the period is not assessed ([`assessed`]): it gets no score and
+//! no rank (未参评), because full marks for work not yet due would put a unit whose only task
+//! stands at 0% above units that delivered. For an assessed unit, a ratio with nothing due
+//! (zero denominator: no report or finding in the period), or quality with no reviewer score,
+//! counts as full marks: a unit must not lose points for work it was never given. A numerator above its
 //! denominator counts as the denominator. Each component is rounded to 2 decimals (half up), and
 //! the total is the sum of the rounded components minus the rounded deduction, floored at 0, so
 //! the breakdown a unit sees adds up to its total. [`rank`] orders units by total, highest first,

@@ -650,6 +650,12 @@ fn ratio(done: u32, due: u32) -> f64 {
     }
 }
 
+/// Whether a unit is assessed in the period: only a unit with a task due in it is scored and
+/// ranked (see the module documentation).
+pub fn assessed(u: &UnitFacts) -> bool {
+    u.tasks_due > 0
+}
+
 /// A unit's assessment score by the rules in the module documentation.
 pub fn score(u: &UnitFacts, r: &AssessmentRules) -> ScoreBreakdown {
     let quality_share = if u.quality_scores.is_empty() {
@@ -1316,6 +1322,20 @@ mod tests {
             findings_rectified: 0,
             accountability_records: 0,
         }
+    }
+
+    #[test]
+    fn a_unit_with_no_task_due_is_not_assessed_rather_than_given_full_marks() {
+        // 城关街道's only task stands at 0% and is not due yet: the ratios would all be full
+        // (100 points) and rank it first; it is left out of the period instead.
+        let nothing_due = unit("城关街道");
+        assert!(!assessed(&nothing_due));
+        let mut one_due = unit("区市场监管局");
+        one_due.tasks_due = 1;
+        assert!(assessed(&one_due));
+        // A unit with tasks due keeps full marks for components with nothing due in them.
+        let b = score(&one_due, &AssessmentRules::default());
+        assert_eq!((b.on_time, b.reports, b.rectification), (0.0, 20.0, 10.0));
     }
 
     #[test]

@@ -282,7 +282,12 @@ pub async fn accept_submit(
         reason: form.text("reason"),
     };
     match state.app.reform().answer_part(&actor, task, &input).await {
-        Ok(()) => Ok(Redirect::to("/reform/inbox?msg=inbox.accepted").into_response()),
+        Ok(()) => Ok(crate::reform::dossier::back_to_task(
+            &form.text("back"),
+            task,
+            "inbox.accepted",
+        )
+        .unwrap_or_else(|| Redirect::to("/reform/inbox?msg=inbox.accepted").into_response())),
         Err(e) => render_inbox(&state, &actor, prefs, None, Some(e)).await,
     }
 }
@@ -323,7 +328,12 @@ pub async fn report_submit(
     }
     .await;
     match result {
-        Ok(()) => Ok(Redirect::to("/reform/inbox?msg=inbox.reported").into_response()),
+        Ok(()) => Ok(crate::reform::dossier::back_to_task(
+            &mp.form.text("back"),
+            task,
+            "inbox.reported",
+        )
+        .unwrap_or_else(|| Redirect::to("/reform/inbox?msg=inbox.reported").into_response())),
         Err(e) => render_inbox(&state, &actor, prefs, None, Some(e)).await,
     }
 }

@@ -389,7 +389,7 @@ fn pct(done: usize, total: usize) -> usize {
 
 fn tally_table(rows: &[Tally], lang: Lang, head: &str, scores: bool) -> Markup {
     html! {
-        div.table-wrap { table.data.compact.tally {
+        div.table-wrap { table.data.compact.stack.tally {
             thead { tr {
                 th { (head) } th { (t(lang, "dash.tasks")) } th { (t(lang, "dash.done")) } th { (t(lang, "dash.rate")) }
                 th { (t(lang, "reform.light_red")) } th { (t(lang, "reform.light_yellow")) } th { (t(lang, "dash.max_overdue")) }
@@ -398,14 +398,14 @@ fn tally_table(rows: &[Tally], lang: Lang, head: &str, scores: bool) -> Markup {
             tbody {
                 @for r in rows {
                     tr {
-                        td { (r.name) } td.num { (r.total) } td.num { (r.done) }
-                        td { span.bar { span style=(format!("width:{}%", pct(r.done, r.total))) {} } " " (pct(r.done, r.total)) "%" }
-                        td.num { @if r.red > 0 { span.light.red { (r.red) } } @else { "0" } }
-                        td.num { @if r.yellow > 0 { span.light.yellow { (r.yellow) } } @else { "0" } }
-                        td.num { (r.max_overdue_days) }
+                        td data-label=(head) { (r.name) } td.num data-label=(t(lang, "dash.tasks")) { (r.total) } td.num data-label=(t(lang, "dash.done")) { (r.done) }
+                        td data-label=(t(lang, "dash.rate")) { span.bar { span style=(format!("width:{}%", pct(r.done, r.total))) {} } " " (pct(r.done, r.total)) "%" }
+                        td.num data-label=(t(lang, "reform.light_red")) { @if r.red > 0 { span.light.red { (r.red) } } @else { "0" } }
+                        td.num data-label=(t(lang, "reform.light_yellow")) { @if r.yellow > 0 { span.light.yellow { (r.yellow) } } @else { "0" } }
+                        td.num data-label=(t(lang, "dash.max_overdue")) { (r.max_overdue_days) }
                         @if scores {
-                            td.num { @if let Some(s) = r.score { (format!("{s:.2}")) } @else { "—" } }
-                            td.num { @if let Some(k) = r.rank { (k) } @else { "—" } }
+                            td.num data-label=(t(lang, "dash.score")) { @if let Some(s) = r.score { (format!("{s:.2}")) } @else { span.muted title=(t(lang, "dash.not_assessed_note")) { (t(lang, "dash.not_assessed")) } } }
+                            td.num data-label=(t(lang, "dash.rank")) { @if let Some(k) = r.rank { (k) } @else { "—" } }
                         }
                     }
                 }
@@ -414,13 +414,37 @@ fn tally_table(rows: &[Tally], lang: Lang, head: &str, scores: bool) -> Markup {
     }
 }
 
+/// Since when a flagged task is late: the first day past its deadline, the missed milestone's
+/// or report's date — whichever came first; a task only behind schedule has no such day.
+fn late_since(f: &fgf_app::reform::review::Flagged) -> Option<chrono::NaiveDate> {
+    use fgf_domain::reform::LightReason as R;
+    f.view
+        .reason_list
+        .iter()
+        .filter_map(|r| match r {
+            R::Overdue { .. } => f.view.task.deadline.succ_opt(),
+            R::MilestoneMissed { date } => Some(*date),
+            R::ReportMissing { due } => Some(*due),
+            R::Behind { .. } => None,
+        })
+        .min()
+}
+
 fn flagged_table(rows: &[fgf_app::reform::review::Flagged], lang: Lang) -> Markup {
     html! {
-        div.table-wrap { table.data.compact {
-            thead { tr { th { (t(lang, "reform.task")) } th { (t(lang, "reform.lead")) } th { (t(lang, "reform.deadline")) } th { (t(lang, "reform.progress")) } th { (t(lang, "dash.overdue_days")) } th { (t(lang, "reform.reason")) } } }
+        div.table-wrap { table.data.stack.flagged {
+            thead { tr { th { (t(lang, "reform.task")) } th { (t(lang, "reform.lead")) } th { (t(lang, "reform.owner")) } th { (t(lang, "dash.overdue_days")) } th { (t(lang, "dash.since")) } th { (t(lang, "reform.progress")) } th { (t(lang, "reform.reason")) } } }
             tbody {
                 @for f in rows {
-                    tr { td { (f.view.task.code) " " (f.view.task.title) } td { (f.view.lead) } td.num { (f.view.task.deadline) } td.num { (f.view.progress) "%" } td.num { (f.overdue_days) } td { @for (i, r) in f.view.reason_list.iter().enumerate() { @if i > 0 { "；" } (fgf_app::i18n::light_reason(lang, r)) } } }
+                    tr {
+                        td data-label=(t(lang, "reform.task")) { a href=(format!("/reform/tasks/{}", f.view.task.id)) { (f.view.task.code) " " (f.view.task.title) } }
+                        td data-label=(t(lang, "reform.lead")) { (f.view.lead) }
+                        td data-label=(t(lang, "reform.owner")) { @if f.view.task.owner.is_empty() { span.muted { (t(lang, "dash.no_owner")) } } @else { strong { (f.view.task.owner) } } }
+                        td.num data-label=(t(lang, "dash.overdue_days")) { @if f.overdue_days > 0 { strong { (f.overdue_days) } } @else { "0" } }
+                        td.nowrap data-label=(t(lang, "dash.since")) { @if let Some(s) = late_since(f) { (s) } @else { span.muted { "—" } } }
+                        td.num data-label=(t(lang, "reform.progress")) { (f.view.progress) "%" }
+                        td data-label=(t(lang, "reform.reason")) { @for (i, r) in f.view.reason_list.iter().enumerate() { @if i > 0 { "；" } (fgf_app::i18n::light_reason(lang, r)) } }
+                    }
                 }
             }
         } }
@@ -491,31 +515,41 @@ pub async fn dashboard_page(
             .filter(|v| v.task.parent_id.is_none() && v.light == l)
             .count()
     };
+    let board = |light: &str| format!("/reform?plan={}&light={light}", plan.id);
+    // The leader's first question is what is late, who answers for it and since when: the
+    // red list leads, then the counts (each opens its list), then the breakdowns.
     let body = html! {
         (review_nav(lang, plan.id, "dashboard"))
         h2.plan-title { (d.plan.title) " " span.muted { (t(lang, "dash.as_of")) " " (d.today) } }
-        div.kpis {
-            div.kpi { strong { (top) } span { (t(lang, "dash.tasks")) } }
-            div.kpi.done { strong { (count(Light::Done)) } span { (t(lang, "dash.done")) " " (pct(count(Light::Done), top)) "%" } }
-            div.kpi.red { strong { (count(Light::Red)) } span { (t(lang, "reform.light_red")) } }
-            div.kpi.yellow { strong { (count(Light::Yellow)) } span { (t(lang, "reform.light_yellow")) } }
-            div.kpi.green { strong { (count(Light::Green)) } span { (t(lang, "reform.light_green")) } }
-            a.kpi href=(format!("/reform?plan={}", plan.id)) { strong { (d.open_cases) } span { (t(lang, "reform.cases")) } }
+        section.card.red-list {
+            h3 { span.light.red { (t(lang, "reform.light_red")) } " " (t(lang, "dash.red_list")) " " span.badge { (d.red.len()) } }
+            @if d.red.is_empty() { p.muted { (t(lang, "dash.no_red")) } } @else { (flagged_table(&d.red, lang)) }
         }
-        p.no-print {
-            a.button.secondary href=(format!("/reform/export.xlsx?plan={}", plan.id)) { (t(lang, "dash.export")) } " "
-            a.button.secondary href="#" data-print { (t(lang, "plan.print")) }
+        div.kpis {
+            a.kpi href=(format!("/reform?plan={}", plan.id)) { strong { (top) } span { (t(lang, "dash.tasks")) } }
+            a.kpi.red href=(board("red")) { strong { (count(Light::Red)) } span { (t(lang, "reform.light_red")) } }
+            a.kpi.yellow href=(board("yellow")) { strong { (count(Light::Yellow)) } span { (t(lang, "reform.light_yellow")) } }
+            a.kpi.green href=(board("green")) { strong { (count(Light::Green)) } span { (t(lang, "reform.light_green")) } }
+            a.kpi.done href=(board("done")) { strong { (count(Light::Done)) } span { (t(lang, "dash.done")) " " (pct(count(Light::Done), top)) "%" } }
+            a.kpi href=(format!("/reform?plan={}#cases", plan.id)) { strong { (d.open_cases) } span { (t(lang, "reform.cases")) } }
+        }
+        section.card.yellow-list {
+            h3 { span.light.yellow { (t(lang, "reform.light_yellow")) } " " (t(lang, "dash.yellow_list")) " " span.badge { (d.yellow.len()) } }
+            @if d.yellow.is_empty() { p.muted { (t(lang, "form.none")) } } @else { (flagged_table(&d.yellow, lang)) }
         }
         div.grid2 {
             section.card { h3 { (t(lang, "dash.by_category")) } (tally_table(&d.by_category, lang, t(lang, "dash.category"), false)) }
             section.card {
                 h3 { (t(lang, "dash.by_unit")) }
                 @if let Some(a) = &d.assessment { p.muted { (t(lang, "dash.scores_from")) " " a href=(format!("/reform/assessments/{}", a.id)) { (a.title) } } }
+                p.muted { (t(lang, "dash.not_assessed_note")) }
                 (tally_table(&d.by_unit, lang, t(lang, "reform.lead"), true))
             }
         }
-        section.card.red-list { h3 { span.light.red { (t(lang, "reform.light_red")) } " " (t(lang, "dash.red_list")) " " span.badge { (d.red.len()) } } (flagged_table(&d.red, lang)) }
-        section.card.yellow-list { h3 { span.light.yellow { (t(lang, "reform.light_yellow")) } " " (t(lang, "dash.yellow_list")) " " span.badge { (d.yellow.len()) } } (flagged_table(&d.yellow, lang)) }
+        p.no-print {
+            a.button.secondary href=(format!("/reform/export.xlsx?plan={}", plan.id)) { (t(lang, "dash.export")) } " "
+            a.button.secondary href="#" data-print { (t(lang, "plan.print")) }
+        }
         section.card.timeline {
             h3 { (t(lang, "dash.timeline")) }
             p.muted { (t(lang, "dash.timeline_note")) }
@@ -1089,6 +1123,7 @@ async fn render_assessment(
         p.muted { (t(lang, "sup.rules")) " "
             (format!("{:.0}", v.rules.on_time_weight)) " / " (format!("{:.0}", v.rules.quality_weight)) " / " (format!("{:.0}", v.rules.reports_weight)) " / " (format!("{:.0}", v.rules.rectification_weight))
             "；" (t(lang, "sup.deduction")) " " (format!("{:.0}", v.rules.accountability_deduction)) "（≤" (format!("{:.0}", v.rules.accountability_cap)) "）" }
+        p.muted { (t(lang, "dash.not_assessed_note")) }
         @if v.results.is_empty() { p.muted { (t(lang, "sup.no_results")) } } @else {
             div.table-wrap { table.data.compact.ranking {
                 thead { tr {
@@ -1097,7 +1132,11 @@ async fn render_assessment(
                     th { (t(lang, "sup.appeal")) }
                 } }
                 tbody { @for r in &v.results { tr.mine[r.mine] {
-                    td.num { (r.rank) } td { (r.unit) } td.num { strong { (format!("{:.2}", r.total)) } }
+                    @if r.rank == 0 {
+                        td { span.tag title=(t(lang, "dash.not_assessed_note")) { (t(lang, "dash.not_assessed")) } } td { (r.unit) } td.num { span.muted { "—" } }
+                    } @else {
+                        td.num { (r.rank) } td { (r.unit) } td.num { strong { (format!("{:.2}", r.total)) } }
+                    }
                     td.num { (comp(&r.breakdown, "on_time")) " " span.muted { (fact(&r.facts, "tasks_on_time", "tasks_due")) } }
                     td.num { (comp(&r.breakdown, "quality")) }
                     td.num { (comp(&r.breakdown, "reports")) " " span.muted { (fact(&r.facts, "reports_on_time", "reports_due")) } }

@@ -1,6 +1,6 @@
 //! The reform part's routes: tasks, the plan, the units' inbox and the reviews.
 
-use super::{dto, notice, plan, review, task};
+use super::{dossier, dto, notice, plan, review, task};
 use crate::routes::Need::{Perm, Public};
 use crate::routes::{r, Route};
 use axum::routing::{get, post, put};
@@ -54,6 +54,11 @@ pub(crate) fn table() -> Vec<Route> {
         r("POST", "/api/v1/plans/{id}/bulletins", Perm(P::ReformManage), "reform", "Issue a progress bulletin for a period (kept as issued)", post(review::issue_bulletin)).body::<dto::BulletinBody>().created::<dto::Created>(),
         r("GET", "/api/v1/bulletins/{id}", Perm(P::Workbench), "reform", "A progress bulletin as issued", get(review::get_bulletin)).returns::<dto::BulletinIssued>(),
         r("GET", "/reform", Perm(P::Workbench), "pages", "Reform tasks: the board with status lights", get(task::board_page)),
+        r("GET", "/reform/tasks/{id}", Perm(P::Workbench), "pages", "A task's page: requirement, units and their acceptance, milestones, dependencies, subtasks, reports with evidence, notices, findings, history; the unit's and the office's steps", get(dossier::task_page)),
+        r("POST", "/reform/tasks/{id}/split", Perm(P::ReformManage), "pages", "Split a task: a subtask with its lead and cooperating units", post(dossier::split_submit)),
+        r("POST", "/reform/tasks/{id}/confirm", Perm(P::ReformManage), "pages", "Confirm a claimed completion, or send it back with a comment", post(dossier::confirm_submit)),
+        r("POST", "/reform/cases/{id}/resolve", Perm(P::ReformManage), "pages", "Settle a coordination case from the task's page", post(dossier::resolve_submit)),
+        r("POST", "/reform/plans/{id}/tasks", Perm(P::ReformManage), "pages", "Create a task of the plan from the board", post(dossier::create_submit)),
         r("GET", "/reform/plans/{id}", Perm(P::Workbench), "pages", "The plan document with its consultation and steps", get(plan::plan_page)),
         r("POST", "/reform/plans/{id}/text", Perm(P::ReformManage), "pages", "Save the plan's text", post(plan::text_submit)),
         r("POST", "/reform/plans/{id}/consultation", Perm(P::ReformManage), "pages", "Send the draft for consultation", post(plan::consult_submit)),

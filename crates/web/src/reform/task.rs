@@ -316,6 +316,19 @@ pub async fn board_page(
         .filter(|n| matches!(n.notice.kind, NoticeKind::Urge | NoticeKind::Supervise))
         .collect();
     let ok = crate::reform::plan::msg_text(lang, q.msg.as_deref());
+    let units: Vec<(String, String)> = if office {
+        state
+            .app
+            .base()
+            .department_directory()
+            .await
+            .map_err(&err)?
+            .into_iter()
+            .map(|u| (u.code, u.name))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let body = html! {
         (crate::layout::flash(ok, true))
         nav.subnav {
@@ -355,18 +368,26 @@ pub async fn board_page(
                 }
             }
         }
+        @if office {
+            details.card.ops {
+                summary { (t(lang, "dossier.create_task")) }
+                (crate::reform::dossier::task_form(lang, &actor, &format!("/reform/plans/{}/tasks", plan.id), &units, None, &sections))
+            }
+        }
         @if !escalations.is_empty() {
             section.card.escalations {
                 h3 { (t(lang, "inbox.all_notices")) " " span.badge { (escalations.len()) } }
-                div.table-wrap { table.data.compact {
+                div.table-wrap { table.data.compact.stack {
                     thead { tr { th { (t(lang, "reform.unit")) } th { (t(lang, "reform.task")) } th { (t(lang, "inbox.response_due")) } th { (t(lang, "inbox.response")) } } }
                     tbody {
                         @for n in &escalations {
                             tr {
-                                td { (n.unit) }
-                                td { span.(if n.notice.kind == NoticeKind::Supervise { "light red" } else { "light yellow" }) { (t(lang, crate::reform::notice::kind_key(n.notice.kind))) } " " (crate::reform::notice::subject_of(&n.notice.title)) }
-                                td { (n.notice.response_due.map(|d| d.to_string()).unwrap_or_default()) @if n.response_late { " " span.light.red { (t(lang, "inbox.response_late")) } } }
-                                td { @if n.notice.response.is_empty() { span.muted { "—" } } @else { (n.notice.response) } }
+                                td data-label=(t(lang, "reform.unit")) { (n.unit) }
+                                td data-label=(t(lang, "reform.task")) { span.(if n.notice.kind == NoticeKind::Supervise { "light red" } else { "light yellow" }) { (t(lang, crate::reform::notice::kind_key(n.notice.kind))) } " "
+                                    @if let Some(tid) = n.notice.task_id { a href=(format!("/reform/tasks/{tid}")) { (crate::reform::notice::subject_of(&n.notice.title)) } } @else { (crate::reform::notice::subject_of(&n.notice.title)) }
+                                }
+                                td data-label=(t(lang, "inbox.response_due")) { (n.notice.response_due.map(|d| d.to_string()).unwrap_or_default()) @if n.response_late { " " span.light.red { (t(lang, "inbox.response_late")) } } }
+                                td data-label=(t(lang, "inbox.response")) { @if n.notice.response.is_empty() { span.muted { "—" } } @else { (n.notice.response) } }
                             }
                         }
                     }
@@ -374,19 +395,19 @@ pub async fn board_page(
             }
         }
         @if !cases.is_empty() {
-            section.card.cases {
+            section.card.cases id="cases" {
                 h3 { (t(lang, "reform.cases")) " " span.badge { (cases.len()) } }
                 p.muted { (t(lang, "reform.cases_note")) }
-                div.table-wrap { table.data.compact {
+                div.table-wrap { table.data.compact.stack {
                     thead { tr { th { (t(lang, "reform.task")) } th { (t(lang, "reform.unit")) } th { (t(lang, "reform.case")) } th { (t(lang, "reform.reason")) } th { (t(lang, "reform.age")) } } }
                     tbody {
                         @for c in &cases {
                             tr {
-                                td { (c.task_code) " " (c.task_title) }
-                                td { (c.unit) " " span.muted { (t(lang, if c.role == UnitRole::Lead { "reform.role_lead" } else { "reform.role_partner" })) } }
-                                td { span.(if c.outcome == fgf_domain::reform::AcceptanceOutcome::Disputed { "light yellow" } else { "light red" }) { (c.outcome.label_zh()) } }
-                                td { (c.reason) }
-                                td { (c.age_days) }
+                                td data-label=(t(lang, "reform.task")) { a href=(format!("/reform/tasks/{}", c.task_id)) { (c.task_code) " " (c.task_title) } }
+                                td data-label=(t(lang, "reform.unit")) { (c.unit) " " span.muted { (t(lang, if c.role == UnitRole::Lead { "reform.role_lead" } else { "reform.role_partner" })) } }
+                                td data-label=(t(lang, "reform.case")) { span.(if c.outcome == fgf_domain::reform::AcceptanceOutcome::Disputed { "light yellow" } else { "light red" }) { (c.outcome.label_zh()) } }
+                                td data-label=(t(lang, "reform.reason")) { (c.reason) }
+                                td data-label=(t(lang, "reform.age")) { (c.age_days) }
                             }
                         }
                     }
@@ -398,7 +419,7 @@ pub async fn board_page(
             @if !rows.is_empty() {
                 section.card {
                     h3 { (sec) }
-                    div.table-wrap { table.data.board {
+                    div.table-wrap { table.data.board.stack {
                         thead { tr {
                             th { (t(lang, "reform.code")) } th { (t(lang, "reform.task")) } th { (t(lang, "reform.lead")) }
                             th { (t(lang, "reform.owner")) } th { (t(lang, "reform.deadline")) } th { (t(lang, "reform.progress")) } th { (t(lang, "reform.light")) }
@@ -406,13 +427,13 @@ pub async fn board_page(
                         tbody {
                             @for v in rows {
                                 tr.sub[v.task.parent_id.is_some()] {
-                                    td { (v.task.code) }
-                                    td { (v.task.title) @if !v.depends_on.is_empty() { div.muted { (t(lang, "reform.after")) " " (v.depends_on.join("、")) } } }
-                                    td { (v.lead) }
-                                    td { (v.task.owner) }
-                                    td { (v.task.deadline) }
-                                    td { progress max="100" value=(v.progress) { (v.progress) "%" } " " (v.progress) "%" }
-                                    td {
+                                    td data-label=(t(lang, "reform.code")) { (v.task.code) }
+                                    td data-label=(t(lang, "reform.task")) { a href=(format!("/reform/tasks/{}", v.task.id)) { (v.task.title) } @if !v.depends_on.is_empty() { div.muted { (t(lang, "reform.after")) " " (v.depends_on.join("、")) } } }
+                                    td data-label=(t(lang, "reform.lead")) { (v.lead) }
+                                    td data-label=(t(lang, "reform.owner")) { (v.task.owner) }
+                                    td.nowrap data-label=(t(lang, "reform.deadline")) { (v.task.deadline) }
+                                    td data-label=(t(lang, "reform.progress")) { progress max="100" value=(v.progress) { (v.progress) "%" } " " (v.progress) "%" }
+                                    td data-label=(t(lang, "reform.light")) {
                                         span.(light_class(v.light)) { (t(lang, light_key(v.light))) }
                                         @for r in &v.reason_list { div.reason { (fgf_app::i18n::light_reason(lang, r)) } }
                                     }

@@ -83,12 +83,53 @@ pub(super) fn fill(method: &str, path: &str, s: &mut Sample, v: &Vars) -> bool {
             s.allowed = &[422]
         }
         ("POST", "/reform/plans/{id}/reply") => s.allowed = &[403, 409],
-        ("POST", "/reform/tasks/{id}/accept") | ("POST", "/reform/notices/{id}/respond") => {
-            s.allowed = &[404, 409]
+        ("POST", "/reform/notices/{id}/respond") => s.allowed = &[404, 409],
+        // Task 1: a unit without a part gets 404, one whose part is answered 409; the reform
+        // office holds the lead part once the API's sample settled case 1 on it, and accepts.
+        ("POST", "/reform/tasks/{id}/accept") => {
+            s.form = vec![("accept", "1".to_owned())];
+            s.allowed = &[303, 404, 409];
         }
         // A multipart form; the sample sends an urlencoded one, which is refused.
         ("POST", "/reform/tasks/{id}/report") => s.allowed = &[400],
         ("POST", "/reform/demo-clock") => s.allowed = &[404],
+        // Task 1's page is every desk's; the office's steps on it: a subtask of it, the
+        // confirmation of a claim it does not have (complete: 409), the settling of case 1
+        // (accepted: nothing to settle), a new task of plan 1.
+        ("GET", "/reform/tasks/{id}") => s.allowed = &[200],
+        ("POST", "/reform/tasks/{id}/split") => {
+            s.form = vec![
+                ("code", format!("1.{seq}")),
+                ("title", "矩阵子任务".to_owned()),
+                ("category", "放管服".to_owned()),
+                ("lead", "D01".to_owned()),
+                ("start", "2026-01-05".to_owned()),
+                ("deadline", "2026-01-30".to_owned()),
+            ];
+            s.allowed = &[303, 422];
+        }
+        ("POST", "/reform/tasks/{id}/confirm") => {
+            s.form = vec![("confirm", "1".to_owned())];
+            s.allowed = &[409];
+        }
+        ("POST", "/reform/cases/{id}/resolve") => {
+            s.form = vec![
+                ("assign_to", "D01".to_owned()),
+                ("resolution", "由牵头单位承担".to_owned()),
+            ];
+            s.allowed = &[409];
+        }
+        ("POST", "/reform/plans/{id}/tasks") => {
+            s.form = vec![
+                ("code", format!("M{seq}")),
+                ("title", "矩阵任务".to_owned()),
+                ("category", "放管服".to_owned()),
+                ("lead", "D01".to_owned()),
+                ("start", "2026-01-05".to_owned()),
+                ("deadline", "2026-06-30".to_owned()),
+            ];
+            s.allowed = &[303];
+        }
         // The demo's review records: finding 1 (区政务服务中心's) is verified, assessment 1 is
         // published with 区卫健委's appeal open, innovation 1 is published.
         ("POST", "/api/v1/plans/{id}/inspections") => {
