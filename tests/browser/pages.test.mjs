@@ -212,9 +212,34 @@ describe('pages', () => {
       }
     }));
 
-  test('portal deadline calculator: 5 working days from 2025-09-26 is 2025-10-10', () =>
+  test('portal home leads with search; the tools page computes 5 working days from 2025-09-26 as 2025-10-10', () =>
     withPage(async (page) => {
+      for (const [name, width] of [['desktop', 1280], ['phone', 390]]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto('/');
+        // The first field on the page is the search box, above the fold, and it searches.
+        const first = page.locator('main input').first();
+        assert.equal(await first.getAttribute('name'), 'q');
+        const box = await first.boundingBox();
+        assert.ok(box.y < 400, `the search box leads at ${width}px`);
+        for (const heading of ['热门服务', '一件事一次办', '通知公告']) {
+          await page.getByRole('heading', { name: heading }).waitFor();
+        }
+        const sideways = await page.evaluate(
+          () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
+        );
+        assert.equal(sideways, false, `the home page scrolls sideways at ${width}px`);
+        await shot(page, `anon-portal-home-${name}`);
+      }
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await page.locator('#home-q').fill('开饭店');
+      await Promise.all([
+        page.waitForURL((u) => u.pathname === '/guide' && u.searchParams.get('q') === '开饭店'),
+        page.locator('form.big-search button').click(),
+      ]);
       await page.goto('/');
+      await page.getByRole('link', { name: /便民工具/ }).click();
+      await page.waitForURL((u) => u.pathname === '/tools');
       const form = page.locator('form').filter({ has: page.locator('input[name="n"]') });
       await form.locator('input[name="date"]').fill('2025-09-26');
       await form.locator('input[name="n"]').fill('5');

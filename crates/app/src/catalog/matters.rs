@@ -532,6 +532,17 @@ impl UseCases<'_> {
         Ok(self.store().list_matters(&filter, page).await?)
     }
 
+    /// Public: the `n` matters in force applied for most (热门服务).
+    pub async fn popular_matters(self, n: i64) -> ServiceResult<Vec<MatterRow>> {
+        Ok(self.store().popular_matters(n).await?)
+    }
+
+    /// Public: the `n` guides that took effect last (the portal's notices).
+    pub async fn recent_guides(self, n: i64) -> ServiceResult<Vec<(MatterRow, i64, NaiveDate)>> {
+        let today = crate::clock::local_date(self.now_ms());
+        Ok(self.store().recent_guides(today, n).await?)
+    }
+
     /// Public: every matter in force with its version in force.
     pub async fn matters_in_force(self) -> ServiceResult<Vec<(MatterRow, MatterVersionRow)>> {
         Ok(self.store().matters_in_force().await?)

@@ -3,8 +3,8 @@
 use crate::rows::{new_rows, row, rows, Cond};
 use crate::sql::Sql;
 use crate::{
-    get_code, get_i64, get_opt_date, get_opt_i64, get_str, Page, Paged, Result, Scope, Store,
-    StoreError, WriteTx,
+    get_code, get_date, get_i64, get_opt_date, get_opt_i64, get_str, Page, Paged, Result, Scope,
+    Store, StoreError, WriteTx,
 };
 use crate::{get_id, get_opt_id};
 use chrono::NaiveDate;
@@ -203,6 +203,48 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(|r| Ok((matter(r)?, version(r)?))).collect()
+    }
+
+    /// The `n` matters in force applied for most (热门服务), by code among equals; only kinds
+    /// people apply for (see [`Store::recent_guides`]).
+    pub async fn popular_matters(&self, n: i64) -> Result<Vec<MatterRow>> {
+        let mut sql = Sql::new(&format!(
+            "select {MATTER_COLS} from matter m where m.current_version is not null \
+             and m.kind not in ('02', '03', '04', '06') \
+             order by m.apply_count desc, m.code limit "
+        ));
+        sql.bind(n);
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter().map(matter).collect()
+    }
+
+    /// The `n` guides that took effect last, newest first, on or before `today`: the portal's
+    /// notices (办事指南更新), of matters people apply for (not penalties, coercive measures,
+    /// levies or inspections: kinds 02, 03, 04, 06 of GB/T 39046 table A.1).
+    pub async fn recent_guides(
+        &self,
+        today: NaiveDate,
+        n: i64,
+    ) -> Result<Vec<(MatterRow, i64, NaiveDate)>> {
+        let mut sql = Sql::new(&format!(
+            "select {MATTER_COLS}, v.version, v.effective_date from matter m join matter_version v \
+             on v.matter_id = m.matter_id and v.version = m.current_version \
+             where v.effective_date is not null and m.kind not in ('02', '03', '04', '06') \
+             and v.effective_date <= "
+        ));
+        sql.bind(today)
+            .push(" order by v.effective_date desc, m.code limit ")
+            .bind(n);
+        let rows = sql.query().fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    matter(r)?,
+                    get_i64(r, "version")?,
+                    get_date(r, "matter_version", "effective_date")?,
+                ))
+            })
+            .collect()
     }
 
     pub async fn matter_versions(&self, matter_id: MatterId) -> Result<Vec<MatterVersionRow>> {

@@ -185,7 +185,83 @@ pub struct PortalParams {
     code: Option<String>,
 }
 
+/// The portal's front page: one large search box first (what most citizens came for), the
+/// entries by audience, the most-applied services, the life events and the latest notices.
 pub async fn portal_home(
+    State(state): State<AppState>,
+    Extension(prefs): Extension<Prefs>,
+    Extension(maybe): Extension<MaybeActor>,
+) -> PageResult {
+    let lang = prefs.lang;
+    let err = page_err(prefs);
+    let popular = state.app.catalog().popular_matters(8).await.map_err(&err)?;
+    let events = state.app.application().life_events().await.map_err(&err)?;
+    let guides = state.app.catalog().recent_guides(5).await.map_err(&err)?;
+    let innovations = state
+        .app
+        .reform()
+        .published_innovations()
+        .await
+        .map_err(&err)?;
+    let body = html! {
+        section.hero.search-first {
+            h1 { (t(lang, "page.portal_title")) }
+            form.big-search method="get" action="/guide" role="search" {
+                label.visually-hidden for="home-q" { (t(lang, "portal.search")) }
+                input id="home-q" type="search" name="q" placeholder=(t(lang, "portal.search_placeholder")) autocomplete="off" maxlength="60";
+                button type="submit" { (t(lang, "portal.search")) }
+            }
+            p.hot-words {
+                span { (t(lang, "portal.hot_words")) }
+                @for w in ["开饭店", "营业执照", "食品经营许可", "护照", "身份证", "社保"] {
+                    " " a href=(format!("/guide?q={}", form_urlencoded::byte_serialize(w.as_bytes()).collect::<String>())) { (w) }
+                }
+            }
+            div.entries {
+                a.entry href="/guide?audience=person" { strong { (t(lang, "portal.entry_citizen")) } span { (t(lang, "portal.entry_citizen_hint")) } }
+                a.entry href="/guide?audience=legal" { strong { (t(lang, "portal.entry_enterprise")) } span { (t(lang, "portal.entry_enterprise_hint")) } }
+                a.entry href="/life-events" { strong { (t(lang, "portal.entry_events")) } span { (t(lang, "portal.entry_events_hint")) } }
+                @if maybe.0.is_none() {
+                    a.entry href="/register" { strong { (t(lang, "portal.entry_register")) } span { (t(lang, "portal.entry_register_hint")) } }
+                } @else {
+                    a.entry href="/me/applications" { strong { (t(lang, "portal.entry_mine")) } span { (t(lang, "portal.entry_mine_hint")) } }
+                }
+            }
+        }
+        div.home-grid {
+            section.card.hot {
+                h2 { (t(lang, "portal.hot")) }
+                ul.tiles { @for m in &popular { li { a href=(format!("/guide/{}", m.code)) { (m.name) } } } }
+                p { a href="/guide" { (t(lang, "portal.all_services")) " ›" } }
+            }
+            section.card.events {
+                h2 { (t(lang, "portal.events")) }
+                ul.plain { @for e in &events { li { a href=(format!("/life-events/{}", e.code)) { strong { (e.name) } } br; span.muted { (e.summary) } } } }
+            }
+            section.card.notices {
+                h2 { (t(lang, "portal.notices")) }
+                ul.plain {
+                    @for (m, v, on) in &guides {
+                        li { span.muted.nowrap { (on) } " " a href=(format!("/guide/{}", m.code)) { (t(lang, "portal.guide_updated").replace("{0}", &m.name).replace("{1}", &v.to_string())) } }
+                    }
+                    @for i in innovations.iter().take(3) {
+                        li { span.tag { (t(lang, "portal.innovation")) } " " a href=(format!("/guide/innovations/{}", i.row.id)) { (i.row.title) } }
+                    }
+                }
+                p { a href="/tools" { (t(lang, "portal.tools")) " ›" } }
+            }
+        }
+    };
+    Ok(html_page(layout::portal(
+        prefs,
+        maybe.0.as_ref(),
+        t(lang, "portal.name"),
+        body,
+    )))
+}
+
+/// 便民工具: the working-day deadline calculator and the ID number check.
+pub async fn tools_page(
     State(state): State<AppState>,
     Extension(prefs): Extension<Prefs>,
     Extension(maybe): Extension<MaybeActor>,
@@ -210,20 +286,12 @@ pub async fn portal_home(
         .filter(|s| !s.is_empty())
         .map(fgf_domain::check_code);
     let body = html! {
-        section.hero {
-            h1 { (t(lang, "page.portal_title")) }
-            p { (t(lang, "page.portal_intro")) }
-            div.entries {
-                a.entry href="/guide?audience=person" { strong { (t(lang, "portal.entry_citizen")) } span { (t(lang, "portal.entry_citizen_hint")) } }
-                a.entry href="/guide?audience=legal" { strong { (t(lang, "portal.entry_enterprise")) } span { (t(lang, "portal.entry_enterprise_hint")) } }
-                a.entry href="/register" { strong { (t(lang, "portal.entry_register")) } span { (t(lang, "portal.entry_register_hint")) } }
-            }
-        }
+        h1 { (t(lang, "portal.tools")) }
         div.cards {
             section.card {
                 h2 { (t(lang, "portal.deadline")) }
                 p.muted { (t(lang, "portal.deadline_note")) }
-                form method="get" action="/" {
+                form method="get" action="/tools" {
                     label { (t(lang, "portal.deadline_start")) " " input type="date" name="date" value=[q.date.as_deref()] required; }
                     label { " " (t(lang, "portal.deadline_days")) " " input type="number" name="n" min="0" max="3650" value=[q.n.as_deref()] required; }
                     button type="submit" { (t(lang, "portal.deadline_compute")) }
@@ -232,7 +300,7 @@ pub async fn portal_home(
                     @match res {
                         Ok((d, n, dl)) => {
                             p.result { (t(lang, "portal.deadline_result").replace("{0}", &d.to_string()).replace("{1}", &n.to_string())) " " strong { (dl.date) } }
-                            @if !dl.assumed_years.is_empty() { p.flash.err { (t(lang, "portal.deadline_assumed").replace("{0}", &format!("{:?}", dl.assumed_years))) } }
+                            @if !dl.assumed_years.is_empty() { p.flash.err { (t(lang, "portal.deadline_assumed").replace("{0}", &dl.assumed_years.iter().map(ToString::to_string).collect::<Vec<_>>().join("、"))) } }
                         }
                         Err(m) => { p.flash.err role="alert" { (m) } }
                     }
@@ -241,7 +309,7 @@ pub async fn portal_home(
             section.card {
                 h2 { (t(lang, "portal.id_check")) }
                 p.muted { (t(lang, "portal.id_check_note")) }
-                form method="get" action="/" {
+                form method="get" action="/tools" {
                     label { (t(lang, "portal.id_number")) " " input type="text" name="code" maxlength="20" value=[q.code.as_deref()] required; }
                     button type="submit" { (t(lang, "portal.id_verify")) }
                 }
@@ -258,7 +326,7 @@ pub async fn portal_home(
     Ok(html_page(layout::portal(
         prefs,
         maybe.0.as_ref(),
-        t(lang, "portal.name"),
+        t(lang, "portal.tools"),
         body,
     )))
 }

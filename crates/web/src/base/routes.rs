@@ -368,6 +368,14 @@ pub(crate) fn table() -> Vec<Route> {
         ),
         r(
             "GET",
+            "/tools",
+            Public,
+            "pages",
+            "便民工具: the working-day deadline calculator and the ID number check",
+            get(pages::tools_page),
+        ),
+        r(
+            "GET",
             "/login",
             Public,
             "pages",
