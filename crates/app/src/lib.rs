@@ -55,6 +55,7 @@ struct Inner {
     instances: process::InstanceCache,
     starts: process::StartCache,
     catalog_index: std::sync::OnceLock<catalog::search::CatalogIndex>,
+    portal_entries: catalog::entries::EntryCache,
     /// Set only for the demo district (`fgf demo`), whose clock may be moved forward.
     demo_clock: Option<Arc<clock::DemoClock>>,
 }
@@ -158,6 +159,7 @@ impl App {
                 instances: process::InstanceCache::default(),
                 starts: process::StartCache::default(),
                 catalog_index: std::sync::OnceLock::new(),
+                portal_entries: catalog::entries::EntryCache::default(),
                 demo_clock: None,
             }),
         };
@@ -224,6 +226,10 @@ impl App {
 
     pub(crate) fn catalog_index_cell(&self) -> &std::sync::OnceLock<catalog::search::CatalogIndex> {
         &self.inner.catalog_index
+    }
+
+    pub(crate) fn portal_entry_cache(&self) -> &catalog::entries::EntryCache {
+        &self.inner.portal_entries
     }
 
     pub fn files_root(&self) -> &std::path::Path {

@@ -1245,7 +1245,7 @@ fn stylesheet() -> String {
 .fgf-diagram .body.container{{fill:none}}\
 .fgf-diagram .pending text.label{{fill:#5b6472}}\
 .fgf-diagram text.outside{{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}}\
-.fgf-diagram .icon{{font-size:11px}}\
+.fgf-diagram .ticon{{fill:none;stroke:#5b6472;stroke-width:1.2;stroke-linecap:round;stroke-linejoin:round}}\
 .fgf-diagram .edge path{{fill:none;stroke:{PENDING};stroke-width:1.5;stroke-linejoin:round}}\
 .fgf-diagram .edge.taken path{{stroke:{COMPLETED};stroke-width:2.5}}\
 .fgf-diagram .edge-label{{font-size:11px;fill:#5b6472;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}}\
@@ -1498,16 +1498,89 @@ impl Svg {
     }
 }
 
-fn task_icon(kind: ShapeKind) -> Option<&'static str> {
-    Some(match kind {
-        ShapeKind::UserTask => "👤",
-        ShapeKind::ServiceTask => "⚙",
-        ShapeKind::ManualTask => "✋",
-        ShapeKind::ReceiveTask | ShapeKind::SendTask => "✉",
-        ShapeKind::BusinessRuleTask => "▦",
-        ShapeKind::ScriptTask => "✎",
+/// The task type's picture in the top-left corner, drawn as paths (a 12 × 12 box at `x`, `y`)
+/// rather than typed: 👤 and ✉ are missing from the fonts of many servers and office PCs,
+/// where they show as empty boxes.
+fn task_icon(kind: ShapeKind, x: f64, y: f64) -> Option<String> {
+    let p = |dx: f64, dy: f64| format!("{} {}", num(x + dx), num(y + dy));
+    let path = match kind {
+        // A person: head and shoulders.
+        ShapeKind::UserTask => format!(
+            "M{}a2.8 2.8 0 1 0 0.01 0zM{}C{} {} {}z",
+            p(6.0, 1.5),
+            p(1.0, 12.0),
+            p(1.5, 6.5),
+            p(10.5, 6.5),
+            p(11.0, 12.0)
+        ),
+        // A gear: a ring with four teeth.
+        ShapeKind::ServiceTask => format!(
+            "M{}a3.5 3.5 0 1 0 0.01 0zM{}V{}M{}V{}M{}H{}M{}H{}",
+            p(6.0, 2.5),
+            p(6.0, 0.0),
+            num(y + 2.5),
+            p(6.0, 9.5),
+            num(y + 12.0),
+            p(0.0, 6.0),
+            num(x + 2.5),
+            p(9.5, 6.0),
+            num(x + 12.0)
+        ),
+        // A hand: palm and fingers.
+        ShapeKind::ManualTask => format!(
+            "M{}V{}M{}V{}M{}V{}M{}V{}M{}H{}V{}",
+            p(3.0, 7.0),
+            num(y + 2.0),
+            p(5.5, 6.0),
+            num(y + 1.0),
+            p(8.0, 6.0),
+            num(y + 1.5),
+            p(10.5, 7.0),
+            num(y + 3.0),
+            p(3.0, 7.0),
+            num(x + 10.5),
+            num(y + 12.0)
+        ),
+        // An envelope.
+        ShapeKind::ReceiveTask | ShapeKind::SendTask => format!(
+            "M{}H{}V{}H{}zM{}L{}L{}",
+            p(0.0, 2.5),
+            num(x + 12.0),
+            num(y + 10.5),
+            num(x),
+            p(0.0, 2.5),
+            p(6.0, 7.0),
+            p(12.0, 2.5)
+        ),
+        // A decision table.
+        ShapeKind::BusinessRuleTask => format!(
+            "M{}H{}V{}H{}zM{}H{}M{}V{}",
+            p(0.0, 1.0),
+            num(x + 12.0),
+            num(y + 11.0),
+            num(x),
+            p(0.0, 4.5),
+            num(x + 12.0),
+            p(4.0, 4.5),
+            num(y + 11.0)
+        ),
+        // A script: a page with lines.
+        ShapeKind::ScriptTask => format!(
+            "M{}H{}V{}H{}zM{}H{}M{}H{}M{}H{}",
+            p(2.0, 0.5),
+            num(x + 10.0),
+            num(y + 11.5),
+            num(x + 2.0),
+            p(4.0, 4.0),
+            num(x + 8.0),
+            p(4.0, 6.5),
+            num(x + 8.0),
+            p(4.0, 9.0),
+            num(x + 8.0)
+        ),
         _ => return None,
-    })
+    };
+    Some(format!(r#"<path class="ticon" d="{path}"/>"#))
 }
 
 #[derive(Clone, Copy)]
@@ -1815,14 +1888,9 @@ fn render_shape(svg: &mut Svg, s: &Shape, marks: &Marks, side: Side) {
                 num(w),
                 num(h)
             );
-            let icon = task_icon(k);
-            if let Some(icon) = icon {
-                let _ = write!(
-                    svg.out,
-                    r#"<text class="icon" x="{}" y="{}">{icon}</text>"#,
-                    num(x + 5.0),
-                    num(y + 15.0)
-                );
+            let icon = task_icon(k, x + 5.0, y + 4.0);
+            if let Some(icon) = &icon {
+                svg.out.push_str(icon);
             }
             // Keep the collapsed marker's strip at the bottom free of text.
             let reserved = if k == ShapeKind::SubProcess {

@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 
 const APP_CSS: &str = include_str!("../assets/app.css");
 const APP_JS: &str = include_str!("../assets/app.js");
+/// The district emblem as the tab's icon (the 政 badge of the header, drawn).
+const FAVICON: &str = include_str!("../assets/favicon.svg");
 
 static CSS_HASH: LazyLock<String> =
     LazyLock::new(|| fgf_domain::sm3_hex(APP_CSS.as_bytes())[..10].to_owned());
@@ -31,6 +33,8 @@ pub async fn asset(Path(file): Path<String>) -> Response {
         ("text/css; charset=utf-8", APP_CSS)
     } else if file == format!("app.{}.js", *JS_HASH) || file == "app.js" {
         ("text/javascript; charset=utf-8", APP_JS)
+    } else if file == "favicon.svg" {
+        ("image/svg+xml", FAVICON)
     } else {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     };

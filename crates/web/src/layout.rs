@@ -62,6 +62,7 @@ fn head(lang: Lang, title: &str, large: bool, script: bool) -> Markup {
             meta name="viewport" content="width=device-width, initial-scale=1";
             title { (title) " · " (t(lang, "app.name")) }
             link rel="stylesheet" href=(css_url());
+            link rel="icon" type="image/svg+xml" href="/assets/favicon.svg";
             @if large { style { (PreEscaped(":root{--base:20px}")) } }
             @if script { script src=(js_url()) defer {} }
         }
@@ -215,7 +216,11 @@ pub fn staff(c: &Chrome<'_>, title: &str, body: Markup) -> Markup {
                     }
                 }
                 div.shell {
-                    nav.side aria-label=(t(lang, "nav.main_aria")) {
+                    // On a phone the menu folds behind one button (a checkbox, so it works
+                    // without script); on a desktop it is always open.
+                    input.menu-toggle type="checkbox" id="menu-toggle" aria-controls="side-nav" aria-label=(t(lang, "nav.menu"));
+                    label.menu-button for="menu-toggle" { (t(lang, "nav.menu")) " · " (nav.iter().find(|(k, _, _, ok)| *ok && *k == c.active).map_or("", |(_, _, l, _)| *l)) }
+                    nav.side id="side-nav" aria-label=(t(lang, "nav.main_aria")) {
                         ul {
                             @for (key, href, label, allowed) in &nav {
                                 @if *allowed {

@@ -347,3 +347,113 @@ async fn a_work_item_of_another_department_is_not_found() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text());
 }
+
+#[tokio::test]
+async fn a_process_is_started_from_name_and_value_rows_never_json() {
+    let d = District::new().await;
+    let (cookie, csrf) = d.page_session("clerk").await;
+    let defs = d
+        .api(
+            Method::GET,
+            "/api/v1/processes",
+            Some(&d.token("clerk").await),
+            None,
+        )
+        .await
+        .json();
+    let def = defs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["key"] == "licence_approval" && p["status"] == "published")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let page = d
+        .page(Method::GET, &format!("/processes/{def}"), &cookie)
+        .await
+        .text();
+    assert!(
+        page.contains("name=\"var_name\"") && !page.contains("JSON"),
+        "{page}"
+    );
+    let r = d
+        .form(
+            Method::POST,
+            &format!("/processes/{def}/start"),
+            None,
+            &format!("fgf_session={cookie}"),
+            &[
+                ("_csrf", csrf),
+                ("business_key", "SQ-FORM-1".to_owned()),
+                ("var_name", "amount".to_owned()),
+                ("var_value", "2000000".to_owned()),
+                ("var_name", "urgent".to_owned()),
+                ("var_value", "是".to_owned()),
+                ("var_name", String::new()),
+                ("var_value", String::new()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+    let id: i64 = r
+        .location()
+        .trim_start_matches("/instances/")
+        .parse()
+        .unwrap();
+    let inst = d
+        .api(
+            Method::GET,
+            &format!("/api/v1/instances/{id}"),
+            Some(&d.token("clerk").await),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(inst["variables"]["amount"], 2_000_000, "{inst}");
+    assert_eq!(inst["variables"]["urgent"], true, "{inst}");
+}
+
+#[tokio::test]
+async fn publishing_an_empty_flow_is_refused_in_chinese() {
+    let d = District::new().await;
+    let (cookie, csrf) = d.page_session("keeper").await;
+    let r = d
+        .form(
+            Method::POST,
+            "/designer",
+            None,
+            &format!("fgf_session={cookie}"),
+            &[
+                ("_csrf", csrf),
+                ("state", String::new()),
+                ("action", "deploy".to_owned()),
+                ("flow_id", "empty_flow".to_owned()),
+                ("flow_name", "空流程".to_owned()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
+    assert!(
+        r.text().contains("流程中还没有任何审批、办理或抄送节点"),
+        "{}",
+        r.text()
+    );
+    let defs = d
+        .api(
+            Method::GET,
+            "/api/v1/processes",
+            Some(&d.token("keeper").await),
+            None,
+        )
+        .await
+        .json();
+    assert!(
+        defs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["key"] != "empty_flow"),
+        "nothing was published"
+    );
+}

@@ -332,6 +332,13 @@ crate::i18n::messages! {
     "audit.verify_ok" => "审计链完整：已校验 {0} 条记录，最后一条 #{1}。", "The audit chain is whole: {0} entries checked, the last #{1}.";
     "audit.verify_broken" => "审计链断裂：第 {0} 条记录与前一条不符，请立即报告安全管理员。", "The audit chain is broken at entry #{0}: report it to the security administrator at once.";
     "audit.hash" => "哈希", "Hash";
+    "audit.system" => "系统", "System";
+    "login.detail.cookie" => "网页登录", "web sign-in";
+    "login.detail.bearer" => "接口令牌", "API token";
+    "login.detail.account_failures" => "该账号累计失败 {0} 次", "{0} failures on the account";
+    "login.detail.address_failures" => "该地址失败 {0} 次", "{0} failures from this address";
+    "audit.local" => "本机", "This server";
+    "nav.menu" => "菜单", "Menu";
     "picker.search" => "搜索姓名、部门或职务", "Search by name, department or title";
     "picker.choose" => "请选择人员", "Choose a person";
     "picker.person" => "人员", "Person";
@@ -442,6 +449,8 @@ crate::i18n::messages! {
     "portal.entry_events" => "一件事一次办", "Life events";
     "portal.entry_events_hint" => "开餐馆、新生儿出生等，一次申请、一次办结", "Opening a restaurant, a birth …: one application, done once";
     "portal.entry_mine" => "我的办件", "My applications";
+    "portal.entry_workbench" => "进入工作台", "Open the workbench";
+    "portal.entry_workbench_hint" => "待办、办件、事项清单与改革督查", "Tasks, cases, the catalogue and reform supervision";
     "portal.entry_mine_hint" => "查看进度、补正材料、领取证照", "Progress, corrections, licences";
     "portal.search" => "搜索", "Search";
     "portal.search_placeholder" => "想办什么事？如：开饭店、办营业执照、换身份证", "What do you need? e.g. open a restaurant";

@@ -31,6 +31,8 @@ crate::i18n::messages! {
     "catalog.no_results" => "没有找到相关事项，换个说法试试", "nothing found; try other words";
     "catalog.no_results_for" => "没有找到与“{0}”相关的事项", "No matter found for “{0}”";
     "catalog.no_results_hint" => "可以换个说法（如“开饭店”“办营业执照”），用拼音首字母（如 yyzz），或从下面的常办事项、一件事和部门中查找。", "Try other words (开饭店, 办营业执照), pinyin initials (yyzz), or start from the popular matters, life events and departments below.";
+    "catalog.only_text" => "没有名称或常用说法与“{0}”相符的事项；以下事项的办事指南中提到了它，请看是否是您要办的事。", "No matter is named or commonly called “{0}”; the guides below mention it — check whether one is what you need.";
+    "catalog.mentions" => "（指南中提到）", "(mentioned in the guide)";
     "catalog.popular" => "常办事项", "Popular matters";
     "catalog.trips_n" => "跑动 {0} 次", "{0} trips";
     "catalog.by_audience" => "按服务对象", "By audience";
@@ -160,7 +162,7 @@ crate::i18n::messages! {
     "catalog.column" => "列", "Column";
     "catalog.reason" => "原因", "Reason";
     "catalog.import_note" => "上传 Excel（工作表“事项”和“材料”）或 CSV（事项表，材料表另选）。先整体校验，有任何问题则不写入；变更的事项生成新版本并提交审核。", "Upload xlsx (sheets 事项 and 材料) or CSV (matters; materials as a second file). Everything is checked first and nothing is written on any problem; changed matters get a new version in review.";
-    "catalog.import_file" => "清单文件（.xlsx 或事项 .csv）", "Catalogue file (.xlsx or matters .csv)";
+    "catalog.import_file" => "清单文件（Excel 表格或事项 CSV 文件）", "Catalogue file (.xlsx or matters .csv)";
     "catalog.import_materials" => "材料表（仅 CSV 时）", "Materials (.csv, with a CSV file only)";
     "catalog.import_start" => "上传并校验", "Upload and check";
     "catalog.template_note" => "表头须与模板一致，可先导出现行清单作为模板：", "Headers must match the template; export the current catalogue to start from:";
@@ -217,6 +219,7 @@ crate::i18n::messages! {
     "catalog.disposition_note_missing" => "取消、简化、告知承诺制须填写处置说明", "cancel, simplify and commitment need their note";
     "catalog.form_invalid" => "申请表定义有误：字段名须唯一，选择项须列出可选值，表格须列出各列，条件须引用前面的字段", "the application form is not well defined: unique names, choices with options, tables with columns, conditions on earlier fields";
     "catalog.apply_online" => "在线申请", "Apply online";
+    "catalog.apply_staff_note" => "工作人员账号不能在线申请；为到窗口的群众代录请在“办件”中办理。", "Staff accounts do not apply online; enter a case for a person at the window from the desk.";
     "catalog.application_form" => "申请表（字段定义，JSON）", "Application form (field definitions, JSON)";
     "catalog.material_name_missing" => "缺少材料名称", "a material has no name";
     "catalog.material_duplicate" => "同一事项的材料名称重复", "a material is listed twice";

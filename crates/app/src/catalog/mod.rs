@@ -7,6 +7,7 @@
 //! written: a bad file is refused with every bad row, column and reason.
 
 pub(crate) mod demo;
+pub mod entries;
 mod matters;
 pub mod messages;
 pub mod search;

@@ -32,7 +32,7 @@ use tantivy::tokenizer::{
 use tantivy::{Index, IndexReader, IndexWriter, TantivyDocument, Term};
 
 /// Bumped when the schema or the tokenisation changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: &str = "catalog-v1";
+const SCHEMA_VERSION: &str = "catalog-v2";
 
 fn jieba() -> &'static Jieba {
     static J: OnceLock<Jieba> = OnceLock::new();
@@ -41,6 +41,27 @@ fn jieba() -> &'static Jieba {
 
 /// Words of `text` as jieba cuts them for search (overlapping: 营业执照 gives 营业, 执照 and
 /// 营业执照), lower-cased, without punctuation and spaces.
+/// Words of an everyday query that name no matter: 办护照 asks for 护照, not for every guide
+/// that says 办理.
+const GENERIC_WORDS: [&str; 16] = [
+    "办",
+    "办理",
+    "申请",
+    "怎么",
+    "如何",
+    "我要",
+    "我想",
+    "想",
+    "要",
+    "去",
+    "哪里",
+    "在哪",
+    "在哪里",
+    "怎样",
+    "一下",
+    "手续",
+];
+
 pub fn words(text: &str) -> Vec<String> {
     jieba()
         .cut_for_search(text, true)
@@ -139,6 +160,7 @@ struct Fields {
     online: Field,
     trips: Field,
     apply: Field,
+    parent: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -173,6 +195,7 @@ fn schema() -> (Schema, Fields) {
         online: b.add_text_field("online", STRING | STORED),
         trips: b.add_u64_field("trips", INDEXED | STORED | FAST),
         apply: b.add_u64_field("apply", STORED | FAST),
+        parent: b.add_text_field("parent", STRING | STORED),
     };
     (b.build(), fields)
 }
@@ -181,6 +204,8 @@ fn schema() -> (Schema, Fields) {
 pub struct IndexedMatter<'a> {
     pub id: MatterId,
     pub code: &'a str,
+    /// The code of its 主项 (empty for a main item).
+    pub parent_code: &'a str,
     pub department_code: &'a str,
     pub department_name: &'a str,
     pub apply_count: i64,
@@ -216,6 +241,11 @@ pub struct SearchHit {
     pub trips: u64,
     pub apply_count: u64,
     pub score: f32,
+    /// The code of its 主项, when it is a 子项 (the portal shows them together).
+    pub parent_code: String,
+    /// It matches by its name, an everyday phrase, its pinyin or its code, not only by the
+    /// text of its guide.
+    pub named: bool,
 }
 
 /// The index and where it stands in the outbox.
@@ -321,6 +351,7 @@ impl CatalogIndex {
         doc.add_text(f.online, if d.fully_online { "1" } else { "0" });
         doc.add_u64(f.trips, u64::from(d.trips));
         doc.add_u64(f.apply, u64::try_from(m.apply_count).unwrap_or(0));
+        doc.add_text(f.parent, m.parent_code);
         doc
     }
 
@@ -387,36 +418,57 @@ impl CatalogIndex {
             )
         };
         let mut seen = HashSet::new();
-        for w in words(&q) {
+        // The name-or-phrase part of the query, kept apart: a matter found by its name or an
+        // everyday phrase ranks before one whose guide text only mentions the words (身份证
+        // is in nearly every guide's materials, 护照 in the foreigner's marriage registration).
+        let mut strict: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for w in words(&q)
+            .into_iter()
+            .filter(|w| !GENERIC_WORDS.contains(&w.as_str()))
+        {
             if seen.insert(w.clone()) {
                 should.push(term(f.name, &w, 3.0));
                 should.push(term(f.phrase, &w, 4.0));
                 should.push(term(f.body, &w, 1.0));
+                strict.push(term(f.name, &w, 3.0));
+                strict.push(term(f.phrase, &w, 4.0));
             }
         }
         // Latin letters: pinyin or its initials.
         let latin: String = q.chars().filter(char::is_ascii_alphanumeric).collect();
         if latin.len() >= 2 && q.is_ascii() {
-            should.push(term(f.py, &latin, 5.0));
-            should.push(term(f.code, query.trim(), 10.0));
+            for (field, text, boost) in [(f.py, latin.as_str(), 5.0), (f.code, query.trim(), 10.0)]
+            {
+                should.push(term(field, text, boost));
+                strict.push(term(field, text, boost));
+            }
         }
         for id in phrase_ids {
-            should.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    Box::new(TermQuery::new(
-                        Term::from_field_u64(f.id, u64::try_from(id.get()).unwrap_or(0)),
-                        IndexRecordOption::Basic,
+            let by_phrase = || -> (Occur, Box<dyn Query>) {
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(TermQuery::new(
+                            Term::from_field_u64(f.id, u64::try_from(id.get()).unwrap_or(0)),
+                            IndexRecordOption::Basic,
+                        )),
+                        50.0,
                     )),
-                    50.0,
-                )),
-            ));
+                )
+            };
+            should.push(by_phrase());
+            strict.push(by_phrase());
         }
         if should.is_empty() {
             return Ok(SearchPage::default());
         }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> =
             vec![(Occur::Must, Box::new(BooleanQuery::new(should)))];
+        let mut strict_clauses: Vec<(Occur, Box<dyn Query>)> = if strict.is_empty() {
+            Vec::new()
+        } else {
+            vec![(Occur::Must, Box::new(BooleanQuery::new(strict)))]
+        };
         let must_term = |field: Field, text: &str| -> (Occur, Box<dyn Query>) {
             (
                 Occur::Must,
@@ -426,17 +478,18 @@ impl CatalogIndex {
                 )),
             )
         };
+        let mut filters: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if let Some(d) = &filter.department {
-            clauses.push(must_term(f.dept, d));
+            filters.push(must_term(f.dept, d));
         }
         if let Some(k) = &filter.kind {
-            clauses.push(must_term(f.kind, k));
+            filters.push(must_term(f.kind, k));
         }
         if let Some(o) = filter.fully_online {
-            clauses.push(must_term(f.online, if o { "1" } else { "0" }));
+            filters.push(must_term(f.online, if o { "1" } else { "0" }));
         }
         if let Some(t) = filter.max_trips {
-            clauses.push((
+            filters.push((
                 Occur::Must,
                 Box::new(RangeQuery::new(
                     std::ops::Bound::Included(Term::from_field_u64(f.trips, 0)),
@@ -444,6 +497,10 @@ impl CatalogIndex {
                 )),
             ));
         }
+        if !strict_clauses.is_empty() {
+            strict_clauses.extend(filters.iter().map(|(o, q)| (*o, q.box_clone())));
+        }
+        clauses.extend(filters);
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
         // Ranked by relevance; among equal relevance, the most-applied first. Enough are
@@ -457,6 +514,17 @@ impl CatalogIndex {
                 ),
             )
             .map_err(ServiceError::internal)?;
+        // Which of them match by name or phrase.
+        let named: HashSet<tantivy::DocAddress> = if strict_clauses.is_empty() {
+            HashSet::new()
+        } else {
+            searcher
+                .search(
+                    &BooleanQuery::new(strict_clauses),
+                    &tantivy::collector::DocSetCollector,
+                )
+                .map_err(ServiceError::internal)?
+        };
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr).map_err(ServiceError::internal)?;
@@ -477,6 +545,8 @@ impl CatalogIndex {
                 trips: num(f.trips),
                 apply_count: num(f.apply),
                 score,
+                parent_code: text(f.parent),
+                named: named.contains(&addr),
             });
         }
         // A matter named exactly as asked comes first, then those whose name begins with it
@@ -502,8 +572,9 @@ impl CatalogIndex {
         // Scores equal to four significant digits count as a tie.
         let key = |s: f32| (f64::from(s) * 1e4).round() as i64;
         hits.sort_by(|a, b| {
-            tier(&b.name)
-                .cmp(&tier(&a.name))
+            b.named
+                .cmp(&a.named)
+                .then(tier(&b.name).cmp(&tier(&a.name)))
                 .then(key(b.score).cmp(&key(a.score)))
                 .then(b.apply_count.cmp(&a.apply_count))
                 .then(a.code.cmp(&b.code))
@@ -511,6 +582,7 @@ impl CatalogIndex {
         Ok(SearchPage {
             hits: hits.into_iter().skip(offset).take(limit).collect(),
             total,
+            named_total: named.len(),
         })
     }
 }
@@ -520,6 +592,8 @@ impl CatalogIndex {
 pub struct SearchPage {
     pub hits: Vec<SearchHit>,
     pub total: usize,
+    /// How many of them match by name or phrase (the rest only by their guide's text).
+    pub named_total: usize,
 }
 
 impl<'a> UseCases<'a> {
@@ -545,7 +619,7 @@ impl<'a> UseCases<'a> {
         id: MatterId,
         departments: &HashMap<DepartmentId, (String, String)>,
         phrases: &HashMap<MatterId, Vec<String>>,
-    ) -> ServiceResult<Option<(String, String, String, i64, MatterDoc, Vec<String>)>> {
+    ) -> ServiceResult<Option<(String, String, String, i64, MatterDoc, Vec<String>, String)>> {
         let m = match self.store().get_matter(id).await {
             Ok(m) => m,
             Err(fgf_store::StoreError::NotFound { .. }) => return Ok(None),
@@ -560,6 +634,10 @@ impl<'a> UseCases<'a> {
             .get(&m.department_id)
             .cloned()
             .unwrap_or_default();
+        let parent = match m.parent_id {
+            Some(p) => self.store().get_matter(p).await?.code,
+            None => String::new(),
+        };
         Ok(Some((
             m.code,
             dc,
@@ -567,6 +645,7 @@ impl<'a> UseCases<'a> {
             m.apply_count,
             doc,
             phrases.get(&id).cloned().unwrap_or_default(),
+            parent,
         )))
     }
 
@@ -643,9 +722,10 @@ impl<'a> UseCases<'a> {
                 (
                     *id,
                     x.as_ref()
-                        .map(|(code, dc, dn, apply, doc, ph)| IndexedMatter {
+                        .map(|(code, dc, dn, apply, doc, ph, parent)| IndexedMatter {
                             id: *id,
                             code,
+                            parent_code: parent,
                             department_code: dc,
                             department_name: dn,
                             apply_count: *apply,
@@ -682,6 +762,11 @@ impl<'a> UseCases<'a> {
         let offset = offset.min(5_000);
         self.search_index()?
             .search(query, &phrase_ids, filter, offset, limit.clamp(1, 100))
+    }
+
+    /// Where the search index stands in the outbox (what cached catalogue reads key on).
+    pub(crate) fn search_cursor(self) -> ServiceResult<i64> {
+        Ok(self.search_index()?.cursor())
     }
 
     /// Matters whose everyday phrase the query is, or contains.

@@ -34,7 +34,10 @@ crate::i18n::messages! {
     "process.edit_in_designer" => "在设计器中修改（发布为新版本）", "Edit in the designer (publishes a new version)";
     "process.start" => "发起流程", "Start an instance";
     "process.business_key" => "业务编号", "Business key";
-    "process.vars" => "流程变量（JSON）", "Variables (JSON)";
+    "process.vars" => "流程变量", "Variables";
+    "process.var_name" => "变量名", "Name";
+    "process.var_value" => "取值", "Value";
+    "process.vars_help" => "数字按数值、“是/否”按是非、其余按文字传入流程条件。", "A number is passed as a number, 是/否 as yes or no, anything else as text.";
     "instance.running" => "办理中", "Running";
     "instance.suspended" => "已挂起", "Suspended";
     "instance.completed" => "已办结", "Completed";
@@ -119,6 +122,9 @@ crate::i18n::messages! {
     "task.item_done" => "已处理", "Handled";
     "task.item_open" => "待处理", "To handle";
     "task.by_process" => "流程“{0}”", "Process “{0}”";
+    "designer.initiator_leader" => "发起人的直属上级", "The initiator's leader";
+    "designer.empty_flow" => "流程中还没有任何审批、办理或抄送节点，不能发布；请先添加节点", "The flow has no approval, handling or copy card yet and cannot be published; add one first";
+    "designer.problem_at" => "节点“{0}”：{1}", "Card “{0}”: {1}";
     "designer.start" => "发起", "Start";
     "designer.end" => "办结", "End";
     "designer.approval" => "审批", "Approval";
@@ -159,7 +165,7 @@ crate::i18n::messages! {
     "designer.self_allow" => "由发起人自己审批", "The initiator approves";
     "designer.self_skip" => "自动跳过", "Skip";
     "designer.self_leader" => "转交直属上级", "Give to the initiator's leader";
-    "designer.fields" => "字段权限（字段=read/write/hidden）", "Field permissions (field=read/write/hidden)";
+    "designer.fields" => "字段权限（字段=只读、可写或隐藏，逗号分隔）", "Field permissions (field=只读 read, 可写 write or 隐藏 hidden)";
     "designer.timeout_action" => "超时后", "When overdue";
     "designer.remind" => "催办（节点不变）", "Remind (card stays)";
     "designer.escalate" => "上报直属上级处理", "Escalate to the initiator's leader";

@@ -115,7 +115,7 @@ pub async fn event_page(
                 }
             }
         }
-        @if open {
+        @if open && maybe.0.as_ref().is_none_or(|a| a.is_applicant()) {
             p.actions { a.button href=(format!("/apply/event/{}", e.code)) { (t(lang, "life_event.apply")) } }
         }
     };

@@ -51,7 +51,9 @@ pub(super) struct Filled {
     pub(super) draft_id: Option<i64>,
 }
 
-fn input_for(f: &FormField, name: &str, value: &str, lang: Lang) -> Markup {
+/// One control of a form field; `aria` names a control without a label of its own (a cell of
+/// a table field: its column and row).
+fn input_for(f: &FormField, name: &str, value: &str, lang: Lang, aria: Option<&str>) -> Markup {
     let kind = match f.kind {
         FieldKind::Number => "number",
         FieldKind::Date => "date",
@@ -60,15 +62,15 @@ fn input_for(f: &FormField, name: &str, value: &str, lang: Lang) -> Markup {
     html! {
         @match f.kind {
             FieldKind::Choice => {
-                select id=(name) name=(name) {
+                select id=(name) name=(name) aria-label=[aria] {
                     option value="" { (t(lang, "apply.choose")) }
                     @for o in &f.options { option value=(o) selected[o == value] { (o) } }
                 }
             }
-            FieldKind::Address => { textarea id=(name) name=(name) rows="2" { (value) } }
-            FieldKind::Number => { input id=(name) name=(name) type=(kind) step="any" value=(value) inputmode="decimal"; }
-            FieldKind::ResidentId | FieldKind::Uscc => { input id=(name) name=(name) type="text" value=(value) maxlength="18" autocomplete="off" spellcheck="false"; }
-            _ => { input id=(name) name=(name) type=(kind) value=(value); }
+            FieldKind::Address => { textarea id=(name) name=(name) rows="2" aria-label=[aria] { (value) } }
+            FieldKind::Number => { input id=(name) name=(name) type=(kind) step="any" value=(value) inputmode="decimal" aria-label=[aria]; }
+            FieldKind::ResidentId | FieldKind::Uscc => { input id=(name) name=(name) type="text" value=(value) maxlength="18" autocomplete="off" spellcheck="false" aria-label=[aria]; }
+            _ => { input id=(name) name=(name) type=(kind) value=(value) aria-label=[aria]; }
         }
     }
 }
@@ -91,7 +93,7 @@ pub(super) fn form_fields(fields: &[FormField], filled: &Filled, lang: Lang) -> 
                                     @for c in &f.columns {
                                         @let name = format!("{}[{row}].{}", f.name, c.name);
                                         td data-label=(c.label) {
-                                            (input_for(c, &name, filled.values.get(&name).map(String::as_str).unwrap_or(""), lang))
+                                            (input_for(c, &name, filled.values.get(&name).map(String::as_str).unwrap_or(""), lang, Some(&format!("{} {} {row}", c.label, f.label))))
                                             @if let Some(p) = filled.problems.get(&name) { span.error { (p) } }
                                         }
                                     }
@@ -103,7 +105,7 @@ pub(super) fn form_fields(fields: &[FormField], filled: &Filled, lang: Lang) -> 
             } @else {
                 div.field .invalid[problem.is_some()] {
                     label for=(f.name) { (f.label) @if f.required { span.req aria-hidden="true" { "*" } } }
-                    (input_for(f, &f.name, filled.values.get(&f.name).map(String::as_str).unwrap_or(""), lang))
+                    (input_for(f, &f.name, filled.values.get(&f.name).map(String::as_str).unwrap_or(""), lang, None))
                     @if let Some(c) = &f.when { small.help { (t(lang, "apply.when").replace("{0}", &c.field).replace("{1}", &c.equals)) } }
                     @if !f.help.is_empty() { small.help { (f.help) } }
                     @if let Some(p) = problem { span.error role="alert" { (p) } }

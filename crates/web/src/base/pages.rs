@@ -221,7 +221,9 @@ pub async fn portal_home(
                 a.entry href="/guide?audience=person" { strong { (t(lang, "portal.entry_citizen")) } span { (t(lang, "portal.entry_citizen_hint")) } }
                 a.entry href="/guide?audience=legal" { strong { (t(lang, "portal.entry_enterprise")) } span { (t(lang, "portal.entry_enterprise_hint")) } }
                 a.entry href="/life-events" { strong { (t(lang, "portal.entry_events")) } span { (t(lang, "portal.entry_events_hint")) } }
-                @if maybe.0.is_none() {
+                @if maybe.0.as_ref().is_some_and(|a| !a.is_applicant()) {
+                    a.entry href="/workbench" { strong { (t(lang, "portal.entry_workbench")) } span { (t(lang, "portal.entry_workbench_hint")) } }
+                } @else if maybe.0.is_none() {
                     a.entry href="/register" { strong { (t(lang, "portal.entry_register")) } span { (t(lang, "portal.entry_register_hint")) } }
                 } @else {
                     a.entry href="/me/applications" { strong { (t(lang, "portal.entry_mine")) } span { (t(lang, "portal.entry_mine_hint")) } }
@@ -1430,7 +1432,7 @@ pub async fn users(
             tbody {
                 @for u in &res.items {
                     tr {
-                        td { a href=(format!("/admin/users/{}", u.id)) { (u.username) } }
+                        td translate="no" { a href=(format!("/admin/users/{}", u.id)) { (u.username) } }
                         td { (u.display_name) }
                         td { @if u.posts.is_empty() { "—" } @else { (u.posts.iter().map(|p| p.department_name.as_str()).collect::<Vec<_>>().join(t(lang, "punct.list_sep"))) } }
                         td { (u.phone.clone().unwrap_or_default()) }
@@ -1569,7 +1571,7 @@ async fn user_view(
     let body = html! {
         @if let Some((m, ok)) = message { (flash(Some(m), ok)) }
         dl.kv {
-            dt { (t(lang, "form.username")) } dd { (u.username) }
+            dt { (t(lang, "form.username")) } dd translate="no" { (u.username) }
             dt { (t(lang, "form.kind")) } dd { (t(lang, match u.kind.as_str() { "staff" => "kind.staff", "citizen" => "kind.citizen", _ => "kind.enterprise" })) }
             dt { (t(lang, "form.phone")) } dd { (u.phone.clone().unwrap_or_default()) }
             @if let Some(r) = &u.resident_id { dt { (t(lang, "form.resident_id")) } dd { (r) } }
@@ -1818,21 +1820,48 @@ fn audit_object(lang: Lang, kind: &str) -> String {
         .map_or_else(|| kind.to_owned(), str::to_owned)
 }
 
-/// The object in words with its id, linked to its page where it has one.
-fn audit_object_link(lang: Lang, kind: &str, id: &str) -> Markup {
+/// The object in words with its id, linked to its page where it has one the reader may open
+/// (an auditor reads the log, not the applications it names).
+fn audit_object_link(lang: Lang, actor: &Actor, kind: &str, id: &str) -> Markup {
     let word = audit_object(lang, kind);
+    let case_reader =
+        actor.has(Permission::ApplicationIntake) || actor.has(Permission::ApplicationReview);
     let href = match kind {
-        "process_instance" => Some(format!("/instances/{id}")),
-        "application" => Some(format!("/applications/{id}")),
-        "licence" => Some(format!("/licences/{id}")),
-        "process_definition" => Some(format!("/processes/{id}")),
+        "process_instance" | "process_definition" if actor.has(Permission::Workbench) => {
+            Some(if kind == "process_instance" {
+                format!("/instances/{id}")
+            } else {
+                format!("/processes/{id}")
+            })
+        }
+        "application" if case_reader => Some(format!("/applications/{id}")),
+        "reform_task" if actor.has(Permission::Workbench) => Some(format!("/reform/tasks/{id}")),
         _ => None,
     };
     html! {
         @match href {
-            Some(h) if !id.is_empty() => { a href=(h) { (word) " " (id) } }
-            _ => { (word) " " (id) }
+            Some(h) if !id.is_empty() => { a href=(h) { (word) " " span translate="no" { (id) } } }
+            // A file is known by its content hash: shortened, the whole on hover.
+            _ => { (word) " " span translate="no" title=(id) { (short_hash(id)) } }
         }
+    }
+}
+
+/// Who acted: a person by name; the system (a sweep, a timer, the demo loader) as such, its
+/// job's name on hover.
+fn audit_actor(lang: Lang, e: &fgf_store::base::audit::AuditEntry) -> Markup {
+    html! {
+        @if e.actor_account_id.is_some() { (e.actor_name) }
+        @else { span title=(e.actor_name) { (t(lang, "audit.system")) } }
+    }
+}
+
+/// Where from: an address, or this machine for the system's own work.
+fn audit_source(lang: Lang, addr: &str) -> String {
+    if addr == "local" {
+        t(lang, "audit.local").to_owned()
+    } else {
+        addr.to_owned()
     }
 }
 
@@ -1918,11 +1947,11 @@ pub async fn audit(
                     tr {
                         td data-label="#" { a href=(format!("/admin/audit/{}", e.seq)) { (e.seq) } }
                         td.nowrap data-label=(t(lang, "form.time")) { (local_minute(e.at_ms)) }
-                        td data-label=(t(lang, "form.actor")) { (e.actor_name) }
+                        td data-label=(t(lang, "form.actor")) { (audit_actor(lang, e)) }
                         td data-label=(t(lang, "form.action")) { span title=(e.action) { (audit_action(lang, &e.action)) } }
-                        td data-label=(t(lang, "form.object")) { (audit_object_link(lang, &e.object_type, &e.object_id)) }
-                        td data-label=(t(lang, "form.source")) { (e.source_addr) }
-                        td data-label=(t(lang, "form.changed_fields")) { (e.changes.iter().map(|c| c.field.as_str()).collect::<Vec<_>>().join(t(lang, "punct.list_sep"))) }
+                        td data-label=(t(lang, "form.object")) { (audit_object_link(lang, &actor, &e.object_type, &e.object_id)) }
+                        td data-label=(t(lang, "form.source")) { (audit_source(lang, &e.source_addr)) }
+                        td data-label=(t(lang, "form.changed_fields")) { @for (i, c) in e.changes.iter().enumerate() { @if i > 0 { (t(lang, "punct.list_sep")) } code { (c.field) } } }
                         td data-label=(t(lang, "audit.hash")) { code.hash title=(e.hash) { (short_hash(&e.hash)) } }
                     }
                 }
@@ -1954,26 +1983,43 @@ pub async fn audit_entry(
         .get_audit_entry(&actor, seq)
         .await
         .map_err(page_err(prefs))?;
+    let department = match e.department_id {
+        Some(id) => state
+            .app
+            .base()
+            .department_directory()
+            .await
+            .map_err(page_err(prefs))?
+            .into_iter()
+            .find(|d| d.id == id)
+            .map(|d| d.name),
+        None => None,
+    };
     let c = chrome(&state, &actor, prefs, "audit").await?;
     let body = html! {
         dl.kv {
             dt { (t(lang, "form.time")) } dd { (local_minute(e.at_ms)) }
-            dt { (t(lang, "form.actor")) } dd { (e.actor_name) }
-            dt { (t(lang, "form.department")) } dd { (e.department_id.map(|d| d.to_string()).unwrap_or_default()) }
-            dt { (t(lang, "form.source")) } dd { (e.source_addr) }
+            dt { (t(lang, "form.actor")) } dd { (audit_actor(lang, &e)) }
+            dt { (t(lang, "form.department")) } dd { (department.unwrap_or_else(|| "—".to_owned())) }
+            dt { (t(lang, "form.source")) } dd { (audit_source(lang, &e.source_addr)) }
             dt { (t(lang, "form.action")) } dd { span title=(e.action) { (audit_action(lang, &e.action)) } }
-            dt { (t(lang, "form.object")) } dd { (audit_object_link(lang, &e.object_type, &e.object_id)) }
+            dt { (t(lang, "form.object")) } dd { (audit_object_link(lang, &actor, &e.object_type, &e.object_id)) }
             dt { "SM3" } dd { code.hash.muted title=(e.hash) { (short_hash(&e.hash)) } }
         }
         h2 { (t(lang, "page.audit_diff")) }
-        table.data.diff {
+        // The values as recorded: data, not words of the page.
+        div.table-wrap { table.data.stack.diff {
             thead { tr { th { (t(lang, "form.field")) } th { (t(lang, "form.before")) } th { (t(lang, "form.after")) } } }
             tbody {
                 @for ch in &e.changes {
-                    tr { td { code { (ch.field) } } td.before { del { (json_cell(ch.before.as_ref())) } } td.after { ins { (json_cell(ch.after.as_ref())) } } }
+                    tr {
+                        td data-label=(t(lang, "form.field")) { code { (ch.field) } }
+                        td.before data-label=(t(lang, "form.before")) translate="no" { del { (json_cell(ch.before.as_ref())) } }
+                        td.after data-label=(t(lang, "form.after")) translate="no" { ins { (json_cell(ch.after.as_ref())) } }
+                    }
                 }
             }
-        }
+        } }
         p { a href="/admin/audit" { "← " (t(lang, "page.audit")) } }
     };
     Ok(html_page(layout::staff(
@@ -1988,6 +2034,24 @@ pub struct LoginLogParams {
     username: Option<String>,
     outcome: Option<String>,
     page: Option<u32>,
+}
+
+/// The login log's detail in words: how a session was opened, or how many failures led to a
+/// lock ("account: 5 failures" is the account's count everywhere, "failures: 5" this
+/// address's).
+fn login_detail(lang: Lang, detail: &str) -> String {
+    let n = |s: &str| s.trim().trim_end_matches(" failures").trim().to_owned();
+    match detail {
+        "cookie" => t(lang, "login.detail.cookie").to_owned(),
+        "bearer" => t(lang, "login.detail.bearer").to_owned(),
+        d if d.starts_with("account:") => {
+            t(lang, "login.detail.account_failures").replace("{0}", &n(&d["account:".len()..]))
+        }
+        d if d.starts_with("failures:") => {
+            t(lang, "login.detail.address_failures").replace("{0}", &n(&d["failures:".len()..]))
+        }
+        d => d.to_owned(),
+    }
 }
 
 fn login_outcome(lang: Lang, code: &str) -> String {
@@ -2034,10 +2098,10 @@ pub async fn login_log(
             thead { tr { th { (t(lang, "form.time")) } th { (t(lang, "form.username")) } th { (t(lang, "form.outcome")) } th { (t(lang, "form.source")) } th { (t(lang, "form.detail")) } } }
             tbody { @for l in &res.items { tr {
                 td.nowrap data-label=(t(lang, "form.time")) { (local_minute(l.at_ms)) }
-                td data-label=(t(lang, "form.username")) { (l.username) }
+                td data-label=(t(lang, "form.username")) translate="no" { (l.username) }
                 td data-label=(t(lang, "form.outcome")) { span.tag.(if matches!(l.outcome, LoginOutcome::Success | LoginOutcome::Logout) { "ok" } else { "warn" }) title=(l.outcome.as_str()) { (login_outcome(lang, l.outcome.as_str())) } }
                 td data-label=(t(lang, "form.source")) { (l.source_addr) }
-                td data-label=(t(lang, "form.detail")) { (l.detail) }
+                td data-label=(t(lang, "form.detail")) { (login_detail(lang, &l.detail)) }
             } } }
         } }
         (layout::pager(lang, "/admin/login-log", &[("username", q.username.clone().unwrap_or_default()), ("outcome", q.outcome.clone().unwrap_or_default())], page.page, page.per_page, res.total))
@@ -2338,10 +2402,15 @@ async fn dictionaries_view(
         @for d in &dicts {
             section.card id=(d.code) {
                 h2 { (d.name) " " code.muted { (d.code) } " " span.tag { "v" (d.version) } }
-                table.data.compact {
+                div.table-wrap { table.data.compact.stack {
                     thead { tr { th { (t(lang, "form.code")) } th { (t(lang, "form.name")) } th { "English" } th { (t(lang, "form.status")) } } }
-                    tbody { @for it in &d.items { tr { td { code { (it.code) } } td { (it.label) } td { (it.label_en) } td { (t(lang, if it.enabled { "status.enabled" } else { "status.disabled" })) } } } }
-                }
+                    tbody { @for it in &d.items { tr {
+                        td data-label=(t(lang, "form.code")) { code { (it.code) } }
+                        td data-label=(t(lang, "form.name")) { (it.label) }
+                        td data-label="English" lang="en" translate="no" { (it.label_en) }
+                        td data-label=(t(lang, "form.status")) { (t(lang, if it.enabled { "status.enabled" } else { "status.disabled" })) }
+                    } } }
+                } }
                 @if can_write {
                     details {
                         summary { (t(lang, "form.edit")) }

@@ -99,16 +99,16 @@ pub async fn catalog_page(
             select name="kind" aria-label=(t(lang, "catalog.kind")) { (kind_options(lang, q.kind.as_deref(), &kinds)) }
             button type="submit" { (t(lang, "form.filter")) }
         }
-        div.table-wrap { table.data {
+        div.table-wrap { table.data.stack {
             thead { tr { th { (t(lang, "catalog.code")) } th { (t(lang, "form.name")) } th { (t(lang, "catalog.kind")) } th { (t(lang, "catalog.department")) } th { (t(lang, "catalog.in_force")) } } }
             tbody {
                 @for m in &list.items {
                     tr {
-                        td { code { (m.code) } }
-                        td { a href=(format!("/catalog/{}", m.code)) { (m.name) } }
-                        td { (kinds.label_of_code(&m.kind, lang)) }
-                        td { (dname(m.department_id.get())) }
-                        td { @match m.current_version { Some(v) => { (t(lang, "catalog.version_n").replace("{0}", &v.to_string())) } None => { span.muted { (t(lang, "catalog.not_in_force")) } } } }
+                        td data-label=(t(lang, "catalog.code")) { code { (m.code) } }
+                        td data-label=(t(lang, "form.name")) { a href=(format!("/catalog/{}", m.code)) { (m.name) } }
+                        td data-label=(t(lang, "catalog.kind")) { (kinds.label_of_code(&m.kind, lang)) }
+                        td data-label=(t(lang, "catalog.department")) { (dname(m.department_id.get())) }
+                        td data-label=(t(lang, "catalog.in_force")) { @match m.current_version { Some(v) => { (t(lang, "catalog.version_n").replace("{0}", &v.to_string())) } None => { span.muted { (t(lang, "catalog.not_in_force")) } } } }
                     }
                 }
             }
@@ -201,17 +201,17 @@ async fn matter_view(
         @if actor.has(Permission::CatalogDraft) { p { a.button href=(format!("/catalog/{}/edit", m.code)) { (t(lang, "catalog.edit")) } } }
         section.card {
             h2 { (t(lang, "catalog.versions")) }
-            table.data {
+            table.data.stack {
                 thead { tr { th { (t(lang, "catalog.version")) } th { (t(lang, "form.status")) } th { (t(lang, "catalog.note")) } th { (t(lang, "catalog.drafted_at")) } th { (t(lang, "catalog.effective")) } th { (t(lang, "form.actions")) } } }
                 tbody {
                     @for v in versions.iter().rev() {
                         tr {
-                            td { (v.version) }
-                            td { span.badge { (status_label(lang, v.status)) } }
-                            td { (v.note) @if !v.review_comment.is_empty() { div.muted { (v.review_comment) } } }
-                            td { (local_minute(v.drafted_at_ms)) }
-                            td { (v.effective_date.map(|d| d.to_string()).unwrap_or_default()) }
-                            td {
+                            td data-label=(t(lang, "catalog.version")) { (v.version) }
+                            td data-label=(t(lang, "form.status")) { span.badge { (status_label(lang, v.status)) } }
+                            td data-label=(t(lang, "catalog.note")) { (v.note) @if !v.review_comment.is_empty() { div.muted { (v.review_comment) } } }
+                            td data-label=(t(lang, "catalog.drafted_at")) { (local_minute(v.drafted_at_ms)) }
+                            td data-label=(t(lang, "catalog.effective")) { (v.effective_date.map(|d| d.to_string()).unwrap_or_default()) }
+                            td data-label=(t(lang, "form.actions")) {
                                 @if v.status == VersionStatus::Draft && actor.has(Permission::CatalogDraft) {
                                     form.inline method="post" action=(format!("/catalog/{}/versions/{}/submit", m.code, v.version)) {
                                         (csrf(actor)) button type="submit" { (t(lang, "catalog.submit")) }
@@ -516,6 +516,19 @@ fn select<T: Copy + PartialEq, L: AsRef<str>>(
     html! { select name=(name) id=(name) { @for v in all { option value=(code(*v)) selected[*v == chosen] { (label(*v).as_ref()) } } } }
 }
 
+/// A select in a row of the materials editor: labelled for a screen reader by its column,
+/// without an id (the rows repeat it).
+fn row_select<T: Copy + PartialEq, L: AsRef<str>>(
+    name: &str,
+    aria: &str,
+    all: &[T],
+    chosen: T,
+    label: impl Fn(T) -> L,
+    code: fn(T) -> &'static str,
+) -> Markup {
+    html! { select name=(name) aria-label=(aria) { @for v in all { option value=(code(*v)) selected[*v == chosen] { (label(*v).as_ref()) } } } }
+}
+
 fn checks<T: Copy + PartialEq, L: AsRef<str>>(
     name: &str,
     all: &[T],
@@ -647,12 +660,12 @@ async fn edit_view(
             fieldset.materials {
                 legend { (t(lang, "catalog.materials")) }
                 @for p in problems.iter().filter(|p| p.field == "materials") { p.error { (p.message) } }
-                div.table-wrap { table.data {
+                div.table-wrap { table.data.stack.materials-editor {
                     thead { tr { th { (t(lang, "catalog.material")) } th { (t(lang, "catalog.form")) } th { (t(lang, "catalog.copies")) } th { (t(lang, "catalog.necessity")) } th { (t(lang, "catalog.condition")) } th { (t(lang, "catalog.source")) } } }
                     tbody {
                         @for (i, m) in rows.iter().enumerate() {
                             tr {
-                                td {
+                                td data-label=(t(lang, "catalog.material")) {
                                     input name="m_name" value=(m.name) aria-label=(format!("{} {}", t(lang, "catalog.material"), i + 1));
                                     // The blank form and the sample are files kept with the material.
                                     input type="hidden" name="m_blank" value=(if m.blank_form { "1" } else { "0" });
@@ -668,12 +681,12 @@ async fn edit_view(
                                         }
                                     }
                                 }
-                                td { (select("m_form", MaterialForm::ALL, m.form, MaterialForm::label_zh, MaterialForm::code)) }
-                                td { input name="m_copies" type="number" min="1" value=(m.copies) aria-label=(t(lang, "catalog.copies")); }
-                                td { (select("m_necessity", Necessity::ALL, m.necessity, Necessity::label_zh, Necessity::code)) }
-                                td { input name="m_condition" value=(m.condition) aria-label=(t(lang, "catalog.condition")); }
-                                td {
-                                    (select("m_source", MaterialSource::ALL, m.source, MaterialSource::label_zh, MaterialSource::code))
+                                td data-label=(t(lang, "catalog.form")) { (row_select("m_form", t(lang, "catalog.form"), MaterialForm::ALL, m.form, MaterialForm::label_zh, MaterialForm::code)) }
+                                td data-label=(t(lang, "catalog.copies")) { input name="m_copies" type="number" min="1" value=(m.copies) aria-label=(t(lang, "catalog.copies")); }
+                                td data-label=(t(lang, "catalog.necessity")) { (row_select("m_necessity", t(lang, "catalog.necessity"), Necessity::ALL, m.necessity, Necessity::label_zh, Necessity::code)) }
+                                td data-label=(t(lang, "catalog.condition")) { input name="m_condition" value=(m.condition) aria-label=(t(lang, "catalog.condition")); }
+                                td data-label=(t(lang, "catalog.source")) {
+                                    (row_select("m_source", t(lang, "catalog.source"), MaterialSource::ALL, m.source, MaterialSource::label_zh, MaterialSource::code))
                                     // Whether the window may accept without it (容缺) or a signed commitment may replace it (告知承诺).
                                     select name="m_intake" aria-label=(t(lang, "catalog.material_intake")) {
                                         option value="" { (t(lang, "catalog.intake_plain")) }
@@ -1113,17 +1126,17 @@ async fn handovers_view(
     let body = html! {
         @if let Some((m, ok)) = &message { (flash(Some(m), *ok)) }
         p.muted { (t(lang, "catalog.handover_note").replace("{0}", &pending.to_string())) }
-        div.table-wrap { table.data {
+        div.table-wrap { table.data.stack {
             thead { tr { th { (t(lang, "catalog.matter")) } th { (t(lang, "catalog.from_unit")) } th { (t(lang, "catalog.to_unit")) } th { (t(lang, "form.status")) } th { (t(lang, "catalog.days_waiting")) } th { (t(lang, "catalog.checklist")) } } }
             tbody {
                 @for h in &items {
                     tr {
-                        td { a href=(format!("/catalog/{}", h.matter_code)) { (h.matter_name) } }
-                        td { (h.from_department) }
-                        td { (h.to_department) }
-                        td { @if h.state == HandoverState::Pending { span.badge.warn { (t(lang, "catalog.awaiting_handover")) } } @else { span.badge.ok { (t(lang, "catalog.switched")) } } }
-                        td { (h.days_waiting) }
-                        td {
+                        td data-label=(t(lang, "catalog.matter")) { a href=(format!("/catalog/{}", h.matter_code)) { (h.matter_name) } }
+                        td data-label=(t(lang, "catalog.from_unit")) { (h.from_department) }
+                        td data-label=(t(lang, "catalog.to_unit")) { (h.to_department) }
+                        td data-label=(t(lang, "form.status")) { @if h.state == HandoverState::Pending { span.badge.warn { (t(lang, "catalog.awaiting_handover")) } } @else { span.badge.ok { (t(lang, "catalog.switched")) } } }
+                        td data-label=(t(lang, "catalog.days_waiting")) { (h.days_waiting) }
+                        td data-label=(t(lang, "catalog.checklist")) {
                             @if h.state == HandoverState::Pending && h.can_confirm {
                                 form.checklist method="post" action=(format!("/catalog/handovers/{}", h.id)) {
                                     (csrf(actor))
@@ -1212,9 +1225,9 @@ pub async fn reports_page(
                     " "
                     a.button.secondary href=(format!("/api/v1/catalog/reports/{}?format=xlsx", r.key)) { "xlsx" }
                 }
-                div.table-wrap { table.data.compact {
+                div.table-wrap { table.data.compact.stack {
                     thead { tr { @for h in &r.sheet.headers { th { (h) } } } }
-                    tbody { @for (_, row) in &r.sheet.rows { tr { @for c in row { td { (c) } } } } }
+                    tbody { @for (_, row) in &r.sheet.rows { tr { @for (i, c) in row.iter().enumerate() { td data-label=(r.sheet.headers.get(i).map_or("", String::as_str)) { (c) } } } } }
                 } }
             }
         }
@@ -1251,9 +1264,9 @@ async fn import_view(
                     div.flash.err role="alert" {
                         p { (t(lang, "catalog.import_refused").replace("{0}", &errors.len().to_string())) }
                     }
-                    div.table-wrap { table.data.compact {
+                    div.table-wrap { table.data.compact.stack {
                         thead { tr { th { (t(lang, "catalog.sheet")) } th { (t(lang, "catalog.row")) } th { (t(lang, "catalog.column")) } th { (t(lang, "catalog.reason")) } } }
-                        tbody { @for e in errors.iter().take(500) { tr { td { (e.sheet) } td { (e.row) } td { (e.column) } td { (e.reason) } } } }
+                        tbody { @for e in errors.iter().take(500) { tr { td data-label=(t(lang, "catalog.sheet")) { (e.sheet) } td data-label=(t(lang, "catalog.row")) { (e.row) } td data-label=(t(lang, "catalog.column")) { (e.column) } td data-label=(t(lang, "catalog.reason")) { (e.reason) } } } }
                     } }
                 }
                 None => {}

@@ -65,11 +65,9 @@ pub async fn guide_home(
         .department_directory()
         .await
         .map_err(&err)?;
-    let in_force = state.app.catalog().matters_in_force().await.map_err(&err)?;
-    let docs: Vec<(fgf_store::catalog::MatterRow, MatterDoc)> = in_force
-        .into_iter()
-        .filter_map(|(m, v)| serde_json::from_str(&v.doc).ok().map(|d| (m, d)))
-        .collect();
+    // The catalogue's light entries, parsed once per catalogue change: browsing and the
+    // facets below cost a filter over memory.
+    let entries = state.app.catalog().portal_entries().await.map_err(&err)?;
     let kinds = state.app.base().matter_kinds().await.map_err(&err)?;
     let filter = SearchFilter {
         department: q.department.clone().filter(|s| !s.is_empty()),
@@ -81,9 +79,17 @@ pub async fn guide_home(
         max_trips: q.trips.as_deref().and_then(|s| s.parse().ok()),
     };
     let text = q.q.clone().unwrap_or_default();
+    let dept_name = |id: DepartmentId| {
+        departments
+            .iter()
+            .find(|d| d.id == id)
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    };
     // A search, or a browse by the chosen facet (the matters in force, main items first).
     let page = q.page.unwrap_or(1).max(1);
     let mut found = 0usize;
+    let mut named_total = 0usize;
     let results: Option<Vec<ResultRow>> = if !text.trim().is_empty() {
         let hits = state
             .app
@@ -97,17 +103,18 @@ pub async fn guide_home(
             .await
             .map_err(&err)?;
         found = hits.total;
+        named_total = hits.named_total;
         Some(
             hits.hits
                 .into_iter()
-                .map(|h| {
-                    (
-                        h.code,
-                        h.name,
-                        h.department,
-                        h.fully_online,
-                        u32::try_from(h.trips).unwrap_or(0),
-                    )
+                .map(|h| ResultRow {
+                    code: h.code,
+                    name: h.name,
+                    department: h.department,
+                    fully_online: h.fully_online,
+                    trips: u32::try_from(h.trips).unwrap_or(0),
+                    parent: (!h.parent_code.is_empty()).then_some(h.parent_code),
+                    named: h.named,
                 })
                 .collect(),
         )
@@ -122,41 +129,35 @@ pub async fn guide_home(
             .department
             .as_ref()
             .and_then(|c| departments.iter().find(|d| &d.code == c).map(|d| d.id));
-        let dept_name = |id: i64| {
-            departments
-                .iter()
-                .find(|d| d.id == DepartmentId::new(id))
-                .map(|d| d.name.clone())
-                .unwrap_or_default()
-        };
         Some(
-            docs.iter()
-                .filter(|(m, d)| {
-                    dept_id.is_none_or(|id| m.department_id == id)
-                        && filter.kind.as_deref().is_none_or(|k| d.kind.code() == k)
-                        && filter.fully_online.is_none_or(|o| d.fully_online == o)
-                        && filter.max_trips.is_none_or(|t| d.trips <= t)
+            entries
+                .iter()
+                .filter(|e| {
+                    dept_id.is_none_or(|id| e.department_id == id)
+                        && filter.kind.as_deref().is_none_or(|k| e.kind == k)
+                        && filter.fully_online.is_none_or(|o| e.fully_online == o)
+                        && filter.max_trips.is_none_or(|t| e.trips <= t)
                         && q.audience.as_deref().is_none_or(|a| {
                             // What a person or an enterprise applies for: penalties, coercive
                             // measures, levies and inspections are done to them, not asked.
-                            !NOT_APPLIED_FOR.contains(&d.kind.code())
+                            !NOT_APPLIED_FOR.contains(&e.kind.as_str())
                                 && match a {
-                                    "person" => d.audiences.contains(&Audience::Person),
-                                    _ => d.audiences.iter().any(|x| *x != Audience::Person),
+                                    "person" => e.audiences.contains(&Audience::Person),
+                                    _ => e.audiences.iter().any(|x| *x != Audience::Person),
                                 }
                         })
                         && q.event
                             .as_deref()
-                            .is_none_or(|e| d.life_events.iter().any(|x| x == e))
+                            .is_none_or(|ev| e.life_events.iter().any(|x| x == ev))
                 })
-                .map(|(m, d)| {
-                    (
-                        m.code.clone(),
-                        d.name.clone(),
-                        dept_name(m.department_id.get()),
-                        d.fully_online,
-                        d.trips,
-                    )
+                .map(|e| ResultRow {
+                    code: e.code.clone(),
+                    name: e.name.clone(),
+                    department: dept_name(e.department_id),
+                    fully_online: e.fully_online,
+                    trips: e.trips,
+                    parent: e.parent_code.clone(),
+                    named: true,
                 })
                 .collect(),
         )
@@ -165,33 +166,50 @@ pub async fn guide_home(
     };
     // The most-applied matters in force: what a search that found nothing suggests.
     let popular: Vec<(String, String)> = if results.as_ref().is_some_and(|r| r.is_empty()) {
-        let mut by_use: Vec<&(fgf_store::catalog::MatterRow, MatterDoc)> = docs.iter().collect();
-        by_use.sort_by(|a, b| {
-            b.0.apply_count
-                .cmp(&a.0.apply_count)
-                .then(a.0.code.cmp(&b.0.code))
-        });
+        let mut by_use: Vec<&fgf_app::catalog::entries::PortalEntry> = entries
+            .iter()
+            .filter(|e| !NOT_APPLIED_FOR.contains(&e.kind.as_str()))
+            .collect();
+        by_use.sort_by(|a, b| b.apply_count.cmp(&a.apply_count).then(a.code.cmp(&b.code)));
         by_use
             .into_iter()
             .take(8)
-            .map(|(m, d)| (m.code.clone(), d.name.clone()))
+            .map(|e| (e.code.clone(), e.name.clone()))
             .collect()
     } else {
         Vec::new()
     };
     let mut events: Vec<(&str, usize)> = Vec::new();
-    for (_, d) in &docs {
-        for e in &d.life_events {
-            match events.iter_mut().find(|(x, _)| *x == e.as_str()) {
+    for e in entries.iter() {
+        for ev in &e.life_events {
+            match events.iter_mut().find(|(x, _)| *x == ev.as_str()) {
                 Some((_, n)) => *n += 1,
-                None => events.push((e.as_str(), 1)),
+                None => events.push((ev.as_str(), 1)),
             }
         }
     }
     let used_depts: Vec<&fgf_store::base::org::Department> = departments
         .iter()
-        .filter(|d| docs.iter().any(|(m, _)| m.department_id == d.id))
+        .filter(|d| entries.iter().any(|e| e.department_id == d.id))
         .collect();
+    // A 子项 whose 主项 is on the same page is listed under it, not as a near-duplicate.
+    let grouped: Vec<(&ResultRow, Vec<&ResultRow>)> = match &results {
+        Some(rs) => {
+            let on_page = |code: &str| rs.iter().any(|r| r.code == code);
+            rs.iter()
+                .filter(|r| r.parent.as_deref().is_none_or(|p| !on_page(p)))
+                .map(|r| {
+                    let children: Vec<&ResultRow> = rs
+                        .iter()
+                        .filter(|c| c.parent.as_deref() == Some(r.code.as_str()))
+                        .collect();
+                    (r, children)
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let only_text = !text.trim().is_empty() && named_total == 0 && found > 0;
     let body = html! {
         section.hero.guide-hero {
             h1 { (t(lang, "catalog.portal_title")) }
@@ -219,13 +237,25 @@ pub async fn guide_home(
                     ul.chips { @for (code, name) in &popular { li { a href=(format!("/guide/{code}")) { (name) } } } }
                     p { a href="/life-events" { (t(lang, "life_event.title")) } }
                 } @else {
+                @if only_text {
+                    // Nothing is named so; say that these only mention the words.
+                    p.notice { (t(lang, "catalog.only_text").replace("{0}", &text)) }
+                }
                 ol.results start=((page - 1) * PER_PAGE + 1) {
-                    @for (code, name, dept, online, trips) in rs {
+                    @for (r, children) in &grouped {
                         li {
-                            a href=(format!("/guide/{code}")) { (name) }
-                            span.muted { " · " (dept) }
-                            @if *online { span.badge.ok { (t(lang, "catalog.fully_online")) } }
-                            @else { span.badge.plain { (t(lang, "catalog.trips_n").replace("{0}", &trips.to_string())) } }
+                            a href=(format!("/guide/{}", r.code)) { (r.name) }
+                            span.muted { " · " (r.department) }
+                            @if r.fully_online { span.badge.ok { (t(lang, "catalog.fully_online")) } }
+                            @else { span.badge.plain { (t(lang, "catalog.trips_n").replace("{0}", &r.trips.to_string())) } }
+                            @if !r.named && !only_text { " " span.muted { (t(lang, "catalog.mentions")) } }
+                            @if !children.is_empty() {
+                                ul.sub-items {
+                                    @for c in children {
+                                        li { a href=(format!("/guide/{}", c.code)) { (c.name) } @if c.fully_online { " " span.badge.ok { (t(lang, "catalog.fully_online")) } } }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
@@ -269,8 +299,18 @@ pub async fn guide_home(
     )))
 }
 
-/// A result line: code, name, department, fully online, trips.
-type ResultRow = (String, String, String, bool, u32);
+/// A result line.
+struct ResultRow {
+    code: String,
+    name: String,
+    department: String,
+    fully_online: bool,
+    trips: u32,
+    /// Its 主项's code, for a 子项.
+    parent: Option<String>,
+    /// Found by its name or an everyday phrase (not only by its guide's text).
+    named: bool,
+}
 
 fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
@@ -338,8 +378,14 @@ pub async fn guide_page(
                 p.noprint.guide-actions {
                     // Matters with an online form or materials to send can be applied for here;
                     // a 主项 with sub-items is applied for through them.
+                    // Staff accounts do not apply: the window enters a case for the person at
+                    // the counter from the desk.
                     @if children.is_empty() && !d.handling_forms.is_empty() {
-                        a.button href=(format!("/apply/{}", v.matter.code)) { (t(lang, "catalog.apply_online")) } " "
+                        @if maybe.0.as_ref().is_none_or(|a| a.is_applicant()) {
+                            a.button href=(format!("/apply/{}", v.matter.code)) { (t(lang, "catalog.apply_online")) } " "
+                        } @else {
+                            span.muted { (t(lang, "catalog.apply_staff_note")) } " "
+                        }
                     }
                     button type="button" data-print { (t(lang, "catalog.print")) }
                 }

@@ -20,9 +20,9 @@ fn render_nodes(lang: Lang, ctl: &CardControls, nodes: &[DNode], depth: usize) -
         @for n in nodes {
             div.dnode style=(format!("margin-left:{}em", depth * 2)) {
                 @match n {
-                    DNode::Approval { name, approvers, mode, .. } => { span.tag { (t(lang, "designer.approval")) } " " strong { (name) } " · " (approvers_label(approvers)) " · " (mode_label(lang, mode)) }
-                    DNode::Handle { name, approvers, .. } => { span.tag { (t(lang, "designer.handle")) } " " strong { (name) } " · " (approvers_label(approvers)) }
-                    DNode::Copy { name, readers, .. } => { span.tag { (t(lang, "designer.copy")) } " " strong { (name) } " · " (approvers_label(readers)) }
+                    DNode::Approval { name, approvers, mode, .. } => { span.tag { (t(lang, "designer.approval")) } " " strong { (name) } " · " (approvers_label(lang, ctl, approvers)) " · " (mode_label(lang, mode)) }
+                    DNode::Handle { name, approvers, .. } => { span.tag { (t(lang, "designer.handle")) } " " strong { (name) } " · " (approvers_label(lang, ctl, approvers)) }
+                    DNode::Copy { name, readers, .. } => { span.tag { (t(lang, "designer.copy")) } " " strong { (name) } " · " (approvers_label(lang, ctl, readers)) }
                     DNode::Branch { name, branches, .. } => {
                         span.tag { (t(lang, "designer.branch")) } " " strong { (name) }
                         @for b in branches { div.dbranch { em { (b.name) } " " code { (b.condition.clone().unwrap_or_else(|| t(lang, "designer.otherwise").to_owned())) } (render_nodes(lang, ctl, &b.nodes, depth + 1)) } }
@@ -52,15 +52,23 @@ fn render_nodes(lang: Lang, ctl: &CardControls, nodes: &[DNode], depth: usize) -
 struct CardControls {
     state: String,
     csrf: String,
+    /// Display names by username and role names by code: a card names its approvers.
+    people: std::collections::HashMap<String, String>,
+    roles: std::collections::HashMap<String, String>,
 }
 
-fn approvers_label(a: &Approvers) -> String {
-    match a {
-        Approvers::Users(u) => u.join("、"),
-        Approvers::Role(r) => format!("role:{r}"),
-        Approvers::Department(d) => format!("dept:{d}"),
-        Approvers::InitiatorLeader => "leader:initiator".to_owned(),
-        Approvers::Expression(e) => e.clone(),
+/// A card's approvers as a reader names them: people and roles by name; a rule computed at
+/// run time (an expression) shown as the code it is.
+fn approvers_label(lang: Lang, ctl: &CardControls, a: &Approvers) -> Markup {
+    let person = |u: &String| ctl.people.get(u).cloned().unwrap_or_else(|| u.clone());
+    html! {
+        @match a {
+            Approvers::Users(u) => { (u.iter().map(person).collect::<Vec<_>>().join("、")) }
+            Approvers::Role(r) => { (t(lang, "picker.role")) "：" (ctl.roles.get(r).cloned().unwrap_or_else(|| r.clone())) }
+            Approvers::Department(d) => { (t(lang, "picker.department")) "：" code { (d) } }
+            Approvers::InitiatorLeader => { (t(lang, "designer.initiator_leader")) }
+            Approvers::Expression(e) => { code { (e) } }
+        }
     }
 }
 
@@ -121,7 +129,7 @@ impl CardValues {
         };
         let fields_of = |f: &std::collections::BTreeMap<String, String>| {
             f.iter()
-                .map(|(k, p)| format!("{k}={p}"))
+                .map(|(k, p)| format!("{k}={}", access_word(p)))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -178,6 +186,26 @@ impl CardValues {
     }
 }
 
+/// A field permission in the words the designer shows (只读 / 可写 / 隐藏).
+fn access_word(code: &str) -> &str {
+    match code {
+        "read" => "只读",
+        "write" => "可写",
+        "hidden" => "隐藏",
+        other => other,
+    }
+}
+
+/// A field permission as stored, from its word or its code.
+fn access_code(word: &str) -> Option<&'static str> {
+    match word {
+        "只读" | "read" => Some("read"),
+        "可写" | "write" => Some("write"),
+        "隐藏" | "hidden" => Some("hidden"),
+        _ => None,
+    }
+}
+
 /// The approvers field as the clerk types it (the inverse of `parse_approvers`).
 fn approvers_input(a: &Approvers) -> String {
     match a {
@@ -213,6 +241,13 @@ async fn designer_view_with(
     let ctl = CardControls {
         state: state_json.clone(),
         csrf: csrf(actor).into_string(),
+        people: state
+            .app
+            .base()
+            .staff_names(actor)
+            .await
+            .unwrap_or_default(),
+        roles: state.app.base().role_names(actor).await.unwrap_or_default(),
     };
     let places = flow.places();
     let body = html! {
@@ -285,7 +320,7 @@ async fn designer_view_with(
                     }
                     @if matches!(v.kind, "approval" | "handle") || v.editing.is_none() {
                     label for="d-fields" { (t(lang, "designer.fields")) }
-                    input id="d-fields" name="fields" value=(v.fields) placeholder="amount=read, opinion=write, id_number=hidden";
+                    input id="d-fields" name="fields" value=(v.fields) placeholder="amount=只读, opinion=可写, id_number=隐藏";
                     label for="d-days" { (t(lang, "designer.timeout_days")) }
                     input id="d-days" name="days" type="number" min="0" max="60" value=(v.days);
                     label for="d-tact" { (t(lang, "designer.timeout_action")) }
@@ -447,14 +482,17 @@ fn card_from_form(form: &PageForm, lang: Lang, id: &str, kind: &str) -> Result<D
         .map(str::trim)
         .filter(|p| !p.is_empty())
     {
-        match pair.split_once('=').map(|(k, v)| (k.trim(), v.trim())) {
-            Some((k, v)) if !k.is_empty() && matches!(v, "read" | "write" | "hidden") => {
+        match pair
+            .split_once('=')
+            .map(|(k, v)| (k.trim(), access_code(v.trim())))
+        {
+            Some((k, Some(v))) if !k.is_empty() => {
                 fields.insert(k.to_owned(), v.to_owned());
             }
             _ => {
                 return Err(bad(
                     "fields",
-                    "字段权限须写作 字段=read|write|hidden，以逗号分隔",
+                    "字段权限须写作 字段=只读、可写或隐藏，以逗号分隔",
                 ))
             }
         }
@@ -596,23 +634,40 @@ pub async fn designer_submit(
         "deploy" => {
             flow.id = form.text("flow_id");
             flow.name = form.text("flow_name");
-            let result = match fgf_engine::designer::to_bpmn(&flow) {
-                Ok(xml) => state
-                    .app
-                    .process()
-                    .deploy_process_as(
-                        &actor,
-                        &xml,
-                        Some(&serde_json::to_string(&flow).unwrap_or_default()),
-                        true,
-                    )
-                    .await
-                    .map_err(|e| e.message(lang)),
-                Err(errors) => Err(errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.node, e.message))
-                    .collect::<Vec<_>>()
-                    .join("；")),
+            // Publishing a flow without a single step would start instances that end at once.
+            let result = if flow.nodes.is_empty() {
+                Err(t(lang, "designer.empty_flow").to_owned())
+            } else {
+                match fgf_engine::designer::to_bpmn(&flow) {
+                    Ok(xml) => state
+                        .app
+                        .process()
+                        .deploy_process_as(
+                            &actor,
+                            &xml,
+                            Some(&serde_json::to_string(&flow).unwrap_or_default()),
+                            true,
+                        )
+                        .await
+                        .map_err(|e| e.message(lang)),
+                    // Each problem names its card as the page shows it (审查), not by its id.
+                    Err(errors) => Err(errors
+                        .iter()
+                        .map(|e| {
+                            let card = flow
+                                .find(&e.node)
+                                .map(|n| n.name().to_owned())
+                                .filter(|n| !n.trim().is_empty());
+                            match card {
+                                Some(name) => t(lang, "designer.problem_at")
+                                    .replace("{0}", &name)
+                                    .replace("{1}", &e.message),
+                                None => e.message.clone(),
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join("；")),
+                }
             };
             match result {
                 Ok(d) => return Ok(Redirect::to(&format!("/processes/{}", d.id)).into_response()),

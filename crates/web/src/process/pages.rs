@@ -37,13 +37,13 @@ async fn processes_view(
             @if !problems.is_empty() { ul.problems { @for p in problems { li { code { (p.element) } "：" (p.message) } } } }
         }
         @if defs.is_empty() { p.muted { (t(lang, "form.none")) } } @else {
-            div.table-wrap { table.data {
+            div.table-wrap { table.data.stack {
                 thead { tr { th { (t(lang, "form.name")) } th { (t(lang, "process.key")) } th { (t(lang, "process.version")) } th { (t(lang, "form.status")) } th { (t(lang, "form.time")) } } }
                 tbody { @for d in &defs { tr {
-                    td { a href=(format!("/processes/{}", d.id)) { (d.name) } @if d.designer.is_some() { " " span.tag { (t(lang, "process.from_designer")) } } }
-                    td { code { (d.key) } } td { "v" (d.version) }
-                    td { (if d.status == DefinitionStatus::Published { t(lang, "process.published") } else { t(lang, "process.draft") }) }
-                    td.nowrap { (local_minute(d.created_at_ms)) }
+                    td data-label=(t(lang, "form.name")) { a href=(format!("/processes/{}", d.id)) { (d.name) } @if d.designer.is_some() { " " span.tag { (t(lang, "process.from_designer")) } } }
+                    td data-label=(t(lang, "process.key")) { code { (d.key) } } td data-label=(t(lang, "process.version")) { "v" (d.version) }
+                    td data-label=(t(lang, "form.status")) { (if d.status == DefinitionStatus::Published { t(lang, "process.published") } else { t(lang, "process.draft") }) }
+                    td.nowrap data-label=(t(lang, "form.time")) { (local_minute(d.created_at_ms)) }
                 } } }
             } }
         }
@@ -147,8 +147,18 @@ pub async fn process_page(
                     (csrf(&actor))
                     label for="bk" { (t(lang, "process.business_key")) }
                     input id="bk" name="business_key";
-                    label for="vars" { (t(lang, "process.vars")) }
-                    textarea id="vars" name="vars" rows="3" { "{}" }
+                    // Variables as name and value, one per row: nobody types JSON.
+                    fieldset {
+                        legend { (t(lang, "process.vars")) }
+                        @for i in 0..4 {
+                            div.inline-fields {
+                                input name="var_name" aria-label=(t(lang, "process.var_name")) placeholder=(t(lang, "process.var_name")) value=[(i == 0).then_some("amount")];
+                                " = "
+                                input name="var_value" aria-label=(t(lang, "process.var_value")) placeholder=(t(lang, "process.var_value"));
+                            }
+                        }
+                        small.help { (t(lang, "process.vars_help")) }
+                    }
                     button type="submit" { (t(lang, "process.start")) }
                 }
             }
@@ -171,12 +181,30 @@ pub async fn process_start(
         .definition(&actor, id)
         .await
         .map_err(&err)?;
-    let vars_text = form.text("vars");
-    let vars: Value = if vars_text.is_empty() {
-        json!({})
-    } else {
-        serde_json::from_str(&vars_text).map_err(|e| err(crate::extract::json_error(&e)))?
-    };
+    // Name and value rows: a number is a number, 是/否 (or true/false) a yes or no, anything
+    // else text.
+    let names = form.all("var_name");
+    let values = form.all("var_value");
+    let mut vars = serde_json::Map::new();
+    for (n, v) in names.iter().zip(values.iter()) {
+        let (n, v) = (n.trim(), v.trim());
+        if n.is_empty() || v.is_empty() {
+            continue;
+        }
+        let value = if let Ok(i) = v.parse::<i64>() {
+            json!(i)
+        } else if let Ok(f) = v.parse::<f64>() {
+            json!(f)
+        } else {
+            match v {
+                "是" | "true" => json!(true),
+                "否" | "false" => json!(false),
+                _ => json!(v),
+            }
+        };
+        vars.insert(n.to_owned(), value);
+    }
+    let vars = Value::Object(vars);
     let instance = state
         .app
         .process()

@@ -782,14 +782,14 @@ async fn render_supervision(
         section.card.findings {
             h3 { (t(lang, "sup.findings")) }
             @if findings.is_empty() { p.muted { (t(lang, "sup.no_findings")) } } @else {
-                div.table-wrap { table.data.compact {
+                div.table-wrap { table.data.compact.stack {
                     thead { tr { th { (t(lang, "sup.held_on")) } th { (t(lang, "reform.task")) } th { (t(lang, "reform.unit")) } th { (t(lang, "sup.finding")) } th { (t(lang, "sup.rectify_by")) } th { (t(lang, "sup.rectification")) } } }
                     tbody {
                         @for f in &findings {
                             tr {
-                                td { (f.row.held_on) } td { (f.task) } td { (f.unit) } td { (f.row.finding) }
-                                td { (f.row.rectify_by) @if f.late { " " span.light.red { (t(lang, "inbox.response_late")) } } }
-                                td {
+                                td data-label=(t(lang, "sup.held_on")) { (f.row.held_on) } td data-label=(t(lang, "reform.task")) { (f.task) } td data-label=(t(lang, "reform.unit")) { (f.unit) } td data-label=(t(lang, "sup.finding")) { (f.row.finding) }
+                                td data-label=(t(lang, "sup.rectify_by")) { (f.row.rectify_by) @if f.late { " " span.light.red { (t(lang, "inbox.response_late")) } } }
+                                td data-label=(t(lang, "sup.rectification")) {
                                     @if f.row.verified_at_ms.is_some() { span.light.green { (t(lang, "sup.verified")) } " " }
                                     (f.row.rectification)
                                     @if office && f.row.rectified_at_ms.is_some() && f.row.verified_at_ms.is_none() {
@@ -833,13 +833,13 @@ async fn render_supervision(
         }
         section.card.merits {
             h3 { (t(lang, "sup.merits")) }
-            div.table-wrap { table.data.compact {
+            div.table-wrap { table.data.compact.stack {
                 thead { tr { th { (t(lang, "sup.decided_on")) } th { (t(lang, "sup.kind")) } th { (t(lang, "reform.unit")) } th { (t(lang, "sup.person")) } th { (t(lang, "sup.category")) } th { (t(lang, "sup.reason")) } th { (t(lang, "sup.document_no")) } } }
                 tbody { @for m in &merits { tr {
-                    td { (m.row.decided_on) }
-                    td { span.(match m.row.kind { MeritKind::Accountability => "light red", MeritKind::Commendation => "light green" }) { (t(lang, match m.row.kind { MeritKind::Accountability => "sup.accountability", MeritKind::Commendation => "sup.commendation" })) } }
-                    td { (m.unit) } td { (m.row.person) } td { (m.row.category) } td { (m.row.reason) }
-                    td { (m.row.document_no) @if let Some(h) = &m.row.file_hash { " " a href=(format!("/api/v1/files/{h}")) { (t(lang, "plan.attachment")) } } }
+                    td data-label=(t(lang, "sup.decided_on")) { (m.row.decided_on) }
+                    td data-label=(t(lang, "sup.kind")) { span.(match m.row.kind { MeritKind::Accountability => "light red", MeritKind::Commendation => "light green" }) { (t(lang, match m.row.kind { MeritKind::Accountability => "sup.accountability", MeritKind::Commendation => "sup.commendation" })) } }
+                    td data-label=(t(lang, "reform.unit")) { (m.unit) } td data-label=(t(lang, "sup.person")) { (m.row.person) } td data-label=(t(lang, "sup.category")) { (m.row.category) } td data-label=(t(lang, "sup.reason")) { (m.row.reason) }
+                    td data-label=(t(lang, "sup.document_no")) { (m.row.document_no) @if let Some(h) = &m.row.file_hash { " " a href=(format!("/api/v1/files/{h}")) { (t(lang, "plan.attachment")) } } }
                 } } }
             } }
             @if office {
@@ -1125,7 +1125,7 @@ async fn render_assessment(
             "；" (t(lang, "sup.deduction")) " " (format!("{:.0}", v.rules.accountability_deduction)) "（≤" (format!("{:.0}", v.rules.accountability_cap)) "）" }
         p.muted { (t(lang, "dash.not_assessed_note")) }
         @if v.results.is_empty() { p.muted { (t(lang, "sup.no_results")) } } @else {
-            div.table-wrap { table.data.compact.ranking {
+            div.table-wrap { table.data.compact.ranking.stack {
                 thead { tr {
                     th { (t(lang, "dash.rank")) } th { (t(lang, "reform.unit")) } th { (t(lang, "dash.score")) }
                     th { (t(lang, "sup.on_time")) } th { (t(lang, "sup.quality")) } th { (t(lang, "sup.reports")) } th { (t(lang, "sup.rectify")) } th { (t(lang, "sup.deduction")) }
@@ -1133,13 +1133,13 @@ async fn render_assessment(
                 } }
                 tbody { @for r in &v.results { tr.mine[r.mine] {
                     @if r.rank == 0 {
-                        td { span.tag title=(t(lang, "dash.not_assessed_note")) { (t(lang, "dash.not_assessed")) } } td { (r.unit) } td.num { span.muted { "—" } }
+                        td data-label=(t(lang, "dash.rank")) { span.tag title=(t(lang, "dash.not_assessed_note")) { (t(lang, "dash.not_assessed")) } } td data-label=(t(lang, "reform.unit")) { (r.unit) } td.num data-label=(t(lang, "dash.score")) { span.muted { "—" } }
                     } @else {
-                        td.num { (r.rank) } td { (r.unit) } td.num { strong { (format!("{:.2}", r.total)) } }
+                        td.num data-label=(t(lang, "sup.on_time")) { (r.rank) } td data-label=(t(lang, "sup.quality")) { (r.unit) } td.num data-label=(t(lang, "sup.reports")) { strong { (format!("{:.2}", r.total)) } }
                     }
-                    td.num { (comp(&r.breakdown, "on_time")) " " span.muted { (fact(&r.facts, "tasks_on_time", "tasks_due")) } }
-                    td.num { (comp(&r.breakdown, "quality")) }
-                    td.num { (comp(&r.breakdown, "reports")) " " span.muted { (fact(&r.facts, "reports_on_time", "reports_due")) } }
+                    td.num data-label=(t(lang, "sup.rectify")) { (comp(&r.breakdown, "on_time")) " " span.muted { (fact(&r.facts, "tasks_on_time", "tasks_due")) } }
+                    td.num data-label=(t(lang, "sup.deduction")) { (comp(&r.breakdown, "quality")) }
+                    td.num data-label=(t(lang, "sup.appeal")) { (comp(&r.breakdown, "reports")) " " span.muted { (fact(&r.facts, "reports_on_time", "reports_due")) } }
                     td.num { (comp(&r.breakdown, "rectification")) " " span.muted { (fact(&r.facts, "findings_rectified", "findings")) } }
                     td.num { (comp(&r.breakdown, "deduction")) }
                     td {
@@ -1418,6 +1418,7 @@ pub async fn portal_innovations(
         .await
         .map_err(page_err(prefs))?;
     let body = html! {
+        h1 { (t(lang, "inno.portal")) }
         p.muted { (t(lang, "inno.portal_note")) }
         @if items.is_empty() { p.muted { (t(lang, "inno.none")) } }
         @for i in &items {
@@ -1458,6 +1459,7 @@ pub async fn portal_innovation(
     };
     let body = html! {
         p { a href="/guide/innovations" { (t(lang, "inno.back")) } }
+        h1 { (i.row.title) }
         article.card.innovation {
             p.muted { (i.unit) } p { strong { (i.row.summary) } }
             @for para in i.row.body.split('\n').filter(|p| !p.trim().is_empty()) { p { (para) } }

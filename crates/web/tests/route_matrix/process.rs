@@ -24,7 +24,8 @@ pub(super) fn fill(method: &str, path: &str, s: &mut Sample, v: &Vars) -> bool {
         ("POST", "/processes/{id}/start") => {
             s.form = vec![
                 ("business_key", format!("P{seq}")),
-                ("vars", r#"{"amount": 1}"#.to_owned()),
+                ("var_name", "amount".to_owned()),
+                ("var_value", "1".to_owned()),
             ]
         }
         ("POST", "/instances/{id}/control") => s.form = vec![("action", "suspend".to_owned())],
