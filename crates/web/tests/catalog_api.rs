@@ -1137,9 +1137,10 @@ async fn a_delegated_matter_switches_only_when_the_receiver_has_confirmed_every_
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text());
-    // Not ready: the switch is refused, naming what is open.
+    // Not ready: the switch is refused, naming every item still open (not just the first).
     let mut partial = full.clone();
     partial["staff_trained"] = json!(false);
+    partial["process_bound"] = json!(false);
     let r = d
         .api(
             Method::POST,
@@ -1150,6 +1151,23 @@ async fn a_delegated_matter_switches_only_when_the_receiver_has_confirmed_every_
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text());
     assert_eq!(r.json()["error"]["code"], "handover_not_ready");
+    assert_eq!(
+        r.json()["error"]["details"]["open"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2,
+        "{}",
+        r.text()
+    );
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains('、'),
+        "both named: {}",
+        r.text()
+    );
     assert_ne!(guide(&d, &code).await["department_code"], "S01");
     // Ready: the matter moves to the street.
     let r = d

@@ -338,6 +338,7 @@ crate::i18n::messages! {
     "login.detail.account_failures" => "该账号累计失败 {0} 次", "{0} failures on the account";
     "login.detail.address_failures" => "该地址失败 {0} 次", "{0} failures from this address";
     "audit.local" => "本机", "This server";
+    "audit.demo_source" => "演示数据", "Demo data";
     "nav.menu" => "菜单", "Menu";
     "picker.search" => "搜索姓名、部门或职务", "Search by name, department or title";
     "picker.choose" => "请选择人员", "Choose a person";

@@ -587,10 +587,30 @@ impl UseCases<'_> {
         actor: &Actor,
     ) -> ServiceResult<Vec<(MatterRow, MatterVersionRow)>> {
         let scope = actor.scope(Permission::CatalogReview)?;
+        // 待我审核: another person reviews a draft (the four-eyes rule), so the caller's own
+        // drafts are not theirs to review; they are listed as sent for review instead.
         Ok(self
             .store()
             .versions_in_status(&scope, VersionStatus::InReview)
-            .await?)
+            .await?
+            .into_iter()
+            .filter(|(_, v)| v.drafted_by != Some(actor.account.id))
+            .collect())
+    }
+
+    /// The caller's own drafts waiting for someone else's review (我提交的).
+    pub async fn my_versions_in_review(
+        self,
+        actor: &Actor,
+    ) -> ServiceResult<Vec<(MatterRow, MatterVersionRow)>> {
+        let scope = actor.scope(Permission::CatalogDraft)?;
+        Ok(self
+            .store()
+            .versions_in_status(&scope, VersionStatus::InReview)
+            .await?
+            .into_iter()
+            .filter(|(_, v)| v.drafted_by == Some(actor.account.id))
+            .collect())
     }
 
     /// The everyday phrases mapped to a matter; they feed the public search, so they are no
@@ -1854,9 +1874,11 @@ impl UseCases<'_> {
             .await?;
         if switch {
             let open = checklist.open_items();
-            if let Some(first) = open.first() {
+            // Every item still open, not the first: the unit fixes them in one go.
+            if !open.is_empty() {
+                let all: Vec<&str> = open.iter().map(|k| i18n::t(Lang::Zh, k)).collect();
                 return Err(ServiceError::invalid("handover_not_ready")
-                    .arg(i18n::t(Lang::Zh, first))
+                    .arg(all.join("、"))
                     .details(json!({ "open": open })));
             }
         }

@@ -219,6 +219,9 @@ crate::i18n::messages! {
     "catalog.disposition_note_missing" => "取消、简化、告知承诺制须填写处置说明", "cancel, simplify and commitment need their note";
     "catalog.form_invalid" => "申请表定义有误：字段名须唯一，选择项须列出可选值，表格须列出各列，条件须引用前面的字段", "the application form is not well defined: unique names, choices with options, tables with columns, conditions on earlier fields";
     "catalog.apply_online" => "在线申请", "Apply online";
+    "catalog.my_in_review" => "我提交的，待他人审核", "Mine, waiting for someone else's review";
+    "catalog.process_none" => "不走流程（窗口即办）", "No process (decided at the window)";
+    "catalog.process_unpublished" => "（未发布）", "(not published)";
     "catalog.apply_staff_note" => "工作人员账号不能在线申请；为到窗口的群众代录请在“办件”中办理。", "Staff accounts do not apply online; enter a case for a person at the window from the desk.";
     "catalog.application_form" => "申请表（字段定义，JSON）", "Application form (field definitions, JSON)";
     "catalog.material_name_missing" => "缺少材料名称", "a material has no name";

@@ -1851,17 +1851,18 @@ fn audit_object_link(lang: Lang, actor: &Actor, kind: &str, id: &str) -> Markup 
 /// job's name on hover.
 fn audit_actor(lang: Lang, e: &fgf_store::base::audit::AuditEntry) -> Markup {
     html! {
-        @if e.actor_account_id.is_some() { (e.actor_name) }
+        @if e.actor_account_id.is_some() { span translate="no" { (e.actor_name) } }
         @else { span title=(e.actor_name) { (t(lang, "audit.system")) } }
     }
 }
 
 /// Where from: an address, or this machine for the system's own work.
 fn audit_source(lang: Lang, addr: &str) -> String {
-    if addr == "local" {
-        t(lang, "audit.local").to_owned()
-    } else {
-        addr.to_owned()
+    match addr {
+        "local" => t(lang, "audit.local").to_owned(),
+        // The demo district's own sign-ins when it was made.
+        "demo" => t(lang, "audit.demo_source").to_owned(),
+        _ => addr.to_owned(),
     }
 }
 
@@ -2100,7 +2101,7 @@ pub async fn login_log(
                 td.nowrap data-label=(t(lang, "form.time")) { (local_minute(l.at_ms)) }
                 td data-label=(t(lang, "form.username")) translate="no" { (l.username) }
                 td data-label=(t(lang, "form.outcome")) { span.tag.(if matches!(l.outcome, LoginOutcome::Success | LoginOutcome::Logout) { "ok" } else { "warn" }) title=(l.outcome.as_str()) { (login_outcome(lang, l.outcome.as_str())) } }
-                td data-label=(t(lang, "form.source")) { (l.source_addr) }
+                td data-label=(t(lang, "form.source")) { (audit_source(lang, &l.source_addr)) }
                 td data-label=(t(lang, "form.detail")) { (login_detail(lang, &l.detail)) }
             } } }
         } }

@@ -66,9 +66,25 @@ pub async fn catalog_page(
             .map_err(&err)?,
         None => Vec::new(),
     };
+    let mine = if actor.has(Permission::CatalogDraft) {
+        state
+            .app
+            .catalog()
+            .my_versions_in_review(&actor)
+            .await
+            .map_err(&err)?
+    } else {
+        Vec::new()
+    };
     let c = chrome(&state, &actor, prefs, "catalog").await?;
     let body = html! {
         (flash(q.msg.as_deref().map(|m| t(lang, m)), true))
+        @if !mine.is_empty() {
+            section.card {
+                h2 { (t(lang, "catalog.my_in_review")) " " span.badge { (mine.len()) } }
+                ul { @for (m, v) in &mine { li { a href=(format!("/catalog/{}", m.code)) { (m.name) } " · " (t(lang, "catalog.version_n").replace("{0}", &v.version.to_string())) " · " span.muted { (local_minute(v.drafted_at_ms)) } } } }
+            }
+        }
         @if review_scope.is_some() {
             section.card {
                 h2 { (t(lang, "catalog.review_queue")) " " span.badge { (in_review.len()) } }
@@ -572,6 +588,21 @@ async fn edit_view(
         .await
         .map_err(&err)?;
     let kinds = state.app.base().matter_kinds().await.map_err(&err)?;
+    // The published processes by key, each once, named as the designer named it.
+    let mut processes: Vec<(String, String)> = Vec::new();
+    for d in state
+        .app
+        .process()
+        .definitions(actor)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|d| d.status == fgf_domain::process::DefinitionStatus::Published)
+    {
+        if !processes.iter().any(|(k, _)| *k == d.key) {
+            processes.push((d.key, d.name));
+        }
+    }
     let c = chrome(state, actor, prefs, "catalog").await?;
     let bad = |f: &str| problems.iter().any(|p| p.field == f);
     let field = |f: &str, label: &str, input: Markup| {
@@ -638,7 +669,16 @@ async fn edit_view(
             }
             fieldset {
                 legend { (t(lang, "catalog.how_to_apply")) }
-                (field("process_key", t(lang, "catalog.process"), html! { input id="process_key" name="process_key" value=[doc.process_key.as_deref()]; }))
+                // Chosen by name from the published processes, never typed as a key.
+                (field("process_key", t(lang, "catalog.process"), html! {
+                    select id="process_key" name="process_key" {
+                        option value="" { (t(lang, "catalog.process_none")) }
+                        @for (key, name) in &processes { option value=(key) selected[doc.process_key.as_deref() == Some(key.as_str())] { (name) } }
+                        @if let Some(k) = doc.process_key.as_deref().filter(|k| !processes.iter().any(|(p, _)| p == k)) {
+                            option value=(k) selected { (k) (t(lang, "catalog.process_unpublished")) }
+                        }
+                    }
+                }))
                 (field("online_depth", t(lang, "catalog.online_depth"), select("online_depth", OnlineDepth::ALL, doc.online_depth, OnlineDepth::label_zh, OnlineDepth::code)))
                 (field("fully_online", t(lang, "catalog.fully_online"), html! { input id="fully_online" type="checkbox" name="fully_online" value="1" checked[doc.fully_online]; }))
                 (field("trips", t(lang, "catalog.trips"), html! { input id="trips" name="trips" type="number" min="0" max="9" value=(doc.trips); }))

@@ -192,16 +192,32 @@ pub async fn guide_home(
         .iter()
         .filter(|d| entries.iter().any(|e| e.department_id == d.id))
         .collect();
-    // A 子项 whose 主项 is on the same page is listed under it, not as a near-duplicate.
+    // A 子项 (or 业务办理项) whose 主项 is on the same page is listed under it, not as a
+    // near-duplicate: each row goes under its highest ancestor on the page.
     let grouped: Vec<(&ResultRow, Vec<&ResultRow>)> = match &results {
         Some(rs) => {
-            let on_page = |code: &str| rs.iter().any(|r| r.code == code);
+            let by_code = |code: &str| rs.iter().find(|r| r.code == code);
+            let top = |r: &ResultRow| -> String {
+                let mut at = r.code.clone();
+                let mut guard = 0;
+                while let Some(p) = by_code(&at)
+                    .and_then(|x| x.parent.as_deref())
+                    .and_then(by_code)
+                {
+                    at = p.code.clone();
+                    guard += 1;
+                    if guard > 8 {
+                        break;
+                    }
+                }
+                at
+            };
             rs.iter()
-                .filter(|r| r.parent.as_deref().is_none_or(|p| !on_page(p)))
+                .filter(|r| top(r) == r.code)
                 .map(|r| {
                     let children: Vec<&ResultRow> = rs
                         .iter()
-                        .filter(|c| c.parent.as_deref() == Some(r.code.as_str()))
+                        .filter(|c| c.code != r.code && top(c) == r.code)
                         .collect();
                     (r, children)
                 })
