@@ -757,6 +757,19 @@ impl<'a> UseCases<'a> {
         limit: usize,
     ) -> ServiceResult<SearchPage> {
         self.sync_search_index(false).await?;
+        self.search_matters_synced(query, filter, offset, limit)
+            .await
+    }
+
+    /// As [`UseCases::search_matters`], when the caller has just synced the index (the portal
+    /// page reads the catalogue's entries first, which syncs it).
+    pub async fn search_matters_synced(
+        &self,
+        query: &str,
+        filter: &SearchFilter,
+        offset: usize,
+        limit: usize,
+    ) -> ServiceResult<SearchPage> {
         let phrase_ids = self.phrase_matches(query).await?;
         // Far pages are not worth the collection they cost; nobody reads page 200.
         let offset = offset.min(5_000);

@@ -65,8 +65,8 @@ pub async fn guide_home(
         .department_directory()
         .await
         .map_err(&err)?;
-    // The catalogue's light entries, parsed once per catalogue change: browsing and the
-    // facets below cost a filter over memory.
+    // The catalogue's light entries, parsed once per catalogue change (this brings the search
+    // index up to the store too, so the search below does not ask the outbox again).
     let entries = state.app.catalog().portal_entries().await.map_err(&err)?;
     let kinds = state.app.base().matter_kinds().await.map_err(&err)?;
     let filter = SearchFilter {
@@ -94,7 +94,7 @@ pub async fn guide_home(
         let hits = state
             .app
             .catalog()
-            .search_matters(
+            .search_matters_synced(
                 &text,
                 &filter,
                 ((page - 1) * PER_PAGE) as usize,
