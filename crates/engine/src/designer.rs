@@ -572,14 +572,11 @@ impl Builder {
     /// part of a variable name the expression language must read as one word.
     fn check_ids(&mut self, flow: &Flow) {
         if flow.id.trim().is_empty() {
-            self.error(
-                "",
-                "the flow has no id; give it one (it becomes the process id)",
-            );
+            self.error("", "流程还没有标识，请填写（它就是流程的标识）");
         } else if !is_identifier(&flow.id) {
             self.error(
                 &flow.id,
-                "the flow id must start with a letter or _ and contain only letters, digits and _",
+                "流程标识须以字母或下划线开头，只含字母、数字和下划线",
             );
         }
         let mut all = Vec::new();
@@ -593,24 +590,15 @@ impl Builder {
                 } else {
                     n.name()
                 };
-                self.error(
-                    "",
-                    format!("the {} card {name:?} has no id; give it one", n.label()),
-                );
+                self.error("", format!("{}节点“{name}”还没有标识，请填写", n.label()));
             } else if !is_identifier(id) {
-                self.error(
-                    id,
-                    "the id must start with a letter or _ and contain only letters, digits and _",
-                );
+                self.error(id, "节点标识须以字母或下划线开头，只含字母、数字和下划线");
             } else if id == flow.id {
-                self.error(
-                    id,
-                    "this is the flow's own id (the process id); choose another",
-                );
+                self.error(id, "这是流程自己的标识，请换一个");
             } else if !seen.insert(id) {
                 self.error(
                     id,
-                    "two cards share this id; every card needs its own (duplicate id)",
+                    "两个节点使用了同一个标识（标识重复），每个节点须各不相同",
                 );
             }
         }
@@ -636,7 +624,7 @@ impl Builder {
                 };
                 self.error(
                     &culprit,
-                    format!("the id {id} is also one the compiler generates (start, end, f_N, X_split, X_join, X_timeout, X_remind, X_escalate, X_merge, the flow's X_definitions); choose another"),
+                    format!("标识 {id} 与系统生成的标识重名（start、end、f_N、X_split、X_join、X_timeout、X_remind、X_escalate、X_merge 及流程的 X_definitions），请换一个"),
                 );
             }
         }
@@ -733,7 +721,7 @@ impl Builder {
                 self.timeout(id, t, timeout.as_ref())
             }
             DNode::Copy { readers, .. } => {
-                self.check_approvers(id, readers, "抄送人 (readers)");
+                self.check_approvers(id, readers, "抄送人");
                 let t = self.add(id, name, id, NodeKind::Task(TaskKind::Send));
                 self.connect(edge, t);
                 let rule = rule_of(readers);
@@ -747,7 +735,7 @@ impl Builder {
             DNode::Branch { branches, .. } => {
                 let defaults = branches.iter().filter(|b| b.default).count();
                 if defaults != 1 {
-                    self.error(id, format!("a 条件分支 needs exactly one default branch (其他情况) to take when no condition holds; it has {defaults}"));
+                    self.error(id, format!("条件分支须恰有一个“其他情况”分支（没有条件成立时走它），现在有 {defaults} 个"));
                 }
                 let split = self.add(
                     &format!("{id}_split"),
@@ -784,10 +772,7 @@ impl Builder {
             }
             DNode::Parallel { branches, .. } => {
                 if branches.is_empty() {
-                    self.error(
-                        id,
-                        "a 并行分支 needs at least one branch; add one or delete the card",
-                    );
+                    self.error(id, "并行分支至少要有一支；请添加一支或删除该节点");
                 }
                 let split = self.add(
                     &format!("{id}_split"),
@@ -824,17 +809,20 @@ impl Builder {
         match (br.default, text) {
             (true, None) => None,
             (true, Some(_)) => {
-                self.error(id, format!("{label} is the default (其他情况): it takes every case the others do not, so its condition would never be read; clear the condition"));
+                self.error(id, format!("{label}是“其他情况”分支，其他条件都不成立时走它，它的条件不会被读取；请清空条件"));
                 None
             }
             (false, None) => {
-                self.error(id, format!("{label} has no condition; write one (e.g. ${{amount > 1000}}) or make it the default"));
+                self.error(
+                    id,
+                    format!("{label}没有条件；请填写（如 ${{amount > 1000}}）或设为“其他情况”"),
+                );
                 None
             }
             (false, Some(t)) => match Expr::parse(t) {
                 Ok(e) => Some(e),
                 Err(e) => {
-                    self.error(id, format!("{label}: cannot read condition {t:?}: {e}"));
+                    self.error(id, format!("{label}：无法识别条件“{t}”：{e}"));
                     None
                 }
             },
@@ -844,30 +832,24 @@ impl Builder {
     fn check_approvers(&mut self, id: &str, a: &Approvers, what: &str) {
         match a {
             Approvers::Users(users) if users.is_empty() => {
-                self.error(id, format!("no {what} chosen; pick at least one user"))
+                self.error(id, format!("还没有选择{what}，请至少选一人"))
             }
             Approvers::Users(users)
                 if users.iter().any(|u| u.trim().is_empty() || u.contains(',')) =>
             {
-                self.error(
-                    id,
-                    format!("a user id among the {what} is blank or contains a comma"),
-                );
+                self.error(id, format!("{what}中有空白或含逗号的用户名"));
             }
             Approvers::Role(code) | Approvers::Department(code) if code.trim().is_empty() => {
                 let kind = if matches!(a, Approvers::Role(_)) {
-                    "role (角色)"
+                    "角色"
                 } else {
-                    "department (部门)"
+                    "部门"
                 };
-                self.error(id, format!("the {what} {kind} is blank; choose one"));
+                self.error(id, format!("{what}的{kind}为空，请选择"));
             }
             Approvers::Expression(e) => {
                 if let Err(err) = Expr::parse(&wrapped(e)) {
-                    self.error(
-                        id,
-                        format!("cannot read the {what} expression {e:?}: {err}"),
-                    );
+                    self.error(id, format!("无法识别{what}表达式“{e}”：{err}"));
                 }
             }
             _ => {}
@@ -885,31 +867,27 @@ impl Builder {
         on_initiator: Option<&str>,
         fields: &BTreeMap<String, String>,
     ) -> NodeIx {
-        self.check_approvers(id, approvers, "approvers (审批人)");
+        self.check_approvers(id, approvers, "审批人");
         for (value, allowed, what) in [
-            (
-                on_empty,
-                &["skip", "admin", "stop"][..],
-                "审批人为空时 (on_empty)",
-            ),
+            (on_empty, &["skip", "admin", "stop"][..], "审批人为空时"),
             (
                 on_initiator,
                 &["allow", "skip", "leader"][..],
-                "审批人与发起人相同时 (on_initiator)",
+                "审批人与发起人相同时",
             ),
         ] {
             if let Some(v) = value {
                 if !allowed.contains(&v) {
                     self.error(
                         id,
-                        format!("{what} is {v:?}; choose one of {}", allowed.join(", ")),
+                        format!("{what}取值“{v}”无效，应为 {} 之一", allowed.join("、")),
                     );
                 }
             }
         }
         for (field, access) in fields {
             if !["read", "write", "hidden"].contains(&access.as_str()) {
-                self.error(id, format!("field {field:?} has permission {access:?}; choose read, write or hidden (字段权限)"));
+                self.error(id, format!("字段“{field}”的权限“{access}”无效，应为只读（read）、可写（write）或隐藏（hidden）"));
             }
         }
         let rule = rule_of(approvers);
@@ -959,7 +937,10 @@ impl Builder {
             SignMode::Vote { pass_ratio } => {
                 let r = *pass_ratio;
                 if !(r > 0.0 && r <= 1.0) {
-                    self.error(id, format!("the 票签 pass ratio is {r}; it must be above 0 and at most 1 (0.5 = half the votes)"));
+                    self.error(
+                        id,
+                        format!("票签通过比例为 {r}，须大于 0 且不超过 1（0.5 即半数）"),
+                    );
                 }
                 // Each signer is `{"user", "weight"}` so the weight travels with the signer.
                 assignment.assignee = Some(format!("${{{APPROVER_VAR}.user}}"));
@@ -991,10 +972,7 @@ impl Builder {
             return task;
         };
         if t.working_days == 0 {
-            self.error(
-                id,
-                "a timeout (超时) needs at least 1 working day; set working_days or remove it",
-            );
+            self.error(id, "超时须至少 1 个工作日；请填写工作日数或取消超时");
         }
         let escalate = match t.action.as_str() {
             "remind" => false,
@@ -1002,9 +980,7 @@ impl Builder {
             other => {
                 self.error(
                     id,
-                    format!(
-                        "timeout action {other:?} is neither remind (催办) nor escalate (上报上级)"
-                    ),
+                    format!("超时后的处理“{other}”无效，应为催办（remind）或上报上级（escalate）"),
                 );
                 false
             }

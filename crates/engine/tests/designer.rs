@@ -714,10 +714,10 @@ fn the_first_matching_branch_wins_even_after_an_empty_branch() {
 fn empty_ids_are_refused() {
     let mut f = flow(vec![approval("", "审查", users(&["a"]), SignMode::Single)]);
     let errs = errors(&f);
-    assert!(has_error(&errs, "", "\"审查\" has no id"), "{errs:?}");
+    assert!(has_error(&errs, "", "“审查”还没有标识"), "{errs:?}");
     f.id = String::new();
     f.nodes = vec![];
-    assert!(has_error(&errors(&f), "", "the flow has no id"));
+    assert!(has_error(&errors(&f), "", "流程还没有标识"));
 }
 
 #[test]
@@ -737,7 +737,7 @@ fn duplicate_ids_are_refused_even_inside_branches() {
     ]);
     let errs = errors(&f);
     assert_eq!(errs.len(), 1, "{errs:?}");
-    assert!(has_error(&errs, "review", "duplicate id"));
+    assert!(has_error(&errs, "review", "标识重复"));
 }
 
 #[test]
@@ -761,11 +761,11 @@ fn ids_that_clash_with_generated_ones_or_are_not_identifiers_are_refused() {
     ]);
     let errs = errors(&f);
     for (node, needle) in [
-        ("start", "also one the compiler generates"),
-        ("f_2", "also one the compiler generates"),
-        ("x_join", "also one the compiler generates"),
-        ("bad-id", "must start with a letter"),
-        ("p", "the flow's own id"),
+        ("start", "与系统生成的标识重名"),
+        ("f_2", "与系统生成的标识重名"),
+        ("x_join", "与系统生成的标识重名"),
+        ("bad-id", "须以字母或下划线开头"),
+        ("p", "流程自己的标识"),
     ] {
         assert!(has_error(&errs, node, needle), "{node}: {errs:?}");
     }
@@ -792,18 +792,21 @@ fn branch_card(branches: Vec<Branch>) -> Flow {
 #[test]
 fn a_branch_needs_exactly_one_default() {
     let none = errors(&branch_card(vec![branch(false, Some("${a}"))]));
-    assert!(has_error(&none, "route", "exactly one default"), "{none:?}");
-    assert!(has_error(&none, "route", "it has 0"));
+    assert!(
+        has_error(&none, "route", "恰有一个“其他情况”分支"),
+        "{none:?}"
+    );
+    assert!(has_error(&none, "route", "现在有 0 个"));
     let two = errors(&branch_card(vec![
         branch(true, None),
         branch(false, Some("${a}")),
         branch(true, None),
     ]));
-    assert!(has_error(&two, "route", "it has 2"), "{two:?}");
+    assert!(has_error(&two, "route", "现在有 2 个"), "{two:?}");
     assert!(has_error(
         &errors(&branch_card(vec![])),
         "route",
-        "it has 0"
+        "现在有 0 个"
     ));
     assert!(compile(&branch_card(vec![branch(true, None)])).is_ok());
 }
@@ -814,7 +817,7 @@ fn branch_conditions_must_be_readable_and_only_where_they_are_read() {
         branch(false, Some("${amount >}")),
         branch(true, None),
     ]));
-    assert!(has_error(&bad, "route", "cannot read condition"), "{bad:?}");
+    assert!(has_error(&bad, "route", "无法识别条件"), "{bad:?}");
     let chained = errors(&branch_card(vec![
         branch(false, Some("0 < amount < 10")),
         branch(true, None),
@@ -824,16 +827,13 @@ fn branch_conditions_must_be_readable_and_only_where_they_are_read() {
         "{chained:?}"
     );
     let missing = errors(&branch_card(vec![branch(false, None), branch(true, None)]));
-    assert!(
-        has_error(&missing, "route", "has no condition"),
-        "{missing:?}"
-    );
+    assert!(has_error(&missing, "route", "没有条件"), "{missing:?}");
     let on_default = errors(&branch_card(vec![
         branch(false, Some("${a}")),
         branch(true, Some("${b}")),
     ]));
     assert!(
-        has_error(&on_default, "route", "clear the condition"),
+        has_error(&on_default, "route", "请清空条件"),
         "{on_default:?}"
     );
 }
@@ -842,10 +842,7 @@ fn branch_conditions_must_be_readable_and_only_where_they_are_read() {
 fn an_approval_with_no_users_is_refused() {
     for mode in [SignMode::Single, SignMode::All, SignMode::Any] {
         let errs = errors(&flow(vec![approval("review", "审查", users(&[]), mode)]));
-        assert!(
-            has_error(&errs, "review", "pick at least one user"),
-            "{errs:?}"
-        );
+        assert!(has_error(&errs, "review", "请至少选一人"), "{errs:?}");
     }
     let errs = errors(&flow(vec![DNode::Copy {
         id: "cc".to_owned(),
@@ -859,31 +856,28 @@ fn an_approval_with_no_users_is_refused() {
         users(&["a", " "]),
         SignMode::All,
     )]));
-    assert!(has_error(&errs, "r", "blank"), "{errs:?}");
+    assert!(has_error(&errs, "r", "空白"), "{errs:?}");
     let errs = errors(&flow(vec![approval(
         "r",
         "",
         Approvers::Role(" ".to_owned()),
         SignMode::Single,
     )]));
-    assert!(has_error(&errs, "r", "role"), "{errs:?}");
+    assert!(has_error(&errs, "r", "角色"), "{errs:?}");
     let errs = errors(&flow(vec![approval(
         "r",
         "",
         Approvers::Expression("${applicant.manager".to_owned()),
         SignMode::Single,
     )]));
-    assert!(
-        has_error(&errs, "r", "cannot read the approvers"),
-        "{errs:?}"
-    );
+    assert!(has_error(&errs, "r", "无法识别审批人表达式"), "{errs:?}");
 }
 
 #[test]
 fn a_vote_ratio_outside_zero_to_one_is_refused() {
     for r in [0.0, -0.5, 1.01, 2.0, f64::NAN] {
         let errs = errors(&one_card(SignMode::Vote { pass_ratio: r }));
-        assert!(has_error(&errs, "sign", "pass ratio"), "{r}: {errs:?}");
+        assert!(has_error(&errs, "sign", "票签通过比例"), "{r}: {errs:?}");
     }
     for r in [1.0, 0.5, 1e-6] {
         assert!(
@@ -927,12 +921,12 @@ fn bad_options_timeouts_and_field_permissions_are_refused() {
     ]);
     let errs = errors(&f);
     for (node, needle) in [
-        ("a", "on_empty"),
-        ("a", "on_initiator"),
-        ("a", "permission \"edit\""),
-        ("a", "at least 1 working day"),
-        ("h", "neither remind"),
-        ("par", "at least one branch"),
+        ("a", "审批人为空时"),
+        ("a", "审批人与发起人相同时"),
+        ("a", "权限“edit”"),
+        ("a", "至少 1 个工作日"),
+        ("h", "超时后的处理"),
+        ("par", "至少要有一支"),
     ] {
         assert!(has_error(&errs, node, needle), "{node} {needle}: {errs:?}");
     }

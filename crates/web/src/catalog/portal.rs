@@ -442,18 +442,18 @@ pub async fn guide_page(
             }
             h2 { (t(lang, "catalog.materials")) }
             @if d.materials.is_empty() { p.muted { (t(lang, "catalog.no_materials")) } } @else {
-                table.data.materials {
+                table.data.materials.stack {
                     thead { tr { th { "#" } th { (t(lang, "catalog.material")) } th { (t(lang, "catalog.form")) } th { (t(lang, "catalog.copies")) } th { (t(lang, "catalog.necessity")) } th { (t(lang, "catalog.source")) } th.noprint { (t(lang, "catalog.form_downloads")) } } }
                     tbody {
                         @for (i, m) in d.materials.iter().enumerate() {
                             tr {
-                                td { (i + 1) }
-                                td { (m.name) @if !m.condition.is_empty() { div.muted { (m.condition) } } }
-                                td { (m.form.label_zh()) }
-                                td { (m.copies) }
-                                td { (m.necessity.label_zh()) }
-                                td { (m.source.label_zh()) @if m.source == MaterialSource::ELicence { div.muted { (t(lang, "catalog.no_need_to_bring")) } } }
-                                td.noprint {
+                                td data-label="#" { (i + 1) }
+                                td data-label=(t(lang, "catalog.material")) { (m.name) @if !m.condition.is_empty() { div.muted { (m.condition) } } }
+                                td data-label=(t(lang, "catalog.form")) { (m.form.label_zh()) }
+                                td data-label=(t(lang, "catalog.copies")) { (m.copies) }
+                                td data-label=(t(lang, "catalog.necessity")) { (m.necessity.label_zh()) }
+                                td data-label=(t(lang, "catalog.source")) { (m.source.label_zh()) @if m.source == MaterialSource::ELicence { div.muted { (t(lang, "catalog.no_need_to_bring")) } } }
+                                td.noprint data-label=(t(lang, "catalog.form_downloads")) {
                                     @if m.blank_form_file.is_some() { a href=(format!("/guide/{}/materials/{}/blank", v.matter.code, i + 1)) { (t(lang, "catalog.blank_form")) } " " }
                                     @if m.sample_file.is_some() { a href=(format!("/guide/{}/materials/{}/sample", v.matter.code, i + 1)) { (t(lang, "catalog.sample")) } }
                                 }
