@@ -22,6 +22,8 @@ pub struct InstanceHeader {
     pub running: bool,
     /// The names of the steps by node id (see [`UseCases::node_names`]).
     pub steps: HashMap<String, String>,
+    /// The working-day deadlines running on it (see [`UseCases::instance_deadlines`]).
+    pub deadlines: Vec<super::InstanceDeadline>,
 }
 
 impl InstanceHeader {
@@ -90,6 +92,7 @@ impl UseCases<'_> {
                 ),
             };
             let steps = self.node_names(row.definition_id, &inst).await?;
+            let deadlines = self.instance_deadlines(row.definition_id, &inst).await?;
             out.insert(
                 *id,
                 InstanceHeader {
@@ -98,6 +101,7 @@ impl UseCases<'_> {
                     business_key: row.business_key.clone(),
                     running: inst.status == fgf_engine::Status::Running,
                     steps,
+                    deadlines,
                 },
             );
         }

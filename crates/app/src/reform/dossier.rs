@@ -121,27 +121,21 @@ impl UseCases<'_> {
             .into_iter()
             .filter(|c| c.task_id == task_id)
             .collect();
-        let people: HashMap<fgf_domain::base::AccountId, String> = {
-            let mut m = HashMap::new();
-            for r in self.store().task_reports(task_id).await? {
-                if let Some(a) = r.account_id {
-                    if let std::collections::hash_map::Entry::Vacant(e) = m.entry(a) {
-                        let name = self
-                            .store()
-                            .get_account(&Scope::system("reporter's name"), a)
-                            .await
-                            .map(|acc| acc.display_name)
-                            .unwrap_or_default();
-                        e.insert(name);
-                    }
-                }
+        // The reports are read once; each reporter's name once.
+        let rows = self.store().task_reports(task_id).await?;
+        let mut people: HashMap<fgf_domain::base::AccountId, String> = HashMap::new();
+        for a in rows.iter().filter_map(|r| r.account_id) {
+            if let std::collections::hash_map::Entry::Vacant(e) = people.entry(a) {
+                let name = self
+                    .store()
+                    .get_account(&Scope::system("reporter's name"), a)
+                    .await
+                    .map(|acc| acc.display_name)
+                    .unwrap_or_default();
+                e.insert(name);
             }
-            m
-        };
-        let reports = self
-            .store()
-            .task_reports(task_id)
-            .await?
+        }
+        let reports = rows
             .into_iter()
             .map(|row| ReportView {
                 by: row

@@ -137,44 +137,19 @@ fn due_cell(
 }
 
 /// A work item's deadlines are the working-day timers on its own execution (a boundary timer
-/// on the task).
-async fn timers_of(
-    state: &AppState,
-    actor: &Actor,
-    items: &[&WorkItemRow],
-) -> HashMap<i64, Vec<fgf_app::process::InstanceDeadline>> {
-    let mut by_instance: HashMap<InstanceId, Vec<fgf_app::process::InstanceDeadline>> =
-        HashMap::new();
-    let mut out = HashMap::new();
-    for w in items {
-        let all = match by_instance.entry(w.instance_id) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(e) => {
-                let ds = match state
-                    .app
-                    .process()
-                    .process_instance(actor, w.instance_id)
-                    .await
-                {
-                    Ok((row, inst)) => state
-                        .app
-                        .process()
-                        .instance_deadlines(row.definition_id, &inst)
-                        .await
-                        .unwrap_or_default(),
-                    Err(_) => Vec::new(),
-                };
-                e.insert(ds)
-            }
-        };
-        let mine: Vec<_> = all
-            .iter()
-            .filter(|d| i64::from(d.exec) == w.exec_id)
-            .cloned()
-            .collect();
-        out.insert(w.id, mine);
-    }
-    out
+/// on the task), from its instance's header (read once per instance).
+fn timers_of(cases: &Cases, w: &WorkItemRow) -> Vec<fgf_app::process::InstanceDeadline> {
+    cases
+        .headers
+        .get(&w.instance_id)
+        .map(|h| {
+            h.deadlines
+                .iter()
+                .filter(|d| i64::from(d.exec) == w.exec_id)
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The sentence an operation's result page shows (see [`TaskPageParams`]).
@@ -274,7 +249,6 @@ pub async fn tasks_page(
         _ => todo.items.iter().map(|w| w.instance_id).collect(),
     };
     let cases = Cases::load(&state, &actor, prefs, &ids).await?;
-    let timers = timers_of(&state, &actor, &todo.items.iter().collect::<Vec<_>>()).await;
     let message = did_message(
         &state,
         &actor,
@@ -329,7 +303,7 @@ pub async fn tasks_page(
                             td data-label=(t(lang, "task.name")) { strong { a href=(format!("/tasks/{}", w.id)) { (w.name) } } br; span.muted.nowrap { (local_minute(w.created_at_ms)) } }
                             td data-label=(t(lang, "task.case")) { (cases.case(lang, w.instance_id)) }
                             td data-label=(t(lang, "task.applicant")) { (cases.applicant(w.instance_id)) }
-                            td data-label=(t(lang, "deadline.column")) { (due_cell(lang, cases.applications.get(&w.instance_id), timers.get(&w.id).map_or(&[][..], |v| &v[..]))) }
+                            td data-label=(t(lang, "deadline.column")) { (due_cell(lang, cases.applications.get(&w.instance_id), &timers_of(&cases, w))) }
                             td data-label=(t(lang, "task.assignee")) { (cases.holder(lang, w)) }
                             td data-label=(t(lang, "form.actions")) {
                                 a.button.small href=(format!("/tasks/{}", w.id)) { (t(lang, "task.open")) }
@@ -505,7 +479,6 @@ pub async fn task_page(
         .await
         .map_err(&err)?;
     let people = picker::people(&directory);
-    let timers = timers_of(&state, &actor, &[&w]).await;
     let svg_text = state
         .app
         .process()
@@ -530,7 +503,7 @@ pub async fn task_page(
                 dt { (t(lang, "task.step")) } dd { (w.name) }
                 dt { (t(lang, "task.assignee")) } dd { (cases.holder(lang, &w)) }
                 dt { (t(lang, "form.time")) } dd { (local_minute(w.created_at_ms)) }
-                dt { (t(lang, "deadline.column")) } dd { (due_cell(lang, None, timers.get(&w.id).map_or(&[][..], |v| &v[..]))) }
+                dt { (t(lang, "deadline.column")) } dd { (due_cell(lang, None, &timers_of(&cases, &w))) }
             }
         }
         (op_forms(lang, &actor, &w, &steps_back, &people, false, &writable))

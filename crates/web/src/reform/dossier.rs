@@ -151,7 +151,7 @@ fn parts_card(lang: Lang, d: &TaskDossier) -> Markup {
                     tbody { @for p in &d.parts { tr {
                         td data-label=(t(lang, "reform.unit")) { (p.unit) }
                         td data-label=(t(lang, "dossier.role")) { (t(lang, if p.row.role == UnitRole::Lead { "reform.role_lead" } else { "reform.role_partner" })) }
-                        td data-label=(t(lang, "dossier.part")) { @if p.part_text().is_empty() { span.muted { (t(lang, "dossier.part_whole")) } } @else { (p.part_text()) } }
+                        td data-label=(t(lang, "dossier.part")) { @if p.row.part.is_empty() { span.muted { (t(lang, "dossier.part_whole")) } } @else { (p.row.part) } }
                         td data-label=(t(lang, "dossier.acceptance")) {
                             @if let Some(on) = p.row.accepted_on { span.light.green { (t(lang, "dossier.accepted_on").replace("{0}", &on.to_string())) } }
                             @else if p.row.resolved_at_ms.is_some() { span.light.green { (t(lang, "dossier.settled_tag")) } " " (p.row.resolution) }
@@ -162,16 +162,6 @@ fn parts_card(lang: Lang, d: &TaskDossier) -> Markup {
                 } }
             }
         }
-    }
-}
-
-trait PartText {
-    fn part_text(&self) -> &str;
-}
-
-impl PartText for fgf_app::reform::dossier::UnitPart {
-    fn part_text(&self) -> &str {
-        self.row.part.as_str()
     }
 }
 
